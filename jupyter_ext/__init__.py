@@ -1,0 +1,34 @@
+"""jupyter-ext: an experiment manager whose home is Jupyter.
+
+    from jupyter_ext import Task, Logger
+    task = Task.init(project_name="Demo Project", task_name="Experiment 1", tags=["baseline"])
+
+Names are loaded on first use, so ``import jupyter_ext`` stays fast.
+"""
+from __future__ import annotations
+
+from ._version import __version__
+
+_LAZY = {
+    "Task": ("jupyter_ext.sdk.task", "Task"),
+    "Logger": ("jupyter_ext.sdk.logger", "Logger"),
+    "TaskTypes": ("jupyter_ext.sdk.enums", "TaskTypes"),
+    "TaskStatusEnum": ("jupyter_ext.sdk.enums", "TaskStatusEnum"),
+}
+
+__all__ = ["__version__", *_LAZY]
+
+
+def __getattr__(name: str) -> object:
+    target = _LAZY.get(name)
+    if target is None:
+        raise AttributeError(f"module 'jupyter_ext' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(target[0]), target[1])
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

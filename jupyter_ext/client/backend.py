@@ -1,0 +1,105 @@
+"""Backend: everything the SDK needs from wherever the data lives.
+
+``LocalBackend`` calls ``core/`` in process on the embedded store; ``HttpBackend`` speaks the
+REST API. Both pass the same contract tests (``tests/client/test_backend_contract.py``).
+"""
+from __future__ import annotations
+
+import abc
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from ..core.reporting import BatchResult, EventBatch
+from ..store.rows import ConfigRow, ParamRow, ProjectRow, TaskRow
+
+
+class Backend(abc.ABC):
+    # -- tasks --------------------------------------------------------------------------------
+    @abc.abstractmethod
+    def create_task(self, spec: Mapping[str, Any]) -> TaskRow: ...
+
+    @abc.abstractmethod
+    def get_task(self, task_id: str) -> TaskRow: ...
+
+    @abc.abstractmethod
+    def query_tasks(self, **filters: Any) -> list[TaskRow]:
+        """Filters of :func:`jupyter_ext.core.tasks.query`."""
+
+    @abc.abstractmethod
+    def update_task(self, task_id: str, fields: Mapping[str, Any]) -> TaskRow: ...
+
+    @abc.abstractmethod
+    def set_task_status(self, task_id: str, status: str, *, force: bool = False, message: str = "",
+                        reason: str = "") -> TaskRow: ...
+
+    @abc.abstractmethod
+    def reset_task(self, task_id: str, *, force: bool = False) -> TaskRow: ...
+
+    @abc.abstractmethod
+    def clone_task(self, source_id: str, *, name: str | None = None, comment: str | None = None,
+                   parent_id: str | None = None, project: str | None = None) -> TaskRow: ...
+
+    @abc.abstractmethod
+    def move_task(self, task_id: str, project: str) -> TaskRow: ...
+
+    @abc.abstractmethod
+    def archive_task(self, task_id: str, archived: bool = True) -> TaskRow: ...
+
+    @abc.abstractmethod
+    def delete_task(self, task_id: str, *, force: bool = False) -> None: ...
+
+    @abc.abstractmethod
+    def is_task_reusable(self, task_id: str, *, project: str, name: str, task_type: str) -> bool: ...
+
+    @abc.abstractmethod
+    def list_projects(self) -> list[ProjectRow]: ...
+
+    # -- parameters and configuration ----------------------------------------------------------
+    @abc.abstractmethod
+    def set_parameters(self, task_id: str, rows: Sequence[ParamRow], *, replace: bool = False,
+                       force: bool = False) -> None: ...
+
+    @abc.abstractmethod
+    def get_parameters(self, task_id: str) -> list[ParamRow]: ...
+
+    @abc.abstractmethod
+    def set_configuration(self, task_id: str, config: ConfigRow, *, force: bool = False) -> None: ...
+
+    @abc.abstractmethod
+    def get_configurations(self, task_id: str) -> list[ConfigRow]: ...
+
+    # -- reported events -----------------------------------------------------------------------
+    @abc.abstractmethod
+    def write_events(self, batch: EventBatch) -> BatchResult: ...
+
+    @abc.abstractmethod
+    def put_blob(self, data: bytes) -> tuple[str, int]: ...
+
+    @abc.abstractmethod
+    def get_blob(self, sha256: str) -> bytes: ...
+
+    @abc.abstractmethod
+    def get_scalars(self, task_id: str, *, max_samples: int | None, x_axis: str = "iter") -> dict[str, Any]: ...
+
+    @abc.abstractmethod
+    def get_last_metrics(self, task_id: str) -> dict[str, Any]: ...
+
+    @abc.abstractmethod
+    def get_single_values(self, task_id: str) -> dict[str, float | None]: ...
+
+    @abc.abstractmethod
+    def get_plots(self, task_id: str) -> list[dict[str, Any]]: ...
+
+    @abc.abstractmethod
+    def get_debug_samples(self, task_id: str, title: str | None = None,
+                          series: str | None = None) -> list[dict[str, Any]]: ...
+
+    @abc.abstractmethod
+    def get_console(self, task_id: str, last: int | None = None) -> list[dict[str, Any]]: ...
+
+    # -- lifecycle -----------------------------------------------------------------------------
+    def open_in_background(self) -> None:
+        """Start whatever slow opening the backend needs, without waiting for it."""
+
+    def close(self) -> None:
+        """Release connections."""

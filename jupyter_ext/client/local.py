@@ -1,0 +1,193 @@
+"""LocalBackend: the embedded default. Calls ``core/`` in process on a SQLite file and a
+blob folder under ``JUPYTER_TRACK_HOME``; nothing to start, works in a plain script.
+
+Opening the store imports SQLAlchemy and may run migrations (~0.3 s), so it can start in a
+background thread the moment ``Task.init`` is called, and every call waits for it.
+"""
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from ..errors import TrackError, Unavailable
+
+if TYPE_CHECKING:
+    from ..core.reporting import BatchResult, EventBatch
+    from ..store.blobs import BlobStore
+    from ..store.meta import MetaStore
+    from ..store.rows import ConfigRow, ParamRow, ProjectRow, TaskRow
+
+from .backend import Backend
+
+
+class LocalBackend(Backend):
+    def __init__(self, store_url: str, blob_url: str) -> None:
+        self.store_url = store_url
+        self.blob_url = blob_url
+        self._store: MetaStore | None = None
+        self._blobs: BlobStore | None = None
+        self._error: BaseException | None = None
+        self._lock = threading.Lock()
+        self._opened = threading.Event()
+        self._opener: threading.Thread | None = None
+
+    @classmethod
+    def from_config(cls, config: Any) -> LocalBackend:
+        return cls(config.store_url, config.blob_url)
+
+    # -- opening ---------------------------------------------------------------------------------
+    def open_in_background(self) -> None:
+        with self._lock:
+            if self._opener is not None or self._opened.is_set():
+                return
+            self._opener = threading.Thread(target=self._open, name="jupyter-track-open", daemon=True)
+            self._opener.start()
+
+    def _open(self) -> None:
+        try:
+            from ..store.blobs import BlobStore
+            from ..store.meta import MetaStore
+
+            self._store = MetaStore.open(self.store_url)
+            self._blobs = BlobStore(self.blob_url)
+        except BaseException as exc:  # handed to every waiting caller
+            self._error = exc
+        finally:
+            self._opened.set()
+
+    @property
+    def store(self) -> MetaStore:
+        if not self._opened.is_set():
+            self.open_in_background()
+            self._opened.wait()
+        if self._error is not None:
+            if isinstance(self._error, TrackError):
+                raise self._error
+            raise Unavailable(f"cannot open the store at {self.store_url}: {self._error}") from self._error
+        assert self._store is not None
+        return self._store
+
+    @property
+    def blobs(self) -> BlobStore:
+        self.store  # noqa: B018 - waits for opening and raises its error
+        assert self._blobs is not None
+        return self._blobs
+
+    def close(self) -> None:
+        if self._opened.is_set() and self._store is not None:
+            self._store.close()
+
+    # -- tasks -----------------------------------------------------------------------------------
+    def create_task(self, spec: Mapping[str, Any]) -> TaskRow:
+        from ..core import tasks
+        return tasks.create(self.store, spec)
+
+    def get_task(self, task_id: str) -> TaskRow:
+        from ..core import tasks
+        return tasks.get(self.store, task_id)
+
+    def query_tasks(self, **filters: Any) -> list[TaskRow]:
+        from ..core import tasks
+        return tasks.query(self.store, **filters)
+
+    def update_task(self, task_id: str, fields: Mapping[str, Any]) -> TaskRow:
+        from ..core import tasks
+        return tasks.update(self.store, task_id, fields)
+
+    def set_task_status(self, task_id: str, status: str, *, force: bool = False, message: str = "",
+                        reason: str = "") -> TaskRow:
+        from ..core import tasks
+        return tasks.set_status(self.store, task_id, status, force=force, message=message, reason=reason)
+
+    def reset_task(self, task_id: str, *, force: bool = False) -> TaskRow:
+        from ..core import tasks
+        return tasks.reset(self.store, task_id, force=force)
+
+    def clone_task(self, source_id: str, *, name: str | None = None, comment: str | None = None,
+                   parent_id: str | None = None, project: str | None = None) -> TaskRow:
+        from ..core import tasks
+        return tasks.clone(self.store, source_id, name=name, comment=comment, parent_id=parent_id, project=project)
+
+    def move_task(self, task_id: str, project: str) -> TaskRow:
+        from ..core import tasks
+        return tasks.move(self.store, task_id, project)
+
+    def archive_task(self, task_id: str, archived: bool = True) -> TaskRow:
+        from ..core import tasks
+        return tasks.archive(self.store, task_id, archived)
+
+    def delete_task(self, task_id: str, *, force: bool = False) -> None:
+        from ..core import tasks
+        tasks.delete(self.store, task_id, force=force)
+
+    def is_task_reusable(self, task_id: str, *, project: str, name: str, task_type: str) -> bool:
+        from ..core import tasks
+        return tasks.is_reusable(self.store, task_id, project=project, name=name, task_type=task_type)
+
+    def list_projects(self) -> list[ProjectRow]:
+        from ..store import projects
+        with self.store.read() as conn:
+            return projects.list_all(conn)
+
+    # -- parameters ------------------------------------------------------------------------------
+    def set_parameters(self, task_id: str, rows: Sequence[ParamRow], *, replace: bool = False,
+                       force: bool = False) -> None:
+        from ..core import params
+        params.set_parameters(self.store, task_id, list(rows), replace=replace, force=force)
+
+    def get_parameters(self, task_id: str) -> list[ParamRow]:
+        from ..core import params
+        return params.get_parameters(self.store, task_id)
+
+    def set_configuration(self, task_id: str, config: ConfigRow, *, force: bool = False) -> None:
+        from ..core import params
+        params.set_configuration(self.store, task_id, config, force=force)
+
+    def get_configurations(self, task_id: str) -> list[ConfigRow]:
+        from ..core import params
+        return params.get_configurations(self.store, task_id)
+
+    # -- events ----------------------------------------------------------------------------------
+    def write_events(self, batch: EventBatch) -> BatchResult:
+        from ..core import reporting
+        return reporting.apply(self.store, batch)
+
+    def put_blob(self, data: bytes) -> tuple[str, int]:
+        return self.blobs.put_bytes(data)
+
+    def get_blob(self, sha256: str) -> bytes:
+        return self.blobs.get_bytes(sha256)
+
+    def get_scalars(self, task_id: str, *, max_samples: int | None, x_axis: str = "iter") -> dict[str, Any]:
+        from ..core import scalars, tasks
+        with self.store.read() as conn:
+            tasks._get(conn, task_id)
+            return scalars.read_series(conn, task_id, max_samples=max_samples, x_axis=x_axis)
+
+    def get_last_metrics(self, task_id: str) -> dict[str, Any]:
+        from ..core import scalars, tasks
+        with self.store.read() as conn:
+            tasks._get(conn, task_id)
+            return scalars.last_metrics(conn, task_id)
+
+    def get_single_values(self, task_id: str) -> dict[str, float | None]:
+        from ..store import events
+        with self.store.read() as conn:
+            return events.get_single_values(conn, task_id)
+
+    def get_plots(self, task_id: str) -> list[dict[str, Any]]:
+        from ..store import events
+        with self.store.read() as conn:
+            return events.get_plots(conn, task_id)
+
+    def get_debug_samples(self, task_id: str, title: str | None = None,
+                          series: str | None = None) -> list[dict[str, Any]]:
+        from ..store import events
+        with self.store.read() as conn:
+            return events.get_debug_samples(conn, task_id, title, series)
+
+    def get_console(self, task_id: str, last: int | None = None) -> list[dict[str, Any]]:
+        from ..store import events
+        with self.store.read() as conn:
+            return events.get_console(conn, task_id, last)

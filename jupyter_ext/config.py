@@ -1,0 +1,147 @@
+"""Settings: ``~/.jupyter/track.toml``, overridden by ``JUPYTER_TRACK_*`` environment variables.
+
+``CLEARML_*`` variables are read as a fallback so ClearML users keep their settings. Loading
+is cheap (no TOML parser is imported unless the file exists) because scripts read it on
+their first ``Task.init``.
+"""
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from .errors import InvalidArgument
+
+ENV_PREFIX = "JUPYTER_TRACK_"
+
+
+@dataclasses.dataclass(frozen=True)
+class Config:
+    home: str
+    store_url: str
+    blob_url: str
+    api_host: str = ""
+    web_host: str = ""
+    access_key: str = ""
+    secret_key: str = ""
+    verify_certificate: bool | str = True
+    default_output_uri: str = ""
+    flush_period: float = 1.0
+    exit_timeout: float = 5.0
+    log_environment: tuple[str, ...] = ()
+    task_no_reuse: bool = False
+    capture_console: bool = True
+    capture_environment: bool = True
+    block_unsafe_artifacts: bool = False
+
+    @property
+    def remote(self) -> bool:
+        return bool(self.api_host)
+
+
+# field -> (CLEARML_* fallback variables)
+_CLEARML_FALLBACK = {
+    "api_host": ("CLEARML_API_HOST",),
+    "web_host": ("CLEARML_WEB_HOST",),
+    "access_key": ("CLEARML_API_ACCESS_KEY",),
+    "secret_key": ("CLEARML_API_SECRET_KEY",),
+    "verify_certificate": ("CLEARML_API_HOST_VERIFY_CERT",),
+    "default_output_uri": ("CLEARML_DEFAULT_OUTPUT_URI",),
+    "log_environment": ("CLEARML_LOG_ENVIRONMENT",),
+    "task_no_reuse": ("CLEARML_TASK_NO_REUSE",),
+    "block_unsafe_artifacts": ("CLEARML_BLOCK_PICKLED_ARTIFACTS",),
+}
+
+
+def default_home() -> str:
+    data_dir = os.environ.get("JUPYTER_DATA_DIR")
+    if not data_dir:
+        from jupyter_core.paths import jupyter_data_dir
+
+        data_dir = jupyter_data_dir()
+    return os.path.join(data_dir, "track")
+
+
+def config_file_path(env: Mapping[str, str] | None = None) -> str:
+    env = os.environ if env is None else env
+    explicit = env.get(ENV_PREFIX + "CONFIG_FILE")
+    if explicit:
+        return explicit
+    config_dir = env.get("JUPYTER_CONFIG_DIR") or os.path.join(os.path.expanduser("~"), ".jupyter")
+    return os.path.join(config_dir, "track.toml")
+
+
+def _read_file(path: str) -> dict[str, Any]:
+    if not os.path.exists(path):
+        return {}
+    try:
+        import tomllib
+    except ImportError:  # Python 3.10
+        import tomli as tomllib
+    try:
+        with open(path, "rb") as fh:
+            data = tomllib.load(fh)
+    except (OSError, ValueError) as exc:
+        raise InvalidArgument(f"cannot read the settings file {path}: {exc}; fix or remove it") from exc
+    flat: dict[str, Any] = {}
+    for key, value in data.items():
+        if isinstance(value, dict):  # sections are only for readability: [api] host = … -> api_host
+            for sub, v in value.items():
+                flat[f"{key}_{sub}"] = v
+        else:
+            flat[key] = value
+    return flat
+
+
+def _coerce(name: str, value: Any, kind: Any) -> Any:
+    if kind in (bool, "bool"):
+        if isinstance(value, bool):
+            return value
+        text = str(value).strip().lower()
+        if text in ("1", "true", "yes", "on"):
+            return True
+        if text in ("0", "false", "no", "off", ""):
+            return False
+        raise InvalidArgument(f"setting {name} must be true or false, got {value!r}")
+    if kind in (float, "float"):
+        try:
+            return float(value)
+        except (TypeError, ValueError) as exc:
+            raise InvalidArgument(f"setting {name} must be a number, got {value!r}") from exc
+    if kind in ("tuple[str, ...]",):
+        if isinstance(value, str):
+            return tuple(v.strip() for v in value.split(",") if v.strip())
+        return tuple(str(v) for v in value)
+    if kind in ("bool | str",):
+        text = str(value).strip()
+        if text.lower() in ("0", "false", "no", "off"):
+            return False
+        if text.lower() in ("1", "true", "yes", "on", ""):
+            return True
+        return text  # a CA bundle path
+    return str(value)
+
+
+def load(env: Mapping[str, str] | None = None) -> Config:
+    """The settings in force now (file, then environment)."""
+    env = os.environ if env is None else env
+    values = _read_file(config_file_path(env))
+    known = {f.name: f.type for f in dataclasses.fields(Config)}
+    unknown = set(values) - set(known)
+    if unknown:
+        raise InvalidArgument(
+            f"unknown settings in {config_file_path(env)}: {', '.join(sorted(unknown))}; "
+            f"known settings: {', '.join(sorted(known))}"
+        )
+    for name in known:
+        for var in (ENV_PREFIX + name.upper(), *_CLEARML_FALLBACK.get(name, ())):
+            if var in env:
+                values[name] = env[var]
+                break
+    home = os.path.abspath(os.path.expanduser(str(values.get("home") or default_home())))
+    values["home"] = home
+    values.setdefault("store_url", "sqlite:///" + os.path.join(home, "track.db"))
+    values.setdefault("blob_url", os.path.join(home, "blobs"))
+    coerced = {name: _coerce(name, v, known[name]) for name, v in values.items()}
+    return Config(**coerced)

@@ -1,0 +1,46 @@
+"""Checks on names a user types (projects, tasks, tags), kept light for the caller's path."""
+from __future__ import annotations
+
+from ..errors import InvalidArgument
+
+MAX_PROJECT_NAME = 512
+MAX_TASK_NAME = 1024
+DEFAULT_PROJECT = "Untitled"
+
+
+def normalize_project_name(name: object) -> str:
+    """``" A / B "`` -> ``"A/B"``; refuse empty segments with a message that says how to fix it."""
+    if not isinstance(name, str):
+        raise InvalidArgument(f"project name must be a string, got {type(name).__name__}")
+    parts = [p.strip() for p in name.strip().strip("/").split("/")]
+    if not name.strip() or any(not p for p in parts):
+        raise InvalidArgument(
+            f"invalid project name {name!r}: use names like 'Team/Project/Sub', with no empty parts between '/'"
+        )
+    full = "/".join(parts)
+    if len(full) > MAX_PROJECT_NAME:
+        raise InvalidArgument(f"project name is {len(full)} characters long; the limit is {MAX_PROJECT_NAME}")
+    return full
+
+
+def check_task_name(name: object) -> str:
+    if not isinstance(name, str) or not name.strip():
+        raise InvalidArgument("a task name must be a non-empty string, e.g. task_name='Experiment 1'")
+    if len(name) > MAX_TASK_NAME:
+        raise InvalidArgument(f"task name is {len(name)} characters long; the limit is {MAX_TASK_NAME}")
+    return name.strip()
+
+
+def check_tags(tags: object) -> tuple[str, ...]:
+    if tags is None:
+        return ()
+    if isinstance(tags, str):
+        tags = [tags]
+    if not isinstance(tags, (list, tuple, set, frozenset)):
+        raise InvalidArgument(f"tags must be a list of strings, got {type(tags).__name__}")
+    out = []
+    for t in tags:
+        if not isinstance(t, str) or not t.strip():
+            raise InvalidArgument(f"every tag must be a non-empty string; got {t!r}")
+        out.append(t.strip())
+    return tuple(dict.fromkeys(out))

@@ -1,0 +1,53 @@
+"""Stored parameters and configuration objects of a task, and when they may change."""
+from __future__ import annotations
+
+from typing import Any
+
+from ..errors import Conflict, InvalidArgument
+from ..store import params as param_rows
+from ..store.meta import MetaStore
+from ..store.rows import ConfigRow, ParamRow
+
+def _check_editable(conn: Any, task_id: str, force: bool) -> None:
+    from . import tasks
+
+    row = tasks._get(conn, task_id)
+    if not force and row.status not in tasks.PARAM_EDIT_STATUSES:
+        raise Conflict(
+            f"task {task_id} is {row.status}: its parameters record how it ran and cannot change; "
+            f"clone it (Task.clone) and edit the clone, or pass force=True"
+        )
+
+
+def set_parameters(store: MetaStore, task_id: str, rows: list[ParamRow], *, replace: bool = False,
+                   force: bool = False) -> None:
+    """Add or overwrite parameters; ``replace=True`` first drops every stored parameter."""
+    with store.write() as conn:
+        _check_editable(conn, task_id, force)
+        if replace:
+            param_rows.delete_params(conn, task_id)
+        param_rows.upsert_params(conn, task_id, rows)
+
+
+def get_parameters(store: MetaStore, task_id: str) -> list[ParamRow]:
+    from . import tasks
+
+    with store.read() as conn:
+        tasks._get(conn, task_id)
+        return param_rows.get_params(conn, task_id)
+
+
+def set_configuration(store: MetaStore, task_id: str, config: ConfigRow, *, force: bool = False) -> None:
+    if not isinstance(config.name, str) or not config.name:
+        raise InvalidArgument("a configuration object needs a non-empty name, e.g. name='model'")
+    with store.write() as conn:
+        _check_editable(conn, task_id, force)
+        param_rows.upsert_config(conn, task_id, config)
+
+
+def get_configurations(store: MetaStore, task_id: str) -> list[ConfigRow]:
+    from . import tasks
+
+    with store.read() as conn:
+        tasks._get(conn, task_id)
+        return param_rows.get_configs(conn, task_id)

@@ -1,0 +1,113 @@
+"""Applying one batch of reported events (scalars, single values, plots, samples, console).
+
+A batch is written in one transaction: after a crash either all of it is there or none.
+Events for a task that is gone or published are dropped and counted, never half-written.
+"""
+from __future__ import annotations
+
+import dataclasses
+import time
+from typing import Any
+
+from ..store import blob_refs
+from ..store import events as event_rows
+from ..store import tasks as task_rows
+from ..store.meta import MetaStore
+from . import scalars, status
+
+DEFAULT_SAMPLE_HISTORY = 100
+
+
+@dataclasses.dataclass
+class EventBatch:
+    """Everything a reporter sends in one go. Scalars are column arrays per series."""
+
+    # (task_id, title, series, iterations, values, times)
+    scalars: list[tuple[str, str, str, Any, Any, Any]] = dataclasses.field(default_factory=list)
+    # (task_id, name, value, time)
+    single_values: list[tuple[str, str, float, float]] = dataclasses.field(default_factory=list)
+    # dicts: task_id, title, series, iteration, figure (JSON text), time
+    plots: list[dict[str, Any]] = dataclasses.field(default_factory=list)
+    # dicts: task_id, title, series, iteration, kind, blob_sha256, size, url, file_name, content_type,
+    # time, max_history
+    debug_samples: list[dict[str, Any]] = dataclasses.field(default_factory=list)
+    # (task_id, level, text, time)
+    console: list[tuple[str, int, str, float]] = dataclasses.field(default_factory=list)
+
+    def task_ids(self) -> set[str]:
+        ids = {s[0] for s in self.scalars} | {v[0] for v in self.single_values} | {c[0] for c in self.console}
+        ids |= {p["task_id"] for p in self.plots} | {d["task_id"] for d in self.debug_samples}
+        return ids
+
+    def __len__(self) -> int:
+        return (sum(len(s[3]) for s in self.scalars) + len(self.single_values) + len(self.plots)
+                + len(self.debug_samples) + len(self.console))
+
+
+@dataclasses.dataclass
+class BatchResult:
+    written: int = 0
+    dropped: dict[str, str] = dataclasses.field(default_factory=dict)  # task id -> why
+
+
+def apply(store: MetaStore, batch: EventBatch) -> BatchResult:
+    result = BatchResult()
+    if not len(batch):
+        return result
+    with store.write() as conn:
+        accepted: set[str] = set()
+        for task_id in batch.task_ids():
+            row = task_rows.get(conn, task_id)
+            if row is None:
+                result.dropped[task_id] = "the task no longer exists"
+            elif row.status in status.FINAL:
+                result.dropped[task_id] = f"the task is {row.status}; published results are final"
+            else:
+                accepted.add(task_id)
+        top: dict[str, int] = {}
+        by_task: dict[str, list[tuple[str, str, Any, Any, Any]]] = {}
+        for task_id, title, series, iters, values, times in batch.scalars:
+            if task_id in accepted:
+                by_task.setdefault(task_id, []).append((title, series, iters, values, times))
+                result.written += len(iters)
+        for task_id, series_list in by_task.items():
+            top[task_id] = scalars.append(conn, task_id, series_list)
+        values: dict[str, dict[str, tuple[float, float]]] = {}
+        for task_id, name, value, t in batch.single_values:
+            if task_id in accepted:
+                values.setdefault(task_id, {})[name] = (value, t)
+        for task_id, named in values.items():
+            event_rows.upsert_single_values(conn, task_id, named)
+            result.written += len(named)
+        plots = [p for p in batch.plots if p["task_id"] in accepted]
+        event_rows.insert_plots(conn, plots)
+        for p in plots:
+            top[p["task_id"]] = max(top.get(p["task_id"], -(2**63)), int(p["iteration"]))
+        _write_samples(conn, [d for d in batch.debug_samples if d["task_id"] in accepted])
+        event_rows.insert_console(conn, [
+            {"task_id": c[0], "level": c[1], "text": c[2], "time": c[3]} for c in batch.console if c[0] in accepted
+        ])
+        result.written += len(plots) + len(batch.debug_samples) + len(batch.console)
+        now = time.time()
+        for task_id in accepted:
+            fields: dict[str, Any] = {"last_update": now}
+            row = task_rows.get(conn, task_id)
+            if row is not None and task_id in top and top[task_id] > row.last_iteration:
+                fields["last_iteration"] = top[task_id]
+            task_rows.update_fields(conn, task_id, **fields)
+    return result
+
+
+def _write_samples(conn: Any, samples: list[dict[str, Any]]) -> None:
+    if not samples:
+        return
+    rows = []
+    for d in samples:
+        if d.get("blob_sha256"):
+            blob_refs.record(conn, d["blob_sha256"], int(d.get("size") or 0))
+        rows.append({k: d.get(k) for k in ("task_id", "title", "series", "iteration", "kind", "blob_sha256", "url",
+                                           "file_name", "content_type", "time")})
+    event_rows.insert_debug_samples(conn, rows)
+    for key in {(d["task_id"], d["title"], d["series"], int(d.get("max_history") or DEFAULT_SAMPLE_HISTORY))
+                for d in samples}:
+        event_rows.trim_debug_samples(conn, *key)

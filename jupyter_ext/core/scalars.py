@@ -1,0 +1,151 @@
+"""Scalar series: appending points, the running summary, reading back and downsampling.
+
+Rules kept here:
+- the same iteration reported twice: the later report wins (as ClearML's overwrite);
+- NaN and inf are stored as reported; min/max ignore NaN;
+- a downsample keeps each bucket's minimum and maximum, so spikes survive
+  (an average would hide the one diverging step people look for).
+"""
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy.engine import Connection
+
+from ..errors import InvalidArgument
+from ..store import scalars as scalar_rows
+from ..store.rows import MetricSummary
+
+if TYPE_CHECKING:
+    import numpy as np
+
+X_AXES = ("iter", "timestamp", "iso_time")
+SINGLE_VALUE_TITLE = "Summary"
+
+
+def append(conn: Connection, task_id: str, series: Sequence[tuple[str, str, Any, Any, Any]]) -> int:
+    """Store ``(title, series, iterations, values, times)`` column triples; returns the max iteration seen."""
+    import numpy as np
+
+    ids = scalar_rows.metric_ids(conn, task_id, [(t, s) for t, s, *_ in series])
+    top = -(2**63)
+    for title, name, iters, values, times in series:
+        it = np.asarray(iters, dtype="<i8")
+        va = np.asarray(values, dtype="<f8")
+        ti = np.asarray(times, dtype="<f8")
+        if not (len(it) == len(va) == len(ti)) or len(it) == 0:
+            continue
+        metric_id = ids[(title, name)]
+        scalar_rows.append_points(conn, metric_id, it, va, ti)
+        scalar_rows.write_summary(conn, metric_id, merge_summary(scalar_rows.summary_of(conn, metric_id), it, va, ti))
+        if not title.startswith(":monitor:"):
+            top = max(top, int(it.max()))
+    return top
+
+
+def merge_summary(old: MetricSummary, it: np.ndarray, va: np.ndarray, ti: np.ndarray) -> MetricSummary:
+    import numpy as np
+
+    finite = ~np.isnan(va)
+    min_value, min_iter, max_value, max_iter = old.min_value, old.min_iter, old.max_value, old.max_iter
+    if finite.any():
+        fv, fi = va[finite], it[finite]
+        lo, hi = int(np.argmin(fv)), int(np.argmax(fv))
+        if min_value is None or fv[lo] < min_value:
+            min_value, min_iter = float(fv[lo]), int(fi[lo])
+        if max_value is None or fv[hi] > max_value:
+            max_value, max_iter = float(fv[hi]), int(fi[hi])
+    return MetricSummary(
+        title=old.title, series=old.series, count=old.count + len(va),
+        first_value=old.first_value if old.count else float(va[0]),
+        last_value=float(va[-1]), last_iter=int(it[-1]),
+        min_value=min_value, min_iter=min_iter, max_value=max_value, max_iter=max_iter,
+        last_time=float(ti[-1]),
+    )
+
+
+def resolve(it: np.ndarray, va: np.ndarray, ti: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Sort by iteration; where an iteration repeats, keep the last report."""
+    import numpy as np
+
+    if len(it) < 2 or bool(np.all(it[1:] > it[:-1])):
+        return it, va, ti
+    order = np.argsort(it, kind="stable")
+    it, va, ti = it[order], va[order], ti[order]
+    keep = np.ones(len(it), dtype=bool)
+    keep[:-1] = it[1:] != it[:-1]
+    return it[keep], va[keep], ti[keep]
+
+
+def minmax_indices(y: np.ndarray, max_samples: int) -> np.ndarray:
+    """Indices of at most ``max_samples`` points: each bucket's min and max, in order."""
+    import numpy as np
+
+    n = len(y)
+    if n <= max_samples:
+        return np.arange(n)
+    buckets = max(1, max_samples // 2)
+    size = -(-n // buckets)
+    pad = buckets * size - n
+    lo_src = np.where(np.isnan(y), np.inf, y)
+    hi_src = np.where(np.isnan(y), -np.inf, y)
+    if pad:
+        lo_src = np.concatenate([lo_src, np.full(pad, np.inf)])
+        hi_src = np.concatenate([hi_src, np.full(pad, -np.inf)])
+    base = np.arange(buckets) * size
+    lo = base + np.argmin(lo_src.reshape(buckets, size), axis=1)
+    hi = base + np.argmax(hi_src.reshape(buckets, size), axis=1)
+    idx = np.unique(np.concatenate([lo, hi]))
+    return idx[idx < n]
+
+
+def check_x_axis(x_axis: str) -> str:
+    if x_axis not in X_AXES:
+        raise InvalidArgument(f"x_axis must be one of {', '.join(X_AXES)}; got {x_axis!r}")
+    return x_axis
+
+
+def x_values(it: np.ndarray, ti: np.ndarray, x_axis: str) -> list[Any]:
+    if x_axis == "iter":
+        return it.tolist()  # type: ignore[no-any-return]
+    if x_axis == "timestamp":
+        return (ti * 1000.0).round().astype("int64").tolist()  # type: ignore[no-any-return]
+    return [_dt.datetime.fromtimestamp(t, _dt.timezone.utc).isoformat() for t in ti.tolist()]
+
+
+def read_series(conn: Connection, task_id: str, *, max_samples: int | None, x_axis: str = "iter",
+                titles: Sequence[str] | None = None, include_monitor: bool = True) -> dict[str, dict[str, dict[str, list[Any]]]]:
+    """``{title: {series: {"x": [...], "y": [...]}}}``; ``max_samples=None`` returns every point."""
+    check_x_axis(x_axis)
+    if max_samples is not None and max_samples < 2:
+        raise InvalidArgument("max_samples must be at least 2 (or 0 for the default of 5000)")
+    out: dict[str, dict[str, dict[str, list[Any]]]] = {}
+    for metric_id, summary in scalar_rows.summaries(conn, task_id):
+        if titles is not None and summary.title not in titles:
+            continue
+        if not include_monitor and summary.title.startswith(":monitor:"):
+            continue
+        it, va, ti = resolve(*scalar_rows.read_points(conn, metric_id))
+        if max_samples is not None and len(it) > max_samples:
+            idx = minmax_indices(va, max_samples)
+            it, va, ti = it[idx], va[idx], ti[idx]
+        out.setdefault(summary.title, {})[summary.series] = {"x": x_values(it, ti, x_axis), "y": va.tolist()}
+    return out
+
+
+def last_metrics(conn: Connection, task_id: str) -> dict[str, dict[str, dict[str, float | None]]]:
+    out: dict[str, dict[str, dict[str, float | None]]] = {}
+    for _, s in scalar_rows.summaries(conn, task_id):
+        if not s.count:
+            continue
+        out.setdefault(s.title, {})[s.series] = {
+            "last": s.last_value, "min": s.min_value, "max": s.max_value,
+            "first": s.first_value, "count": float(s.count),
+            "last_iteration": None if s.last_iter is None else float(s.last_iter),
+            "min_iteration": None if s.min_iter is None else float(s.min_iter),
+            "max_iteration": None if s.max_iter is None else float(s.max_iter),
+        }
+    return out
+

@@ -1,0 +1,298 @@
+"""Tasks: creation, lookup, edits, the status machine, clone, reset, move, archive, delete.
+
+Every function opens its own transaction on the given :class:`MetaStore`, so the local
+backend and the REST server call exactly the same rules.
+"""
+from __future__ import annotations
+
+import re
+import time
+import uuid
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sqlalchemy.engine import Connection
+
+from ..errors import AlreadyExists, Conflict, InvalidArgument, NotFound
+from ..store import events as event_rows
+from ..store import params as param_rows
+from ..store import scalars as scalar_rows
+from ..store import tasks as task_rows
+from ..store.meta import MetaStore
+from ..store.rows import TaskRow
+from . import names, projects, status
+from .task_types import DEFAULT_TASK_TYPE, check_task_type
+
+DEVELOPMENT_TAG = "development"
+EDITABLE_FIELDS = ("name", "comment", "tags", "type", "parent_id", "script", "runtime", "output_uri", "system_tags",
+                   "last_iteration", "status_message")
+# Parameters and configuration describe how a run was started; once it ran they are history.
+PARAM_EDIT_STATUSES = frozenset({status.CREATED, status.IN_PROGRESS})
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex
+
+
+check_name = names.check_task_name
+check_tags = names.check_tags
+
+
+def create(store: MetaStore, spec: Mapping[str, Any]) -> TaskRow:
+    """Create a task from a spec: ``project`` (name), ``name``, and optional ``id``, ``type``,
+    ``tags``, ``comment``, ``parent_id``, ``user``, ``status``, ``script``, ``runtime``,
+    ``output_uri``, ``system_tags``."""
+    name = check_name(spec.get("name"))
+    task_type = check_task_type(spec.get("type") or DEFAULT_TASK_TYPE)
+    tags = check_tags(spec.get("tags"))
+    initial = status.check_status(spec.get("status") or status.CREATED)
+    if initial not in (status.CREATED, status.IN_PROGRESS):
+        raise InvalidArgument(f"a new task starts as 'created' or 'in_progress', not {initial!r}")
+    task_id = spec.get("id") or new_id()
+    if not isinstance(task_id, str) or not re.fullmatch(r"[0-9A-Za-z_-]{1,64}", task_id):
+        raise InvalidArgument(f"task id {task_id!r} is not valid: use up to 64 letters, digits, '-' or '_'")
+    now = float(spec.get("created") or time.time())
+    with store.write() as conn:
+        if task_rows.get(conn, task_id) is not None:
+            raise AlreadyExists(f"a task with id {task_id} already exists")
+        project = projects.ensure(conn, spec.get("project") or projects.DEFAULT_PROJECT)
+        row = TaskRow(
+            id=task_id, project_id=project.id, project_name=project.name, name=name, type=task_type,
+            status=initial, status_message="", status_reason="", comment=str(spec.get("comment") or ""),
+            parent_id=spec.get("parent_id"), user=str(spec.get("user") or ""), created=now,
+            started=now if initial == status.IN_PROGRESS else None, completed=None, last_update=now,
+            last_iteration=0, archived=False, tags=tags, system_tags=tuple(spec.get("system_tags") or ()),
+            script=dict(spec.get("script") or {}), runtime=dict(spec.get("runtime") or {}),
+            output_uri=spec.get("output_uri"),
+        )
+        task_rows.insert(conn, row)
+        return row
+
+
+def get(store: MetaStore, task_id: str) -> TaskRow:
+    with store.read() as conn:
+        return _get(conn, task_id)
+
+
+def _get(conn: Connection, task_id: str) -> TaskRow:
+    row = task_rows.get(conn, task_id)
+    if row is None:
+        raise NotFound(f"no task with id {task_id!r}; list tasks with `jupyter track tasks`")
+    return row
+
+
+def parse_tag_filter(tags: Sequence[str] | str | None) -> tuple[list[str], list[str], list[str]]:
+    """ClearML's tag filter: OR by default, ``-tag`` excludes, ``__$all``/``__$and`` switch to
+    AND, ``__$or`` back to OR, ``__$not`` negates the next tag."""
+    if tags is None:
+        return [], [], []
+    if isinstance(tags, str):
+        tags = [tags]
+    any_tags: list[str] = []
+    all_tags: list[str] = []
+    not_tags: list[str] = []
+    mode_all = False
+    negate = False
+    for tag in tags:
+        if tag in ("__$all", "__$and"):
+            mode_all = True
+        elif tag == "__$or":
+            mode_all = False
+        elif tag == "__$not":
+            negate = True
+        elif negate or tag.startswith("-"):
+            not_tags.append(tag[1:] if tag.startswith("-") and not negate else tag)
+            negate = False
+        elif mode_all:
+            all_tags.append(tag)
+        else:
+            any_tags.append(tag)
+    return any_tags, all_tags, not_tags
+
+
+def compile_name(pattern: str | None) -> re.Pattern[str] | None:
+    if pattern is None or pattern == "":
+        return None
+    try:
+        return re.compile(pattern)
+    except re.error as exc:
+        raise InvalidArgument(f"task_name {pattern!r} is not a valid regular expression ({exc}); "
+                              f"use re.escape(name) for a literal name, or '^name$' for an exact match") from exc
+
+
+def query(
+    store: MetaStore,
+    *,
+    task_ids: Sequence[str] | None = None,
+    project_name: Sequence[str] | str | None = None,
+    task_name: str | None = None,
+    tags: Sequence[str] | str | None = None,
+    statuses: Sequence[str] | None = None,
+    types: Sequence[str] | None = None,
+    include_archived: bool = True,
+    include_subprojects: bool = True,
+    limit: int | None = None,
+    offset: int = 0,
+    newest_first: bool = True,
+) -> list[TaskRow]:
+    for s in statuses or ():
+        status.check_status(s)
+    for t in types or ():
+        check_task_type(t)
+    name_re = compile_name(task_name)
+    any_tags, all_tags, not_tags = parse_tag_filter(tags)
+    with store.read() as conn:
+        project_ids = None
+        if project_name is not None:
+            names = [project_name] if isinstance(project_name, str) else list(project_name)
+            project_ids = projects.ids_under(conn, names, recursive=include_subprojects)
+            if not project_ids:
+                return []
+        return task_rows.query(
+            conn, ids=task_ids, project_ids=project_ids, statuses=statuses, types=types, any_tags=any_tags,
+            all_tags=all_tags, not_tags=not_tags, include_archived=include_archived, order_desc=newest_first,
+            limit=limit, offset=offset, name_filter=name_re,
+        )
+
+
+def update(store: MetaStore, task_id: str, fields: Mapping[str, Any]) -> TaskRow:
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise InvalidArgument(f"cannot edit {', '.join(sorted(unknown))}; editable fields: {', '.join(EDITABLE_FIELDS)}")
+    values = dict(fields)
+    if "name" in values:
+        values["name"] = check_name(values["name"])
+    if "type" in values:
+        values["type"] = check_task_type(values["type"])
+    if "tags" in values:
+        values["tags"] = check_tags(values["tags"])
+    with store.write() as conn:
+        _get(conn, task_id)
+        task_rows.update_fields(conn, task_id, last_update=time.time(), **values)
+        return _get(conn, task_id)
+
+
+def set_status(store: MetaStore, task_id: str, target: str, *, force: bool = False, message: str = "",
+               reason: str = "", expected: str | None = None) -> TaskRow:
+    """Move a task to ``target`` under the status machine; atomic against concurrent changes."""
+    status.check_status(target)
+    with store.write() as conn:
+        row = _get(conn, task_id)
+        if expected is not None and row.status != expected and not force:
+            raise Conflict(f"task {task_id} is {row.status!r}, not {expected!r} as expected; reload it and retry")
+        status.check_transition(task_id, row.status, target, force=force)
+        now = time.time()
+        fields: dict[str, Any] = {"status": target, "last_update": now, "status_message": message,
+                                  "status_reason": reason}
+        if target == status.IN_PROGRESS:
+            fields["started"] = row.started or now
+            fields["completed"] = None
+        elif target in (status.COMPLETED, status.FAILED, status.STOPPED, status.CLOSED):
+            fields["completed"] = now
+        elif target == status.CREATED:
+            fields["started"] = None
+            fields["completed"] = None
+        if target == status.QUEUED and DEVELOPMENT_TAG in row.system_tags:
+            fields["system_tags"] = [t for t in row.system_tags if t != DEVELOPMENT_TAG]
+        if "system_tags" in fields:
+            task_rows.update_fields(conn, task_id, system_tags=fields.pop("system_tags"))
+        if not task_rows.compare_and_set_status(conn, task_id, row.status, **fields):
+            raise Conflict(f"task {task_id} changed status while this change was made; reload it and retry")
+        return _get(conn, task_id)
+
+
+def has_outputs(conn: Connection, task_id: str) -> bool:
+    if scalar_rows.summaries(conn, task_id):
+        return True
+    return bool(event_rows.get_plots(conn, task_id) or event_rows.get_single_values(conn, task_id)
+                or event_rows.get_debug_samples(conn, task_id))
+
+
+def clear_outputs(conn: Connection, task_id: str) -> None:
+    scalar_rows.delete_for_task(conn, task_id)
+    event_rows.delete_for_task(conn, task_id)
+
+
+def reset(store: MetaStore, task_id: str, *, force: bool = False) -> TaskRow:
+    """Back to ``created`` with every output cleared; parameters and code stay."""
+    with store.write() as conn:
+        row = _get(conn, task_id)
+        if row.status == status.PUBLISHED and not force:
+            raise Conflict(f"task {task_id} is published, and published results are final; clone it instead")
+        if row.status == status.IN_PROGRESS and not force:
+            raise Conflict(f"task {task_id} is running; stop it first (task.mark_stopped()) or pass force=True")
+        clear_outputs(conn, task_id)
+        task_rows.update_fields(conn, task_id, status=status.CREATED, started=None, completed=None,
+                                last_iteration=0, status_message="", status_reason="", last_update=time.time())
+        return _get(conn, task_id)
+
+
+def clone(store: MetaStore, source_id: str, *, name: str | None = None, comment: str | None = None,
+          parent_id: str | None = None, project: str | None = None, new_task_id: str | None = None) -> TaskRow:
+    """A new draft with the source's type, tags, parameters, configuration and code; no outputs."""
+    with store.write() as conn:
+        src = _get(conn, source_id)
+        target_project = projects.ensure(conn, project) if project else projects.get(conn, project_id=src.project_id)
+        now = time.time()
+        row = TaskRow(
+            id=new_task_id or new_id(), project_id=target_project.id, project_name=target_project.name,
+            name=check_name(name) if name is not None else f"Clone Of {src.name}", type=src.type,
+            status=status.CREATED, status_message="", status_reason="",
+            comment=comment if comment is not None else f"Cloned from task {src.id}",
+            parent_id=parent_id or src.parent_id or src.id, user=src.user, created=now, started=None,
+            completed=None, last_update=now, last_iteration=0, archived=False, tags=src.tags,
+            system_tags=tuple(t for t in src.system_tags if t != DEVELOPMENT_TAG),
+            script=src.script, runtime={}, output_uri=src.output_uri,
+        )
+        task_rows.insert(conn, row)
+        param_rows.upsert_params(conn, row.id, param_rows.get_params(conn, src.id))
+        for cfg in param_rows.get_configs(conn, src.id):
+            param_rows.upsert_config(conn, row.id, cfg)
+        return row
+
+
+def move(store: MetaStore, task_id: str, project: str) -> TaskRow:
+    with store.write() as conn:
+        _get(conn, task_id)
+        target = projects.ensure(conn, project)
+        task_rows.update_fields(conn, task_id, project_id=target.id, last_update=time.time())
+        return _get(conn, task_id)
+
+
+def archive(store: MetaStore, task_id: str, archived: bool = True) -> TaskRow:
+    with store.write() as conn:
+        row = _get(conn, task_id)
+        if archived and row.status in (status.IN_PROGRESS, status.QUEUED):
+            raise Conflict(f"task {task_id} is {row.status}; stop or dequeue it before archiving")
+        task_rows.update_fields(conn, task_id, archived=archived, last_update=time.time())
+        return _get(conn, task_id)
+
+
+def delete(store: MetaStore, task_id: str, *, force: bool = False) -> None:
+    """Delete a task and all it owns; its blobs become garbage for :func:`gc.collect`."""
+    with store.write() as conn:
+        row = _get(conn, task_id)
+        if row.status == status.IN_PROGRESS and not force:
+            raise Conflict(f"task {task_id} is running; stop it first or pass force=True")
+        if row.status == status.PUBLISHED and not force:
+            raise Conflict(f"task {task_id} is published; pass force=True to delete published results")
+        clear_outputs(conn, task_id)
+        param_rows.delete_params(conn, task_id)
+        param_rows.delete_configs(conn, task_id)
+        task_rows.set_tags(conn, task_id, ())
+        task_rows.delete_task(conn, task_id)
+
+
+def is_reusable(store: MetaStore, task_id: str, *, project: str, name: str, task_type: str) -> bool:
+    """A previous task may be taken over by a new ``Task.init`` only if nothing would be lost:
+    same project, name and type; a development task, not archived, not final; and no outputs
+    at all (ClearML also reuses tasks with metrics and deletes them; we never do)."""
+    with store.read() as conn:
+        row = task_rows.get(conn, task_id)
+        if row is None or row.archived or row.name != name or row.type != task_type:
+            return False
+        if row.project_name != projects.normalize_name(project):
+            return False
+        if DEVELOPMENT_TAG not in row.system_tags or row.status in (status.PUBLISHED, status.CLOSED, status.QUEUED):
+            return False
+        return not has_outputs(conn, task_id)

@@ -1,0 +1,58 @@
+"""One error hierarchy for every layer.
+
+Each error knows its HTTP status so the REST layer can map it to one JSON shape and the
+HTTP client can map it back: a user sees the same exception locally and remotely.
+"""
+from __future__ import annotations
+
+
+class TrackError(Exception):
+    """Base of every error the tracker raises on purpose."""
+
+    http_status = 500
+    code = "internal"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def to_dict(self) -> dict[str, str]:
+        return {"code": self.code, "message": self.message}
+
+
+class NotFound(TrackError, LookupError):
+    http_status = 404
+    code = "not_found"
+
+
+class AlreadyExists(TrackError):
+    http_status = 409
+    code = "already_exists"
+
+
+class InvalidArgument(TrackError, ValueError):
+    http_status = 400
+    code = "invalid_argument"
+
+
+class Conflict(TrackError):
+    """The request is valid but the current state forbids it (e.g. an illegal status change)."""
+
+    http_status = 409
+    code = "conflict"
+
+
+class Unavailable(TrackError):
+    """The backend cannot be reached or opened right now; retrying later may succeed."""
+
+    http_status = 503
+    code = "unavailable"
+
+
+_BY_CODE = {cls.code: cls for cls in (TrackError, NotFound, AlreadyExists, InvalidArgument, Conflict, Unavailable)}
+
+
+def from_dict(payload: dict[str, str]) -> TrackError:
+    """Rebuild the exception a server serialised with :meth:`TrackError.to_dict`."""
+    cls = _BY_CODE.get(payload.get("code", ""), TrackError)
+    return cls(payload.get("message", "unknown error"))

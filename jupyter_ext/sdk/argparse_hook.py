@@ -1,0 +1,57 @@
+"""argparse auto-connect: what a script parses becomes the ``Args`` section of its task.
+
+``parse_known_args`` is wrapped once. Arguments parsed before ``Task.init`` are connected
+when it runs; arguments parsed after are connected as they are parsed.
+"""
+from __future__ import annotations
+
+import argparse
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .task import Task
+
+_state: dict[str, Any] = {"installed": False, "last": None, "task": None, "filter": None}
+
+
+def install() -> None:
+    if _state["installed"]:
+        return
+    _state["installed"] = True
+    original = argparse.ArgumentParser.parse_known_args
+
+    def parse_known_args(self: argparse.ArgumentParser, args: Any = None, namespace: Any = None) -> Any:
+        parsed, extra = original(self, args, namespace)
+        _state["last"] = parsed
+        task = _state["task"]
+        if task is not None and not task._closed:
+            _connect(task, parsed)
+        return parsed, extra
+
+    argparse.ArgumentParser.parse_known_args = parse_known_args  # type: ignore[method-assign]
+
+
+def attach(task: Task, switch: bool | Mapping[str, bool]) -> None:
+    install()
+    _state["task"] = task
+    _state["filter"] = switch if isinstance(switch, Mapping) else None
+    if _state["last"] is not None:
+        _connect(task, _state["last"])
+
+
+def _wanted(name: str) -> bool:
+    flt = _state["filter"]
+    if not flt:
+        return True
+    return bool(flt.get(name, flt.get("*", True)))
+
+
+def _connect(task: Task, namespace: argparse.Namespace) -> None:
+    values = {k: v for k, v in vars(namespace).items() if _wanted(k)}
+    if values:
+        task._store_section("Args", values)
+
+
+# Scripts usually parse their arguments before Task.init: be there when they do.
+install()

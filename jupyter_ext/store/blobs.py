@@ -1,0 +1,133 @@
+"""BlobStore: content-addressed bytes over fsspec (a local folder, ``memory://``, ``s3://`` …).
+
+A blob's name is the sha256 of its bytes, so the same bytes stored twice take the room of
+one. Writes go to a temporary name first and are renamed into place, so a reader never
+sees half a blob.
+"""
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from typing import IO, Any
+
+from ..errors import InvalidArgument, NotFound
+
+_CHUNK = 1 << 20
+_HEX = frozenset("0123456789abcdef")
+
+
+def sha256_of_file(path: str) -> tuple[str, int]:
+    digest = hashlib.sha256()
+    size = 0
+    with open(path, "rb") as fh:
+        while chunk := fh.read(_CHUNK):
+            digest.update(chunk)
+            size += len(chunk)
+    return digest.hexdigest(), size
+
+
+def check_sha256(sha: str) -> str:
+    """Refuse anything that is not a sha256 hex digest: blob names never become paths."""
+    if len(sha) != 64 or not set(sha) <= _HEX:
+        raise InvalidArgument(f"{sha!r} is not a sha256 digest (64 lowercase hex characters)")
+    return sha
+
+
+class BlobStore:
+    """Bytes by sha256 under one fsspec root URL."""
+
+    def __init__(self, root: str) -> None:
+        import fsspec  # deferred: fsspec's import is not free and scripts may never store bytes
+
+        self.root = root.rstrip("/")
+        self.fs: Any
+        self.fs, self._base = fsspec.core.url_to_fs(self.root)
+        self._local = "file" in _protocols(self.fs)
+        if self._local:
+            os.makedirs(self._base, exist_ok=True)
+
+    def path_of(self, sha: str) -> str:
+        check_sha256(sha)
+        return f"{self._base}/sha256/{sha[:2]}/{sha[2:4]}/{sha}"
+
+    def url_of(self, sha: str) -> str:
+        path = self.path_of(sha)
+        return path if self._local else self.fs.unstrip_protocol(path)
+
+    def exists(self, sha: str) -> bool:
+        return bool(self.fs.exists(self.path_of(sha)))
+
+    def put_bytes(self, data: bytes) -> tuple[str, int]:
+        sha = hashlib.sha256(data).hexdigest()
+        if not self.exists(sha):
+            self._write(sha, lambda fh: fh.write(data))
+        return sha, len(data)
+
+    def put_file(self, path: str) -> tuple[str, int]:
+        sha, size = sha256_of_file(path)
+        if not self.exists(sha):
+            def copy(fh: IO[bytes]) -> None:
+                with open(path, "rb") as src:
+                    shutil.copyfileobj(src, fh, _CHUNK)
+            self._write(sha, copy)
+        return sha, size
+
+    def get_bytes(self, sha: str) -> bytes:
+        try:
+            with self.fs.open(self.path_of(sha), "rb") as fh:
+                return bytes(fh.read())
+        except FileNotFoundError as exc:
+            raise NotFound(f"blob {sha} is not in the blob store at {self.root}") from exc
+
+    def open(self, sha: str) -> IO[bytes]:
+        try:
+            fh: IO[bytes] = self.fs.open(self.path_of(sha), "rb")
+        except FileNotFoundError as exc:
+            raise NotFound(f"blob {sha} is not in the blob store at {self.root}") from exc
+        return fh
+
+    def delete(self, sha: str) -> bool:
+        path = self.path_of(sha)
+        try:
+            self.fs.rm(path)
+        except FileNotFoundError:
+            return False
+        return True
+
+    def iter_shas(self) -> Iterator[str]:
+        base = f"{self._base}/sha256"
+        if not self.fs.exists(base):
+            return
+        for path in self.fs.find(base):
+            name = str(path).rsplit("/", 1)[-1]
+            if len(name) == 64 and set(name) <= _HEX:
+                yield name
+
+    def _write(self, sha: str, fill: Any) -> None:
+        final = self.path_of(sha)
+        parent = final.rsplit("/", 1)[0]
+        if self._local:
+            os.makedirs(parent, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=parent, prefix=".incoming-")
+            try:
+                with os.fdopen(fd, "wb") as fh:
+                    fill(fh)
+                os.replace(tmp, final)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+                raise
+            return
+        # Object stores make a single PUT atomic; write straight to the final key.
+        with self.fs.open(final, "wb") as fh:
+            fill(fh)
+
+
+def _protocols(fs: Any) -> tuple[str, ...]:
+    proto = fs.protocol
+    return (proto,) if isinstance(proto, str) else tuple(proto)
+

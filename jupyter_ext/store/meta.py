@@ -1,0 +1,132 @@
+"""MetaStore: the metadata database behind one URL (``sqlite:///…`` or ``postgresql://…``).
+
+Opening is explicit (:meth:`MetaStore.open`), never in a constructor's side effect elsewhere.
+On SQLite the database runs in WAL mode; writes take ``BEGIN IMMEDIATE`` so that two
+processes (a kernel and the Jupyter server) never deadlock upgrading a read lock.
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+
+from ..errors import InvalidArgument, Unavailable
+from .migrations import HEAD_REVISION
+
+_WRITE = "jupyter_track_write"
+
+
+class MetaStore:
+    """A migrated database and the transactions over it."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.dialect = engine.dialect.name
+        self._sqlite_write_lock = threading.Lock()
+
+    @classmethod
+    def open(cls, url: str, *, migrate: bool = True) -> MetaStore:
+        """Connect to ``url``, bring the schema up to date, and return the store."""
+        engine = _make_engine(url)
+        store = cls(engine)
+        if migrate:
+            store.migrate()
+        return store
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # -- transactions -------------------------------------------------------------------
+    @contextlib.contextmanager
+    def write(self) -> Iterator[Connection]:
+        """A read-write transaction, committed on success and rolled back on any error."""
+        # One writer per process at a time: SQLite serialises writers anyway, and waiting
+        # on a Python lock is cheaper than spinning on SQLITE_BUSY.
+        lock = self._sqlite_write_lock if self.dialect == "sqlite" else contextlib.nullcontext()
+        with lock, _translated():
+            with self.engine.connect().execution_options(**{_WRITE: True}) as conn:
+                with conn.begin():
+                    yield conn
+
+    @contextlib.contextmanager
+    def read(self) -> Iterator[Connection]:
+        """A read-only snapshot transaction."""
+        with _translated():
+            with self.engine.connect() as conn:
+                with conn.begin():
+                    yield conn
+
+    # -- schema ---------------------------------------------------------------------------
+    def current_revision(self) -> str | None:
+        try:
+            with self.engine.connect() as conn:
+                row = conn.execute(text("SELECT version_num FROM alembic_version")).first()
+        except SQLAlchemyError:
+            return None
+        return None if row is None else str(row[0])
+
+    def migrate(self) -> None:
+        """Upgrade to the newest schema; cheap when the database is already there."""
+        if self.current_revision() == HEAD_REVISION:
+            return
+        from .migrations.runner import upgrade_to_head
+
+        with _translated():
+            with self.engine.connect().execution_options(**{_WRITE: True}) as conn:
+                upgrade_to_head(conn)
+
+
+@contextlib.contextmanager
+def _translated() -> Iterator[None]:
+    try:
+        yield
+    except OperationalError as exc:
+        raise Unavailable(f"the metadata store could not be used: {exc.orig}") from exc
+
+
+def _make_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        return _sqlite_engine(url)
+    if url.startswith(("postgresql", "postgres")):
+        if url.startswith("postgres://"):
+            url = "postgresql://" + url[len("postgres://"):]
+        if url.startswith("postgresql://"):
+            url = "postgresql+psycopg://" + url[len("postgresql://"):]
+        return create_engine(url, pool_pre_ping=True, future=True)
+    raise InvalidArgument(
+        f"unsupported store URL {url!r}: use sqlite:///path/to/track.db or postgresql://user@host/db"
+    )
+
+
+def _sqlite_engine(url: str) -> Engine:
+    path = url.split(":///", 1)[1] if ":///" in url else ""
+    if path and path != ":memory:":
+        os.makedirs(os.path.dirname(os.path.abspath(path)) or ".", exist_ok=True)
+    engine = create_engine(url, future=True, connect_args={"timeout": 60, "check_same_thread": False})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        # Let SQLAlchemy's begin() events decide how transactions start.
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        if path and path != ":memory:":
+            cur.execute("PRAGMA journal_mode=WAL")
+        # NORMAL in WAL mode survives an application crash; only power loss can drop the
+        # last commits, which is the trade every embedded tracker makes for speed.
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA busy_timeout=60000")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        mode = "BEGIN IMMEDIATE" if conn.get_execution_options().get(_WRITE) else "BEGIN"
+        conn.exec_driver_sql(mode)
+
+    return engine

@@ -1,0 +1,48 @@
+"""Rows of the ``projects`` table."""
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.engine import Connection
+
+from .rows import ProjectRow
+from .schema import projects
+
+
+def _row(r: Any) -> ProjectRow:
+    return ProjectRow(
+        id=r.id, name=r.name, parent_id=r.parent_id, description=r.description or "",
+        default_output_uri=r.default_output_uri, created=r.created, last_update=r.last_update,
+    )
+
+
+def get_by_name(conn: Connection, name: str) -> ProjectRow | None:
+    r = conn.execute(select(projects).where(projects.c.name == name)).first()
+    return None if r is None else _row(r)
+
+
+def get_by_id(conn: Connection, project_id: str) -> ProjectRow | None:
+    r = conn.execute(select(projects).where(projects.c.id == project_id)).first()
+    return None if r is None else _row(r)
+
+
+def insert(conn: Connection, row: ProjectRow) -> None:
+    conn.execute(projects.insert().values(**row.to_dict()))
+
+
+def update_fields(conn: Connection, project_id: str, **fields: Any) -> None:
+    conn.execute(update(projects).where(projects.c.id == project_id).values(**fields))
+
+
+def list_all(conn: Connection) -> list[ProjectRow]:
+    return [_row(r) for r in conn.execute(select(projects).order_by(projects.c.name))]
+
+
+def descendants(conn: Connection, name: str) -> list[ProjectRow]:
+    """The project called ``name`` and every project below it."""
+    prefix = name + "/"
+    rows = conn.execute(
+        select(projects).where((projects.c.name == name) | (projects.c.name.startswith(prefix, autoescape=True)))
+    )
+    return [_row(r) for r in rows]

@@ -1,0 +1,190 @@
+"""The metadata schema: one set of SQLAlchemy Core tables for SQLite and PostgreSQL.
+
+Nothing here is dialect-specific: text is ``Text``, times are epoch seconds in ``Float``,
+structured fields are JSON in ``Text``. Migrations in ``store/migrations`` build exactly
+these tables; a test compares the two.
+"""
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData()
+
+projects = Table(
+    "projects",
+    metadata,
+    Column("id", Text, primary_key=True),
+    Column("name", Text, nullable=False, unique=True),  # full path, "a/b/c"
+    Column("parent_id", Text, ForeignKey("projects.id", ondelete="CASCADE"), nullable=True),
+    Column("description", Text, nullable=False, default=""),
+    Column("default_output_uri", Text, nullable=True),
+    Column("created", Float, nullable=False),
+    Column("last_update", Float, nullable=False),
+)
+
+tasks = Table(
+    "tasks",
+    metadata,
+    Column("id", Text, primary_key=True),
+    Column("project_id", Text, ForeignKey("projects.id"), nullable=False),
+    Column("name", Text, nullable=False),
+    Column("type", Text, nullable=False),
+    Column("status", Text, nullable=False),
+    Column("status_message", Text, nullable=False, default=""),
+    Column("status_reason", Text, nullable=False, default=""),
+    Column("comment", Text, nullable=False, default=""),
+    Column("parent_id", Text, nullable=True),
+    Column("user", Text, nullable=False, default=""),
+    Column("created", Float, nullable=False),
+    Column("started", Float, nullable=True),
+    Column("completed", Float, nullable=True),
+    Column("last_update", Float, nullable=False),
+    Column("last_iteration", BigInteger, nullable=False, default=0),
+    Column("archived", Boolean, nullable=False, default=False),
+    Column("system_tags", Text, nullable=False, default="[]"),  # JSON list
+    Column("script", Text, nullable=False, default="{}"),  # JSON: repo, commit, entry point, diff…
+    Column("runtime", Text, nullable=False, default="{}"),  # JSON: environment capture
+    Column("output_uri", Text, nullable=True),
+    Index("ix_tasks_project", "project_id"),
+    Index("ix_tasks_created", "created"),
+)
+
+task_tags = Table(
+    "task_tags",
+    metadata,
+    Column("task_id", Text, ForeignKey("tasks.id", ondelete="CASCADE"), primary_key=True),
+    Column("tag", Text, primary_key=True),
+    Index("ix_task_tags_tag", "tag"),
+)
+
+params = Table(
+    "params",
+    metadata,
+    Column("task_id", Text, ForeignKey("tasks.id", ondelete="CASCADE"), primary_key=True),
+    Column("section", Text, primary_key=True),
+    Column("name", Text, primary_key=True),
+    Column("value", Text, nullable=False),  # JSON-encoded, so an int comes back an int
+    Column("type", Text, nullable=False),
+    Column("description", Text, nullable=False, default=""),
+    Column("position", Integer, nullable=False, default=0),
+)
+
+configurations = Table(
+    "configurations",
+    metadata,
+    Column("task_id", Text, ForeignKey("tasks.id", ondelete="CASCADE"), primary_key=True),
+    Column("name", Text, primary_key=True),
+    Column("type", Text, nullable=False, default=""),
+    Column("text", Text, nullable=False),
+    Column("description", Text, nullable=False, default=""),
+)
+
+# One row per (task, title, series), carrying the running summary that
+# get_last_scalar_metrics and experiment tables read without touching the points.
+metrics = Table(
+    "metrics",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("task_id", Text, ForeignKey("tasks.id", ondelete="CASCADE"), nullable=False),
+    Column("title", Text, nullable=False),
+    Column("series", Text, nullable=False),
+    Column("count", BigInteger, nullable=False, default=0),
+    Column("first_value", Float, nullable=True),
+    Column("last_value", Float, nullable=True),
+    Column("last_iter", BigInteger, nullable=True),
+    Column("min_value", Float, nullable=True),
+    Column("min_iter", BigInteger, nullable=True),
+    Column("max_value", Float, nullable=True),
+    Column("max_iter", BigInteger, nullable=True),
+    Column("last_time", Float, nullable=True),
+    UniqueConstraint("task_id", "title", "series", name="uq_metrics_task_title_series"),
+)
+
+# Points live in column chunks: little-endian int64 iterations, float64 values and
+# float64 timestamps, a few thousand points a row. 10 M points are ~1,200 rows, not 10 M.
+scalar_chunks = Table(
+    "scalar_chunks",
+    metadata,
+    Column("metric_id", Integer, ForeignKey("metrics.id", ondelete="CASCADE"), primary_key=True),
+    Column("seq", Integer, primary_key=True),
+    Column("n", Integer, nullable=False),
+    Column("iter_min", BigInteger, nullable=False),
+    Column("iter_max", BigInteger, nullable=False),
+    Column("iters", LargeBinary, nullable=False),
+    Column("values", LargeBinary, nullable=False),
+    Column("times", LargeBinary, nullable=False),
+)
+
+single_values = Table(
+    "single_values",
+    metadata,
+    Column("task_id", Text, ForeignKey("tasks.id", ondelete="CASCADE"), primary_key=True),
+    Column("name", Text, primary_key=True),
+    Column("value", Float, nullable=True),
+    Column("time", Float, nullable=False),
+)
+
+plots = Table(
+    "plots",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("task_id", Text, ForeignKey("tasks.id", ondelete="CASCADE"), nullable=False),
+    Column("title", Text, nullable=False),
+    Column("series", Text, nullable=False),
+    Column("iteration", BigInteger, nullable=False),
+    Column("figure", Text, nullable=False),  # plotly JSON
+    Column("time", Float, nullable=False),
+    Index("ix_plots_task", "task_id", "title", "series"),
+)
+
+blobs = Table(
+    "blobs",
+    metadata,
+    Column("sha256", Text, primary_key=True),
+    Column("size", BigInteger, nullable=False),
+    Column("created", Float, nullable=False),
+)
+
+debug_samples = Table(
+    "debug_samples",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("task_id", Text, ForeignKey("tasks.id", ondelete="CASCADE"), nullable=False),
+    Column("title", Text, nullable=False),
+    Column("series", Text, nullable=False),
+    Column("iteration", BigInteger, nullable=False),
+    Column("kind", Text, nullable=False),  # image | media
+    Column("blob_sha256", Text, ForeignKey("blobs.sha256"), nullable=True),
+    Column("url", Text, nullable=True),  # set when the user registered a URL instead of bytes
+    Column("file_name", Text, nullable=False, default=""),
+    Column("content_type", Text, nullable=False, default="application/octet-stream"),
+    Column("time", Float, nullable=False),
+    Index("ix_debug_samples_task", "task_id", "title", "series"),
+)
+
+console = Table(
+    "console",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("task_id", Text, ForeignKey("tasks.id", ondelete="CASCADE"), nullable=False),
+    Column("level", Integer, nullable=False, default=20),
+    Column("text", Text, nullable=False),
+    Column("time", Float, nullable=False),
+    Index("ix_console_task", "task_id", "id"),
+)
+
+# Tables whose rows hold blob references; garbage collection keeps what any of them names.
+BLOB_REFERENCES: list[tuple[Table, str]] = [(debug_samples, "blob_sha256")]
