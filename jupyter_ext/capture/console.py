@@ -13,9 +13,9 @@ they always rewrite the whole line.
 Imports are kept to builtins (``_thread``, not ``threading``; no ``typing`` at run time) because
 this module is imported on every task start, notebook kernels included.
 """
+import _thread
 import io
 import sys
-import _thread
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs more than this module
 if TYPE_CHECKING:
@@ -29,10 +29,11 @@ __all__ = ["ConsoleCapture", "ConsoleTee", "install_console_capture"]
 MAX_PENDING_CHARS = 64 * 1024
 """A line longer than this is handed over unfinished, so output without newlines stays bounded."""
 
-# Set while a sink runs on this thread: a sink that prints (or logs to stderr) must reach the
-# terminal but not the sink again. Per thread, and shared by every tee, so that a stdout sink
-# writing to stderr is covered too.
 class _SinkState(_thread._local):
+    """Set while a sink runs on this thread: a sink that prints (or logs to stderr) must reach
+    the terminal but not the sink again. Per thread, and shared by every tee, so that a stdout
+    sink writing to stderr is covered too."""
+
     active = False  # a class default, so the hot path reads it without getattr(..., default)
 
 
@@ -45,7 +46,7 @@ class _SinkCall:
     Shared by the stdout and stderr tees of one capture, so a broken sink stops both.
     """
 
-    __slots__ = ("sink", "enabled", "warn_stream")
+    __slots__ = ("enabled", "sink", "warn_stream")
 
     def __init__(self, sink: "Sink", warn_stream: "TextIO | None") -> None:
         self.sink = sink
@@ -58,7 +59,7 @@ class _SinkCall:
         _in_sink.active = True
         try:
             self.sink(stream_name, text)
-        except Exception as exc:  # the user's print must never fail because of our log
+        except Exception as exc:  # noqa: BLE001 - the user's print must never fail because of our log
             self.enabled = False
             self._warn(exc)
         finally:
@@ -69,7 +70,7 @@ class _SinkCall:
             return
         try:
             self.warn_stream.write(f"jupyter-ext: console capture stopped, the log sink failed: {exc!r}\n")
-        except Exception:
+        except Exception:  # noqa: BLE001, S110 - a broken stderr leaves nowhere to report to
             pass
 
 
@@ -83,7 +84,8 @@ class ConsoleTee:
         self._original = original
         self._stream_name = stream_name
         self._call = sink if isinstance(sink, _SinkCall) else _SinkCall(sink, None)
-        self._lock = _thread.allocate_lock()
+        # Re-entrant: a signal handler that prints runs on the thread that may hold the lock.
+        self._lock = _thread.RLock()
         self._line = ""  # the visible state of the unfinished line
         self._overwrite = False  # a "\r" was seen: the next text replaces the line
 
@@ -127,10 +129,11 @@ class ConsoleTee:
 
     def flush_pending(self) -> None:
         """Hand the unfinished line (if any) to the sink now, as a line of its own."""
+        if not self._call.enabled or _in_sink.active:
+            return
         with self._lock:
-            line = self._line
-            self._line = ""
-        if line and self._call.enabled and not _in_sink.active:
+            line, self._line = self._line, ""
+        if line:
             self._call(self._stream_name, line + "\n")
 
     def _feed(self, text: str) -> str:

@@ -142,7 +142,7 @@ def _memory_total_bytes() -> int | None:
     else:
         try:
             return int(psutil.virtual_memory().total)
-        except Exception:  # psutil can fail in odd sandboxes; fall back to /proc
+        except Exception:  # noqa: BLE001, S110 - psutil fails in odd sandboxes; /proc may not
             pass
     meminfo = _read_text("/proc/meminfo")
     if meminfo:
@@ -280,7 +280,7 @@ def _scan_archive(entry: str) -> Iterable[tuple[str, str]]:
             name = dist.metadata["Name"] if dist.metadata else None
             if name:
                 yield name, dist.version
-    except Exception:  # a corrupt archive on sys.path must not stop the task
+    except Exception:  # noqa: BLE001 - a corrupt archive on sys.path must not stop the task
         return
 
 

@@ -71,6 +71,13 @@ def collect_git(
     the end as ``#`` comments, which ``git apply`` skips), ``diff_truncated`` and ``diff_size``
     (bytes of the whole diff). Any field git could not provide is ``None``.
 
+    Args:
+        path: the script, notebook or directory whose repository to describe.
+        env: where override variables are read from and what git runs with (default
+            ``os.environ``).
+        timeout: seconds allowed to each git command; a slower one is killed.
+        max_diff_bytes: how much of the diff to keep.
+
     Raises:
         InvalidArgument: an override variable ``*_VCS_DIFF`` is not valid base64.
     """
@@ -251,11 +258,17 @@ def _detect(path: str, environ: Mapping[str, str], timeout: float, max_diff: int
     info["branch"] = _branch(local, upstream, remotes)
     info["repository"] = _repository_url(_run(["ls-remote", "--get-url"], root, env, timeout))
     info["entry_point"] = None if os.path.isdir(path) else _relative(path, root)
-    cwd = os.getcwd()
-    info["working_dir"] = _relative(cwd, root) or _relative(start_dir, root)
+    try:
+        cwd: str | None = os.getcwd()
+    except OSError:  # the current directory was deleted under us
+        cwd = None
+    info["working_dir"] = (cwd and _relative(cwd, root)) or _relative(start_dir, root)
     info["status"] = _run(["status", "-s"], root, env, timeout)
 
-    listed = _run(["ls-files", "--others", "--exclude-standard", "--full-name"], root, env, timeout)
+    # Untracked directories as one "dir/" entry, as status shows them: a stray virtualenv
+    # would otherwise list a hundred thousand files.
+    ls_untracked = ["ls-files", "--others", "--exclude-standard", "--directory", "--no-empty-directory"]
+    listed = _run(ls_untracked, root, env, timeout)
     untracked = listed.splitlines()[:_MAX_UNTRACKED_LISTED] if listed else []
     info["untracked"] = untracked
 
@@ -265,7 +278,7 @@ def _detect(path: str, environ: Mapping[str, str], timeout: float, max_diff: int
     if result is not None:
         kept, total = result
         if untracked:
-            trailer = "\n# Untracked files (not included in this diff):\n"
+            trailer = ("\n" if kept else "") + "# Untracked files (not included in this diff):\n"
             trailer += "".join(f"#   {name}\n" for name in untracked)
             extra = trailer.encode("utf-8")
             kept += extra[: max(0, max_diff - len(kept))]

@@ -59,10 +59,9 @@ _WORD_RE = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
 
 
 def _is_secret_word(word: str) -> bool:
-    if word in _WORDS or (word.endswith("S") and word[:-1] in _WORDS):
-        return True
-    if word.endswith(("ID", "IDS")) and word.rstrip("S")[:-2] in _WORDS:  # SESSIONID, TOKENIDS
-        return True
+    for suffix in ("", "S", "ID", "IDS"):  # TOKEN, TOKENS, SESSIONID, KEYIDS
+        if word.endswith(suffix) and word[: len(word) - len(suffix)] in _WORDS:
+            return True
     return word.endswith(_ENDINGS) or word.startswith(_STARTS)
 
 
@@ -97,7 +96,7 @@ def redact_mapping(d: Mapping[str, str]) -> dict[str, str]:
 
 
 _SSH_SCHEMES = frozenset({"ssh", "git+ssh", "ssh+git", "sftp"})
-_URL_RE = re.compile(r"^(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*)://(?P<netloc>[^/?#]*)(?P<rest>.*)$", re.S)
+_URL_RE = re.compile(r"^(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*)://(?P<netloc>[^/?#]*)(?P<rest>.*)$", re.DOTALL)
 
 
 def _redact_params(params: str) -> str:

@@ -72,11 +72,11 @@ def apply(store: MetaStore, batch: EventBatch) -> BatchResult:
                 result.written += len(iters)
         for task_id, series_list in by_task.items():
             top[task_id] = scalars.append(conn, task_id, series_list)
-        values: dict[str, dict[str, tuple[float, float]]] = {}
+        singles: dict[str, dict[str, tuple[float, float]]] = {}
         for task_id, name, value, t in batch.single_values:
             if task_id in accepted:
-                values.setdefault(task_id, {})[name] = (value, t)
-        for task_id, named in values.items():
+                singles.setdefault(task_id, {})[name] = (value, t)
+        for task_id, named in singles.items():
             event_rows.upsert_single_values(conn, task_id, named)
             result.written += len(named)
         plots = [p for p in batch.plots if p["task_id"] in accepted]

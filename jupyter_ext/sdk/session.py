@@ -45,7 +45,7 @@ def backend() -> Backend:
         if _backend is None:
             cfg = config()
             if cfg.remote:
-                from ..client.http import HttpBackend  # type: ignore[import-not-found]
+                from ..client.http import HttpBackend
 
                 _backend = HttpBackend.from_config(cfg)
             else:

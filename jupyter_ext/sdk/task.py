@@ -15,8 +15,9 @@ from typing import Any
 from ..core import names, status as statuses
 from ..core.task_types import DEFAULT_TASK_TYPE, check_task_type
 from ..errors import InvalidArgument, NotFound
-from . import session, session_cache
+from . import argparse_hook, session  # argparse_hook: parse_args before Task.init is seen too
 from .enums import TaskStatusEnum, TaskTypes
+from .enums import TaskTypes as _TaskType
 from .logger import Logger
 from .task_params import ParametersMixin
 from .task_results import ResultsMixin
@@ -49,7 +50,7 @@ class Task(ParametersMixin, ResultsMixin):
         cls,
         project_name: str | None = None,
         task_name: str | None = None,
-        task_type: str | TaskTypes = TaskTypes.training,
+        task_type: str | _TaskType = _TaskType.training,
         tags: Sequence[str] | None = None,
         reuse_last_task_id: bool | str = True,
         continue_last_task: bool | str | int = False,
@@ -317,7 +318,7 @@ class Task(ParametersMixin, ResultsMixin):
     def set_comment(self, comment: str) -> None:
         self._update(comment=str(comment))
 
-    def set_task_type(self, task_type: str | TaskTypes) -> None:
+    def set_task_type(self, task_type: str | _TaskType) -> None:
         self._update(type=check_task_type(task_type))
 
     def set_parent(self, parent: Task | str | None) -> None:

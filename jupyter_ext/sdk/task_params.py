@@ -28,16 +28,19 @@ class ConnectedDict(dict):  # type: ignore[type-arg]
         super().__setitem__(key, value)
         self._task._store_section(self._section, {key: value})
 
-    def update(self, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
+    def update(self, *args: Any, **kwargs: Any) -> None:
         changes = dict(*args, **kwargs)
         super().update(changes)
         self._task._store_section(self._section, changes)
 
 
 class ParametersMixin:
-    id: str
     _live: bool
     _closed: bool
+
+    if TYPE_CHECKING:
+        @property
+        def id(self) -> str: ...
 
     # -- connecting objects ----------------------------------------------------------------------
     def connect(self, mutable: Any, name: str | None = None, ignore_remote_overrides: bool = False) -> Any:

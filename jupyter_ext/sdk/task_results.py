@@ -1,7 +1,7 @@
 """Reading back what a task reported: scalars, single values, plots, console, debug samples."""
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import InvalidArgument
 from . import session
@@ -15,7 +15,9 @@ def _sync() -> None:
 
 
 class ResultsMixin:
-    id: str
+    if TYPE_CHECKING:
+        @property
+        def id(self) -> str: ...
 
     def get_reported_scalars(self, max_samples: int = 0, x_axis: str = "iter") -> dict[str, Any]:
         """``{title: {series: {"x": [...], "y": [...]}}}``, downsampled to ``max_samples`` points per

@@ -111,7 +111,6 @@ def _float(v: Any, count: int) -> float | None:
 
 def summaries(conn: Connection, task_id: str) -> list[tuple[int, MetricSummary]]:
     stmt = select(metrics).where(metrics.c.task_id == task_id).order_by(metrics.c.title, metrics.c.series)
-    out = []
     return [(row.id, _summary(row._mapping)) for row in conn.execute(stmt)]
 
 

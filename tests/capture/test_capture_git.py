@@ -5,6 +5,7 @@ import base64
 import os
 import shutil
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -50,6 +51,9 @@ def repo(tmp_path: Path) -> Path:
 def test_commit_branch_and_uncommitted_diff(repo: Path, tmp_path: Path) -> None:
     (repo / "src" / "train.py").write_text("print('hello')\nprint('changed')\n")
     (repo / "notes.txt").write_text("scratch\n")
+    (repo / "outputs").mkdir()
+    for i in range(3):
+        (repo / "outputs" / f"run{i}.log").write_text("log\n")
     info = collect_git(str(repo / "src" / "train.py"), env=isolated_env(tmp_path))
     assert info is not None
     assert info["commit"] == git(repo, "rev-parse", "HEAD")
@@ -60,7 +64,7 @@ def test_commit_branch_and_uncommitted_diff(repo: Path, tmp_path: Path) -> None:
     assert info["entry_point"] == "src/train.py"
     assert " M src/train.py" in info["status"]
     assert "?? notes.txt" in info["status"]
-    assert info["untracked"] == ["notes.txt"]
+    assert info["untracked"] == ["notes.txt", "outputs/"]  # a directory is one entry
     assert "diff --git a/src/train.py b/src/train.py" in info["diff"]
     assert "+print('changed')" in info["diff"]
     assert "#   notes.txt" in info["diff"]
@@ -179,3 +183,40 @@ def test_bad_base64_diff_override_is_a_user_error(tmp_path: Path) -> None:
     env["CLEARML_VCS_DIFF"] = "not base64!!"
     with pytest.raises(InvalidArgument, match="CLEARML_VCS_DIFF"):
         collect_git(str(tmp_path / "x.py"), env=env)
+
+
+def test_path_through_a_symlinked_directory(repo: Path, tmp_path: Path) -> None:
+    link = tmp_path / "link"
+    link.symlink_to(repo, target_is_directory=True)
+    info = collect_git(str(link / "src" / "train.py"), env=isolated_env(tmp_path))
+    assert info is not None
+    assert info["entry_point"] == "src/train.py"
+
+
+@pytest.mark.skipif(os.name != "posix", reason="uses a shell script as a hanging git")
+def test_hanging_git_is_cut_off(tmp_path: Path) -> None:
+    # A stand-in git whose diff hangs in a grandchild that holds the output pipe open, as a
+    # textconv filter or credential helper could; everything else answers at once.
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    fake = bin_dir / "git"
+    fake.write_text(
+        "#!/bin/sh\n"
+        'for a in "$@"; do\n'
+        '  case "$a" in\n'
+        f'    --show-toplevel) echo "{tmp_path}"; exit 0;;\n'
+        "    diff) sleep 30; exit 0;;\n"
+        "  esac\n"
+        "done\n"
+        "exit 1\n"
+    )
+    fake.chmod(0o755)
+    env = isolated_env(tmp_path)
+    env["PATH"] = f"{bin_dir}{os.pathsep}{env.get('PATH', '')}"
+    start = time.monotonic()
+    info = collect_git(str(tmp_path / "x.py"), env=env, timeout=0.5)
+    assert time.monotonic() - start < 5
+    assert info is not None
+    assert info["root"] == str(tmp_path)
+    assert info["commit"] is None
+    assert info["diff"] is None
