@@ -29,6 +29,32 @@ RUNS = int(os.environ.get("BENCH_RUNS", "5"))
 # after every timed region, so it never counts).
 EMIT = "def emit(**kw):\n    import json\n    print('@@BENCH@@' + json.dumps(kw), flush=True)\n"
 
+# Paste into child code after ``from jupyter_ext import Task``: ``settle(task)`` waits (untimed)
+# until the task row is in the store (so the store is open), the environment-capture thread
+# has finished, and what it submitted is stored. flush() alone is not enough: it returns at
+# once while the reporter thread has not been started yet.
+SETTLE = """
+def settle(task, timeout=60.0):
+    import time
+    from jupyter_ext.errors import NotFound
+    deadline = time.monotonic() + timeout
+    while True:
+        task.flush(wait_for_uploads=True)
+        try:
+            Task.get_task(task.id)
+            break
+        except NotFound:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.002)
+    capture = getattr(task, "_capture_thread", None)
+    while capture is not None and capture.ident is None and time.monotonic() < deadline:
+        time.sleep(0.002)  # started by a background thread
+    if capture is not None and capture.ident is not None:
+        capture.join(max(0.0, deadline - time.monotonic()))
+    task.flush(wait_for_uploads=True)
+"""
+
 
 @contextmanager
 def fresh_home() -> Iterator[str]:
@@ -68,7 +94,7 @@ def run_child(code: str, home: str | None = None, timeout: float = 300) -> dict[
     """Run ``code`` (dedented) in a new interpreter; return the dict it emitted."""
     def go(h: str) -> dict[str, Any]:
         proc = subprocess.run([PYTHON, "-c", textwrap.dedent(code)], env=child_env(h), cwd=h,
-                              capture_output=True, text=True, timeout=timeout)
+                              capture_output=True, text=True, timeout=timeout, check=False)
         lines = [ln for ln in proc.stdout.splitlines() if ln.startswith(MARK)]
         if proc.returncode != 0 or not lines:
             raise RuntimeError(f"child failed (rc={proc.returncode}):\n{proc.stdout[-2000:]}\n{proc.stderr[-4000:]}")
@@ -135,8 +161,10 @@ def table(rows: Sequence[Row]) -> str:
              fmt(min(r.samples), r.unit), fmt(max(r.samples), r.unit), str(len(r.samples)), r.verdict)
             for r in rows]
     widths = [max(len(x[i]) for x in (head, *body)) for i in range(len(head))]
-    line = lambda cells: "  ".join(c.ljust(w) if i == 0 else c.rjust(w)  # noqa: E731
-                                   for i, (c, w) in enumerate(zip(cells, widths)))
+
+    def line(cells: Sequence[str]) -> str:
+        return "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths)))
+
     out = [line(head), line(tuple("-" * w for w in widths))]
     out += [line(b) for b in body]
     notes = [f"  [{r.figure}] {n}" for r in rows for n in r.notes]

@@ -10,7 +10,6 @@ import sys
 
 from _common import PYTHON, Row, child_env, fresh_home, main, repeat, wall_of
 
-
 CODES = ("pass", "import jupyter_ext", "from jupyter_ext import Task")
 
 

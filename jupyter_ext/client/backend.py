@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import abc
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..core.reporting import BatchResult, EventBatch
-from ..store.rows import ConfigRow, ParamRow, ProjectRow, TaskRow
+if TYPE_CHECKING:  # at run time these load with the store, off the caller's path
+    from ..core.reporting import BatchResult, EventBatch
+    from ..store.rows import ConfigRow, ParamRow, ProjectRow, TaskRow
 
 
 class Backend(abc.ABC):

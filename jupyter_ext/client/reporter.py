@@ -63,7 +63,11 @@ class Reporter:
     def flush(self, timeout: float | None = None) -> bool:
         """Wait until everything handed over before this call is written. False on timeout."""
         if self._thread is None:
-            return True
+            if not self.pending():
+                return True
+            self.start()
+            if self._thread is None:  # held: nothing can be written until the hold ends
+                return False
         if threading.current_thread() is self._thread:
             return True
         with self._done:
@@ -87,6 +91,12 @@ class Reporter:
         self._wake.set()
         return ok
 
+    def start(self) -> None:
+        """Start the thread now if work is waiting (after a hold)."""
+        if self.pending():
+            self._ensure_started()
+            self._wake.set()
+
     def pending(self) -> int:
         return len(self.ops) + len(self.events) + sum(len(b) for bufs in list(self.scalars.values())
                                                       for b in list(bufs.values()))
@@ -108,16 +118,21 @@ class Reporter:
             with self._done:
                 target = self._requested
             try:
-                self._cycle()
+                if self._cycle():
+                    # An operation may have reported events of its own (a debug sample, once its
+                    # bytes are stored): write them in this round too, or a flush (and so close()
+                    # and the exit hook) would return before they are in the store.
+                    self._cycle()
             except BaseException as exc:  # keep the thread alive; the caller sees the error on close
                 self._note_error(f"{type(exc).__name__}: {exc}")
             with self._done:
                 self._completed = max(self._completed, target)
                 self._done.notify_all()
 
-    def _cycle(self) -> None:
+    def _cycle(self) -> bool:
+        """One round: take events, run operations, write the events. True if operations ran."""
         batch = self._take_events()
-        self._run_ops()
+        ran = self._run_ops()
         if batch is not None and len(batch):
             result = self._with_retry(lambda: self.backend.write_events(batch))
             if result is not None and result.dropped:
@@ -125,15 +140,17 @@ class Reporter:
                     if task_id not in self.dropped:
                         self.dropped[task_id] = why
                         print(f"jupyter-track: events for task {task_id} were not stored: {why}", file=sys.stderr)
+        return ran
 
-    def _run_ops(self) -> None:
+    def _run_ops(self) -> bool:
         n = len(self.ops)
         if not n:
-            return
+            return False
         ops = self.ops[:n]
         del self.ops[:n]
         for fn, args, kwargs in ops:
             self._with_retry(lambda: fn(*args, **kwargs))
+        return True
 
     def _take_events(self) -> Any:
         from ..core.reporting import EventBatch
@@ -202,9 +219,8 @@ class _Hold:
 
     def __exit__(self, *exc: object) -> None:
         self.reporter._held -= 1
-        if not self.reporter._held and self.reporter.pending():
-            self.reporter._ensure_started()
-            self.reporter._wake.set()
+
+    # The thread is started by whoever releases the hold last, through start().
 
 
 def _columns(points: Series) -> tuple[Any, Any, Any]:

@@ -83,11 +83,12 @@ def apply(store: MetaStore, batch: EventBatch) -> BatchResult:
         event_rows.insert_plots(conn, plots)
         for p in plots:
             top[p["task_id"]] = max(top.get(p["task_id"], -(2**63)), int(p["iteration"]))
-        _write_samples(conn, [d for d in batch.debug_samples if d["task_id"] in accepted])
-        event_rows.insert_console(conn, [
-            {"task_id": c[0], "level": c[1], "text": c[2], "time": c[3]} for c in batch.console if c[0] in accepted
-        ])
-        result.written += len(plots) + len(batch.debug_samples) + len(batch.console)
+        samples = [d for d in batch.debug_samples if d["task_id"] in accepted]
+        _write_samples(conn, samples)
+        console = [{"task_id": c[0], "level": c[1], "text": c[2], "time": c[3]} for c in batch.console
+                   if c[0] in accepted]
+        event_rows.insert_console(conn, console)
+        result.written += len(plots) + len(samples) + len(console)
         now = time.time()
         for task_id in accepted:
             fields: dict[str, Any] = {"last_update": now}

@@ -15,8 +15,13 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from ..core import names, status as statuses
+from ..core.redact import redact_argv
 from ..core.task_types import check_task_type
 from ..errors import InvalidArgument
+from ..capture.console import install_console_capture
+from ..client import local as _local_backend  # noqa: F401  (loaded here, not in Task.init)
+from ..client import reporter as _reporter  # noqa: F401
+from .. import config as _config  # noqa: F401
 from . import argparse_hook, session, session_cache
 
 if TYPE_CHECKING:
@@ -64,11 +69,19 @@ def init_task(cls: type[Task], *, project_name: str | None, task_name: str | Non
     with rep.hold():
         task = _start_task(cls, cfg, backend, rep, project, name, ttype, tag_list, output_uri, reuse_last_task_id,
                            continue_last_task, auto_connect_streams, auto_connect_arg_parser)
-    # Threads start only now, so their imports do not slow the caller's path above.
-    backend.open_in_background()
-    if task._capture_thread is not None:
-        task._capture_thread.start()
+    # One thread starts the others, after the caller's work above: a new thread takes the GIL
+    # for its first few milliseconds, and the caller would wait that long for each start.
+    threading.Thread(target=_start_background_work, args=(backend, rep, task._capture_thread),
+                     name="jupyter-track-start", daemon=True).start()
     return task
+
+
+def _start_background_work(backend: Any, rep: Any, capture: threading.Thread | None) -> None:
+    time.sleep(0)  # hand the GIL back to the caller at once
+    rep.start()
+    backend.open_in_background()
+    if capture is not None:
+        capture.start()
 
 
 def _start_task(cls: type[Task], cfg: Any, backend: Any, rep: Any, project: str, name: str, ttype: str,
@@ -89,7 +102,9 @@ def _start_task(cls: type[Task], cfg: Any, backend: Any, rep: Any, project: str,
             "id": task_id, "project": project, "name": name, "type": ttype, "tags": tag_list,
             "status": statuses.IN_PROGRESS, "user": session.getpid_user(), "system_tags": [DEVELOPMENT_TAG],
             "output_uri": uri or None, "created": time.time(),
-            "script": {"entry_point": entry, "argv": list(sys.argv), "working_dir": os.getcwd(),
+            # Redacted here too: this row is written before the environment capture replaces
+            # it, and a secret written once lingers in the SQLite file (or stays, without capture).
+            "script": {"entry_point": entry, "argv": redact_argv(sys.argv), "working_dir": os.getcwd(),
                        "binary": f"python{sys.version_info.major}.{sys.version_info.minor}"},
         }
         rep.submit(_create_row, backend, spec)
@@ -162,8 +177,6 @@ def _start_capture(task: Task, cfg: Any, streams: Any, entry: str) -> None:
     rep = session.reporter()
     task_id = task.id
     if cfg.capture_console and streams:
-        from ..capture.console import install_console_capture
-
         want = streams if isinstance(streams, Mapping) else {"stdout": True, "stderr": True}
         levels = {"stdout": 20, "stderr": 40}
         now = time.time

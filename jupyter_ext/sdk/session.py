@@ -132,6 +132,24 @@ def _at_exit() -> None:
     if task is None or task._closed:
         return
     timeout = config().exit_timeout
+    # The flush inside _finish is bounded, but the status write after it is not: with the store
+    # locked by another process (SQLite waits up to its busy timeout, then the reporter retries)
+    # it could keep the interpreter alive for minutes. Finish on a daemon thread and stop
+    # waiting for it shortly after the exit timeout, so the process always ends.
+    finisher = threading.Thread(target=_finish_at_exit, args=(task, timeout), name="jupyter-track-exit",
+                                daemon=True)
+    finisher.start()
+    finisher.join(timeout + EXIT_STATUS_GRACE)
+    if finisher.is_alive():
+        print(f"jupyter-track: task {task.id}: gave up finishing it after {timeout + EXIT_STATUS_GRACE:.0f} s "
+              f"at exit (is the store locked by another process?)", file=sys.stderr)
+
+
+# Extra time at exit, past the flush's exit_timeout, for writing the final status.
+EXIT_STATUS_GRACE = 1.0
+
+
+def _finish_at_exit(task: Task, timeout: float) -> None:
     exc = exit_state["exception"]
     code = exit_state["code"]
     try:

@@ -15,7 +15,7 @@ from typing import Any
 from ..core import names, status as statuses
 from ..core.task_types import DEFAULT_TASK_TYPE, check_task_type
 from ..errors import InvalidArgument, NotFound
-from . import argparse_hook, session  # argparse_hook: parse_args before Task.init is seen too
+from . import argparse_hook, init_flow, session  # argparse_hook: parse_args before Task.init is seen too
 from .enums import TaskStatusEnum, TaskTypes
 from .enums import TaskTypes as _TaskType
 from .logger import Logger
@@ -69,8 +69,6 @@ class Task(ParametersMixin, ResultsMixin):
         A second ``Task.init`` with other names (say, in a notebook cell run again after an
         edit) closes the current task and starts a new one.
         """
-        from . import init_flow
-
         return init_flow.init_task(cls, project_name=project_name, task_name=task_name, task_type=task_type,
                                    tags=tags, reuse_last_task_id=reuse_last_task_id,
                                    continue_last_task=continue_last_task, output_uri=output_uri,
@@ -463,8 +461,6 @@ class Task(ParametersMixin, ResultsMixin):
         self._finish(target, reason=reason, timeout=session.config().exit_timeout)
 
     def _finish(self, target: str, *, reason: str = "", timeout: float = 5.0) -> None:
-        from . import init_flow
-
         if self._closed:
             return
         deadline = time.monotonic() + timeout

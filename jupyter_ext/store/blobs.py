@@ -3,6 +3,11 @@
 A blob's name is the sha256 of its bytes, so the same bytes stored twice take the room of
 one. Writes go to a temporary name first and are renamed into place, so a reader never
 sees half a blob.
+
+A local folder (the embedded default) is read and written with ``os`` and fsspec is imported
+only when :attr:`BlobStore.fs` is asked for: importing fsspec registers a threading atexit
+hook, which Python refuses once the main thread has ended, and the reporter thread stores a
+script's last images exactly then.
 """
 from __future__ import annotations
 
@@ -41,14 +46,26 @@ class BlobStore:
     """Bytes by sha256 under one fsspec root URL."""
 
     def __init__(self, root: str) -> None:
-        import fsspec  # deferred: fsspec's import is not free and scripts may never store bytes
-
         self.root = root.rstrip("/")
-        self.fs: Any
-        self.fs, self._base = fsspec.core.url_to_fs(self.root)
-        self._local = "file" in _protocols(self.fs)
-        if self._local:
+        self._fs: Any = None
+        local = _local_folder(self.root)
+        self._local = local is not None
+        if local is not None:
+            self._base = local
             os.makedirs(self._base, exist_ok=True)
+        else:
+            import fsspec  # deferred: fsspec's import is not free and scripts may never store bytes
+
+            self._fs, self._base = fsspec.core.url_to_fs(self.root)
+
+    @property
+    def fs(self) -> Any:
+        """The fsspec filesystem holding the blobs (for a local folder, made on first use)."""
+        if self._fs is None:
+            import fsspec
+
+            self._fs = fsspec.filesystem("file")
+        return self._fs
 
     def path_of(self, sha: str) -> str:
         check_sha256(sha)
@@ -59,7 +76,8 @@ class BlobStore:
         return path if self._local else self.fs.unstrip_protocol(path)
 
     def exists(self, sha: str) -> bool:
-        return bool(self.fs.exists(self.path_of(sha)))
+        path = self.path_of(sha)
+        return os.path.exists(path) if self._local else bool(self.fs.exists(path))
 
     def put_bytes(self, data: bytes) -> tuple[str, int]:
         sha = hashlib.sha256(data).hexdigest()
@@ -77,15 +95,13 @@ class BlobStore:
         return sha, size
 
     def get_bytes(self, sha: str) -> bytes:
-        try:
-            with self.fs.open(self.path_of(sha), "rb") as fh:
-                return bytes(fh.read())
-        except FileNotFoundError as exc:
-            raise NotFound(f"blob {sha} is not in the blob store at {self.root}") from exc
+        with self.open(sha) as fh:
+            return bytes(fh.read())
 
     def open(self, sha: str) -> IO[bytes]:
+        path = self.path_of(sha)
         try:
-            fh: IO[bytes] = self.fs.open(self.path_of(sha), "rb")
+            fh: IO[bytes] = open(path, "rb") if self._local else self.fs.open(path, "rb")  # noqa: SIM115
         except FileNotFoundError as exc:
             raise NotFound(f"blob {sha} is not in the blob store at {self.root}") from exc
         return fh
@@ -93,17 +109,24 @@ class BlobStore:
     def delete(self, sha: str) -> bool:
         path = self.path_of(sha)
         try:
-            self.fs.rm(path)
+            if self._local:
+                os.remove(path)
+            else:
+                self.fs.rm(path)
         except FileNotFoundError:
             return False
         return True
 
     def iter_shas(self) -> Iterator[str]:
         base = f"{self._base}/sha256"
-        if not self.fs.exists(base):
+        if self._local:
+            paths: Iterator[str] = (os.path.join(d, f) for d, _, files in os.walk(base) for f in files)
+        elif self.fs.exists(base):
+            paths = (str(p) for p in self.fs.find(base))
+        else:
             return
-        for path in self.fs.find(base):
-            name = str(path).rsplit("/", 1)[-1]
+        for path in paths:
+            name = path.replace(os.sep, "/").rsplit("/", 1)[-1]
             if len(name) == 64 and set(name) <= _HEX:
                 yield name
 
@@ -127,7 +150,11 @@ class BlobStore:
             fill(fh)
 
 
-def _protocols(fs: Any) -> tuple[str, ...]:
-    proto = fs.protocol
-    return (proto,) if isinstance(proto, str) else tuple(proto)
+def _local_folder(root: str) -> str | None:
+    """The folder of a plain path or ``file://`` URL; None for any other URL (``s3://``, …)."""
+    if root.startswith("file://"):
+        return os.path.abspath(os.path.expanduser(root[len("file://"):]))
+    if "://" in root or "::" in root:
+        return None
+    return os.path.abspath(os.path.expanduser(root))
 

@@ -123,7 +123,9 @@ def _from_frame(frame: Any) -> tuple[list[Any], list[list[Any]], int]:
     header: list[Any] = [_header_cell(name) for name in kept.columns]
     columns = [kept.iloc[:, i].tolist() for i in range(kept.shape[1])]
     index = kept.index
-    if not isinstance(index, pd.RangeIndex):
+    # Only an unnamed RangeIndex is pandas' default; pandas 3 also reads a CSV's first column
+    # of 1, 2, 3 … as a RangeIndex, but that one has a name (its header) and is data.
+    if not isinstance(index, pd.RangeIndex) or index.name is not None:
         names = [name if name is not None else "" for name in index.names]
         levels = [index.get_level_values(i).tolist() for i in range(index.nlevels)]
         header = [_header_cell(name) for name in names] + header

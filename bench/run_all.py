@@ -1,0 +1,45 @@
+"""Run every benchmark and print one summary table.
+
+    .venv/bin/python bench/run_all.py            # all figures, 5 runs each (~3 min on 2 cores)
+    BENCH_RUNS=7 .venv/bin/python bench/run_all.py
+
+Each script also runs alone (``python bench/bench_init.py``) and prints its own table.
+"""
+from __future__ import annotations
+
+import os
+import platform
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import bench_import
+import bench_init
+import bench_params_close
+import bench_readback
+import bench_scalars
+from _common import RUNS, Row, table
+
+SCRIPTS = (bench_import, bench_init, bench_scalars, bench_params_close, bench_readback)
+
+
+def main() -> None:
+    start = time.perf_counter()
+    print(f"python {platform.python_version()} ({sys.executable}), {os.cpu_count()} CPUs, "
+          f"{RUNS} runs per figure (median of fresh processes), load avg {os.getloadavg()[0]:.2f}", flush=True)
+    rows: list[Row] = []
+    for script in SCRIPTS:
+        t0 = time.perf_counter()
+        got = script.collect()
+        rows += got
+        print(f"\n== {script.__name__} ({time.perf_counter() - t0:.0f} s)\n{table(got)}", flush=True)
+    failed = [r.figure for r in rows if r.verdict == "FAIL"]
+    print(f"\n== SUMMARY ({time.perf_counter() - start:.0f} s total, load avg {os.getloadavg()[0]:.2f})")
+    print(table([Row(r.figure, r.samples, r.target, r.unit) for r in rows]))  # notes are printed above
+    print(f"\n{sum(r.verdict == 'PASS' for r in rows)} PASS, {len(failed)} FAIL, "
+          f"{sum(r.verdict == 'info' for r in rows)} info")
+
+
+if __name__ == "__main__":
+    main()
