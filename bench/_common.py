@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 PYTHON = sys.executable
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MARK = "@@BENCH@@"
 RUNS = int(os.environ.get("BENCH_RUNS", "5"))
 

@@ -51,6 +51,9 @@ class LocalBackend(Backend):
 
             self._store = MetaStore.open(self.store_url)
             self._blobs = BlobStore(self.blob_url)
+            # Scalars are written and read with numpy; its import (~0.1 s) belongs here, on this
+            # background thread, not in the first flush (close()) or the first read.
+            import numpy  # noqa: F401
         except BaseException as exc:  # handed to every waiting caller
             self._error = exc
         finally:
@@ -172,22 +175,30 @@ class LocalBackend(Backend):
             return scalars.last_metrics(conn, task_id)
 
     def get_single_values(self, task_id: str) -> dict[str, float | None]:
+        from ..core import tasks
         from ..store import events
         with self.store.read() as conn:
+            tasks._get(conn, task_id)
             return events.get_single_values(conn, task_id)
 
     def get_plots(self, task_id: str) -> list[dict[str, Any]]:
+        from ..core import tasks
         from ..store import events
         with self.store.read() as conn:
+            tasks._get(conn, task_id)
             return events.get_plots(conn, task_id)
 
     def get_debug_samples(self, task_id: str, title: str | None = None,
                           series: str | None = None) -> list[dict[str, Any]]:
+        from ..core import tasks
         from ..store import events
         with self.store.read() as conn:
+            tasks._get(conn, task_id)
             return events.get_debug_samples(conn, task_id, title, series)
 
     def get_console(self, task_id: str, last: int | None = None) -> list[dict[str, Any]]:
+        from ..core import tasks
         from ..store import events
         with self.store.read() as conn:
+            tasks._get(conn, task_id)
             return events.get_console(conn, task_id, last)

@@ -12,13 +12,26 @@ from __future__ import annotations
 
 import sys
 import threading
+from array import array
 import time
 from collections.abc import Callable
 from typing import Any
 
 from .backend import Backend
 
-Series = list[tuple[float, int, float]]
+Series = tuple[Any, Any, Any]  # array("d") values, array("q") iterations, array("d") times
+
+
+def new_series() -> Series:
+    """The buffers of one scalar series. A point is appended value, iteration, then time: the
+    reporter takes ``len(times)`` points, all complete in the three arrays."""
+    return (array("d"), array("q"), array("d"))
+
+
+def append_point(buf: Series, value: float, iteration: int, t: float) -> None:
+    buf[0].append(value)
+    buf[1].append(iteration)
+    buf[2].append(t)
 
 
 class Reporter:
@@ -77,7 +90,7 @@ class Reporter:
         deadline = None if timeout is None else time.monotonic() + timeout
         with self._done:
             while self._completed < target:
-                if not self._thread.is_alive():
+                if self._thread.ident is not None and not self._thread.is_alive():
                     return False
                 left = None if deadline is None else deadline - time.monotonic()
                 if left is not None and left <= 0:
@@ -98,7 +111,7 @@ class Reporter:
             self._wake.set()
 
     def pending(self) -> int:
-        return len(self.ops) + len(self.events) + sum(len(b) for bufs in list(self.scalars.values())
+        return len(self.ops) + len(self.events) + sum(len(b[2]) for bufs in list(self.scalars.values())
                                                       for b in list(bufs.values()))
 
     # -- the thread ------------------------------------------------------------------------------
@@ -107,9 +120,11 @@ class Reporter:
             return
         with self._start_lock:
             if self._thread is None:
+                # Known before it runs: the thread may take pending work before start() returns,
+                # and a flush must then wait for it rather than see "no thread, nothing pending".
                 thread = threading.Thread(target=self._run, name="jupyter-track-reporter", daemon=True)
-                thread.start()
                 self._thread = thread
+                thread.start()
 
     def _run(self) -> None:
         while not self._stopping:
@@ -158,12 +173,13 @@ class Reporter:
         batch = EventBatch()
         for task_id, bufs in list(self.scalars.items()):
             for (title, series), buf in list(bufs.items()):
-                n = len(buf)
+                n = len(buf[2])  # times are appended last: n points are complete in all three
                 if not n:
                     continue
-                points = buf[:n]
-                del buf[:n]
-                batch.scalars.append((task_id, title, series, *_columns(points)))
+                cols = (buf[0][:n], buf[1][:n], buf[2][:n])
+                for b in buf:
+                    del b[:n]
+                batch.scalars.append((task_id, title, series, *_columns(cols)))
         n = len(self.events)
         if n:
             events = self.events[:n]
@@ -223,11 +239,8 @@ class _Hold:
     # The thread is started by whoever releases the hold last, through start().
 
 
-def _columns(points: Series) -> tuple[Any, Any, Any]:
+def _columns(cols: Series) -> tuple[Any, Any, Any]:
     import numpy as np
 
-    n = len(points)
-    values = np.fromiter((p[0] for p in points), "<f8", n)
-    iters = np.fromiter((p[1] for p in points), "<i8", n)
-    times = np.fromiter((p[2] for p in points), "<f8", n)
-    return iters, values, times
+    values, iters, times = cols  # no per-point work: the arrays' buffers become the columns
+    return np.frombuffer(iters, "=i8"), np.frombuffer(values, "=f8"), np.frombuffer(times, "=f8")

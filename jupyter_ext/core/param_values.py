@@ -72,12 +72,21 @@ def flatten(mapping: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
     return flat
 
 
+_SCALAR_NAMES = {t: t.__name__ for t in _SCALARS}
+
+
 def rows_from_mapping(section: str, mapping: Mapping[str, Any], descriptions: Mapping[str, str] | None = None) -> list[ParamRow]:
+    if any(isinstance(v, Mapping) and v for v in mapping.values()):
+        mapping = flatten(mapping)
+    desc = descriptions or {}
     rows = []
-    for name, value in flatten(mapping).items():
-        check_name(section, name)
-        encoded, type_name = encode(value)
-        rows.append(ParamRow(section, name, encoded, type_name, (descriptions or {}).get(name, "")))
+    for name, value in mapping.items():
+        if name.__class__ is not str or not name or len(name) > MAX_NAME:
+            check_name(section, name)
+        type_name = _SCALAR_NAMES.get(value.__class__)
+        if type_name is None:
+            value, type_name = encode(value)
+        rows.append(ParamRow(section, name, value, type_name, desc.get(name, "")))
     return rows
 
 

@@ -73,10 +73,10 @@ def resolve(it: np.ndarray, va: np.ndarray, ti: np.ndarray) -> tuple[np.ndarray,
     if len(it) < 2 or bool(np.all(it[1:] > it[:-1])):
         return it, va, ti
     order = np.argsort(it, kind="stable")
-    it, va, ti = it[order], va[order], ti[order]
+    it, va, ti = it[order], va[order], (ti[order] if len(ti) else ti)
     keep = np.ones(len(it), dtype=bool)
     keep[:-1] = it[1:] != it[:-1]
-    return it[keep], va[keep], ti[keep]
+    return it[keep], va[keep], (ti[keep] if len(ti) else ti)
 
 
 def minmax_indices(y: np.ndarray, max_samples: int) -> np.ndarray:
@@ -89,15 +89,24 @@ def minmax_indices(y: np.ndarray, max_samples: int) -> np.ndarray:
     buckets = max(1, max_samples // 2)
     size = -(-n // buckets)
     pad = buckets * size - n
-    lo_src = np.where(np.isnan(y), np.inf, y)
-    hi_src = np.where(np.isnan(y), -np.inf, y)
+    nan = np.isnan(y)
+    has_nan = bool(nan.any())
+    lo_src = np.where(nan, np.inf, y) if has_nan else y
+    hi_src = np.where(nan, -np.inf, y) if has_nan else y
     if pad:
         lo_src = np.concatenate([lo_src, np.full(pad, np.inf)])
         hi_src = np.concatenate([hi_src, np.full(pad, -np.inf)])
     base = np.arange(buckets) * size
     lo = base + np.argmin(lo_src.reshape(buckets, size), axis=1)
     hi = base + np.argmax(hi_src.reshape(buckets, size), axis=1)
-    idx = np.unique(np.concatenate([lo, hi]))
+    # Buckets are disjoint and in order, so (min(lo, hi), max(lo, hi)) pairs are sorted already;
+    # only a bucket whose min and max are one point leaves a duplicate. (np.unique sorts, and its
+    # first call in a process costs ~25 ms of numpy's lazy imports.)
+    idx = np.stack([np.minimum(lo, hi), np.maximum(lo, hi)], axis=1).ravel()
+    keep = np.empty(len(idx), dtype=bool)
+    keep[0] = True
+    np.not_equal(idx[1:], idx[:-1], out=keep[1:])
+    idx = idx[keep]
     return idx[idx < n]
 
 
@@ -127,10 +136,10 @@ def read_series(conn: Connection, task_id: str, *, max_samples: int | None, x_ax
             continue
         if not include_monitor and summary.title.startswith(":monitor:"):
             continue
-        it, va, ti = resolve(*scalar_rows.read_points(conn, metric_id))
+        it, va, ti = resolve(*scalar_rows.read_points(conn, metric_id, with_times=x_axis != "iter"))
         if max_samples is not None and len(it) > max_samples:
             idx = minmax_indices(va, max_samples)
-            it, va, ti = it[idx], va[idx], ti[idx]
+            it, va, ti = it[idx], va[idx], (ti[idx] if len(ti) else ti)
         out.setdefault(summary.title, {})[summary.series] = {"x": x_values(it, ti, x_axis), "y": va.tolist()}
     return out
 

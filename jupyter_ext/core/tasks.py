@@ -55,7 +55,8 @@ def create(store: MetaStore, spec: Mapping[str, Any]) -> TaskRow:
     with store.write() as conn:
         if task_rows.get(conn, task_id) is not None:
             raise AlreadyExists(f"a task with id {task_id} already exists")
-        project = projects.ensure(conn, spec.get("project") or projects.DEFAULT_PROJECT)
+        project_name = spec.get("project")
+        project = projects.ensure(conn, projects.DEFAULT_PROJECT if project_name is None else project_name)
         row = TaskRow(
             id=task_id, project_id=project.id, project_name=project.name, name=name, type=task_type,
             status=initial, status_message="", status_reason="", comment=str(spec.get("comment") or ""),

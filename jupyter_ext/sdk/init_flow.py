@@ -188,12 +188,12 @@ def _start_capture(task: Task, cfg: Any, streams: Any, entry: str) -> None:
         task._console_capture = install_console_capture(sink, stdout=bool(want.get("stdout")),
                                                         stderr=bool(want.get("stderr")))
     if cfg.capture_environment:
-        thread = threading.Thread(target=_capture_environment, args=(task, cfg, entry),
+        thread = threading.Thread(target=_capture_environment, args=(task, cfg, entry, rep, session.backend()),
                                   name="jupyter-track-capture", daemon=True)
         task._capture_thread = thread
 
 
-def _capture_environment(task: Task, cfg: Any, entry: str) -> None:
+def _capture_environment(task: Task, cfg: Any, entry: str, rep: Any, backend: Any) -> None:
     try:
         from ..capture.environment import collect_environment, collect_packages, requirements_text
         from ..capture.git import collect_git
@@ -215,8 +215,6 @@ def _capture_environment(task: Task, cfg: Any, entry: str) -> None:
                 script["diff"] = fh.read(500_000)
         runtime["packages"] = packages
         env_vars = runtime.get("environment_variables") or {}
-        rep = session.reporter()
-        backend = session.backend()
         rep.submit(backend.update_task, task.id, {"script": script, "runtime": runtime})
         if env_vars:
             from ..core.param_values import rows_from_mapping

@@ -14,7 +14,9 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from ..errors import InvalidArgument
+from ..client.reporter import new_series
 from . import session
+from .figures import SeriesInfo
 
 if TYPE_CHECKING:
     from .task import Task
@@ -53,6 +55,8 @@ def _as_iteration(iteration: Any) -> int:
 class Logger:
     """Reports results of one task (``task.get_logger()``, ``task.logger``, ``Logger.current_logger()``)."""
 
+    SeriesInfo = SeriesInfo
+
     def __init__(self, task: Task) -> None:
         self._task = task
         self._task_id = task.id
@@ -79,14 +83,16 @@ class Logger:
         buf = self._series.get((title, series))
         if buf is None:
             buf = self._new_series(title, series)
-        buf.append((value, iteration + self._offset, _time()))
+        buf[0].append(value)
+        buf[1].append(iteration + self._offset)
+        buf[2].append(_time())  # appended last: the reporter takes len(buf[2]) complete points
 
-    def _new_series(self, title: Any, series: Any) -> list[tuple[float, int, float]]:
+    def _new_series(self, title: Any, series: Any) -> Any:
         if not isinstance(title, str) or not isinstance(series, str):
             raise TypeError(f"title and series must be strings, got {type(title).__name__} and {type(series).__name__}")
         if not title or not series:
             raise InvalidArgument("title and series must be non-empty, e.g. title='Accuracy', series='Train'")
-        return self._series.setdefault((title, series), [])
+        return self._series.setdefault((title, series), new_series())
 
     def report_single_value(self, name: str, value: float) -> None:
         """A single number for the whole run (e.g. "Best ROC AUC"), shown in the summary table."""

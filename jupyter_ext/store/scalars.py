@@ -80,12 +80,15 @@ def append_points(conn: Connection, metric_id: int, iters: np.ndarray, values: n
 
 
 def read_points(
-    conn: Connection, metric_id: int, iter_min: int | None = None, iter_max: int | None = None
+    conn: Connection, metric_id: int, iter_min: int | None = None, iter_max: int | None = None,
+    with_times: bool = True,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """All stored points of one metric in report order (duplicates not yet resolved)."""
+    """All stored points of one metric in report order (duplicates not yet resolved).
+    ``with_times=False`` does not read the times (an empty array comes back)."""
     import numpy as np
 
-    stmt = select(scalar_chunks.c.iters, scalar_chunks.c["values"], scalar_chunks.c.times).where(
+    cols = [scalar_chunks.c.iters, scalar_chunks.c["values"]] + ([scalar_chunks.c.times] if with_times else [])
+    stmt = select(*cols).where(
         scalar_chunks.c.metric_id == metric_id
     )
     if iter_min is not None:
@@ -98,7 +101,7 @@ def read_points(
         return empty_i, np.empty(0, _F8), np.empty(0, _F8)
     it = np.concatenate([np.frombuffer(c[0], _I8) for c in chunks])
     va = np.concatenate([np.frombuffer(c[1], _F8) for c in chunks])
-    ti = np.concatenate([np.frombuffer(c[2], _F8) for c in chunks])
+    ti = np.concatenate([np.frombuffer(c[2], _F8) for c in chunks]) if with_times else np.empty(0, _F8)
     return it, va, ti
 
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from jupyter_ext.client.local import LocalBackend
-from jupyter_ext.client.reporter import Reporter
+from jupyter_ext.client.reporter import Reporter, append_point, new_series
 from jupyter_ext.errors import Unavailable
 
 
@@ -21,9 +21,9 @@ def reporter(backend: LocalBackend) -> Iterator[Reporter]:
 
 def test_scalars_reach_the_store_on_flush(reporter: Reporter, backend: LocalBackend) -> None:
     row = backend.create_task({"name": "t", "project": "P"})
-    buf = reporter.series_buffers(row.id).setdefault(("loss", "train"), [])
+    buf = reporter.series_buffers(row.id).setdefault(("loss", "train"), new_series())
     for i in range(1000):
-        buf.append((float(i), i, 1.0 + i))
+        append_point(buf, float(i), i, 1.0 + i)
     assert reporter.flush(timeout=10) is True
     got = backend.get_scalars(row.id, max_samples=None)["loss"]["train"]
     assert got["x"] == list(range(1000)) and got["y"] == [float(i) for i in range(1000)]
@@ -33,7 +33,7 @@ def test_scalars_reach_the_store_on_flush(reporter: Reporter, backend: LocalBack
 def test_operations_run_before_events_taken_in_the_same_cycle(reporter: Reporter, backend: LocalBackend) -> None:
     # The task row is created by an operation; its events, queued right after, must not be dropped.
     reporter.submit(backend.create_task, {"id": "made-later", "name": "t", "project": "P"})
-    reporter.series_buffers("made-later").setdefault(("a", "b"), []).append((1.0, 0, 1.0))
+    append_point(reporter.series_buffers("made-later").setdefault(("a", "b"), new_series()), 1.0, 0, 1.0)
     reporter.add_event("console", ("made-later", 20, "hi\n", 1.0))
     assert reporter.flush(timeout=10)
     assert reporter.dropped == {} and reporter.errors == []
@@ -79,7 +79,7 @@ def test_unavailable_is_retried(backend: LocalBackend) -> None:
     flaky = Flaky(backend, failures=2)
     rep = Reporter(flaky, flush_period=60.0)  # type: ignore[arg-type]
     try:
-        rep.series_buffers(row.id).setdefault(("a", "b"), []).append((1.0, 0, 1.0))
+        append_point(rep.series_buffers(row.id).setdefault(("a", "b"), new_series()), 1.0, 0, 1.0)
         assert rep.flush(timeout=10)
     finally:
         rep.close()
