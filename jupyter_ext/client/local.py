@@ -162,11 +162,12 @@ class LocalBackend(Backend):
     def get_blob(self, sha256: str) -> bytes:
         return self.blobs.get_bytes(sha256)
 
-    def get_scalars(self, task_id: str, *, max_samples: int | None, x_axis: str = "iter") -> dict[str, Any]:
+    def get_scalars(self, task_id: str, *, max_samples: int | None, x_axis: str = "iter",
+                    as_numpy: bool = False) -> dict[str, Any]:
         from ..core import scalars, tasks
         with self.store.read() as conn:
             tasks._get(conn, task_id)
-            return scalars.read_series(conn, task_id, max_samples=max_samples, x_axis=x_axis)
+            return scalars.read_series(conn, task_id, max_samples=max_samples, x_axis=x_axis, as_numpy=as_numpy)
 
     def get_last_metrics(self, task_id: str) -> dict[str, Any]:
         from ..core import scalars, tasks

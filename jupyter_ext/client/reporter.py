@@ -22,6 +22,11 @@ from .backend import Backend
 Series = tuple[Any, Any, Any]  # array("d") values, array("q") iterations, array("d") times
 
 
+# Scalar times are taken with time.monotonic() (cheaper on the hot path) and become wall-clock
+# seconds here, once per batch.
+MONOTONIC_TO_WALL = time.time() - time.monotonic()
+
+
 def new_series() -> Series:
     """The buffers of one scalar series. A point is appended value, iteration, then time: the
     reporter takes ``len(times)`` points, all complete in the three arrays."""
@@ -29,9 +34,10 @@ def new_series() -> Series:
 
 
 def append_point(buf: Series, value: float, iteration: int, t: float) -> None:
+    """Append one point whose time ``t`` is wall-clock seconds."""
     buf[0].append(value)
     buf[1].append(iteration)
-    buf[2].append(t)
+    buf[2].append(t - MONOTONIC_TO_WALL)
 
 
 class Reporter:
@@ -243,4 +249,4 @@ def _columns(cols: Series) -> tuple[Any, Any, Any]:
     import numpy as np
 
     values, iters, times = cols  # no per-point work: the arrays' buffers become the columns
-    return np.frombuffer(iters, "=i8"), np.frombuffer(values, "=f8"), np.frombuffer(times, "=f8")
+    return np.frombuffer(iters, "=i8"), np.frombuffer(values, "=f8"), np.frombuffer(times, "=f8") + MONOTONIC_TO_WALL

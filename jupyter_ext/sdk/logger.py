@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from .task import Task
 
 _time = time.time
+_clock = time.monotonic  # cheaper than time.time(); the reporter turns it into wall time
 _NOT_NUMBERS = (str, bytes, bytearray)
 
 
@@ -80,12 +81,13 @@ class Logger:
             value = _as_float(value, "value")
         if iteration.__class__ is not int:
             iteration = _as_iteration(iteration)
-        buf = self._series.get((title, series))
-        if buf is None:
+        try:
+            buf = self._series[title, series]
+        except (KeyError, TypeError):
             buf = self._new_series(title, series)
         buf[0].append(value)
         buf[1].append(iteration + self._offset)
-        buf[2].append(_time())  # appended last: the reporter takes len(buf[2]) complete points
+        buf[2].append(_clock())  # appended last: the reporter takes len(buf[2]) complete points
 
     def _new_series(self, title: Any, series: Any) -> Any:
         if not isinstance(title, str) or not isinstance(series, str):

@@ -19,18 +19,21 @@ class ResultsMixin:
         @property
         def id(self) -> str: ...
 
-    def get_reported_scalars(self, max_samples: int = 0, x_axis: str = "iter") -> dict[str, Any]:
+    def get_reported_scalars(self, max_samples: int = 0, x_axis: str = "iter", as_numpy: bool = False) -> dict[str, Any]:
         """``{title: {series: {"x": [...], "y": [...]}}}``, downsampled to ``max_samples`` points per
-        series (default 5000) keeping each bucket's min and max, so spikes stay visible."""
+        series (default 5000) keeping each bucket's min and max, so spikes stay visible.
+        ``as_numpy=True`` returns numpy arrays instead of lists."""
         if not isinstance(max_samples, int) or max_samples < 0:
             raise InvalidArgument("max_samples must be 0 (the default, 5000) or a positive int")
         _sync()
-        return session.backend().get_scalars(self.id, max_samples=max_samples or DEFAULT_MAX_SAMPLES, x_axis=x_axis)
+        return session.backend().get_scalars(self.id, max_samples=max_samples or DEFAULT_MAX_SAMPLES, x_axis=x_axis,
+                                          as_numpy=as_numpy)
 
-    def get_all_reported_scalars(self, x_axis: str = "iter") -> dict[str, Any]:
-        """Every reported point, ``{title: {series: {"x": [...], "y": [...]}}}``."""
+    def get_all_reported_scalars(self, x_axis: str = "iter", as_numpy: bool = False) -> dict[str, Any]:
+        """Every reported point, ``{title: {series: {"x": [...], "y": [...]}}}`` (numpy arrays with
+        ``as_numpy=True``: for millions of points, several times faster than lists)."""
         _sync()
-        return session.backend().get_scalars(self.id, max_samples=None, x_axis=x_axis)
+        return session.backend().get_scalars(self.id, max_samples=None, x_axis=x_axis, as_numpy=as_numpy)
 
     def get_last_scalar_metrics(self) -> dict[str, Any]:
         """``{title: {series: {"last", "min", "max", …}}}`` without reading the points."""
