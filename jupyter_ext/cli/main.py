@@ -123,10 +123,8 @@ def cmd_projects(args: argparse.Namespace) -> int:
 
 
 def cmd_gc(args: argparse.Namespace) -> int:
-    from ..core import gc
 
-    backend = _backend()
-    done = gc.collect(backend.store, backend.blobs, grace_seconds=args.grace, dry_run=args.dry_run)
+    done = _backend().collect_garbage(grace_seconds=args.grace, dry_run=args.dry_run)
     verb = "would free" if args.dry_run else "freed"
     print(f"{verb} {done.blobs} unreferenced blobs and {done.orphans} orphan files, {done.bytes:,} bytes")
     return 0

@@ -6,7 +6,7 @@ REST API. Both pass the same contract tests (``tests/client/test_backend_contrac
 from __future__ import annotations
 
 import abc
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # at run time these load with the store, off the caller's path
@@ -98,6 +98,74 @@ class Backend(abc.ABC):
 
     @abc.abstractmethod
     def get_console(self, task_id: str, last: int | None = None) -> list[dict[str, Any]]: ...
+
+    # -- files ---------------------------------------------------------------------------------
+    @abc.abstractmethod
+    def put_blob_file(self, path: str, location: str = "", progress: Callable[[int], object] | None = None
+                      ) -> tuple[str, int]:
+        """Store a file (streamed) at ``location`` ("" = the default store); (sha256, size)."""
+
+    @abc.abstractmethod
+    def download_blob(self, sha256: str, dest: str, location: str = "",
+                      progress: Callable[[int], object] | None = None) -> str:
+        """Copy stored bytes to ``dest``, checked against their sha256."""
+
+    @abc.abstractmethod
+    def collect_garbage(self, *, grace_seconds: float = 0.0, dry_run: bool = False) -> Any: ...
+
+    # -- artifacts -----------------------------------------------------------------------------
+    @abc.abstractmethod
+    def put_artifact(self, task_id: str, spec: Mapping[str, Any]) -> dict[str, Any]: ...
+
+    @abc.abstractmethod
+    def get_artifacts(self, task_id: str) -> list[dict[str, Any]]: ...
+
+    @abc.abstractmethod
+    def remove_artifact(self, task_id: str, name: str) -> None: ...
+
+    # -- models --------------------------------------------------------------------------------
+    @abc.abstractmethod
+    def create_model(self, spec: Mapping[str, Any]) -> dict[str, Any]: ...
+
+    @abc.abstractmethod
+    def get_model(self, model_id: str, version: int | None = None) -> dict[str, Any]:
+        """The model with the weights of ``version`` (the latest by default) under ``weights``."""
+
+    @abc.abstractmethod
+    def update_model(self, model_id: str, fields: Mapping[str, Any]) -> dict[str, Any]: ...
+
+    @abc.abstractmethod
+    def set_model_metadata(self, model_id: str, items: Mapping[str, Any], *, replace: bool = False
+                           ) -> dict[str, Any]: ...
+
+    @abc.abstractmethod
+    def add_model_version(self, model_id: str, spec: Mapping[str, Any]) -> dict[str, Any]: ...
+
+    @abc.abstractmethod
+    def get_model_versions(self, model_id: str) -> list[dict[str, Any]]: ...
+
+    @abc.abstractmethod
+    def publish_model(self, model_id: str) -> dict[str, Any]: ...
+
+    @abc.abstractmethod
+    def archive_model(self, model_id: str, archived: bool = True) -> dict[str, Any]: ...
+
+    @abc.abstractmethod
+    def remove_model(self, model_id: str, *, force: bool = False) -> None: ...
+
+    @abc.abstractmethod
+    def query_models(self, **filters: Any) -> list[dict[str, Any]]:
+        """Filters of :func:`jupyter_ext.core.models.query`."""
+
+    @abc.abstractmethod
+    def find_model(self, project_name: str | None, model_name: str, version: int | None = None,
+                   tags: Sequence[str] | None = None, only_published: bool = False) -> dict[str, Any]: ...
+
+    @abc.abstractmethod
+    def link_task_model(self, task_id: str, model_id: str, mode: str, name: str | None = None) -> None: ...
+
+    @abc.abstractmethod
+    def get_task_models(self, task_id: str) -> dict[str, list[dict[str, Any]]]: ...
 
     # -- lifecycle -----------------------------------------------------------------------------
     def open_in_background(self) -> None:

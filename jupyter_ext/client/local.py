@@ -7,7 +7,7 @@ background thread the moment ``Task.init`` is called, and every call waits for i
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..errors import TrackError, Unavailable
@@ -31,6 +31,7 @@ class LocalBackend(Backend):
         self._lock = threading.Lock()
         self._opened = threading.Event()
         self._opener: threading.Thread | None = None
+        self._elsewhere: dict[str, BlobStore] = {}
 
     @classmethod
     def from_config(cls, config: Any) -> LocalBackend:
@@ -203,3 +204,97 @@ class LocalBackend(Backend):
         with self.store.read() as conn:
             tasks._get(conn, task_id)
             return events.get_console(conn, task_id, last)
+
+    # -- files -----------------------------------------------------------------------------------
+    def blobs_at(self, location: str) -> BlobStore:
+        """The blob store at ``location`` ("" is the default folder under the tracker's home)."""
+        if not location:
+            return self.blobs
+        with self._lock:
+            found = self._elsewhere.get(location)
+            if found is None:
+                from ..store.blobs import BlobStore
+
+                found = self._elsewhere[location] = BlobStore(location)
+            return found
+
+    def put_blob_file(self, path: str, location: str = "", progress: Callable[[int], object] | None = None
+                      ) -> tuple[str, int]:
+        return self.blobs_at(location).put_file(path, progress)
+
+    def download_blob(self, sha256: str, dest: str, location: str = "",
+                      progress: Callable[[int], object] | None = None) -> str:
+        return self.blobs_at(location).download(sha256, dest, progress)
+
+    def collect_garbage(self, *, grace_seconds: float = 0.0, dry_run: bool = False) -> Any:
+        from ..core import gc
+        return gc.collect(self.store, self.blobs, grace_seconds=grace_seconds, dry_run=dry_run,
+                          open_location=self.blobs_at)
+
+    # -- artifacts -------------------------------------------------------------------------------
+    def put_artifact(self, task_id: str, spec: Mapping[str, Any]) -> dict[str, Any]:
+        from ..core import artifacts
+        return artifacts.put(self.store, task_id, spec)
+
+    def get_artifacts(self, task_id: str) -> list[dict[str, Any]]:
+        from ..core import artifacts
+        return artifacts.list_for_task(self.store, task_id)
+
+    def remove_artifact(self, task_id: str, name: str) -> None:
+        from ..core import artifacts
+        artifacts.remove(self.store, task_id, name)
+
+    # -- models ----------------------------------------------------------------------------------
+    def create_model(self, spec: Mapping[str, Any]) -> dict[str, Any]:
+        from ..core import models
+        return models.create(self.store, spec)
+
+    def get_model(self, model_id: str, version: int | None = None) -> dict[str, Any]:
+        from ..core import models
+        return models.get_version(self.store, model_id, version)
+
+    def update_model(self, model_id: str, fields: Mapping[str, Any]) -> dict[str, Any]:
+        from ..core import models
+        return models.update(self.store, model_id, fields)
+
+    def set_model_metadata(self, model_id: str, items: Mapping[str, Any], *, replace: bool = False
+                           ) -> dict[str, Any]:
+        from ..core import models
+        return models.set_metadata(self.store, model_id, items, replace=replace)
+
+    def add_model_version(self, model_id: str, spec: Mapping[str, Any]) -> dict[str, Any]:
+        from ..core import models
+        return models.add_version(self.store, model_id, spec)
+
+    def get_model_versions(self, model_id: str) -> list[dict[str, Any]]:
+        from ..core import models
+        return models.versions(self.store, model_id)
+
+    def publish_model(self, model_id: str) -> dict[str, Any]:
+        from ..core import models
+        return models.publish(self.store, model_id)
+
+    def archive_model(self, model_id: str, archived: bool = True) -> dict[str, Any]:
+        from ..core import models
+        return models.archive(self.store, model_id, archived)
+
+    def remove_model(self, model_id: str, *, force: bool = False) -> None:
+        from ..core import models
+        models.remove(self.store, model_id, force=force)
+
+    def query_models(self, **filters: Any) -> list[dict[str, Any]]:
+        from ..core import models
+        return models.query(self.store, **filters)
+
+    def find_model(self, project_name: str | None, model_name: str, version: int | None = None,
+                   tags: Sequence[str] | None = None, only_published: bool = False) -> dict[str, Any]:
+        from ..core import models
+        return models.find(self.store, project_name, model_name, version, tags=tags, only_published=only_published)
+
+    def link_task_model(self, task_id: str, model_id: str, mode: str, name: str | None = None) -> None:
+        from ..core import models
+        models.link_task(self.store, task_id, model_id, mode, name)
+
+    def get_task_models(self, task_id: str) -> dict[str, list[dict[str, Any]]]:
+        from ..core import models
+        return models.task_models(self.store, task_id)

@@ -1,8 +1,9 @@
-"""Garbage collection of blobs that no task, sample, artifact or model refers to any more."""
+"""Garbage collection of stored files that no task, sample, artifact or model refers to any more."""
 from __future__ import annotations
 
 import dataclasses
 import time
+from collections.abc import Callable
 
 from ..store import blob_refs
 from ..store.blobs import BlobStore
@@ -17,25 +18,31 @@ class Collected:
 
 
 def collect(store: MetaStore, blobs: BlobStore, *, grace_seconds: float = 0.0, orphan_grace_seconds: float = 3600.0,
-            dry_run: bool = False) -> Collected:
-    """Delete unreferenced blobs older than ``grace_seconds``.
+            dry_run: bool = False, open_location: Callable[[str], BlobStore] | None = None) -> Collected:
+    """Delete unreferenced files older than ``grace_seconds``, in the default folder (``blobs``)
+    and in every other destination (opened with ``open_location``).
 
-    Files in the blob folder that the database never recorded (an upload cut short) are
-    removed too, but only past ``orphan_grace_seconds``: a writer records its blob only after the
-    bytes are in place, so a young unrecorded file may be an upload in flight.
+    Files in the default folder that the database never recorded (an upload cut short) are
+    removed too, but only past ``orphan_grace_seconds``: a writer records its file only after
+    the bytes are in place, so a young unrecorded file may be an upload in flight.
     """
     cutoff = time.time() - grace_seconds
     out = Collected()
     with store.write() as conn:
         garbage = blob_refs.unreferenced(conn, older_than=cutoff if grace_seconds else None)
         if not dry_run:
-            blob_refs.forget(conn, [sha for sha, _ in garbage])
+            blob_refs.forget(conn, [(loc, sha) for loc, sha, _ in garbage])
         known = blob_refs.known(conn)
-    for sha, size in garbage:
-        if dry_run or blobs.delete(sha):
+    stores: dict[str, BlobStore] = {blob_refs.DEFAULT_LOCATION: blobs}
+    for location, sha, size in garbage:
+        if location not in stores:
+            if open_location is None:
+                continue
+            stores[location] = open_location(location)
+        if dry_run or stores[location].delete(sha):
             out.blobs += 1
             out.bytes += size
-    collected = {sha for sha, _ in garbage}
+    collected = {sha for loc, sha, _ in garbage if loc == blob_refs.DEFAULT_LOCATION}
     orphan_cutoff = time.time() - orphan_grace_seconds
     for sha in list(blobs.iter_shas()):
         if sha in known or sha in collected:

@@ -44,3 +44,17 @@ def check_tags(tags: object) -> tuple[str, ...]:
             raise InvalidArgument(f"every tag must be a non-empty string; got {t!r}")
         out.append(t.strip())
     return tuple(dict.fromkeys(out))
+
+
+MAX_ARTIFACT_NAME = 256
+
+
+def check_artifact_name(name: object, what: str = "an artifact") -> str:
+    """Artifact and model names only label rows: any text is fine, and none becomes a path."""
+    if not isinstance(name, str) or not name.strip():
+        raise InvalidArgument(f"{what} needs a non-empty name, e.g. name='data.raw'")
+    if len(name) > MAX_ARTIFACT_NAME:
+        raise InvalidArgument(f"name {name[:40]!r}… is longer than {MAX_ARTIFACT_NAME} characters")
+    if "\x00" in name:
+        raise InvalidArgument("names cannot contain NUL characters")
+    return name

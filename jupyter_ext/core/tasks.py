@@ -14,7 +14,9 @@ from typing import Any
 from sqlalchemy.engine import Connection
 
 from ..errors import AlreadyExists, Conflict, InvalidArgument, NotFound
+from ..store import artifacts as artifact_rows
 from ..store import events as event_rows
+from ..store import models as model_rows
 from ..store import params as param_rows
 from ..store import scalars as scalar_rows
 from ..store import tasks as task_rows
@@ -203,15 +205,20 @@ def set_status(store: MetaStore, task_id: str, target: str, *, force: bool = Fal
 
 
 def has_outputs(conn: Connection, task_id: str) -> bool:
-    if scalar_rows.summaries(conn, task_id):
+    if scalar_rows.summaries(conn, task_id) or artifact_rows.count(conn, task_id):
+        return True
+    if any(link["mode"] == "output" for link in model_rows.links_of_task(conn, task_id)):
         return True
     return bool(event_rows.get_plots(conn, task_id) or event_rows.get_single_values(conn, task_id)
                 or event_rows.get_debug_samples(conn, task_id))
 
 
 def clear_outputs(conn: Connection, task_id: str) -> None:
+    """Results go (their files become garbage); models stay in the registry, unlinked."""
     scalar_rows.delete_for_task(conn, task_id)
     event_rows.delete_for_task(conn, task_id)
+    artifact_rows.remove(conn, task_id, mode="output")
+    model_rows.unlink_task(conn, task_id, mode="output")
 
 
 def reset(store: MetaStore, task_id: str, *, force: bool = False) -> TaskRow:
@@ -269,15 +276,23 @@ def archive(store: MetaStore, task_id: str, archived: bool = True) -> TaskRow:
         return _get(conn, task_id)
 
 
-def delete(store: MetaStore, task_id: str, *, force: bool = False) -> None:
-    """Delete a task and all it owns; its blobs become garbage for :func:`gc.collect`."""
+def delete(store: MetaStore, task_id: str, *, force: bool = False, delete_models: bool = True) -> None:
+    """Delete a task and all it owns; its files become garbage for :func:`gc.collect`. Models it
+    made go too (``delete_models``), except those other tasks use as their input."""
     with store.write() as conn:
         row = _get(conn, task_id)
         if row.status == status.IN_PROGRESS and not force:
             raise Conflict(f"task {task_id} is running; stop it first or pass force=True")
         if row.status == status.PUBLISHED and not force:
             raise Conflict(f"task {task_id} is published; pass force=True to delete published results")
+        made = [link["model_id"] for link in model_rows.links_of_task(conn, task_id) if link["mode"] == "output"]
         clear_outputs(conn, task_id)
+        artifact_rows.remove(conn, task_id)
+        model_rows.unlink_task(conn, task_id)
+        if delete_models:
+            for model_id in made:
+                if not model_rows.tasks_using(conn, model_id, "input"):
+                    model_rows.delete_model(conn, model_id)
         param_rows.delete_params(conn, task_id)
         param_rows.delete_configs(conn, task_id)
         task_rows.set_tags(conn, task_id, ())

@@ -1,34 +1,70 @@
-"""Rows of the ``blobs`` table, and which blobs no row refers to any more."""
+"""Which stored files exist (``blobs`` for the default folder, ``blob_copies`` elsewhere), and
+which of them no row refers to any more."""
 from __future__ import annotations
 
 import time
 
-from sqlalchemy import delete, select, union
+from sqlalchemy import and_, delete, select, union
 from sqlalchemy.engine import Connection
 
-from .schema import BLOB_REFERENCES, blobs
+from .schema import BLOB_REFERENCES, blob_copies, blobs
+
+DEFAULT_LOCATION = ""
 
 
-def record(conn: Connection, sha: str, size: int) -> None:
-    if conn.execute(select(blobs.c.sha256).where(blobs.c.sha256 == sha)).first() is None:
-        conn.execute(blobs.insert().values(sha256=sha, size=size, created=time.time()))
+def record(conn: Connection, sha: str, size: int, location: str = DEFAULT_LOCATION) -> None:
+    if location == DEFAULT_LOCATION:
+        if conn.execute(select(blobs.c.sha256).where(blobs.c.sha256 == sha)).first() is None:
+            conn.execute(blobs.insert().values(sha256=sha, size=size, created=time.time()))
+        return
+    found = conn.execute(select(blob_copies.c.sha256).where(
+        and_(blob_copies.c.location == location, blob_copies.c.sha256 == sha))).first()
+    if found is None:
+        conn.execute(blob_copies.insert().values(location=location, sha256=sha, size=size, created=time.time()))
 
 
-def unreferenced(conn: Connection, older_than: float | None = None) -> list[tuple[str, int]]:
-    """Blobs that no referencing table names (``older_than``: skip blobs created after it,
-    so a blob written just before its referencing row is committed is never taken)."""
-    selects = [select(table.c[col].label("sha")).where(table.c[col].is_not(None)) for table, col in BLOB_REFERENCES]
-    ref_sub = (union(*selects) if len(selects) > 1 else selects[0]).subquery()
-    stmt = select(blobs.c.sha256, blobs.c.size).where(blobs.c.sha256.not_in(select(ref_sub.c.sha)))
+def _references(location: str) -> object:
+    selects = []
+    for table, sha_col, loc_col in BLOB_REFERENCES:
+        stmt = select(table.c[sha_col].label("sha")).where(table.c[sha_col].is_not(None))
+        if loc_col is None:
+            if location != DEFAULT_LOCATION:
+                continue
+        else:
+            stmt = stmt.where(table.c[loc_col] == location)
+        selects.append(stmt)
+    return (union(*selects) if len(selects) > 1 else selects[0]).subquery()
+
+
+def unreferenced(conn: Connection, older_than: float | None = None) -> list[tuple[str, str, int]]:
+    """(location, sha256, size) of files that no referencing row names (``older_than``: skip
+    files recorded after it, so a file written just before its row commits is never taken)."""
+    out: list[tuple[str, str, int]] = []
+    ref = _references(DEFAULT_LOCATION)
+    stmt = select(blobs.c.sha256, blobs.c.size).where(blobs.c.sha256.not_in(select(ref.c.sha)))  # type: ignore[attr-defined]
     if older_than is not None:
         stmt = stmt.where(blobs.c.created < older_than)
-    return [(r.sha256, int(r.size)) for r in conn.execute(stmt)]
+    out += [(DEFAULT_LOCATION, r.sha256, int(r.size)) for r in conn.execute(stmt)]
+    for (location,) in conn.execute(select(blob_copies.c.location).distinct()).all():
+        ref = _references(location)
+        stmt = select(blob_copies.c.sha256, blob_copies.c.size).where(and_(
+            blob_copies.c.location == location, blob_copies.c.sha256.not_in(select(ref.c.sha))))  # type: ignore[attr-defined]
+        if older_than is not None:
+            stmt = stmt.where(blob_copies.c.created < older_than)
+        out += [(location, r.sha256, int(r.size)) for r in conn.execute(stmt)]
+    return out
 
 
-def forget(conn: Connection, shas: list[str]) -> None:
-    for start in range(0, len(shas), 500):
-        conn.execute(delete(blobs).where(blobs.c.sha256.in_(shas[start:start + 500])))
+def forget(conn: Connection, items: list[tuple[str, str]]) -> None:
+    """Drop the records of (location, sha256) files."""
+    default = [sha for loc, sha in items if loc == DEFAULT_LOCATION]
+    for start in range(0, len(default), 500):
+        conn.execute(delete(blobs).where(blobs.c.sha256.in_(default[start:start + 500])))
+    for loc, sha in items:
+        if loc != DEFAULT_LOCATION:
+            conn.execute(delete(blob_copies).where(and_(blob_copies.c.location == loc, blob_copies.c.sha256 == sha)))
 
 
 def known(conn: Connection) -> set[str]:
+    """sha256 of every file recorded in the default folder."""
     return {r.sha256 for r in conn.execute(select(blobs.c.sha256))}

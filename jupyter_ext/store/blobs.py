@@ -14,12 +14,11 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import IO, Any
 
-from ..errors import InvalidArgument, NotFound
+from ..errors import InvalidArgument, NotFound, Unavailable
 
 _CHUNK = 1 << 20
 _HEX = frozenset("0123456789abcdef")
@@ -85,14 +84,76 @@ class BlobStore:
             self._write(sha, lambda fh: fh.write(data))
         return sha, len(data)
 
-    def put_file(self, path: str) -> tuple[str, int]:
+    def put_file(self, path: str, progress: Callable[[int], object] | None = None) -> tuple[str, int]:
+        """Store a file, streaming in chunks; ``progress(n_bytes)`` is called as bytes go by.
+
+        In a local folder this is one pass: the bytes are copied to a temporary file while
+        they are hashed, then renamed to their sha256 (or dropped, if already stored).
+        """
+        if self._local:
+            return self._put_local_file(path, progress)
         sha, size = sha256_of_file(path)
         if not self.exists(sha):
             def copy(fh: IO[bytes]) -> None:
                 with open(path, "rb") as src:
-                    shutil.copyfileobj(src, fh, _CHUNK)
+                    while chunk := src.read(_CHUNK):
+                        fh.write(chunk)
+                        if progress is not None:
+                            progress(len(chunk))
             self._write(sha, copy)
         return sha, size
+
+    def _put_local_file(self, path: str, progress: Callable[[int], object] | None) -> tuple[str, int]:
+        incoming = os.path.join(self._base, "incoming")
+        os.makedirs(incoming, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=incoming, prefix=".incoming-")
+        digest = hashlib.sha256()
+        size = 0
+        try:
+            with os.fdopen(fd, "wb") as out, open(path, "rb") as src:
+                buf = bytearray(_CHUNK * 4)
+                view = memoryview(buf)
+                while n := src.readinto(buf):
+                    digest.update(view[:n])
+                    out.write(view[:n])
+                    size += n
+                    if progress is not None:
+                        progress(n)
+            sha = digest.hexdigest()
+            final = self.path_of(sha)
+            if os.path.exists(final):
+                os.unlink(tmp)
+            else:
+                os.makedirs(os.path.dirname(final), exist_ok=True)
+                os.replace(tmp, final)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+        return sha, size
+
+    def download(self, sha: str, dest: str, progress: Callable[[int], object] | None = None) -> str:
+        """Copy a blob to ``dest`` (atomically), checking that its bytes still hash to ``sha``."""
+        parent = os.path.dirname(os.path.abspath(dest))
+        os.makedirs(parent, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=parent, prefix=".download-")
+        digest = hashlib.sha256()
+        try:
+            with os.fdopen(fd, "wb") as out, self.open(sha) as src:
+                while chunk := src.read(_CHUNK * 4):
+                    digest.update(chunk)
+                    out.write(chunk)
+                    if progress is not None:
+                        progress(len(chunk))
+            if digest.hexdigest() != sha:
+                raise Unavailable(f"blob {sha} in {self.root} is corrupt (its bytes hash to {digest.hexdigest()}); "
+                                  f"upload the artifact again")
+            os.replace(tmp, dest)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+        return dest
 
     def get_bytes(self, sha: str) -> bytes:
         with self.open(sha) as fh:

@@ -186,5 +186,95 @@ console = Table(
     Index("ix_console_task", "task_id", "id"),
 )
 
-# Tables whose rows hold blob references; garbage collection keeps what any of them names.
-BLOB_REFERENCES: list[tuple[Table, str]] = [(debug_samples, "blob_sha256")]
+# Files stored outside the default blob folder (a task's output_uri: another folder, s3://…),
+# by destination and sha256. The default folder's files are the ``blobs`` table.
+blob_copies = Table(
+    "blob_copies",
+    metadata,
+    Column("location", Text, primary_key=True),
+    Column("sha256", Text, primary_key=True),
+    Column("size", BigInteger, nullable=False),
+    Column("created", Float, nullable=False),
+)
+
+artifacts = Table(
+    "artifacts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("task_id", Text, ForeignKey("tasks.id", ondelete="CASCADE"), nullable=False),
+    Column("name", Text, nullable=False),
+    Column("type", Text, nullable=False),
+    Column("mode", Text, nullable=False, default="output"),
+    Column("location", Text, nullable=False, default=""),  # "" is the default blob folder
+    Column("blob_sha256", Text, nullable=True),
+    Column("url", Text, nullable=True),  # a remote URI registered, not uploaded
+    Column("file_name", Text, nullable=False, default=""),
+    Column("content_type", Text, nullable=False, default="application/octet-stream"),
+    Column("size", BigInteger, nullable=False, default=0),
+    Column("preview", Text, nullable=False, default=""),
+    Column("metadata", Text, nullable=False, default="{}"),
+    Column("user", Text, nullable=False, default=""),
+    Column("time", Float, nullable=False),
+    UniqueConstraint("task_id", "name", name="uq_artifacts_task_name"),
+)
+
+models = Table(
+    "models",
+    metadata,
+    Column("id", Text, primary_key=True),
+    Column("project_id", Text, ForeignKey("projects.id"), nullable=False),
+    Column("name", Text, nullable=False),
+    Column("framework", Text, nullable=False, default=""),
+    Column("comment", Text, nullable=False, default=""),
+    Column("task_id", Text, nullable=True),  # the task that made it
+    Column("parent_id", Text, nullable=True),  # the model it was trained from
+    Column("labels", Text, nullable=False, default="{}"),
+    Column("design", Text, nullable=False, default=""),
+    Column("metadata", Text, nullable=False, default="{}"),
+    Column("published", Boolean, nullable=False, default=False),
+    Column("archived", Boolean, nullable=False, default=False),
+    Column("latest_version", Integer, nullable=False, default=0),
+    Column("user", Text, nullable=False, default=""),
+    Column("created", Float, nullable=False),
+    Column("last_update", Float, nullable=False),
+    Index("ix_models_project_name", "project_id", "name"),
+)
+
+model_tags = Table(
+    "model_tags",
+    metadata,
+    Column("model_id", Text, ForeignKey("models.id", ondelete="CASCADE"), primary_key=True),
+    Column("tag", Text, primary_key=True),
+)
+
+model_versions = Table(
+    "model_versions",
+    metadata,
+    Column("model_id", Text, ForeignKey("models.id", ondelete="CASCADE"), primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("location", Text, nullable=False, default=""),
+    Column("blob_sha256", Text, nullable=True),
+    Column("url", Text, nullable=True),
+    Column("file_name", Text, nullable=False, default=""),
+    Column("size", BigInteger, nullable=False, default=0),
+    Column("is_package", Boolean, nullable=False, default=False),
+    Column("iteration", BigInteger, nullable=True),
+    Column("created", Float, nullable=False),
+)
+
+task_models = Table(
+    "task_models",
+    metadata,
+    Column("task_id", Text, ForeignKey("tasks.id", ondelete="CASCADE"), primary_key=True),
+    Column("model_id", Text, ForeignKey("models.id", ondelete="CASCADE"), primary_key=True),
+    Column("mode", Text, primary_key=True),  # input | output
+    Column("name", Text, nullable=False, default=""),
+)
+
+# Rows that hold blob references, as (table, sha256 column, location column or None for
+# the default folder); garbage collection keeps what any of them names.
+BLOB_REFERENCES: list[tuple[Table, str, str | None]] = [
+    (debug_samples, "blob_sha256", None),
+    (artifacts, "blob_sha256", "location"),
+    (model_versions, "blob_sha256", "location"),
+]
