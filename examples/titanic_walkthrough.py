@@ -24,9 +24,34 @@ task = Task.init(
     task_name="Titanic Survival Prediction",
     tags=["CatBoost", "RandomSearch"])
 
-# Step 2. The data
+# Step 2. The data, stored with the task
 fpath = cli.data
 df_raw = pd.read_csv(fpath)
+task.upload_artifact(name="data.raw", artifact_object=fpath)
+
+# Step 3. A first look (EDA), stored as artifacts
+task.upload_artifact(
+    name="eda.describe.object",
+    artifact_object=df_raw.describe(include=object))
+task.upload_artifact(
+    name="eda.describe.number",
+    artifact_object=df_raw.describe(include=np.number))
+
+# Step 4. A plot (the guide draws a seaborn pairplot; a lighter figure keeps the demo quick)
+import matplotlib  # noqa: E402
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+fig, ax = plt.subplots()
+for survived, group in df_raw.groupby("Survived"):
+    ax.hist(group["Age"].dropna(), bins=20, alpha=0.6, label=f"Survived={survived}")
+ax.set_xlabel("Age")
+ax.set_ylabel("Passengers")
+ax.legend()
+plt.title("Age by outcome")
+Logger.current_logger().report_matplotlib_figure(title="EDA", series="Age by outcome", figure=fig, iteration=0)
+plt.close(fig)
 
 # Step 5. Preprocessing
 from sklearn.model_selection import train_test_split  # noqa: E402
@@ -36,7 +61,10 @@ for col in ["Sex", "Cabin", "Embarked"]:
     # pandas 3 keeps missing values through astype(str); fillna gives the "nan" pandas 2 gave,
     # which CatBoost needs for categorical columns.
     df_preproc[col] = df_preproc[col].astype(str).fillna("nan")
+task.upload_artifact(name="data.preproc", artifact_object=df_preproc)
 train_df, test_df = train_test_split(df_preproc, test_size=0.33, random_state=42)
+task.upload_artifact(name="data.train", artifact_object=train_df)
+task.upload_artifact(name="data.test", artifact_object=test_df)
 
 # Step 6. A first model
 from catboost import CatBoostClassifier, Pool  # noqa: E402
@@ -100,8 +128,9 @@ importances = best_model.get_feature_importance()
 log.report_histogram(title="Feature importance", series="best model", values=importances,
                      xlabels=list(X_train.columns), iteration=0)
 
-# Step 8. The best model on disk
-best_model.save_model(os.path.join(os.getcwd(), "best_model.cbm"))
+# Step 8. The best model on disk, and in the model registry (the guide's explicit way)
+best_model.save_model("best_model.cbm")
+task.update_output_model(filepath="best_model.cbm", model_name="Titanic CatBoost")
 
 # Step 9. Done
 task.close()
@@ -114,5 +143,8 @@ for title, series in stored.get_last_scalar_metrics().items():
         print(f"  {title:8s} {name:5s} last={m['last']:<8g} min={m['min']:<8g} max={m['max']:<8g}")
 for name, value in stored.get_reported_single_values().items():
     print(f"  {name:24s} {value:g}")
-print(f"  {len(stored.get_parameters())} parameters, {len(stored.get_reported_plots())} plots; "
-      f"see them with: jupyter track show {stored.id}")
+print(f"  {len(stored.get_parameters())} parameters, {len(stored.get_reported_plots())} plots, "
+      f"{len(stored.artifacts)} artifacts ({', '.join(stored.artifacts)}), "
+      f"{len(stored.models['output'])} output model(s)")
+print(f"  data.train read back: {stored.artifacts['data.train'].get().shape} rows x columns")
+print(f"see it all with: jupyter track show {stored.id}")

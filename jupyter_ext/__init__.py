@@ -14,6 +14,9 @@ _LAZY = {
     "Logger": ("jupyter_ext.sdk.logger", "Logger"),
     "TaskTypes": ("jupyter_ext.sdk.enums", "TaskTypes"),
     "TaskStatusEnum": ("jupyter_ext.sdk.enums", "TaskStatusEnum"),
+    "Model": ("jupyter_ext.sdk.model", "Model"),
+    "InputModel": ("jupyter_ext.sdk.model", "InputModel"),
+    "OutputModel": ("jupyter_ext.sdk.output_model", "OutputModel"),
 }
 
 __all__ = ["__version__", *_LAZY]

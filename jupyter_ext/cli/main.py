@@ -80,7 +80,8 @@ def cmd_show(args: argparse.Namespace) -> int:
     singles = backend.get_single_values(row.id)
     if args.json:
         print(json.dumps({"task": row.to_dict(), "parameters": params, "last_metrics": metrics,
-                          "single_values": singles}, indent=2, default=str))
+                          "single_values": singles, "artifacts": backend.get_artifacts(row.id),
+                          "models": backend.get_task_models(row.id)}, indent=2, default=str))
         return 0
     print(f"{row.name}  ({row.id})")
     print(f"  project  {row.project_name}\n  type     {row.type}\n  status   {row.status}"
@@ -103,6 +104,15 @@ def cmd_show(args: argparse.Namespace) -> int:
         print("single values")
         for k, v in singles.items():
             print(f"  {k} = {v}")
+    artifacts = backend.get_artifacts(row.id)
+    if artifacts:
+        print("artifacts")
+        for a in artifacts:
+            print(f"  {a['name']}  ({a['type']}, {a['size']:,} bytes)")
+    models = backend.get_task_models(row.id)
+    for mode in ("input", "output"):
+        for m in models[mode]:
+            print(f"{mode} model  {m['name']}  v{m['latest_version']}  ({m['id']})")
     return 0
 
 

@@ -29,10 +29,16 @@ EDITABLE = ("name", "comment", "tags", "framework", "labels", "design", "metadat
 LINK_MODES = ("input", "output")
 
 
+_FRAMEWORK_ALIASES = {"sklearn": "scikitlearn", "mxnet": "mknet", "paddle": "paddlepaddle", "tf": "tensorflow"}
+
+
 def check_framework(framework: object) -> str:
-    name = str(getattr(framework, "value", framework) or "").lower().replace("-", "").replace("_", "")
-    if name == "sklearn":
-        name = "scikitlearn"
+    """The stored name of a framework: ``"PyTorch"``, ``"scikit-learn"``, ``"TensorFlow Lite"``
+    and ClearML's ``Framework`` values are all accepted."""
+    name = str(getattr(framework, "value", framework) or "").lower()
+    for sep in ("-", "_", " ", "."):
+        name = name.replace(sep, "")
+    name = _FRAMEWORK_ALIASES.get(name, name)
     if name not in FRAMEWORKS:
         raise InvalidArgument(f"unknown framework {framework!r}; use one of: {', '.join(f for f in FRAMEWORKS if f)}")
     return name
@@ -67,6 +73,10 @@ def create(store: MetaStore, spec: Mapping[str, Any]) -> dict[str, Any]:
         }
         if row["parent_id"] is not None:
             _get(conn, row["parent_id"])
+        if row["task_id"]:
+            from .tasks import _get as get_task
+
+            get_task(conn, row["task_id"])  # NotFound with a hint, not a foreign-key error
         model_rows.insert(conn, row)
         if row["task_id"]:
             model_rows.link(conn, row["task_id"], row["id"], "output", name)
@@ -160,7 +170,8 @@ def publish(store: MetaStore, model_id: str) -> dict[str, Any]:
     with store.write() as conn:
         row = _get(conn, model_id)
         if not row["latest_version"]:
-            raise Conflict(f"model {model_id} ({row['name']!r}) has no weights yet; update_weights(...) before publish()")
+            raise Conflict(f"model {model_id} ({row['name']!r}) has no weights yet; "
+                           f"update_weights(...) before publish()")
         model_rows.update_fields(conn, model_id, published=True, last_update=time.time())
         return _get(conn, model_id)
 
@@ -186,8 +197,9 @@ def remove(store: MetaStore, model_id: str, *, force: bool = False) -> None:
 def query(store: MetaStore, *, project_name: str | None = None, model_name: str | None = None,
           tags: Sequence[str] | None = None, only_published: bool = False, include_archived: bool = False,
           max_results: int | None = None, metadata: Mapping[str, Any] | None = None,
-          task_id: str | None = None) -> list[dict[str, Any]]:
-    """Models newest first; ``model_name`` is a regex (``^name$`` for an exact name)."""
+          task_id: str | None = None, weights_url: str | None = None) -> list[dict[str, Any]]:
+    """Models newest first; ``model_name`` is a regex (``^name$`` for an exact name);
+    ``weights_url``: only models with a version registered at that URL."""
     from .tasks import compile_name, parse_tag_filter
 
     name_re = compile_name(model_name)
@@ -199,7 +211,8 @@ def query(store: MetaStore, *, project_name: str | None = None, model_name: str 
             if not project_ids:
                 return []
         rows = model_rows.query(conn, project_ids=project_ids, any_tags=any_tags, not_tags=not_tags,
-                                only_published=only_published, include_archived=include_archived, task_id=task_id)
+                                only_published=only_published, include_archived=include_archived, task_id=task_id,
+                                weights_url=weights_url)
     out = []
     for r in rows:
         if name_re is not None and not name_re.search(r["name"]):
@@ -247,4 +260,6 @@ def task_models(store: MetaStore, task_id: str) -> dict[str, list[dict[str, Any]
             row = model_rows.get(conn, link["model_id"])
             if row is not None:
                 out[link["mode"]].append({**row, "link_name": link["name"]})
+    for rows in out.values():  # the link table's order is its key's (random ids): oldest model first
+        rows.sort(key=lambda r: (r["created"], r["id"]))
     return out

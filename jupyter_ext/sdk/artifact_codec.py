@@ -6,6 +6,7 @@ downloaded file back into the object, by type.
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import gzip
 import io
@@ -13,9 +14,10 @@ import json
 import os
 import pickle
 import re
+import sys
 import tempfile
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -44,9 +46,16 @@ class Serialized:
 
 
 def cap_preview(text: str) -> str:
-    if len(text) <= MAX_PREVIEW:
+    """At most 64 KB of UTF-8 (plus a one-line header), as ClearML's ``max_preview_size_bytes``.
+
+    Counted in bytes, not characters: 64 K characters of Cyrillic text are 128 KB."""
+    if len(text) <= MAX_PREVIEW // 4:  # short enough whatever the characters: no encoding needed
         return text
-    return f"# full preview too large ({len(text):,} characters), first {MAX_PREVIEW:,} shown\n" + text[:MAX_PREVIEW]
+    data = text.encode("utf-8", "surrogatepass")
+    if len(data) <= MAX_PREVIEW:
+        return text
+    head = data[:MAX_PREVIEW].decode("utf-8", "ignore")  # "ignore" drops a character cut in two
+    return f"# full preview too large ({len(data):,} bytes), first {MAX_PREVIEW // 1024} KB shown\n" + head
 
 
 def safe_name(name: object) -> str:
@@ -64,62 +73,75 @@ def file_stem(name: str) -> str:
     return stem[:200]
 
 
+_EXTENSION = re.compile(r"^(\.[A-Za-z0-9_-]+)+$")
+
+
+def check_extension(extension_name: str | None) -> str | None:
+    """``"parquet"`` -> ``".parquet"``; refuse anything that is not a plain file extension, since
+    it becomes part of a file name."""
+    if extension_name is None or extension_name == "":
+        return None
+    if not isinstance(extension_name, str):
+        raise InvalidArgument(f"extension_name must be a string such as '.parquet', not {extension_name!r}")
+    ext = extension_name if extension_name.startswith(".") else "." + extension_name
+    if len(ext) > 16 or not _EXTENSION.match(ext):
+        raise InvalidArgument(f"extension_name {extension_name!r} is not a file extension; use e.g. '.parquet', "
+                              f"'.csv.gz', '.yaml' or '.pkl'")
+    return ext
+
+
 def _temp(suffix: str) -> str:
     fd, path = tempfile.mkstemp(prefix="jupyter-track-", suffix=suffix)
     os.close(fd)
     return path
 
 
+@contextlib.contextmanager
+def _writing(suffix: str) -> Iterator[str]:
+    """A temporary file to serialise into; removed again if serialising fails half-way."""
+    path = _temp(suffix)
+    try:
+        yield path
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+        raise
+
+
 def serialize(name: str, obj: Any, *, auto_pickle: bool = True, preview: Any = None,
-              extension_name: str | None = None, serialization_function: Callable[[Any], bytes] | None = None,
+              extension_name: str | None = None,
+              serialization_function: Callable[[Any], bytes | bytearray] | None = None,
               sort_keys: bool = True) -> Serialized:
+    """Turn ``obj`` into the file to store, by ClearML's rules in ClearML's order (see the module
+    docstring). Raises :class:`InvalidArgument` at once for what cannot be stored."""
     stem = file_stem(name)
+    ext = check_extension(extension_name)
     if serialization_function is not None:
         data = serialization_function(obj)
-        if not isinstance(data, (bytes, bytearray)):
-            raise InvalidArgument("serialization_function must return bytes")
-        ext = extension_name or ""
-        path = _temp(ext)
-        with open(path, "wb") as fh:
+        if not isinstance(data, (bytes, bytearray, memoryview)):
+            raise InvalidArgument(f"artifact {name!r}: serialization_function must return bytes, "
+                                  f"not {type(data).__name__}")
+        suffix = ext or ""
+        with _writing(suffix) as path, open(path, "wb") as fh:
             fh.write(data)
-        return Serialized("custom", _guess_mime(ext), stem + ext, _preview(preview, obj), path, temporary=True)
-    if extension_name in (".pkl", ".pickle") and not _is_dataframe(obj):
-        return _pickle(stem, obj, preview)
-    if isinstance(obj, str) and len(obj) < 2048 and obj and os.path.exists(obj):
+        return Serialized("custom", _guess_mime(suffix), stem + suffix, _preview(preview, obj), path, temporary=True)
+    if ext in (".pkl", ".pickle") and not _is_dataframe(obj):
+        return _pickle(name, stem, obj, preview)
+    if isinstance(obj, str) and obj and len(obj) < 2048 and os.path.exists(obj):
         obj = Path(obj)
-    module = type(obj).__module__
-    if module == "numpy" and type(obj).__name__ == "ndarray":
-        return _numpy(stem, name, obj, preview, extension_name)
+    if _is_ndarray(obj):
+        return _numpy(name, stem, obj, preview, ext)
     if _is_dataframe(obj):
-        return _dataframe(stem, obj, preview, extension_name)
-    if module.startswith("PIL.") and hasattr(obj, "save") and hasattr(obj, "mode"):
-        ext = extension_name or ".png"
-        path = _temp(ext)
-        obj.save(path)
-        text = repr(obj).split(" at ")[0]
-        return Serialized("image", _guess_mime(ext), stem + ext, _preview(preview, text), path, temporary=True)
+        return _dataframe(name, stem, obj, preview, ext)
+    if _is_image(obj):
+        return _image(name, stem, obj, preview, ext)
     if isinstance(obj, dict):
-        try:
-            if extension_name in (".yaml", ".yml"):
-                import yaml
-
-                text = yaml.safe_dump(obj, sort_keys=sort_keys)
-                mime, ext = "application/yaml", extension_name
-            else:
-                text = json.dumps(obj, sort_keys=sort_keys, indent=4)
-                mime, ext = "application/json", ".json"
-        except (TypeError, ValueError) as exc:
-            if not auto_pickle:
-                raise InvalidArgument(f"artifact {name!r}: the dict cannot be stored as JSON ({exc}); "
-                                      f"pass auto_pickle=True or make its values JSON-friendly") from exc
-            return _pickle(stem, obj, preview)
-        path = _temp(ext)
-        with open(path, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        return Serialized("dict", mime, stem + ext, _preview(preview, text), path, temporary=True)
+        return _dict(name, stem, obj, preview, ext, auto_pickle=auto_pickle, sort_keys=sort_keys)
     if isinstance(obj, str) and ("*" in obj or "?" in obj):
-        folder = Path(obj).parent
-        matches = sorted(p for p in folder.glob(Path(obj).name) if p.is_file()) if folder.is_dir() else []
+        pattern = Path(obj)
+        folder = pattern.parent
+        # ClearML matches the wildcard recursively (rglob) under the pattern's folder.
+        matches = sorted(p for p in folder.rglob(pattern.name) if p.is_file()) if folder.is_dir() else []
         if matches:
             return _zip(stem, matches, folder, preview, f"Archive content {obj}:\n")
     if isinstance(obj, Path):
@@ -130,94 +152,190 @@ def serialize(name: str, obj: Any, *, auto_pickle: bool = True, preview: Any = N
             size = obj.stat().st_size
             return Serialized("custom", _guess_mime(obj.suffix), obj.name, _preview(preview, f"{obj.name} - {size}\n"),
                               str(obj), temporary=False)
+        raise InvalidArgument(f"artifact {name!r}: {obj} does not exist (a Path must name a file or a folder)")
     if isinstance(obj, (list, tuple)) and obj and all(isinstance(p, Path) for p in obj):
-        paths = [p for p in obj if p.is_file()]
-        common = Path(os.path.commonpath([str(p.parent) for p in paths])) if paths else Path(".")
-        return _zip(stem, paths, common, preview, "Archive content:\n")
+        return _zip_paths(name, stem, [Path(os.path.abspath(p)) for p in obj], preview)
     if isinstance(obj, str) and len(obj) < 4096 and _URL.match(obj):
         return Serialized("custom", _guess_mime(os.path.splitext(obj)[1]), os.path.basename(obj.rstrip("/")),
                           _preview(preview, ""), None, url=obj)
     if isinstance(obj, str) and obj:
-        path = _temp(".txt")
-        with open(path, "w", encoding="utf-8") as fh:
+        with _writing(".txt") as path, open(path, "w", encoding="utf-8") as fh:
             fh.write(obj)
         return Serialized("string", "text/plain", stem + ".txt", _preview(preview, obj), path, temporary=True)
-    if not auto_pickle:
+    if not auto_pickle and not (obj is None or isinstance(obj, str)):  # None and "" are pickled anyway
         raise InvalidArgument(f"artifact {name!r}: objects of type {type(obj).__name__} are stored by pickling; "
                               f"pass auto_pickle=True or a serialization_function")
-    return _pickle(stem, obj, preview)
+    return _pickle(name, stem, obj, preview)
 
 
 def _preview(preview: Any, default: Any) -> str:
-    value = default if preview is None else preview
-    return cap_preview(value if isinstance(value, str) else repr(value))
+    """The caller's preview as text (``str()``, as ClearML does), else the default's repr."""
+    if preview is not None:
+        return cap_preview(preview if isinstance(preview, str) else str(preview))
+    return cap_preview(default if isinstance(default, str) else _safe_repr(default))
+
+
+def _safe_repr(obj: Any) -> str:
+    try:
+        return repr(obj)
+    except Exception:  # an object whose __repr__ fails still deserves to be stored
+        return f"<{type(obj).__name__} object>"
+
+
+# Type checks by isinstance on modules already imported: an object of a type from numpy, pandas
+# or PIL means that module is loaded, so nothing is imported to look (subclasses count too). A
+# module another thread is still importing lacks the class yet, and no object can be of it.
+def _loaded_class(module: str, name: str) -> type | None:
+    found = getattr(sys.modules.get(module), name, None)
+    return found if isinstance(found, type) else None
+
+
+def _is_ndarray(obj: Any) -> bool:
+    cls = _loaded_class("numpy", "ndarray")
+    return cls is not None and isinstance(obj, cls)
 
 
 def _is_dataframe(obj: Any) -> bool:
-    return type(obj).__module__.startswith("pandas.") and type(obj).__name__ == "DataFrame"
+    cls = _loaded_class("pandas", "DataFrame")
+    return cls is not None and isinstance(obj, cls)
 
 
-def _pickle(stem: str, obj: Any, preview: Any) -> Serialized:
-    path = _temp(".pkl")
-    with open(path, "wb") as fh:
-        pickle.dump(obj, fh, protocol=pickle.HIGHEST_PROTOCOL)
+def _is_image(obj: Any) -> bool:
+    cls = _loaded_class("PIL.Image", "Image")
+    return cls is not None and isinstance(obj, cls)
+
+
+def _pickle(name: str, stem: str, obj: Any, preview: Any) -> Serialized:
+    with _writing(".pkl") as path:
+        try:
+            with open(path, "wb") as fh:
+                pickle.dump(obj, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        except (pickle.PicklingError, TypeError, AttributeError) as exc:
+            raise InvalidArgument(f"artifact {name!r}: a {type(obj).__name__} cannot be pickled ({exc}); "
+                                  f"pass a serialization_function, or store its data instead") from exc
     return Serialized("pickle", "application/pickle", stem + ".pkl", _preview(preview, obj), path, temporary=True)
 
 
-def _numpy(stem: str, name: str, arr: Any, preview: Any, extension_name: str | None) -> Serialized:
+def _numpy(name: str, stem: str, arr: Any, preview: Any, ext: str | None) -> Serialized:
     import numpy as np
 
-    if extension_name in (".csv", ".csv.gz"):
-        path = _temp(".csv.gz")
-        np.savetxt(path, arr, delimiter=",")
+    if arr.dtype == object and ext is None:
+        # np.load refuses object arrays without allow_pickle; store them as what they are, a pickle.
+        return _pickle(name, stem, arr, preview)
+    if ext in (".csv", ".csv.gz"):
+        with _writing(".csv.gz") as path:
+            try:
+                with open(path, "wb") as raw, _gzip(raw) as gz:
+                    np.savetxt(gz, arr, delimiter=",")
+            except ValueError as exc:
+                raise InvalidArgument(f"artifact {name!r}: only 1-D and 2-D arrays can be stored as CSV ({exc})") from exc
         return Serialized("numpy", "text/csv", stem + ".csv.gz", _preview(preview, arr), path, temporary=True)
-    path = _temp(".npz")
-    np.savez_compressed(path, **{file_stem(name): arr})
+    if ext not in (None, ".npz"):
+        raise InvalidArgument(f"artifact {name!r}: numpy arrays are stored as .npz or .csv.gz, not {ext!r}")
+    with _writing(".npz") as path:
+        np.savez_compressed(path, **{file_stem(name): arr})
     return Serialized("numpy", "application/numpy", stem + ".npz", _preview(preview, arr), path, temporary=True)
 
 
-def _dataframe(stem: str, df: Any, preview: Any, extension_name: str | None) -> Serialized:
+def _gzip(raw: Any) -> gzip.GzipFile:
+    """gzip with mtime=0, so the same content gives the same bytes (one hash, one stored blob), at
+    zlib's usual level 6: level 9 (GzipFile's default) costs ~40 % more time for the same size."""
+    return gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, filename="", compresslevel=6)
+
+
+_FRAME_FORMATS = {".csv.gz": "text/csv", ".parquet": "application/parquet", ".feather": "application/feather",
+                  ".pickle": "application/pickle", ".pkl": "application/pickle"}
+
+
+def _dataframe(name: str, stem: str, df: Any, preview: Any, ext: str | None) -> Serialized:
     import pandas as pd
 
-    ext = extension_name or ".csv.gz"
-    if extension_name is None and isinstance(df.index, pd.MultiIndex):
-        ext = ".pickle"
-    path = _temp(ext)
-    if ext == ".csv.gz":
-        # mtime=0: the same frame gives the same bytes, so the same hash and one stored blob.
-        with open(path, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, filename="") as gz:
-            with io.TextIOWrapper(gz, encoding="utf-8", newline="") as text:
-                df.to_csv(text)
-        mime = "text/csv"
-    elif ext == ".parquet":
-        df.to_parquet(path)
-        mime = "application/parquet"
-    elif ext == ".feather":
-        df.reset_index().to_feather(path)
-        mime = "application/feather"
-    elif ext in (".pickle", ".pkl"):
-        df.to_pickle(path)
-        mime = "application/pickle"
-    else:
-        os.unlink(path)
-        raise InvalidArgument(f"DataFrames are stored as .csv.gz, .parquet, .feather or .pickle, not {ext!r}")
-    return Serialized("pandas", mime, stem + ext, _preview(preview, df), path, temporary=True)
+    if ext is None:
+        # CSV cannot bring back a MultiIndex (rows or columns): those frames are pickled, as ClearML does.
+        multi = isinstance(df.index, pd.MultiIndex) or isinstance(df.columns, pd.MultiIndex)
+        ext = ".pickle" if multi else ".csv.gz"
+    if ext not in _FRAME_FORMATS:
+        raise InvalidArgument(f"artifact {name!r}: DataFrames are stored as .csv.gz, .parquet, .feather or .pickle, "
+                              f"not {ext!r}")
+    with _writing(ext) as path:
+        try:
+            if ext == ".csv.gz":
+                with open(path, "wb") as raw, _gzip(raw) as gz:
+                    with io.TextIOWrapper(gz, encoding="utf-8", newline="") as text:
+                        df.to_csv(text)
+            elif ext == ".parquet":
+                df.to_parquet(path)
+            elif ext == ".feather":
+                df.reset_index().to_feather(path)
+            else:
+                df.to_pickle(path)
+        except ImportError as exc:
+            raise InvalidArgument(f"artifact {name!r}: storing a DataFrame as {ext} needs {exc.name or 'pyarrow'} "
+                                  f"(pip install pyarrow), or leave extension_name unset for .csv.gz") from exc
+    return Serialized("pandas", _FRAME_FORMATS[ext], stem + ext, _preview(preview, df), path, temporary=True)
+
+
+def _image(name: str, stem: str, img: Any, preview: Any, ext: str | None) -> Serialized:
+    suffix = ext or ".png"
+    with _writing(suffix) as path:
+        try:
+            img.save(path)
+        except (OSError, ValueError, KeyError) as exc:
+            raise InvalidArgument(f"artifact {name!r}: PIL cannot save this {img.mode} image as {suffix} ({exc}); "
+                                  f"try extension_name='.png'") from exc
+    text = repr(img).split(" at ")[0]
+    return Serialized("image", _guess_mime(suffix), stem + suffix, _preview(preview, text), path, temporary=True)
+
+
+def _dict(name: str, stem: str, obj: dict[Any, Any], preview: Any, ext: str | None, *, auto_pickle: bool,
+          sort_keys: bool) -> Serialized:
+    if ext not in (None, ".json", ".yaml", ".yml"):
+        raise InvalidArgument(f"artifact {name!r}: dicts are stored as .json or .yaml, not {ext!r}")
+    try:
+        if ext in (".yaml", ".yml"):
+            import yaml
+
+            text = yaml.safe_dump(obj, sort_keys=sort_keys)
+            mime, suffix = "application/yaml", ext
+        else:
+            text = json.dumps(obj, sort_keys=sort_keys, indent=4)
+            mime, suffix = "application/json", ".json"
+    except (TypeError, ValueError) as exc:  # yaml's RepresenterError is a ValueError too
+        if not auto_pickle:
+            raise InvalidArgument(f"artifact {name!r}: the dict cannot be stored as {ext or 'JSON'} ({exc}); "
+                                  f"pass auto_pickle=True or make its values JSON-friendly") from exc
+        return _pickle(name, stem, obj, preview)
+    with _writing(suffix) as path, open(path, "w", encoding="utf-8") as fh:
+        fh.write(text)
+    return Serialized("dict", mime, stem + suffix, _preview(preview, text), path, temporary=True)
+
+
+def _zip_paths(name: str, stem: str, entries: list[Path], preview: Any) -> Serialized:
+    """A list of files and folders: one archive, paths relative to what they have in common."""
+    missing = [str(p) for p in entries if not p.exists()]
+    if missing:
+        raise InvalidArgument(f"artifact {name!r}: these paths do not exist: {', '.join(missing[:5])}")
+    base = Path(os.path.commonpath([str(p.parent) for p in entries]))
+    files: list[Path] = []
+    for p in entries:
+        files += sorted(f for f in p.rglob("*") if f.is_file()) if p.is_dir() else [p]
+    return _zip(stem, list(dict.fromkeys(files)), base, preview, "Archive content:\n")
 
 
 def _zip(stem: str, files: list[Path], base: Path, preview: Any, header: str) -> Serialized:
-    path = _temp(".zip")
     lines = [header]
     # A fixed date per entry keeps the archive's bytes, and so its hash, the same for the same files.
-    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as zf:
-        for f in files:
-            rel = f.relative_to(base).as_posix()
-            info = zipfile.ZipInfo(rel, date_time=(1980, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = (f.stat().st_mode & 0xFFFF) << 16
-            with open(f, "rb") as src, zf.open(info, "w", force_zip64=True) as dst:
-                while chunk := src.read(1 << 20):
-                    dst.write(chunk)
-            lines.append(f"{rel} - {f.stat().st_size}\n")
+    with _writing(".zip") as path:
+        with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as zf:
+            for f in files:
+                rel = f.relative_to(base).as_posix()
+                info = zipfile.ZipInfo(rel, date_time=(1980, 1, 1, 0, 0, 0))
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.external_attr = (f.stat().st_mode & 0xFFFF) << 16
+                with open(f, "rb") as src, zf.open(info, "w", force_zip64=True) as dst:
+                    while chunk := src.read(1 << 20):
+                        dst.write(chunk)
+                lines.append(f"{rel} - {f.stat().st_size}\n")
     return Serialized("archive", "application/zip", stem + ".zip", _preview(preview, "".join(lines)), path,
                       temporary=True)
 

@@ -2,18 +2,23 @@
 safe archive extraction, and where a task's files go (its ``output_uri``).
 
 The cache lives in ``<home>/cache``: ``<sha256>/<file name>`` for downloaded files and
-``<sha256>/extracted/`` for unpacked archives. A file is in the cache only after its bytes
-hashed to the expected sha256, so a cached copy is reused without reading it again.
+``<sha256>/extracted/`` for unpacked archives (with ``extracted.complete`` beside it once whole).
+A file is in the cache only after its bytes hashed to the expected sha256, so a cached copy is
+reused without reading it again.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import tempfile
 import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from ..errors import InvalidArgument, NotFound
+from ..store.blobs import check_sha256
 from . import session
 
 PROGRESS_MIN_BYTES = 8 << 20
@@ -38,16 +43,37 @@ def progress_bar(total: int, desc: str) -> Iterator[Callable[[int], object] | No
 def destination(output_uri: str | None) -> str:
     """The blob location for a task's files: its ``output_uri``, else the default store ("").
 
-    A plain folder path is made absolute so that every process names it the same way.
+    A plain folder path is made absolute so that every process names it the same way, and the
+    default blob folder itself is named "" (its files are tracked in one table, so that garbage
+    collection never mistakes them for leftovers).
     """
-    if not output_uri:
-        return session.config().default_output_uri or ""
-    uri = str(output_uri)
-    if "://" not in uri:
-        return os.path.abspath(os.path.expanduser(uri))
+    uri = str(output_uri or session.config().default_output_uri or "")
+    if not uri:
+        return ""
     if uri.startswith("file://"):
-        return os.path.abspath(uri[len("file://"):])
-    return uri.rstrip("/")
+        uri = uri[len("file://"):]
+    elif "://" in uri:
+        return uri.rstrip("/")
+    folder = os.path.abspath(os.path.expanduser(uri))
+    default = session.config().blob_url
+    if "://" not in default and folder == os.path.abspath(os.path.expanduser(default)):
+        return ""
+    return folder
+
+
+def blob_url(sha256: str, location: str) -> str:
+    """The URL of stored bytes: ``file:///…`` for a folder, ``s3://…`` and the like otherwise.
+
+    The layout is :meth:`jupyter_ext.store.blobs.BlobStore.path_of`'s, built here without
+    opening the store (an ``Artifact.url`` must not cost I/O)."""
+    check_sha256(sha256)
+    root = location or session.config().blob_url
+    rel = f"sha256/{sha256[:2]}/{sha256[2:4]}/{sha256}"
+    if root.startswith("file://"):
+        root = root[len("file://"):]
+    elif "://" in root:
+        return f"{root.rstrip('/')}/{rel}"
+    return Path(os.path.abspath(os.path.expanduser(root)), rel).as_uri()
 
 
 def upload(path: str, location: str, desc: str) -> tuple[str, int]:
@@ -58,7 +84,7 @@ def upload(path: str, location: str, desc: str) -> tuple[str, int]:
 
 def local_copy(sha256: str, location: str, file_name: str, *, size: int = 0, force_download: bool = False) -> str:
     """A cached local copy of stored bytes, downloaded (and verified) only the first time."""
-    folder = os.path.join(cache_dir(), sha256[:2], sha256)
+    folder = os.path.join(cache_dir(), sha256[:2], check_sha256(sha256))
     target = os.path.join(folder, safe_file_name(file_name) or "data")
     if os.path.isfile(target) and not force_download and (not size or os.path.getsize(target) == size):
         return target
@@ -74,16 +100,21 @@ def safe_file_name(name: str) -> str:
 
 
 def extract(archive: str, sha256: str) -> str:
-    """Unpack a zip into the cache once; refuse members that would land outside the folder."""
-    folder = os.path.join(cache_dir(), sha256[:2], sha256, "extracted")
-    done = os.path.join(folder, ".complete")
-    if os.path.exists(done):
+    """Unpack a zip into the cache once; refuse members that would land outside the folder.
+
+    The folder holds the archive's files and nothing else: the "done" mark sits beside it.
+    Several processes may extract the same archive at once; each unpacks into its own
+    temporary folder and the first to finish moves it into place.
+    """
+    parent = os.path.join(cache_dir(), sha256[:2], check_sha256(sha256))
+    folder = os.path.join(parent, "extracted")
+    done = folder + ".complete"
+    if os.path.exists(done) and os.path.isdir(folder):
         return folder
-    tmp = folder + ".partial"
-    shutil.rmtree(tmp, ignore_errors=True)
-    os.makedirs(tmp)
-    root = os.path.realpath(tmp)
+    os.makedirs(parent, exist_ok=True)
+    tmp = tempfile.mkdtemp(prefix=".extracting-", dir=parent)
     try:
+        root = os.path.realpath(tmp)
         with zipfile.ZipFile(archive) as zf:
             for member in zf.infolist():
                 dest = os.path.realpath(os.path.join(tmp, member.filename))
@@ -91,36 +122,50 @@ def extract(archive: str, sha256: str) -> str:
                     raise InvalidArgument(f"archive member {member.filename!r} would be written outside "
                                           f"the extraction folder; the archive is refused")
             zf.extractall(tmp)
+        if os.path.exists(done) and os.path.isdir(folder):  # another process finished first
+            shutil.rmtree(tmp, ignore_errors=True)
+            return folder
+        shutil.rmtree(folder, ignore_errors=True)  # a half-finished folder from a crashed run
+        try:
+            os.replace(tmp, folder)
+        except OSError:
+            if not os.path.isdir(folder):
+                raise
+            shutil.rmtree(tmp, ignore_errors=True)  # another process moved its whole copy in just now
     except zipfile.BadZipFile as exc:
         shutil.rmtree(tmp, ignore_errors=True)
         raise InvalidArgument(f"{archive} is not a valid zip archive: {exc}") from exc
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    shutil.rmtree(folder, ignore_errors=True)
-    os.replace(tmp, folder)
     with open(done, "w"):
         pass
     return folder
 
 
-def fetch_url(url: str, file_name: str) -> str:
+def fetch_url(url: str, file_name: str, *, force_download: bool = False) -> str:
     """A local copy of a registered remote URI (http(s), s3://, … through fsspec)."""
     import hashlib
 
     key = hashlib.sha256(url.encode()).hexdigest()
     folder = os.path.join(cache_dir(), "urls", key)
     target = os.path.join(folder, safe_file_name(file_name) or "data")
-    if os.path.isfile(target):
+    if os.path.isfile(target) and not force_download:
         return target
     os.makedirs(folder, exist_ok=True)
+    fd, partial = tempfile.mkstemp(prefix=".download-", dir=folder)
     try:
         import fsspec
 
-        with fsspec.open(url, "rb") as src, open(target + ".partial", "wb") as out:
+        with fsspec.open(url, "rb") as src, os.fdopen(fd, "wb") as out:
             shutil.copyfileobj(src, out, 4 << 20)
+        os.replace(partial, target)
     except (OSError, ValueError, ImportError) as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(partial)
         raise NotFound(f"cannot download {url}: {exc}") from exc
-    os.replace(target + ".partial", target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(partial)
+        raise
     return target
-

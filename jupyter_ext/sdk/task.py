@@ -19,13 +19,15 @@ from . import argparse_hook, init_flow, session  # argparse_hook: parse_args bef
 from .enums import TaskStatusEnum, TaskTypes
 from .enums import TaskTypes as _TaskType
 from .logger import Logger
+from .task_artifacts import ArtifactsMixin
+from .task_models import ModelsMixin
 from .task_params import ParametersMixin
 from .task_results import ResultsMixin
 
 _FINISHED = (statuses.COMPLETED, statuses.FAILED, statuses.STOPPED, statuses.PUBLISHED, statuses.CLOSED)
 
 
-class Task(ParametersMixin, ResultsMixin):
+class Task(ParametersMixin, ResultsMixin, ModelsMixin, ArtifactsMixin):
     """A tracked experiment: its parameters, metrics, console, code and environment."""
 
     TaskTypes = TaskTypes
@@ -284,15 +286,6 @@ class Task(ParametersMixin, ResultsMixin):
             self._logger = Logger(self)
         return self._logger
 
-    @property
-    def artifacts(self) -> dict[str, Any]:
-        """Artifacts stored with this task, by name."""
-        return {}
-
-    @property
-    def models(self) -> dict[str, list[Any]]:
-        return {"input": [], "output": []}
-
     @staticmethod
     def running_locally() -> bool:
         return not os.environ.get("JUPYTER_TRACK_TASK_ID")
@@ -463,6 +456,7 @@ class Task(ParametersMixin, ResultsMixin):
     def _finish(self, target: str, *, reason: str = "", timeout: float = 5.0) -> None:
         if self._closed:
             return
+        self._close_artifacts()  # last sync of registered artifacts; waits for uploads in flight
         deadline = time.monotonic() + timeout
         init_flow.stop_capture(self, timeout=max(0.0, deadline - time.monotonic()))
         rep = session.reporter()

@@ -67,7 +67,7 @@ def set_tags(conn: Connection, model_id: str, tags: Sequence[str]) -> None:
 
 def query(conn: Connection, *, project_ids: Sequence[str] | None = None, any_tags: Sequence[str] = (),
           not_tags: Sequence[str] = (), only_published: bool = False, include_archived: bool = False,
-          task_id: str | None = None) -> list[dict[str, Any]]:
+          task_id: str | None = None, weights_url: str | None = None) -> list[dict[str, Any]]:
     stmt = _select()
     if project_ids is not None:
         stmt = stmt.where(models.c.project_id.in_(list(project_ids)))
@@ -77,6 +77,9 @@ def query(conn: Connection, *, project_ids: Sequence[str] | None = None, any_tag
         stmt = stmt.where(models.c.archived.is_(False))
     if task_id is not None:
         stmt = stmt.where(models.c.task_id == task_id)
+    if weights_url is not None:
+        stmt = stmt.where(exists().where(and_(model_versions.c.model_id == models.c.id,
+                                              model_versions.c.url == weights_url)))
 
     def has(tag: str) -> Any:
         return exists().where(and_(model_tags.c.model_id == models.c.id, model_tags.c.tag == tag))

@@ -77,3 +77,23 @@ def test_jupyter_finds_the_subcommand(home_env):
                          timeout=60)
     assert out.returncode == 0, out.stderr
     assert task_id in out.stdout
+
+
+def test_show_lists_artifacts_and_models(tmp_path):
+    env = dict(os.environ, JUPYTER_TRACK_HOME=str(tmp_path / "home"),
+               JUPYTER_TRACK_CONFIG_FILE=str(tmp_path / "none.toml"))
+    weights = tmp_path / "w.bin"
+    weights.write_bytes(b"weights" * 100)
+    script = (
+        "from jupyter_ext import Task, OutputModel\n"
+        "t = Task.init(project_name='P', task_name='with files')\n"
+        "t.upload_artifact('cfg', {'a': 1})\n"
+        f"OutputModel(task=t, name='Net').update_weights(weights_filename={str(weights)!r})\n"
+        "t.close()\nprint(t.id)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    task_id = out.stdout.strip().splitlines()[-1]
+    shown = _run(["show", task_id], env).stdout
+    assert "cfg  (dict," in shown
+    assert "output model  Net  v1" in shown
