@@ -13,3 +13,9 @@ def test_mypy_strict_is_clean(tmp_path) -> None:
                          cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert out.returncode == 0, out.stdout + out.stderr
     assert "Success" in out.stdout
+
+
+def test_no_unused_imports_or_undefined_names() -> None:
+    out = subprocess.run([sys.executable, "-m", "ruff", "check", "--select", "F", "jupyter_ext", "bench", "examples"],
+                         cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stdout + out.stderr

@@ -20,7 +20,7 @@ from ..errors import InvalidArgument, TrackError
 from . import session
 
 if TYPE_CHECKING:
-    from pathlib import Path
+    pass
 
 
 class UnsafeArtifactError(InvalidArgument, PermissionError):
