@@ -167,6 +167,14 @@ class Backend(abc.ABC):
     @abc.abstractmethod
     def get_task_models(self, task_id: str) -> dict[str, list[dict[str, Any]]]: ...
 
+    # -- datasets ------------------------------------------------------------------------------
+    @abc.abstractmethod
+    def dataset_call(self, operation: str, *args: Any, **kwargs: Any) -> Any:
+        """Run one operation of :mod:`jupyter_ext.core.datasets` (``create``, ``get``, ``find``,
+        ``list_versions``, ``files``, ``removed_files``, ``add_files``, ``remove_files``,
+        ``pending_uploads``, ``mark_stored``, ``finalize``, ``update``, ``move``,
+        ``dependency_graph``, ``diff``, ``squash``, ``delete``)."""
+
     # -- lifecycle -----------------------------------------------------------------------------
     def open_in_background(self) -> None:
         """Start whatever slow opening the backend needs, without waiting for it."""

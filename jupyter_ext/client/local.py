@@ -298,3 +298,18 @@ class LocalBackend(Backend):
     def get_task_models(self, task_id: str) -> dict[str, list[dict[str, Any]]]:
         from ..core import models
         return models.task_models(self.store, task_id)
+
+    # -- datasets --------------------------------------------------------------------------------
+    def dataset_call(self, operation: str, *args: Any, **kwargs: Any) -> Any:
+        from ..core import datasets
+        from ..errors import InvalidArgument
+
+        if operation not in DATASET_OPERATIONS:
+            raise InvalidArgument(f"unknown dataset operation {operation!r}")
+        return getattr(datasets, operation)(self.store, *args, **kwargs)
+
+
+DATASET_OPERATIONS = frozenset({
+    "create", "get", "find", "list_versions", "files", "removed_files", "add_files", "remove_files",
+    "pending_uploads", "mark_stored", "finalize", "update", "move", "dependency_graph", "diff", "squash", "delete",
+})

@@ -271,10 +271,66 @@ task_models = Table(
     Column("name", Text, nullable=False, default=""),
 )
 
+# A dataset version is backed by a task (type data_processing, system tag "dataset"), which
+# gives it a logger and artifacts; these tables hold what makes it a dataset.
+dataset_versions = Table(
+    "dataset_versions",
+    metadata,
+    Column("id", Text, ForeignKey("tasks.id", ondelete="CASCADE"), primary_key=True),
+    Column("project_id", Text, ForeignKey("projects.id"), nullable=False),
+    Column("name", Text, nullable=False),
+    Column("version", Text, nullable=False),
+    Column("version_key", Text, nullable=False),  # sortable form of the version
+    Column("status", Text, nullable=False, default="draft"),  # draft | final
+    Column("description", Text, nullable=False, default=""),
+    Column("parents", Text, nullable=False, default="[]"),  # JSON list of dataset ids, merge order
+    Column("location", Text, nullable=False, default=""),
+    Column("file_count", BigInteger, nullable=False, default=0),
+    Column("total_size", BigInteger, nullable=False, default=0),
+    Column("added", BigInteger, nullable=False, default=0),
+    Column("modified", BigInteger, nullable=False, default=0),
+    Column("removed", BigInteger, nullable=False, default=0),
+    Column("metadata", Text, nullable=False, default="{}"),
+    Column("archived", Boolean, nullable=False, default=False),
+    Column("created", Float, nullable=False),
+    Column("finalized", Float, nullable=True),
+    Index("ix_dataset_versions_name", "project_id", "name"),
+)
+
+dataset_tags = Table(
+    "dataset_tags",
+    metadata,
+    Column("dataset_id", Text, ForeignKey("dataset_versions.id", ondelete="CASCADE"), primary_key=True),
+    Column("tag", Text, primary_key=True),
+)
+
+# The full file list of each version (inherited rows included, so a version reads alone);
+# the bytes of inherited files are the parent's blobs, never stored again.
+dataset_files = Table(
+    "dataset_files",
+    metadata,
+    Column("dataset_id", Text, ForeignKey("dataset_versions.id", ondelete="CASCADE"), primary_key=True),
+    Column("path", Text, primary_key=True),  # relative, "/"-separated
+    Column("sha256", Text, nullable=True),
+    Column("size", BigInteger, nullable=False, default=0),
+    Column("location", Text, nullable=False, default=""),
+    Column("url", Text, nullable=True),  # an external link instead of stored bytes
+    Column("state", Text, nullable=False),  # inherited | added | modified
+    Column("source", Text, nullable=True),  # local file to upload; cleared once stored
+)
+
+dataset_removed = Table(
+    "dataset_removed",
+    metadata,
+    Column("dataset_id", Text, ForeignKey("dataset_versions.id", ondelete="CASCADE"), primary_key=True),
+    Column("path", Text, primary_key=True),
+)
+
 # Rows that hold blob references, as (table, sha256 column, location column or None for
 # the default folder); garbage collection keeps what any of them names.
 BLOB_REFERENCES: list[tuple[Table, str, str | None]] = [
     (debug_samples, "blob_sha256", None),
     (artifacts, "blob_sha256", "location"),
     (model_versions, "blob_sha256", "location"),
+    (dataset_files, "sha256", "location"),
 ]

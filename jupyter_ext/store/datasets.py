@@ -1,0 +1,163 @@
+"""Rows of the dataset tables: ``dataset_versions``, ``dataset_tags``, ``dataset_files``,
+``dataset_removed``."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import and_, delete, func, select, update
+from sqlalchemy.engine import Connection
+
+from .rows import dumps, loads
+from .schema import dataset_files, dataset_removed, dataset_tags, dataset_versions, projects
+
+
+def _select() -> Any:
+    return select(dataset_versions, projects.c.name.label("project_name")).join(
+        projects, projects.c.id == dataset_versions.c.project_id)
+
+
+def _rows(conn: Connection, result: Any) -> list[dict[str, Any]]:
+    raw = list(result)
+    ids = [r.id for r in raw]
+    tags: dict[str, list[str]] = {i: [] for i in ids}
+    for start in range(0, len(ids), 500):
+        for t in conn.execute(select(dataset_tags).where(dataset_tags.c.dataset_id.in_(ids[start:start + 500]))
+                              .order_by(dataset_tags.c.tag)):
+            tags[t.dataset_id].append(t.tag)
+    out = []
+    for r in raw:
+        d = dict(r._mapping)
+        d["parents"] = loads(d.get("parents"), [])
+        d["metadata"] = loads(d.get("metadata"), {})
+        d["tags"] = tags[r.id]
+        out.append(d)
+    return out
+
+
+def insert(conn: Connection, row: dict[str, Any]) -> None:
+    values = {c.name: row.get(c.name) for c in dataset_versions.columns}
+    values["parents"] = dumps(list(row.get("parents") or []))
+    values["metadata"] = dumps(row.get("metadata") or {})
+    conn.execute(dataset_versions.insert().values(**values))
+    set_tags(conn, row["id"], row.get("tags") or ())
+
+
+def get(conn: Connection, dataset_id: str) -> dict[str, Any] | None:
+    found = _rows(conn, conn.execute(_select().where(dataset_versions.c.id == dataset_id)))
+    return found[0] if found else None
+
+
+def query(conn: Connection, *, project_ids: Sequence[str] | None = None, name: str | None = None,
+          ids: Sequence[str] | None = None, only_final: bool = False, include_archived: bool = True
+          ) -> list[dict[str, Any]]:
+    stmt = _select()
+    if project_ids is not None:
+        stmt = stmt.where(dataset_versions.c.project_id.in_(list(project_ids)))
+    if name is not None:
+        stmt = stmt.where(dataset_versions.c.name == name)
+    if ids is not None:
+        stmt = stmt.where(dataset_versions.c.id.in_(list(ids)))
+    if only_final:
+        stmt = stmt.where(dataset_versions.c.status == "final")
+    if not include_archived:
+        stmt = stmt.where(dataset_versions.c.archived.is_(False))
+    stmt = stmt.order_by(dataset_versions.c.version_key.desc(), dataset_versions.c.created.desc())
+    return _rows(conn, conn.execute(stmt))
+
+
+def update_fields(conn: Connection, dataset_id: str, **fields: Any) -> None:
+    if "tags" in fields:
+        set_tags(conn, dataset_id, fields.pop("tags"))
+    for k in ("parents", "metadata"):
+        if k in fields:
+            fields[k] = dumps(fields[k])
+    if fields:
+        conn.execute(update(dataset_versions).where(dataset_versions.c.id == dataset_id).values(**fields))
+
+
+def set_tags(conn: Connection, dataset_id: str, tags: Sequence[str]) -> None:
+    conn.execute(delete(dataset_tags).where(dataset_tags.c.dataset_id == dataset_id))
+    unique = sorted(set(tags))
+    if unique:
+        conn.execute(dataset_tags.insert(), [{"dataset_id": dataset_id, "tag": t} for t in unique])
+
+
+def children_of(conn: Connection, dataset_id: str) -> list[str]:
+    """Versions that name ``dataset_id`` among their parents."""
+    rows = conn.execute(select(dataset_versions.c.id, dataset_versions.c.parents)
+                        .where(dataset_versions.c.parents.contains(dataset_id)))
+    return [r.id for r in rows if dataset_id in loads(r.parents, [])]
+
+
+# -- files ----------------------------------------------------------------------------------------
+def files(conn: Connection, dataset_id: str, prefix: str | None = None) -> list[dict[str, Any]]:
+    stmt = select(dataset_files).where(dataset_files.c.dataset_id == dataset_id)
+    if prefix:
+        stmt = stmt.where(dataset_files.c.path.startswith(prefix, autoescape=True))
+    return [dict(r._mapping) for r in conn.execute(stmt.order_by(dataset_files.c.path))]
+
+
+def files_by_path(conn: Connection, dataset_id: str) -> dict[str, dict[str, Any]]:
+    return {f["path"]: f for f in files(conn, dataset_id)}
+
+
+def insert_files(conn: Connection, dataset_id: str, rows: Sequence[dict[str, Any]]) -> None:
+    if rows:
+        conn.execute(dataset_files.insert(), [{
+            "dataset_id": dataset_id, "path": r["path"], "sha256": r.get("sha256"), "size": int(r.get("size") or 0),
+            "location": r.get("location") or "", "url": r.get("url"), "state": r["state"], "source": r.get("source"),
+        } for r in rows])
+
+
+def delete_files(conn: Connection, dataset_id: str, paths: Sequence[str]) -> None:
+    for start in range(0, len(paths), 500):
+        conn.execute(delete(dataset_files).where(and_(
+            dataset_files.c.dataset_id == dataset_id, dataset_files.c.path.in_(list(paths[start:start + 500])))))
+
+
+def mark_stored(conn: Connection, dataset_id: str, path: str, sha256: str, location: str) -> None:
+    conn.execute(update(dataset_files).where(and_(dataset_files.c.dataset_id == dataset_id,
+                                                  dataset_files.c.path == path))
+                 .values(sha256=sha256, location=location, source=None))
+
+
+def removed(conn: Connection, dataset_id: str) -> list[str]:
+    stmt = select(dataset_removed.c.path).where(dataset_removed.c.dataset_id == dataset_id).order_by(dataset_removed.c.path)
+    return [r.path for r in conn.execute(stmt)]
+
+
+def add_removed(conn: Connection, dataset_id: str, paths: Sequence[str]) -> None:
+    existing = set(removed(conn, dataset_id))
+    new = [p for p in paths if p not in existing]
+    if new:
+        conn.execute(dataset_removed.insert(), [{"dataset_id": dataset_id, "path": p} for p in new])
+
+
+def drop_removed(conn: Connection, dataset_id: str, paths: Sequence[str]) -> None:
+    for start in range(0, len(paths), 500):
+        conn.execute(delete(dataset_removed).where(and_(
+            dataset_removed.c.dataset_id == dataset_id, dataset_removed.c.path.in_(list(paths[start:start + 500])))))
+
+
+def stats(conn: Connection, dataset_id: str) -> dict[str, int]:
+    rows = conn.execute(select(dataset_files.c.state, func.count(), func.coalesce(func.sum(dataset_files.c.size), 0))
+                        .where(dataset_files.c.dataset_id == dataset_id).group_by(dataset_files.c.state)).all()
+    by_state = {r[0]: (int(r[1]), int(r[2])) for r in rows}
+    return {
+        "file_count": sum(n for n, _ in by_state.values()), "total_size": sum(s for _, s in by_state.values()),
+        "added": by_state.get("added", (0, 0))[0], "modified": by_state.get("modified", (0, 0))[0],
+        "removed": len(removed(conn, dataset_id)),
+    }
+
+
+def pending(conn: Connection, dataset_id: str) -> list[dict[str, Any]]:
+    stmt = select(dataset_files).where(and_(dataset_files.c.dataset_id == dataset_id,
+                                            dataset_files.c.source.is_not(None)))
+    return [dict(r._mapping) for r in conn.execute(stmt.order_by(dataset_files.c.path))]
+
+
+def delete_version(conn: Connection, dataset_id: str) -> None:
+    for table in (dataset_files, dataset_removed, dataset_tags):
+        conn.execute(delete(table).where(table.c.dataset_id == dataset_id))
+    conn.execute(delete(dataset_versions).where(dataset_versions.c.id == dataset_id))
