@@ -15,6 +15,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import bench_artifacts
+import bench_datasets
 import bench_import
 import bench_init
 import bench_params_close
@@ -22,7 +23,7 @@ import bench_readback
 import bench_scalars
 from _common import RUNS, Row, table
 
-SCRIPTS = (bench_import, bench_init, bench_scalars, bench_params_close, bench_readback, bench_artifacts)
+SCRIPTS = (bench_import, bench_init, bench_scalars, bench_params_close, bench_readback, bench_artifacts, bench_datasets)
 
 
 def main() -> None:

@@ -17,6 +17,7 @@ _LAZY = {
     "Model": ("jupyter_ext.sdk.model", "Model"),
     "InputModel": ("jupyter_ext.sdk.model", "InputModel"),
     "OutputModel": ("jupyter_ext.sdk.output_model", "OutputModel"),
+    "Dataset": ("jupyter_ext.sdk.dataset", "Dataset"),
 }
 
 __all__ = ["__version__", *_LAZY]

@@ -44,6 +44,8 @@ def cmd_tasks(args: argparse.Namespace) -> int:
         project_name=args.project, task_name=args.name, tags=args.tag or None,
         statuses=args.status or None, types=args.type or None, include_archived=args.archived, limit=args.limit,
     )
+    if not args.datasets:  # dataset versions are tasks too; `jupyter track data search` lists them
+        rows = [r for r in rows if "dataset" not in r.system_tags]
     if args.json:
         print(json.dumps([r.to_dict() for r in rows], indent=2, default=str))
         return 0
@@ -168,6 +170,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--archived", action="store_true", help="include archived tasks")
     p.add_argument("--limit", type=int, default=50, help="at most this many tasks (default 50)")
     p.add_argument("--full-ids", action="store_true", help="print whole task ids")
+    p.add_argument("--datasets", action="store_true", help="include the tasks behind dataset versions")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=cmd_tasks)
 
@@ -187,6 +190,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("where", help="where data and settings live")
     p.set_defaults(func=cmd_where)
+
+    from . import data
+
+    data.add_parser(sub)
     return parser
 
 

@@ -22,7 +22,6 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..errors import Conflict, InvalidArgument, NotFound
-from ..store import blob_refs
 from ..store import datasets as rows
 from ..store.meta import MetaStore
 from . import projects, status, tasks
@@ -192,9 +191,9 @@ def add_files(store: MetaStore, dataset_id: str, entries: Sequence[Mapping[str, 
         row = _get(conn, dataset_id)
         _check_draft(row)
         current = rows.files_by_path(conn, dataset_id)
+        latest = {check_dataset_path(e.get("path")): e for e in entries}  # a path given twice: the last wins
         new_rows, replaced = [], []
-        for e in entries:
-            path = check_dataset_path(e.get("path"))
+        for path, e in latest.items():
             if not e.get("sha256") and not e.get("url"):
                 raise InvalidArgument(f"dataset file {path!r} has neither a hash nor a link")
             old = current.get(path)
@@ -202,13 +201,12 @@ def add_files(store: MetaStore, dataset_id: str, entries: Sequence[Mapping[str, 
                 counts["unchanged"] += 1
                 continue
             state = "added" if old is None or old["state"] == "added" else "modified"
-            counts["added" if state == "added" else "modified"] += 1
+            counts[state] += 1
             if old is not None:
                 replaced.append(path)
             new_rows.append({"path": path, "sha256": e.get("sha256"), "size": int(e.get("size") or 0),
                              "location": row["location"], "url": e.get("url"), "state": state,
                              "source": e.get("source")})
-            current[path] = new_rows[-1]
         rows.delete_files(conn, dataset_id, replaced)
         rows.insert_files(conn, dataset_id, new_rows)
         rows.drop_removed(conn, dataset_id, [r["path"] for r in new_rows])
@@ -246,9 +244,8 @@ def mark_stored(store: MetaStore, dataset_id: str, stored: Sequence[Mapping[str,
     """Record that files' bytes are now stored (``path``, ``sha256``, ``size``, ``location``)."""
     with store.write() as conn:
         _check_draft(_get(conn, dataset_id))
-        for s in stored:
-            blob_refs.record(conn, s["sha256"], int(s.get("size") or 0), s.get("location") or "")
-            rows.mark_stored(conn, dataset_id, s["path"], s["sha256"], s.get("location") or "")
+        rows.record_blobs(conn, stored)
+        rows.mark_stored_many(conn, dataset_id, stored)
 
 
 def finalize(store: MetaStore, dataset_id: str) -> dict[str, Any]:

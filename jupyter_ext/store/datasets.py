@@ -2,14 +2,16 @@
 ``dataset_removed``."""
 from __future__ import annotations
 
-from collections.abc import Sequence
+import time
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import and_, delete, func, select, update
+from sqlalchemy import and_, bindparam, delete, func, select, update
 from sqlalchemy.engine import Connection
 
 from .rows import dumps, loads
-from .schema import dataset_files, dataset_removed, dataset_tags, dataset_versions, projects
+from .blob_refs import DEFAULT_LOCATION
+from .schema import blob_copies, blobs, dataset_files, dataset_removed, dataset_tags, dataset_versions, projects
 
 
 def _select() -> Any:
@@ -116,10 +118,39 @@ def delete_files(conn: Connection, dataset_id: str, paths: Sequence[str]) -> Non
             dataset_files.c.dataset_id == dataset_id, dataset_files.c.path.in_(list(paths[start:start + 500])))))
 
 
-def mark_stored(conn: Connection, dataset_id: str, path: str, sha256: str, location: str) -> None:
-    conn.execute(update(dataset_files).where(and_(dataset_files.c.dataset_id == dataset_id,
-                                                  dataset_files.c.path == path))
-                 .values(sha256=sha256, location=location, source=None))
+def mark_stored_many(conn: Connection, dataset_id: str, stored: Sequence[Mapping[str, Any]]) -> None:
+    """Record files' bytes as stored (their ``sha256`` and ``location``), in one statement (a version may hold 100,000 files:
+    building one statement per file costs more than the upload)."""
+    if not stored:
+        return
+    stmt = (update(dataset_files)
+            .where(and_(dataset_files.c.dataset_id == bindparam("d_id"), dataset_files.c.path == bindparam("d_path")))
+            .values(sha256=bindparam("d_sha"), location=bindparam("d_loc"), source=None))
+    conn.execute(stmt, [{"d_id": dataset_id, "d_path": s["path"], "d_sha": s["sha256"],
+                         "d_loc": s.get("location") or ""} for s in stored])
+
+
+def record_blobs(conn: Connection, stored: Sequence[Mapping[str, Any]]) -> None:
+    """:func:`jupyter_ext.store.blob_refs.record` for many files: a few queries, not two per file."""
+    by_location: dict[str, dict[str, int]] = {}
+    for s in stored:
+        by_location.setdefault(s.get("location") or DEFAULT_LOCATION, {})[s["sha256"]] = int(s.get("size") or 0)
+    now = time.time()
+    for location, sizes in by_location.items():
+        shas = list(sizes)
+        known: set[str] = set()
+        for start in range(0, len(shas), 500):
+            chunk = shas[start:start + 500]
+            if location == DEFAULT_LOCATION:
+                known |= {r.sha256 for r in conn.execute(select(blobs.c.sha256).where(blobs.c.sha256.in_(chunk)))}
+            else:
+                known |= {r.sha256 for r in conn.execute(select(blob_copies.c.sha256).where(and_(
+                    blob_copies.c.location == location, blob_copies.c.sha256.in_(chunk))))}
+        new = [{"sha256": sha, "size": size, "created": now} for sha, size in sizes.items() if sha not in known]
+        if new and location == DEFAULT_LOCATION:
+            conn.execute(blobs.insert(), new)
+        elif new:
+            conn.execute(blob_copies.insert(), [{**n, "location": location} for n in new])
 
 
 def removed(conn: Connection, dataset_id: str) -> list[str]:

@@ -1,0 +1,90 @@
+"""Datasets: add + upload of 10,000 files / 1 GB against single-core sha256 throughput, the bytes
+a child with 1 % changed files stores, and local copies (first materialisation, cached call).
+
+The files are random bytes written once per run (untimed). The reference is hashing the same
+files with hashlib.sha256 in one thread, reading them from the page cache as ours does.
+"""
+from __future__ import annotations
+
+from _common import EMIT, Row, fresh_home, main, repeat, run_child
+
+FILES = 10_000
+FILE_SIZE = 100 * 1024  # 10,000 x 100 KiB ~ 1 GB
+
+MAKE = """
+import os
+os.makedirs("src", exist_ok=True)
+for i in range({files}):
+    sub = os.path.join("src", f"d{{i % 100:02d}}")
+    os.makedirs(sub, exist_ok=True)
+    with open(os.path.join(sub, f"f{{i:05d}}.bin"), "wb") as fh:
+        fh.write(os.urandom({size}))
+"""
+
+RUN = EMIT + """
+import hashlib, os, time
+def blob_bytes(home):
+    total = 0
+    for d, _, names in os.walk(os.path.join(home, "blobs")):
+        total += sum(os.path.getsize(os.path.join(d, n)) for n in names)
+    return total
+paths = [os.path.join(d, n) for d, _, names in os.walk("src") for n in names]
+t0 = time.perf_counter()
+for p in paths:
+    with open(p, "rb") as fh:
+        hashlib.sha256(fh.read()).digest()
+ref = time.perf_counter() - t0
+total = sum(os.path.getsize(p) for p in paths)
+
+from jupyter_ext import Dataset
+t0 = time.perf_counter()
+ds = Dataset.create(dataset_name="bench", dataset_project="Bench")
+ds.add_files("src")
+ds.upload(show_progress=False)
+ds.finalize()
+ours = time.perf_counter() - t0
+parent_bytes = blob_bytes(os.environ["JUPYTER_TRACK_HOME"])
+
+t0 = time.perf_counter(); path = ds.get_local_copy(); first = time.perf_counter() - t0
+t0 = time.perf_counter(); again = ds.get_local_copy(); cached = time.perf_counter() - t0
+assert path == again
+
+# 1 % of the files change in a child version
+for p in sorted(paths)[: len(paths) // 100]:
+    with open(p, "wb") as fh:
+        fh.write(os.urandom({size}))
+child = Dataset.create(dataset_name="bench", dataset_project="Bench", parent_datasets=[ds.id])
+child.add_files("src")
+child.upload(show_progress=False)
+child.finalize()
+child_bytes = blob_bytes(os.environ["JUPYTER_TRACK_HOME"]) - parent_bytes
+emit(ref=ref, ours=ours, total=total, first=first, cached=cached, child_fraction=child_bytes / parent_bytes,
+     modified=len(child.list_modified_files()))
+"""
+
+
+def _one_run() -> dict[str, float]:
+    with fresh_home() as home:
+        run_child(MAKE.format(files=FILES, size=FILE_SIZE) + EMIT + "emit(ok=1)\n", home, timeout=600)
+        return run_child(RUN.format(size=FILE_SIZE), home, timeout=900)
+
+
+def collect() -> list[Row]:
+    runs = repeat(_one_run, desc="10,000 files / 1 GB", warmup=0)
+    gb = runs[0]["total"] / 1e9
+    return [
+        Row(f"add + upload + finalize, {FILES:,} files / {gb:.2f} GB", [r["ours"] for r in runs], None, unit="s"),
+        Row("  single-core sha256 of the same files (reference)", [r["ref"] for r in runs], None, unit="s"),
+        Row("add + upload time / sha256 time", [r["ours"] / r["ref"] for r in runs], 1 / 0.70, unit="",
+            notes=["<= 1.43 means at least 70 % of single-core sha256 throughput end to end"]),
+        Row("child with 1 % changed files: stored bytes / parent's", [r["child_fraction"] for r in runs], 0.011,
+            unit="", notes=[f"modified files seen: {sorted({int(r['modified']) for r in runs})}"]),
+        Row(f"first get_local_copy of {gb:.2f} GB ({FILES:,} files)", [r["first"] for r in runs],
+            runs[0]["total"] / 500e6, unit="s",
+            notes=[f"target = the time at 500 MB/s; medians: {sorted(r['total'] / 1e6 / r['first'] for r in runs)[len(runs) // 2]:.0f} MB/s"]),
+        Row(f"cached get_local_copy of {FILES:,} files", [r["cached"] for r in runs], 0.5, unit="s"),
+    ]
+
+
+if __name__ == "__main__":
+    main(collect)

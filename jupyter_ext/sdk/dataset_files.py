@@ -1,0 +1,314 @@
+"""Moving a dataset's files: scanning and hashing local folders, listing external links,
+uploading changed files as blobs, and materialising a version in the local cache.
+
+A version's cached copy lives in ``<cache>/datasets/<id>/`` with ``<id>.complete`` beside it
+once whole. It is built in a temporary folder under a file lock and renamed into place, so a
+second process waits for the first instead of building it again, and a copy cut short never
+looks complete. Files are hard links to the stored blobs when the blob folder is local (no bytes
+copied); the links are made read-only, which also protects the blobs they share an inode with.
+"""
+from __future__ import annotations
+
+import contextlib
+import fnmatch
+import hashlib
+import os
+import shutil
+import stat
+import tempfile
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from ..errors import InvalidArgument, TrackError, Unavailable
+from ..store.blobs import sha256_of_file
+from . import files as file_cache, session
+
+
+def check_dataset_path(path: str) -> str:
+    from ..core.datasets import check_dataset_path as check  # loads the store: only when used
+
+    return check(path)
+
+
+def check_folder(path: str | None) -> str:
+    from ..core.datasets import check_folder as check
+
+    return check(path)
+
+# Below these, a bar would only flicker.
+PROGRESS_MIN_FILES = 200
+READ_ONLY = stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH
+
+
+def workers(max_workers: int | None) -> int:
+    if max_workers is not None and (not isinstance(max_workers, int) or max_workers < 1):
+        raise InvalidArgument(f"max_workers must be a positive int, not {max_workers!r}")
+    return max_workers or os.cpu_count() or 4
+
+
+@contextmanager
+def count_bar(total: int, desc: str, enabled: bool = True, unit: str = "file") -> Iterator[Callable[[int], object]]:
+    """A tqdm bar counting ``unit``s (none when there are few of them)."""
+    small = total < (PROGRESS_MIN_FILES if unit == "file" else file_cache.PROGRESS_MIN_BYTES)
+    if not enabled or small:
+        yield lambda _n: None
+        return
+    from tqdm.auto import tqdm
+
+    kwargs: dict[str, Any] = {"unit_scale": True, "unit_divisor": 1024} if unit == "B" else {}
+    with tqdm(total=total, unit=unit, desc=desc, leave=False, **kwargs) as bar:
+        yield bar.update
+
+
+def _matches(rel: str, wildcard: Sequence[str] | None) -> bool:
+    if not wildcard:
+        return True
+    name = rel.rsplit("/", 1)[-1]
+    return any(fnmatch.fnmatch(name, w) or fnmatch.fnmatch(rel, w) for w in wildcard)
+
+
+def wildcards(wildcard: str | Sequence[str] | None) -> list[str] | None:
+    if wildcard is None:
+        return None
+    return [wildcard] if isinstance(wildcard, str) else [str(w) for w in wildcard]
+
+
+def scan_local(path: str | os.PathLike[str], wildcard: Sequence[str] | None, local_base_folder: str | None,
+               dataset_path: str | None, recursive: bool) -> list[tuple[str, str]]:
+    """(dataset path, absolute local path) of the files to add, sorted by dataset path."""
+    root = os.path.abspath(os.path.expanduser(os.fspath(path)))
+    if not os.path.exists(root):
+        raise InvalidArgument(f"cannot add {os.fspath(path)!r}: no such file or folder")
+    prefix = check_folder(dataset_path)
+    if os.path.isfile(root):
+        base = os.path.abspath(local_base_folder) if local_base_folder else os.path.dirname(root)
+        found = [root]
+    else:
+        base = os.path.abspath(local_base_folder) if local_base_folder else root
+        found = []
+        for folder, dirs, names in os.walk(root):
+            dirs.sort()
+            if not recursive:
+                dirs.clear()
+            found += [os.path.join(folder, n) for n in sorted(names) if os.path.isfile(os.path.join(folder, n))]
+    out = []
+    for local in found:
+        rel = os.path.relpath(local, base).replace(os.sep, "/")
+        if rel.startswith("../"):
+            raise InvalidArgument(f"{local} is not inside local_base_folder={local_base_folder!r}")
+        if _matches(rel, wildcard):
+            out.append((check_dataset_path(f"{prefix}/{rel}" if prefix else rel), local))
+    return out
+
+
+def hash_files(paths: Sequence[str], max_workers: int | None, desc: str, show: bool = True
+               ) -> list[tuple[str, int]]:
+    """(sha256, size) of each file, hashed on ``max_workers`` threads (hashlib frees the GIL)."""
+    with count_bar(len(paths), desc, show) as tick, ThreadPoolExecutor(workers(max_workers)) as pool:
+        def one(p: str) -> tuple[str, int]:
+            result = sha256_of_file(p)
+            tick(1)
+            return result
+        return list(pool.map(one, paths))
+
+
+def external_entries(url: str, wildcard: Sequence[str] | None, dataset_path: str | None, recursive: bool,
+                     read_hash: bool) -> list[dict[str, Any]]:
+    """Link entries for the files at ``url``: a local folder or file (or ``file://``), or any
+    fsspec URL (``s3://``, ``gs://``, ``memory://`` …)."""
+    prefix = check_folder(dataset_path)
+    local = url[len("file://"):] if url.startswith("file://") else (None if "://" in url else url)
+    found: list[tuple[str, str, int]] = []  # (relative path, url, size)
+    if local is not None:
+        root = os.path.abspath(os.path.expanduser(local))
+        if not os.path.exists(root):
+            raise InvalidArgument(f"cannot link {url!r}: no such file or folder")
+        for rel, path in scan_local(root, None, None, None, recursive):
+            found.append((rel, Path(path).as_uri(), os.path.getsize(path)))
+    else:
+        import fsspec
+
+        try:
+            fs, root = fsspec.core.url_to_fs(url)
+            if fs.isdir(root):
+                listing = fs.find(root, detail=True, maxdepth=None if recursive else 1)
+                for p, info in sorted(listing.items()):
+                    if info.get("type") == "file":
+                        rel = p[len(root.rstrip("/")):].lstrip("/")
+                        found.append((rel, fs.unstrip_protocol(p), int(info.get("size") or 0)))
+            elif fs.exists(root):
+                found.append((root.rstrip("/").rsplit("/", 1)[-1], url, int(fs.info(root).get("size") or 0)))
+            else:
+                raise InvalidArgument(f"cannot link {url!r}: nothing is stored there")
+        except (OSError, ValueError) as exc:
+            if isinstance(exc, TrackError):
+                raise
+            raise Unavailable(f"cannot list {url!r}: {exc}") from exc
+    entries = []
+    for rel, link, size in found:
+        if not _matches(rel, wildcard):
+            continue
+        entry: dict[str, Any] = {"path": check_dataset_path(f"{prefix}/{rel}" if prefix else rel), "url": link,
+                                 "size": size}
+        if read_hash:
+            entry["sha256"] = _hash_url(link)
+        entries.append(entry)
+    return entries
+
+
+def _hash_url(url: str) -> str:
+    import fsspec
+
+    digest = hashlib.sha256()
+    with fsspec.open(url, "rb") as fh:
+        while chunk := fh.read(4 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def upload_pending(pending: Sequence[Mapping[str, Any]], location: str, *, max_workers: int | None,
+                   retries: int, show_progress: bool) -> tuple[list[dict[str, Any]], list[str]]:
+    """Store each pending file as a blob; (stored entries for ``mark_stored``, error messages)."""
+    backend = session.backend()
+    total = sum(int(p.get("size") or 0) for p in pending)
+    stored: list[dict[str, Any]] = []
+    errors: list[str] = []
+    with count_bar(total, "upload", show_progress, unit="B") as tick:
+        def one(entry: Mapping[str, Any]) -> dict[str, Any] | str:
+            for attempt in range(max(0, retries) + 1):
+                try:
+                    sha, size = backend.put_blob_file(str(entry["source"]), location, tick)
+                    return {"path": entry["path"], "sha256": sha, "size": size, "location": location}
+                except FileNotFoundError:
+                    return f"{entry['path']}: its local file {entry['source']} is gone; add it again"
+                except (OSError, Unavailable) as exc:
+                    if attempt == max(0, retries):
+                        return f"{entry['path']}: {exc}"
+            raise AssertionError("unreachable")
+
+        with ThreadPoolExecutor(workers(max_workers)) as pool:
+            for result in pool.map(one, pending):
+                if isinstance(result, str):
+                    errors.append(result)
+                else:
+                    stored.append(result)
+    return stored, errors
+
+
+# -- local copies ---------------------------------------------------------------------------------
+def datasets_cache() -> str:
+    return os.path.join(file_cache.cache_dir(), "datasets")
+
+
+def cached_folder(key: str) -> str | None:
+    """The folder of a complete cached copy, or None: the fast path reads one marker."""
+    folder = os.path.join(datasets_cache(), key)
+    return folder if os.path.exists(folder + ".complete") else None
+
+
+@contextmanager
+def _locked(path: str) -> Iterator[None]:
+    try:
+        import fcntl
+    except ImportError:  # Windows: no advisory locks; the atomic rename still keeps copies whole
+        yield
+        return
+    with open(path, "a") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def materialise(key: str, entries: Sequence[Mapping[str, Any]], *, max_workers: int | None, soft_links: bool,
+                raise_on_error: bool, keep: bool = True) -> str:
+    """Build ``<cache>/datasets/<key>`` from ``entries`` (dataset file rows) once.
+
+    ``keep=False`` (a draft, whose files may still change) builds it again every time."""
+    cache = datasets_cache()
+    os.makedirs(cache, exist_ok=True)
+    folder = os.path.join(cache, key)
+    marker = folder + ".complete"
+    with _locked(os.path.join(cache, f".{key}.lock")):
+        if keep and os.path.exists(marker):  # another process built it while we waited
+            return folder
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(marker)
+        tmp = tempfile.mkdtemp(prefix=f".building-{key}-", dir=cache)
+        try:
+            errors = _fill(tmp, entries, max_workers=max_workers, soft_links=soft_links)
+            if errors and raise_on_error:
+                raise Unavailable(f"could not fetch {len(errors)} file(s) of the dataset: {'; '.join(errors[:3])}")
+            if os.path.lexists(folder):
+                shutil.rmtree(folder)  # left by a crashed run, or an older draft copy
+            os.replace(tmp, folder)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        if keep and not errors:
+            with open(marker, "w") as fh:
+                fh.write(f"{len(entries)}\n")
+    return folder
+
+
+def _fill(root: str, entries: Sequence[Mapping[str, Any]], *, max_workers: int | None, soft_links: bool
+          ) -> list[str]:
+    backend = session.backend()
+    blobs_at = getattr(backend, "blobs_at", None)
+    made: set[str] = {root}
+    for e in entries:
+        parent = os.path.dirname(os.path.join(root, *check_dataset_path(e["path"]).split("/")))
+        if parent not in made:
+            os.makedirs(parent, exist_ok=True)
+            made.add(parent)
+
+    def one(e: Mapping[str, Any]) -> str | None:
+        dest = os.path.join(root, *e["path"].split("/"))
+        try:
+            if e.get("source"):  # a draft's file not uploaded yet: its local bytes, copied
+                shutil.copyfile(e["source"], dest)
+            elif e.get("url"):  # an external link: fetched (and cached) by its URL
+                shutil.copyfile(file_cache.fetch_url(e["url"], e["path"].rsplit("/", 1)[-1]), dest)
+            else:
+                blob = blobs_at(e["location"] or "").url_of(e["sha256"]) if blobs_at is not None else ""
+                if blob and "://" not in blob and os.path.isfile(blob):
+                    _link(blob, dest, soft_links)
+                else:
+                    backend.download_blob(e["sha256"], dest, e["location"] or "")
+            if not os.path.islink(dest):
+                os.chmod(dest, READ_ONLY)
+            return None
+        except (OSError, TrackError) as exc:
+            return f"{e['path']}: {exc}"
+
+    with count_bar(len(entries), "get_local_copy", True) as tick, ThreadPoolExecutor(workers(max_workers)) as pool:
+        def counted(e: Mapping[str, Any]) -> str | None:
+            result = one(e)
+            tick(1)
+            return result
+        return [r for r in pool.map(counted, entries) if r is not None]
+
+
+def _link(blob: str, dest: str, soft: bool) -> None:
+    if soft:
+        os.symlink(blob, dest)
+        return
+    try:
+        os.link(blob, dest)
+    except OSError:  # another filesystem, or links not allowed: copy the bytes
+        shutil.copyfile(blob, dest)
+
+
+def copy_tree(source: str, target: str) -> None:
+    """A writable copy of a cached tree (real bytes, never links to the blobs)."""
+    for folder, _dirs, names in os.walk(source):
+        out = os.path.join(target, os.path.relpath(folder, source))
+        os.makedirs(out, exist_ok=True)
+        for n in names:
+            dest = os.path.join(out, n)
+            shutil.copyfile(os.path.join(folder, n), dest)
+            os.chmod(dest, 0o644)
