@@ -101,9 +101,10 @@ class Backend(abc.ABC):
 
     # -- files ---------------------------------------------------------------------------------
     @abc.abstractmethod
-    def put_blob_file(self, path: str, location: str = "", progress: Callable[[int], object] | None = None
-                      ) -> tuple[str, int]:
-        """Store a file (streamed) at ``location`` ("" = the default store); (sha256, size)."""
+    def put_blob_file(self, path: str, location: str = "", progress: Callable[[int], object] | None = None,
+                      known_sha256: str | None = None) -> tuple[str, int]:
+        """Store a file (streamed) at ``location`` ("" = the default store); (sha256, size).
+        ``known_sha256``: the caller hashed the file a moment ago and checked it is unchanged."""
 
     @abc.abstractmethod
     def download_blob(self, sha256: str, dest: str, location: str = "",

@@ -218,8 +218,10 @@ class LocalBackend(Backend):
                 found = self._elsewhere[location] = BlobStore(location)
             return found
 
-    def put_blob_file(self, path: str, location: str = "", progress: Callable[[int], object] | None = None
-                      ) -> tuple[str, int]:
+    def put_blob_file(self, path: str, location: str = "", progress: Callable[[int], object] | None = None,
+                      known_sha256: str | None = None) -> tuple[str, int]:
+        if known_sha256:
+            return self.blobs_at(location).put_file_known(path, known_sha256, progress)
         return self.blobs_at(location).put_file(path, progress)
 
     def download_blob(self, sha256: str, dest: str, location: str = "",

@@ -284,7 +284,8 @@ class Dataset(DatasetRegistry):
         if stored:
             _call("mark_stored", self.id, stored)
         if preview and stored:
-            self._report_previews([e for e in pending if e["path"] in {s["path"] for s in stored}])
+            stored_paths = {s["path"] for s in stored}
+            self._report_previews([e for e in pending if e["path"] in stored_paths])
         self._reload()
         if verbose:
             print(f"dataset {self.name}: {len(stored)} file(s) uploaded")

@@ -104,12 +104,21 @@ def scan_local(path: str | os.PathLike[str], wildcard: Sequence[str] | None, loc
     return out
 
 
+# Files this process hashed: path -> (size, mtime_ns, sha256). An upload of an unchanged file
+# then copies it without hashing it a second time.
+_hashed: dict[str, tuple[int, int, str]] = {}
+
+
 def hash_files(paths: Sequence[str], max_workers: int | None, desc: str, show: bool = True
                ) -> list[tuple[str, int]]:
     """(sha256, size) of each file, hashed on ``max_workers`` threads (hashlib frees the GIL)."""
     with count_bar(len(paths), desc, show) as tick, ThreadPoolExecutor(workers(max_workers)) as pool:
         def one(p: str) -> tuple[str, int]:
+            before = os.stat(p)
             result = sha256_of_file(p)
+            after = os.stat(p)
+            if (before.st_size, before.st_mtime_ns) == (after.st_size, after.st_mtime_ns) == (result[1], after.st_mtime_ns):
+                _hashed[os.path.abspath(p)] = (after.st_size, after.st_mtime_ns, result[0])
             tick(1)
             return result
         return list(pool.map(one, paths))
@@ -180,7 +189,12 @@ def upload_pending(pending: Sequence[Mapping[str, Any]], location: str, *, max_w
         def one(entry: Mapping[str, Any]) -> dict[str, Any] | str:
             for attempt in range(max(0, retries) + 1):
                 try:
-                    sha, size = backend.put_blob_file(str(entry["source"]), location, tick)
+                    source = str(entry["source"])
+                    st = os.stat(source)
+                    seen = _hashed.get(os.path.abspath(source))
+                    known = seen[2] if seen and seen[:2] == (st.st_size, st.st_mtime_ns) and seen[2] == entry.get(
+                        "sha256") else None
+                    sha, size = backend.put_blob_file(source, location, tick, known_sha256=known)
                     return {"path": entry["path"], "sha256": sha, "size": size, "location": location}
                 except FileNotFoundError:
                     return f"{entry['path']}: its local file {entry['source']} is gone; add it again"
