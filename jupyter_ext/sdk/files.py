@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from ..errors import InvalidArgument, NotFound
-from ..store.blobs import check_sha256
+from ..store.blobs import blob_relpath, check_sha256
 from . import session
 
 PROGRESS_MIN_BYTES = 8 << 20
@@ -68,7 +68,7 @@ def blob_url(sha256: str, location: str) -> str:
     opening the store (an ``Artifact.url`` must not cost I/O)."""
     check_sha256(sha256)
     root = location or session.config().blob_url
-    rel = f"sha256/{sha256[:2]}/{sha256[2:4]}/{sha256}"
+    rel = blob_relpath(sha256)
     if root.startswith("file://"):
         root = root[len("file://"):]
     elif "://" in root:

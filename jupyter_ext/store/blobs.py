@@ -16,6 +16,7 @@ import hashlib
 import os
 import shutil
 import tempfile
+import threading
 from collections.abc import Callable, Iterator
 from typing import IO, Any
 
@@ -35,6 +36,13 @@ def sha256_of_file(path: str) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
+def blob_relpath(sha: str) -> str:
+    """Where a blob lives under its store's root. One level of 256 folders: deeper fan-out made
+    a new folder for almost every file of a 10,000-file dataset, and folder creation dominated."""
+    check_sha256(sha)
+    return f"sha256/{sha[:2]}/{sha}"
+
+
 def check_sha256(sha: str) -> str:
     """Refuse anything that is not a sha256 hex digest: blob names never become paths."""
     if len(sha) != 64 or not set(sha) <= _HEX:
@@ -48,6 +56,7 @@ class BlobStore:
     def __init__(self, root: str) -> None:
         self.root = root.rstrip("/")
         self._fs: Any = None
+        self._made_dirs: set[str] = set()
         local = _local_folder(self.root)
         self._local = local is not None
         if local is not None:
@@ -69,7 +78,7 @@ class BlobStore:
 
     def path_of(self, sha: str) -> str:
         check_sha256(sha)
-        return f"{self._base}/sha256/{sha[:2]}/{sha[2:4]}/{sha}"
+        return f"{self._base}/{blob_relpath(sha)}"
 
     def url_of(self, sha: str) -> str:
         path = self.path_of(sha)
@@ -144,13 +153,14 @@ class BlobStore:
         size = os.path.getsize(path)
         final = self.path_of(sha)
         if not os.path.exists(final):
-            incoming = os.path.join(self._base, "incoming")
-            os.makedirs(incoming, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=incoming, prefix=".incoming-")
-            os.close(fd)
+            parent = os.path.dirname(final)
+            if parent not in self._made_dirs:
+                os.makedirs(parent, exist_ok=True)
+                self._made_dirs.add(parent)
+            # A name no other writer uses (process, thread), beside its final place.
+            tmp = f"{final}.incoming-{os.getpid()}-{threading.get_ident()}"
             try:
                 shutil.copyfile(path, tmp)  # the kernel's copy (copy_file_range/sendfile)
-                os.makedirs(os.path.dirname(final), exist_ok=True)
                 os.replace(tmp, final)
             except BaseException:
                 with contextlib.suppress(OSError):

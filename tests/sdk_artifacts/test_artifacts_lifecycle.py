@@ -341,7 +341,7 @@ def test_output_uri_folder_holds_the_bytes(Task: Any, tmp_path: Path, track_home
     art = task.artifacts["cfg"]
     assert art.hash in blob_files(out_dir)
     assert art.hash not in blob_files(track_home / "blobs")
-    assert art.url == (out_dir / "sha256" / art.hash[:2] / art.hash[2:4] / art.hash).as_uri()
+    assert art.url == (out_dir / "sha256" / art.hash[:2] / art.hash).as_uri()
     check = run_py.run(f"""
 from jupyter_ext import Task
 print("GOT", Task.get_task(task_id="{task.id}").artifacts["cfg"].get())

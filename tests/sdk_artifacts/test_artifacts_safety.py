@@ -64,7 +64,7 @@ def test_a_tampered_cached_pickle_is_fetched_again(task: Any) -> None:
 
 # -- integrity -----------------------------------------------------------------------------------
 def _blob_path(home: Path, sha: str) -> Path:
-    return home / "blobs" / "sha256" / sha[:2] / sha[2:4] / sha
+    return home / "blobs" / "sha256" / sha[:2] / sha
 
 
 def test_a_corrupted_blob_is_a_clear_error(task: Any, track_home: Path, capfd: pytest.CaptureFixture[str]) -> None:

@@ -36,7 +36,7 @@ def blob_path(track_home: Path) -> Callable[[str], Path]:
     """Where the default store keeps the bytes of a sha256."""
 
     def where(sha: str) -> Path:
-        return track_home / "blobs" / "sha256" / sha[:2] / sha[2:4] / sha
+        return track_home / "blobs" / "sha256" / sha[:2] / sha
 
     return where
 

@@ -116,8 +116,8 @@ def test_check_sha256_accepts_a_digest() -> None:
 def test_file_url_is_a_local_folder(tmp_path: Path) -> None:
     store = BlobStore(f"file://{tmp_path / 'via-url'}")
     sha, _ = store.put_bytes(b"x")
-    assert (tmp_path / "via-url" / "sha256" / sha[:2] / sha[2:4] / sha).read_bytes() == b"x"
-    assert store.url_of(sha) == str(tmp_path / "via-url" / "sha256" / sha[:2] / sha[2:4] / sha)
+    assert (tmp_path / "via-url" / "sha256" / sha[:2] / sha).read_bytes() == b"x"
+    assert store.url_of(sha) == str(tmp_path / "via-url" / "sha256" / sha[:2] / sha)
 
 
 def test_a_non_local_url_goes_through_fsspec() -> None:
