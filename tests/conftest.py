@@ -166,3 +166,26 @@ def task_id_from(stdout: str) -> str:
 @pytest.fixture
 def task_id_of() -> Callable[[str], str]:
     return task_id_from
+
+
+# -- SDK fixtures shared by tests/sdk*, tests/sdk_* ----------------------------------------------
+@pytest.fixture
+def Task(track_home: Path) -> Any:
+    from jupyter_ext.sdk.task import Task as TaskClass
+
+    return TaskClass
+
+
+@pytest.fixture
+def task(Task: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
+    """``Task.init`` in this process; closed (if the test did not) by ``track_home``."""
+    live = Task.init(project_name="SDK Tests", task_name=request.node.name, reuse_last_task_id=False)
+    yield live
+
+
+@pytest.fixture
+def fresh_session(track_home: Path) -> Any:
+    """Call it to forget this process's SDK state, as a new process would start (the store stays)."""
+    from jupyter_ext.sdk import session
+
+    return session.reset_for_tests

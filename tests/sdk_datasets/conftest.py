@@ -1,21 +1,11 @@
-"""Dataset tests: the SDK fixtures of ``tests/sdk/conftest.py`` (``Task``, ``task``,
-``fresh_session``), loaded from that file rather than copied, plus a folder of data files."""
+"""Dataset tests: the SDK fixtures of ``tests/conftest.py``, plus a folder of data files."""
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-
-_spec = importlib.util.spec_from_file_location("_sdk_fixtures", Path(__file__).parent.parent / "sdk" / "conftest.py")
-assert _spec is not None and _spec.loader is not None
-_sdk = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_sdk)
-Task = _sdk.Task
-task = _sdk.task
-fresh_session = _sdk.fresh_session
 
 
 @pytest.fixture
