@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import and_, bindparam, delete, func, select, update
 from sqlalchemy.engine import Connection
 
+from . import tags as tag_rows
 from .rows import dumps, loads
 from .blob_refs import DEFAULT_LOCATION
 from .schema import blob_copies, blobs, dataset_files, dataset_removed, dataset_tags, dataset_versions, projects
@@ -22,11 +23,7 @@ def _select() -> Any:
 def _rows(conn: Connection, result: Any) -> list[dict[str, Any]]:
     raw = list(result)
     ids = [r.id for r in raw]
-    tags: dict[str, list[str]] = {i: [] for i in ids}
-    for start in range(0, len(ids), 500):
-        for t in conn.execute(select(dataset_tags).where(dataset_tags.c.dataset_id.in_(ids[start:start + 500]))
-                              .order_by(dataset_tags.c.tag)):
-            tags[t.dataset_id].append(t.tag)
+    tags = tag_rows.load(conn, dataset_tags, "dataset_id", ids)
     out = []
     for r in raw:
         d = dict(r._mapping)
@@ -79,10 +76,7 @@ def update_fields(conn: Connection, dataset_id: str, **fields: Any) -> None:
 
 
 def set_tags(conn: Connection, dataset_id: str, tags: Sequence[str]) -> None:
-    conn.execute(delete(dataset_tags).where(dataset_tags.c.dataset_id == dataset_id))
-    unique = sorted(set(tags))
-    if unique:
-        conn.execute(dataset_tags.insert(), [{"dataset_id": dataset_id, "tag": t} for t in unique])
+    tag_rows.replace(conn, dataset_tags, "dataset_id", dataset_id, tags)
 
 
 def children_of(conn: Connection, dataset_id: str) -> list[str]:

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import and_, delete, exists, select, update
 from sqlalchemy.engine import Connection
 
+from . import tags as tag_rows
 from .rows import dumps, loads
 from .schema import model_tags, model_versions, models, projects, task_models
 
@@ -17,11 +18,7 @@ def _rows(conn: Connection, result: Any) -> list[dict[str, Any]]:
     out = []
     raw = list(result)
     ids = [r.id for r in raw]
-    tags: dict[str, list[str]] = {i: [] for i in ids}
-    for start in range(0, len(ids), 500):
-        for t in conn.execute(select(model_tags).where(model_tags.c.model_id.in_(ids[start:start + 500]))
-                              .order_by(model_tags.c.tag)):
-            tags[t.model_id].append(t.tag)
+    tags = tag_rows.load(conn, model_tags, "model_id", ids)
     for r in raw:
         d = dict(r._mapping)
         for k in _JSON:
@@ -59,10 +56,7 @@ def update_fields(conn: Connection, model_id: str, **fields: Any) -> None:
 
 
 def set_tags(conn: Connection, model_id: str, tags: Sequence[str]) -> None:
-    conn.execute(delete(model_tags).where(model_tags.c.model_id == model_id))
-    unique = sorted(set(tags))
-    if unique:
-        conn.execute(model_tags.insert(), [{"model_id": model_id, "tag": t} for t in unique])
+    tag_rows.replace(conn, model_tags, "model_id", model_id, tags)
 
 
 def query(conn: Connection, *, project_ids: Sequence[str] | None = None, any_tags: Sequence[str] = (),

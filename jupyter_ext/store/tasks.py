@@ -9,6 +9,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.sql import ColumnElement
 
 from .rows import TaskRow, dumps, loads
+from . import tags as tag_rows
 from .schema import projects, task_tags, tasks
 
 _JSON_FIELDS = ("script", "runtime")
@@ -23,11 +24,7 @@ def _rows(conn: Connection, result: Iterable[Any]) -> list[TaskRow]:
     if not raw:
         return []
     ids = [r.id for r in raw]
-    tags: dict[str, list[str]] = {i: [] for i in ids}
-    for start in range(0, len(ids), 500):
-        part = ids[start:start + 500]
-        for t in conn.execute(select(task_tags).where(task_tags.c.task_id.in_(part)).order_by(task_tags.c.tag)):
-            tags[t.task_id].append(t.tag)
+    tags = tag_rows.load(conn, task_tags, "task_id", ids)
     out = []
     for r in raw:
         out.append(TaskRow(
@@ -79,10 +76,7 @@ def compare_and_set_status(conn: Connection, task_id: str, expected: str, **fiel
 
 
 def set_tags(conn: Connection, task_id: str, tags: Sequence[str]) -> None:
-    conn.execute(delete(task_tags).where(task_tags.c.task_id == task_id))
-    unique = sorted(set(tags))
-    if unique:
-        conn.execute(task_tags.insert(), [{"task_id": task_id, "tag": t} for t in unique])
+    tag_rows.replace(conn, task_tags, "task_id", task_id, tags)
 
 
 def delete_task(conn: Connection, task_id: str) -> None:
