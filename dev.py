@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -46,13 +47,83 @@ def setup() -> None:
         fh.write(digest)
 
 
+def _run_in(folder: str, *cmd: str, env: dict[str, str]) -> None:
+    print(f"+ (cd {folder}) " + " ".join(cmd), flush=True)
+    subprocess.run(cmd, check=True, cwd=os.path.join(ROOT, folder), env=env)
+
+
+def _tree_digest(*paths: str) -> str:
+    """Digest of the names and bytes of every file under ``paths`` (node_modules and lib skipped)."""
+    digest = hashlib.sha256()
+    for top in paths:
+        full = os.path.join(ROOT, top)
+        found = [full] if os.path.isfile(full) else []
+        for folder, dirs, files in os.walk(full):
+            dirs[:] = sorted(d for d in dirs if d not in ("node_modules", "lib"))
+            found += [os.path.join(folder, f) for f in sorted(files)]
+        for path in found:
+            digest.update(os.path.relpath(path, ROOT).encode())
+            with open(path, "rb") as fh:
+                digest.update(fh.read())
+    return digest.hexdigest()
+
+
+def build_labextension() -> None:
+    """Build the JupyterLab extension (labextension/, TypeScript) when its sources changed, and
+    link the build into .venv so `jupyter lab` from .venv loads the current one."""
+    if shutil.which("npm") is None:
+        print("npm not found: the JupyterLab panels are not built (install node and npm)", flush=True)
+        return
+    stamp = os.path.join(VENV, ".labextension")
+    built = os.path.join(ROOT, "jupyter_ext", "labextension")
+    digest = _tree_digest("labextension/package.json", "labextension/package-lock.json", "labextension/tsconfig.json",
+                          "labextension/src", "labextension/style")
+    if not (os.path.exists(stamp) and open(stamp).read() == digest and os.path.exists(os.path.join(built, "package.json"))):
+        env = dict(os.environ, PATH=os.path.join(VENV, "bin") + os.pathsep + os.environ.get("PATH", ""))
+        _run_in("labextension", "npm", "install", "--no-fund", "--no-audit", env=env)
+        _run_in("labextension", "npm", "run", "build", env=env)
+        with open(stamp, "w") as fh:
+            fh.write(digest)
+    link = os.path.join(VENV, "share", "jupyter", "labextensions", "jupyter-ext")
+    if os.path.realpath(link) != os.path.realpath(built):
+        if os.path.isdir(link) and not os.path.islink(link):
+            shutil.rmtree(link)  # a copy made by the editable install: replace it by the live build
+        elif os.path.lexists(link):
+            os.remove(link)
+        os.makedirs(os.path.dirname(link), exist_ok=True)
+        os.symlink(built, link)
+
+
+def ui_test_tools() -> None:
+    """What the browser tests need: Galata's npm packages and Debian's Chromium (as root, by apt)."""
+    if shutil.which("npm") is None:
+        return
+    ui = os.path.join(ROOT, "ui-tests")
+    stamp = os.path.join(VENV, ".ui-tests")
+    digest = _tree_digest("ui-tests/package.json")
+    if not (os.path.exists(stamp) and open(stamp).read() == digest and os.path.isdir(os.path.join(ui, "node_modules"))):
+        _run_in("ui-tests", "npm", "install", "--no-fund", "--no-audit",
+                env=dict(os.environ, PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD="1"))
+        with open(stamp, "w") as fh:
+            fh.write(digest)
+    if not os.path.exists("/usr/bin/chromium") and shutil.which("apt-get") and os.geteuid() == 0:
+        try:
+            run("apt-get", "update", "-q")
+            run("apt-get", "install", "-y", "-q", "chromium")
+        except subprocess.CalledProcessError:
+            print("could not install chromium: the browser tests will be skipped", flush=True)
+
+
 def demo(args: list[str]) -> None:
     setup()
+    build_labextension()
     run(PY, os.path.join(ROOT, "examples", "titanic_walkthrough.py"), *args)
 
 
 def test(args: list[str]) -> None:
     setup()
+    build_labextension()
+    ui_test_tools()
     env = dict(os.environ)
     env.setdefault("PYTHONDONTWRITEBYTECODE", "1")
     result = subprocess.run([PY, "-m", "pytest", "-q", *args], cwd=ROOT, env=env)
@@ -60,7 +131,7 @@ def test(args: list[str]) -> None:
 
 
 def main() -> None:
-    verbs = {"demo": demo, "test": test, "setup": lambda _a: setup()}
+    verbs = {"demo": demo, "test": test, "setup": lambda _a: (setup(), build_labextension())}
     if len(sys.argv) < 2 or sys.argv[1] not in verbs:
         print(__doc__)
         sys.exit(2)

@@ -18,9 +18,23 @@ _LAZY = {
     "InputModel": ("jupyter_ext.sdk.model", "InputModel"),
     "OutputModel": ("jupyter_ext.sdk.output_model", "OutputModel"),
     "Dataset": ("jupyter_ext.sdk.dataset", "Dataset"),
+    "compare": ("jupyter_ext.notebook.compare", "compare"),
 }
 
 __all__ = ["__version__", *_LAZY]
+
+
+def load_ipython_extension(shell: object) -> None:
+    """``%load_ext jupyter_ext``: the ``%track`` magic, notebook snapshots and live plots."""
+    from .notebook import load_ipython_extension as load
+
+    load(shell)
+
+
+def unload_ipython_extension(shell: object) -> None:
+    from .notebook import unload_ipython_extension as unload
+
+    unload(shell)
 
 
 def __getattr__(name: str) -> object:

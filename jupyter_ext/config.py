@@ -1,7 +1,9 @@
 """Settings: ``~/.jupyter/track.toml``, overridden by ``JUPYTER_TRACK_*`` environment variables.
 
-``CLEARML_*`` variables are read as a fallback so ClearML users keep their settings. Loading
-is cheap (no TOML parser is imported unless the file exists) because scripts read it on
+``CLEARML_*`` variables are read as a fallback so ClearML users keep their settings, and an
+existing ``clearml.conf`` (``CLEARML_CONFIG_FILE``, else ``~/clearml.conf``) sits below the
+settings file. Highest first: ``JUPYTER_TRACK_*``, ``CLEARML_*``, ``track.toml``, ``clearml.conf``.
+Loading is cheap (no TOML parser is imported unless the file exists) because scripts read it on
 their first ``Task.init``.
 """
 from __future__ import annotations
@@ -26,6 +28,10 @@ class Config:
     access_key: str = ""
     secret_key: str = ""
     verify_certificate: bool | str = True
+    files_host: str = ""
+    ca_bundle: str = ""
+    connect_timeout: float = 3.0
+    spool_max_mb: float = 1024.0
     default_output_uri: str = ""
     flush_period: float = 1.0
     exit_timeout: float = 5.0
@@ -39,11 +45,48 @@ class Config:
     def remote(self) -> bool:
         return bool(self.api_host)
 
+    def __repr__(self) -> str:
+        # Settings end up in logs and tracebacks; the secret never does.
+        shown = ", ".join(
+            f"{f.name}={repr('***') if f.name == 'secret_key' and self.secret_key else repr(getattr(self, f.name))}"
+            for f in dataclasses.fields(self)
+        )
+        return f"Config({shown})"
+
+    def requests_verify(self) -> bool | str:
+        """What every HTTPS call (API requests and file transfers alike) passes as ``verify``:
+        ``False`` when ``verify_certificate`` is off, else a CA bundle path (``verify_certificate``
+        itself, or ``ca_bundle`` / ``REQUESTS_CA_BUNDLE``), else ``True``."""
+        if self.verify_certificate is False:
+            return False
+        if isinstance(self.verify_certificate, str):
+            return os.path.expanduser(self.verify_certificate)
+        return os.path.expanduser(self.ca_bundle) if self.ca_bundle else True
+
+    def storage_options(self, url: str) -> dict[str, Any]:
+        """fsspec options that carry the certificate settings to file transfers at ``url``
+        (``https://`` through aiohttp, ``s3://`` through botocore); ``{}`` when nothing is set."""
+        verify = self.requests_verify()
+        scheme = url.split("://", 1)[0].lower() if "://" in url else "file"
+        if verify is True:
+            return {}
+        if scheme in ("http", "https"):
+            if verify is False:
+                return {"ssl": False}
+            import ssl
+
+            return {"ssl": ssl.create_default_context(cafile=verify)}
+        if scheme in ("s3", "s3a"):
+            return {"client_kwargs": {"verify": verify}}
+        return {}
+
 
 # field -> (CLEARML_* fallback variables)
 _CLEARML_FALLBACK = {
     "api_host": ("CLEARML_API_HOST",),
     "web_host": ("CLEARML_WEB_HOST",),
+    "files_host": ("CLEARML_FILES_HOST",),
+    "ca_bundle": ("REQUESTS_CA_BUNDLE", "SSL_CERT_FILE"),
     "access_key": ("CLEARML_API_ACCESS_KEY",),
     "secret_key": ("CLEARML_API_SECRET_KEY",),
     "verify_certificate": ("CLEARML_API_HOST_VERIFY_CERT",),
@@ -126,7 +169,11 @@ def _coerce(name: str, value: Any, kind: Any) -> Any:
 def load(env: Mapping[str, str] | None = None) -> Config:
     """The settings in force now (file, then environment)."""
     env = os.environ if env is None else env
-    values = _read_file(config_file_path(env))
+    from . import clearml_conf
+
+    # clearml.conf first, so that the settings file and the environment override it
+    values = clearml_conf.read_settings(clearml_conf.default_path(env))
+    values.update(_read_file(config_file_path(env)))
     known = {f.name: f.type for f in dataclasses.fields(Config)}
     unknown = set(values) - set(known)
     if unknown:

@@ -49,7 +49,24 @@ class Unavailable(TrackError):
     code = "unavailable"
 
 
-_BY_CODE = {cls.code: cls for cls in (TrackError, NotFound, AlreadyExists, InvalidArgument, Conflict, Unavailable)}
+class Unauthenticated(TrackError):
+    """No credentials, or credentials that are wrong, revoked or expired."""
+
+    http_status = 401
+    code = "unauthenticated"
+
+
+class Forbidden(TrackError):
+    """The caller is known but may not do this."""
+
+    http_status = 403
+    code = "forbidden"
+
+
+_BY_CODE = {
+    cls.code: cls
+    for cls in (TrackError, NotFound, AlreadyExists, InvalidArgument, Conflict, Unavailable, Unauthenticated, Forbidden)
+}
 
 
 def from_dict(payload: dict[str, str]) -> TrackError:

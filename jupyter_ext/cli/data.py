@@ -132,6 +132,62 @@ def cmd_list(args: argparse.Namespace) -> int:
         e = entries[n]
         size = e.get("size") if isinstance(e, dict) else getattr(e, "size", "")
         print(f"  {n}  {size}")
+    attached = _attached(ds.id)
+    if attached:
+        print(f"attached ({len(attached)}; `jupyter track data get-metadata --metadata-name NAME` prints one):")
+        for name, artifact in sorted(attached.items()):
+            print(f"  {name}  {artifact.file_name}  {artifact.size}")
+    return 0
+
+
+def _attached(dataset_id: str) -> Any:
+    """What set_metadata attached to a version: its backing task's artifacts, by name."""
+    from ..sdk.task import Task
+
+    return Task.get_task(task_id=dataset_id).artifacts
+
+
+def cmd_set_metadata(args: argparse.Namespace) -> int:
+    ds = _dataset(args)
+    if (args.file is None) == (args.json is None):
+        raise InvalidArgument("give exactly one of --file PATH (e.g. the preparing script) or --json '{...}'")
+    if args.file is not None:
+        if not os.path.isfile(args.file):
+            raise InvalidArgument(f"cannot attach {args.file!r}: no such file")
+        from pathlib import Path
+
+        value: Any = Path(os.path.abspath(args.file))
+    else:
+        try:
+            value = json.loads(args.json)
+        except ValueError as exc:
+            raise InvalidArgument(f"--json is not valid JSON: {exc}") from None
+    ds.set_metadata(value, metadata_name=args.metadata_name)
+    _remember(ds.id)
+    print(f"attached {args.metadata_name!r} to dataset {ds.id}")
+    return 0
+
+
+def cmd_get_metadata(args: argparse.Namespace) -> int:
+    ds = _dataset(args)
+    value = ds.get_metadata(args.metadata_name)
+    if value is None:
+        names = ", ".join(sorted(_attached(ds.id))) or "none"
+        raise InvalidArgument(f"dataset {ds.id} has no metadata named {args.metadata_name!r} (attached: {names})")
+    if isinstance(value, os.PathLike):
+        path = os.fspath(value)
+        if args.copy:
+            import shutil
+
+            os.makedirs(args.copy, exist_ok=True)
+            path = shutil.copy(path, os.path.join(args.copy, os.path.basename(path)))
+        print(path)
+    elif isinstance(value, (dict, list)):
+        print(json.dumps(value, indent=2, sort_keys=True, default=str))
+    elif hasattr(value, "to_string"):  # a DataFrame
+        print(value.to_string())
+    else:
+        print(value)
     return 0
 
 
@@ -299,6 +355,18 @@ def add_parser(sub: Any) -> None:
 
     p = verb("set-description", cmd_set_description, "set the description of a version")
     p.add_argument("--description", required=True)
+
+    p = verb("set-metadata", cmd_set_metadata, "attach a file (e.g. the preparing script) or JSON to the version")
+    p.add_argument("--file", default=None, help="a file to attach, stored as is")
+    p.add_argument("--json", default=None, help="a JSON value to attach")
+    p.add_argument("--metadata-name", default="metadata")
+
+    p = verb("get-metadata", cmd_get_metadata, "print what set-metadata attached (a file: its local path)")
+    p.add_argument("--project", default=None)
+    p.add_argument("--name", default=None)
+    p.add_argument("--version", default=None)
+    p.add_argument("--metadata-name", default="metadata")
+    p.add_argument("--copy", default=None, help="copy an attached file into this folder")
 
     p = verb("sync", cmd_sync, "make a version mirror a local folder (adds, changes, removes)")
     p.add_argument("--folder", required=True)

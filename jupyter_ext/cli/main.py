@@ -194,6 +194,18 @@ def build_parser() -> argparse.ArgumentParser:
     from . import data
 
     data.add_parser(sub)
+    from . import keys
+
+    keys.add_parser(sub)
+    from . import sync
+
+    sync.add_parser(sub)
+    from . import init
+
+    init.add_parser(sub)
+    from . import server
+
+    server.add_parser(sub)
     return parser
 
 

@@ -6,7 +6,7 @@ REST API. Both pass the same contract tests (``tests/client/test_backend_contrac
 from __future__ import annotations
 
 import abc
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # at run time these load with the store, off the caller's path
@@ -175,6 +175,29 @@ class Backend(abc.ABC):
         ``list_versions``, ``files``, ``removed_files``, ``add_files``, ``remove_files``,
         ``pending_uploads``, ``mark_stored``, ``finalize``, ``update``, ``move``,
         ``dependency_graph``, ``diff``, ``squash``, ``delete``)."""
+
+    # -- copying between stores (jupyter track sync; core/sync.py) ------------------------------
+    def has_blob(self, sha256: str) -> bool:
+        """Whether the default store holds these bytes (False when the backend cannot tell)."""
+        return False
+
+    def sync_inventory(self) -> dict[str, list[str]]:
+        """Names of projects and ids of tasks, models and dataset versions, oldest first."""
+        from ..errors import InvalidArgument
+
+        raise InvalidArgument(f"{type(self).__name__} cannot be the source of a sync")
+
+    def sync_export(self, kind: str, ident: str = "") -> Iterator[dict[str, Any]]:
+        """The records that copy one item (``projects``, ``task``, ``model``, ``dataset``)."""
+        from ..errors import InvalidArgument
+
+        raise InvalidArgument(f"{type(self).__name__} cannot be the source of a sync")
+
+    def sync_import(self, record: Mapping[str, Any]) -> dict[str, Any]:
+        """Apply one record of :func:`sync_export`, ids kept, idempotently: ``{"created": bool}``."""
+        from ..errors import InvalidArgument
+
+        raise InvalidArgument(f"{type(self).__name__} cannot receive a sync")
 
     # -- lifecycle -----------------------------------------------------------------------------
     def open_in_background(self) -> None:

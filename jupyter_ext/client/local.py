@@ -7,7 +7,7 @@ background thread the moment ``Task.init`` is called, and every call waits for i
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..errors import TrackError, Unavailable
@@ -300,6 +300,22 @@ class LocalBackend(Backend):
     def get_task_models(self, task_id: str) -> dict[str, list[dict[str, Any]]]:
         from ..core import models
         return models.task_models(self.store, task_id)
+
+    # -- copying between stores ------------------------------------------------------------------
+    def has_blob(self, sha256: str) -> bool:
+        return self.blobs.exists(sha256)
+
+    def sync_inventory(self) -> dict[str, list[str]]:
+        from ..core import sync
+        return sync.inventory(self.store)
+
+    def sync_export(self, kind: str, ident: str = "") -> Iterator[dict[str, Any]]:
+        from ..core import sync
+        return sync.export(self.store, kind, ident)
+
+    def sync_import(self, record: Mapping[str, Any]) -> dict[str, Any]:
+        from ..core import sync
+        return sync.import_record(self.store, record)
 
     # -- datasets --------------------------------------------------------------------------------
     def dataset_call(self, operation: str, *args: Any, **kwargs: Any) -> Any:

@@ -7,6 +7,13 @@ asked, takes what is there, turns it into column arrays and hands one batch to t
 Ordering: pending operations (task creation, parameters) are applied before the events
 taken in the same cycle, and events are taken *before* operations, so an event never
 reaches the store ahead of the task it belongs to.
+
+When the backend is unreachable (:class:`~jupyter_ext.errors.Unavailable` after a short retry)
+the reporter goes offline: operations and event batches are appended, in order, to a spool on
+disk (``client/spool.py``) instead, and nothing waits on the network. Every so often (1 s, doubling
+up to 30 s) it tries to replay the spool; once the spool is empty it is online again. Operations
+that cannot be written to disk (closures that upload a file) wait in memory in the same order.
+A later process replays the spools that dead processes left for the same backend.
 """
 from __future__ import annotations
 
@@ -17,6 +24,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from ..errors import Unavailable
 from .backend import Backend
 
 Series = tuple[Any, Any, Any]  # array("d") values, array("q") iterations, array("d") times
@@ -40,10 +48,26 @@ def append_point(buf: Series, value: float, iteration: int, t: float) -> None:
     buf[2].append(t - MONOTONIC_TO_WALL)
 
 
+PROBE_FIRST = 1.0
+PROBE_MAX = 30.0
+
+
 class Reporter:
-    def __init__(self, backend: Backend, *, flush_period: float = 1.0) -> None:
+    def __init__(self, backend: Backend, *, flush_period: float = 1.0, spool_dir: str | None = None,
+                 spool_max_bytes: int = 1 << 30) -> None:
         self.backend = backend
         self.flush_period = flush_period
+        self.spool_dir = spool_dir
+        self.spool_max_bytes = spool_max_bytes
+        self._spool: Any = None  # a spool.Spool once the backend was first found unreachable
+        self._offline = False
+        self._next_probe = 0.0
+        self._probe_gap = PROBE_FIRST
+        self._orphans_checked = False
+        self._memory_ops: dict[int, tuple[str, Any]] = {}  # seq -> (kind, body) not written to disk
+        self._memory_seq = 0
+        self.spooled = 0  # records written to the spool so far
+        self.replayed = 0
         # task id -> {(title, series): [(value, iteration, time), ...]}; lists are shared with Loggers
         self.scalars: dict[str, dict[tuple[str, str], Series]] = {}
         self.events: list[tuple[str, Any]] = []
@@ -116,6 +140,11 @@ class Reporter:
             self._ensure_started()
             self._wake.set()
 
+    @property
+    def offline(self) -> bool:
+        """True while the backend is unreachable and work goes to the spool."""
+        return self._offline
+
     def pending(self) -> int:
         return len(self.ops) + len(self.events) + sum(len(b[2]) for bufs in list(self.scalars.values())
                                                       for b in list(bufs.values()))
@@ -153,25 +182,166 @@ class Reporter:
     def _cycle(self) -> bool:
         """One round: take events, run operations, write the events. True if operations ran."""
         batch = self._take_events()
-        ran = self._run_ops()
-        if batch is not None and len(batch):
-            result = self._with_retry(lambda: self.backend.write_events(batch))
-            if result is not None and result.dropped:
-                for task_id, why in result.dropped.items():
-                    if task_id not in self.dropped:
-                        self.dropped[task_id] = why
-                        print(f"jupyter-track: events for task {task_id} were not stored: {why}", file=sys.stderr)
-        return ran
-
-    def _run_ops(self) -> bool:
         n = len(self.ops)
-        if not n:
-            return False
         ops = self.ops[:n]
         del self.ops[:n]
-        for fn, args, kwargs in ops:
-            self._with_retry(lambda: fn(*args, **kwargs))
-        return True
+        if not self._offline and not self._orphans_checked:
+            self._orphans_checked = True
+            self._replay_orphans()
+        if self._offline:
+            # to disk first, so a flush (and the exit hook) never waits for the network
+            for op in ops:
+                self._spool_op(op)
+            if batch is not None and len(batch):
+                self._spool_events(batch)
+            if time.monotonic() >= self._next_probe:
+                self._drain()
+            return bool(ops)
+        for i, (fn, args, kwargs) in enumerate(ops):
+            if self._with_retry(lambda: fn(*args, **kwargs)) is _OFFLINE:
+                for op in ops[i:]:
+                    self._spool_op(op)
+                if batch is not None and len(batch):
+                    self._spool_events(batch)
+                return True
+        if batch is not None and len(batch):
+            result = self._with_retry(lambda: self.backend.write_events(batch))
+            if result is _OFFLINE:
+                self._spool_events(batch)
+            else:
+                self._note_dropped(result)
+        return bool(ops)
+
+    def _note_dropped(self, result: Any) -> None:
+        if result is not None and getattr(result, "dropped", None):
+            for task_id, why in result.dropped.items():
+                if task_id not in self.dropped:
+                    self.dropped[task_id] = why
+                    print(f"jupyter-track: events for task {task_id} were not stored: {why}", file=sys.stderr)
+
+    # -- the spool ---------------------------------------------------------------------------------
+    def _go_offline(self, exc: BaseException) -> None:
+        if not self._offline:
+            self._offline = True
+            self._probe_gap = PROBE_FIRST
+            where = f" to {self.spool_dir}" if self.spool_dir else " in memory"
+            print(f"jupyter-track: the backend is unreachable ({exc}); reports are kept{where} and sent "
+                  "when it is back", file=sys.stderr)
+        self._next_probe = time.monotonic() + self._probe_gap
+        self._probe_gap = min(self._probe_gap * 2, PROBE_MAX)
+
+    def _own_spool(self) -> Any:
+        if self._spool is None:
+            from . import spool
+
+            if self.spool_dir is None:
+                return None
+            self._spool = spool.Spool.for_process(self.spool_dir, _identity(self.backend), self.spool_max_bytes)
+        return self._spool
+
+    def _append(self, kind: str, body: Any, what: str) -> None:
+        from .spool import NotSpoolable
+
+        target = self._own_spool()
+        if target is None:
+            self._memory_append(kind, body)
+            return
+        try:
+            written = target.append(kind, body)
+        except NotSpoolable:
+            self._memory_append(kind, body)
+            return
+        except OSError as exc:
+            self._note_error(f"cannot write the spool in {self.spool_dir}: {exc}; {what} kept in memory")
+            self._memory_append(kind, body)
+            return
+        if written:
+            self.spooled += 1
+        else:
+            self._note_error(f"the spool in {self.spool_dir} is full ({self.spool_max_bytes >> 20} MB, "
+                             "setting spool_max_mb); later reports are dropped until the backend is back")
+
+    def _memory_append(self, kind: str, body: Any) -> None:
+        # kept in this process, in order: the spool holds a marker where it belongs
+        self._memory_seq += 1
+        self._memory_ops[self._memory_seq] = (kind, body)
+        target = self._own_spool()
+        if target is not None and target.append("memory", self._memory_seq):
+            self.spooled += 1
+
+    def _spool_op(self, op: tuple[Callable[..., Any], tuple[Any, ...], dict[str, Any]]) -> None:
+        fn, args, kwargs = op
+        name = getattr(fn, "__name__", "")
+        if getattr(fn, "__self__", None) is self.backend and not name.startswith("_"):
+            self._append("call", {"method": name, "args": list(args), "kwargs": kwargs}, f"call {name}")
+        else:
+            self._memory_append("op", op)
+
+    def _spool_events(self, batch: Any) -> None:
+        self._append("events", batch, f"{len(batch)} events")
+
+    def _apply(self, kind: str, body: Any) -> None:
+        """Replay one spooled record; Unavailable propagates (the record stays), other errors
+        are noted and the record is done."""
+        try:
+            if kind == "call":
+                getattr(self.backend, body["method"])(*body["args"], **body["kwargs"])
+            elif kind == "events":
+                self._note_dropped(self.backend.write_events(body))
+            elif kind == "memory":
+                held = self._memory_ops.get(int(body))
+                if held is None:
+                    self._note_error("a queued upload of a process that ended while the backend was away is lost")
+                    return
+                self._apply(held[0], held[1])
+                del self._memory_ops[int(body)]
+            elif kind == "op":
+                fn, args, kwargs = body
+                fn(*args, **kwargs)
+        except Unavailable:
+            raise
+        except Exception as exc:
+            self._note_error(f"{type(exc).__name__}: {exc}")
+        self.replayed += 1
+
+    def _drain(self) -> None:
+        """Replay the spool in order; online again when it is empty."""
+        try:
+            target = self._own_spool()
+            if target is not None:
+                target.replay(self._apply)
+                target.remove()
+            else:
+                for seq in sorted(self._memory_ops):
+                    self._apply("memory", seq)
+        except Unavailable as exc:
+            self._go_offline(exc)
+            return
+        except OSError as exc:
+            self._note_error(f"cannot read the spool in {self.spool_dir}: {exc}")
+            return
+        if self._offline:
+            self._offline = False
+            print(f"jupyter-track: the backend is back; {self.replayed} spooled reports sent", file=sys.stderr)
+            self._orphans_checked = False
+
+    def _replay_orphans(self) -> None:
+        if self.spool_dir is None:
+            return
+        from . import spool
+
+        own = self._spool.folder if self._spool is not None else ""
+        try:
+            for found in spool.orphans(self.spool_dir, _identity(self.backend), self.spool_max_bytes, exclude=own):
+                try:
+                    found.replay(self._apply)
+                finally:
+                    found.remove()
+        except Unavailable as exc:
+            self._orphans_checked = False
+            self._go_offline(exc)
+        except OSError as exc:
+            self._note_error(f"cannot replay the spool in {self.spool_dir}: {exc}")
 
     def _take_events(self) -> Any:
         from ..core.reporting import EventBatch
@@ -207,19 +377,20 @@ class Reporter:
                 batch.console.append((task_id, level, "".join(texts), console_time[(task_id, level)]))
         return batch
 
-    def _with_retry(self, call: Callable[[], Any], attempts: int = 5) -> Any:
-        from ..errors import Unavailable
-
+    def _with_retry(self, call: Callable[[], Any], attempts: int = 3) -> Any:
+        """``call()``'s result; ``_OFFLINE`` when the backend stayed unreachable (the reporter
+        is then offline and the caller spools); ``None`` after any other error (noted).
+        A few quick retries ride out a busy SQLite file without going offline."""
         delay = 0.1
         for attempt in range(attempts):
             try:
                 return call()
             except Unavailable as exc:
                 if attempt == attempts - 1:
-                    self._note_error(str(exc))
-                    return None
+                    self._go_offline(exc)
+                    return _OFFLINE
                 time.sleep(delay)
-                delay = min(delay * 2, 2.0)
+                delay *= 2
             except Exception as exc:
                 self._note_error(f"{type(exc).__name__}: {exc}")
                 return None
@@ -229,6 +400,18 @@ class Reporter:
         if message not in self.errors:
             self.errors.append(message)
             print(f"jupyter-track: could not store reported data: {message}", file=sys.stderr)
+
+
+_OFFLINE = object()
+
+
+def _identity(backend: Backend) -> str:
+    """Which backend a spool belongs to: replaying it anywhere else would be wrong."""
+    for attr in ("spool_identity", "base_url", "api_host", "store_url"):
+        value = getattr(backend, attr, None)
+        if isinstance(value, str) and value:
+            return f"{attr}={value}"
+    return type(backend).__name__
 
 
 class _Hold:

@@ -23,6 +23,7 @@ from typing import Any
 
 from ..errors import Conflict, InvalidArgument, NotFound
 from ..store import datasets as rows
+from ..store.blobs import check_sha256
 from ..store.meta import MetaStore
 from . import projects, status, tasks
 from .names import check_artifact_name, check_tags
@@ -89,7 +90,8 @@ def _check_draft(row: dict[str, Any]) -> None:
 
 def create(store: MetaStore, spec: Mapping[str, Any]) -> dict[str, Any]:
     """A new draft version: ``name``, ``project``, ``parents`` (ids), ``version``, ``description``,
-    ``tags``, ``location`` (where its files go)."""
+    ``tags``, ``location`` (where its files go), ``created_by`` (the id of the task that made it,
+    recorded as its backing task's parent, as ClearML does: the way back to the preparing code)."""
     name = check_artifact_name(spec.get("name"), "a dataset")
     project = spec.get("project") or projects.DEFAULT_PROJECT
     parent_ids = [str(p) for p in spec.get("parents") or []]
@@ -97,7 +99,8 @@ def create(store: MetaStore, spec: Mapping[str, Any]) -> dict[str, Any]:
     dataset_id = spec.get("id") or uuid.uuid4().hex
     tasks.create(store, {"id": dataset_id, "project": f"{projects.normalize_name(project)}/.datasets/{name}",
                          "name": name, "type": "data_processing", "status": status.IN_PROGRESS,
-                         "system_tags": [DATASET_TAG], "tags": tag_list, "user": spec.get("user") or ""})
+                         "system_tags": [DATASET_TAG], "tags": tag_list, "user": spec.get("user") or "",
+                         "parent_id": spec.get("created_by") or None})
     try:
         with store.write() as conn:
             proj = projects.ensure(conn, project)
@@ -242,10 +245,15 @@ def pending_uploads(store: MetaStore, dataset_id: str) -> list[dict[str, Any]]:
 
 def mark_stored(store: MetaStore, dataset_id: str, stored: Sequence[Mapping[str, Any]]) -> None:
     """Record that files' bytes are now stored (``path``, ``sha256``, ``size``, ``location``)."""
+    for s in stored:
+        check_sha256(s.get("sha256") or "")
+        if not isinstance(s.get("size"), int) or s["size"] < 0:
+            raise InvalidArgument(f"stored file {s.get('path')!r} needs its size in bytes (an int >= 0)")
     with store.write() as conn:
         _check_draft(_get(conn, dataset_id))
         rows.record_blobs(conn, stored)
         rows.mark_stored_many(conn, dataset_id, stored)
+        rows.update_fields(conn, dataset_id, **rows.stats(conn, dataset_id))  # sizes may have changed
 
 
 def finalize(store: MetaStore, dataset_id: str) -> dict[str, Any]:

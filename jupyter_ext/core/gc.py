@@ -24,7 +24,8 @@ def collect(store: MetaStore, blobs: BlobStore, *, grace_seconds: float = 0.0, o
 
     Files in the default folder that the database never recorded (an upload cut short) are
     removed too, but only past ``orphan_grace_seconds``: a writer records its file only after
-    the bytes are in place, so a young unrecorded file may be an upload in flight.
+    the bytes are in place, so a young unrecorded file may be an upload in flight. So are
+    copies staged by ``Dataset.add_files`` that no upload took (counted with the orphans).
     """
     cutoff = time.time() - grace_seconds
     out = Collected()
@@ -54,4 +55,7 @@ def collect(store: MetaStore, blobs: BlobStore, *, grace_seconds: float = 0.0, o
         if dry_run or blobs.delete(sha):
             out.orphans += 1
             out.bytes += int(info.get("size") or 0) if isinstance(info, dict) else 0
+    staged, staged_bytes = blobs.clean_staging(orphan_cutoff, dry_run=dry_run)
+    out.orphans += staged
+    out.bytes += staged_bytes
     return out

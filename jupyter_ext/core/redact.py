@@ -22,6 +22,7 @@ __all__ = [
     "REDACTED",
     "is_secret_name",
     "redact_argv",
+    "redact_code",
     "redact_mapping",
     "redact_text",
     "redact_url",
@@ -187,3 +188,38 @@ def redact_argv(argv: Iterable[str]) -> list[str]:
         mask_next = item.startswith("-") and "=" not in item and is_secret_name(item.lstrip("-"))
         out.append(redact_text(item))
     return out
+
+
+# Token shapes that are secret whatever they are called: printed in an output, pasted in a cell.
+_KNOWN_TOKEN_RE = re.compile(
+    r"\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}|sk-(?:proj-|ant-)?[A-Za-z0-9_-]{20,}"
+    r"|hf_[A-Za-z0-9]{20,}|xox[abprs]-[A-Za-z0-9-]{10,}|AKIA[0-9A-Z]{16}|AIza[0-9A-Za-z_-]{35}"
+    r"|glpat-[A-Za-z0-9_-]{20,}|eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,})"
+)
+# ``%env NAME value`` / ``%set_env NAME value`` (the ``NAME=value`` form is an assignment already).
+_ENV_MAGIC_RE = re.compile(r"(?m)^(?P<head>\s*%(?:env|set_env)\s+(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s+)(?P<value>\S.*)$")
+# ``os.environ["NAME"] = "value"``, ``os.environ.setdefault("NAME", "value")``, ``os.putenv("NAME", "value")``.
+_ENVIRON_RE = re.compile(
+    r"""(?P<head>(?:environ\[|environ\.setdefault\(|putenv\()\s*(?P<q>["'])(?P<name>[^"']+)(?P=q)\s*"""
+    r"""(?:\]\s*=|,)\s*)(?P<value>"[^"\n]*"|'[^'\n]*')"""
+)
+
+
+def _mask_named(match: re.Match[str]) -> str:
+    if not is_secret_name(match.group("name")):
+        return match.group(0)
+    value = match.group("value")
+    quote = value[0] if value[:1] in ("'", '"') else ""
+    return f"{match.group('head')}{quote}{REDACTED}{quote}"
+
+
+def redact_code(text: str) -> str:
+    """Mask secrets in notebook text (cell sources and outputs): everything :func:`redact_text`
+    masks, plus ``%env NAME value``, ``os.environ["NAME"] = "..."`` and token shapes that are
+    secret whatever they are called (GitHub, OpenAI, Hugging Face, Slack, AWS key ids, JWTs)."""
+    if "%" in text:
+        text = _ENV_MAGIC_RE.sub(_mask_named, text)
+    if "environ" in text or "putenv" in text:
+        text = _ENVIRON_RE.sub(_mask_named, text)
+    text = _KNOWN_TOKEN_RE.sub(REDACTED, text)
+    return redact_text(text)

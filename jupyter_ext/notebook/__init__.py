@@ -1,1 +1,64 @@
+"""The notebook face: ``%track``, notebook snapshots, live plots, previews and comparison.
 
+``%load_ext jupyter_ext`` calls :func:`load_ipython_extension` (kernels started by a JupyterLab
+with our server extension do it by themselves, see autoload.py). Loading registers the magic,
+the ``jupyter_ext.snapshot`` comm target and two cell hooks:
+
+- ``pre_run_cell``: remember the cell's parent header, for messages sent from our threads;
+- ``post_run_cell``: send the live plots' last points, redraw their static pictures, and ask for
+  a notebook snapshot (taken on a background thread, at most every 30 s, when changed).
+
+Loading twice (``%reload_ext``) replaces the hooks instead of adding a second set.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+_hooks: dict[str, Any] = {}
+
+
+def load_ipython_extension(shell: Any) -> None:
+    from . import live_document, magics
+
+    unload_ipython_extension(shell)
+    magics.register(shell)
+    live_document.register(shell)
+
+    def pre_run_cell(*_args: Any) -> None:
+        from . import live
+
+        live.remember_parent(shell)
+
+    def post_run_cell(*_args: Any) -> None:
+        from . import display, live, run
+
+        live.remember_parent(shell)
+        try:
+            display.after_cell()
+        except Exception as exc:  # a plot that cannot redraw must not break the user's cell
+            import sys
+
+            print(f"jupyter-track: could not update a live plot: {exc}", file=sys.stderr)
+        current = run.current()
+        if current is not None:
+            current.after_cell()
+
+    shell.events.register("pre_run_cell", pre_run_cell)
+    shell.events.register("post_run_cell", post_run_cell)
+    _hooks.update(pre_run_cell=pre_run_cell, post_run_cell=post_run_cell)
+
+
+def unload_ipython_extension(shell: Any) -> None:
+    for event, fn in list(_hooks.items()):
+        try:
+            shell.events.unregister(event, fn)
+        except ValueError:
+            pass
+    _hooks.clear()
+
+
+def compare(tasks: Any, **kwargs: Any) -> Any:
+    """``jupyter_ext.compare([t1, t2, ...])``: see :mod:`jupyter_ext.notebook.compare`."""
+    from .compare import compare as _compare
+
+    return _compare(tasks, **kwargs)

@@ -51,6 +51,23 @@ class PendingUpload:
         return self.row
 
 
+class PreviewText(str):
+    """``artifact.preview``: the stored text preview, a ``str`` as in ClearML; calling it
+    (``artifact.preview()``) displays the rich preview in a notebook."""
+
+    _artifact: Artifact
+
+    def __new__(cls, text: str, artifact: Artifact) -> PreviewText:
+        obj = super().__new__(cls, text)
+        obj._artifact = artifact
+        return obj
+
+    def __call__(self) -> None:
+        from ..notebook.preview import show
+
+        show(self._artifact)
+
+
 class Artifact:
     """A task's stored artifact (read-only). ``task.artifacts["name"]`` gives one.
 
@@ -99,9 +116,15 @@ class Artifact:
         return {str(k): str(v) for k, v in (self._row.get("metadata") or {}).items()}
 
     @property
-    def preview(self) -> str:
-        """A text view of the content (at most 64 KB)."""
-        return str(self._row.get("preview") or "")
+    def preview(self) -> PreviewText:
+        """A text view of the content (at most 64 KB). In a notebook, ``artifact.preview()``
+        shows the content itself: a table, a picture, a JSON tree, text or sandboxed HTML."""
+        return PreviewText(str(self._row.get("preview") or ""), self)
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
+        from ..notebook.preview import artifact_bundle
+
+        return artifact_bundle(self)
 
     @property
     def content_type(self) -> str:

@@ -54,6 +54,17 @@ class Dataset(DatasetRegistry):
     def __repr__(self) -> str:
         return f"<Dataset {self.id} {self.name!r} v{self.version} project={self.project!r} {self._row['status']}>"
 
+    def preview(self) -> None:
+        """Display the version in a notebook: its fields and its first files."""
+        from ..notebook.preview import show
+
+        show(self)
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
+        from ..notebook.preview import dataset_bundle
+
+        return dataset_bundle(self)
+
     def _reload(self) -> None:
         self._row = _call("get", self.id)
 
@@ -67,6 +78,8 @@ class Dataset(DatasetRegistry):
         parent winning; the version number continues 1, 2, 3 … (or 1.0.0, 1.0.1 …) unless given.
         ``use_current_task=True`` names the dataset after the running task and records the new
         version's id under its "Datasets" parameters (a version always has a task of its own).
+        A task running in this process becomes the parent of the version's task, so the code
+        that prepared a version can be found from it (as in ClearML).
 
         >>> ds = Dataset.create(dataset_name="cifar_dataset", dataset_project="Datasets/CIFAR10")
         """
@@ -75,7 +88,8 @@ class Dataset(DatasetRegistry):
             first = _call("get", parents[0])
             dataset_name = dataset_name or first["name"]
             dataset_project = dataset_project or first["project_name"]
-        current = session.main_task() if use_current_task else None
+        running = session.main_task()
+        current = running if use_current_task else None
         if use_current_task and current is None:
             raise InvalidArgument("use_current_task=True needs a running task (Task.init) in this process")
         if current is not None:
@@ -85,6 +99,7 @@ class Dataset(DatasetRegistry):
             "name": dataset_name, "project": dataset_project, "parents": parents, "tags": list(dataset_tags or []),
             "version": None if dataset_version is None else str(dataset_version), "description": description,
             "location": file_cache.destination(output_uri), "user": session.getpid_user(),
+            "created_by": running.id if running is not None else None,
         })
         if current is not None:  # the running task records which version it made
             current.set_parameter(f"Datasets/{row['name']}", row["id"])
@@ -211,7 +226,8 @@ class Dataset(DatasetRegistry):
                    max_workers: int | None) -> dict[str, int]:
         self._check_draft()
         found = df.scan_local(path, df.wildcards(wildcard), local_base_folder, dataset_path, recursive)
-        hashes = df.hash_files([local for _, local in found], max_workers, "hash")
+        hashes = df.hash_files([local for _, local in found], max_workers, "hash",
+                               stage=df.staging_store(str(self._row["location"] or "")))
         entries = [{"path": rel, "sha256": sha, "size": size, "source": local}
                    for (rel, local), (sha, size) in zip(found, hashes)]
         counts: dict[str, int] = _call("add_files", self.id, entries)
@@ -456,15 +472,24 @@ class Dataset(DatasetRegistry):
         return self._task().get_logger()
 
     def set_metadata(self, metadata: Any, metadata_name: str = "metadata", ui_visible: bool = True) -> None:
-        """Attach a dict, DataFrame or array to the version (an artifact of its backing task)."""
+        """Attach something to this version under ``metadata_name``: a dict, DataFrame or array,
+        or a file such as the script that prepared the data (anything ``Task.upload_artifact``
+        takes; it becomes an artifact of the version's backing task). A name used again is
+        replaced. Each version has its own: a child does not inherit its parents'.
+
+        >>> ds.set_metadata({"rows": 50000, "source": "kaggle"})
+        >>> ds.set_metadata("prepare_data.py", metadata_name="script")
+        """
         task = self._task()
-        task.upload_artifact(metadata_name, metadata, wait_on_upload=True)
+        if not task.upload_artifact(metadata_name, metadata, wait_on_upload=True):
+            raise Unavailable(f"could not store metadata {metadata_name!r} of dataset {self.name!r}")
         if ui_visible and type(metadata).__name__ == "DataFrame":
             task.get_logger().report_table("Metadata", metadata_name, iteration=0, table_plot=metadata)
             task.get_logger().flush()
 
     def get_metadata(self, metadata_name: str = "metadata") -> Any:
-        """What :meth:`set_metadata` stored under ``metadata_name`` (None if nothing)."""
+        """What :meth:`set_metadata` stored under ``metadata_name`` in its original form (a
+        file comes back as the path of a cached local copy), or None if nothing is."""
         artifact = self._task().artifacts.get(metadata_name)
         return None if artifact is None else artifact.get()
 

@@ -20,10 +20,13 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import InvalidArgument, TrackError, Unavailable
-from ..store.blobs import sha256_of_file
+from ..store.blobs import changed_too_recently, sha256_of_file
+
+if TYPE_CHECKING:
+    from ..store.blobs import BlobStore
 from . import files as file_cache, session
 
 
@@ -88,39 +91,70 @@ def scan_local(path: str | os.PathLike[str], wildcard: Sequence[str] | None, loc
         found = [root]
     else:
         base = os.path.abspath(local_base_folder) if local_base_folder else root
-        found = []
-        for folder, dirs, names in os.walk(root):
-            dirs.sort()
-            if not recursive:
-                dirs.clear()
-            found += [os.path.join(folder, n) for n in sorted(names) if os.path.isfile(os.path.join(folder, n))]
+        found = _files_under(root, recursive)
     out = []
+    head = base.rstrip(os.sep) + os.sep
     for local in found:
-        rel = os.path.relpath(local, base).replace(os.sep, "/")
+        rel = local[len(head):] if local.startswith(head) else os.path.relpath(local, base)
+        rel = rel.replace(os.sep, "/")
         if rel.startswith("../"):
             raise InvalidArgument(f"{local} is not inside local_base_folder={local_base_folder!r}")
         if _matches(rel, wildcard):
             out.append((check_dataset_path(f"{prefix}/{rel}" if prefix else rel), local))
+    out.sort()
     return out
 
 
-# Files this process hashed: path -> (size, mtime_ns, sha256). An upload of an unchanged file
-# then copies it without hashing it a second time.
-_hashed: dict[str, tuple[int, int, str]] = {}
+def _files_under(root: str, recursive: bool) -> list[str]:
+    """The files under a folder (symlinks to files included, symlinked folders not entered)."""
+    found: list[str] = []
+    todo = [root]
+    while todo:
+        with os.scandir(todo.pop()) as it:
+            for entry in it:  # the type comes with the listing: no stat per file
+                if entry.is_file():
+                    found.append(entry.path)
+                elif recursive and entry.is_dir(follow_symlinks=False):
+                    todo.append(entry.path)
+    return found
 
 
-def hash_files(paths: Sequence[str], max_workers: int | None, desc: str, show: bool = True
-               ) -> list[tuple[str, int]]:
-    """(sha256, size) of each file, hashed on ``max_workers`` threads (hashlib frees the GIL)."""
+# Files this process hashed: path -> (size, mtime_ns, ctime_ns, sha256). An upload of an
+# unchanged file then copies it without hashing it a second time. The ctime is there because a
+# tool may put a file's mtime back after changing it; nothing can put its ctime back.
+_hashed: dict[str, tuple[int, int, int, str]] = {}
+
+
+def staging_store(location: str) -> BlobStore | None:
+    """The blob store at ``location`` if it is a folder on this machine (files added to a
+    dataset are then copied there while they are hashed), else None."""
+    blobs_at = getattr(session.backend(), "blobs_at", None)
+    if blobs_at is None:
+        return None
+    found = blobs_at(location)
+    return found if found.is_local else None
+
+
+def hash_files(paths: Sequence[str], max_workers: int | None, desc: str, show: bool = True,
+               stage: BlobStore | None = None) -> list[tuple[str, int]]:
+    """(sha256, size) of each file, hashed on ``max_workers`` threads (hashlib frees the GIL).
+    With ``stage`` (a local blob folder), each file's bytes are staged there in the same read,
+    so that upload() only has to rename them into place."""
     with count_bar(len(paths), desc, show) as tick, ThreadPoolExecutor(workers(max_workers)) as pool:
         def one(p: str) -> tuple[str, int]:
-            before = os.stat(p)
-            result = sha256_of_file(p)
-            after = os.stat(p)
-            if (before.st_size, before.st_mtime_ns) == (after.st_size, after.st_mtime_ns) == (result[1], after.st_mtime_ns):
-                _hashed[os.path.abspath(p)] = (after.st_size, after.st_mtime_ns, result[0])
+            if stage is not None:
+                sha, size, st = stage.hash_and_stage(p)
+            else:
+                before = os.stat(p)
+                sha, size = sha256_of_file(p)
+                st = os.stat(p)
+                if (before.st_size, before.st_mtime_ns, before.st_ctime_ns) != (
+                        st.st_size, st.st_mtime_ns, st.st_ctime_ns) or size != st.st_size or changed_too_recently(st):
+                    st = None  # changed while read, or may still change unseen: hashed again when stored
+            if st is not None:
+                _hashed[os.path.abspath(p)] = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, sha)
             tick(1)
-            return result
+            return sha, size
         return list(pool.map(one, paths))
 
 
@@ -169,10 +203,10 @@ def external_entries(url: str, wildcard: Sequence[str] | None, dataset_path: str
 
 
 def _hash_url(url: str) -> str:
-    import fsspec
+    from ..client.transport import open_url
 
     digest = hashlib.sha256()
-    with fsspec.open(url, "rb") as fh:
+    with open_url(url, session.config()) as fh:
         while chunk := fh.read(4 << 20):
             digest.update(chunk)
     return digest.hexdigest()
@@ -182,6 +216,7 @@ def upload_pending(pending: Sequence[Mapping[str, Any]], location: str, *, max_w
                    retries: int, show_progress: bool) -> tuple[list[dict[str, Any]], list[str]]:
     """Store each pending file as a blob; (stored entries for ``mark_stored``, error messages)."""
     backend = session.backend()
+    staged = staging_store(location)
     total = sum(int(p.get("size") or 0) for p in pending)
     stored: list[dict[str, Any]] = []
     errors: list[str] = []
@@ -190,10 +225,16 @@ def upload_pending(pending: Sequence[Mapping[str, Any]], location: str, *, max_w
             for attempt in range(max(0, retries) + 1):
                 try:
                     source = str(entry["source"])
+                    if staged is not None and entry.get("sha256"):
+                        size = staged.store_staged(source, entry["sha256"])
+                        if size is not None:
+                            tick(size)
+                            return {"path": entry["path"], "sha256": entry["sha256"], "size": size,
+                                    "location": location}
                     st = os.stat(source)
                     seen = _hashed.get(os.path.abspath(source))
-                    known = seen[2] if seen and seen[:2] == (st.st_size, st.st_mtime_ns) and seen[2] == entry.get(
-                        "sha256") else None
+                    known = seen[3] if seen and seen == (st.st_size, st.st_mtime_ns, st.st_ctime_ns,
+                                                         entry.get("sha256")) else None
                     sha, size = backend.put_blob_file(source, location, tick, known_sha256=known)
                     return {"path": entry["path"], "sha256": sha, "size": size, "location": location}
                 except FileNotFoundError:

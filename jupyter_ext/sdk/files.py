@@ -155,9 +155,10 @@ def fetch_url(url: str, file_name: str, *, force_download: bool = False) -> str:
     os.makedirs(folder, exist_ok=True)
     fd, partial = tempfile.mkstemp(prefix=".download-", dir=folder)
     try:
-        import fsspec
+        from ..client.transport import open_url
 
-        with fsspec.open(url, "rb") as src, os.fdopen(fd, "wb") as out:
+        # open_url applies the certificate settings to downloads too, not only to API calls
+        with open_url(url, session.config()) as src, os.fdopen(fd, "wb") as out:
             shutil.copyfileobj(src, out, 4 << 20)
         os.replace(partial, target)
     except (OSError, ValueError, ImportError) as exc:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from ..core import names, status as statuses
 from ..core.redact import redact_argv
 from ..core.task_types import check_task_type
-from ..errors import InvalidArgument
+from ..errors import InvalidArgument, Unavailable
 from ..capture.console import install_console_capture
 from ..client import local as _local_backend  # noqa: F401  (loaded here, not in Task.init)
 from ..client import reporter as _reporter  # noqa: F401
@@ -47,8 +47,14 @@ def _default_names(project_name: str | None, task_name: str | None) -> tuple[str
 
 def init_task(cls: type[Task], *, project_name: str | None, task_name: str | None, task_type: Any, tags: Any,
               reuse_last_task_id: bool | str, continue_last_task: bool | str | int, output_uri: Any,
-              auto_connect_arg_parser: Any, auto_connect_streams: Any) -> Task:
+              auto_connect_arg_parser: Any, auto_connect_streams: Any, auto_connect_frameworks: Any = True,
+              auto_resource_monitoring: Any = True) -> Task:
+    from ..capture.monitor import parse_options as monitor_options
+    from ..integrations._switches import parse as framework_switches
+
     project, name = _default_names(project_name, task_name)
+    framework_switches(auto_connect_frameworks)  # bad input fails here, before anything is written
+    monitoring = monitor_options(auto_resource_monitoring)
     ttype = check_task_type(task_type)
     tag_list = list(names.check_tags(tags))
     if output_uri is not None and not isinstance(output_uri, (str, bool)):
@@ -69,19 +75,38 @@ def init_task(cls: type[Task], *, project_name: str | None, task_name: str | Non
     with rep.hold():
         task = _start_task(cls, cfg, backend, rep, project, name, ttype, tag_list, output_uri, reuse_last_task_id,
                            continue_last_task, auto_connect_streams, auto_connect_arg_parser)
+    _start_integrations(task, auto_connect_frameworks, auto_connect_arg_parser, monitoring)
     # One thread starts the others, after the caller's work above: a new thread takes the GIL
     # for its first few milliseconds, and the caller would wait that long for each start.
-    threading.Thread(target=_start_background_work, args=(backend, rep, task._capture_thread),
+    threading.Thread(target=_start_background_work, args=(backend, rep, task._capture_thread, task._monitor),
                      name="jupyter-track-start", daemon=True).start()
     return task
 
 
-def _start_background_work(backend: Any, rep: Any, capture: threading.Thread | None) -> None:
+def _start_background_work(backend: Any, rep: Any, capture: threading.Thread | None, monitor: Any = None) -> None:
     time.sleep(0)  # hand the GIL back to the caller at once
     rep.start()
     backend.open_in_background()
     if capture is not None:
         capture.start()
+    if monitor is not None:
+        monitor.start()
+
+
+def _start_integrations(task: Task, frameworks: Any, arg_parser: Any, monitoring: Any) -> None:
+    """Framework hooks (lazy: nothing is imported for a framework the script has not imported),
+    click arguments, and the resource monitor (started with the other background threads)."""
+    from .. import integrations
+
+    integrations.install(task, frameworks)
+    if arg_parser:
+        from ..integrations import click_args
+
+        click_args.attach(task, arg_parser)
+    if monitoring is not None:
+        from ..capture.monitor import ResourceMonitor
+
+        task._monitor = ResourceMonitor(task.get_logger().report_scalar, monitoring)
 
 
 def _start_task(cls: type[Task], cfg: Any, backend: Any, rep: Any, project: str, name: str, ttype: str,
@@ -107,7 +132,7 @@ def _start_task(cls: type[Task], cfg: Any, backend: Any, rep: Any, project: str,
             "script": {"entry_point": entry, "argv": redact_argv(sys.argv), "working_dir": os.getcwd(),
                        "binary": f"python{sys.version_info.major}.{sys.version_info.minor}"},
         }
-        rep.submit(_create_row, backend, spec)
+        rep.submit(backend.create_task, spec)  # a backend call, so it can wait in the spool
     else:
         data.update(resumed)
         data["status"] = statuses.IN_PROGRESS
@@ -127,10 +152,6 @@ def _start_task(cls: type[Task], cfg: Any, backend: Any, rep: Any, project: str,
     return task
 
 
-def _create_row(backend: Any, spec: Mapping[str, Any]) -> None:
-    backend.create_task(spec)
-
-
 def _choose_task(backend: Any, cfg: Any, project: str, name: str, ttype: str, reuse: bool | str,
                  continue_last: bool | str | int) -> tuple[str, int, dict[str, Any] | None]:
     """(task id, iteration offset, stored fields if an existing task is taken over)."""
@@ -148,11 +169,15 @@ def _choose_task(backend: Any, cfg: Any, project: str, name: str, ttype: str, re
     if continue_last is True:
         try:
             return _take_over(backend, backend.get_task(last["id"]), keep=True)
-        except LookupError:
+        except (LookupError, Unavailable):
             return uuid.uuid4().hex, offset, None
     # Reusing needs a look at the store; the cache already says when it cannot apply.
-    if last.get("reusable") and backend.is_task_reusable(last["id"], project=project, name=name, task_type=ttype):
-        return _take_over(backend, backend.get_task(last["id"]), keep=False)
+    try:
+        if last.get("reusable") and backend.is_task_reusable(last["id"], project=project, name=name,
+                                                             task_type=ttype):
+            return _take_over(backend, backend.get_task(last["id"]), keep=False)
+    except Unavailable as exc:  # an unreachable server must not stop the run: start a new task
+        print(f"jupyter-track: cannot check the last task ({exc}); starting a new one", file=sys.stderr)
     return uuid.uuid4().hex, offset, None
 
 
@@ -225,6 +250,10 @@ def _capture_environment(task: Task, cfg: Any, entry: str, rep: Any, backend: An
 
 
 def stop_capture(task: Task, timeout: float) -> None:
+    monitor = task._monitor
+    if monitor is not None:
+        task._monitor = None
+        monitor.stop(timeout=min(timeout, 2.0))
     capture = task._console_capture
     if capture is not None:
         task._console_capture = None

@@ -43,6 +43,17 @@ class BaseModel:
         if keep is not None:
             self._row.setdefault("link_name", keep)
 
+    def preview(self) -> None:
+        """Display the model in a notebook: its fields, labels, metadata and design."""
+        from ..notebook.preview import show
+
+        show(self)
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
+        from ..notebook.preview import model_bundle
+
+        return model_bundle(self)
+
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.id} {self.name!r} version={self.version}>"
 

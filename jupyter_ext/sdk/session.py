@@ -61,7 +61,10 @@ def reporter() -> Reporter:
         if _reporter is None:
             from ..client.reporter import Reporter
 
-            _reporter = Reporter(backend(), flush_period=config().flush_period)
+            cfg = config()
+            # reports that cannot reach the backend wait on disk, bounded, and are sent later
+            _reporter = Reporter(backend(), flush_period=cfg.flush_period, spool_dir=os.path.join(cfg.home, "spool"),
+                                 spool_max_bytes=int(cfg.spool_max_mb * (1 << 20)))
         return _reporter
 
 

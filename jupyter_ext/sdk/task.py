@@ -43,9 +43,25 @@ class Task(TaskLookup, ParametersMixin, ResultsMixin, ModelsMixin, ArtifactsMixi
         self._console_capture: Any = None
         self._capture_thread: threading.Thread | None = None
         self._connected: dict[str, Any] = {}
+        self._monitor: Any = None  # the resource monitor of a live task, stopped at close
 
     def __repr__(self) -> str:
         return f"<Task {self.id} {self.name!r} project={self.get_project_name()!r} status={self._data.get('status')}>"
+
+    # -- in a notebook (the code lives in jupyter_ext.notebook, loaded only when displayed) --------
+    def show(self) -> None:
+        """Display the task's live scalar plot: new points stream in while it reports."""
+        from ..notebook.display import show_task
+
+        show_task(self)
+
+    def _ipython_display_(self) -> None:
+        self.show()
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
+        from ..notebook.display import task_mimebundle
+
+        return task_mimebundle(self)
 
     # -- creating and finding tasks --------------------------------------------------------------
     @classmethod
@@ -76,7 +92,9 @@ class Task(TaskLookup, ParametersMixin, ResultsMixin, ModelsMixin, ArtifactsMixi
                                    tags=tags, reuse_last_task_id=reuse_last_task_id,
                                    continue_last_task=continue_last_task, output_uri=output_uri,
                                    auto_connect_arg_parser=auto_connect_arg_parser,
-                                   auto_connect_streams=auto_connect_streams)
+                                   auto_connect_streams=auto_connect_streams,
+                                   auto_connect_frameworks=auto_connect_frameworks,
+                                   auto_resource_monitoring=auto_resource_monitoring)
 
     @classmethod
     def current_task(cls) -> Task | None:
@@ -321,6 +339,11 @@ class Task(TaskLookup, ParametersMixin, ResultsMixin, ModelsMixin, ArtifactsMixi
         self._closed = True
         if session.main_task() is self:
             session.set_main_task(None)
+        if rep.offline:  # no round trip to a server known to be away: the status waits in the spool
+            rep.submit(session.backend().set_task_status, self.id, target, reason=reason)
+            rep.flush(timeout=max(0.0, deadline - time.monotonic()))
+            self._data["status"] = target
+            return
         try:
             current = session.backend().get_task(self.id)
             if current.status == statuses.IN_PROGRESS:

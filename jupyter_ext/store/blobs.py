@@ -4,6 +4,11 @@ A blob's name is the sha256 of its bytes, so the same bytes stored twice take th
 one. Writes go to a temporary name first and are renamed into place, so a reader never
 sees half a blob.
 
+A local folder may also *stage* a file's bytes in ``staging/`` while they are hashed (one read
+for both), named by the sha256 and the file's size, mtime and ctime at that moment; storing the
+file later is then a rename, provided the file still shows the same size, mtime and ctime.
+A staged copy nobody stores is garbage collection's to remove.
+
 A local folder (the embedded default) is read and written with ``os`` and fsspec is imported
 only when :attr:`BlobStore.fs` is asked for: importing fsspec registers a threading atexit
 hook, which Python refuses once the main thread has ended, and the reporter thread stores a
@@ -17,12 +22,17 @@ import os
 import shutil
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Iterator
 from typing import IO, Any
 
 from ..errors import InvalidArgument, NotFound, Unavailable
 
 _CHUNK = 1 << 20
+_WHOLE = 8 << 20  # files up to this size are read (and staged) in one piece
+_O_BINARY = getattr(os, "O_BINARY", 0)
+_RACY_NS = 50_000_000
+_STAGED_FRESH = 600.0  # seconds; garbage collection spares unrecorded blobs for an hour
 _HEX = frozenset("0123456789abcdef")
 
 
@@ -75,6 +85,11 @@ class BlobStore:
 
             self._fs = fsspec.filesystem("file")
         return self._fs
+
+    @property
+    def is_local(self) -> bool:
+        """True for a folder on this machine (which can stage files, see :meth:`hash_and_stage`)."""
+        return self._local
 
     def path_of(self, sha: str) -> str:
         check_sha256(sha)
@@ -170,6 +185,128 @@ class BlobStore:
             progress(size)
         return sha, size
 
+    # -- staging (local folders only) ------------------------------------------------------------
+    def _staged_path(self, sha: str, st: os.stat_result) -> str:
+        # ctime too: a tool can restore a file's mtime after changing it, nobody can set its ctime.
+        return os.path.join(self._base, "staging", f"{check_sha256(sha)}-{st.st_size}-{st.st_mtime_ns}-{st.st_ctime_ns}")
+
+    def _make_parent(self, path: str) -> None:
+        parent = os.path.dirname(path)
+        if parent not in self._made_dirs:
+            os.makedirs(parent, exist_ok=True)
+            self._made_dirs.add(parent)
+
+    def hash_and_stage(self, path: str) -> tuple[str, int, os.stat_result | None]:
+        """Hash a file and, unless its bytes are stored already, keep a copy of them in the
+        staging folder, reading the file once for both. (sha256, size, the file's stat when
+        the copy is good for :meth:`store_staged`, else None)."""
+        if not self._local:
+            raise InvalidArgument(f"only a local blob folder stages files, not {self.root}")
+        fd = os.open(path, os.O_RDONLY | _O_BINARY)
+        try:
+            st = os.fstat(fd)
+            if st.st_size > _WHOLE:
+                return self._stage_stream(fd, st)
+            data = os.read(fd, st.st_size + 1)  # one byte more than expected: a file that grew shows
+        finally:
+            os.close(fd)
+        sha = hashlib.sha256(data).hexdigest()
+        if len(data) != st.st_size or changed_too_recently(st):
+            return sha, len(data), None
+        if not os.path.exists(self.path_of(sha)):
+            staged = self._staged_path(sha, st)
+            self._make_parent(staged)
+            try:
+                out = os.open(staged, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _O_BINARY, 0o644)
+            except FileExistsError:
+                return sha, len(data), st  # the same file, staged already
+            try:
+                _write_all(out, data)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.unlink(staged)
+                raise
+            finally:
+                os.close(out)
+        return sha, len(data), st
+
+    def _stage_stream(self, fd: int, st: os.stat_result) -> tuple[str, int, os.stat_result | None]:
+        """:meth:`hash_and_stage` for a big file: streamed through a temporary copy."""
+        self._make_parent(os.path.join(self._base, "staging", "x"))
+        out, tmp = tempfile.mkstemp(dir=os.path.join(self._base, "staging"), prefix=".stream-")
+        digest = hashlib.sha256()
+        size = 0
+        try:
+            buf = bytearray(_CHUNK * 4)
+            view = memoryview(buf)
+            src = os.fdopen(fd, "rb", buffering=0, closefd=False)
+            while n := src.readinto(buf):
+                digest.update(view[:n])
+                _write_all(out, view[:n])
+                size += n
+            os.close(out)
+            out = -1
+            sha = digest.hexdigest()
+            good = size == st.st_size and not changed_too_recently(st)
+            if good and not os.path.exists(self.path_of(sha)):
+                os.replace(tmp, self._staged_path(sha, st))
+            else:
+                os.unlink(tmp)
+        except BaseException:
+            if out >= 0:
+                os.close(out)
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+        return sha, size, st if good else None
+
+    def store_staged(self, path: str, sha: str) -> int | None:
+        """Store the file at ``path`` from the copy :meth:`hash_and_stage` kept of it, if it
+        kept one and the file has not changed since (same size, mtime and ctime): a rename, no
+        bytes read. The size stored, or None when there is no such copy (store it otherwise)."""
+        if not self._local:
+            return None
+        st = os.stat(path)
+        staged = self._staged_path(sha, st)
+        try:
+            got = os.stat(staged)
+            if got.st_size != st.st_size:  # cut short (its writer died, or is still writing)
+                with contextlib.suppress(OSError):
+                    os.unlink(staged)
+                return None
+            if time.time() - got.st_mtime > _STAGED_FRESH:
+                os.utime(staged)  # an old mtime would make the blob look like old garbage to gc
+            final = self.path_of(sha)
+            self._make_parent(final)
+            os.replace(staged, final)
+        except FileNotFoundError:
+            return None  # never staged, already taken by another upload, or collected
+        return int(st.st_size)
+
+    def clean_staging(self, older_than: float, dry_run: bool = False) -> tuple[int, int]:
+        """Remove staged copies and half-written temporary files last touched before
+        ``older_than`` (a time.time()); (files, bytes)."""
+        count = size = 0
+        if not self._local:
+            return count, size
+        for folder in (os.path.join(self._base, "staging"), os.path.join(self._base, "incoming")):
+            try:
+                entries = list(os.scandir(folder))
+            except FileNotFoundError:
+                continue
+            for entry in entries:
+                try:
+                    st = entry.stat(follow_symlinks=False)
+                    if st.st_mtime >= older_than or not entry.is_file(follow_symlinks=False):
+                        continue
+                    if not dry_run:
+                        os.unlink(entry.path)
+                except FileNotFoundError:
+                    continue  # stored or removed meanwhile
+                count += 1
+                size += st.st_size
+        return count, size
+
     def download(self, sha: str, dest: str, progress: Callable[[int], object] | None = None) -> str:
         """Copy a blob to ``dest`` (atomically), checking that its bytes still hash to ``sha``."""
         parent = os.path.dirname(os.path.abspath(dest))
@@ -247,6 +384,18 @@ class BlobStore:
         # Object stores make a single PUT atomic; write straight to the final key.
         with self.fs.open(final, "wb") as fh:
             fill(fh)
+
+
+def changed_too_recently(st: os.stat_result) -> bool:
+    """True for a file modified a moment ago: file times tick coarsely (a few ms), so a write
+    right after this stat could leave them unchanged; what was read must not be trusted later."""
+    return time.time_ns() - max(st.st_mtime_ns, st.st_ctime_ns) < _RACY_NS
+
+
+def _write_all(fd: int, data: bytes | memoryview) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
 
 
 def _local_folder(root: str) -> str | None:

@@ -113,14 +113,15 @@ def delete_files(conn: Connection, dataset_id: str, paths: Sequence[str]) -> Non
 
 
 def mark_stored_many(conn: Connection, dataset_id: str, stored: Sequence[Mapping[str, Any]]) -> None:
-    """Record files' bytes as stored (their ``sha256`` and ``location``), in one statement (a version may hold 100,000 files:
+    """Record files' bytes as stored (their ``sha256``, ``size`` and ``location``: a file that changed
+    after add_files is stored as it is now), in one statement (a version may hold 100,000 files:
     building one statement per file costs more than the upload)."""
     if not stored:
         return
     stmt = (update(dataset_files)
             .where(and_(dataset_files.c.dataset_id == bindparam("d_id"), dataset_files.c.path == bindparam("d_path")))
-            .values(sha256=bindparam("d_sha"), location=bindparam("d_loc"), source=None))
-    conn.execute(stmt, [{"d_id": dataset_id, "d_path": s["path"], "d_sha": s["sha256"],
+            .values(sha256=bindparam("d_sha"), size=bindparam("d_size"), location=bindparam("d_loc"), source=None))
+    conn.execute(stmt, [{"d_id": dataset_id, "d_path": s["path"], "d_sha": s["sha256"], "d_size": int(s["size"]),
                          "d_loc": s.get("location") or ""} for s in stored])
 
 

@@ -326,6 +326,32 @@ dataset_removed = Table(
     Column("path", Text, primary_key=True),
 )
 
+# API keys for SDKs and agents on other machines. Only a salted HMAC-SHA256 of the secret is
+# kept: secrets are 288 random bits, so a slow KDF would add latency to every request and no
+# safety (there is nothing to guess).
+api_keys = Table(
+    "api_keys",
+    metadata,
+    Column("access_key", Text, primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("user", Text, nullable=False, default=""),
+    Column("salt", Text, nullable=False),
+    Column("secret_digest", Text, nullable=False),
+    Column("created", Float, nullable=False),
+    Column("last_used", Float, nullable=True),
+    Column("revoked", Float, nullable=True),
+)
+
+# Random keys the server makes once (the bearer-token signing key); in the store so that every
+# replica of a server over one database signs and checks tokens alike.
+server_secrets = Table(
+    "server_secrets",
+    metadata,
+    Column("name", Text, primary_key=True),
+    Column("value", Text, nullable=False),
+    Column("created", Float, nullable=False),
+)
+
 # Rows that hold blob references, as (table, sha256 column, location column or None for
 # the default folder); garbage collection keeps what any of them names.
 BLOB_REFERENCES: list[tuple[Table, str, str | None]] = [

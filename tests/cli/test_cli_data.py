@@ -71,3 +71,30 @@ def test_errors_say_what_to_do(env, tmp_path):
     out = run(env, "add", "--files", str(tmp_path / "nope"))
     assert out.returncode == 2
     assert "create" in out.stderr or "does not exist" in out.stderr
+
+
+def test_attach_the_preparing_script_and_metadata_to_a_version(env, tmp_path):
+    src = tmp_path / "d"
+    src.mkdir()
+    (src / "a.txt").write_text("a")
+    script = tmp_path / "prepare.py"
+    script.write_text("print('made the data')\n")
+    ds_id = ok(env, "create", "--project", "P", "--name", "m").split("dataset created: ", 1)[1].split()[0]
+    ok(env, "add", "--files", str(src))
+    ok(env, "set-metadata", "--file", str(script), "--metadata-name", "script")
+    ok(env, "set-metadata", "--json", '{"rows": 1}')
+    ok(env, "close")
+    listed = ok(env, "list", "--id", ds_id)
+    assert "attached (2;" in listed and "script  prepare.py" in listed and "metadata  metadata.json" in listed
+    path = ok(env, "get-metadata", "--id", ds_id, "--metadata-name", "script").strip()
+    with open(path) as fh:
+        assert fh.read() == "print('made the data')\n"
+    copied = ok(env, "get-metadata", "--metadata-name", "script", "--copy", str(tmp_path / "out")).strip()
+    assert copied == str(tmp_path / "out" / "prepare.py") and os.path.isfile(copied)
+    assert '"rows": 1' in ok(env, "get-metadata", "--project", "P", "--name", "m")
+    missing = run(env, "get-metadata", "--metadata-name", "nope")
+    assert missing.returncode == 2 and "no metadata named 'nope'" in missing.stderr and "script" in missing.stderr
+    both = run(env, "set-metadata", "--file", str(script), "--json", "{}")
+    assert both.returncode == 2 and "exactly one of --file" in both.stderr
+    gone = run(env, "set-metadata", "--file", str(tmp_path / "nope.py"))
+    assert gone.returncode == 2 and "no such file" in gone.stderr

@@ -1,4 +1,9 @@
-"""Backends the contract tests run on. When HttpBackend lands, add one line to BACKENDS."""
+"""Backends every test in tests/client runs on: LocalBackend, and HttpBackend against a real
+standalone server on 127.0.0.1 over the same kind of store (a key created for the test).
+
+``any_backend`` and ``backend`` are both parametrised, so the contract tests, the reporter
+tests and the local-backend tests that only need "a backend" run on both.
+"""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
@@ -14,10 +19,25 @@ def _local(tmp_path: Path, db_url: str) -> Any:
     return LocalBackend(db_url, str(tmp_path / "blobs"))
 
 
-BACKENDS: list[Callable[[Path, str], Any]] = [
-    _local,
-    # _http,  # HttpBackend against a jupyter server on the same store (the server issue)
-]
+def _http(tmp_path: Path, db_url: str) -> Any:
+    from jupyter_ext.client.http import HttpBackend
+    from jupyter_ext.server.background import BackgroundServer
+
+    server = BackgroundServer(db_url, str(tmp_path / "blobs"))
+    access, secret = server.create_key("tests")
+    made = HttpBackend(server.url, access, secret)
+    made.test_server = server  # type: ignore[attr-defined]
+    return made
+
+
+BACKENDS: list[Callable[[Path, str], Any]] = [_local, _http]
+
+
+def _close(made: Any) -> None:
+    made.close()
+    server = getattr(made, "test_server", None)
+    if server is not None:
+        server.stop()
 
 
 @pytest.fixture(params=BACKENDS, ids=lambda make: make.__name__.lstrip("_"))
@@ -27,4 +47,12 @@ def any_backend(request: pytest.FixtureRequest, tmp_path: Path, db_url: str) -> 
     made = request.param(tmp_path, db_url)
     assert isinstance(made, Backend)
     yield made
-    made.close()
+    _close(made)
+
+
+@pytest.fixture(params=BACKENDS, ids=lambda make: make.__name__.lstrip("_"))
+def backend(request: pytest.FixtureRequest, tmp_path: Path, db_url: str) -> Iterator[Any]:
+    """The root conftest's LocalBackend, and the same store behind an HTTP server."""
+    made = request.param(tmp_path, db_url)
+    yield made
+    _close(made)

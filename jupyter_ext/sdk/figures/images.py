@@ -127,3 +127,27 @@ def _to_uint8(array: Any, what: str) -> Any:
         scaled = np.zeros(values.shape)
     scaled = np.where(finite, scaled, 0.0)  # NaN and infinite pixels are drawn black
     return np.clip(np.rint(scaled), 0, 255).astype(np.uint8)
+
+
+def image_plot(png: bytes, title: str | None = None) -> dict[str, Any]:
+    """A plotly figure that shows one PNG (embedded as a data URI), at its own pixel size, with
+    no axes: how a matplotlib figure that has no faithful plotly form is stored among the
+    plots, so it still shows (and scales) wherever plotly JSON is drawn."""
+    import base64
+    import struct
+
+    if not isinstance(png, (bytes, bytearray)) or png[:8] != b"\x89PNG\r\n\x1a\n":
+        raise InvalidArgument("image_plot needs the bytes of a PNG file")
+    width, height = struct.unpack(">II", bytes(png[16:24]))  # the IHDR chunk comes first
+    source = "data:image/png;base64," + base64.b64encode(bytes(png)).decode("ascii")
+    hidden = {"visible": False, "range": [0, 1], "fixedrange": True}
+    top = 40 if title else 0  # room for the title above the picture
+    layout: dict[str, Any] = {
+        "images": [{"source": source, "xref": "paper", "yref": "paper", "x": 0, "y": 1, "sizex": 1, "sizey": 1,
+                    "xanchor": "left", "yanchor": "top", "sizing": "contain", "layer": "above"}],
+        "xaxis": hidden, "yaxis": dict(hidden), "width": int(width), "height": int(height) + top,
+        "margin": {"l": 0, "r": 0, "t": top, "b": 0},
+    }
+    if title:
+        layout["title"] = {"text": str(title)}
+    return {"data": [], "layout": layout}

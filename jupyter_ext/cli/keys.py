@@ -1,0 +1,92 @@
+"""``jupyter track keys <verb>``: API keys for SDKs and agents on other machines.
+
+Run it where the server's store is (the keys live in it). ``create`` prints the secret once;
+only a salted digest of it is stored.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import getpass
+import json
+import socket
+from typing import Any
+
+
+def _store(args: argparse.Namespace) -> Any:
+    from ..store.meta import MetaStore
+
+    url = args.store
+    if not url:
+        from ..config import load
+
+        url = load().store_url
+    return MetaStore.open(url)
+
+
+def _when(ts: float | None) -> str:
+    return dt.datetime.fromtimestamp(ts).strftime("%Y-%m-%d %H:%M") if ts else "-"
+
+
+def cmd_create(args: argparse.Namespace) -> int:
+    from ..core import keys
+
+    store = _store(args)
+    try:
+        access_key, secret_key = keys.create(store, args.name or socket.gethostname(), user=getpass.getuser())
+    finally:
+        store.close()
+    print(f"access_key={access_key} secret_key={secret_key}")
+    return 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from ..core import keys
+    from .main import _table
+
+    store = _store(args)
+    try:
+        rows = keys.list_keys(store, include_revoked=args.all)
+    finally:
+        store.close()
+    if args.json:
+        print(json.dumps(rows, indent=2))
+        return 0
+    if not rows:
+        print("no API keys; make one with `jupyter track keys create --name laptop`")
+        return 0
+    table = [[r["access_key"], r["name"], r["user"], _when(r["created"]), _when(r["last_used"]),
+              "revoked " + _when(r["revoked"]) if r["revoked"] else "active"] for r in rows]
+    print(_table(table, ["ACCESS KEY", "NAME", "USER", "CREATED", "LAST USED", "STATE"]))
+    return 0
+
+
+def cmd_revoke(args: argparse.Namespace) -> int:
+    from ..core import keys
+
+    store = _store(args)
+    try:
+        info = keys.revoke(store, args.access_key)
+    finally:
+        store.close()
+    print(f"revoked {info['access_key']} ({info['name']}); requests with it are refused from now on")
+    return 0
+
+
+def add_parser(sub: Any) -> None:
+    keys = sub.add_parser("keys", help="API keys for other machines (create, list, revoke)")
+    verbs = keys.add_subparsers(dest="keys_verb", metavar="<keys verb>")
+
+    def verb(name: str, func: Any, help_text: str) -> argparse.ArgumentParser:
+        p: argparse.ArgumentParser = verbs.add_parser(name, help=help_text)
+        p.add_argument("--store", default=None, help="store URL (default: the store of the settings in force)")
+        p.set_defaults(func=func)
+        return p
+
+    p = verb("create", cmd_create, "make a key pair; prints access_key=… secret_key=… once")
+    p.add_argument("--name", default=None, help="where the key is used, e.g. laptop (default: this host's name)")
+    p = verb("list", cmd_list, "list keys (never their secrets)")
+    p.add_argument("--all", action="store_true", help="include revoked keys")
+    p.add_argument("--json", action="store_true")
+    p = verb("revoke", cmd_revoke, "refuse a key from now on")
+    p.add_argument("access_key", help="the access key to revoke (`keys list` shows them)")

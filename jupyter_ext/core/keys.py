@@ -1,0 +1,251 @@
+"""API keys and bearer tokens: who may call the REST API from another machine.
+
+A key is a pair: a public ``access_key`` and a ``secret_key`` shown once, at creation. The store
+keeps only a salted HMAC-SHA256 of the secret. Secrets are 288 random bits, so there is nothing
+to brute-force and a deliberately slow KDF would only slow every request down.
+
+Every request authenticates, so a verified pair is remembered in memory for
+``CACHE_SECONDS`` (as a keyed digest, never the secret itself). Revoking a key forgets it in this
+process at once; other processes (server replicas) stop accepting it within ``CACHE_SECONDS``.
+
+A bearer token (``issue_token``) is an HMAC-signed, expiring statement "this is key X"; the
+signing key is random, made once per store and kept in it, so every replica over one database
+accepts the tokens of the others.
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import json
+import secrets
+import threading
+import time
+import weakref
+from collections.abc import Mapping
+from typing import Any
+
+from ..errors import InvalidArgument, NotFound, Unauthenticated
+from ..store import keys as key_rows
+from ..store.meta import MetaStore
+
+CACHE_SECONDS = 10.0
+DEFAULT_TOKEN_TTL = 3600.0
+MAX_TOKEN_TTL = 7 * 24 * 3600.0
+TOKEN_PREFIX = "jt1."
+# last_used is bookkeeping, not security: at most one write per key per minute.
+_LAST_USED_EVERY = 60.0
+_ACCESS_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+_TOKEN_SECRET_NAME = "token_signing_key"
+
+# Cache digests are keyed by a random value of this process, so the cache never holds
+# anything that would let a memory dump reproduce a secret or a stored digest.
+_PEPPER = secrets.token_bytes(32)
+_lock = threading.Lock()
+# store -> access_key -> (peppered digest of the secret, public info, valid until)
+_verified: weakref.WeakKeyDictionary[MetaStore, dict[str, tuple[bytes, dict[str, Any], float]]] = (
+    weakref.WeakKeyDictionary())
+# store -> access_key -> (still active?, valid until): token checks see revocations too
+_active: weakref.WeakKeyDictionary[MetaStore, dict[str, tuple[bool, float]]] = weakref.WeakKeyDictionary()
+_signing_keys: weakref.WeakKeyDictionary[MetaStore, bytes] = weakref.WeakKeyDictionary()
+
+
+def check_name(name: Any) -> str:
+    if not isinstance(name, str) or not name.strip():
+        raise InvalidArgument("a key needs a name saying where it is used, e.g. --name laptop")
+    text = str(name).strip()
+    if len(text) > 100 or any(ord(c) < 32 for c in text):
+        raise InvalidArgument(f"key name {text[:40]!r} is not valid: use up to 100 printable characters")
+    return text
+
+
+def _digest(salt: str, secret_key: str) -> str:
+    return hmac.new(bytes.fromhex(salt), secret_key.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def _peppered(secret_key: str) -> bytes:
+    return hmac.new(_PEPPER, secret_key.encode("utf-8"), hashlib.sha256).digest()
+
+
+def create(meta: MetaStore, name: str, *, user: str = "") -> tuple[str, str]:
+    """Make a new key pair; returns ``(access_key, secret_key)``. The secret is never shown again."""
+    name = check_name(name)
+    access_key = "JT" + "".join(secrets.choice(_ACCESS_ALPHABET) for _ in range(22))
+    secret_key = secrets.token_urlsafe(36)
+    salt = secrets.token_hex(16)
+    row = key_rows.ApiKeyRow(access_key=access_key, name=name, user=str(user or ""), salt=salt,
+                             secret_digest=_digest(salt, secret_key), created=time.time(), last_used=None,
+                             revoked=None)
+    with meta.write() as conn:
+        key_rows.insert(conn, row)
+    return access_key, secret_key
+
+
+def list_keys(meta: MetaStore, *, include_revoked: bool = False) -> list[dict[str, Any]]:
+    """Every key's public fields (never the secret, salt or digest), oldest first."""
+    with meta.read() as conn:
+        return [r.public() for r in key_rows.list_all(conn, include_revoked=include_revoked)]
+
+
+def get(meta: MetaStore, access_key: str) -> dict[str, Any]:
+    with meta.read() as conn:
+        row = key_rows.get(conn, access_key)
+    if row is None:
+        raise NotFound(f"no API key {access_key!r}; `jupyter track keys list` shows the keys")
+    return row.public()
+
+
+def revoke(meta: MetaStore, access_key: str) -> dict[str, Any]:
+    """Refuse ``access_key`` from now on (and the tokens issued for it). Revoking twice is fine."""
+    with meta.write() as conn:
+        row = key_rows.get(conn, access_key)
+        if row is None:
+            raise NotFound(f"no API key {access_key!r}; `jupyter track keys list` shows the keys")
+        if row.revoked is None:
+            key_rows.set_fields(conn, access_key, revoked=time.time())
+    with _lock:
+        for cache in (_verified, _active):
+            for per_store in cache.values():
+                per_store.pop(access_key, None)
+    return get(meta, access_key)
+
+
+def _info(row: key_rows.ApiKeyRow) -> dict[str, Any]:
+    return {"access_key": row.access_key, "name": row.name, "user": row.user}
+
+
+def authenticate(meta: MetaStore, access_key: str, secret_key: str) -> dict[str, Any]:
+    """The key's public info (``access_key``, ``name``, ``user``) when the pair is valid;
+    :class:`Unauthenticated` otherwise (unknown, wrong secret, or revoked)."""
+    if not access_key or not secret_key:
+        raise Unauthenticated("an access key and a secret key are needed (HTTP Basic access_key:secret_key)")
+    now = time.monotonic()
+    peppered = _peppered(secret_key)
+    with _lock:
+        hit = _verified.get(meta, {}).get(access_key)
+    if hit is not None and hit[2] > now and hmac.compare_digest(hit[0], peppered):
+        return dict(hit[1])
+    with meta.read() as conn:
+        row = key_rows.get(conn, access_key)
+    if row is None or not hmac.compare_digest(row.secret_digest, _digest(row.salt, secret_key)):
+        raise Unauthenticated("invalid access key or secret key; create a key on the server with "
+                              "`jupyter track keys create --name NAME`")
+    if row.revoked is not None:
+        raise Unauthenticated(f"API key {access_key} was revoked; create a new one with "
+                              "`jupyter track keys create --name NAME`")
+    wall = time.time()
+    if row.last_used is None or wall - row.last_used > _LAST_USED_EVERY:
+        with meta.write() as conn:
+            key_rows.set_fields(conn, access_key, last_used=wall)
+    info = _info(row)
+    with _lock:
+        _verified.setdefault(meta, {})[access_key] = (peppered, info, now + CACHE_SECONDS)
+        _active.setdefault(meta, {})[access_key] = (True, now + CACHE_SECONDS)
+    return dict(info)
+
+
+def _is_active(meta: MetaStore, access_key: str) -> bool:
+    now = time.monotonic()
+    with _lock:
+        hit = _active.get(meta, {}).get(access_key)
+    if hit is not None and hit[1] > now:
+        return hit[0]
+    with meta.read() as conn:
+        row = key_rows.get(conn, access_key)
+    active = row is not None and row.revoked is None
+    with _lock:
+        _active.setdefault(meta, {})[access_key] = (active, now + CACHE_SECONDS)
+    return active
+
+
+# -- bearer tokens ---------------------------------------------------------------------------------
+def signing_key(meta: MetaStore) -> bytes:
+    """The store's random token-signing key, made on first use."""
+    with _lock:
+        found = _signing_keys.get(meta)
+    if found is not None:
+        return found
+    with meta.write() as conn:
+        value = key_rows.get_secret(conn, _TOKEN_SECRET_NAME)
+        if value is None:
+            value = secrets.token_hex(32)
+            key_rows.insert_secret(conn, _TOKEN_SECRET_NAME, value, time.time())
+    key = bytes.fromhex(value)
+    with _lock:
+        _signing_keys[meta] = key
+    return key
+
+
+def _key_of(meta_or_secret: MetaStore | bytes) -> bytes:
+    if isinstance(meta_or_secret, bytes | bytearray):
+        if len(meta_or_secret) < 16:
+            raise InvalidArgument("a token signing key needs at least 16 bytes")
+        return bytes(meta_or_secret)
+    return signing_key(meta_or_secret)
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def issue_token(meta_or_secret: MetaStore | bytes, key_info: Mapping[str, Any],
+                ttl: float = DEFAULT_TOKEN_TTL) -> str:
+    """A bearer token for the key ``key_info`` (what :func:`authenticate` returned), valid ``ttl`` s."""
+    if not 0 < float(ttl) <= MAX_TOKEN_TTL:
+        raise InvalidArgument(f"token lifetime must be between 0 and {MAX_TOKEN_TTL:.0f} seconds, got {ttl}")
+    if not key_info.get("access_key"):
+        raise InvalidArgument("a token is issued for a key: key_info needs its access_key")
+    now = time.time()
+    payload = {"k": str(key_info["access_key"]), "n": str(key_info.get("name", "")),
+               "u": str(key_info.get("user", "")), "iat": int(now), "exp": now + float(ttl)}
+    body = TOKEN_PREFIX + _b64(json.dumps(payload, separators=(",", ":")).encode("utf-8"))
+    signature = hmac.new(_key_of(meta_or_secret), body.encode("ascii"), hashlib.sha256).digest()
+    return body + "." + _b64(signature)
+
+
+def verify_token(meta_or_secret: MetaStore | bytes, token: str) -> dict[str, Any]:
+    """The key info a valid, unexpired token stands for (``access_key``, ``name``, ``user``,
+    ``expires``). With a store, a token of a revoked key is refused too."""
+    bad = Unauthenticated("invalid bearer token; get a new one with POST auth/token (HTTP Basic access:secret)")
+    if not isinstance(token, str) or not token.startswith(TOKEN_PREFIX) or token.count(".") != 2:
+        raise bad
+    body, _, signature = token.rpartition(".")
+    expected = hmac.new(_key_of(meta_or_secret), body.encode("ascii", "replace"), hashlib.sha256).digest()
+    try:
+        if not hmac.compare_digest(_unb64(signature), expected):
+            raise bad
+        payload = json.loads(_unb64(body[len(TOKEN_PREFIX):]))
+    except (binascii.Error, ValueError) as exc:
+        raise bad from exc
+    if not isinstance(payload, dict) or float(payload.get("exp", 0)) < time.time():
+        raise Unauthenticated("the bearer token has expired; get a new one with POST auth/token")
+    access_key = str(payload.get("k", ""))
+    if isinstance(meta_or_secret, MetaStore) and not _is_active(meta_or_secret, access_key):
+        raise Unauthenticated(f"API key {access_key} was revoked; its tokens are no longer accepted")
+    return {"access_key": access_key, "name": payload.get("n", ""), "user": payload.get("u", ""),
+            "expires": float(payload["exp"])}
+
+
+def authenticate_header(meta: MetaStore, authorization: str | None) -> dict[str, Any]:
+    """Check an HTTP ``Authorization`` header: ``Basic base64(access:secret)`` or ``Bearer token``."""
+    if not authorization:
+        raise Unauthenticated("this API needs credentials: HTTP Basic access_key:secret_key or a bearer token")
+    scheme, _, value = authorization.strip().partition(" ")
+    value = value.strip()
+    if scheme.lower() == "bearer":
+        return verify_token(meta, value)
+    if scheme.lower() == "basic":
+        try:
+            decoded = base64.b64decode(value, validate=True).decode("utf-8")
+        except (binascii.Error, UnicodeDecodeError) as exc:
+            raise Unauthenticated("malformed HTTP Basic credentials") from exc
+        access_key, sep, secret_key = decoded.partition(":")
+        if not sep:
+            raise Unauthenticated("malformed HTTP Basic credentials: expected access_key:secret_key")
+        return authenticate(meta, access_key, secret_key)
+    raise Unauthenticated(f"unsupported authorization scheme {scheme!r}: use Basic or Bearer")

@@ -1,0 +1,78 @@
+"""Automatic capture from the libraries a script uses (``Task.init(auto_connect_frameworks=...)``).
+
+One module per framework. None of them is imported, and no framework is, until the framework
+itself is imported by the user's code: :func:`install` only registers post-import hooks (see
+``_imports``), and each hook imports its module here when it fires. A framework imported before
+``Task.init`` is patched at once.
+
+=================  ===========================================================================
+key                what is captured
+=================  ===========================================================================
+``matplotlib``     figures shown or saved (seaborn too), in scripts and in notebooks (inline)
+``tensorboard``    ``torch.utils.tensorboard`` and ``tensorboardX`` writers: scalars,
+                   histograms, images, figures, text, hparams (``{"report_hparams": False}``)
+``pytorch``        ``torch.save`` to a file, and Lightning checkpoints, as OutputModels
+                   (Lightning's metrics come through its TensorBoard logger)
+``catboost``       per-iteration metrics of ``fit``; ``save_model``
+``xgboost``        per-iteration eval metrics of ``train`` / ``fit``; ``save_model``
+``lightgbm``       per-iteration eval metrics of ``train`` / ``fit``; ``save_model``
+``scikit``,        ``joblib.dump`` (scikit-learn models are saved with it)
+``joblib``
+``tensorflow``,    Keras ``model.save`` / ``save_weights`` / ``keras.saving.save_model``
+``keras``
+``transformers``   what a Hugging Face ``Trainer`` logs (loss, learning rate, eval metrics)
+=================  ===========================================================================
+"""
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
+
+from . import _imports
+from ._state import set_switches
+from ._switches import Switches, parse
+
+if TYPE_CHECKING:
+    from ..sdk.task import Task
+
+# (framework keys that switch it on, module watched, our module, our function)
+HOOKS: tuple[tuple[tuple[str, ...], str, str, str], ...] = (
+    (("matplotlib",), "matplotlib.figure", "matplotlib", "_patch_figure"),
+    (("matplotlib",), "matplotlib.pyplot", "matplotlib", "_patch_pyplot"),
+    (("matplotlib",), "matplotlib_inline.backend_inline", "matplotlib", "_patch_inline"),
+    (("tensorboard",), "torch.utils.tensorboard.writer", "tensorboard", "patch_writer"),
+    (("tensorboard",), "tensorboardX.writer", "tensorboard", "patch_writer"),
+    (("pytorch",), "torch", "pytorch", "patch_torch"),
+    (("pytorch",), "lightning.fabric.plugins.io.torch_io", "pytorch", "patch_checkpoint_io"),
+    (("pytorch",), "lightning_fabric.plugins.io.torch_io", "pytorch", "patch_checkpoint_io"),
+    (("catboost",), "catboost", "catboost", "hook"),
+    (("xgboost",), "xgboost", "xgboost", "hook"),
+    (("lightgbm",), "lightgbm", "lightgbm", "hook"),
+    (("scikit", "joblib"), "joblib", "joblib", "hook"),
+    (("tensorflow", "keras"), "keras", "keras", "hook"),
+    (("transformers",), "transformers.trainer", "transformers", "patch_trainer"),
+)
+
+_installed: set[tuple[str, str, str]] = set()
+
+
+def install(task: Task, frameworks: Any) -> Switches:
+    """Switch the integrations as ``frameworks`` (``auto_connect_frameworks``) says and hook
+    the frameworks that are on. Cheap: nothing is imported for a framework not yet imported."""
+    del task  # hooks report to whichever task is current when they fire
+    switches = parse(frameworks)
+    set_switches(switches)
+    for keys, watched, ours, function in HOOKS:
+        if not any(switches.on(k) for k in keys) or (watched, ours, function) in _installed:
+            continue
+        _installed.add((watched, ours, function))
+        _imports.when_imported(watched, _hook(ours, function))
+    return switches
+
+
+def _hook(ours: str, function: str) -> Callable[[ModuleType], None]:
+    def fire(module: ModuleType) -> None:
+        getattr(importlib.import_module(f"{__name__}.{ours}"), function)(module)
+    return fire

@@ -1,0 +1,53 @@
+"""A model file a framework just wrote becomes a version of an OutputModel of the task.
+
+As in ClearML, the model is named "<task name> - <file stem>" and carries the framework. With
+an ``output_uri`` (the task's or the default one) the file is uploaded; without one only its
+path is registered (``file://…``), so saving a checkpoint every epoch costs no copy. Unlike
+ClearML, saving to the same file again adds a version of the same model, not a new model.
+"""
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING, Any
+
+from ._state import reporting, switches, task_for, warn
+
+if TYPE_CHECKING:
+    from ..sdk.task import Task
+
+
+def weights_path(target: Any) -> str | None:
+    """The file a save call wrote to, or None for a buffer or file object (nothing to name)."""
+    if isinstance(target, (str, os.PathLike)):
+        path = os.fspath(target)
+        return path if isinstance(path, str) else os.fsdecode(path)
+    return None
+
+
+def saved(key: str, framework: str, target: Any, task: Task | None = None) -> None:
+    """Record the file ``target`` that framework ``key`` has just written (if it is a file the
+    switches let through). Never raises."""
+    path = weights_path(target)
+    if path is None:
+        return
+    owner = task if task is not None else task_for(key)
+    if owner is None or not switches().wants_file(key, path):
+        return
+    try:
+        with reporting():
+            _record(owner, framework, path)
+    except Exception as exc:
+        warn(f"recording the {framework} model saved to {path}", exc)
+
+
+def _record(task: Task, framework: str, path: str) -> None:
+    if not os.path.exists(path):
+        return  # the framework wrote somewhere else (it added an extension, or failed quietly)
+    from ..sdk.output_model import OutputModel
+
+    stem = os.path.splitext(os.path.basename(path.rstrip(os.sep)))[0] or "model"
+    model = OutputModel(task=task, name=f"{task.name} - {stem}", framework=framework)
+    if task.get_output_destination():
+        model.update_weights(weights_filename=path)
+    else:
+        model.update_weights(register_uri=os.path.abspath(path))

@@ -1,0 +1,28 @@
+"""joblib (and so scikit-learn, whose models are saved with it): ``joblib.dump`` to a file
+becomes an OutputModel (framework ``scikitlearn``). Switched by ``scikit`` or ``joblib``:
+either one off turns it off, as a user who says ``{"scikit": False}`` means it."""
+from __future__ import annotations
+
+from types import ModuleType
+from typing import Any
+
+from . import _models
+from ._state import patch_aliases, reporting, switches, task_for
+
+KEY = "joblib"
+
+
+def hook(module: ModuleType) -> None:
+    def make_dump(original: Any) -> Any:
+        def dump(value: Any, filename: Any, *args: Any, **kwargs: Any) -> Any:
+            task = task_for(KEY) if switches().on("scikit") else None
+            if task is None or _models.weights_path(filename) is None:
+                return original(value, filename, *args, **kwargs)
+            with reporting():
+                result = original(value, filename, *args, **kwargs)
+            key = "scikit" if switches().filters.get("scikit") else KEY
+            _models.saved(key, "scikitlearn", filename, task)
+            return result
+        return dump
+
+    patch_aliases([module, module.numpy_pickle], "dump", make_dump)

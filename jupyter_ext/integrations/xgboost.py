@@ -1,0 +1,68 @@
+"""XGBoost: the eval metrics of every boosting round become scalars; ``save_model`` to a file
+(a Booster's, or a scikit-learn estimator's) becomes an OutputModel (framework ``xgboost``).
+
+Scalars: title = the metric (``logloss``, ``rmse``…), series = the eval set's name
+(``train``, ``validation_0``…), iteration = the round. As in XGBoost itself, rounds are only
+evaluated on the sets given as ``evals=`` (``eval_set=`` in ``fit``): without them there is
+no curve to report.
+"""
+from __future__ import annotations
+
+from types import ModuleType
+from typing import Any
+
+from . import _models
+from ._state import patch, patch_aliases, reporting, task_for, warn
+
+KEY = "xgboost"
+
+
+def _callback(module: ModuleType, task: Any) -> Any:
+    base = module.callback.TrainingCallback
+    logger = task.get_logger()
+
+    class ReportToTask(base):  # type: ignore[misc, valid-type]
+        def after_iteration(self, model: Any, epoch: int, evals_log: Any) -> bool:
+            try:
+                for data, metrics in evals_log.items():
+                    for metric, values in metrics.items():
+                        last = values[-1]
+                        value = last[0] if isinstance(last, tuple) else last  # (mean, std) in cv
+                        logger.report_scalar(str(metric), str(data), float(value), int(epoch))
+            except Exception as exc:
+                warn("reporting XGBoost metrics", exc)
+            return False  # never ask to stop training
+
+    return ReportToTask()
+
+
+def hook(module: ModuleType) -> None:
+    def make_train(original: Any) -> Any:
+        def train(*args: Any, **kwargs: Any) -> Any:
+            task = task_for(KEY)
+            if task is not None:
+                try:
+                    kwargs["callbacks"] = [*(kwargs.get("callbacks") or ()), _callback(module, task)]
+                except Exception as exc:
+                    warn("adding the XGBoost callback", exc)
+            return original(*args, **kwargs)
+        return train
+
+    owners = [m for m in (module, getattr(module, "training", None), getattr(module, "sklearn", None)) if m]
+    patch_aliases(owners, "train", make_train)
+
+    def make_save(original: Any) -> Any:
+        def save_model(self: Any, fname: Any, *args: Any, **kwargs: Any) -> Any:
+            task = task_for(KEY)
+            if task is None:
+                return original(self, fname, *args, **kwargs)
+            with reporting():  # XGBModel.save_model calls Booster.save_model: one model, not two
+                result = original(self, fname, *args, **kwargs)
+            _models.saved(KEY, "xgboost", fname, task)
+            return result
+        return save_model
+
+    patch(module.core.Booster, "save_model", make_save)
+    sklearn = getattr(module, "sklearn", None)
+    if sklearn is not None:
+        patch(sklearn.XGBModel, "save_model", make_save)

@@ -1,0 +1,122 @@
+"""Comparing tasks inline: ``jupyter_ext.compare([t1, t2, ...])`` and ``%track compare <id> ...``.
+
+Shows, for the tasks given: their scalar curves overlaid (one chart per title, a line per task
+and series; live while a task of this kernel still reports), a parameter table that marks the
+rows whose values differ, single values side by side, and each task's artifacts and models.
+"""
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from ..errors import InvalidArgument
+
+DIFF_STYLE = "background:#fff3bf"
+
+
+def _as_tasks(tasks: Iterable[Any]) -> list[Any]:
+    from ..sdk.task import Task
+
+    out = []
+    for t in tasks:
+        if isinstance(t, Task):
+            out.append(t)
+        elif isinstance(t, str) and t:
+            out.append(Task.get_task(task_id=t))
+        else:
+            raise InvalidArgument(f"compare takes Task objects or task ids, not {type(t).__name__}: {t!r:.60}")
+    if len(out) < 2:
+        raise InvalidArgument("compare needs at least two tasks, e.g. jupyter_ext.compare([t1, t2])")
+    return out
+
+
+class Comparison:
+    """What ``compare`` returns; displaying it (the last line of a cell) draws it."""
+
+    def __init__(self, tasks: Sequence[Any]) -> None:
+        self.tasks = list(tasks)
+
+    def __repr__(self) -> str:
+        return f"<Comparison of {len(self.tasks)} tasks: {', '.join(t.id[:8] for t in self.tasks)}>"
+
+    # -- the tables --------------------------------------------------------------------------------
+    def parameters(self) -> dict[str, list[Any]]:
+        """``{"Section/name": [value per task]}`` (None where a task lacks it)."""
+        per_task = [t.get_parameters() for t in self.tasks]
+        names = sorted({k for p in per_task for k in p if not k.startswith("Environment/")})
+        return {n: [p.get(n) for p in per_task] for n in names}
+
+    def differing_parameters(self) -> list[str]:
+        return [n for n, values in self.parameters().items() if len({repr(v) for v in values}) > 1]
+
+    def single_values(self) -> dict[str, list[float | None]]:
+        per_task = [t.get_reported_single_values() for t in self.tasks]
+        names = sorted({k for p in per_task for k in p})
+        return {n: [p.get(n) for p in per_task] for n in names}
+
+    def html(self) -> str:
+        heads = "".join(f"<th>{html.escape(t.name)}<br><small>{t.id[:8]}</small></th>" for t in self.tasks)
+        parts = ["<div class='jupyter-track-compare'>"]
+        params = self.parameters()
+        differ = set(self.differing_parameters())
+        parts.append(f"<h4>Parameters <small>({len(differ)} of {len(params)} differ, highlighted)</small></h4>")
+        parts.append(f"<table><tr><th>parameter</th>{heads}</tr>")
+        for name in sorted(params, key=lambda n: (n not in differ, n)):
+            style = f" style='{DIFF_STYLE}'" if name in differ else ""
+            cells = "".join(f"<td>{html.escape('' if v is None else str(v))}</td>" for v in params[name])
+            parts.append(f"<tr{style} data-differs='{str(name in differ).lower()}'><td>{html.escape(name)}</td>"
+                         f"{cells}</tr>")
+        parts.append("</table>")
+        values = self.single_values()
+        parts.append(f"<h4>Single values</h4><table><tr><th>name</th>{heads}</tr>")
+        for name, vals in values.items():
+            cells = "".join(f"<td>{'' if v is None else f'{v:.6g}'}</td>" for v in vals)
+            parts.append(f"<tr><td>{html.escape(name)}</td>{cells}</tr>")
+        parts.append("</table>")
+        parts.append(f"<h4>Artifacts and models</h4><table><tr><th></th>{heads}</tr>")
+        parts.append("<tr><td>artifacts</td>" + "".join(f"<td>{self._artifacts(t)}</td>" for t in self.tasks)
+                     + "</tr>")
+        parts.append("<tr><td>models</td>" + "".join(f"<td>{self._models(t)}</td>" for t in self.tasks) + "</tr>")
+        parts.append("</table></div>")
+        return "".join(parts)
+
+    @staticmethod
+    def _artifacts(task: Any) -> str:
+        items = [f"{html.escape(a.name)} <small>({html.escape(a.type)})</small>" for a in task.artifacts.values()]
+        return "<br>".join(items) or "<i>none</i>"
+
+    @staticmethod
+    def _models(task: Any) -> str:
+        from ..sdk import session
+
+        try:
+            linked = session.backend().get_task_models(task.id)
+        except Exception:
+            return "<i>none</i>"
+        items = []
+        for mode in ("input", "output"):
+            for m in linked.get(mode, []):
+                items.append(f"{mode}: {html.escape(str(m.get('name') or m.get('id')))}")
+        return "<br>".join(items) or "<i>none</i>"
+
+    # -- display -----------------------------------------------------------------------------------
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        from . import display as task_display
+
+        display({"text/html": self.html(), "text/plain": repr(self)}, raw=True)
+        state = task_display.plot_state(self.tasks, "Scalars: " + " vs ".join(t.name for t in self.tasks))
+        display(task_display.bundle(state, repr(self)), raw=True)
+
+    def _repr_html_(self) -> str:
+        return self.html()
+
+
+def compare(tasks: Iterable[Any]) -> Comparison:
+    """Compare tasks (Task objects or ids): curves, parameters, single values, artifacts, models.
+
+    >>> jupyter_ext.compare([baseline, tuned])      # shown when it is the cell's last line
+    """
+    return Comparison(_as_tasks(tasks))

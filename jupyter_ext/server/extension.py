@@ -1,0 +1,26 @@
+"""Loading into a running Jupyter server: the API under its base_url, on the same store the
+kernels write (the settings in force: ``JUPYTER_TRACK_HOME``, ``track.toml``)."""
+from __future__ import annotations
+
+from typing import Any
+
+from .app import handlers
+from .services import Services
+
+
+def load(server_app: Any) -> None:
+    from .. import config
+
+    cfg = config.load()
+    web_app = server_app.web_app
+    base_url = web_app.settings.get("base_url", "/")
+    services = Services.open(cfg.store_url, cfg.blob_url)
+    web_app.settings["jupyter_track_services"] = services
+    web_app.add_handlers(".*$", handlers(services, base_url, jupyter=True))
+    server_app.log.info("jupyter-ext: tracking API at %strack/api/v1/ (store %s)", base_url, _shown(cfg.store_url))
+
+
+def _shown(url: str) -> str:
+    from ..core.redact import redact_url
+
+    return redact_url(url)

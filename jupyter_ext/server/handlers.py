@@ -1,0 +1,180 @@
+"""Tornado handlers built from the route table: authenticate, parse, call one operation off
+the event loop, serialise.
+
+The same handlers serve two hosts. Inside a Jupyter server they also subclass Jupyter's
+``APIHandler`` and accept its token, cookie and XSRF rules; standalone they accept access keys
+only. Either way an ``Authorization: Basic`` header or one of our bearer tokens is checked
+against the API keys in the store, and every request body is streamed so that its size is
+refused before it is read.
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+import tornado.web
+
+from .. import errors
+from ..wire import codec
+from ..wire.errors import error_body
+from ..wire.routes import Route
+from .call import Call, Principal, Reply
+from .services import Services
+
+log = logging.getLogger("jupyter_ext.server")
+
+
+class TooLarge(errors.InvalidArgument):
+    http_status = 413
+
+
+class TrackMixin:
+    """Everything but the host's own authentication (``_host_authenticate``)."""
+
+    services: Services
+    routes: dict[str, Route]
+    request: Any
+    current_user: Any
+
+    def initialize(self, services: Services, base_url: str = "/") -> None:
+        self.services = services
+        self.track_base_url = base_url
+        self._chunks: list[bytes] = []
+        self._size = 0
+        self._limit = services.limits.max_json_bytes
+        self.via_key = False
+
+    # -- authentication and limits --------------------------------------------------------------
+    async def prepare(self) -> None:
+        self._check_declared_size()
+        header = self.request.headers.get("Authorization", "")
+        scheme, _, value = header.partition(" ")
+        ours = scheme.lower() == "basic" or (scheme.lower() == "bearer" and value.strip().startswith("jt1."))
+        if ours or self.services.keys_only:
+            from ..core import keys
+
+            info = await self.services.run(keys.authenticate_header, self.services.backend.store, header or None)
+            self.via_key = True
+            self.current_user = Principal(username=info.get("user") or f"key:{info['name']}",
+                                          via="token" if scheme.lower() == "bearer" else "key",
+                                          access_key=info["access_key"], name=info.get("name", ""))
+        else:
+            await self._host_authenticate()
+        if self.current_user is None:
+            raise errors.Unauthenticated("this API needs credentials: the Jupyter server's token or cookie, or "
+                                         "an API key (HTTP Basic access_key:secret_key, or a bearer token)")
+
+    async def _host_authenticate(self) -> None:
+        raise errors.Unauthenticated("this server accepts API keys only: HTTP Basic access_key:secret_key or a "
+                                     "bearer token from POST auth/token")
+
+    def check_xsrf_cookie(self) -> None:
+        if getattr(self, "via_key", False):
+            return  # no cookie was used, so there is no cross-site request to forge
+        super().check_xsrf_cookie()  # type: ignore[misc]
+
+    def _check_declared_size(self) -> None:
+        declared = self.request.headers.get("Content-Length")
+        if declared is not None:
+            try:
+                size = int(declared)
+            except ValueError:
+                raise errors.InvalidArgument(f"Content-Length {declared!r} is not a number") from None
+            if size > self._limit:
+                raise TooLarge(f"the request body has {size:,} bytes; this route accepts at most {self._limit:,}")
+        connection = getattr(self.request, "connection", None)
+        if connection is not None and hasattr(connection, "set_max_body_size"):
+            connection.set_max_body_size(self._limit)
+
+    def data_received(self, chunk: bytes) -> Any:
+        self._size += len(chunk)
+        if self._size > self._limit:
+            raise TooLarge(f"the request body is over {self._limit:,} bytes, the most this route accepts")
+        self._chunks.append(chunk)
+        return None
+
+    # -- dispatch ---------------------------------------------------------------------------------
+    def make_call(self, path: dict[str, str]) -> Call:
+        body = b"".join(self._chunks)
+        self._chunks = []
+        return Call(self.services, path, self.request.query_arguments, body, self.current_user, self.track_base_url)
+
+    async def dispatch(self, route: Route, path: dict[str, str]) -> None:
+        from .operations import OPERATIONS
+
+        operation = OPERATIONS[route.name]
+        call = self.make_call(path)
+
+        def work() -> tuple[int, bytes]:
+            result = operation(call)
+            if isinstance(result, Reply):
+                return result.status, codec.dumps(result.body)
+            return route.status, codec.dumps(result)
+
+        status, payload = await self.services.run(work)
+        self.set_status(status)
+        self.set_header("Content-Type", "application/json")
+        self.set_header("Cache-Control", "no-store")
+        self.finish(payload)
+
+    # -- errors -----------------------------------------------------------------------------------
+    def write_error(self, status_code: int, **kwargs: Any) -> None:
+        exc = kwargs.get("exc_info", (None, None, None))[1]
+        error = as_track_error(exc, status_code)
+        self.set_status(error.http_status)
+        self.set_header("Content-Type", "application/json")
+        self.clear_header("WWW-Authenticate")
+        if error.http_status == 401 and getattr(self, "services", None) is not None and self.services.keys_only:
+            self.set_header("WWW-Authenticate", 'Basic realm="jupyter-track"')
+        self.finish(codec.dumps(error_body(error)))
+
+    def log_exception(self, typ: Any, value: Any, tb: Any) -> None:
+        if isinstance(value, errors.TrackError) and value.http_status < 500:
+            return  # the caller's mistake, answered in the response; the access log has the status
+        if isinstance(value, tornado.web.HTTPError):
+            return
+        log.error("%s %s failed", self.request.method, self.request.path, exc_info=(typ, value, tb))
+
+
+def as_track_error(exc: BaseException | None, status_code: int) -> errors.TrackError:
+    if isinstance(exc, errors.TrackError):
+        return exc
+    if isinstance(exc, tornado.web.HTTPError):
+        from ..wire.errors import for_status
+
+        message = exc.log_message or exc.reason or f"HTTP {exc.status_code}"
+        if exc.status_code == 403 and "xsrf" in message.lower():
+            message = f"{message}: a browser write needs the _xsrf cookie's value in the X-XSRFToken header"
+        elif exc.status_code == 403:
+            message = f"{message}; log in to Jupyter, or use an API key (HTTP Basic access_key:secret_key)"
+        error = for_status(exc.status_code, message)
+        if exc.status_code == 403 and not isinstance(error, errors.Forbidden):
+            error = errors.Forbidden(message)
+        return error
+    if status_code == 405:
+        return errors.InvalidArgument("this method is not allowed on this path; see openapi.json")
+    if status_code >= 500:
+        return errors.TrackError("internal error; the server log has the details")
+    from ..wire.errors import for_status
+
+    return for_status(status_code, f"HTTP {status_code}")
+
+
+def route_method(route: Route) -> Callable[..., Any]:
+    async def method(self: Any, **path: str) -> None:
+        await self.dispatch(route, path)
+
+    method.__name__ = route.method.lower()
+    # Jupyter's checks look for tornado's decorator; our prepare() has already refused anonymous calls.
+    return tornado.web.authenticated(method)
+
+
+def handler_class(base: type, path: str, routes: list[Route]) -> type:
+    attrs: dict[str, Any] = {"routes": {r.method: r for r in routes}}
+    for route in routes:
+        attrs[route.method.lower()] = route_method(route)
+    name = "Track_" + "".join(c if c.isalnum() else "_" for c in path)
+    cls = type(name, (base,), attrs)
+    return tornado.web.stream_request_body(cls)
+

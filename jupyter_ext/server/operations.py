@@ -1,0 +1,14 @@
+"""Every operation of the route table by name (``Route.name``), gathered from its module.
+
+Routes served by a handler of their own (blob transfer, the change feed) have no entry here.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from . import ops_models, ops_results, ops_tasks
+
+OPERATIONS: dict[str, Callable[..., Any]] = {**ops_tasks.OPERATIONS, **ops_results.OPERATIONS,
+                                             **ops_models.OPERATIONS}
+OWN_HANDLERS = frozenset({"has_blob", "get_blob", "put_blob", "changes"})

@@ -1,0 +1,184 @@
+"""Operations on projects, tasks, parameters and configurations: parse, call the backend
+(``core/`` underneath), serialise."""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .. import errors
+from ..wire import codec
+from .call import Call, Reply
+
+_ORDER_FIELDS = frozenset({"created", "last_update", "started", "completed", "name", "status", "type",
+                           "project_name", "last_iteration", "user", "id"})
+
+
+def list_projects(call: Call) -> dict[str, Any]:
+    from ..store import tasks as task_rows
+
+    rows = call.backend.list_projects()
+    with call.backend.store.read() as conn:
+        counts = task_rows.count_by_project(conn)
+    items = [codec.project_out(p, counts.get(p.id, 0)) for p in rows]
+    return {"items": items, "total": len(items)}
+
+
+def create_project(call: Call) -> dict[str, Any]:
+    from ..core import projects
+
+    name = call.b("name", kind=str)
+    if not name:
+        raise errors.InvalidArgument("a project needs a name: {\"name\": \"Team/Project\"}")
+    with call.backend.store.write() as conn:
+        row = projects.ensure(conn, name)
+    call.announce("project", row.id, ["name"])
+    return codec.project_out(row)
+
+
+# -- tasks ----------------------------------------------------------------------------------------
+def list_tasks(call: Call) -> dict[str, Any]:
+    archived = (call.q("archived") or "true").lower()
+    if archived not in ("true", "false", "only", "1", "0"):
+        raise errors.InvalidArgument("archived must be true (include), false (exclude) or only")
+    name = call.q("name")
+    search = call.q("search")
+    if search:
+        name = "(?i)" + re.escape(search) if not name else name
+    order = call.q("order_by") or "-created"
+    field = order.lstrip("-")
+    if field not in _ORDER_FIELDS:
+        raise errors.InvalidArgument(f"order_by must be one of {', '.join(sorted(_ORDER_FIELDS))} "
+                                     f"(prefix '-' for descending), got {order!r}")
+    rows = call.backend.query_tasks(
+        task_ids=call.q_list("id"), project_name=call.q_list("project", commas=False), task_name=name,
+        tags=call.q_list("tag", commas=False), statuses=call.q_list("status"), types=call.q_list("type"),
+        include_archived=archived not in ("false", "0"), include_subprojects=bool(call.q_bool("subprojects", True)),
+        newest_first=not (field == "created" and not order.startswith("-")),
+    )
+    if archived == "only":
+        rows = [r for r in rows if r.archived]
+    if field != "created":
+        rows.sort(key=lambda r: (getattr(r, field) is None, getattr(r, field) or 0), reverse=order.startswith("-"))
+    total = len(rows)
+    offset = call.q_int("offset", 0) or 0
+    limit = call.q_int("limit", None, lo=1, hi=10_000)
+    page = rows[offset: None if limit is None else offset + limit]
+    columns = call.q_list("columns")
+    items = [codec.task_out(r) for r in page]
+    if columns:
+        keep = set(columns) | {"id"}
+        items = [{k: v for k, v in item.items() if k in keep} for item in items]
+    return {"items": items, "total": total}
+
+
+def create_task(call: Call) -> dict[str, Any]:
+    row = call.backend.create_task(codec.times_to_epoch(call.body))
+    call.announce("task", row.id, ["created"], project_id=row.project_id)
+    return codec.task_out(row)
+
+
+def get_task(call: Call) -> dict[str, Any]:
+    return codec.task_out(call.backend.get_task(call.path["task_id"]))
+
+
+def update_task(call: Call) -> dict[str, Any]:
+    row = call.backend.update_task(call.path["task_id"], call.body)
+    return _changed(call, row, sorted(call.body))
+
+
+def delete_task(call: Call) -> Reply:
+    task_id = call.path["task_id"]
+    call.backend.delete_task(task_id, force=bool(call.q_bool("force", False)))
+    call.announce("task", task_id, [], deleted=True)
+    return Reply({"deleted": task_id})
+
+
+def clone_task(call: Call) -> dict[str, Any]:
+    row = call.backend.clone_task(call.path["task_id"], name=call.b("name", kind=str),
+                                  comment=call.b("comment", kind=str), parent_id=call.b("parent_id", kind=str),
+                                  project=call.b("project", kind=str))
+    call.announce("task", row.id, ["created"], project_id=row.project_id)
+    return codec.task_out(row)
+
+
+def reset_task(call: Call) -> dict[str, Any]:
+    return _changed(call, call.backend.reset_task(call.path["task_id"], force=_force(call)), ["status"])
+
+
+def publish_task(call: Call) -> dict[str, Any]:
+    row = call.backend.set_task_status(call.path["task_id"], "published", force=_force(call))
+    return _changed(call, row, ["status"])
+
+
+def archive_task(call: Call) -> dict[str, Any]:
+    return _changed(call, call.backend.archive_task(call.path["task_id"], True), ["archived"])
+
+
+def unarchive_task(call: Call) -> dict[str, Any]:
+    return _changed(call, call.backend.archive_task(call.path["task_id"], False), ["archived"])
+
+
+def set_task_status(call: Call) -> dict[str, Any]:
+    target = call.b("status", kind=str)
+    if not target:
+        raise errors.InvalidArgument('give the new status: {"status": "completed"}')
+    row = call.backend.set_task_status(call.path["task_id"], target, force=_force(call),
+                                       message=call.b("message", "", str), reason=call.b("reason", "", str))
+    return _changed(call, row, ["status"])
+
+
+def move_task(call: Call) -> dict[str, Any]:
+    project = call.b("project", kind=str)
+    if not project:
+        raise errors.InvalidArgument('give the project to move to: {"project": "Team/Other"}')
+    return _changed(call, call.backend.move_task(call.path["task_id"], project), ["project_id", "project_name"])
+
+
+def is_task_reusable(call: Call) -> dict[str, Any]:
+    reusable = call.backend.is_task_reusable(call.path["task_id"], project=call.q("project") or "",
+                                             name=call.q("name") or "", task_type=call.q("type") or "")
+    return {"reusable": reusable}
+
+
+# -- parameters and configurations ----------------------------------------------------------------
+def get_parameters(call: Call) -> dict[str, Any]:
+    items = [codec.param_out(r) for r in call.backend.get_parameters(call.path["task_id"])]
+    return {"items": items, "total": len(items)}
+
+
+def set_parameters(call: Call) -> dict[str, Any]:
+    raw = call.b("parameters", [], list)
+    rows = [codec.param_in(p) for p in raw]
+    task_id = call.path["task_id"]
+    call.backend.set_parameters(task_id, rows, replace=bool(call.b("replace", False, bool)), force=_force(call))
+    call.announce("task", task_id, ["parameters"])
+    return get_parameters(call)
+
+
+def get_configurations(call: Call) -> dict[str, Any]:
+    items = [codec.config_out(r) for r in call.backend.get_configurations(call.path["task_id"])]
+    return {"items": items, "total": len(items)}
+
+
+def set_configuration(call: Call) -> dict[str, Any]:
+    task_id = call.path["task_id"]
+    config = codec.config_in(call.path["name"], call.body)
+    call.backend.set_configuration(task_id, config, force=_force(call))
+    call.announce("task", task_id, ["configurations"])
+    return codec.config_out(config)
+
+
+def _force(call: Call) -> bool:
+    return bool(call.b("force", False, bool)) or bool(call.q_bool("force", False))
+
+
+def _changed(call: Call, row: Any, fields: list[str]) -> dict[str, Any]:
+    call.announce("task", row.id, fields, status=row.status)
+    return codec.task_out(row)
+
+
+OPERATIONS = {f.__name__: f for f in (
+    list_projects, create_project, list_tasks, create_task, get_task, update_task, delete_task, clone_task,
+    reset_task, publish_task, archive_task, unarchive_task, set_task_status, move_task, is_task_reusable,
+    get_parameters, set_parameters, get_configurations, set_configuration,
+)}

@@ -1,0 +1,58 @@
+"""What every handler shares: the backend over the store, the worker threads, the limits and
+the change feed. One object per server, handed to the handlers in their settings."""
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import contextlib
+import dataclasses
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from ..client.local import LocalBackend
+from .changes import ChangeFeed
+
+T = TypeVar("T")
+
+MiB = 1 << 20
+
+
+@dataclasses.dataclass
+class Limits:
+    """Request size limits: a JSON body (an events batch is the biggest) and one uploaded blob."""
+
+    max_json_bytes: int = 64 * MiB
+    max_blob_bytes: int = 64 * 1024 * MiB
+    max_points: int = 100_000  # per series, in a downsampled read
+
+
+class Services:
+    def __init__(self, backend: LocalBackend, *, limits: Limits | None = None, workers: int = 8,
+                 keys_only: bool = False) -> None:
+        self.backend = backend
+        self.limits = limits or Limits()
+        # Store calls block (SQLite, files, hashing): they run here, never on the event loop.
+        self.executor = concurrent.futures.ThreadPoolExecutor(max_workers=workers,
+                                                              thread_name_prefix="jupyter-track-api")
+        self.keys_only = keys_only
+        self.changes = ChangeFeed(self)
+
+    @classmethod
+    def open(cls, store_url: str, blob_url: str, **kwargs: Any) -> Services:
+        backend = LocalBackend(store_url, blob_url)
+        backend.open_in_background()
+        return cls(backend, **kwargs)
+
+    async def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self.executor, functools.partial(fn, *args, **kwargs))
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):
+            # An opening still migrating must finish first: Alembic's migration context is
+            # process-wide, and a second store opening meanwhile would trip over it.
+            self.backend.store  # noqa: B018
+        self.changes.stop()
+        self.executor.shutdown(wait=False, cancel_futures=True)
+        self.backend.close()

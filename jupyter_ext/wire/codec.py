@@ -1,0 +1,341 @@
+"""JSON codecs of the REST API, used by both ends.
+
+- Output is strict JSON (browsers refuse ``NaN``): a non-finite float becomes ``null``, except
+  in packed arrays, which keep every bit.
+- Times of resources (``created``, ``last_update``, ...) are ISO-8601 strings in UTC on the
+  wire and epoch seconds in Python rows. Times of ingested events may be either.
+- Numeric arrays travel as JSON lists or, packed, as ``{"dtype": "<f8", "b64": "..."}``
+  (little-endian bytes in base64): a million floats pack in milliseconds, where a JSON list
+  takes a second to write and read.
+"""
+from __future__ import annotations
+
+import base64
+import datetime as _dt
+import json
+import math
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from ..errors import InvalidArgument
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from ..core.reporting import BatchResult, EventBatch
+    from ..store.rows import ConfigRow, ParamRow, ProjectRow, TaskRow
+
+TIME_FIELDS = frozenset({"created", "started", "completed", "last_update", "last_time", "time", "finalized",
+                         "last_used", "revoked"})
+# Keys whose values belong to the user (free-form dicts): their contents are never converted.
+_OPAQUE = frozenset({"script", "runtime", "metadata", "meta", "labels", "figure", "config", "spec", "design",
+                     "value", "args", "kwargs"})
+_DTYPES = frozenset({"<f8", "<i8", "<f4", "<i4"})
+
+
+# -- JSON ---------------------------------------------------------------------------------------
+def dumps(value: Any) -> bytes:
+    try:
+        return json.dumps(value, allow_nan=False, separators=(",", ":"), default=_default).encode()
+    except ValueError:  # a NaN or an infinity somewhere: rare, so the walk is paid only then
+        return json.dumps(_finite(value), allow_nan=False, separators=(",", ":"), default=_default).encode()
+
+
+def loads(data: bytes | str) -> Any:
+    try:
+        return json.loads(data) if data else None
+    except ValueError as exc:
+        raise InvalidArgument(f"the request body is not valid JSON: {exc}") from exc
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, (set, frozenset)):
+        return sorted(value)
+    if hasattr(value, "tolist"):  # numpy arrays and scalars
+        return value.tolist()
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+def _finite(value: Any) -> Any:
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    if hasattr(value, "tolist"):
+        return _finite(value.tolist())
+    return value
+
+
+# -- times --------------------------------------------------------------------------------------
+def iso(t: float | None) -> str | None:
+    if t is None:
+        return None
+    return _dt.datetime.fromtimestamp(t, _dt.timezone.utc).isoformat()
+
+
+def epoch(text: Any) -> float | None:
+    if text is None or isinstance(text, (int, float)):
+        return None if text is None else float(text)
+    try:
+        parsed = _dt.datetime.fromisoformat(str(text).replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise InvalidArgument(f"{text!r} is not an ISO-8601 time") from exc
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=_dt.timezone.utc)
+    return parsed.timestamp()
+
+
+def times_to_iso(value: Any) -> Any:
+    """A copy with every time field (at any depth, outside user content) as ISO-8601."""
+    if isinstance(value, dict):
+        return {k: (iso(v) if k in TIME_FIELDS and isinstance(v, (int, float)) and not isinstance(v, bool)
+                    else v if k in _OPAQUE else times_to_iso(v)) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [times_to_iso(v) for v in value]
+    return value
+
+
+def times_to_epoch(value: Any) -> Any:
+    """The inverse of :func:`times_to_iso`."""
+    if isinstance(value, dict):
+        return {k: (epoch(v) if k in TIME_FIELDS and isinstance(v, str)
+                    else v if k in _OPAQUE else times_to_epoch(v)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [times_to_epoch(v) for v in value]
+    return value
+
+
+# -- arrays -------------------------------------------------------------------------------------
+def pack(array: Any) -> dict[str, str]:
+    import numpy as np
+
+    arr = np.asarray(array)
+    dtype = "<i8" if arr.dtype.kind in "iub" else "<f8"
+    return {"dtype": dtype, "b64": base64.b64encode(np.ascontiguousarray(arr, dtype=dtype).tobytes()).decode()}
+
+
+def unpack(value: Any, dtype: str = "<f8") -> np.ndarray:
+    """A numpy array from a packed dict or a JSON list (``null`` read as NaN in float arrays)."""
+    import numpy as np
+
+    if isinstance(value, dict):
+        kind = value.get("dtype", dtype)
+        if kind not in _DTYPES:
+            raise InvalidArgument(f"packed array dtype must be one of {sorted(_DTYPES)}, got {kind!r}")
+        try:
+            raw = base64.b64decode(value.get("b64", ""), validate=True)
+        except ValueError as exc:
+            raise InvalidArgument(f"packed array is not valid base64: {exc}") from exc
+        if len(raw) % np.dtype(kind).itemsize:
+            raise InvalidArgument("packed array length is not a whole number of items")
+        return np.frombuffer(raw, dtype=kind)
+    if not isinstance(value, list):
+        raise InvalidArgument(f"expected a list of numbers or a packed array, got {type(value).__name__}")
+    try:
+        if dtype == "<f8":
+            return np.array([math.nan if v is None else v for v in value], dtype="<f8")
+        return np.array(value, dtype=dtype)
+    except (TypeError, ValueError) as exc:
+        raise InvalidArgument(f"array items must be numbers: {exc}") from exc
+
+
+# -- rows ---------------------------------------------------------------------------------------
+def task_out(row: TaskRow) -> dict[str, Any]:
+    return times_to_iso(row.to_dict())  # type: ignore[no-any-return]
+
+
+def task_in(data: Mapping[str, Any]) -> TaskRow:
+    from ..store.rows import TaskRow
+
+    return TaskRow.from_dict(times_to_epoch(dict(data)))
+
+
+def project_out(row: ProjectRow, tasks: int = 0) -> dict[str, Any]:
+    d = times_to_iso(row.to_dict())
+    d.update(path=row.name, parent=row.parent_id, basename=row.basename, tasks=tasks)
+    return d  # type: ignore[no-any-return]
+
+
+def project_in(data: Mapping[str, Any]) -> ProjectRow:
+    import dataclasses
+
+    from ..store.rows import ProjectRow
+
+    names = {f.name for f in dataclasses.fields(ProjectRow)}
+    return ProjectRow(**{k: v for k, v in times_to_epoch(dict(data)).items() if k in names})
+
+
+def param_out(row: ParamRow) -> dict[str, Any]:
+    return {"section": row.section, "name": row.name, "value": row.value, "type": row.type,
+            "description": row.description}
+
+
+def param_in(data: Any) -> ParamRow:
+    from ..store.rows import ParamRow
+
+    if not isinstance(data, dict) or not {"section", "name", "type"} <= set(data):
+        raise InvalidArgument("a parameter is an object with section, name, value, type (and description)")
+    return ParamRow(str(data["section"]), str(data["name"]), data.get("value"), str(data["type"]),
+                    str(data.get("description") or ""))
+
+
+def config_out(row: ConfigRow) -> dict[str, Any]:
+    return {"name": row.name, "type": row.type, "text": row.text, "description": row.description}
+
+
+def config_in(name: str, data: Any) -> ConfigRow:
+    from ..store.rows import ConfigRow
+
+    if not isinstance(data, dict) or not isinstance(data.get("text"), str):
+        raise InvalidArgument("a configuration is an object with text (a string), type and description")
+    return ConfigRow(name, str(data.get("type") or ""), data["text"], str(data.get("description") or ""))
+
+
+# -- events -------------------------------------------------------------------------------------
+def batch_out(batch: EventBatch) -> dict[str, Any]:
+    """The request body of one batch; scalar columns packed."""
+    return {
+        "scalars": [{"task_id": t, "title": ti, "series": se, "iter": pack(it), "value": pack(va), "time": pack(tm)}
+                    for t, ti, se, it, va, tm in batch.scalars],
+        "single_values": [{"task_id": t, "name": n, "value": v, "time": tm} for t, n, v, tm in batch.single_values],
+        "plots": list(batch.plots),
+        "debug_samples": list(batch.debug_samples),
+        "console": [{"task_id": t, "level": lv, "text": tx, "time": tm} for t, lv, tx, tm in batch.console],
+    }
+
+
+def batch_in(data: Any, task_id: str | None = None) -> EventBatch:
+    """A batch from a request body. With ``task_id`` (the task's own events route) an event may
+    leave ``task_id`` out, and naming another task is refused."""
+    from ..core.reporting import EventBatch
+
+    if not isinstance(data, dict):
+        raise InvalidArgument("the events body is an object with lists: scalars, single_values, plots, "
+                              "debug_samples, console")
+    unknown = set(data) - {"scalars", "single_values", "plots", "debug_samples", "console"}
+    if unknown:
+        raise InvalidArgument(f"unknown event kinds: {', '.join(sorted(unknown))}")
+
+    def owner(item: Any, kind: str) -> str:
+        if not isinstance(item, dict):
+            raise InvalidArgument(f"each of {kind} is an object")
+        tid = item.get("task_id", task_id)
+        if not isinstance(tid, str) or not tid:
+            raise InvalidArgument(f"an event in {kind} names no task_id")
+        if task_id is not None and tid != task_id:
+            raise InvalidArgument(f"an event in {kind} names task {tid!r} on the events route of task {task_id!r}")
+        return tid
+
+    def when(item: dict[str, Any]) -> float:
+        return epoch(item.get("time")) or 0.0
+
+    batch = EventBatch()
+    for s in _items(data, "scalars"):
+        tid = owner(s, "scalars")
+        it, va = unpack(s.get("iter"), "<i8"), unpack(s.get("value"))
+        tm = unpack(s["time"]) if s.get("time") is not None else None
+        if len(it) != len(va) or (tm is not None and len(tm) != len(it)):
+            raise InvalidArgument(f"scalars {s.get('title')!r}/{s.get('series')!r}: iter, value and time differ "
+                                  f"in length")
+        if tm is None:
+            import time
+
+            import numpy as np
+            tm = np.full(len(it), time.time())
+        batch.scalars.append((tid, _text(s, "title"), _text(s, "series"), it, va, tm))
+    for v in _items(data, "single_values"):
+        value = v.get("value")
+        batch.single_values.append((owner(v, "single_values"), _text(v, "name"),
+                                    math.nan if value is None else float(value), when(v)))
+    for p in _items(data, "plots"):
+        batch.plots.append({"task_id": owner(p, "plots"), "title": _text(p, "title"), "series": _text(p, "series"),
+                            "iteration": _int(p, "iteration"), "figure": _text(p, "figure"), "time": when(p)})
+    for d in _items(data, "debug_samples"):
+        tid = owner(d, "debug_samples")
+        sample = {k: d.get(k) for k in _SAMPLE_KEYS}
+        sample.update(task_id=tid, title=_text(d, "title"), series=_text(d, "series"),
+                      iteration=_int(d, "iteration"), time=when(d))
+        if sample["blob_sha256"] is not None:
+            from ..store.blobs import check_sha256
+
+            check_sha256(str(sample["blob_sha256"]))
+        batch.debug_samples.append(sample)
+    for c in _items(data, "console"):
+        batch.console.append((owner(c, "console"), int(c.get("level") or 20), _text(c, "text"), when(c)))
+    return batch
+
+
+def _items(data: dict[str, Any], kind: str) -> list[Any]:
+    items = data.get(kind) or []
+    if not isinstance(items, list):
+        raise InvalidArgument(f"{kind} must be a list")
+    return items
+
+
+_SAMPLE_KEYS = ("kind", "blob_sha256", "size", "url", "file_name", "content_type", "max_history")
+
+
+def _int(item: dict[str, Any], key: str) -> int:
+    value = item.get(key)
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise InvalidArgument(f"{key} must be an integer, got {value!r}")
+    return value
+
+
+def _text(item: dict[str, Any], key: str) -> str:
+    value = item.get(key)
+    if not isinstance(value, str):
+        raise InvalidArgument(f"{key} must be a string, got {value!r}")
+    return value
+
+
+def result_out(result: BatchResult) -> dict[str, Any]:
+    return {"written": result.written, "dropped": dict(result.dropped)}
+
+
+def result_in(data: Mapping[str, Any]) -> BatchResult:
+    from ..core.reporting import BatchResult
+
+    return BatchResult(written=int(data.get("written", 0)), dropped=dict(data.get("dropped") or {}))
+
+
+# -- scalar reads -------------------------------------------------------------------------------
+def series_out(series: Mapping[str, Mapping[str, Mapping[str, Any]]], packed: bool) -> dict[str, Any]:
+    """``{title: {series: {"x", "y"}}}`` from numpy columns: packed, or as lists with NaN as null."""
+    import numpy as np
+
+    out: dict[str, Any] = {}
+    for title, by_series in series.items():
+        for name, xy in by_series.items():
+            x, y = xy["x"], np.asarray(xy["y"], dtype="<f8")
+            if packed:
+                cell = {"x": pack(x) if isinstance(x, np.ndarray) else list(x), "y": pack(y)}
+            else:
+                ys: list[Any] = y.tolist()
+                if not np.isfinite(y).all():
+                    ys = [v if math.isfinite(v) else None for v in ys]
+                cell = {"x": x.tolist() if isinstance(x, np.ndarray) else list(x), "y": ys}
+            out.setdefault(title, {})[name] = cell
+    return out
+
+
+def series_in(data: Mapping[str, Any], as_numpy: bool) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for title, by_series in data.items():
+        for name, xy in by_series.items():
+            x = xy["x"]
+            if isinstance(x, dict):
+                x = unpack(x, x.get("dtype", "<i8"))
+            y = unpack(xy["y"])
+            if not as_numpy:
+                x = x.tolist() if hasattr(x, "tolist") else x
+                y = y.tolist()
+            elif isinstance(x, list) and (not x or not isinstance(x[0], str)):
+                import numpy as np
+                x = np.asarray(x)
+            out.setdefault(title, {})[name] = {"x": x, "y": y}
+    return out

@@ -1,0 +1,182 @@
+"""The route table of the REST API: every path under ``{base_url}track/api/v1/``, once.
+
+The server builds its handlers from it, the HTTP client builds its URLs from it and the
+OpenAPI document is generated from it, so the three cannot drift apart. Path parameters are
+written ``{name}``; literal paths are matched before parameterised ones.
+"""
+from __future__ import annotations
+
+import dataclasses
+import re
+
+API_PREFIX = "track/api/v1/"
+
+
+@dataclasses.dataclass(frozen=True)
+class Param:
+    name: str
+    type: str = "string"  # string | integer | number | boolean | array (repeat the parameter or use commas)
+    description: str = ""
+
+
+@dataclasses.dataclass(frozen=True)
+class Route:
+    method: str
+    path: str
+    name: str  # the operation id: one server function, one client call
+    summary: str
+    query: tuple[Param, ...] = ()
+    body: str | None = None  # "json", "binary" (streamed) or None
+    status: int = 200
+    tag: str = "tasks"
+    websocket: bool = False
+
+    @property
+    def path_params(self) -> list[str]:
+        return re.findall(r"{(\w+)}", self.path)
+
+    def url(self, **values: str) -> str:
+        """The path with its parameters filled in, each quoted as one path segment."""
+        from urllib.parse import quote
+
+        return re.sub(r"{(\w+)}", lambda m: quote(str(values[m.group(1)]), safe=""), self.path)
+
+
+_P = Param
+_PAGE = (_P("limit", "integer", "at most this many items"), _P("offset", "integer", "skip this many items"))
+_FORCE = (_P("force", "boolean", "bypass the status rule (an administrator's override)"),)
+
+ROUTES: tuple[Route, ...] = (
+    # -- auth and meta -------------------------------------------------------------------------
+    Route("POST", "auth/token", "issue_token", "Trade an access key (HTTP Basic) for a short-lived bearer token",
+          tag="auth", body="json"),
+    Route("GET", "auth/whoami", "whoami", "Who the credentials of this request belong to", tag="auth"),
+    Route("GET", "openapi.json", "openapi", "This API as an OpenAPI 3 document", tag="meta"),
+    Route("GET", "changes", "changes", "WebSocket: one JSON message per changed task, model or dataset",
+          tag="meta", websocket=True),
+    Route("POST", "admin/gc", "collect_garbage", "Delete stored files nothing refers to any more", tag="meta",
+          body="json"),
+    # -- projects --------------------------------------------------------------------------------
+    Route("GET", "projects", "list_projects", "Every project as a flat list with path, parent and task count",
+          tag="projects"),
+    Route("POST", "projects", "create_project", "Create a project (and its missing parents)", tag="projects",
+          body="json", status=201),
+    # -- tasks -----------------------------------------------------------------------------------
+    Route("GET", "tasks", "list_tasks", "Tasks matching the filters, newest first", query=(
+        _P("id", "array", "task ids"), _P("project", "array", "project names (subprojects included)"),
+        _P("subprojects", "boolean", "include subprojects (default true)"),
+        _P("name", "string", "regular expression on the task name"),
+        _P("search", "string", "case-insensitive text in the name"),
+        _P("status", "array"), _P("type", "array"), _P("tag", "array", "ClearML tag filter: -tag excludes"),
+        _P("archived", "string", "true (default: include), false (exclude) or only"),
+        _P("order_by", "string", "a field, '-field' for descending (default -created)"),
+        _P("columns", "array", "return only these fields (and id)"), *_PAGE)),
+    Route("POST", "tasks", "create_task", "Create a task from a spec", body="json", status=201),
+    Route("GET", "tasks/{task_id}", "get_task", "One task"),
+    Route("PATCH", "tasks/{task_id}", "update_task", "Edit name, comment, tags, type, ...", body="json"),
+    Route("DELETE", "tasks/{task_id}", "delete_task", "Delete a task and its results", query=_FORCE),
+    Route("POST", "tasks/{task_id}/clone", "clone_task", "A new draft copy of a task", body="json", status=201),
+    Route("POST", "tasks/{task_id}/reset", "reset_task", "Back to draft, results cleared", body="json"),
+    Route("POST", "tasks/{task_id}/publish", "publish_task", "Publish (results become final)", body="json"),
+    Route("POST", "tasks/{task_id}/archive", "archive_task", "Archive", body="json"),
+    Route("POST", "tasks/{task_id}/unarchive", "unarchive_task", "Restore from the archive", body="json"),
+    Route("POST", "tasks/{task_id}/status", "set_task_status", "Change the status (the status rules apply)",
+          body="json"),
+    Route("POST", "tasks/{task_id}/move", "move_task", "Move to another project", body="json"),
+    Route("GET", "tasks/{task_id}/reusable", "is_task_reusable", "Whether Task.init may reuse this task",
+          query=(_P("project"), _P("name"), _P("type"))),
+    Route("GET", "tasks/{task_id}/parameters", "get_parameters", "Hyperparameters with their types"),
+    Route("PUT", "tasks/{task_id}/parameters", "set_parameters", "Set hyperparameters (drafts only)", body="json"),
+    Route("GET", "tasks/{task_id}/configurations", "get_configurations", "Configuration objects"),
+    Route("PUT", "tasks/{task_id}/configurations/{name}", "set_configuration", "Set one configuration object",
+          body="json"),
+    # -- results ---------------------------------------------------------------------------------
+    Route("POST", "events", "write_events", "A batch of events for any number of tasks, in one transaction",
+          tag="events", body="json"),
+    Route("POST", "tasks/{task_id}/events", "write_task_events", "A batch of events of one task",
+          tag="events", body="json"),
+    Route("GET", "tasks/{task_id}/scalars", "get_scalars", "Scalar series, min/max-downsampled", tag="events",
+          query=(_P("max_points", "integer", "at most this many points per series (every point if absent)"),
+                 _P("x_axis", "string", "iter, timestamp or iso_time"),
+                 _P("series", "array", "only these title/series (or title) names"),
+                 _P("encoding", "string", "json (default) or b64: arrays packed as base64 little-endian"))),
+    Route("GET", "scalars", "compare_scalars", "Scalar series of several tasks, for comparison", tag="events",
+          query=(_P("tasks", "array", "task ids"), _P("max_points", "integer"), _P("x_axis"),
+                 _P("metrics", "array", "only these titles (or title/series)"))),
+    Route("GET", "tasks/{task_id}/metrics/last", "get_last_metrics", "Last, min and max of every series",
+          tag="events"),
+    Route("GET", "tasks/{task_id}/single-values", "get_single_values", "Single values", tag="events"),
+    Route("GET", "tasks/{task_id}/plots", "get_plots", "Plots (plotly JSON)", tag="events"),
+    Route("GET", "tasks/{task_id}/debug-samples", "get_debug_samples", "Debug samples", tag="events",
+          query=(_P("title"), _P("series"))),
+    Route("GET", "tasks/{task_id}/console", "get_console", "Console output", tag="events",
+          query=(_P("tail", "integer", "only the last N entries"), _P("search", "string", "only lines containing"))),
+    # -- files -----------------------------------------------------------------------------------
+    Route("HEAD", "blobs/{sha256}", "has_blob", "Whether the blob is stored (200) or not (404)", tag="files"),
+    Route("GET", "blobs/{sha256}", "get_blob", "Download a blob (streamed; Range supported)", tag="files"),
+    Route("PUT", "blobs/{sha256}", "put_blob", "Upload a blob (streamed; the server checks its sha256)",
+          tag="files", body="binary", status=201),
+    # -- artifacts -------------------------------------------------------------------------------
+    Route("GET", "tasks/{task_id}/artifacts", "get_artifacts", "Artifacts of a task", tag="artifacts"),
+    Route("POST", "tasks/{task_id}/artifacts", "put_artifact", "Register an artifact (its blob uploaded first)",
+          tag="artifacts", body="json", status=201),
+    Route("DELETE", "tasks/{task_id}/artifacts/{name}", "remove_artifact", "Remove an artifact", tag="artifacts"),
+    # -- models ----------------------------------------------------------------------------------
+    Route("GET", "tasks/{task_id}/models", "get_task_models", "Input and output models of a task", tag="models"),
+    Route("POST", "tasks/{task_id}/models", "link_task_model", "Link a model to a task as input or output",
+          tag="models", body="json"),
+    Route("GET", "models", "list_models", "Models newest first", tag="models", query=(
+        _P("project"), _P("name", "string", "regular expression"), _P("tag", "array"),
+        _P("framework"), _P("task"), _P("published", "boolean", "only published"),
+        _P("archived", "boolean", "include archived"), *_PAGE)),
+    Route("POST", "models/query", "query_models", "Models matching filters given as a JSON body", tag="models",
+          body="json"),
+    Route("GET", "models/find", "find_model", "One model by exact name, at a version", tag="models",
+          query=(_P("project"), _P("name"), _P("version", "integer"), _P("tag", "array"),
+                 _P("only_published", "boolean"))),
+    Route("POST", "models", "create_model", "Register a model", tag="models", body="json", status=201),
+    Route("GET", "models/{model_id}", "get_model", "A model with the weights of one version", tag="models",
+          query=(_P("version", "integer", "the latest by default"),)),
+    Route("PATCH", "models/{model_id}", "update_model", "Edit a model", tag="models", body="json"),
+    Route("DELETE", "models/{model_id}", "remove_model", "Remove a model", tag="models", query=_FORCE),
+    Route("PUT", "models/{model_id}/metadata", "set_model_metadata", "Set typed metadata", tag="models",
+          body="json"),
+    Route("GET", "models/{model_id}/versions", "get_model_versions", "Every version of a model", tag="models"),
+    Route("POST", "models/{model_id}/versions", "add_model_version", "Add a version (new weights)",
+          tag="models", body="json", status=201),
+    Route("POST", "models/{model_id}/publish", "publish_model", "Publish a model", tag="models", body="json"),
+    Route("POST", "models/{model_id}/archive", "archive_model", "Archive or restore a model", tag="models",
+          body="json"),
+    # -- datasets --------------------------------------------------------------------------------
+    Route("GET", "datasets", "list_datasets", "Dataset versions", tag="datasets",
+          query=(_P("project"), _P("name", "string", "text in the name"), _P("tag", "array"),
+                 _P("final", "boolean", "only finalized versions"), *_PAGE)),
+    Route("GET", "datasets/{dataset_id}", "get_dataset", "One dataset version", tag="datasets"),
+    Route("GET", "datasets/{dataset_id}/files", "get_dataset_files", "Files of a version (inherited included)",
+          tag="datasets", query=(_P("folder"), *_PAGE)),
+    Route("GET", "datasets/{dataset_id}/diff/{other_id}", "diff_datasets", "Files added, removed and changed",
+          tag="datasets"),
+    Route("POST", "datasets/ops/{operation}", "dataset_call", "Run one dataset operation (the SDK's calls)",
+          tag="datasets", body="json"),
+)
+
+
+def by_name() -> dict[str, Route]:
+    return {r.name: r for r in ROUTES}
+
+
+ROUTE = by_name()
+
+
+def path_regex(path: str) -> str:
+    """The tornado pattern of a route path: a parameter is one path segment."""
+    return re.sub(r"{(\w+)}", lambda m: f"(?P<{m.group(1)}>[^/]+)", path)
+
+
+def paths_in_match_order() -> list[str]:
+    """Distinct paths, literal ones first so ``models/find`` wins over ``models/{model_id}``."""
+    seen: list[str] = []
+    for r in ROUTES:
+        if r.path not in seen:
+            seen.append(r.path)
+    return sorted(seen, key=lambda p: (p.count("{"), seen.index(p)))

@@ -1,0 +1,188 @@
+import type {
+  IArtifact,
+  IConfiguration,
+  IConsoleLine,
+  IDataset,
+  IDatasetDiff,
+  IDatasetFile,
+  IDebugSample,
+  IList,
+  IMetricSummary,
+  IModel,
+  IParam,
+  IPlot,
+  IProject,
+  ISeries,
+  ISingleValue,
+  ITask,
+  ITaskSummary
+} from './types';
+import type { Query, Transport } from './transport';
+import {
+  artifactOut,
+  metricList,
+  plotOut,
+  projectOut,
+  sampleOut,
+  seriesList,
+  singleValueList,
+  taskModelList
+} from './normalize';
+
+export interface ITaskQuery {
+  /** Project path ("Team/Project"); subprojects' tasks are included. */
+  project?: string;
+  status?: string[];
+  type?: string[];
+  tag?: string[];
+  search?: string;
+  /** 'false' hides archived tasks, 'only' shows only them, 'true' both. */
+  archived?: 'true' | 'false' | 'only';
+  order_by?: string;
+  limit?: number;
+  offset?: number;
+  columns?: string[];
+}
+
+export interface IScalarQuery {
+  max_points?: number;
+  x_axis?: 'iter' | 'timestamp';
+  /** `title/series` names; all when absent. */
+  series?: string[];
+  /** A zoomed window (the server may ignore it and send the whole range). */
+  x_min?: number;
+  x_max?: number;
+}
+
+/** Items of a list answer, whether the server sends `{items}` or a bare array. */
+export function itemsOf<T>(answer: IList<T> | T[] | { [key: string]: unknown }, key?: string): T[] {
+  if (Array.isArray(answer)) {
+    return answer;
+  }
+  const items = (answer as IList<T>).items ?? (key ? (answer as Record<string, T[]>)[key] : undefined);
+  return Array.isArray(items) ? items : [];
+}
+
+/** Typed calls of the REST API; one method per route, nothing else. */
+export class TrackClient {
+  constructor(readonly request: Transport) {}
+
+  // projects
+  async projects(): Promise<IProject[]> {
+    return itemsOf(await this.request<IList<IProject>>('projects')).map(projectOut);
+  }
+  createProject(name: string): Promise<IProject> {
+    return this.request('projects', { method: 'POST', body: { name } });
+  }
+  /** Not in the server's route table yet: the tree hides Rename/Move/Delete when absent. */
+  updateProject(id: string, change: { name?: string; parent?: string | null }): Promise<IProject> {
+    return this.request(`projects/${enc(id)}`, { method: 'PATCH', body: change });
+  }
+  deleteProject(id: string): Promise<unknown> {
+    return this.request(`projects/${enc(id)}`, { method: 'DELETE' });
+  }
+
+  // tasks
+  tasks(query: ITaskQuery): Promise<IList<ITaskSummary>> {
+    return this.request('tasks', { query: query as Query });
+  }
+  task(id: string): Promise<ITask> {
+    return this.request(`tasks/${enc(id)}`);
+  }
+  updateTask(id: string, change: Partial<ITask>): Promise<ITask> {
+    return this.request(`tasks/${enc(id)}`, { method: 'PATCH', body: change });
+  }
+  deleteTask(id: string): Promise<unknown> {
+    return this.request(`tasks/${enc(id)}`, { method: 'DELETE' });
+  }
+  clone(id: string, body: { name?: string; project?: string } = {}): Promise<ITask> {
+    return this.request(`tasks/${enc(id)}/clone`, { method: 'POST', body });
+  }
+  action(id: string, action: 'reset' | 'publish' | 'archive' | 'unarchive'): Promise<ITask> {
+    return this.request(`tasks/${enc(id)}/${action}`, { method: 'POST', body: {} });
+  }
+  move(id: string, project: string): Promise<ITask> {
+    return this.request(`tasks/${enc(id)}/move`, { method: 'POST', body: { project } });
+  }
+  setStatus(id: string, status: string, force = false): Promise<ITask> {
+    return this.request(`tasks/${enc(id)}/status`, { method: 'POST', body: { status, force } });
+  }
+  async parameters(id: string): Promise<IParam[]> {
+    return itemsOf(await this.request(`tasks/${enc(id)}/parameters`), 'parameters');
+  }
+  setParameters(id: string, params: IParam[]): Promise<unknown> {
+    return this.request(`tasks/${enc(id)}/parameters`, { method: 'PUT', body: { parameters: params } });
+  }
+  async configurations(id: string): Promise<IConfiguration[]> {
+    return itemsOf(await this.request(`tasks/${enc(id)}/configurations`), 'configurations');
+  }
+  setConfiguration(id: string, config: IConfiguration): Promise<unknown> {
+    return this.request(`tasks/${enc(id)}/configurations/${enc(config.name)}`, { method: 'PUT', body: config });
+  }
+  async scalars(id: string, query: IScalarQuery = {}): Promise<ISeries[]> {
+    // Series names may hold commas: repeat the parameter instead of joining.
+    const { series, ...rest } = query;
+    const extra = (series ?? []).map(s => `series=${encodeURIComponent(s)}`).join('&');
+    const path = `tasks/${enc(id)}/scalars` + (extra ? `?${extra}` : '');
+    return seriesList(await this.request(path, { query: rest as Query }));
+  }
+  /** Series of several tasks, keyed by task id. */
+  async compareScalars(ids: string[], query: { max_points?: number; metrics?: string[] } = {}): Promise<Record<string, ISeries[]>> {
+    const answer = await this.request<{ tasks?: Record<string, unknown> }>('scalars', {
+      query: { ...query, tasks: ids } as Query
+    });
+    const out: Record<string, ISeries[]> = {};
+    for (const [task, data] of Object.entries(answer.tasks ?? {})) {
+      out[task] = seriesList(data as never);
+    }
+    return out;
+  }
+  async lastMetrics(id: string): Promise<IMetricSummary[]> {
+    return metricList(await this.request(`tasks/${enc(id)}/metrics/last`));
+  }
+  async singleValues(id: string): Promise<ISingleValue[]> {
+    return singleValueList(await this.request(`tasks/${enc(id)}/single-values`));
+  }
+  async plots(id: string): Promise<IPlot[]> {
+    return itemsOf<IPlot>(await this.request(`tasks/${enc(id)}/plots`)).map(plotOut);
+  }
+  async debugSamples(id: string, title?: string, series?: string): Promise<IDebugSample[]> {
+    return itemsOf<IDebugSample>(await this.request(`tasks/${enc(id)}/debug-samples`, { query: { title, series } })).map(sampleOut);
+  }
+  async console(id: string, tail = 1000, search?: string): Promise<IConsoleLine[]> {
+    return itemsOf(await this.request(`tasks/${enc(id)}/console`, { query: { tail, search } }), 'lines');
+  }
+  async artifacts(id: string): Promise<IArtifact[]> {
+    return itemsOf<IArtifact>(await this.request(`tasks/${enc(id)}/artifacts`)).map(artifactOut);
+  }
+  async taskModels(id: string): Promise<IModel[]> {
+    return taskModelList(await this.request(`tasks/${enc(id)}/models`));
+  }
+  blobText(sha256: string): Promise<string> {
+    return this.request(`blobs/${enc(sha256)}`, { raw: true });
+  }
+
+  // models and datasets
+  models(query: { project?: string; tag?: string; framework?: string; limit?: number } = {}): Promise<IList<IModel>> {
+    return this.request('models', { query: query as Query });
+  }
+  model(id: string): Promise<IModel> {
+    return this.request(`models/${enc(id)}`);
+  }
+  datasets(query: { project?: string; name?: string; tag?: string; limit?: number } = {}): Promise<IList<IDataset>> {
+    return this.request('datasets', { query: query as Query });
+  }
+  dataset(id: string): Promise<IDataset> {
+    return this.request(`datasets/${enc(id)}`);
+  }
+  async datasetFiles(id: string): Promise<IDatasetFile[]> {
+    return itemsOf(await this.request(`datasets/${enc(id)}/files`), 'files');
+  }
+  datasetDiff(a: string, b: string): Promise<IDatasetDiff> {
+    return this.request(`datasets/${enc(a)}/diff/${enc(b)}`);
+  }
+}
+
+function enc(part: string): string {
+  return encodeURIComponent(part);
+}

@@ -1,0 +1,140 @@
+import { ILayoutRestorer, JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
+import { ICommandPalette, MainAreaWidget, ReactWidget } from '@jupyterlab/apputils';
+import { URLExt } from '@jupyterlab/coreutils';
+import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
+
+import { TrackClient } from './api/client';
+import { blobUrl, jupyterTransport } from './api/request';
+import { API_PREFIX } from './api/transport';
+import { taskOfKernel } from './focus';
+import { ExperimentsModel } from './model/experiments';
+import { LiveFeed } from './model/live';
+import { IEnv } from './views/env';
+import { compareWidget, SidebarWidget, taskWidget } from './widgets';
+
+export const COMMANDS = {
+  show: 'jupyter-ext:show-experiments',
+  openTask: 'jupyter-ext:open-task',
+  compare: 'jupyter-ext:compare-tasks'
+};
+
+/** Routes the server offers (from its OpenAPI document), to switch optional features on. */
+async function serverRoutes(client: TrackClient): Promise<Set<string>> {
+  try {
+    const doc = await client.request<{ paths?: Record<string, unknown> }>('openapi.json');
+    return new Set(Object.keys(doc.paths ?? {}).map(p => p.replace(/^\/+/, '').replace(/^track\/api\/v1\//, '')));
+  } catch {
+    return new Set();
+  }
+}
+
+const plugin: JupyterFrontEndPlugin<void> = {
+  id: 'jupyter-ext:plugin',
+  description: 'Experiments, models and datasets of jupyter-ext, in JupyterLab and Notebook 7',
+  autoStart: true,
+  // Everything optional: the same plugin runs in JupyterLab and in Notebook 7 (no ILabShell there).
+  optional: [ILayoutRestorer, INotebookTracker, ICommandPalette],
+  activate: (
+    app: JupyterFrontEnd,
+    restorer: ILayoutRestorer | null,
+    notebooks: INotebookTracker | null,
+    palette: ICommandPalette | null
+  ) => {
+    const settings = app.serviceManager.serverSettings;
+    const client = new TrackClient(jupyterTransport(settings));
+    const open = new Map<string, MainAreaWidget<ReactWidget>>();
+
+    const env: IEnv = {
+      client,
+      blobUrl: sha => blobUrl(settings, sha),
+      openTask: id => void app.commands.execute(COMMANDS.openTask, { id }),
+      compare: ids => void app.commands.execute(COMMANDS.compare, { ids })
+    };
+
+    const model = new ExperimentsModel(client);
+    let routes: Set<string> = new Set();
+    const live = new LiveFeed({
+      openSocket: () => {
+        if (!routes.has('changes')) {
+          return null;
+        }
+        const url = URLExt.join(settings.wsUrl, API_PREFIX, 'changes');
+        return new settings.WebSocket(settings.token ? `${url}?token=${encodeURIComponent(settings.token)}` : url);
+      }
+    });
+    void serverRoutes(client).then(r => {
+      routes = r;
+      model.setRoutes(r);
+      if (r.has('changes')) {
+        live.refresh();
+      }
+    });
+
+    const sidebar = new SidebarWidget(env, model, live);
+    app.shell.add(sidebar, 'left', { rank: 300 });
+    restorer?.add(sidebar, sidebar.id);
+    void model.loadProjects().catch(() => undefined);
+    void model.reload();
+
+    app.commands.addCommand(COMMANDS.show, {
+      label: 'Show Experiments',
+      execute: () => {
+        app.shell.activateById(sidebar.id);
+      }
+    });
+    app.commands.addCommand(COMMANDS.openTask, {
+      label: 'Open Task',
+      execute: args => {
+        const id = String(args.id ?? '');
+        if (!id) {
+          return;
+        }
+        let widget = open.get(id);
+        if (!widget || widget.isDisposed) {
+          widget = taskWidget(env, id, live);
+          open.set(id, widget);
+          widget.disposed.connect(() => open.delete(id));
+          app.shell.add(widget, 'main');
+        }
+        app.shell.activateById(widget.id);
+      }
+    });
+    app.commands.addCommand(COMMANDS.compare, {
+      label: 'Compare Tasks',
+      execute: args => {
+        const ids = (args.ids as string[] | undefined) ?? [...model.selection];
+        if (ids.length < 2) {
+          return;
+        }
+        const widget = compareWidget(env, ids);
+        app.shell.add(widget, 'main');
+        app.shell.activateById(widget.id);
+      }
+    });
+    palette?.addItem({ command: COMMANDS.show, category: 'Experiments' });
+
+    // The task of the notebook in focus: asked when focus moves and after each run of cells.
+    if (notebooks) {
+      let watched: NotebookPanel | null = null;
+      const ask = () => {
+        const kernel = notebooks.currentWidget?.sessionContext.session?.kernel;
+        void taskOfKernel(kernel)
+          .then(id => model.setFocusTask(id))
+          .catch(() => model.setFocusTask(null));
+      };
+      const onStatus = (_: unknown, status: string) => status === 'idle' && ask();
+      notebooks.currentChanged.connect((_, panel) => {
+        watched?.sessionContext.statusChanged.disconnect(onStatus);
+        watched = panel;
+        panel?.sessionContext.statusChanged.connect(onStatus);
+        if (panel) {
+          void panel.sessionContext.ready.then(ask);
+        } else {
+          model.setFocusTask(null);
+        }
+      });
+    }
+  }
+};
+
+export default plugin;

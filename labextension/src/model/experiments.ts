@@ -1,0 +1,401 @@
+/**
+ * State of the Experiments panel: projects, filters, sort, the task table (paged, sparse) and
+ * the selection. Views only read it and call its methods; it knows nothing of the DOM.
+ */
+
+import { ISignal, Signal } from '@lumino/signaling';
+
+import { ITaskQuery, TrackClient } from '../api/client';
+import type { IChange, IProject, ITaskSummary } from '../api/types';
+
+export const PAGE_SIZE = 200;
+
+export interface IFilters {
+  status: string[];
+  type: string[];
+  tag: string[];
+  search: string;
+  archived: boolean;
+}
+
+export interface ISort {
+  field: string;
+  desc: boolean;
+}
+
+export interface IProjectNode {
+  project: IProject;
+  children: IProjectNode[];
+  depth: number;
+}
+
+export type ChangeReason = 'projects' | 'rows' | 'selection' | 'filters' | 'focus' | 'error';
+
+/** Build the project tree from the flat list the server sends (`parent` = parent id). */
+export function projectTree(projects: IProject[]): IProjectNode[] {
+  const nodes = new Map<string, IProjectNode>();
+  for (const p of projects) {
+    nodes.set(p.id, { project: p, children: [], depth: 0 });
+  }
+  const roots: IProjectNode[] = [];
+  for (const node of nodes.values()) {
+    const parent = node.project.parent ? nodes.get(node.project.parent) : undefined;
+    (parent ? parent.children : roots).push(node);
+  }
+  const order = (list: IProjectNode[], depth: number) => {
+    list.sort((a, b) => shortName(a.project).localeCompare(shortName(b.project)));
+    for (const n of list) {
+      n.depth = depth;
+      order(n.children, depth + 1);
+    }
+  };
+  order(roots, 0);
+  return roots;
+}
+
+/** The last path component ("b" of "a/b"). */
+export function shortName(project: IProject): string {
+  const full = project.path || project.name;
+  const i = full.lastIndexOf('/');
+  return i >= 0 ? full.slice(i + 1) : full;
+}
+
+export class ExperimentsModel {
+  constructor(readonly client: TrackClient) {}
+
+  get changed(): ISignal<this, ChangeReason> {
+    return this._changed;
+  }
+
+  /** Paths of the server's routes (from its OpenAPI document); empty until known. */
+  routes: Set<string> = new Set();
+
+  /** Rename, move and delete of projects need `projects/{id}` on the server. */
+  get canEditProjects(): boolean {
+    return [...this.routes].some(r => /^projects\/\{[^}]+\}$/.test(r));
+  }
+
+  setRoutes(routes: Set<string>): void {
+    this.routes = routes;
+    this._changed.emit('projects');
+  }
+
+  // ---- projects
+  get projects(): IProject[] {
+    return this._projects;
+  }
+  get tree(): IProjectNode[] {
+    return projectTree(this._projects.filter(p => !p.hidden));
+  }
+  get projectId(): string | null {
+    return this._projectId;
+  }
+
+  async loadProjects(): Promise<void> {
+    this._projects = await this.client.projects();
+    this._changed.emit('projects');
+  }
+
+  setProject(id: string | null): Promise<void> {
+    this._projectId = id;
+    return this.reload();
+  }
+
+  async createProject(name: string): Promise<void> {
+    await this.client.createProject(name);
+    await this.loadProjects();
+  }
+  async renameProject(id: string, name: string): Promise<void> {
+    await this.client.updateProject(id, { name });
+    await this.loadProjects();
+  }
+  async moveProject(id: string, parent: string | null): Promise<void> {
+    await this.client.updateProject(id, { parent });
+    await this.loadProjects();
+  }
+  async deleteProject(id: string): Promise<void> {
+    await this.client.deleteProject(id);
+    if (this._projectId === id) {
+      this._projectId = null;
+    }
+    await this.loadProjects();
+    await this.reload();
+  }
+
+  // ---- filters, sort, columns
+  get filters(): IFilters {
+    return this._filters;
+  }
+  get sort(): ISort {
+    return this._sort;
+  }
+  get columns(): string[] {
+    return this._columns;
+  }
+
+  setFilters(change: Partial<IFilters>): Promise<void> {
+    this._filters = { ...this._filters, ...change };
+    this._changed.emit('filters');
+    return this.reload();
+  }
+
+  /** Click on a column header: sort by it, or flip the direction when it already sorts. */
+  toggleSort(field: string): Promise<void> {
+    this._sort = this._sort.field === field ? { field, desc: !this._sort.desc } : { field, desc: false };
+    this._changed.emit('filters');
+    return this.reload();
+  }
+
+  /** Extra columns: `metric:<title>/<series>` or `param:<section>/<name>`. */
+  setColumns(columns: string[]): Promise<void> {
+    this._columns = [...new Set(columns)];
+    this._changed.emit('filters');
+    return this.reload();
+  }
+
+  query(offset: number, limit: number): ITaskQuery {
+    const f = this._filters;
+    const project = this._projects.find(p => p.id === this._projectId);
+    return {
+      project: project ? project.path || project.name : undefined,
+      status: f.status.length ? f.status : undefined,
+      type: f.type.length ? f.type : undefined,
+      tag: f.tag.length ? f.tag : undefined,
+      search: f.search || undefined,
+      archived: f.archived ? 'only' : 'false',
+      order_by: (this._sort.desc ? '-' : '') + this._sort.field,
+      columns: this._columns.length ? this._columns : undefined,
+      limit,
+      offset
+    };
+  }
+
+  // ---- rows (sparse: only the pages the view has asked for are loaded)
+  get total(): number {
+    return this._total;
+  }
+  get loaded(): boolean {
+    return this._generation > 0 && this._pages.has(0);
+  }
+  get error(): string {
+    return this._error;
+  }
+
+  row(index: number): ITaskSummary | undefined {
+    const page = this._pages.get(Math.floor(index / PAGE_SIZE));
+    return page ? page[index % PAGE_SIZE] : undefined;
+  }
+
+  /** Every loaded row (for range selection and bulk actions). */
+  loadedRows(): ITaskSummary[] {
+    const out: ITaskSummary[] = [];
+    for (const key of [...this._pages.keys()].sort((a, b) => a - b)) {
+      out.push(...(this._pages.get(key) ?? []));
+    }
+    return out;
+  }
+
+  indexOf(id: string): number {
+    for (const [pageNo, rows] of this._pages) {
+      const i = rows.findIndex(r => r.id === id);
+      if (i >= 0) {
+        return pageNo * PAGE_SIZE + i;
+      }
+    }
+    return -1;
+  }
+
+  /** Drop every page and load the first one again (filters, sort or project changed). */
+  async reload(): Promise<void> {
+    this._generation++;
+    this._pages = new Map();
+    this._inflight = new Map();
+    await this.ensureRange(0, PAGE_SIZE);
+  }
+
+  /** Re-read the pages already shown, keeping scroll position (a change arrived). */
+  async refresh(): Promise<void> {
+    const pages = [...this._pages.keys()];
+    this._generation++;
+    this._inflight = new Map();
+    if (pages.length === 0) {
+      pages.push(0);
+    }
+    await Promise.all(pages.map(p => this._loadPage(p)));
+  }
+
+  /** Make sure rows [start, end) are loaded; the table calls this as it scrolls. */
+  async ensureRange(start: number, end: number): Promise<void> {
+    const first = Math.max(0, Math.floor(start / PAGE_SIZE));
+    const last = Math.floor(Math.max(start, end - 1) / PAGE_SIZE);
+    const loads: Promise<void>[] = [];
+    for (let p = first; p <= last; p++) {
+      if (p > 0 && p * PAGE_SIZE >= this._total) {
+        break;
+      }
+      if (!this._pages.has(p)) {
+        loads.push(this._loadPage(p));
+      }
+    }
+    await Promise.all(loads);
+  }
+
+  private _loadPage(page: number): Promise<void> {
+    const pending = this._inflight.get(page);
+    if (pending) {
+      return pending;
+    }
+    const generation = this._generation;
+    const promise = this.client
+      .tasks(this.query(page * PAGE_SIZE, PAGE_SIZE))
+      .then(answer => {
+        if (generation !== this._generation) {
+          return; // the filters changed while this page was on its way
+        }
+        this._pages.set(page, answer.items);
+        this._total = typeof answer.total === 'number' ? answer.total : page * PAGE_SIZE + answer.items.length;
+        this._error = '';
+        this._changed.emit('rows');
+      })
+      .catch((error: Error) => {
+        if (generation === this._generation) {
+          this._error = error.message;
+          this._changed.emit('error');
+        }
+      })
+      .finally(() => {
+        if (this._inflight.get(page) === promise) {
+          this._inflight.delete(page);
+        }
+      });
+    this._inflight.set(page, promise);
+    return promise;
+  }
+
+  // ---- selection
+  get selection(): ReadonlySet<string> {
+    return this._selection;
+  }
+
+  /** `single` replaces, `toggle` adds/removes (Ctrl), `range` extends from the anchor (Shift). */
+  select(id: string, mode: 'single' | 'toggle' | 'range' = 'single'): void {
+    if (mode === 'single') {
+      this._selection = new Set([id]);
+      this._anchor = id;
+    } else if (mode === 'toggle') {
+      const next = new Set(this._selection);
+      if (next.has(id)) {
+        next.delete(id);
+      } else {
+        next.add(id);
+      }
+      this._selection = next;
+      this._anchor = id;
+    } else {
+      const a = this._anchor ? this.indexOf(this._anchor) : -1;
+      const b = this.indexOf(id);
+      if (a < 0 || b < 0) {
+        this._selection = new Set([id]);
+        this._anchor = id;
+      } else {
+        const next = new Set(this._selection);
+        for (let i = Math.min(a, b); i <= Math.max(a, b); i++) {
+          const row = this.row(i);
+          if (row) {
+            next.add(row.id);
+          }
+        }
+        this._selection = next;
+      }
+    }
+    this._changed.emit('selection');
+  }
+
+  clearSelection(): void {
+    this._selection = new Set();
+    this._anchor = null;
+    this._changed.emit('selection');
+  }
+
+  // ---- bulk actions on the selection
+  async archiveSelected(archive = true): Promise<void> {
+    await this._each(id => this.client.action(id, archive ? 'archive' : 'unarchive'));
+  }
+  async deleteSelected(): Promise<void> {
+    await this._each(id => this.client.deleteTask(id));
+    this.clearSelection();
+  }
+  async moveSelected(projectName: string): Promise<void> {
+    await this._each(id => this.client.move(id, projectName));
+    await this.loadProjects();
+  }
+  async tagSelected(tag: string, remove = false): Promise<void> {
+    await this._each(async id => {
+      const row = this.loadedRows().find(r => r.id === id);
+      const current = row ? row.tags : (await this.client.task(id)).tags;
+      const tags = remove ? current.filter(t => t !== tag) : [...new Set([...current, tag])];
+      return this.client.updateTask(id, { tags });
+    });
+  }
+
+  private async _each(action: (id: string) => Promise<unknown>): Promise<void> {
+    const ids = [...this._selection];
+    const results = await Promise.allSettled(ids.map(action));
+    await this.refresh();
+    const failed = results.filter(r => r.status === 'rejected') as PromiseRejectedResult[];
+    if (failed.length) {
+      throw new Error(
+        `${failed.length} of ${ids.length} failed: ${failed.map(f => (f.reason as Error).message).join('; ')}`
+      );
+    }
+  }
+
+  // ---- focus (the task of the notebook in focus)
+  get focusTaskId(): string | null {
+    return this._focusTaskId;
+  }
+  setFocusTask(id: string | null): void {
+    if (id !== this._focusTaskId) {
+      this._focusTaskId = id;
+      this._changed.emit('focus');
+    }
+  }
+
+  // ---- live updates
+  /** A change arrived from the server's feed: re-read what it touches, once per burst. */
+  onChange(change: IChange): void {
+    if (change.kind === 'project') {
+      void this.loadProjects();
+    }
+    if (this._refreshTimer === null) {
+      this._refreshTimer = setTimeout(() => {
+        this._refreshTimer = null;
+        void this.refresh();
+      }, 300);
+    }
+  }
+
+  dispose(): void {
+    if (this._refreshTimer !== null) {
+      clearTimeout(this._refreshTimer);
+      this._refreshTimer = null;
+    }
+    Signal.clearData(this);
+  }
+
+  private _changed = new Signal<this, ChangeReason>(this);
+  private _projects: IProject[] = [];
+  private _projectId: string | null = null;
+  private _filters: IFilters = { status: [], type: [], tag: [], search: '', archived: false };
+  private _sort: ISort = { field: 'last_update', desc: true };
+  private _columns: string[] = [];
+  private _pages = new Map<number, ITaskSummary[]>();
+  private _inflight = new Map<number, Promise<void>>();
+  private _total = 0;
+  private _generation = 0;
+  private _error = '';
+  private _selection: Set<string> = new Set();
+  private _anchor: string | null = null;
+  private _focusTaskId: string | null = null;
+  private _refreshTimer: ReturnType<typeof setTimeout> | null = null;
+}

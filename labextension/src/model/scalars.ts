@@ -1,0 +1,92 @@
+/** Pure helpers for scalar charts: smoothing, grouping series into charts, log-scale safety. */
+
+import type { IMetricSummary, ISeries } from '../api/types';
+
+/**
+ * Exponential moving average with TensorBoard's debiasing (the smoothing ClearML's UI uses):
+ * weight 0 returns the input, weight 0.99 follows the trend. Nulls (NaN/inf stored) stay null
+ * and do not poison the average.
+ */
+export function smooth(values: (number | null)[], weight: number): (number | null)[] {
+  if (weight <= 0) {
+    return values.slice();
+  }
+  const w = Math.min(weight, 0.999);
+  const out: (number | null)[] = new Array(values.length);
+  let last = 0;
+  let steps = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v === null || !Number.isFinite(v)) {
+      out[i] = null;
+      continue;
+    }
+    last = last * w + (1 - w) * v;
+    steps++;
+    out[i] = last / (1 - Math.pow(w, steps));
+  }
+  return out;
+}
+
+/** On a log axis, values <= 0 cannot be drawn: they become gaps instead of breaking the chart. */
+export function forLogAxis(values: (number | null)[]): (number | null)[] {
+  return values.map(v => (v !== null && v > 0 ? v : null));
+}
+
+export interface IChartSpec {
+  title: string;
+  /** `title/series` keys in this chart, in the order the server listed them. */
+  series: string[];
+}
+
+export function seriesKey(title: string, series: string): string {
+  return `${title}/${series}`;
+}
+
+/** One chart per metric title, each with all its series (no cap on either). */
+export function chartsFromSummaries(summaries: IMetricSummary[]): IChartSpec[] {
+  const byTitle = new Map<string, string[]>();
+  for (const m of summaries) {
+    let list = byTitle.get(m.title);
+    if (!list) {
+      list = [];
+      byTitle.set(m.title, list);
+    }
+    list.push(seriesKey(m.title, m.series));
+  }
+  return [...byTitle.entries()].map(([title, series]) => ({ title, series }));
+}
+
+/** Points to ask per series so that one chart stays near `budget` points in total. */
+export function pointsPerSeries(seriesInChart: number, budget = 20000, floor = 200, ceiling = 4000): number {
+  if (seriesInChart <= 0) {
+    return ceiling;
+  }
+  return Math.max(floor, Math.min(ceiling, Math.floor(budget / seriesInChart)));
+}
+
+/** Group a flat series list by title (compare view and single-task view both use it). */
+export function groupByTitle(series: ISeries[]): Map<string, ISeries[]> {
+  const out = new Map<string, ISeries[]>();
+  for (const s of series) {
+    const list = out.get(s.title) ?? [];
+    list.push(s);
+    out.set(s.title, list);
+  }
+  return out;
+}
+
+/** Case-insensitive filter of chart titles/series names, the Scalars tab's search box. */
+export function filterCharts(charts: IChartSpec[], text: string): IChartSpec[] {
+  const needle = text.trim().toLowerCase();
+  if (!needle) {
+    return charts;
+  }
+  return charts
+    .map(c =>
+      c.title.toLowerCase().includes(needle)
+        ? c
+        : { title: c.title, series: c.series.filter(s => s.toLowerCase().includes(needle)) }
+    )
+    .filter(c => c.series.length > 0);
+}

@@ -1,0 +1,197 @@
+/**
+ * State of one task's view: the task row and, loaded only when their tab is first shown, its
+ * parameters, configurations, metric list, plots, debug samples, console, artifacts and models.
+ */
+
+import { ISignal, Signal } from '@lumino/signaling';
+
+import { TrackClient } from '../api/client';
+import type {
+  IArtifact,
+  IChange,
+  IConfiguration,
+  IConsoleLine,
+  IDebugSample,
+  IMetricSummary,
+  IModel,
+  IParam,
+  IPlot,
+  ISeries,
+  ISingleValue,
+  ITask
+} from '../api/types';
+import { chartsFromSummaries, IChartSpec, pointsPerSeries } from './scalars';
+
+export type TaskPart =
+  | 'task'
+  | 'parameters'
+  | 'configurations'
+  | 'metrics'
+  | 'singleValues'
+  | 'plots'
+  | 'debugSamples'
+  | 'console'
+  | 'artifacts'
+  | 'models';
+
+export type XAxis = 'iter' | 'timestamp';
+
+export interface IChartRequest {
+  xAxis: XAxis;
+  /** Zoomed x range; the server re-downsamples only that window. */
+  range?: [number, number];
+}
+
+export class TaskModel {
+  constructor(
+    readonly client: TrackClient,
+    readonly id: string
+  ) {}
+
+  get changed(): ISignal<this, TaskPart> {
+    return this._changed;
+  }
+
+  task: ITask | null = null;
+  parameters: IParam[] = [];
+  configurations: IConfiguration[] = [];
+  metrics: IMetricSummary[] = [];
+  singleValues: ISingleValue[] = [];
+  plots: IPlot[] = [];
+  debugSamples: IDebugSample[] = [];
+  console: IConsoleLine[] = [];
+  artifacts: IArtifact[] = [];
+  models: IModel[] = [];
+  consoleTail = 1000;
+  consoleSearch = '';
+  errors: Partial<Record<TaskPart, string>> = {};
+
+  get charts(): IChartSpec[] {
+    return chartsFromSummaries(this.metrics);
+  }
+
+  /** A draft's parameters and configuration may be edited (the core's rule; the server enforces it). */
+  get editable(): boolean {
+    return this.task?.status === 'created';
+  }
+
+  /** Load a part (once); `refresh()` re-reads every part loaded so far. */
+  async load(part: TaskPart): Promise<void> {
+    this._wanted.add(part);
+    try {
+      switch (part) {
+        case 'task':
+          this.task = await this.client.task(this.id);
+          break;
+        case 'parameters':
+          this.parameters = await this.client.parameters(this.id);
+          break;
+        case 'configurations':
+          this.configurations = await this.client.configurations(this.id);
+          break;
+        case 'metrics':
+          this.metrics = await this.client.lastMetrics(this.id);
+          break;
+        case 'singleValues':
+          this.singleValues = await this.client.singleValues(this.id);
+          break;
+        case 'plots':
+          this.plots = await this.client.plots(this.id);
+          break;
+        case 'debugSamples':
+          this.debugSamples = await this.client.debugSamples(this.id);
+          break;
+        case 'console':
+          this.console = await this.client.console(this.id, this.consoleTail, this.consoleSearch || undefined);
+          break;
+        case 'artifacts':
+          this.artifacts = await this.client.artifacts(this.id);
+          break;
+        case 'models':
+          this.models = await this.client.taskModels(this.id);
+          break;
+      }
+      delete this.errors[part];
+    } catch (error) {
+      this.errors[part] = (error as Error).message;
+    }
+    this._changed.emit(part);
+  }
+
+  async refresh(): Promise<void> {
+    await Promise.all([...this._wanted].map(p => this.load(p)));
+    this._chartEpoch++;
+    this._changed.emit('metrics');
+  }
+
+  /** Bumped on every refresh so charts know to re-read their points. */
+  get chartEpoch(): number {
+    return this._chartEpoch;
+  }
+
+  /** Points of one chart (one metric title, all its series). */
+  async chartData(chart: IChartSpec, request: IChartRequest): Promise<ISeries[]> {
+    // A zoom asks for four times the points: the server's min/max downsample then shows
+    // detail the overview averaged away (spikes survive either way).
+    const points = pointsPerSeries(chart.series.length) * (request.range ? 4 : 1);
+    return this.client.scalars(this.id, {
+      series: chart.series,
+      max_points: points,
+      x_axis: request.xAxis,
+      ...(request.range ? { x_min: request.range[0], x_max: request.range[1] } : {})
+    });
+  }
+
+  setConsoleQuery(tail: number, search: string): Promise<void> {
+    this.consoleTail = tail;
+    this.consoleSearch = search;
+    return this.load('console');
+  }
+
+  // ---- edits (drafts) and actions
+  async saveParameters(params: IParam[]): Promise<void> {
+    await this.client.setParameters(this.id, params);
+    await this.load('parameters');
+  }
+  async saveConfiguration(config: IConfiguration): Promise<void> {
+    await this.client.setConfiguration(this.id, config);
+    await this.load('configurations');
+  }
+  async update(change: Partial<ITask>): Promise<void> {
+    this.task = await this.client.updateTask(this.id, change);
+    this._changed.emit('task');
+  }
+  async act(action: 'reset' | 'publish' | 'archive' | 'unarchive'): Promise<void> {
+    await this.client.action(this.id, action);
+    await this.load('task');
+  }
+  /** A new draft copied from this task; returns it so the caller can open it. */
+  clone(name?: string): Promise<ITask> {
+    return this.client.clone(this.id, name ? { name } : {});
+  }
+  async remove(): Promise<void> {
+    await this.client.deleteTask(this.id);
+  }
+
+  /** A change from the feed: re-read when it is about this task, or on a poll. */
+  onChange(change: IChange): void {
+    if (change.kind === 'poll' || change.id === this.id) {
+      if (change.kind === 'poll' && this.task && !isLive(this.task.status)) {
+        return; // a finished task does not change by itself; pushes still reach it
+      }
+      void this.refresh();
+    }
+  }
+
+  dispose(): void {
+    Signal.clearData(this);
+  }
+
+  private _changed = new Signal<this, TaskPart>(this);
+  private _wanted = new Set<TaskPart>();
+  private _chartEpoch = 0;
+}
+
+export function isLive(status: string): boolean {
+  return status === 'in_progress' || status === 'queued';
+}

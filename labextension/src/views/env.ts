@@ -1,0 +1,21 @@
+import * as React from 'react';
+
+import { TrackClient } from '../api/client';
+
+/** What every view may need from the application, passed down once. */
+export interface IEnv {
+  client: TrackClient;
+  blobUrl: (sha256: string) => string;
+  openTask: (id: string) => void;
+  compare: (ids: string[]) => void;
+}
+
+export const EnvContext = React.createContext<IEnv | null>(null);
+
+export function useEnv(): IEnv {
+  const env = React.useContext(EnvContext);
+  if (!env) {
+    throw new Error('jupyter-ext views need an EnvContext provider');
+  }
+  return env;
+}

@@ -1,0 +1,300 @@
+import * as React from 'react';
+
+import type { IArtifact, IDebugSample, IPlot } from '../../api/types';
+import { formatBytes, formatTime } from '../../model/format';
+import { TaskModel } from '../../model/task';
+import { ErrorLine, useSignal } from '../common';
+import { useEnv } from '../env';
+import { Plot } from '../plot';
+
+function figureOf(p: IPlot): { data: unknown[]; layout: Record<string, unknown> } {
+  const fig = p.figure ?? p.plot ?? {};
+  return { data: (fig.data as unknown[]) ?? [], layout: { title: { text: `${p.title} / ${p.series}` }, ...(fig.layout ?? {}) } };
+}
+
+/** Plots: every reported plotly figure (tables, histograms, confusion matrices, matplotlib). */
+export function PlotsTab(props: { model: TaskModel }): JSX.Element {
+  const { model } = props;
+  useSignal(model.changed, p => p === 'plots');
+  React.useEffect(() => void model.load('plots'), [model]);
+  return (
+    <div className="je-tab-plots">
+      <ErrorLine error={model.errors.plots} />
+      {model.plots.length === 0 ? <div className="je-empty">No plots reported.</div> : null}
+      {model.plots.map((p, i) => {
+        const fig = figureOf(p);
+        return (
+          <div className="je-chart" key={`${p.title}/${p.series}/${p.iteration}/${i}`} data-plot={p.title}>
+            <Plot data={fig.data} layout={fig.layout} height={340} />
+          </div>
+        );
+      })}
+    </div>
+  );
+}
+
+/** Debug samples: images (and media) per title/series, with an iteration slider. */
+export function DebugSamplesTab(props: { model: TaskModel }): JSX.Element {
+  const { model } = props;
+  const env = useEnv();
+  useSignal(model.changed, p => p === 'debugSamples');
+  React.useEffect(() => void model.load('debugSamples'), [model]);
+  const iterations = [...new Set(model.debugSamples.map(s => s.iteration))].sort((a, b) => a - b);
+  const [pick, setPick] = React.useState<number | null>(null);
+  const iteration = pick !== null && iterations.includes(pick) ? pick : iterations[iterations.length - 1];
+  const groups = new Map<string, IDebugSample>();
+  for (const s of model.debugSamples) {
+    const key = `${s.title} / ${s.series}`;
+    const best = groups.get(key);
+    // The latest sample at or before the chosen iteration, per title/series.
+    if (s.iteration <= (iteration ?? Infinity) && (!best || s.iteration > best.iteration)) {
+      groups.set(key, s);
+    }
+  }
+  const src = (s: IDebugSample) => (s.sha256 ? env.blobUrl(s.sha256) : s.url ?? '');
+  return (
+    <div className="je-tab-debug">
+      <ErrorLine error={model.errors.debugSamples} />
+      {iterations.length ? (
+        <div className="je-toolbar">
+          <label>
+            Iteration{' '}
+            <input
+              type="range"
+              aria-label="Iteration"
+              min={0}
+              max={iterations.length - 1}
+              value={Math.max(0, iterations.indexOf(iteration))}
+              onChange={e => setPick(iterations[Number(e.target.value)])}
+            />{' '}
+            {iteration}
+          </label>
+        </div>
+      ) : (
+        <div className="je-empty">No debug samples reported.</div>
+      )}
+      <div className="je-samples">
+        {[...groups.entries()].map(([key, s]) => (
+          <figure key={key} className="je-sample">
+            {(s.content_type ?? 'image/').startsWith('image/') ? (
+              <img src={src(s)} alt={key} loading="lazy" />
+            ) : (
+              <a href={src(s)} target="_blank" rel="noreferrer">
+                {key}
+              </a>
+            )}
+            <figcaption>
+              {key} · iter {s.iteration}
+            </figcaption>
+          </figure>
+        ))}
+      </div>
+    </div>
+  );
+}
+
+/** Console: the last N lines, with a server-side search. */
+export function ConsoleTab(props: { model: TaskModel }): JSX.Element {
+  const { model } = props;
+  useSignal(model.changed, p => p === 'console');
+  React.useEffect(() => void model.load('console'), [model]);
+  const [search, setSearch] = React.useState(model.consoleSearch);
+  const [tail, setTail] = React.useState(model.consoleTail);
+  const ref = React.useRef<HTMLPreElement>(null);
+  React.useEffect(() => {
+    const timer = setTimeout(() => {
+      if (search !== model.consoleSearch || tail !== model.consoleTail) {
+        void model.setConsoleQuery(tail, search);
+      }
+    }, 250);
+    return () => clearTimeout(timer);
+  }, [search, tail]);
+  React.useEffect(() => {
+    if (ref.current) {
+      ref.current.scrollTop = ref.current.scrollHeight; // a tail follows the end
+    }
+  }, [model.console]);
+  const text = model.console.map(l => l.text ?? l.line ?? '').join('');
+  return (
+    <div className="je-tab-console">
+      <div className="je-toolbar">
+        <input className="je-search" placeholder="Search console" aria-label="Search console" value={search} onChange={e => setSearch(e.target.value)} />
+        <select className="je-select" aria-label="Tail" value={tail} onChange={e => setTail(Number(e.target.value))}>
+          {[100, 1000, 10000, 100000].map(n => (
+            <option key={n} value={n}>
+              last {n.toLocaleString()} lines
+            </option>
+          ))}
+        </select>
+      </div>
+      <ErrorLine error={model.errors.console} />
+      <pre className="je-console" ref={ref}>
+        {text || 'No console output.'}
+      </pre>
+    </div>
+  );
+}
+
+function ArtifactPreview(props: { artifact: IArtifact }): JSX.Element {
+  const a = props.artifact;
+  const env = useEnv();
+  const [text, setText] = React.useState<string | null>(null);
+  const [error, setError] = React.useState('');
+  const type = (a.content_type ?? '').toLowerCase();
+  const name = (a.metadata?.file_name as string | undefined) ?? a.uri ?? a.name;
+  const isImage = type.startsWith('image/');
+  const isHtml = type.includes('html') || /\.html?$/.test(name);
+  const isJson = type.includes('json') || /\.json$/.test(name);
+  const isCsv = type.includes('csv') || /\.csv$/.test(name);
+  const small = (a.size ?? 0) < 2_000_000;
+  React.useEffect(() => {
+    if (a.sha256 && !isImage && small && (isHtml || isJson || isCsv || type.startsWith('text/'))) {
+      env.client.blobText(a.sha256).then(setText, (e: Error) => setError(e.message));
+    }
+  }, [a.sha256]);
+  if (error) {
+    return <ErrorLine error={error} />;
+  }
+  if (isImage && a.sha256) {
+    return <img className="je-artifact-img" src={env.blobUrl(a.sha256)} alt={a.name} />;
+  }
+  if (text !== null && isHtml) {
+    // Untrusted HTML: no scripts, no same-origin access to the Jupyter session.
+    return <iframe className="je-artifact-html" sandbox="" srcDoc={text} title={a.name} />;
+  }
+  if (text !== null && isJson) {
+    let pretty = text;
+    try {
+      pretty = JSON.stringify(JSON.parse(text), null, 2);
+    } catch {
+      // show as stored
+    }
+    return <pre className="je-code">{pretty}</pre>;
+  }
+  if (text !== null && isCsv) {
+    const rows = text.split('\n').filter(Boolean).slice(0, 101).map(r => r.split(','));
+    return (
+      <table className="je-grid je-csv">
+        <tbody>
+          {rows.map((r, i) => (
+            <tr key={i}>{r.map((c, j) => (i === 0 ? <th key={j}>{c}</th> : <td key={j}>{c}</td>))}</tr>
+          ))}
+        </tbody>
+      </table>
+    );
+  }
+  if (text !== null) {
+    return <pre className="je-code">{text}</pre>;
+  }
+  if (a.preview) {
+    return <pre className="je-code">{a.preview}</pre>;
+  }
+  return <span className="je-dim">No preview.</span>;
+}
+
+/** Artifacts: each with its metadata, a download link and a preview that fits its type. */
+export function ArtifactsTab(props: { model: TaskModel }): JSX.Element {
+  const { model } = props;
+  const env = useEnv();
+  useSignal(model.changed, p => p === 'artifacts');
+  React.useEffect(() => void model.load('artifacts'), [model]);
+  const [open, setOpen] = React.useState<string | null>(null);
+  return (
+    <div className="je-tab-artifacts">
+      <ErrorLine error={model.errors.artifacts} />
+      {model.artifacts.length === 0 ? <div className="je-empty">No artifacts.</div> : null}
+      {model.artifacts.map(a => (
+        <div key={a.name} className="je-artifact" data-artifact={a.name}>
+          <div className="je-artifact-head" onClick={() => setOpen(open === a.name ? null : a.name)}>
+            <span className="je-twisty">{open === a.name ? '▾' : '▸'}</span>
+            <b>{a.name}</b> <span className="je-dim">{a.type}</span> <span className="je-dim">{formatBytes(a.size)}</span>{' '}
+            {a.sha256 ? (
+              <a href={env.blobUrl(a.sha256)} download={a.name} onClick={e => e.stopPropagation()}>
+                download
+              </a>
+            ) : null}
+          </div>
+          {open === a.name ? <ArtifactPreview artifact={a} /> : null}
+        </div>
+      ))}
+    </div>
+  );
+}
+
+/** Execution: script, repository and commit, uncommitted diff, installed packages. */
+export function ExecutionTab(props: { model: TaskModel }): JSX.Element {
+  const { model } = props;
+  useSignal(model.changed, p => p === 'task');
+  const s = model.task?.script ?? {};
+  const requirements =
+    typeof s.requirements === 'string'
+      ? s.requirements
+      : s.requirements
+        ? Object.entries(s.requirements)
+            .map(([k, v]) => (typeof v === 'string' ? v : `# ${k}\n${JSON.stringify(v, null, 2)}`))
+            .join('\n')
+        : '';
+  const rows: [string, unknown][] = [
+    ['Repository', s.repository],
+    ['Branch', s.branch],
+    ['Commit', s.version_num],
+    ['Entry point', s.entry_point],
+    ['Working dir', s.working_dir],
+    ['Interpreter', s.binary]
+  ];
+  return (
+    <div className="je-tab-execution">
+      <table className="je-kv">
+        <tbody>
+          {rows.map(([k, v]) => (
+            <tr key={k}>
+              <th>{k}</th>
+              <td>
+                <code>{v === undefined || v === null ? '' : String(v)}</code>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <h4>Uncommitted changes</h4>
+      <pre className="je-code">{s.diff || 'none'}</pre>
+      <h4>Installed packages</h4>
+      <pre className="je-code">{requirements || 'not recorded'}</pre>
+      {model.task?.runtime && Object.keys(model.task.runtime).length ? (
+        <>
+          <h4>Runtime</h4>
+          <pre className="je-code">{JSON.stringify(model.task.runtime, null, 2)}</pre>
+        </>
+      ) : null}
+    </div>
+  );
+}
+
+/** Models: input and output models of the task. */
+export function ModelsTab(props: { model: TaskModel }): JSX.Element {
+  const { model } = props;
+  useSignal(model.changed, p => p === 'models');
+  React.useEffect(() => void model.load('models'), [model]);
+  return (
+    <div className="je-tab-models">
+      <ErrorLine error={model.errors.models} />
+      {model.models.length === 0 ? <div className="je-empty">No models.</div> : null}
+      <table className="je-grid">
+        <tbody>
+          {model.models.map(m => (
+            <tr key={m.id}>
+              <th>{m.name}</th>
+              <td>{String(m.role ?? m.kind ?? '')}</td>
+              <td>{m.framework}</td>
+              <td>{m.published ? 'published' : ''}</td>
+              <td>{formatTime(m.created)}</td>
+              <td className="je-dim">
+                <code>{m.uri ?? m.url ?? ''}</code>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,151 @@
+import * as React from 'react';
+import { MainAreaWidget, ReactWidget } from '@jupyterlab/apputils';
+import { LabIcon } from '@jupyterlab/ui-components';
+
+import { ExperimentsModel } from './model/experiments';
+import { LiveFeed } from './model/live';
+import { TaskModel } from './model/task';
+import { CompareView } from './views/compareView';
+import { DatasetsPanel } from './views/datasetsPanel';
+import { EnvContext, IEnv } from './views/env';
+import { ExperimentsPanel } from './views/experimentsPanel';
+import { ModelsPanel } from './views/modelsPanel';
+import { TaskView } from './views/task/taskView';
+
+const ICON_SVG =
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><g class="jp-icon3" fill="#616161">' +
+  '<path d="M3 3h2v16h16v2H3z"/><path d="M7 15l4-5 3 3 5-7 1.6 1.2-6.4 9-3-3-2.6 3.3z"/></g></svg>';
+
+export const experimentsIcon = new LabIcon({ name: 'jupyter-ext:experiments', svgstr: ICON_SVG });
+
+const SECTIONS = ['Experiments', 'Models', 'Datasets'] as const;
+
+function Sidebar(props: { env: IEnv; model: ExperimentsModel; live: LiveFeed }): JSX.Element {
+  const [section, setSection] = React.useState<(typeof SECTIONS)[number]>('Experiments');
+  const [tick, setTick] = React.useState(0);
+  React.useEffect(() => {
+    const slot = () => setTick(t => t + 1);
+    props.live.changed.connect(slot);
+    return () => void props.live.changed.disconnect(slot);
+  }, []);
+  return (
+    <EnvContext.Provider value={props.env}>
+      <div className="je-sidebar">
+        <div className="je-tabs je-sidebar-tabs" role="tablist">
+          {SECTIONS.map(s => (
+            <button key={s} role="tab" aria-selected={s === section} className={`je-tab ${s === section ? 'je-active' : ''}`} onClick={() => setSection(s)}>
+              {s}
+            </button>
+          ))}
+        </div>
+        {section === 'Experiments' ? (
+          <ExperimentsPanel model={props.model} onOpen={props.env.openTask} onCompare={props.env.compare} />
+        ) : section === 'Models' ? (
+          <ModelsPanel refreshSignal={Math.floor(tick / 6)} />
+        ) : (
+          <DatasetsPanel refreshSignal={Math.floor(tick / 6)} />
+        )}
+      </div>
+    </EnvContext.Provider>
+  );
+}
+
+/** The left-sidebar panel. Its model reloads on changes only while the panel is visible. */
+export class SidebarWidget extends ReactWidget {
+  constructor(
+    readonly env: IEnv,
+    readonly model: ExperimentsModel,
+    readonly live: LiveFeed
+  ) {
+    super();
+    this.id = 'jupyter-ext-experiments';
+    this.title.icon = experimentsIcon;
+    this.title.caption = 'Experiments';
+    this.addClass('je-sidebar-widget');
+    live.changed.connect((_, change) => {
+      if (this.isVisible || change.kind !== 'poll') {
+        model.onChange(change);
+      }
+    });
+  }
+
+  protected onAfterShow(): void {
+    void this.model.refresh();
+  }
+
+  render(): JSX.Element {
+    return <Sidebar env={this.env} model={this.model} live={this.live} />;
+  }
+}
+
+class TaskBody extends ReactWidget {
+  constructor(
+    readonly env: IEnv,
+    readonly model: TaskModel,
+    private _onGone: () => void
+  ) {
+    super();
+    this.addClass('je-main');
+  }
+  render(): JSX.Element {
+    return (
+      <EnvContext.Provider value={this.env}>
+        <TaskView model={this.model} onGone={this._onGone} />
+      </EnvContext.Provider>
+    );
+  }
+}
+
+export function taskWidget(env: IEnv, id: string, live: LiveFeed): MainAreaWidget<ReactWidget> {
+  const model = new TaskModel(env.client, id);
+  let widget: MainAreaWidget<ReactWidget> | null = null;
+  const content = new TaskBody(env, model, () => widget?.dispose());
+  widget = new MainAreaWidget({ content });
+  widget.id = `jupyter-ext-task-${id}`;
+  widget.title.label = `Task ${id.slice(0, 8)}`;
+  widget.title.icon = experimentsIcon;
+  widget.title.closable = true;
+  const onChange = (_: unknown, change: { kind: string; id?: string }) => {
+    if (widget?.isVisible || change.kind !== 'poll') {
+      model.onChange(change);
+    }
+  };
+  live.changed.connect(onChange);
+  model.changed.connect((_, part) => {
+    if (part === 'task' && model.task && widget) {
+      widget.title.label = model.task.name;
+      widget.title.caption = `${model.task.project_name ?? ''} / ${model.task.name} (${model.task.id})`;
+    }
+  });
+  widget.disposed.connect(() => {
+    live.changed.disconnect(onChange);
+    model.dispose();
+  });
+  return widget;
+}
+
+class CompareBody extends ReactWidget {
+  constructor(
+    readonly env: IEnv,
+    readonly ids: string[]
+  ) {
+    super();
+    this.addClass('je-main');
+  }
+  render(): JSX.Element {
+    return (
+      <EnvContext.Provider value={this.env}>
+        <CompareView ids={this.ids} />
+      </EnvContext.Provider>
+    );
+  }
+}
+
+export function compareWidget(env: IEnv, ids: string[]): MainAreaWidget<ReactWidget> {
+  const widget = new MainAreaWidget({ content: new CompareBody(env, ids) });
+  widget.id = `jupyter-ext-compare-${ids.join('-').slice(0, 80)}`;
+  widget.title.label = `Compare ${ids.length} tasks`;
+  widget.title.icon = experimentsIcon;
+  widget.title.closable = true;
+  return widget;
+}

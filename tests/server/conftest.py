@@ -1,0 +1,71 @@
+"""Server tests: the extension inside a real Jupyter server (pytest-jupyter's ``jp_fetch``) and
+the standalone app on 127.0.0.1, both over a private store in ``tmp_path``."""
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+# pytest-jupyter's fixtures and its async test runner, for this folder only (a plugin listed in a
+# non-root conftest is refused by pytest, so they are imported here).
+from pytest_jupyter.jupyter_core import *  # noqa: F403
+from pytest_jupyter.jupyter_server import *  # noqa: F403
+from pytest_jupyter.pytest_tornasync import *  # noqa: F403
+
+from jupyter_ext.server.background import BackgroundServer
+
+_LEAKY = ("JUPYTER_TRACK_", "CLEARML_")
+
+
+@pytest.fixture
+def track_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A private tracker home; the extension opens the store the settings name, i.e. this one."""
+    for name in list(os.environ):
+        if name.startswith(_LEAKY):
+            monkeypatch.delenv(name)
+    home = tmp_path / "track-home"
+    monkeypatch.setenv("JUPYTER_TRACK_HOME", str(home))
+    monkeypatch.setenv("JUPYTER_TRACK_CONFIG_FILE", str(tmp_path / "no-such-track.toml"))
+    monkeypatch.setenv("CLEARML_CONFIG_FILE", str(tmp_path / "no-such-clearml.conf"))
+    return home
+
+
+@pytest.fixture
+def jp_server_config(track_store: Path) -> dict[str, Any]:
+    return {"ServerApp": {"jpserver_extensions": {"jupyter_ext.server": True}}}
+
+
+@pytest.fixture
+def services(jp_serverapp: Any) -> Any:
+    """The extension's shared state inside the running Jupyter server."""
+    return jp_serverapp.web_app.settings["jupyter_track_services"]
+
+
+@pytest.fixture(autouse=True)
+def _close_extension_services(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Jupyter has no unload hook for a module extension: close its store after each test, so an
+    opening still in progress (migrations are process-wide) never overlaps the next test's."""
+    yield
+    app = request.node.funcargs.get("jp_serverapp")
+    if app is not None:
+        found = app.web_app.settings.pop("jupyter_track_services", None)
+        if found is not None:
+            found.close()
+
+
+@pytest.fixture
+def api_key(services: Any) -> tuple[str, str]:
+    from jupyter_ext.core import keys
+
+    return keys.create(services.backend.store, "tests")
+
+
+@pytest.fixture
+def standalone(tmp_path: Path, db_url: str) -> Iterator[BackgroundServer]:
+    """The standalone app (API keys only) in a thread, on a free port."""
+    server = BackgroundServer(db_url, str(tmp_path / "blobs"))
+    yield server
+    server.stop()

@@ -1,0 +1,108 @@
+"""The route table is the API: no route answers without credentials, and the OpenAPI document,
+the handlers and the operations all match it."""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+import requests
+
+from jupyter_ext.server.operations import OPERATIONS, OWN_HANDLERS
+from jupyter_ext.wire.routes import API_PREFIX, ROUTES, Route
+
+SAMPLE = {"task_id": "t1", "model_id": "m1", "dataset_id": "d1", "other_id": "d2", "name": "cfg",
+          "sha256": "0" * 64, "operation": "get"}
+
+
+def _url(base: str, route: Route) -> str:
+    return base + "/" + API_PREFIX + route.url(**{p: SAMPLE[p] for p in route.path_params})
+
+
+def _call(base: str, route: Route, **kwargs: Any) -> requests.Response:
+    body = b"x" if route.body == "binary" else b"{}" if route.body == "json" else None
+    return requests.request(route.method, _url(base, route), data=body, timeout=10, **kwargs)
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=lambda r: f"{r.method} {r.path}")
+def test_no_route_answers_without_credentials(standalone: Any, route: Route) -> None:
+    for auth in (None, ("JTNOSUCHKEY", "wrong-secret")):
+        response = _call(standalone.url, route, auth=auth)
+        assert response.status_code == 401, (route, auth, response.text)
+        if route.method != "HEAD":
+            assert response.json()["error"]["type"] == "Unauthenticated"
+    bearer = _call(standalone.url, route, headers={"Authorization": "Bearer jt1.forged.token"})
+    assert bearer.status_code == 401
+
+
+async def test_no_route_of_the_extension_answers_without_credentials(http_server_client: Any,
+                                                                    jp_base_url: str) -> None:
+    for route in ROUTES:
+        body = b"x" if route.body == "binary" else b"{}" if route.body == "json" else None
+        url = jp_base_url + API_PREFIX + route.url(**{p: SAMPLE[p] for p in route.path_params})
+        response = await http_server_client.fetch(url, method=route.method, body=body, raise_error=False,
+                                                  allow_nonstandard_methods=True)
+        assert response.code in (401, 403), (route, response.code, response.body)
+        if route.method != "HEAD" and not route.websocket:
+            assert json.loads(response.body)["error"]["type"] in ("Unauthenticated", "Forbidden")
+
+
+def test_an_unknown_path_needs_credentials_too(standalone: Any) -> None:
+    assert requests.get(standalone.url + "/" + API_PREFIX + "no/such/thing", timeout=10).status_code == 401
+    assert requests.get(standalone.url + "/elsewhere", timeout=10).status_code == 401
+
+
+def test_every_route_has_one_operation_and_every_operation_a_route() -> None:
+    names = [r.name for r in ROUTES]
+    assert len(names) == len(set(names))
+    assert set(OPERATIONS) | OWN_HANDLERS == set(names)
+    assert not set(OPERATIONS) & OWN_HANDLERS
+    pairs = [(r.method, r.path) for r in ROUTES]
+    assert len(pairs) == len(set(pairs))
+
+
+def test_openapi_is_the_route_table(standalone: Any) -> None:
+    access, secret = standalone.create_key("openapi")
+    doc = requests.get(standalone.url + "/" + API_PREFIX + "openapi.json", auth=(access, secret), timeout=10).json()
+    assert doc["openapi"].startswith("3.")
+    served = {(method.upper(), path.lstrip("/"), op["operationId"])
+              for path, ops in doc["paths"].items() for method, op in ops.items()}
+    assert served == {(r.method, r.path, r.name) for r in ROUTES}
+    for path, ops in doc["paths"].items():
+        for op in ops.values():
+            declared = {p["name"] for p in op["parameters"] if p["in"] == "path"}
+            assert declared == set(path.strip("/").replace("}", "{").split("{")[1::2])
+    json.dumps(doc)  # plain JSON
+
+
+def test_handlers_are_the_route_table(standalone: Any) -> None:
+    from jupyter_ext.server.app import handlers
+    from jupyter_ext.wire.routes import path_regex
+
+    patterns = {pattern for pattern, _, _ in handlers(standalone.services, "/", jupyter=False)}
+    assert patterns == {"/" + API_PREFIX + path_regex(r.path) + "$" for r in ROUTES}
+    for pattern, cls, _ in handlers(standalone.services, "/", jupyter=False):
+        methods = {r.method for r in ROUTES if "/" + API_PREFIX + path_regex(r.path) + "$" == pattern}
+        for method in methods:
+            assert method.lower() in vars(cls) or any(method.lower() in vars(base) for base in cls.__mro__[1:3])
+
+
+def test_the_documented_minimum_of_the_ui_contract_is_served() -> None:
+    """Paths the JupyterLab extension is built against (kept even as more are added)."""
+    have = {(r.method, r.path) for r in ROUTES}
+    agreed = {("GET", "projects"), ("POST", "projects"), ("GET", "tasks"), ("POST", "tasks"),
+              ("GET", "tasks/{task_id}"), ("PATCH", "tasks/{task_id}"), ("DELETE", "tasks/{task_id}"),
+              ("POST", "tasks/{task_id}/clone"), ("POST", "tasks/{task_id}/reset"),
+              ("POST", "tasks/{task_id}/publish"), ("POST", "tasks/{task_id}/archive"),
+              ("POST", "tasks/{task_id}/unarchive"), ("POST", "tasks/{task_id}/status"),
+              ("GET", "tasks/{task_id}/parameters"), ("PUT", "tasks/{task_id}/parameters"),
+              ("GET", "tasks/{task_id}/configurations"), ("PUT", "tasks/{task_id}/configurations/{name}"),
+              ("POST", "tasks/{task_id}/events"), ("GET", "tasks/{task_id}/scalars"), ("GET", "scalars"),
+              ("GET", "tasks/{task_id}/metrics/last"), ("GET", "tasks/{task_id}/single-values"),
+              ("GET", "tasks/{task_id}/plots"), ("GET", "tasks/{task_id}/debug-samples"),
+              ("GET", "tasks/{task_id}/console"), ("GET", "tasks/{task_id}/artifacts"),
+              ("GET", "tasks/{task_id}/models"), ("GET", "blobs/{sha256}"), ("PUT", "blobs/{sha256}"),
+              ("GET", "models"), ("GET", "models/{model_id}"), ("GET", "datasets"), ("GET", "datasets/{dataset_id}"),
+              ("GET", "datasets/{dataset_id}/files"), ("GET", "datasets/{dataset_id}/diff/{other_id}"),
+              ("GET", "changes"), ("GET", "openapi.json"), ("POST", "auth/token")}
+    assert agreed <= have, agreed - have
