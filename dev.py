@@ -42,7 +42,7 @@ def setup() -> None:
     if os.path.exists(STAMP) and open(STAMP).read() == digest:
         return
     run(PY, "-m", "pip", "install", "--quiet", "--upgrade", "pip")
-    run(PY, "-m", "pip", "install", "--quiet", "-e", ".[test,demo]")
+    run(PY, "-m", "pip", "install", "--quiet", "-e", ".[test,demo,frameworks]")
     with open(STAMP, "w") as fh:
         fh.write(digest)
 

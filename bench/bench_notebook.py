@@ -85,7 +85,7 @@ cells = []
 for i in range(60):
     cells.append({"cell_type": "markdown", "metadata": {}, "source": f"## Step {i}\\nSome *prose* about step {i}."})
     outputs = [{"output_type": "stream", "name": "stdout", "text": f"epoch {i} loss=0.{i:03d} token: abc{i}\\n" * 20}]
-    if i % 3 == 0:
+    if i % 6 != 5:  # 50 plots of ~100 KB: a 5 MB notebook
         outputs.append({"output_type": "display_data", "metadata": {}, "data": {"image/png": png, "text/plain": "<Figure>"}})
     cells.append({"cell_type": "code", "metadata": {}, "execution_count": i, "outputs": outputs,
                   "source": f"%env API_KEY=sk-{i:040d}\\nimport numpy as np\\nx = np.arange({i})\\nprint(x.sum())"})
@@ -100,23 +100,25 @@ snaps = Snapshotter(task, lambda: path)
 t0 = time.perf_counter()
 assert snaps.now(always=True, wait=True, timeout=300)
 first = time.perf_counter() - t0
-times, callers = [], []
-for n in range(3):
+times, busy_times, callers, phases = [], [], [], []
+for n in range(6):
     nb["cells"][0]["source"] = f"## changed {n}"
     with open(path, "w") as fh:
         json.dump(nb, fh)
+    busy = n % 2 == 1
     t0 = time.perf_counter()
     snaps.now(always=True)
     callers.append(time.perf_counter() - t0)
-    # The main thread keeps computing meanwhile, as a user's cell would.
     while snaps.stored < n + 2:
-        busy_until = time.perf_counter() + 0.05
-        while time.perf_counter() < busy_until:
-            sum(range(2000))
-        time.sleep(0)
-    times.append(snaps.last_seconds)
+        if busy:  # the main thread keeps computing meanwhile, as a long cell would
+            busy_until = time.perf_counter() + 0.05
+            while time.perf_counter() < busy_until:
+                sum(range(2000))
+        time.sleep(0.001 if busy else 0.01)
+    (busy_times if busy else times).append(snaps.last_seconds)
+    phases.append(snaps.last_phases)
 task.close()
-emit(size=size, first=first, steady=times, caller=max(callers))
+emit(size=size, first=first, steady=times, busy=busy_times, caller=max(callers), phases=phases)
 """
 
 
@@ -138,19 +140,31 @@ for burst in (100, 100, 1000, 1000, 100, 100):
 """
 
 LOOP = """
-import json, time
+import json, statistics, time
 from jupyter_ext import Task
+from jupyter_ext.notebook.display import show_task
 task = Task.current_task(); log = task.get_logger()
-{show}
+task.flush(wait_for_uploads=True)
 def loop(n, work):
     t0 = time.perf_counter()
     for i in range(n):
         if work:
             sum(range(work))
-        log.report_scalar("{title}", "train", 0.5, i)
+        log.report_scalar("loss", "train", 0.5, i)
     return time.perf_counter() - t0
-loop(2000, 0)  # warm
-print(json.dumps([loop(100_000, 0), loop(100_000, 60)]))
+loop(2000, 0)
+time.sleep(1.5)  # the environment capture thread of %track is done by now
+results = {"plain": [], "shown": [], "plain_work": [], "shown_work": []}
+for rnd in range(4):
+    for shown in ((False, True) if rnd % 2 == 0 else (True, False)):  # alternate the order: no warm-up bias
+        plot = show_task(task) if shown else None
+        key = "shown" if shown else "plain"
+        results[key].append(loop(100_000, 0))
+        results[key + "_work"].append(loop(100_000, 60))
+        if plot is not None:
+            plot.close()
+        task.flush(wait_for_uploads=True)
+print(json.dumps({k: statistics.median(v) for k, v in results.items()}))
 """
 
 
@@ -179,13 +193,11 @@ def _overhead() -> dict[str, float]:
         k = _Kernel(home)
         try:
             k.run('%load_ext jupyter_ext\n%track "bench/overhead"')
-            bare, bare_work = k.value(LOOP.format(show="", title="plain"))
-            k.run('%track "bench/overhead-shown"')
-            shown, shown_work = k.value(LOOP.format(show="task.show()", title="shown"))
+            r = k.value(LOOP)
         finally:
             k.stop()
-    return {"bare": shown / bare - 1.0, "work": shown_work / bare_work - 1.0, "loop_s": bare,
-            "loop_work_s": bare_work}
+    return {"bare": r["shown"] / r["plain"] - 1.0, "work": r["shown_work"] / r["plain_work"] - 1.0,
+            "loop_s": r["plain"], "loop_work_s": r["plain_work"]}
 
 
 def collect() -> list[Row]:
@@ -203,8 +215,9 @@ def collect() -> list[Row]:
             notes=["execute_request of `%track` until the kernel is idle again; extension loaded before"]),
         Row("%track again (in kernel: closes the old task, starts one)", [r["again"] for r in ready], 0.300),
         Row(f"snapshot of a {snaps[0]['size'] / 1e6:.1f} MB notebook (redact + HTML + 2 artifacts)", steady, 1.5,
-            unit="s", notes=["HTML rendered by nbconvert in the worker process; redaction and storing on "
-                             "the snapshot thread; warm worker (first snapshot of a kernel: see next row)"]),
+            unit="s", notes=["kernel idle meanwhile; redaction + HTML (nbconvert) in the worker process, the "
+                             "two artifacts stored from the snapshot thread; warm worker (first snapshot: below)"]),
+        Row("same, while the kernel's main thread computes", [t for s in snaps for t in s["busy"]], None, unit="s"),
         Row("first snapshot of a kernel (starts the render worker)", [s["first"] for s in snaps], None, unit="s"),
         Row("time the main thread spends asking for a snapshot", [s["caller"] for s in snaps], None, unit="ms"),
         Row("live plot: bytes per new point in an update", per_point, None, unit="",
@@ -213,7 +226,8 @@ def collect() -> list[Row]:
         Row("live plot: update bytes, ~1000 new points", large, None, unit="",
             notes=["O(new points): 10x the points, ~10x the bytes, whatever the series length"]),
         Row("overhead: 100k report_scalar loop, plot shown", [o["bare"] for o in overhead], 0.02, unit="",
-            notes=["(time with task.show() displayed) / (same loop, no plot) - 1, same kernel; loop alone "
+            notes=["(loop with the plot shown) / (loop without) - 1, same kernel and task, 4 rounds each in "
+                   "alternating order, medians; loop alone "
                    f"{sum(o['loop_s'] for o in overhead) / len(overhead) * 1e3:.0f} ms"]),
         Row("overhead: same loop with ~2 us of work per step", [o["work"] for o in overhead], 0.02, unit="",
             notes=[f"loop {sum(o['loop_work_s'] for o in overhead) / len(overhead):.2f} s: the pump "

@@ -34,6 +34,7 @@ def track_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path
             monkeypatch.delenv(name)
     monkeypatch.setenv("JUPYTER_TRACK_HOME", str(home))
     monkeypatch.setenv("JUPYTER_TRACK_CONFIG_FILE", str(tmp_path / "no-such-track.toml"))
+    monkeypatch.setenv("CLEARML_CONFIG_FILE", str(tmp_path / "no-such-clearml.conf"))  # not the developer's
     session.reset_for_tests()
     yield home
     # A test that failed half-way must not leave a live task (and its console tee) behind.
@@ -121,6 +122,7 @@ class ScriptRunner:
         env.update({
             "JUPYTER_TRACK_HOME": str(self.home),
             "JUPYTER_TRACK_CONFIG_FILE": str(self.workdir / "no-such-track.toml"),
+            "CLEARML_CONFIG_FILE": str(self.workdir / "no-such-clearml.conf"),
             "PYTHONUNBUFFERED": "1",
         })
         env.update(extra or {})

@@ -114,7 +114,9 @@ class ResourceMonitor:
     def stop(self, timeout: float = 2.0) -> None:
         self._stop.set()
         thread = self._thread
-        if thread is not None and thread is not threading.current_thread():
+        # started from another thread: stop() can come between its creation and its start, and
+        # a thread that starts after _stop is set ends at once
+        if thread is not None and thread is not threading.current_thread() and thread.ident is not None:
             thread.join(timeout)
 
     @property
@@ -241,6 +243,10 @@ def _visible_gpus() -> set[int] | None:
     return None
 
 
+# index, utilization %, memory used MiB, memory total MiB, temperature C, power W
+_Row = tuple[int, float | None, float | None, float | None, float | None, float | None]
+
+
 class _GpuReader:
     """NVIDIA GPUs through pynvml, else nvidia-smi; absent when neither answers."""
 
@@ -290,9 +296,9 @@ class _GpuReader:
                 out[p + "power_draw"] = power
         return out
 
-    def _nvml_rows(self) -> list[tuple[int, float | None, float | None, float | None, float | None, float | None]]:
+    def _nvml_rows(self) -> list[_Row]:
         nvml = self.nvml
-        rows = []
+        rows: list[_Row] = []
         for i in range(nvml.nvmlDeviceGetCount()):
             h = nvml.nvmlDeviceGetHandleByIndex(i)
             mem = nvml.nvmlDeviceGetMemoryInfo(h)
@@ -304,19 +310,20 @@ class _GpuReader:
                          float(nvml.nvmlDeviceGetTemperature(h, 0)), power))
         return rows
 
-    def _smi_rows(self) -> list[tuple[int, float | None, float | None, float | None, float | None, float | None]]:
+    def _smi_rows(self) -> list[_Row]:
         import subprocess
 
         assert self.smi is not None
         out = subprocess.run([self.smi, f"--query-gpu={self.QUERY}", "--format=csv,noheader,nounits"],
                              capture_output=True, text=True, timeout=10, check=True).stdout
-        rows = []
+        rows: list[_Row] = []
         for line in out.splitlines():
             cells = [c.strip() for c in line.split(",")]
             if len(cells) != 6 or not cells[0].isdigit():
                 continue
-            rows.append((int(cells[0]), *(_number(c) for c in cells[1:])))
-        return rows  # type: ignore[return-value]
+            util, used, total, temp, power = (_number(c) for c in cells[1:])
+            rows.append((int(cells[0]), util, used, total, temp, power))
+        return rows
 
 
 def _number(text: str) -> float | None:

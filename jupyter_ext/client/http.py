@@ -425,6 +425,9 @@ class HttpBackend(Backend):
         return self._json("get_task_models", {"task_id": task_id})  # type: ignore[no-any-return]
 
     # -- datasets ---------------------------------------------------------------------------------
+    def sync_import(self, record: Mapping[str, Any]) -> dict[str, Any]:
+        return dict(self._json("sync_import", body=record))
+
     def dataset_call(self, operation: str, *args: Any, **kwargs: Any) -> Any:
         body = {"args": codec.times_to_iso(list(args)), "kwargs": codec.times_to_iso(kwargs)}
         return self._json("dataset_call", {"operation": operation}, body)["result"]

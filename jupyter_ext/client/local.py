@@ -22,9 +22,12 @@ from .backend import Backend
 
 
 class LocalBackend(Backend):
-    def __init__(self, store_url: str, blob_url: str) -> None:
+    def __init__(self, store_url: str, blob_url: str,
+                 storage_options: Callable[[str], dict[str, Any]] | None = None) -> None:
         self.store_url = store_url
         self.blob_url = blob_url
+        # fsspec options per URL (the certificate settings reach s3:// and https:// transfers too)
+        self._storage_options = storage_options or (lambda url: {})
         self._store: MetaStore | None = None
         self._blobs: BlobStore | None = None
         self._error: BaseException | None = None
@@ -35,26 +38,30 @@ class LocalBackend(Backend):
 
     @classmethod
     def from_config(cls, config: Any) -> LocalBackend:
-        return cls(config.store_url, config.blob_url)
+        return cls(config.store_url, config.blob_url, getattr(config, "storage_options", None))
 
     # -- opening ---------------------------------------------------------------------------------
-    def open_in_background(self) -> None:
+    def open_in_background(self, warm_up: bool = True) -> None:
+        """``warm_up``: also import what reporting scalars needs (Task.init asks for it; a
+        process that only touches datasets never needs numpy)."""
         with self._lock:
             if self._opener is not None or self._opened.is_set():
                 return
-            self._opener = threading.Thread(target=self._open, name="jupyter-track-open", daemon=True)
+            self._opener = threading.Thread(target=self._open, args=(warm_up,), name="jupyter-track-open",
+                                            daemon=True)
             self._opener.start()
 
-    def _open(self) -> None:
+    def _open(self, warm_up: bool = True) -> None:
         try:
             from ..store.blobs import BlobStore
             from ..store.meta import MetaStore
 
             self._store = MetaStore.open(self.store_url)
-            self._blobs = BlobStore(self.blob_url)
+            self._blobs = BlobStore(self.blob_url, self._storage_options(self.blob_url))
             # Scalars are written and read with numpy; its import (~0.1 s) belongs here, on this
             # background thread, not in the first flush (close()) or the first read.
-            import numpy  # noqa: F401
+            if warm_up:
+                import numpy  # noqa: F401
         except BaseException as exc:  # handed to every waiting caller
             self._error = exc
         finally:
@@ -63,7 +70,7 @@ class LocalBackend(Backend):
     @property
     def store(self) -> MetaStore:
         if not self._opened.is_set():
-            self.open_in_background()
+            self.open_in_background(warm_up=False)
             self._opened.wait()
         if self._error is not None:
             if isinstance(self._error, TrackError):
@@ -215,7 +222,7 @@ class LocalBackend(Backend):
             if found is None:
                 from ..store.blobs import BlobStore
 
-                found = self._elsewhere[location] = BlobStore(location)
+                found = self._elsewhere[location] = BlobStore(location, self._storage_options(location))
             return found
 
     def put_blob_file(self, path: str, location: str = "", progress: Callable[[int], object] | None = None,

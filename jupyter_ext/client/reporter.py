@@ -178,6 +178,13 @@ class Reporter:
             with self._done:
                 self._completed = max(self._completed, target)
                 self._done.notify_all()
+            # After the flush is answered: what was handed over is on disk already, and a
+            # probe of a dead server (a connect timeout) must not hold up close() or the exit.
+            if self._offline and not self._stopping and time.monotonic() >= self._next_probe:
+                try:
+                    self._drain()
+                except BaseException as exc:
+                    self._note_error(f"{type(exc).__name__}: {exc}")
 
     def _cycle(self) -> bool:
         """One round: take events, run operations, write the events. True if operations ran."""
@@ -194,8 +201,6 @@ class Reporter:
                 self._spool_op(op)
             if batch is not None and len(batch):
                 self._spool_events(batch)
-            if time.monotonic() >= self._next_probe:
-                self._drain()
             return bool(ops)
         for i, (fn, args, kwargs) in enumerate(ops):
             if self._with_retry(lambda: fn(*args, **kwargs)) is _OFFLINE:
@@ -377,16 +382,18 @@ class Reporter:
                 batch.console.append((task_id, level, "".join(texts), console_time[(task_id, level)]))
         return batch
 
-    def _with_retry(self, call: Callable[[], Any], attempts: int = 3) -> Any:
+    def _with_retry(self, call: Callable[[], Any], window: float = 1.0) -> Any:
         """``call()``'s result; ``_OFFLINE`` when the backend stayed unreachable (the reporter
         is then offline and the caller spools); ``None`` after any other error (noted).
-        A few quick retries ride out a busy SQLite file without going offline."""
+        Quick retries within ``window`` seconds ride out a busy SQLite file; a backend that is
+        slow to fail (an HTTP client retrying on its own) gets no second try from here."""
+        deadline = time.monotonic() + window
         delay = 0.1
-        for attempt in range(attempts):
+        while True:
             try:
                 return call()
             except Unavailable as exc:
-                if attempt == attempts - 1:
+                if time.monotonic() + delay > deadline:
                     self._go_offline(exc)
                     return _OFFLINE
                 time.sleep(delay)
@@ -394,7 +401,6 @@ class Reporter:
             except Exception as exc:
                 self._note_error(f"{type(exc).__name__}: {exc}")
                 return None
-        return None
 
     def _note_error(self, message: str) -> None:
         if message not in self.errors:
@@ -407,7 +413,7 @@ _OFFLINE = object()
 
 def _identity(backend: Backend) -> str:
     """Which backend a spool belongs to: replaying it anywhere else would be wrong."""
-    for attr in ("spool_identity", "base_url", "api_host", "store_url"):
+    for attr in ("spool_identity", "base_url", "base", "api_host", "store_url"):
         value = getattr(backend, attr, None)
         if isinstance(value, str) and value:
             return f"{attr}={value}"

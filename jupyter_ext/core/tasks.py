@@ -138,24 +138,52 @@ def query(
     offset: int = 0,
     newest_first: bool = True,
 ) -> list[TaskRow]:
+    with store.read() as conn:
+        where = _where(conn, task_ids, project_name, task_name, tags, statuses, types, include_archived,
+                       include_subprojects)
+        if where is None:
+            return []
+        return task_rows.query(conn, order_desc=newest_first, limit=limit, offset=offset, **where)
+
+
+def count(
+    store: MetaStore,
+    *,
+    task_ids: Sequence[str] | None = None,
+    project_name: Sequence[str] | str | None = None,
+    task_name: str | None = None,
+    tags: Sequence[str] | str | None = None,
+    statuses: Sequence[str] | None = None,
+    types: Sequence[str] | None = None,
+    include_archived: bool = True,
+    include_subprojects: bool = True,
+) -> int:
+    """How many tasks :func:`query` finds with the same filters (no limit), without building rows."""
+    with store.read() as conn:
+        where = _where(conn, task_ids, project_name, task_name, tags, statuses, types, include_archived,
+                       include_subprojects)
+        return 0 if where is None else task_rows.count(conn, **where)
+
+
+def _where(conn: Connection, task_ids: Sequence[str] | None, project_name: Sequence[str] | str | None,
+           task_name: str | None, tags: Sequence[str] | str | None, statuses: Sequence[str] | None,
+           types: Sequence[str] | None, include_archived: bool, include_subprojects: bool) -> dict[str, Any] | None:
+    """The store filters of a query; None when it names projects that do not exist (no match)."""
     for s in statuses or ():
         status.check_status(s)
     for t in types or ():
         check_task_type(t)
     name_re = compile_name(task_name)
     any_tags, all_tags, not_tags = parse_tag_filter(tags)
-    with store.read() as conn:
-        project_ids = None
-        if project_name is not None:
-            names = [project_name] if isinstance(project_name, str) else list(project_name)
-            project_ids = projects.ids_under(conn, names, recursive=include_subprojects)
-            if not project_ids:
-                return []
-        return task_rows.query(
-            conn, ids=task_ids, project_ids=project_ids, statuses=statuses, types=types, any_tags=any_tags,
-            all_tags=all_tags, not_tags=not_tags, include_archived=include_archived, order_desc=newest_first,
-            limit=limit, offset=offset, name_filter=name_re,
-        )
+    project_ids = None
+    if project_name is not None:
+        names = [project_name] if isinstance(project_name, str) else list(project_name)
+        project_ids = projects.ids_under(conn, names, recursive=include_subprojects)
+        if not project_ids:
+            return None
+    return {"ids": task_ids, "project_ids": project_ids, "statuses": statuses, "types": types, "any_tags": any_tags,
+            "all_tags": all_tags, "not_tags": not_tags, "include_archived": include_archived,
+            "name_filter": name_re}
 
 
 def update(store: MetaStore, task_id: str, fields: Mapping[str, Any]) -> TaskRow:

@@ -78,14 +78,13 @@ class _PostImportFinder:
             find = getattr(finder, "find_spec", None)
             if find is None:
                 continue
-            spec = find(fullname, path, target)
+            spec: ModuleSpec | None = find(fullname, path, target)
             if spec is None:
                 continue
             loader = spec.loader
-            if loader is None or not hasattr(loader, "exec_module"):
-                return spec  # a namespace package or an old-style loader: leave it alone
-            spec.loader = _ChainedLoader(loader)
-            return spec  # type: ignore[no-any-return]
+            if loader is not None and hasattr(loader, "exec_module"):
+                spec.loader = _ChainedLoader(loader)  # type: ignore[assignment]
+            return spec  # a namespace package or an old-style loader is left alone
         return None
 
 

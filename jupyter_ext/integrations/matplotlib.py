@@ -20,10 +20,12 @@ from ._state import patch, reporting, task_for, warn
 KEY = "matplotlib"
 SERIES = "plot"
 
-# Figures stored and not changed since (matplotlib marks a figure stale when it changes).
-_stored: weakref.WeakKeyDictionary[Any, bool] = weakref.WeakKeyDictionary()
+# Figures stored, with the title they were stored under (matplotlib marks a figure stale
+# when it changes, so "stored and not stale" means "nothing new to store").
+_stored: weakref.WeakKeyDictionary[Any, str] = weakref.WeakKeyDictionary()
 _iterations: dict[str, int] = {}
 _untitled = [0]
+UNTITLED_HISTORY = 100  # as ClearML: untitled figures reuse "untitled 01" … "untitled 100"
 
 
 def report_figure(figure: Any, changed: bool | None = None) -> None:
@@ -45,13 +47,13 @@ def report_figure(figure: Any, changed: bool | None = None) -> None:
             _iterations[title] = iteration
             task.get_logger().report_plotly(title, SERIES, as_plot(figure, title), iteration=iteration)
             figure.stale = False  # rendering above settled it; a change from now on marks it again
-            _stored[figure] = True
+            _stored[figure] = title
     except Exception as exc:
         warn("storing a matplotlib figure", exc)
 
 
 def _changed(figure: Any) -> bool:
-    return not _stored.get(figure) or bool(getattr(figure, "stale", True))
+    return figure not in _stored or bool(getattr(figure, "stale", True))
 
 
 def as_plot(figure: Any, title: str) -> dict[str, Any]:
@@ -71,8 +73,10 @@ def _title(figure: Any) -> str:
         text = ax.get_title() or ax.get_title("left") or ax.get_title("right")
         if text:
             return str(text)
-    if figure not in _stored:
-        _untitled[0] += 1
+    known = _stored.get(figure)
+    if known is not None and known.startswith("untitled "):
+        return known
+    _untitled[0] = _untitled[0] % UNTITLED_HISTORY + 1
     return f"untitled {_untitled[0]:02d}"
 
 
@@ -87,7 +91,7 @@ def _patch_figure(module: ModuleType) -> None:
             result = original(self, *args, **kwargs)
             if changed:
                 report_figure(self, changed)
-            elif _stored.get(self):
+            elif self in _stored:
                 self.stale = False  # as it was: the next show() need not store it again
             return result
         return savefig

@@ -34,7 +34,7 @@ def report_logs(logger: Any, logs: dict[str, Any], step: int) -> None:
 def patch_trainer(module: ModuleType) -> None:
     from transformers import TrainerCallback
 
-    class ReportToTask(TrainerCallback):  # type: ignore[misc]
+    class ReportToTask(TrainerCallback):
         def on_log(self, args: Any, state: Any, control: Any, logs: Any = None, **kwargs: Any) -> None:
             task = task_for(KEY)
             if task is None or not logs or not state.is_world_process_zero:

@@ -156,6 +156,14 @@ class LivePlotState:
                 return {"t": "append", "new": [], "d": [], "tails": self._tails()}
             return {"t": "append", "new": new, "d": deltas, "tails": self._tails()}
 
+    def close(self) -> None:
+        """Stop updating: the widget's views go away and nothing more is sent."""
+        widget, self.widget = self.widget, None
+        with _plots_lock:
+            _plots.discard(self)
+        if widget is not None:
+            widget.close()
+
     def send(self, message: dict[str, Any]) -> None:
         widget = self.widget
         if widget is None:

@@ -1,4 +1,4 @@
-"""A notebook as stored with a task: read, redacted, rendered to HTML.
+"""A notebook as stored with a task: read and redacted (render_worker.py renders it).
 
 Redaction walks every text the notebook holds (cell sources, stream text, text-like outputs,
 tracebacks, attachments' names) through :func:`jupyter_ext.core.redact.redact_code`; binary
@@ -74,18 +74,6 @@ def _redact_output(output: dict[str, Any]) -> dict[str, Any]:
         new["data"] = {mime: (value if mime.startswith(_BINARY_PREFIXES) else _text(value))
                        for mime, value in data.items()}
     return new
-
-
-def render_html(nb: dict[str, Any], title: str = "") -> str:
-    """The notebook as one self-contained HTML page (nbconvert's ``lab`` template)."""
-    import nbformat
-    from nbconvert import HTMLExporter
-
-    node = nbformat.from_dict(nb)
-    exporter = HTMLExporter(template_name="lab")
-    resources = {"metadata": {"name": title}} if title else None
-    body, _ = exporter.from_notebook_node(node, resources=resources)
-    return body
 
 
 def dumps(nb: dict[str, Any]) -> str:

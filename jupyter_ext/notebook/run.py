@@ -19,6 +19,7 @@ from .snapshot import Snapshotter
 _current: NotebookRun | None = None
 _lock = threading.Lock()
 _atexit_installed = False
+_closing: list[threading.Thread] = []  # runs closing in the background (%track run again)
 
 
 class NotebookRun:
@@ -45,6 +46,30 @@ class NotebookRun:
         self.snapshots.close(timeout=timeout)
         self.task.close()
 
+    def close_in_background(self) -> None:
+        """Close without making the caller wait for the last snapshot (``%track`` run again).
+
+        The task stops being this kernel's task at once, and its console capture ends, so the
+        next task starts clean; the last snapshot and the status follow on a thread."""
+        from ..sdk import init_flow, session
+
+        if self.closed:
+            return
+        self.closed = True
+        init_flow.stop_capture(self.task, timeout=0.0)
+        if session.main_task() is self.task:
+            session.set_main_task(None)
+
+        def finish() -> None:
+            try:
+                self.snapshots.close(timeout=60.0)
+            finally:
+                self.task.close()
+
+        thread = threading.Thread(target=finish, name="jupyter-track-close", daemon=True)
+        _closing.append(thread)
+        thread.start()
+
 
 def current() -> NotebookRun | None:
     return _current
@@ -60,7 +85,7 @@ def start(*, project: str | None, name: str | None, task_type: str, tags: list[s
         previous = _current
         _current = None
     if previous is not None:
-        previous.close()
+        previous.close_in_background()
     stray = Task.current_task()
     if stray is not None:  # a Task.init of this kernel that %track now takes over from
         stray.close()
@@ -164,6 +189,9 @@ def _at_exit() -> None:
     run = _current
     if run is not None and not run.closed:
         run.snapshots.close(timeout=10.0)
+    deadline = time.monotonic() + 15.0
+    for thread in _closing:
+        thread.join(timeout=max(0.0, deadline - time.monotonic()))
 
 
 def reset_for_tests() -> None:

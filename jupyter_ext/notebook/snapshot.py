@@ -15,7 +15,6 @@ are masked in both stored copies (see notebook_file.redact).
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -27,7 +26,7 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import Any
 
-from . import live_document, notebook_file, render_worker
+from . import live_document, render_worker
 
 MIN_INTERVAL_S = 30.0  # ClearML's period: often enough to lose little, rare enough to cost nothing
 NOTEBOOK_ARTIFACT = "notebook"
@@ -52,6 +51,7 @@ class Snapshotter:
         self.stored = 0                        # snapshots stored so far
         self.last_error: str | None = None
         self.last_seconds: float | None = None  # how long the last stored snapshot took
+        self.last_phases: dict[str, float] = {}  # and where that time went
 
     # -- what the notebook layer calls (main thread; returns at once unless asked to wait) ---------
     def after_cell(self) -> None:
@@ -119,28 +119,27 @@ class Snapshotter:
     def _take(self, *, always: bool, soft: bool) -> bool:
         started = time.perf_counter()
         path = self._path_fn()
-        nb, source = self._content(path, soft=soft)
-        if nb is None:
-            return False
-        clean = notebook_file.redact(nb)
-        text = notebook_file.dumps(clean)
-        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-        if digest == self._last_hash and not always:
-            self._last_time = time.monotonic()
-            return False
-        stem = os.path.splitext(os.path.basename(path))[0] if path else "notebook"
         folder = tempfile.mkdtemp(prefix="jupyter-track-snapshot-")
         try:
-            ipynb_path = os.path.join(folder, stem + ".ipynb")
-            html_path = os.path.join(folder, stem + ".html")
-            with open(ipynb_path, "w", encoding="utf-8") as fh:
-                fh.write(text)
-            render_worker.render(ipynb_path, html_path, stem)  # in its own process: no GIL taken from cells
+            source_path, source = self._content(path, folder, soft=soft)
+            if source_path is None:
+                return False
+            stem = os.path.splitext(os.path.basename(path))[0] if path else "notebook"
+            # Reading, redacting, hashing and rendering happen in the worker process: none of it
+            # takes the GIL from the user's cells.
+            done = render_worker.snapshot(source_path, folder, stem, skip_if=None if always else self._last_hash)
+            self.last_phases = dict(done.get("phases") or {})
+            if done.get("unchanged"):
+                self._last_time = time.monotonic()
+                return False
+            mark = time.perf_counter()
+            digest = str(done["digest"])
             meta = {"path": path or "", "source": source,
                     "updated": datetime.now(timezone.utc).isoformat(timespec="seconds"),
                     "sha256_redacted": digest}
-            self._task.upload_artifact(NOTEBOOK_ARTIFACT, ipynb_path, metadata=meta, wait_on_upload=True)
-            self._task.upload_artifact(PREVIEW_ARTIFACT, html_path, metadata=meta, wait_on_upload=True)
+            self._task.upload_artifact(NOTEBOOK_ARTIFACT, done["ipynb"], metadata=meta, wait_on_upload=True)
+            self._task.upload_artifact(PREVIEW_ARTIFACT, done["html"], metadata=meta, wait_on_upload=True)
+            self.last_phases["store"] = time.perf_counter() - mark
         finally:
             shutil.rmtree(folder, ignore_errors=True)
         self._last_hash = digest
@@ -149,18 +148,22 @@ class Snapshotter:
         self.last_seconds = time.perf_counter() - started
         return True
 
-    def _content(self, path: str | None, *, soft: bool) -> tuple[dict[str, Any] | None, str]:
-        """The newest copy of the notebook: the frontend's live document, else the saved file."""
+    def _content(self, path: str | None, folder: str, *, soft: bool) -> tuple[str | None, str]:
+        """A file with the newest copy of the notebook: the frontend's live document (written to
+        ``folder``), else the saved file itself."""
         doc = live_document.latest(request=True, wait=CONTENT_WAIT_S)
         if doc is not None:
-            return doc, "frontend"
+            live_path = os.path.join(folder, "live-document.json")
+            with open(live_path, "w", encoding="utf-8") as fh:
+                json.dump(doc, fh)
+            return live_path, "frontend"
         if not path or not os.path.exists(path):
             return None, "none"
         mtime = os.path.getmtime(path)
         if soft and mtime == self._last_mtime:
             return None, "unchanged"  # a cheap test first: most cells change nothing on disk
         self._last_mtime = mtime
-        return notebook_file.read(path), "file"
+        return path, "file"
 
 
 class _Request:
@@ -169,8 +172,3 @@ class _Request:
         self.soft = soft
         self.stored = False
         self.done = threading.Event()
-
-
-def snapshot_json(nb: dict[str, Any]) -> str:
-    """The stored text of ``nb`` (redacted), for tests and the bench."""
-    return json.dumps(notebook_file.redact(nb), sort_keys=True)

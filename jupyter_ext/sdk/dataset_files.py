@@ -12,22 +12,23 @@ from __future__ import annotations
 import contextlib
 import fnmatch
 import hashlib
+import itertools
 import os
 import shutil
 import stat
 import tempfile
+import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..errors import InvalidArgument, TrackError, Unavailable
 from ..store.blobs import changed_too_recently, sha256_of_file
+from . import files as file_cache, session
 
 if TYPE_CHECKING:
     from ..store.blobs import BlobStore
-from . import files as file_cache, session
 
 
 def check_dataset_path(path: str) -> str:
@@ -41,6 +42,10 @@ def check_folder(path: str | None) -> str:
 
     return check(path)
 
+
+_T = TypeVar("_T")
+_R = TypeVar("_R")
+
 # Below these, a bar would only flicker.
 PROGRESS_MIN_FILES = 200
 READ_ONLY = stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH
@@ -50,6 +55,39 @@ def workers(max_workers: int | None) -> int:
     if max_workers is not None and (not isinstance(max_workers, int) or max_workers < 1):
         raise InvalidArgument(f"max_workers must be a positive int, not {max_workers!r}")
     return max_workers or os.cpu_count() or 4
+
+
+def parallel_map(fn: Callable[[_T], _R], items: Sequence[_T], max_workers: int | None) -> list[_R]:
+    """``[fn(x) for x in items]`` on ``max_workers`` threads, in order. Each thread takes the next
+    item itself: a pool's future per item costs more than renaming a small file. The first
+    error stops the others and is raised here."""
+    items = list(items)
+    out: list[Any] = [None] * len(items)
+    n = min(workers(max_workers), len(items))
+    if n <= 1:
+        return [fn(x) for x in items]
+    taken = itertools.count()  # next() on it is atomic under the GIL
+    failed: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            while not failed and (i := next(taken)) < len(items):
+                out[i] = fn(items[i])
+        except BaseException as exc:
+            failed.append(exc)
+
+    threads = [threading.Thread(target=run, name=f"jupyter-track-files-{k}", daemon=True) for k in range(n)]
+    for t in threads:
+        t.start()
+    try:
+        for t in threads:
+            t.join()
+    except BaseException as exc:  # Ctrl-C here: the threads stop after the file they are on
+        failed.append(exc)
+        raise
+    if failed:
+        raise failed[0]
+    return out
 
 
 @contextmanager
@@ -140,7 +178,7 @@ def hash_files(paths: Sequence[str], max_workers: int | None, desc: str, show: b
     """(sha256, size) of each file, hashed on ``max_workers`` threads (hashlib frees the GIL).
     With ``stage`` (a local blob folder), each file's bytes are staged there in the same read,
     so that upload() only has to rename them into place."""
-    with count_bar(len(paths), desc, show) as tick, ThreadPoolExecutor(workers(max_workers)) as pool:
+    with count_bar(len(paths), desc, show) as tick:
         def one(p: str) -> tuple[str, int]:
             if stage is not None:
                 sha, size, st = stage.hash_and_stage(p)
@@ -155,7 +193,7 @@ def hash_files(paths: Sequence[str], max_workers: int | None, desc: str, show: b
                 _hashed[os.path.abspath(p)] = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, sha)
             tick(1)
             return sha, size
-        return list(pool.map(one, paths))
+        return parallel_map(one, paths, max_workers)
 
 
 def external_entries(url: str, wildcard: Sequence[str] | None, dataset_path: str | None, recursive: bool,
@@ -175,7 +213,7 @@ def external_entries(url: str, wildcard: Sequence[str] | None, dataset_path: str
         import fsspec
 
         try:
-            fs, root = fsspec.core.url_to_fs(url)
+            fs, root = fsspec.core.url_to_fs(url, **session.config().storage_options(url))
             if fs.isdir(root):
                 listing = fs.find(root, detail=True, maxdepth=None if recursive else 1)
                 for p, info in sorted(listing.items()):
@@ -244,12 +282,11 @@ def upload_pending(pending: Sequence[Mapping[str, Any]], location: str, *, max_w
                         return f"{entry['path']}: {exc}"
             raise AssertionError("unreachable")
 
-        with ThreadPoolExecutor(workers(max_workers)) as pool:
-            for result in pool.map(one, pending):
-                if isinstance(result, str):
-                    errors.append(result)
-                else:
-                    stored.append(result)
+        for result in parallel_map(one, pending, max_workers):
+            if isinstance(result, str):
+                errors.append(result)
+            else:
+                stored.append(result)
     return stored, errors
 
 
@@ -340,12 +377,12 @@ def _fill(root: str, entries: Sequence[Mapping[str, Any]], *, max_workers: int |
         except (OSError, TrackError) as exc:
             return f"{e['path']}: {exc}"
 
-    with count_bar(len(entries), "get_local_copy", True) as tick, ThreadPoolExecutor(workers(max_workers)) as pool:
+    with count_bar(len(entries), "get_local_copy", True) as tick:
         def counted(e: Mapping[str, Any]) -> str | None:
             result = one(e)
             tick(1)
             return result
-        return [r for r in pool.map(counted, entries) if r is not None]
+        return [r for r in parallel_map(counted, entries, max_workers) if r is not None]
 
 
 def _link(blob: str, dest: str, soft: bool) -> None:

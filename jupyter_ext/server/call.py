@@ -36,6 +36,13 @@ class Reply:
     status: int = 200
 
 
+@dataclasses.dataclass(frozen=True)
+class Encoded:
+    """A response body already serialised (a cached chart)."""
+
+    payload: bytes
+
+
 @dataclasses.dataclass
 class Call:
     services: Services

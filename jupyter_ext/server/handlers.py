@@ -19,7 +19,7 @@ from .. import errors
 from ..wire import codec
 from ..wire.errors import error_body
 from ..wire.routes import Route
-from .call import Call, Principal, Reply
+from .call import Call, Encoded, Principal, Reply
 from .services import Services
 
 log = logging.getLogger("jupyter_ext.server")
@@ -108,6 +108,8 @@ class TrackMixin:
 
         def work() -> tuple[int, bytes]:
             result = operation(call)
+            if isinstance(result, Encoded):
+                return route.status, result.payload
             if isinstance(result, Reply):
                 return result.status, codec.dumps(result.body)
             return route.status, codec.dumps(result)

@@ -7,7 +7,7 @@ from typing import Any
 
 from .. import errors
 from ..wire import codec
-from .call import Call
+from .call import Call, Encoded
 
 DEFAULT_COMPARE_POINTS = 2000
 
@@ -33,22 +33,29 @@ def _max_points(call: Call) -> int | None:
     return call.q_int("max_points", None, lo=2, hi=call.services.limits.max_points)
 
 
-def get_scalars(call: Call) -> dict[str, Any]:
+def get_scalars(call: Call) -> Encoded:
     from ..core import scalars, tasks
+    from ..store import scalars as scalar_rows
 
     task_id = call.path["task_id"]
     wanted = call.q_list("series", commas=False)
     encoding = call.q("encoding") or "json"
     if encoding not in ("json", "b64"):
         raise errors.InvalidArgument(f"encoding must be json or b64, got {encoding!r}")
+    max_points, x_axis = _max_points(call), call.q("x_axis") or "iter"
+    scalars.check_x_axis(x_axis)
+    titles = sorted({w.split("/", 1)[0] for w in wanted}) if wanted else None
     with call.backend.store.read() as conn:
         tasks._get(conn, task_id)
-        titles = sorted({w.split("/", 1)[0] for w in wanted}) if wanted else None
-        data = scalars.read_series(conn, task_id, max_samples=_max_points(call), x_axis=call.q("x_axis") or "iter",
-                                   titles=titles, as_numpy=True)
-    if wanted:
-        data = _only(data, wanted)
-    return codec.series_out(data, packed=encoding == "b64")
+        fingerprint = tuple((mid, s.count, s.last_iter, s.last_time) for mid, s in scalar_rows.summaries(conn, task_id))
+
+        def encode() -> bytes:
+            data = scalars.read_series(conn, task_id, max_samples=max_points, x_axis=x_axis, titles=titles,
+                                       as_numpy=True)
+            return codec.dumps(codec.series_out(_only(data, wanted) if wanted else data, packed=encoding == "b64"))
+
+        key = (task_id, max_points, x_axis, tuple(wanted or ()), encoding)
+        return Encoded(call.services.charts.get(key, fingerprint, encode))
 
 
 def compare_scalars(call: Call) -> dict[str, Any]:

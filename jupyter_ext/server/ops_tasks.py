@@ -49,20 +49,24 @@ def list_tasks(call: Call) -> dict[str, Any]:
     if field not in _ORDER_FIELDS:
         raise errors.InvalidArgument(f"order_by must be one of {', '.join(sorted(_ORDER_FIELDS))} "
                                      f"(prefix '-' for descending), got {order!r}")
-    rows = call.backend.query_tasks(
+    filters: dict[str, Any] = dict(
         task_ids=call.q_list("id"), project_name=call.q_list("project", commas=False), task_name=name,
         tags=call.q_list("tag", commas=False), statuses=call.q_list("status"), types=call.q_list("type"),
-        include_archived=archived not in ("false", "0"), include_subprojects=bool(call.q_bool("subprojects", True)),
-        newest_first=not (field == "created" and not order.startswith("-")),
-    )
-    if archived == "only":
-        rows = [r for r in rows if r.archived]
-    if field != "created":
-        rows.sort(key=lambda r: (getattr(r, field) is None, getattr(r, field) or 0), reverse=order.startswith("-"))
-    total = len(rows)
+        include_archived=archived not in ("false", "0"), include_subprojects=bool(call.q_bool("subprojects", True)))
     offset = call.q_int("offset", 0) or 0
     limit = call.q_int("limit", None, lo=1, hi=10_000)
-    page = rows[offset: None if limit is None else offset + limit]
+    if field == "created" and archived != "only":  # the store's own order: page in SQL, count apart
+        from ..core import tasks
+
+        page = call.backend.query_tasks(**filters, limit=limit, offset=offset, newest_first=order.startswith("-"))
+        total = tasks.count(call.backend.store, **filters) if limit is not None or offset else len(page) + offset
+    else:
+        rows = call.backend.query_tasks(**filters)
+        if archived == "only":
+            rows = [r for r in rows if r.archived]
+        rows.sort(key=lambda r: (getattr(r, field) is None, getattr(r, field) or 0), reverse=order.startswith("-"))
+        total = len(rows)
+        page = rows[offset: None if limit is None else offset + limit]
     columns = call.q_list("columns")
     items = [codec.task_out(r) for r in page]
     if columns:

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 from ..client.local import LocalBackend
 from .changes import ChangeFeed
+from .chart_cache import ChartCache
 
 T = TypeVar("T")
 
@@ -24,7 +25,7 @@ class Limits:
 
     max_json_bytes: int = 64 * MiB
     max_blob_bytes: int = 64 * 1024 * MiB
-    max_points: int = 100_000  # per series, in a downsampled read
+    max_points: int = 10_000_000  # per series, in a downsampled read
 
 
 class Services:
@@ -37,6 +38,7 @@ class Services:
                                                               thread_name_prefix="jupyter-track-api")
         self.keys_only = keys_only
         self.changes = ChangeFeed(self)
+        self.charts = ChartCache()
 
     @classmethod
     def open(cls, store_url: str, blob_url: str, **kwargs: Any) -> Services:

@@ -63,7 +63,9 @@ def check_sha256(sha: str) -> str:
 class BlobStore:
     """Bytes by sha256 under one fsspec root URL."""
 
-    def __init__(self, root: str) -> None:
+    def __init__(self, root: str, storage_options: dict[str, Any] | None = None) -> None:
+        """``storage_options``: fsspec options for a remote root (e.g. the certificate settings,
+        ``Config.storage_options``)."""
         self.root = root.rstrip("/")
         self._fs: Any = None
         self._made_dirs: set[str] = set()
@@ -75,7 +77,7 @@ class BlobStore:
         else:
             import fsspec  # deferred: fsspec's import is not free and scripts may never store bytes
 
-            self._fs, self._base = fsspec.core.url_to_fs(self.root)
+            self._fs, self._base = fsspec.core.url_to_fs(self.root, **(storage_options or {}))
 
     @property
     def fs(self) -> Any:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import and_, delete, exists, func, not_, or_, select, update
+from sqlalchemy import and_, delete, exists, func, not_, or_, select, true, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql import ColumnElement
 
@@ -105,6 +105,24 @@ def query(
 ) -> list[TaskRow]:
     """Tasks matching every given filter, newest first. ``name_filter`` is applied in Python
     (a compiled regex), because regex syntax differs between SQLite and PostgreSQL."""
+    conds = _conditions(ids, project_ids, statuses, types, any_tags, all_tags, not_tags, include_archived)
+    stmt = _select().where(and_(*conds)) if conds else _select()
+    order = tasks.c.created.desc() if order_desc else tasks.c.created.asc()
+    stmt = stmt.order_by(order, tasks.c.id)
+    if name_filter is None:
+        if limit is not None:
+            stmt = stmt.limit(limit)
+        if offset:
+            stmt = stmt.offset(offset)
+        return _rows(conn, conn.execute(stmt))
+    matched = [r for r in conn.execute(stmt) if name_filter.search(r.name)]
+    end = None if limit is None else offset + limit
+    return _rows(conn, matched[offset:end])
+
+
+def _conditions(ids: Sequence[str] | None, project_ids: Sequence[str] | None, statuses: Sequence[str] | None,
+                types: Sequence[str] | None, any_tags: Sequence[str], all_tags: Sequence[str],
+                not_tags: Sequence[str], include_archived: bool) -> list[ColumnElement[bool]]:
     conds: list[ColumnElement[bool]] = []
     if ids is not None:
         conds.append(tasks.c.id.in_(list(ids)))
@@ -126,18 +144,19 @@ def query(
         conds.append(has(t))
     for t in not_tags:
         conds.append(not_(has(t)))
-    stmt = _select().where(and_(*conds)) if conds else _select()
-    order = tasks.c.created.desc() if order_desc else tasks.c.created.asc()
-    stmt = stmt.order_by(order, tasks.c.id)
+    return conds
+
+
+def count(conn: Connection, *, ids: Sequence[str] | None = None, project_ids: Sequence[str] | None = None,
+          statuses: Sequence[str] | None = None, types: Sequence[str] | None = None, any_tags: Sequence[str] = (),
+          all_tags: Sequence[str] = (), not_tags: Sequence[str] = (), include_archived: bool = True,
+          name_filter: Any = None) -> int:
+    """How many tasks :func:`query` would return without a limit (rows are not built)."""
+    conds = _conditions(ids, project_ids, statuses, types, any_tags, all_tags, not_tags, include_archived)
+    where = and_(*conds) if conds else true()
     if name_filter is None:
-        if limit is not None:
-            stmt = stmt.limit(limit)
-        if offset:
-            stmt = stmt.offset(offset)
-        return _rows(conn, conn.execute(stmt))
-    matched = [r for r in conn.execute(stmt) if name_filter.search(r.name)]
-    end = None if limit is None else offset + limit
-    return _rows(conn, matched[offset:end])
+        return int(conn.execute(select(func.count()).select_from(tasks).where(where)).scalar_one())
+    return sum(1 for r in conn.execute(select(tasks.c.name).where(where)) if name_filter.search(r.name))
 
 
 def count_by_project(conn: Connection) -> dict[str, int]:

@@ -56,6 +56,8 @@ ROUTES: tuple[Route, ...] = (
           tag="meta", websocket=True),
     Route("POST", "admin/gc", "collect_garbage", "Delete stored files nothing refers to any more", tag="meta",
           body="json"),
+    Route("POST", "sync/import", "sync_import", "Apply one record of `jupyter track sync` (ids kept; a second "
+          "copy is a no-op)", tag="meta", body="json"),
     # -- projects --------------------------------------------------------------------------------
     Route("GET", "projects", "list_projects", "Every project as a flat list with path, parent and task count",
           tag="projects"),

@@ -10,6 +10,7 @@ import { taskOfKernel } from './focus';
 import { ExperimentsModel } from './model/experiments';
 import { LiveFeed } from './model/live';
 import { IEnv } from './views/env';
+import { TABS, TabName } from './views/task/taskView';
 import { compareWidget, SidebarWidget, taskWidget } from './widgets';
 
 export const COMMANDS = {
@@ -89,9 +90,10 @@ const plugin: JupyterFrontEndPlugin<void> = {
         if (!id) {
           return;
         }
+        const tab = TABS.find(t => t === args.tab) as TabName | undefined;
         let widget = open.get(id);
         if (!widget || widget.isDisposed) {
-          widget = taskWidget(env, id, live);
+          widget = taskWidget(env, id, live, tab);
           open.set(id, widget);
           widget.disposed.connect(() => open.delete(id));
           app.shell.add(widget, 'main');

@@ -10,7 +10,7 @@ import { DatasetsPanel } from './views/datasetsPanel';
 import { EnvContext, IEnv } from './views/env';
 import { ExperimentsPanel } from './views/experimentsPanel';
 import { ModelsPanel } from './views/modelsPanel';
-import { TaskView } from './views/task/taskView';
+import { TabName, TaskView } from './views/task/taskView';
 
 const ICON_SVG =
   '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><g class="jp-icon3" fill="#616161">' +
@@ -82,7 +82,8 @@ class TaskBody extends ReactWidget {
   constructor(
     readonly env: IEnv,
     readonly model: TaskModel,
-    private _onGone: () => void
+    private _onGone: () => void,
+    private _tab?: TabName
   ) {
     super();
     this.addClass('je-main');
@@ -90,16 +91,16 @@ class TaskBody extends ReactWidget {
   render(): JSX.Element {
     return (
       <EnvContext.Provider value={this.env}>
-        <TaskView model={this.model} onGone={this._onGone} />
+        <TaskView model={this.model} onGone={this._onGone} initialTab={this._tab} />
       </EnvContext.Provider>
     );
   }
 }
 
-export function taskWidget(env: IEnv, id: string, live: LiveFeed): MainAreaWidget<ReactWidget> {
+export function taskWidget(env: IEnv, id: string, live: LiveFeed, tab?: TabName): MainAreaWidget<ReactWidget> {
   const model = new TaskModel(env.client, id);
   let widget: MainAreaWidget<ReactWidget> | null = null;
-  const content = new TaskBody(env, model, () => widget?.dispose());
+  const content = new TaskBody(env, model, () => widget?.dispose(), tab);
   widget = new MainAreaWidget({ content });
   widget.id = `jupyter-ext-task-${id}`;
   widget.title.label = `Task ${id.slice(0, 8)}`;

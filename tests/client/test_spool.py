@@ -7,6 +7,7 @@ backend does when the server is unreachable); the spool, the reporter and the st
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +45,16 @@ def remote(db_url: str, tmp_path: Path) -> Any:
     made = Unreachable(db_url, str(tmp_path / "blobs"))
     yield made
     made.close()
+
+
+def _back_online(rep: Reporter) -> None:
+    """Let the reporter probe now (instead of after its backoff) and wait until it replayed."""
+    rep._next_probe = 0.0
+    deadline = time.monotonic() + 30
+    while rep.offline:
+        assert time.monotonic() < deadline, "the spool was never replayed"
+        rep.flush(timeout=30)  # each flush is a cycle; the probe follows it
+    assert rep.flush(timeout=30)
 
 
 def _files(root: Path) -> list[Path]:
@@ -129,9 +140,8 @@ def test_reports_wait_on_disk_while_the_backend_is_down_and_arrive_in_order(remo
         rep.submit(remote.set_task_status, "offline1", "completed")
         assert rep.flush(timeout=30) and rep.offline
         remote.down = False
-        rep._next_probe = 0.0  # the next cycle probes now instead of after its backoff
-        assert rep.flush(timeout=30)
-        assert not rep.offline and rep.errors == []
+        _back_online(rep)
+        assert rep.errors == []
     finally:
         rep.close(timeout=10)
     row = remote.get_task("offline1")
@@ -152,8 +162,7 @@ def test_work_that_cannot_be_spooled_waits_in_memory_in_its_place(remote: Unreac
         rep.add_event("single_value", ("mem1", "acc", 0.9, 1.0))
         assert rep.flush(timeout=30) and rep.offline and order == []
         remote.down = False
-        rep._next_probe = 0.0
-        assert rep.flush(timeout=30) and not rep.offline
+        _back_online(rep)
     finally:
         rep.close(timeout=10)
     assert order == ["closure ran after the task existed: mem1"]
@@ -197,6 +206,6 @@ def test_a_live_process_spool_is_not_taken_by_another(remote: Unreachable, tmp_p
         assert others == []
     finally:
         remote.down = False
-        first._next_probe = 0.0
+        _back_online(first)
         first.close(timeout=10)
     assert remote.get_task("live1").name == "t"

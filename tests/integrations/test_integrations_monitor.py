@@ -2,8 +2,6 @@
 stopped at close; GPU figures through nvidia-smi's query interface; options checked."""
 from __future__ import annotations
 
-import os
-import threading
 import time
 from pathlib import Path
 from typing import Any

@@ -42,6 +42,19 @@ def _wait_for_line(proc: subprocess.Popen[str], pattern: str, timeout: float = 6
     raise AssertionError(f"no line matching {pattern!r}; output:\n{''.join(seen)}")
 
 
+def _wait_until_listening(url: str, timeout: float = 30.0) -> None:
+    """Jupyter prints its URL a moment before the socket accepts connections."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            requests.head(url, timeout=5)
+            return
+        except requests.exceptions.ConnectionError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
 def _stop(proc: subprocess.Popen[str]) -> None:
     proc.send_signal(signal.SIGINT)
     try:
@@ -135,13 +148,13 @@ def test_extension_is_enabled_by_its_shipped_config(tmp_path: Path) -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    cmd = [sys.executable, "-m", "jupyter_server", "--no-browser", f"--port={port}", "--ip=127.0.0.1", "--IdentityProvider.token=secret-token", "--allow-root",
-           f"--ServerApp.root_dir={tmp_path}", "--ServerApp.base_url=/hub/user/ann/"]
+    cmd = [sys.executable, "-m", "jupyter_server", "--no-browser", f"--port={port}", "--ip=127.0.0.1",
+           "--IdentityProvider.token=secret-token", "--allow-root", f"--ServerApp.root_dir={tmp_path}", "--ServerApp.base_url=/hub/user/ann/"]
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         url = _wait_for_line(proc, r"(http://127\.0\.0\.1:\d+/hub/user/ann/)\?token").group(1)
         api = url + "track/api/v1/"
-        time.sleep(1); print("DEBUG", subprocess.run(["ss", "-ltnp"], capture_output=True, text=True).stdout)
+        _wait_until_listening(api + "tasks")
         assert requests.get(api + "tasks", timeout=10).status_code == 401
         ok = requests.get(api + "tasks", headers={"Authorization": "token secret-token"}, timeout=10)
         assert ok.status_code == 200 and ok.json() == {"items": [], "total": 0}

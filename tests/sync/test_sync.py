@@ -186,3 +186,38 @@ def test_cli_sync_to_another_home(filled, tmp_path: Path) -> None:
         assert dest.get_task(ids["task"]).name == "offline run"
     finally:
         dest.close()
+
+
+def test_sync_over_http_to_a_real_server(filled, tmp_path: Path, db_url: str) -> None:
+    from jupyter_ext.client.backend import Backend
+
+    http = pytest.importorskip("jupyter_ext.client.http")
+    background = pytest.importorskip("jupyter_ext.server.background")
+    if http.HttpBackend.sync_import is Backend.sync_import:
+        pytest.skip("the server has no sync route yet (HttpBackend.sync_import)")
+    home, ids = filled
+    server = background.BackgroundServer(db_url, str(tmp_path / "server-blobs"))
+    access, secret = server.create_key("sync")
+    dest = http.HttpBackend(server.url, access, secret)
+    source = _backend(home)
+    try:
+        first = sync(source, dest, show_progress=False)
+        assert first.errors == [] and first.created["datasets"] == 2 and first.files_sent > 0
+        second = sync(source, dest, show_progress=False)
+        assert second.created == {"tasks": 0, "models": 0, "datasets": 0} and second.files_sent == 0
+        local = server.services.backend
+        task_id = ids["task"]
+        assert local.get_scalars(task_id, max_samples=None) == source.get_scalars(task_id, max_samples=None)
+        assert local.dataset_call("files", ids["datasets"][1]) == source.dataset_call("files", ids["datasets"][1])
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("JUPYTER_TRACK_", "CLEARML_"))}
+        env.update(JUPYTER_TRACK_HOME=str(home), JUPYTER_TRACK_CONFIG_FILE=str(tmp_path / "none.toml"),
+                   JUPYTER_TRACK_SECRET_KEY=secret)
+        exe = os.path.join(os.path.dirname(sys.executable), "jupyter-track")
+        out = subprocess.run([exe, "sync", "--to", server.url, "--access-key", access, "--quiet"], env=env,
+                             capture_output=True, text=True, timeout=120)
+        assert out.returncode == 0 and "copied 0 tasks, 0 models, 0 datasets" in out.stdout, out.stderr
+        assert secret not in out.stdout + out.stderr
+    finally:
+        source.close()
+        dest.close()
+        server.stop()

@@ -151,7 +151,7 @@ test('models and datasets panels: registry, version graph, files and diff', asyn
   await panel.locator('.je-node[data-version="2"]').click();
   await expect(panel.locator('.je-files .je-row')).toHaveCount(3);
   await panel.locator('.je-node[data-version="1"]').click({ modifiers: ['Control'] });
-  await expect(panel.locator('.je-dataset-diff')).toContainText('c.csv');
+  await expect(panel.locator('.je-dataset-diff .je-diff-added')).toContainText('c.csv');
   await shot(page, '06-datasets');
 });
 

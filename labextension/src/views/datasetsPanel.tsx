@@ -74,10 +74,18 @@ export function DatasetsPanel(props: { refreshSignal: number }): JSX.Element {
     if (picked.length === 1) {
       env.client.datasetFiles(picked[0]).then(setFiles, (e: Error) => setError(e.message));
     } else if (picked.length === 2) {
-      env.client.datasetDiff(picked[0], picked[1]).then(setDiff, (e: Error) => setError(e.message));
+      // From the older version to the newer, whichever was clicked first.
+      const [a, b] = byAge(picked);
+      env.client.datasetDiff(a, b).then(setDiff, (e: Error) => setError(e.message));
     }
   }, [picked.join(',')]);
 
+  const byAge = (ids: string[]) =>
+    [...ids].sort((x, y) => String(all.find(d => d.id === x)?.created ?? '').localeCompare(String(all.find(d => d.id === y)?.created ?? '')));
+  const label = (id: string) => {
+    const d = all.find(v => v.id === id);
+    return d?.version ?? id.slice(0, 8);
+  };
   const key = (d: IDataset) => `${d.project_name ?? d.project ?? ''}/${d.name}`;
   const names = [...new Set(all.map(key))].sort();
   const versions = all.filter(d => key(d) === name);
@@ -150,6 +158,9 @@ export function DatasetsPanel(props: { refreshSignal: number }): JSX.Element {
       ) : null}
       {diff ? (
         <div className="je-dataset-diff">
+          <div className="je-dim">
+            from {label(byAge(picked)[0])} to {label(byAge(picked)[1])}
+          </div>
           {(['added', 'removed', 'modified'] as const).map(kind => (
             <div key={kind} className={`je-diff-${kind}`}>
               <b>

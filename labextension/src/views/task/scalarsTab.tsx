@@ -84,7 +84,7 @@ export function chartLayout(title: string, options: IChartOptions): Record<strin
   return {
     title: { text: title, font: { size: 13 } },
     yaxis: { type: options.log ? 'log' : 'linear' },
-    xaxis: { type: options.xAxis === 'timestamp' ? 'date' : 'linear', title: { text: options.xAxis === 'iter' ? 'iteration' : '' } }
+    xaxis: { type: options.xAxis === 'timestamp' ? 'date' : 'linear' }
   };
 }
 

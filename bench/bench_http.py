@@ -1,0 +1,199 @@
+"""The REST API under load, against ``jupyter track server`` in its own process (embedded store).
+
+1. Ingest from one client: HttpBackend.write_events, 10 series x 10 k points per request,
+   2 M scalars per run; scalars per second.
+2. Ingest from 8 client processes at once (500 k scalars each): total scalars per second, and
+   every request must succeed.
+3. Reads at 20 concurrent clients (one asyncio process, 20 requests in flight): p99 latency of
+   the task list (50 of 500 tasks), one task, and a 2,000-point chart of a task with
+   2 series x 100 k points. Latency includes the client's own request handling.
+"""
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+from typing import Any
+
+from _common import EMIT, PYTHON, Row, child_env, fresh_home, main, repeat, run_child
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+INGEST = EMIT + """
+import time, numpy as np
+from jupyter_ext.client.http import HttpBackend
+from jupyter_ext.core.reporting import EventBatch
+b = HttpBackend("{url}", "{access}", "{secret}")
+task = b.create_task({{"name": "ingest", "project": "bench", "status": "in_progress"}})
+per_series, series, requests_n = 10_000, 10, {requests_n}
+it = np.arange(per_series, dtype="int64")
+batches = []
+for r in range(requests_n):
+    vals = np.random.default_rng(r).random(per_series)
+    batches.append(EventBatch(scalars=[(task.id, "loss", f"s{{k}}", it + r * per_series, vals, it * 1e-3)
+                                       for k in range(series)]))
+b.write_events(EventBatch(console=[(task.id, 20, "warm\\n", 1.0)]))  # token and connection, untimed
+{barrier}
+t0 = time.perf_counter()
+errors = 0
+written = 0
+for batch in batches:
+    try:
+        written += b.write_events(batch).written
+    except Exception:
+        errors += 1
+elapsed = time.perf_counter() - t0
+emit(seconds=elapsed, written=written, errors=errors, started=t0, finished=time.perf_counter())
+"""
+
+BARRIER = """
+import os
+while not os.path.exists({go!r}):
+    time.sleep(0.001)
+"""
+
+SEED = EMIT + """
+import numpy as np
+from jupyter_ext.client.http import HttpBackend
+from jupyter_ext.core.reporting import EventBatch
+b = HttpBackend("{url}", "{access}", "{secret}")
+for i in range(500):
+    b.create_task({{"name": f"run {{i}}", "project": "bench/list", "tags": ["t"], "comment": "c" * 40}})
+chart = b.create_task({{"name": "chart", "project": "bench/list", "status": "in_progress"}})
+n = 100_000
+for k in ("train", "val"):
+    v = np.sin(np.arange(n) / 300.0)
+    b.write_events(EventBatch(scalars=[(chart.id, "loss", k, np.arange(n), v, np.arange(n) * 1.0)]))
+emit(chart=chart.id)
+"""
+
+READS = EMIT + """
+import asyncio, base64, time
+from tornado.httpclient import AsyncHTTPClient
+AsyncHTTPClient.configure(None, max_clients=20)
+auth = "Basic " + base64.b64encode(b"{access}:{secret}").decode()
+api = "{url}/track/api/v1/"
+paths = {{"list": "tasks?project=bench/list&limit=50", "detail": "tasks/{chart}",
+          "chart": "tasks/{chart}/scalars?max_points=2000"}}
+async def worker(client, path, n, out):
+    for _ in range(n):
+        t0 = time.perf_counter()
+        r = await client.fetch(api + path, headers={{"Authorization": auth}})
+        out.append(time.perf_counter() - t0)
+        assert r.code == 200
+async def measure(path, per_client=40):
+    client = AsyncHTTPClient()
+    await worker(client, path, 5, [])   # warm: connections, the key cache
+    out = []
+    await asyncio.gather(*(worker(client, path, per_client, out) for _ in range(20)))
+    out.sort()
+    return out[int(len(out) * 0.99) - 1], out[len(out) // 2]
+async def run():
+    res = {{}}
+    for name, path in paths.items():
+        res[name + "_p99"], res[name + "_p50"] = await measure(path)
+    return res
+emit(**asyncio.run(run()))
+"""
+
+
+class Server:
+    """``jupyter track server`` on a fresh store, with one API key."""
+
+    def __init__(self, home: str) -> None:
+        sys.path.insert(0, ROOT)
+        from jupyter_ext.core import keys
+        from jupyter_ext.store.meta import MetaStore
+
+        store = f"sqlite:///{home}/track.db"
+        meta = MetaStore.open(store)
+        self.access, self.secret = keys.create(meta, "bench")
+        meta.close()
+        self.proc = subprocess.Popen([PYTHON, "-m", "jupyter_ext.cli.main", "server", "--port", "0", "--store", store],
+                                     env=child_env(home), cwd=home, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                     text=True)
+        assert self.proc.stdout is not None
+        line = self.proc.stdout.readline()
+        found = re.search(r"(http://127\.0\.0\.1:\d+)/", line)
+        if not found:
+            self.proc.kill()
+            raise RuntimeError(f"the server did not start: {line!r}")
+        self.url = found.group(1)
+
+    def fill(self, code: str, **kw: Any) -> str:
+        return code.format(url=self.url, access=self.access, secret=self.secret, **kw)
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(10)
+
+
+def one_client() -> dict[str, Any]:
+    with fresh_home() as home:
+        server = Server(home)
+        try:
+            r = run_child(server.fill(INGEST, requests_n=20, barrier=""), home)
+        finally:
+            server.stop()
+    return {"rate": r["written"] / r["seconds"], "errors": r["errors"]}
+
+
+def eight_clients() -> dict[str, Any]:
+    with fresh_home() as home:
+        server = Server(home)
+        go = os.path.join(home, "go")
+        code = server.fill(INGEST, requests_n=5, barrier=BARRIER.format(go=go))
+        try:
+            procs = [subprocess.Popen([PYTHON, "-c", code], env=child_env(home), cwd=home, stdout=subprocess.PIPE,
+                                      stderr=subprocess.PIPE, text=True) for _ in range(8)]
+            time.sleep(3.0)  # every child has built its batches and is waiting at the barrier
+            open(go, "w").close()
+            results = []
+            for p in procs:
+                out, err = p.communicate(timeout=600)
+                lines = [ln for ln in out.splitlines() if ln.startswith("@@BENCH@@")]
+                if p.returncode != 0 or not lines:
+                    raise RuntimeError(f"client failed: {err[-2000:]}")
+                import json
+                results.append(json.loads(lines[-1][len("@@BENCH@@"):]))
+        finally:
+            server.stop()
+    wall = max(r["finished"] for r in results) - min(r["started"] for r in results)
+    return {"rate": sum(r["written"] for r in results) / wall, "errors": sum(r["errors"] for r in results)}
+
+
+def reads() -> dict[str, Any]:
+    with fresh_home() as home:
+        server = Server(home)
+        try:
+            chart = run_child(server.fill(SEED), home)["chart"]
+            return run_child(server.fill(READS, chart=chart), home)
+        finally:
+            server.stop()
+
+
+def collect() -> list[Row]:
+    one = repeat(one_client, desc="ingest, 1 client")
+    eight = repeat(eight_clients, desc="ingest, 8 clients", warmup=0)
+    latency = repeat(reads, desc="reads, 20 clients", warmup=0)
+    per = [1 / r["rate"] for r in one]
+    rows = [
+        Row("ingest, 1 client: seconds per 1 M scalars", [p * 1e6 for p in per], 1e6 / 200_000, unit="s",
+            notes=[f"median {1 / sorted(per)[len(per) // 2]:,.0f} scalars/s (target >= 200,000); "
+                   f"errors {sum(r['errors'] for r in one)}"]),
+        Row("ingest, 8 clients: seconds per 1 M scalars (total)", [1e6 / r["rate"] for r in eight], 1e6 / 150_000,
+            unit="s", notes=[f"median {sorted(r['rate'] for r in eight)[len(eight) // 2]:,.0f} scalars/s total "
+                             f"(target >= 150,000); errors {sum(r['errors'] for r in eight)} (target 0)"]),
+        Row("  ingest errors, 8 clients", [float(r["errors"]) for r in eight], 0.0, unit=""),
+    ]
+    for name, label in (("list", "task list (50 of 500)"), ("detail", "task detail"),
+                        ("chart", "2,000-point chart (2 x 100 k points)")):
+        rows.append(Row(f"p99 {label}, 20 clients", [r[name + "_p99"] for r in latency], 0.050, unit="ms"))
+        rows.append(Row(f"  p50 {label}", [r[name + "_p50"] for r in latency], None, unit="ms"))
+    return rows
+
+
+if __name__ == "__main__":
+    main(collect)
