@@ -6,7 +6,8 @@
    every request must succeed.
 3. Reads at 20 concurrent clients (one asyncio process, 20 requests in flight): p99 latency of
    the task list (50 of 500 tasks), one task, and a 2,000-point chart of a task with
-   2 series x 100 k points. Latency includes the client's own request handling.
+   2 series x 100 k points. Latency includes the client's own request handling. For scale, the
+   same client against a bare tornado handler returning ``{"a": 1}`` (this machine's floor).
 """
 from __future__ import annotations
 
@@ -73,8 +74,11 @@ READS = EMIT + """
 import asyncio, base64, time
 from tornado.httpclient import AsyncHTTPClient
 AsyncHTTPClient.configure(None, max_clients=20)
-auth = "Basic " + base64.b64encode(b"{access}:{secret}").decode()
 api = "{url}/track/api/v1/"
+import json, urllib.request
+basic = "Basic " + base64.b64encode(b"{access}:{secret}").decode()
+asked = urllib.request.Request(api + "auth/token", data=b"{{}}", method="POST", headers={{"Authorization": basic}})
+auth = "Bearer " + json.loads(urllib.request.urlopen(asked).read())["token"]  # as HttpBackend does
 paths = {{"list": "tasks?project=bench/list&limit=50", "detail": "tasks/{chart}",
           "chart": "tasks/{chart}/scalars?max_points=2000"}}
 async def worker(client, path, n, out):
@@ -94,8 +98,26 @@ async def run():
     res = {{}}
     for name, path in paths.items():
         res[name + "_p99"], res[name + "_p50"] = await measure(path)
+    global api
+    api = "{floor}/"
+    res["floor_p99"], res["floor_p50"] = await measure("x")
     return res
 emit(**asyncio.run(run()))
+"""
+
+
+FLOOR = """
+import asyncio, socket, tornado.web
+class Hello(tornado.web.RequestHandler):
+    def get(self):
+        self.finish({"a": 1})
+async def main():
+    app = tornado.web.Application([(r"/x", Hello)])
+    server = app.listen(0, "127.0.0.1")
+    port = next(iter(server._sockets.values())).getsockname()[1]
+    print(f"http://127.0.0.1:{port}", flush=True)
+    await asyncio.Event().wait()
+asyncio.run(main())
 """
 
 
@@ -167,10 +189,15 @@ def eight_clients() -> dict[str, Any]:
 def reads() -> dict[str, Any]:
     with fresh_home() as home:
         server = Server(home)
+        floor = subprocess.Popen([PYTHON, "-c", FLOOR], stdout=subprocess.PIPE, text=True)
         try:
+            assert floor.stdout is not None
+            floor_url = floor.stdout.readline().strip()
             chart = run_child(server.fill(SEED), home)["chart"]
-            return run_child(server.fill(READS, chart=chart), home)
+            return run_child(server.fill(READS, chart=chart, floor=floor_url), home)
         finally:
+            floor.terminate()
+            floor.wait(10)
             server.stop()
 
 
@@ -192,6 +219,10 @@ def collect() -> list[Row]:
                         ("chart", "2,000-point chart (2 x 100 k points)")):
         rows.append(Row(f"p99 {label}, 20 clients", [r[name + "_p99"] for r in latency], 0.050, unit="ms"))
         rows.append(Row(f"  p50 {label}", [r[name + "_p50"] for r in latency], None, unit="ms"))
+    rows.append(Row("p99 bare tornado handler, 20 clients (floor)", [r["floor_p99"] for r in latency], None,
+                    unit="ms", notes=["the same client against a tornado app answering {\"a\": 1}: what this machine "
+                                      "allows at all, while the figures above were taken"]))
+    rows.append(Row("  p50 bare tornado handler (floor)", [r["floor_p50"] for r in latency], None, unit="ms"))
     return rows
 
 

@@ -12,10 +12,12 @@ and ui-tests/bench/timing.js drives /usr/bin/chromium, timing inside the page. T
 each figure warms the browser's caches and is dropped; the rest give the medians.
 
     .venv/bin/python bench/bench_ui.py        (BENCH_RUNS=5 by default; needs node, chromium,
-                                               ui-tests/node_modules and the built extension)
+                                               ui-tests/node_modules and the built extension;
+                                               BENCH_UI_HOME=DIR keeps the seeded store for reruns)
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -25,6 +27,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Iterator
 
 from _common import EMIT, RUNS, Row, child_env, fresh_home, main, run_child
 
@@ -78,14 +81,30 @@ def _wait(url: str, timeout: float = 120.0) -> None:
             time.sleep(0.5)
 
 
+@contextlib.contextmanager
+def _home() -> Iterator[str]:
+    kept = os.environ.get("BENCH_UI_HOME")
+    if kept:
+        os.makedirs(kept, exist_ok=True)
+        yield kept
+    else:
+        with fresh_home() as home:
+            yield home
+
+
 def collect() -> list[Row]:
     for need, why in ((shutil.which("node"), "node"), (os.path.exists("/usr/bin/chromium"), "/usr/bin/chromium"),
                       (os.path.isdir(os.path.join(UI, "node_modules", "@playwright")), "ui-tests/node_modules")):
         if not need:
             sys.exit(f"bench_ui needs {why} (python3 dev.py test installs the UI test tools)")
-    with fresh_home() as home:
+    with _home() as home:
+        marker = os.path.join(home, "bench-ui-seed.json")
         t0 = time.perf_counter()
-        seeded = run_child(SEED, home=home, timeout=3600)
+        if os.path.exists(marker):  # BENCH_UI_HOME kept from an earlier run: seeding takes minutes
+            seeded = json.load(open(marker))
+        else:
+            seeded = run_child(SEED, home=home, timeout=3600)
+            json.dump(seeded, open(marker, "w"))
         seed_s = time.perf_counter() - t0
         port = _free_port()
         env = child_env(home)

@@ -18,9 +18,15 @@ def _store(args: argparse.Namespace) -> Any:
 
     url = args.store
     if not url:
+        import sys
+
         from ..config import load
 
-        url = load().store_url
+        cfg = load()
+        url = cfg.store_url
+        if cfg.remote:  # keys live in the server's store: this machine's store is not it
+            print(f"note: api_host is {cfg.api_host}, but keys are kept by the server's store; this uses the "
+                  f"local store {url} (run this on the server, or pass --store)", file=sys.stderr)
     return MetaStore.open(url)
 
 

@@ -45,7 +45,7 @@ def api_base(host: str) -> str:
 class HttpBackend(Backend):
     def __init__(self, host: str, access_key: str, secret_key: str, *, verify: bool | str = True,
                  connect_timeout: float = 3.0, read_timeout: float = READ_TIMEOUT, retries: int = 3,
-                 config: Any = None) -> None:
+                 token_ttl: float = 3600.0, config: Any = None) -> None:
         if not access_key or not secret_key:
             raise Unauthenticated(f"api_host is {host} but no API key is set: set access_key and secret_key "
                                   f"(JUPYTER_TRACK_ACCESS_KEY / JUPYTER_TRACK_SECRET_KEY, or run `jupyter track init`)")
@@ -58,6 +58,7 @@ class HttpBackend(Backend):
         self._retries = retries
         self.config = config  # for error messages naming the settings in force
         self._token: str | None = None
+        self._token_ttl = token_ttl
         self._token_lock = threading.Lock()
         self._session: requests.Session | None = None
         self._session_lock = threading.Lock()
@@ -81,9 +82,11 @@ class HttpBackend(Backend):
                 from requests.adapters import HTTPAdapter
                 from urllib3.util.retry import Retry
 
-                retry = Retry(total=self._retries, connect=self._retries, read=self._retries, status=self._retries,
-                              backoff_factor=0.2, status_forcelist=(502, 503, 504), raise_on_status=False,
-                              allowed_methods=frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"}))
+                # One connect retry only: a dead host must not cost minutes (each try waits up to
+                # connect_timeout); the reporter retries and spools on its own schedule.
+                retry = Retry(total=self._retries, connect=min(1, self._retries), read=self._retries,
+                              status=self._retries, backoff_factor=0.2, status_forcelist=(502, 503, 504),
+                              raise_on_status=False, allowed_methods=frozenset({"GET", "HEAD", "PUT", "DELETE"}))
                 session = requests.Session()
                 adapter = HTTPAdapter(pool_connections=4, pool_maxsize=32, max_retries=retry)
                 session.mount("http://", adapter)
@@ -96,7 +99,7 @@ class HttpBackend(Backend):
     def _auth_header(self, renew: bool = False) -> dict[str, str]:
         with self._token_lock:
             if self._token is None or renew:
-                response = self._send("POST", ROUTE["issue_token"].url(), json={},
+                response = self._send("POST", ROUTE["issue_token"].url(), json={"ttl": self._token_ttl},
                                       auth=(self._access_key, self._secret_key))
                 self._token = str(self._check(response)["token"])
             return {"Authorization": f"Bearer {self._token}"}
@@ -273,8 +276,10 @@ class HttpBackend(Backend):
             self._check(response)
         return response
 
-    def blobs_at(self, location: str) -> BlobStore:
-        """Another destination (``s3://…``, a shared folder) is written by this machine directly."""
+    def _blobs_elsewhere(self, location: str) -> BlobStore:
+        """Another destination (``s3://…``, a shared folder) is written by this machine directly.
+        (Not named ``blobs_at``: the SDK takes a backend with that method for one whose default
+        blob folder is on this machine.)"""
         with self._session_lock:
             found = self._elsewhere.get(location)
             if found is None:
@@ -296,8 +301,8 @@ class HttpBackend(Backend):
                       known_sha256: str | None = None) -> tuple[str, int]:
         if location:
             if known_sha256:
-                return self.blobs_at(location).put_file_known(path, known_sha256, progress)
-            return self.blobs_at(location).put_file(path, progress)
+                return self._blobs_elsewhere(location).put_file_known(path, known_sha256, progress)
+            return self._blobs_elsewhere(location).put_file(path, progress)
         from ..store.blobs import sha256_of_file
 
         sha, size = (known_sha256, os.path.getsize(path)) if known_sha256 else sha256_of_file(path)
@@ -321,7 +326,7 @@ class HttpBackend(Backend):
     def download_blob(self, sha256: str, dest: str, location: str = "",
                       progress: Callable[[int], object] | None = None) -> str:
         if location:
-            return self.blobs_at(location).download(sha256, dest, progress)
+            return self._blobs_elsewhere(location).download(sha256, dest, progress)
         from ..store.blobs import check_sha256
 
         check_sha256(sha256)

@@ -17,6 +17,7 @@ A later process replays the spools that dead processes left for the same backend
 """
 from __future__ import annotations
 
+import os
 import sys
 import threading
 from array import array
@@ -64,7 +65,10 @@ class Reporter:
         self._next_probe = 0.0
         self._probe_gap = PROBE_FIRST
         self._orphans_checked = False
-        self._memory_ops: dict[int, tuple[str, Any]] = {}  # seq -> (kind, body) not written to disk
+        # marker -> (kind, body) that could not be written to disk; markers name this reporter,
+        # so a later process replaying the spool never runs a stranger's entry
+        self._memory_ops: dict[str, tuple[str, Any]] = {}
+        self._memory_prefix = f"{os.getpid()}-{time.time_ns()}-"
         self._memory_seq = 0
         self.spooled = 0  # records written to the spool so far
         self.replayed = 0
@@ -269,9 +273,10 @@ class Reporter:
     def _memory_append(self, kind: str, body: Any) -> None:
         # kept in this process, in order: the spool holds a marker where it belongs
         self._memory_seq += 1
-        self._memory_ops[self._memory_seq] = (kind, body)
+        marker = f"{self._memory_prefix}{self._memory_seq:012d}"
+        self._memory_ops[marker] = (kind, body)
         target = self._own_spool()
-        if target is not None and target.append("memory", self._memory_seq):
+        if target is not None and target.append("memory", marker):
             self.spooled += 1
 
     def _spool_op(self, op: tuple[Callable[..., Any], tuple[Any, ...], dict[str, Any]]) -> None:
@@ -290,16 +295,19 @@ class Reporter:
         are noted and the record is done."""
         try:
             if kind == "call":
-                getattr(self.backend, body["method"])(*body["args"], **body["kwargs"])
+                name = str(body["method"])
+                if name.startswith("_") or not callable(getattr(Backend, name, None)):
+                    raise ValueError(f"the spool names {name!r}, which is not a backend call")
+                getattr(self.backend, name)(*body["args"], **body["kwargs"])
             elif kind == "events":
                 self._note_dropped(self.backend.write_events(body))
             elif kind == "memory":
-                held = self._memory_ops.get(int(body))
+                held = self._memory_ops.get(str(body))
                 if held is None:
                     self._note_error("a queued upload of a process that ended while the backend was away is lost")
                     return
                 self._apply(held[0], held[1])
-                del self._memory_ops[int(body)]
+                del self._memory_ops[str(body)]
             elif kind == "op":
                 fn, args, kwargs = body
                 fn(*args, **kwargs)
@@ -316,9 +324,9 @@ class Reporter:
             if target is not None:
                 target.replay(self._apply)
                 target.remove()
-            else:
-                for seq in sorted(self._memory_ops):
-                    self._apply("memory", seq)
+            # what has no marker in the spool (none at all, or the spool was full), in order
+            for marker in sorted(self._memory_ops):
+                self._apply("memory", marker)
         except Unavailable as exc:
             self._go_offline(exc)
             return

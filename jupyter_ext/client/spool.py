@@ -115,7 +115,7 @@ class Spool:
     # -- writing ----------------------------------------------------------------------------------
     def _open(self) -> None:
         if self._lock_fh is None:
-            os.makedirs(self.folder, exist_ok=True)
+            os.makedirs(self.folder, mode=0o700, exist_ok=True)  # reports may hold parameters: owner only
             with open(os.path.join(self.folder, "backend"), "w", encoding="utf-8") as fh:
                 fh.write(os.path.basename(os.path.dirname(self.folder)))
             self._lock_fh = open(os.path.join(self.folder, "lock"), "a+b")  # noqa: SIM115 - held for life

@@ -12,14 +12,13 @@ import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
+from ..sdk import session
 from ._switches import ALL_ON, Switches
 
 if TYPE_CHECKING:
     from ..sdk.task import Task
-
-F = TypeVar("F", bound=Callable[..., Any])
 
 _switches: list[Switches] = [ALL_ON]
 _inside = threading.local()
@@ -38,8 +37,6 @@ def task_for(key: str) -> Task | None:
     on this thread (a library calling itself, or our own reporting calling the library)."""
     if getattr(_inside, "depth", 0) or not _switches[0].on(key):
         return None
-    from ..sdk import session
-
     task = session.main_task()
     if task is None or task._closed:
         return None
@@ -54,10 +51,6 @@ def reporting() -> Iterator[None]:
         yield
     finally:
         _inside.depth -= 1
-
-
-def busy() -> bool:
-    return bool(getattr(_inside, "depth", 0))
 
 
 def warn(what: str, exc: BaseException) -> None:
@@ -97,6 +90,3 @@ def patch_aliases(owners: list[Any], name: str, make: Callable[[Any], Any]) -> N
         if current is first:
             setattr(owner, name, wrapper)
 
-
-def unwrap(fn: Any) -> Any:
-    return getattr(fn, "__jupyter_track_original__", fn)

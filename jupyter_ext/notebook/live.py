@@ -10,9 +10,10 @@ the browser only what is new, as anywidget custom messages::
 Where new points come from:
 
 - for a task reporting in this kernel, from the reporter itself: a tap on its backend's
-  ``write_events`` sees every batch of scalars, whole and in order, after ``report_scalar``
-  appended them to memory (report_scalar gains no work at all). While a plot is shown, the pump
-  thread wakes the reporter every 0.2 s (5 Hz) when points are waiting, and sends them;
+  ``write_events`` sees every batch of scalars, whole and in order, when the reporter writes it
+  (every ``flush_period``, 1 s by default; report_scalar gains no work at all). In between, the
+  pump thread (every 0.2 s, so 5 updates a second) sends the newest point of each series, read
+  from the reporter's memory, as the series' provisional end ("tails");
 - for a task running elsewhere, from the store, polled every 2 s while the task is in progress.
 
 Messages go out from the pump thread; under ipykernel 7 a thread must carry the cell's parent
@@ -62,6 +63,7 @@ class LivePlotState:
         self.live = live
         self.remote_next = 0.0
         self.sent_messages = 0
+        self.last_peek: list[list[Any]] | None = None
 
     # -- series ----------------------------------------------------------------------------------
     def _label(self, task_id: str, series: str) -> str:
@@ -131,10 +133,37 @@ class LivePlotState:
         """Called by the reporter's tap (reporter thread): keep it cheap, just queue."""
         self.pending.append((task_id, title, series, iters, values, times))
 
-    def drain(self) -> dict[str, Any] | None:
+    def peek_tails(self, scalars: dict[str, Any]) -> list[list[Any]]:
+        """The newest point of each series still in the reporter's memory (not yet stored):
+        drawn at once as the series' provisional end, so the plot moves 5 times a second while
+        the points themselves arrive with the reporter's next write (every ``flush_period``)."""
+        out: list[list[Any]] = []
+        for task_id in self.names:
+            bufs = scalars.get(task_id)
+            if not bufs:
+                continue
+            for (title, series), buf in list(bufs.items()):
+                sid = self.ids.get((task_id, title, series))
+                if sid is None:
+                    continue
+                try:
+                    n = len(buf[2])  # times are appended last: point n-1 is complete
+                    if not n:
+                        continue
+                    x, y = float(buf[1][n - 1]), float(buf[0][n - 1])
+                except IndexError:  # the reporter took the points meanwhile
+                    continue
+                if np.isfinite(y):
+                    out.append([sid, x, y])
+        return out
+
+    def drain(self, peeked: list[list[Any]] | None = None) -> dict[str, Any] | None:
         """Turn queued points into one message (append, or reset after a compaction)."""
         n = len(self.pending)
         if not n:
+            if peeked and peeked != self.last_peek:
+                self.last_peek = peeked
+                return {"t": "append", "new": [], "d": [], "tails": peeked}
             return None
         chunks = self.pending[:n]
         del self.pending[:n]
@@ -152,9 +181,12 @@ class LivePlotState:
             self.version += 1
             if reset:
                 return self.state()
-            if not deltas and not new:
-                return {"t": "append", "new": [], "d": [], "tails": self._tails()}
-            return {"t": "append", "new": new, "d": deltas, "tails": self._tails()}
+            tails = self._tails()
+            if peeked:
+                newer = {p[0]: p for p in peeked}
+                tails = [newer.get(t[0], t) for t in tails]
+            self.last_peek = peeked
+            return {"t": "append", "new": new, "d": deltas, "tails": tails}
 
     def close(self) -> None:
         """Stop updating: the widget's views go away and nothing more is sent."""
@@ -262,23 +294,13 @@ def _pump_once(plots: list[LivePlotState]) -> None:
 
     from ..sdk import session
 
-    waiting = False
-    if session.has_reporter():
-        rep = session.reporter()
-        for plot in plots:
-            if plot.live:
-                for task_id in plot.names:
-                    bufs = rep.scalars.get(task_id)
-                    if bufs and any(len(b[2]) for b in list(bufs.values())):
-                        waiting = True
-        if waiting:
-            rep._wake.set()  # the reporter writes now instead of within its flush period
+    scalars = session.reporter().scalars if session.has_reporter() else {}
     now = time.monotonic()
     for plot in plots:
         if not plot.live and now >= plot.remote_next:
             plot.remote_next = now + REMOTE_PERIOD_S
             _poll_store(plot)
-        message = plot.drain()
+        message = plot.drain(plot.peek_tails(scalars) if plot.live else None)
         if message is not None:
             plot.send(message)
 

@@ -22,8 +22,12 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..errors import AlreadyExists, Conflict, InvalidArgument, NotFound, TrackError, Unavailable
-from . import dataset_files as df, files as file_cache, session
-from .dataset_registry import DatasetRegistry, call as _call, id_of as _id_of
+from . import dataset_files as df
+from . import files as file_cache
+from . import session
+from .dataset_registry import DatasetRegistry
+from .dataset_registry import call as _call
+from .dataset_registry import id_of as _id_of
 
 if TYPE_CHECKING:
     from .logger import Logger
@@ -211,7 +215,10 @@ class Dataset(DatasetRegistry):
                   verbose: bool = False, max_workers: int | None = None) -> int:
         """Add a file or a folder's files (matching ``wildcard``) under ``dataset_path``; returns
         how many were added or changed. Files are hashed now, in parallel, and stored by
-        :meth:`upload`; files whose bytes the version already holds are skipped.
+        :meth:`upload`; files whose bytes the version already holds are skipped. With the local
+        default store, each file is copied into its staging area in the same read that hashes
+        it, so that :meth:`upload` only moves it into place (a file changed in between is read
+        again then; copies never uploaded are freed by garbage collection after an hour).
 
         >>> dataset.add_files(path="data/images_folder", wildcard="*.jpg", dataset_path="imgs")
         """

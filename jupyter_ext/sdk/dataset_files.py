@@ -6,6 +6,10 @@ once whole. It is built in a temporary folder under a file lock and renamed into
 second process waits for the first instead of building it again, and a copy cut short never
 looks complete. Files are hard links to the stored blobs when the blob folder is local (no bytes
 copied); the links are made read-only, which also protects the blobs they share an inode with.
+
+Adding files to a version stored in the local default blob folder reads each file once: it is
+hashed and copied into the folder's staging area together (``BlobStore.hash_and_stage``), and
+the upload renames the copy into place if the file still shows the size and times it had then.
 """
 from __future__ import annotations
 
@@ -25,7 +29,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..errors import InvalidArgument, TrackError, Unavailable
 from ..store.blobs import changed_too_recently, sha256_of_file
-from . import files as file_cache, session
+from . import files as file_cache
+from . import session
 
 if TYPE_CHECKING:
     from ..store.blobs import BlobStore
@@ -73,7 +78,7 @@ def parallel_map(fn: Callable[[_T], _R], items: Sequence[_T], max_workers: int |
         try:
             while not failed and (i := next(taken)) < len(items):
                 out[i] = fn(items[i])
-        except BaseException as exc:
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller, below
             failed.append(exc)
 
     threads = [threading.Thread(target=run, name=f"jupyter-track-files-{k}", daemon=True) for k in range(n)]
@@ -164,12 +169,13 @@ _hashed: dict[str, tuple[int, int, int, str]] = {}
 
 
 def staging_store(location: str) -> BlobStore | None:
-    """The blob store at ``location`` if it is a folder on this machine (files added to a
-    dataset are then copied there while they are hashed), else None."""
+    """The default blob store when ``location`` is it and it is a folder on this machine: files
+    added to a dataset are then copied into it while they are hashed. None otherwise (another
+    destination, whose leftovers garbage collection would not look for, or a remote server)."""
     blobs_at = getattr(session.backend(), "blobs_at", None)
-    if blobs_at is None:
+    if blobs_at is None or location:
         return None
-    found = blobs_at(location)
+    found: BlobStore = blobs_at(location)
     return found if found.is_local else None
 
 
@@ -180,6 +186,17 @@ def hash_files(paths: Sequence[str], max_workers: int | None, desc: str, show: b
     so that upload() only has to rename them into place."""
     with count_bar(len(paths), desc, show) as tick:
         def one(p: str) -> tuple[str, int]:
+            try:
+                return hashed(p)
+            except (FileNotFoundError, PermissionError) as exc:
+                if exc.filename != p:  # the blob folder's side
+                    raise Unavailable(f"cannot copy {p} into the blob store: {exc}") from exc
+                if isinstance(exc, FileNotFoundError):
+                    raise InvalidArgument(f"cannot read {p}: it was removed while the files were read") from exc
+                raise InvalidArgument(f"cannot read {p}: permission denied; make it readable or leave it "
+                                      f"out (wildcard=)") from exc
+
+        def hashed(p: str) -> tuple[str, int]:
             if stage is not None:
                 sha, size, st = stage.hash_and_stage(p)
             else:

@@ -54,7 +54,12 @@ class TrackMixin:
         if ours or self.services.keys_only:
             from ..core import keys
 
-            info = await self.services.run(keys.authenticate_header, self.services.backend.store, header or None)
+            if scheme.lower() == "bearer" and self.services.store_ready:
+                # A signature check and a cached "still active?" lookup: cheaper than a thread hop.
+                info = keys.authenticate_header(self.services.backend.store, header)
+            else:  # may read the store and note the key's last use: off the loop
+                info = await self.services.run(keys.authenticate_header, self.services.backend.store,
+                                               header or None)
             self.via_key = True
             self.current_user = Principal(username=info.get("user") or f"key:{info['name']}",
                                           via="token" if scheme.lower() == "bearer" else "key",

@@ -35,6 +35,26 @@ def create_project(call: Call) -> dict[str, Any]:
     return codec.project_out(row)
 
 
+def update_project(call: Call) -> dict[str, Any]:
+    from ..core import project_edits
+
+    name = call.b("name", kind=str)
+    to_root = "parent" in call.body and call.body["parent"] is None
+    row = project_edits.rename(call.backend.store, call.path["project_id"], name=name,
+                               parent=call.b("parent", kind=str), to_root=to_root)
+    call.announce("project", row.id, ["name", "parent"])
+    return codec.project_out(row)
+
+
+def delete_project(call: Call) -> dict[str, Any]:
+    from ..core import project_edits
+
+    deleted = project_edits.delete(call.backend.store, call.path["project_id"])
+    for project_id in deleted:
+        call.announce("project", project_id, [], deleted=True)
+    return {"deleted": deleted}
+
+
 # -- tasks ----------------------------------------------------------------------------------------
 def list_tasks(call: Call) -> dict[str, Any]:
     archived = (call.q("archived") or "true").lower()
@@ -182,7 +202,7 @@ def _changed(call: Call, row: Any, fields: list[str]) -> dict[str, Any]:
 
 
 OPERATIONS = {f.__name__: f for f in (
-    list_projects, create_project, list_tasks, create_task, get_task, update_task, delete_task, clone_task,
+    list_projects, create_project, update_project, delete_project, list_tasks, create_task, get_task, update_task, delete_task, clone_task,
     reset_task, publish_task, archive_task, unarchive_task, set_task_status, move_task, is_task_reusable,
     get_parameters, set_parameters, get_configurations, set_configuration,
 )}

@@ -44,7 +44,16 @@ class Services:
     def open(cls, store_url: str, blob_url: str, **kwargs: Any) -> Services:
         backend = LocalBackend(store_url, blob_url)
         backend.open_in_background()
-        return cls(backend, **kwargs)
+        made = cls(backend, **kwargs)
+        made.executor.submit(made._note_open)
+        return made
+
+    store_ready = False  # until then nothing touches the store on the event loop (opening takes ~0.3 s)
+
+    def _note_open(self) -> None:
+        with contextlib.suppress(Exception):  # the error surfaces on the first request instead
+            self.backend.store  # noqa: B018
+            self.store_ready = True
 
     async def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         loop = asyncio.get_running_loop()

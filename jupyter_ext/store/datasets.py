@@ -10,9 +10,17 @@ from sqlalchemy import and_, bindparam, delete, func, select, update
 from sqlalchemy.engine import Connection
 
 from . import tags as tag_rows
-from .rows import dumps, loads
 from .blob_refs import DEFAULT_LOCATION
-from .schema import blob_copies, blobs, dataset_files, dataset_removed, dataset_tags, dataset_versions, projects
+from .rows import dumps, loads
+from .schema import (
+    blob_copies,
+    blobs,
+    dataset_files,
+    dataset_removed,
+    dataset_tags,
+    dataset_versions,
+    projects,
+)
 
 
 def _select() -> Any:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.engine import Connection
 
 from .rows import ProjectRow
@@ -46,3 +46,7 @@ def descendants(conn: Connection, name: str) -> list[ProjectRow]:
         select(projects).where((projects.c.name == name) | (projects.c.name.startswith(prefix, autoescape=True)))
     )
     return [_row(r) for r in rows]
+
+
+def delete_many(conn: Connection, project_ids: list[str]) -> None:
+    conn.execute(delete(projects).where(projects.c.id.in_(project_ids)))

@@ -63,6 +63,10 @@ ROUTES: tuple[Route, ...] = (
           tag="projects"),
     Route("POST", "projects", "create_project", "Create a project (and its missing parents)", tag="projects",
           body="json", status=201),
+    Route("PATCH", "projects/{project_id}", "update_project", "Rename ({name}) or move ({parent}; null: to the top)",
+          tag="projects", body="json"),
+    Route("DELETE", "projects/{project_id}", "delete_project", "Delete an empty project (and empty subprojects)",
+          tag="projects"),
     # -- tasks -----------------------------------------------------------------------------------
     Route("GET", "tasks", "list_tasks", "Tasks matching the filters, newest first", query=(
         _P("id", "array", "task ids"), _P("project", "array", "project names (subprojects included)"),

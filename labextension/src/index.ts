@@ -67,7 +67,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
       routes = r;
       model.setRoutes(r);
       if (r.has('changes')) {
-        live.refresh();
+        live.connect();
       }
     });
 

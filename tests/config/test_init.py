@@ -87,3 +87,24 @@ def test_bad_input_is_explained(clean_env) -> None:
     assert out.returncode == 2 and "api_server" in out.stderr
     out = _init(["--api-host", "server:8008", "--access-key", "A", "--secret-key", "B"], clean_env)
     assert out.returncode == 2 and "http://" in out.stderr
+
+
+def test_interactive_prompts_never_echo_the_secret(server, clean_env) -> None:
+    pexpect = pytest.importorskip("pexpect")
+    access, secret = server.create_key("typed")
+    exe = os.path.join(os.path.dirname(sys.executable), "jupyter-track")
+    child = pexpect.spawn(exe, ["init"], env={**os.environ, **clean_env}, encoding="utf-8", timeout=60)
+    try:
+        child.expect("type the API URL")
+        child.sendline(server.url)
+        child.expect("access_key: ")
+        child.sendline(access)
+        child.expect(r"secret_key \(not shown\): ")
+        child.sendline(secret)
+        child.expect(pexpect.EOF)
+        transcript = (child.before or "")
+    finally:
+        child.close()
+    assert child.exitstatus == 0, transcript
+    assert "connected to" in transcript and secret not in transcript
+    assert load().secret_key == secret

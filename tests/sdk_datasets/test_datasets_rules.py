@@ -1,6 +1,7 @@
 """Bad input fails clearly and leaves nothing half-written; squash, delete, garbage collection."""
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -137,3 +138,28 @@ def test_delete_then_garbage_collection_frees_only_this_versions_blobs(Dataset: 
     assert blob_files(track_home) == set()
     with pytest.raises(NotFound):
         Dataset.get(dataset_name="g", dataset_project="DS")
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="needs file permissions that bind this user")
+def test_an_unreadable_file_is_named_and_nothing_is_added(Dataset: Any, write_files: Callable[..., Path]) -> None:
+    root = write_files({"ok.txt": b"ok", "secret.txt": b"no"})
+    (root / "secret.txt").chmod(0)
+    ds = Dataset.create(dataset_name="perm", dataset_project="DS")
+    try:
+        with pytest.raises(InvalidArgument, match=r"secret\.txt: permission denied"):
+            ds.add_files(root)
+    finally:
+        (root / "secret.txt").chmod(0o644)
+    assert ds.list_files() == []
+
+
+def test_a_file_removed_between_listing_and_reading_is_named(Dataset: Any, write_files: Callable[..., Path],
+                                                             tmp_path: Path) -> None:
+    from jupyter_ext.sdk import dataset_files
+
+    Dataset.create(dataset_name="gone", dataset_project="DS")  # opens the store the copies go to
+    root = write_files({"a.txt": b"a"})
+    listed = [str(root / "a.txt"), str(tmp_path / "vanished.txt")]
+    for stage in (dataset_files.staging_store(""), None):
+        with pytest.raises(InvalidArgument, match=r"vanished\.txt: it was removed"):
+            dataset_files.hash_files(listed, 2, "hash", stage=stage)

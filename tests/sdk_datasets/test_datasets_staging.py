@@ -147,3 +147,26 @@ def test_an_upload_in_another_process_uses_the_staged_copies(Dataset: Any, write
     assert _staging(track_home) == []
     assert _blob(track_home, data).stat().st_ino == inode
     assert Dataset.get(dataset_id=ds.id).is_final()
+
+
+def test_a_big_file_is_streamed_through_the_staging_area(Dataset: Any, write_files: Callable[..., Path],
+                                                        track_home: Path) -> None:
+    big = os.urandom(9 << 20)  # above the size read in one piece
+    root = _settled(write_files({"big.bin": big, "small.bin": b"s"}))
+    ds = Dataset.create(dataset_name="big", dataset_project="DS")
+    ds.add_files(root)
+    inodes = {p.stat().st_ino for p in _staging(track_home)}
+    assert len(inodes) == 2
+    ds.finalize(auto_upload=True)
+    assert _blob(track_home, big).stat().st_ino in inodes
+    assert ds.file_entries_dict["big.bin"].size == len(big)
+
+
+def test_another_destination_is_not_staged(Dataset: Any, write_files: Callable[..., Path], track_home: Path,
+                                           tmp_path: Path) -> None:
+    ds = Dataset.create(dataset_name="elsewhere", dataset_project="DS", output_uri=str(tmp_path / "other"))
+    ds.add_files(_settled(write_files({"a.txt": b"goes elsewhere"})))
+    assert _staging(track_home) == [] and not (tmp_path / "other" / "staging").exists()
+    ds.finalize(auto_upload=True)
+    sha = hashlib.sha256(b"goes elsewhere").hexdigest()
+    assert (tmp_path / "other" / "sha256" / sha[:2] / sha).read_bytes() == b"goes elsewhere"

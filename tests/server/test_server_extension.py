@@ -113,3 +113,14 @@ async def test_works_under_a_base_url_prefix(jp_fetch: Any, http_server_client: 
     assert doc["servers"][0]["url"] == "/user/alice/track/api/v1"
     outside = await _raw(http_server_client, "/track/api/v1/tasks")
     assert outside.code == 404  # only under the prefix
+
+
+async def test_changes_socket_in_jupyter(jp_ws_fetch: Any, jp_fetch: Any) -> None:
+    socket = await jp_ws_fetch(*API, "changes")
+    try:
+        created = json.loads((await jp_fetch(*API, "tasks", method="POST",
+                                             body=json.dumps({"name": "seen", "project": "W"}))).body)
+        message = json.loads(await socket.read_message())
+        assert message["kind"] == "task" and message["id"] == created["id"]
+    finally:
+        socket.close()

@@ -163,3 +163,25 @@ def _next_about(sock: Any, ident: str, timeout: float = 10.0) -> dict[str, Any]:
         if message.get("id") == ident:
             return message  # type: ignore[no-any-return]
     raise AssertionError(f"no change message about {ident} within {timeout} s")
+
+
+def test_projects_rename_move_and_delete(api: Any) -> None:
+    task_id = str(api("POST", "tasks", json={"name": "t", "project": "Team/Old/Sub"}).json()["id"])
+    by_path = {p["path"]: p for p in api("GET", "projects").json()["items"]}
+    old = by_path["Team/Old"]
+    renamed = api("PATCH", f"projects/{old['id']}", json={"name": "New"}).json()
+    assert renamed["path"] == "Team/New"
+    assert api("GET", f"tasks/{task_id}").json()["project_name"] == "Team/New/Sub"  # the tree follows
+    moved = api("PATCH", f"projects/{old['id']}", json={"parent": "Elsewhere"}).json()
+    assert moved["path"] == "Elsewhere/New" and moved["parent"] is not None
+    top = api("PATCH", f"projects/{old['id']}", json={"parent": None}).json()
+    assert top["path"] == "New" and top["parent"] is None
+    clash = api("POST", "projects", json={"name": "Taken"}).json()
+    assert api("PATCH", f"projects/{old['id']}", json={"name": "Taken"}).status_code == 409
+    inside = api("PATCH", f"projects/{old['id']}", json={"parent": "New/Sub"})
+    assert inside.status_code == 400 and "its own subproject" in inside.json()["error"]["message"]
+    full = api("DELETE", f"projects/{old['id']}")
+    assert full.status_code == 409 and "not empty" in full.json()["error"]["message"]
+    assert api("DELETE", f"projects/{clash['id']}").json() == {"deleted": [clash["id"]]}
+    assert "Taken" not in {p["path"] for p in api("GET", "projects").json()["items"]}
+    assert api("DELETE", f"projects/{clash['id']}").status_code == 404

@@ -11,7 +11,7 @@ import requests
 from jupyter_ext.server.operations import OPERATIONS, OWN_HANDLERS
 from jupyter_ext.wire.routes import API_PREFIX, ROUTES, Route
 
-SAMPLE = {"task_id": "t1", "model_id": "m1", "dataset_id": "d1", "other_id": "d2", "name": "cfg",
+SAMPLE = {"project_id": "p1", "task_id": "t1", "model_id": "m1", "dataset_id": "d1", "other_id": "d2", "name": "cfg",
           "sha256": "0" * 64, "operation": "get"}
 
 
@@ -90,7 +90,8 @@ def test_handlers_are_the_route_table(standalone: Any) -> None:
 def test_the_documented_minimum_of_the_ui_contract_is_served() -> None:
     """Paths the JupyterLab extension is built against (kept even as more are added)."""
     have = {(r.method, r.path) for r in ROUTES}
-    agreed = {("GET", "projects"), ("POST", "projects"), ("GET", "tasks"), ("POST", "tasks"),
+    agreed = {("GET", "projects"), ("POST", "projects"), ("PATCH", "projects/{project_id}"),
+              ("DELETE", "projects/{project_id}"), ("GET", "tasks"), ("POST", "tasks"),
               ("GET", "tasks/{task_id}"), ("PATCH", "tasks/{task_id}"), ("DELETE", "tasks/{task_id}"),
               ("POST", "tasks/{task_id}/clone"), ("POST", "tasks/{task_id}/reset"),
               ("POST", "tasks/{task_id}/publish"), ("POST", "tasks/{task_id}/archive"),

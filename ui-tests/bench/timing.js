@@ -30,10 +30,11 @@ async function main() {
           panel.querySelector('.je-task-row') !== null;
         const t0 = performance.now();
         panel.querySelector(`.je-project[data-project="${project}"]`).click();
-        await new Promise(resolve => {
+        await new Promise((resolve, reject) => {
           if (done()) return resolve();
           const obs = new MutationObserver(() => done() && (obs.disconnect(), resolve()));
           obs.observe(panel, { subtree: true, childList: true, characterData: true });
+          setTimeout(() => reject(new Error(`${project}: footer says "${panel.querySelector('.je-table-footer')?.textContent}"`)), 60000);
         });
         await new Promise(r => requestAnimationFrame(() => setTimeout(r, 0))); // painted
         return performance.now() - t0;
@@ -53,7 +54,8 @@ async function main() {
         const body = document.querySelector('#jupyter-ext-experiments .je-table-body');
         const t0 = performance.now();
         body.scrollTop = target * 26;
-        await new Promise(resolve => {
+        await new Promise((resolve, reject) => {
+          setTimeout(() => reject(new Error('scroll: rows never came')), 60000);
           const check = () => {
             const rows = [...body.querySelectorAll('.je-row')].filter(r => parseFloat(r.style.top) >= target * 26 - 1);
             return rows.length > 5 && rows.slice(0, 5).every(r => r.classList.contains('je-task-row'));
@@ -75,7 +77,8 @@ async function main() {
         await app.commands.execute('application:close-all');
         const t0 = performance.now();
         await app.commands.execute('jupyter-ext:open-task', { id, tab: 'Scalars' });
-        await new Promise(resolve => {
+        await new Promise((resolve, reject) => {
+          setTimeout(() => reject(new Error('scalars: no chart after 60 s')), 60000);
           const tick = () =>
             document.querySelector(`.je-task-view[data-task-id="${id}"] .je-plot-area[data-rendered="true"]`)
               ? resolve()

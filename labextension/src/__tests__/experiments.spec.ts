@@ -81,6 +81,31 @@ describe('ExperimentsModel', () => {
     expect(model.row(0)?.id).toBe('fresh');
   });
 
+  it('a refresh re-reads only the rows in view and keeps pages on their way', async () => {
+    const server = tableServer(10000);
+    const model = new ExperimentsModel(new TrackClient(server.transport));
+    await model.reload();
+    await model.ensureRange(0, 30);
+    await model.ensureRange(4000, 4030); // scrolled down: pages 0 and 20 loaded, view on 20
+    const before = server.requests.length;
+    const pending = model.ensureRange(6000, 6030); // page 30 on its way...
+    await model.refresh(); // ...when a change arrives
+    await pending;
+    expect(model.row(6001)?.id).toBe('t6001');
+    expect(model.row(5)).toBeUndefined(); // out of view: forgotten, read again when scrolled to
+    const asked = server.requests.slice(before).map(r => r.query?.offset);
+    expect(asked).toEqual([6000]); // page 30 once, nothing else
+  });
+
+  it('a reload reads the page the view is on, not only the first', async () => {
+    const server = tableServer(10000);
+    const model = new ExperimentsModel(new TrackClient(server.transport));
+    await model.reload();
+    await model.ensureRange(5000, 5030);
+    await model.toggleSort('name');
+    expect(model.row(5010)?.id).toBe('t5010');
+  });
+
   it('selects single, toggled and ranges of rows', async () => {
     const model = new ExperimentsModel(new TrackClient(tableServer(50).transport));
     await model.reload();

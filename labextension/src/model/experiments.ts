@@ -210,22 +210,38 @@ export class ExperimentsModel {
     this._generation++;
     this._pages = new Map();
     this._inflight = new Map();
-    await this.ensureRange(0, PAGE_SIZE);
+    // Page 0 for the total, and the rows where the view is scrolled to.
+    await Promise.all([this._loadPage(0), this.ensureRange(...this._view)]);
   }
 
-  /** Re-read the pages already shown, keeping scroll position (a change arrived). */
+  /**
+   * Re-read the rows in view, keeping the scroll position (a change arrived). Pages out of view
+   * are forgotten and read again when scrolled to; pages on their way are kept.
+   */
   async refresh(): Promise<void> {
-    const pages = [...this._pages.keys()];
-    this._generation++;
-    this._inflight = new Map();
-    if (pages.length === 0) {
-      pages.push(0);
+    const [first, last] = this._viewPages();
+    for (const page of [...this._pages.keys()]) {
+      if (page < first || page > last) {
+        this._pages.delete(page);
+      }
     }
-    await Promise.all(pages.map(p => this._loadPage(p)));
+    const loads: Promise<void>[] = [];
+    for (let p = first; p <= last; p++) {
+      if (!this._inflight.has(p) && (p === 0 || p * PAGE_SIZE < this._total)) {
+        loads.push(this._loadPage(p));
+      }
+    }
+    await Promise.all(loads);
+  }
+
+  private _viewPages(): [number, number] {
+    const [start, end] = this._view;
+    return [Math.floor(start / PAGE_SIZE), Math.floor(Math.max(start, end - 1) / PAGE_SIZE)];
   }
 
   /** Make sure rows [start, end) are loaded; the table calls this as it scrolls. */
   async ensureRange(start: number, end: number): Promise<void> {
+    this._view = [start, end];
     const first = Math.max(0, Math.floor(start / PAGE_SIZE));
     const last = Math.floor(Math.max(start, end - 1) / PAGE_SIZE);
     const loads: Promise<void>[] = [];
@@ -253,6 +269,14 @@ export class ExperimentsModel {
           return; // the filters changed while this page was on its way
         }
         this._pages.set(page, answer.items);
+        if (typeof answer.total === 'number' && answer.total < this._total) {
+          // Rows went away (deleted, filtered out): pages past the end are stale.
+          for (const p of [...this._pages.keys()]) {
+            if (p * PAGE_SIZE >= answer.total && p > 0) {
+              this._pages.delete(p);
+            }
+          }
+        }
         this._total = typeof answer.total === 'number' ? answer.total : page * PAGE_SIZE + answer.items.length;
         this._error = '';
         this._changed.emit('rows');
@@ -393,6 +417,7 @@ export class ExperimentsModel {
   private _inflight = new Map<number, Promise<void>>();
   private _total = 0;
   private _generation = 0;
+  private _view: [number, number] = [0, PAGE_SIZE];
   private _error = '';
   private _selection: Set<string> = new Set();
   private _anchor: string | null = null;

@@ -33,7 +33,14 @@ export class LiveFeed {
       standby: 'when-hidden',
       name: 'jupyter-ext:live'
     });
-    this._connect();
+    this.connect();
+  }
+
+  /** Open the push feed now (again): call when `openSocket` can first return a socket. */
+  connect(): void {
+    if (this._socket === null) {
+      this._connect();
+    }
   }
 
   /** Every change, and `{kind: 'poll'}` when the poll fires (re-read what you show). */
