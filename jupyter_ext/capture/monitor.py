@@ -1,8 +1,9 @@
 """Resource monitoring: CPU, memory, disk, network and GPU of the machine while a task runs.
 
-One daemon thread samples every ``1 / sample_frequency_per_sec`` seconds and reports averages
-every ``report_frequency_sec`` through a ``report(title, series, value, iteration)`` callable,
-under ClearML's names:
+One daemon thread reports every ``report_frequency_sec`` (5 s) through a
+``report(title, series, value, iteration)`` callable, under ClearML's names (CPU, network and
+disk I/O as averages over the period, memory and disk as levels at the report, GPU utilisation
+as the average of samples taken every ``1 / sample_frequency_per_sec`` seconds):
 
 ``:monitor:machine``  ``cpu_usage`` (%), ``memory_used_gb`` (this process and its children, or
                       the machine with ``report_global_mem_used``), ``memory_free_gb``,
@@ -17,7 +18,7 @@ under ClearML's names:
 The iteration of a point is the number of seconds since the monitor started (the store keeps
 ``:monitor:`` titles out of the task's own iteration count). Counters that only grow (network,
 disk I/O, CPU time) are read as differences, so a sample costs a few reads of ``/proc``. psutil
-is imported by the thread, not by the caller.
+is imported by the thread, not by the caller. Without a GPU the thread wakes once per report.
 """
 from __future__ import annotations
 
@@ -125,7 +126,6 @@ class ResourceMonitor:
 
     # -- the thread ------------------------------------------------------------------------------
     def _run(self) -> None:
-        cpu0 = time.thread_time()
         try:
             import psutil
         except ImportError:
@@ -133,15 +133,23 @@ class ResourceMonitor:
         self._psutil = psutil
         self._process = psutil.Process()
         self._gpu = _GpuReader.find(self._nvidia_smi)
+        cpu0 = time.thread_time()  # from here on: the cost of monitoring, not of starting it
         start = time.monotonic()
         self._counters = self._read_counters()
         psutil.cpu_percent(None)  # the first call only starts the measurement
         opts = self.options
+        # Only GPU utilisation is momentary; everything else is a counter read as a difference
+        # or a level read at report time. Without an NVML GPU the thread wakes once per report.
+        sampling = self._gpu is not None and self._gpu.nvml is not None
         next_report = start + (opts.first_report if opts.first_report is not None else opts.report_period)
         try:
-            while not self._stop.wait(opts.sample_period):
+            while True:
+                left = max(0.0, next_report - time.monotonic())
+                if self._stop.wait(min(opts.sample_period, left) if sampling else left):
+                    break
                 try:
-                    self._sample()
+                    if sampling:
+                        self._sample_gpu()
                     now = time.monotonic()
                     if now >= next_report - 1e-3:
                         self._emit(int(round(now - start)))
@@ -152,28 +160,21 @@ class ResourceMonitor:
         finally:
             self.cpu_seconds = time.thread_time() - cpu0
 
-    def _add(self, title: str, series: str, value: float | None) -> None:
-        if value is not None:
-            self._samples.setdefault((title, series), []).append(float(value))
+    def _sample_gpu(self) -> None:
+        assert self._gpu is not None
+        for series, value in self._gpu.read().items():
+            self._samples.setdefault((GPU, series), []).append(float(value))
 
-    def _sample(self) -> None:
-        psutil = self._psutil
-        self._add(MACHINE, "cpu_usage", psutil.cpu_percent(None))
-        vm = psutil.virtual_memory()
+    def _memory_used(self, vm: Any) -> float:
         if self.options.global_memory:
-            used = float(vm.total - vm.available)
-        else:
-            used = float(self._process.memory_info().rss)
-            for child in self._process.children(recursive=True):
-                try:
-                    used += child.memory_info().rss
-                except psutil.Error:
-                    pass  # it ended meanwhile
-        self._add(MACHINE, "memory_used_gb", used / GB)
-        self._add(MACHINE, "memory_free_gb", vm.available / GB)
-        if self._gpu is not None and self._gpu.nvml is not None:  # nvidia-smi is a process: read per report
-            for series, value in self._gpu.read().items():
-                self._add(GPU, series, value)
+            return float(vm.total - vm.available)
+        used = float(self._process.memory_info().rss)
+        for child in self._process.children(recursive=True):
+            try:
+                used += child.memory_info().rss
+            except self._psutil.Error:
+                pass  # it ended meanwhile
+        return used
 
     def _read_counters(self) -> dict[str, float]:
         psutil = self._psutil
@@ -193,6 +194,10 @@ class ResourceMonitor:
         psutil = self._psutil
         samples, self._samples = self._samples, {}
         values: dict[tuple[str, str], float] = {k: sum(v) / len(v) for k, v in samples.items() if v}
+        values[MACHINE, "cpu_usage"] = psutil.cpu_percent(None)  # the average since the last report
+        vm = psutil.virtual_memory()
+        values[MACHINE, "memory_used_gb"] = self._memory_used(vm) / GB
+        values[MACHINE, "memory_free_gb"] = vm.available / GB
         counters = self._read_counters()
         elapsed = counters["time"] - self._counters["time"]
         if elapsed > 0:

@@ -95,8 +95,10 @@ def translate_request_error(exc: BaseException, url: str, config: Config | None 
         return Unavailable(tls_error_message(exc, url, config))
     if isinstance(exc, requests.exceptions.Timeout | requests.exceptions.ConnectionError):
         kind = "did not answer in time" if isinstance(exc, requests.exceptions.Timeout) else "cannot be reached"
-        return Unavailable(f"{url.split('?', 1)[0]} {kind} ({_short(exc)}); check that the server runs and that "
-                           "api_host is right (`jupyter track where` shows the settings in force)")
+        api = config is not None and bool(config.api_host) and url.startswith(config.api_host.rstrip("/"))
+        hint = ("check that the server runs and that api_host is right (`jupyter track where` shows the "
+                "settings in force)" if api else "check the address and this machine's network access")
+        return Unavailable(f"{url.split('?', 1)[0]} {kind} ({_short(exc)}); {hint}")
     if isinstance(exc, requests.exceptions.InvalidURL | requests.exceptions.MissingSchema
                   | requests.exceptions.InvalidSchema):
         return InvalidArgument(f"{url!r} is not a valid http(s) address: {exc}")

@@ -153,12 +153,12 @@ class BlobMixin(TrackMixin):
         return start, end
 
 
-class _RangeError(errors.InvalidArgument):
+class RangeNotSatisfiable(errors.InvalidArgument):
     http_status = 416
 
 
 def _unsatisfiable(size: int, message: str) -> errors.TrackError:
-    return _RangeError(message + f" (bytes */{size})")
+    return RangeNotSatisfiable(message + f" (bytes */{size})")
 
 
 def _size_of(fh: IO[bytes]) -> int:

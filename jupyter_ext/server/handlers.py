@@ -129,7 +129,9 @@ class TrackMixin:
     def write_error(self, status_code: int, **kwargs: Any) -> None:
         exc = kwargs.get("exc_info", (None, None, None))[1]
         error = as_track_error(exc, status_code)
-        self.set_status(error.http_status)
+        # tornado's own refusals (405, 413 while reading) keep their status; ours name theirs
+        self.set_status(error.http_status if isinstance(exc, errors.TrackError) or status_code == 500
+                        else status_code)
         self.set_header("Content-Type", "application/json")
         self.clear_header("WWW-Authenticate")
         if error.http_status == 401 and getattr(self, "services", None) is not None and self.services.keys_only:
@@ -151,6 +153,8 @@ def as_track_error(exc: BaseException | None, status_code: int) -> errors.TrackE
         from ..wire.errors import for_status
 
         message = exc.log_message or exc.reason or f"HTTP {exc.status_code}"
+        if exc.status_code == 405:
+            message = f"{exc.status_code}: this method is not served on this path; openapi.json lists the routes"
         if exc.status_code == 403 and "xsrf" in message.lower():
             message = f"{message}: a browser write needs the _xsrf cookie's value in the X-XSRFToken header"
         elif exc.status_code == 403:

@@ -162,7 +162,7 @@ ROUTES: tuple[Route, ...] = (
           tag="datasets", query=(_P("folder"), *_PAGE)),
     Route("GET", "datasets/{dataset_id}/diff/{other_id}", "diff_datasets", "Files added, removed and changed",
           tag="datasets"),
-    Route("POST", "datasets/ops/{operation}", "dataset_call", "Run one dataset operation (the SDK's calls)",
+    Route("POST", "dataset-ops/{operation}", "dataset_call", "Run one dataset operation (the SDK's calls)",
           tag="datasets", body="json"),
 )
 
@@ -180,9 +180,10 @@ def path_regex(path: str) -> str:
 
 
 def paths_in_match_order() -> list[str]:
-    """Distinct paths, literal ones first so ``models/find`` wins over ``models/{model_id}``."""
+    """Distinct paths, the more literal first at the first segment where two differ, so that
+    ``models/find`` wins over ``models/{model_id}``."""
     seen: list[str] = []
     for r in ROUTES:
         if r.path not in seen:
             seen.append(r.path)
-    return sorted(seen, key=lambda p: (p.count("{"), seen.index(p)))
+    return sorted(seen, key=lambda p: tuple(seg.startswith("{") for seg in p.split("/")))

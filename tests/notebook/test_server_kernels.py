@@ -85,6 +85,23 @@ def server(tmp_path: Path, nb_home: Path) -> Iterator[Server]:
             proc.kill()
 
 
+def _wait_for_kernel(kc: Any, timeout: float = 90.0) -> None:
+    """Ask for kernel_info until it answers (the heartbeat check of wait_for_ready misfires when
+    the machine is busy and the kernel is still starting)."""
+    import queue
+
+    deadline = time.monotonic() + timeout
+    while True:
+        kc.kernel_info()
+        try:
+            reply = kc.get_shell_msg(timeout=5)
+            if reply["msg_type"] == "kernel_info_reply":
+                return
+        except queue.Empty:
+            pass
+        assert time.monotonic() < deadline, "the kernel started by the server never answered"
+
+
 def _run(kc: Any, code: str) -> str:
     msg_id = kc.execute(code)
     out = []
@@ -111,7 +128,7 @@ def test_kernel_of_a_token_protected_server_finds_its_notebook_and_loads_track(s
     kc.load_connection_file(str(server.runtime / f"kernel-{kid}.json"))
     kc.start_channels()
     try:
-        kc.wait_for_ready(timeout=60)
+        _wait_for_kernel(kc)
         probe = "from jupyter_ext.notebook import path\nprint(repr(path.detect(get_ipython().user_ns)))"
         assert _run(kc, "print(get_ipython().find_line_magic('track') is not None)").strip() == "True"
         root = tmp_path / "root"

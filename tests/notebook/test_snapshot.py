@@ -122,9 +122,14 @@ def test_comm_content_has_unsaved_edits_and_follows_renames(kernel: Kernel, tmp_
     deadline = time.monotonic() + 20
     from jupyter_ext import Task
 
+    from jupyter_ext.errors import NotFound
+
     while True:
-        task = Task.get_task(task_id=task_id)
-        if "notebook" in task.artifacts and "5d0e" in _stored(task_id, "notebook"):
+        try:  # the task's row is written by the kernel's reporter thread, a moment after %track
+            task = Task.get_task(task_id=task_id)
+        except NotFound:
+            task = None
+        if task is not None and "notebook" in task.artifacts and "5d0e" in _stored(task_id, "notebook"):
             break
         assert time.monotonic() < deadline, "the snapshot with the frontend's content was not stored"
         time.sleep(0.3)

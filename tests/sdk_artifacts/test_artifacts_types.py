@@ -183,16 +183,22 @@ def test_a_url_is_registered_not_uploaded(task: Any, files_dir: Path) -> None:
     assert art.file_name == "table.csv"
 
 
-def test_a_registered_url_is_fetched_on_demand(task: Any, files_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # fsspec reads any URL; here an http URL is served by a local file, with no network.
-    import fsspec
+def test_a_registered_url_is_fetched_on_demand(task: Any, files_dir: Path) -> None:
+    # a real HTTP server on 127.0.0.1 serves the file: no network beyond this machine
+    import functools
+    import http.server
+    import threading
 
-    src = files_dir / "table.csv"
-    src.write_text("a\n1\n")
-    real_open = fsspec.open
-    monkeypatch.setattr(fsspec, "open", lambda url, mode="rb", **kw: real_open(str(src), mode))
-    task.upload_artifact("remote", "https://example.com/table.csv")
-    local = task.artifacts["remote"].get_local_copy()
+    (files_dir / "table.csv").write_text("a\n1\n")
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(files_dir))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        task.upload_artifact("remote", f"http://127.0.0.1:{server.server_address[1]}/table.csv")
+        local = task.artifacts["remote"].get_local_copy()
+    finally:
+        server.shutdown()
+        server.server_close()
     assert local is not None and Path(local).read_text() == "a\n1\n"
 
 

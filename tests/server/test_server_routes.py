@@ -107,3 +107,30 @@ def test_the_documented_minimum_of_the_ui_contract_is_served() -> None:
               ("GET", "datasets/{dataset_id}/files"), ("GET", "datasets/{dataset_id}/diff/{other_id}"),
               ("GET", "changes"), ("GET", "openapi.json"), ("POST", "auth/token")}
     assert agreed <= have, agreed - have
+
+
+def test_every_route_is_reached_by_its_own_urls() -> None:
+    """Where two paths could match one URL, the tornado patterns (in match order) send every route's
+    URLs to that route, even when a parameter's value is another route's literal segment."""
+    import re
+
+    from jupyter_ext.wire.routes import path_regex, paths_in_match_order
+
+    ordered = [(p, re.compile(path_regex(p) + "$")) for p in paths_in_match_order()]
+    literals = {seg for r in ROUTES for seg in r.path.split("/") if not seg.startswith("{")}
+    for route in ROUTES:
+        for value in sorted(literals) + ["abc"]:
+            url = route.url(**{p: value for p in route.path_params})
+            first = next((p for p, rx in ordered if rx.match(url)), None)
+            own = re.compile(path_regex(route.path) + "$").match(url)
+            if first != route.path:
+                # another path wins only where it is more literal, i.e. this URL is really that route's
+                assert first is not None and own is not None
+                assert route.path.count("{") > first.count("{"), (route.path, url, first)
+
+
+def test_a_method_not_in_the_table_is_405_in_the_error_shape(standalone: Any) -> None:
+    key = standalone.create_key("methods")
+    response = requests.put(standalone.url + "/" + API_PREFIX + "tasks", data=b"{}", auth=key, timeout=10)
+    assert response.status_code == 405
+    assert "openapi.json" in response.json()["error"]["message"]

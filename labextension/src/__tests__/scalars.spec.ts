@@ -32,9 +32,10 @@ describe('scalar chart helpers', () => {
   });
 
   it('points per series shrink as series grow, within bounds', () => {
-    expect(pointsPerSeries(1)).toBe(4000);
+    expect(pointsPerSeries(1)).toBe(2000);
     expect(pointsPerSeries(100)).toBe(200);
-    expect(pointsPerSeries(10)).toBe(2000);
+    expect(pointsPerSeries(50)).toBe(200);
+    expect(pointsPerSeries(10)).toBe(1000);
   });
 
   it('filters charts by title or series text', () => {
@@ -81,5 +82,36 @@ describe('durations', () => {
     expect(taskDuration({ started, status: 'in_progress' }, now)).toBe(5000);
     expect(formatDuration(3723000)).toBe('1h 2m');
     expect(taskDuration({ started: null })).toBeNull();
+  });
+});
+
+describe('chart request queue', () => {
+  it('runs jobs in order, at most two at once', async () => {
+    const { Limiter } = await import('../model/task');
+    const limiter = new Limiter(2);
+    let active = 0;
+    let peak = 0;
+    const started: number[] = [];
+    const job = (i: number) => async () => {
+      started.push(i);
+      active++;
+      peak = Math.max(peak, active);
+      await new Promise(r => setTimeout(r, 5));
+      active--;
+      return i;
+    };
+    const results = await Promise.all([0, 1, 2, 3, 4].map(i => limiter.run(job(i))));
+    expect(results).toEqual([0, 1, 2, 3, 4]);
+    expect(started).toEqual([0, 1, 2, 3, 4]);
+    expect(peak).toBe(2);
+  });
+
+  it('a failing job does not stop the queue', async () => {
+    const { Limiter } = await import('../model/task');
+    const limiter = new Limiter(1);
+    const failed = limiter.run(() => Promise.reject(new Error('no')));
+    const next = limiter.run(() => Promise.resolve('yes'));
+    await expect(failed).rejects.toThrow('no');
+    await expect(next).resolves.toBe('yes');
   });
 });

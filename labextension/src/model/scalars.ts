@@ -57,8 +57,11 @@ export function chartsFromSummaries(summaries: IMetricSummary[]): IChartSpec[] {
   return [...byTitle.entries()].map(([title, series]) => ({ title, series }));
 }
 
-/** Points to ask per series so that one chart stays near `budget` points in total. */
-export function pointsPerSeries(seriesInChart: number, budget = 20000, floor = 200, ceiling = 4000): number {
+/**
+ * Points to ask per series so that one chart stays near `budget` points in total: a chart is
+ * ~1,000 pixels wide and the server's min/max downsample keeps every spike, so more buys nothing.
+ */
+export function pointsPerSeries(seriesInChart: number, budget = 10000, floor = 200, ceiling = 2000): number {
   if (seriesInChart <= 0) {
     return ceiling;
   }

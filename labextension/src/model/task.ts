@@ -129,8 +129,16 @@ export class TaskModel {
     return this._chartEpoch;
   }
 
-  /** Points of one chart (one metric title, all its series). */
-  async chartData(chart: IChartSpec, request: IChartRequest): Promise<ISeries[]> {
+  /**
+   * Points of one chart (one metric title, all its series). Charts queue here, at most two
+   * requests on their way at once, in the order they asked: the first chart on screen is never
+   * slowed by the reads of the ones below it.
+   */
+  chartData(chart: IChartSpec, request: IChartRequest): Promise<ISeries[]> {
+    return this._queue.run(() => this._readChart(chart, request));
+  }
+
+  private async _readChart(chart: IChartSpec, request: IChartRequest): Promise<ISeries[]> {
     // A zoom asks for four times the points: the server's min/max downsample then shows
     // detail the overview averaged away (spikes survive either way).
     const points = pointsPerSeries(chart.series.length) * (request.range ? 4 : 1);
@@ -190,6 +198,33 @@ export class TaskModel {
   private _changed = new Signal<this, TaskPart>(this);
   private _wanted = new Set<TaskPart>();
   private _chartEpoch = 0;
+  private _queue = new Limiter(2);
+}
+
+/** Runs async jobs in the order given, at most `size` at once. */
+export class Limiter {
+  constructor(readonly size: number) {}
+
+  run<T>(job: () => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this._waiting.push(() => job().then(resolve, reject));
+      this._next();
+    });
+  }
+
+  private _next(): void {
+    while (this._active < this.size && this._waiting.length) {
+      const job = this._waiting.shift() as () => Promise<void>;
+      this._active++;
+      void job().finally(() => {
+        this._active--;
+        this._next();
+      });
+    }
+  }
+
+  private _waiting: (() => Promise<void>)[] = [];
+  private _active = 0;
 }
 
 export function isLive(status: string): boolean {

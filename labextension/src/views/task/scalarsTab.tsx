@@ -102,19 +102,26 @@ export function zoomRange(event: Record<string, unknown>, xAxis: XAxis): [number
   return [num(a), num(b)];
 }
 
-function Chart(props: { model: TaskModel; chart: IChartSpec; options: IChartOptions; epoch: number }): JSX.Element {
+function Chart(props: {
+  model: TaskModel;
+  chart: IChartSpec;
+  options: IChartOptions;
+  epoch: number;
+  eager: boolean;
+}): JSX.Element {
   const { model, chart, options } = props;
   const [series, setSeries] = React.useState<ISeries[] | null>(null);
   const [range, setRange] = React.useState<[number, number] | null>(null);
   const [error, setError] = React.useState('');
-  const [visible, setVisible] = React.useState(false);
+  // The first charts are on screen for sure: no need to wait a frame for the observer.
+  const [visible, setVisible] = React.useState(props.eager);
   const ref = React.useRef<HTMLDivElement>(null);
 
   // Read points only once the chart scrolls near the viewport: a task with hundreds of
   // metrics opens as fast as one with a single metric.
   React.useEffect(() => {
     const el = ref.current;
-    if (!el) {
+    if (!el || visible) {
       return;
     }
     const observer = new IntersectionObserver(entries => {
@@ -186,8 +193,8 @@ export function ScalarsTab(props: { model: TaskModel }): JSX.Element {
       <ErrorLine error={model.errors.metrics} />
       {charts.length === 0 ? <div className="je-empty">No scalars reported.</div> : null}
       <div className="je-charts">
-        {charts.map(c => (
-          <Chart key={c.title} model={model} chart={c} options={options} epoch={model.chartEpoch} />
+        {charts.map((c, i) => (
+          <Chart key={c.title} model={model} chart={c} options={options} epoch={model.chartEpoch} eager={i < 2} />
         ))}
       </div>
     </div>
