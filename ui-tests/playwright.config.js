@@ -5,19 +5,21 @@ const base = require('@jupyterlab/galata/lib/playwright-config');
 
 const port = Number(process.env.JE_UI_PORT || '18765');
 const hubPort = Number(process.env.JE_UI_HUB_PORT || String(port + 1));
+const nbPort = Number(process.env.JE_UI_NB_PORT || String(port + 2));
 const hubBase = process.env.JE_UI_BASE_URL || '/user/tester/';
 const jupyter = process.env.JE_UI_JUPYTER || 'jupyter';
 const origin = `http://127.0.0.1:${port}`;
 const hubOrigin = `http://127.0.0.1:${hubPort}${hubBase.replace(/\/$/, '')}`;
+const nbOrigin = `http://127.0.0.1:${nbPort}`;
 
 const launchOptions = {
   executablePath: process.env.JE_UI_CHROMIUM || '/usr/bin/chromium',
   args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
          '--disable-component-update', '--disable-sync']
 };
-const server = (p, baseUrl) => ({
-  command: `${jupyter} lab --config jupyter_server_test_config.py --port ${p} --ServerApp.base_url=${baseUrl}`,
-  url: `http://127.0.0.1:${p}${baseUrl}lab`,
+const server = (p, baseUrl, app = 'lab', page = 'lab') => ({
+  command: `${jupyter} ${app} --config jupyter_server_test_config.py --port ${p} --ServerApp.base_url=${baseUrl}`,
+  url: `http://127.0.0.1:${p}${baseUrl}${page}`,
   timeout: 120000,
   reuseExistingServer: false,
   stdout: 'ignore',
@@ -43,7 +45,8 @@ module.exports = {
   },
   projects: [
     { name: 'lab', testMatch: /experiments\.spec\.ts/, use: { baseURL: origin } },
-    { name: 'hub', testMatch: /hub\.spec\.ts/, use: { baseURL: hubOrigin } }
+    { name: 'hub', testMatch: /hub\.spec\.ts/, use: { baseURL: hubOrigin } },
+    { name: 'notebook7', testMatch: /notebook7\.spec\.ts/, use: { baseURL: nbOrigin } }
   ],
-  webServer: [server(port, '/'), server(hubPort, hubBase)]
+  webServer: [server(port, '/'), server(hubPort, hubBase), server(nbPort, '/', 'notebook', 'tree')]
 };

@@ -1,4 +1,4 @@
-import { ILayoutRestorer, JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
+import { ILabShell, ILayoutRestorer, JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
 import { ICommandPalette, MainAreaWidget, ReactWidget } from '@jupyterlab/apputils';
 import { URLExt } from '@jupyterlab/coreutils';
 import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
@@ -34,9 +34,10 @@ const plugin: JupyterFrontEndPlugin<void> = {
   description: 'Experiments, models and datasets of jupyter-ext, in JupyterLab and Notebook 7',
   autoStart: true,
   // Everything optional: the same plugin runs in JupyterLab and in Notebook 7 (no ILabShell there).
-  optional: [ILayoutRestorer, INotebookTracker, ICommandPalette],
+  optional: [ILabShell, ILayoutRestorer, INotebookTracker, ICommandPalette],
   activate: (
     app: JupyterFrontEnd,
+    labShell: ILabShell | null,
     restorer: ILayoutRestorer | null,
     notebooks: INotebookTracker | null,
     palette: ICommandPalette | null
@@ -44,6 +45,8 @@ const plugin: JupyterFrontEndPlugin<void> = {
     const settings = app.serviceManager.serverSettings;
     const client = new TrackClient(jupyterTransport(settings));
     const open = new Map<string, MainAreaWidget<ReactWidget>>();
+    // Notebook 7's notebook page has one document in its main area: views go to the right panel.
+    const viewArea = labShell ? 'main' : 'right';
 
     const env: IEnv = {
       client,
@@ -96,7 +99,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
           widget = taskWidget(env, id, live, tab);
           open.set(id, widget);
           widget.disposed.connect(() => open.delete(id));
-          app.shell.add(widget, 'main');
+          app.shell.add(widget, viewArea);
         }
         app.shell.activateById(widget.id);
       }
@@ -109,7 +112,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
           return;
         }
         const widget = compareWidget(env, ids);
-        app.shell.add(widget, 'main');
+        app.shell.add(widget, viewArea);
         app.shell.activateById(widget.id);
       }
     });

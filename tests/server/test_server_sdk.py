@@ -65,11 +65,11 @@ def test_an_expired_token_is_renewed(standalone: BackgroundServer) -> None:
 
     from jupyter_ext.client.http import HttpBackend
 
-    backend = HttpBackend(standalone.url, *standalone.create_key("short"), token_ttl=1.0)
+    backend = HttpBackend(standalone.url, *standalone.create_key("short"), token_ttl=3.0)
     try:
         row = backend.create_task({"name": "t", "project": "P"})
         first = backend._auth_header()["Authorization"]
-        time.sleep(1.5)  # the token has expired: the next call gets a 401, trades the key again, succeeds
+        time.sleep(3.5)  # the token has expired: the next call gets a 401, trades the key again, succeeds
         assert backend.get_task(row.id).id == row.id
         assert backend._auth_header()["Authorization"] != first
     finally:

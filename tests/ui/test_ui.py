@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 UI = ROOT / "ui-tests"
 CHROMIUM = os.environ.get("JE_UI_CHROMIUM", "/usr/bin/chromium")
 SHOTS = ["01-experiments-panel", "02-task-scalars", "03-task-artifacts", "04-compare", "05-clone-edit",
-         "06-datasets", "07-notebook-focus", "08-dark-theme", "09-hub-base-url"]
+         "06-datasets", "07-notebook-focus", "08-dark-theme", "09-hub-base-url", "10-notebook7"]
 
 pytestmark = pytest.mark.slow
 
@@ -36,6 +36,10 @@ def _missing() -> str | None:
     labext = Path(sys.prefix) / "share" / "jupyter" / "labextensions" / "jupyter-ext" / "package.json"
     if not labext.exists():
         return f"the labextension is not installed in this environment ({labext})"
+    try:
+        import notebook  # noqa: F401
+    except ImportError:
+        return "the notebook package (Notebook 7) is not installed: pip install -e .[test]"
     return None
 
 
@@ -67,6 +71,7 @@ def test_galata_suite(tmp_path: Path) -> None:
     shots = UI / "artifacts"
     shutil.rmtree(shots, ignore_errors=True)
     env.update(JE_SEED=json.dumps(seed), JE_UI_PORT=str(_free_port()), JE_UI_HUB_PORT=str(_free_port()),
+               JE_UI_NB_PORT=str(_free_port()),
                JE_UI_ROOT=str(root),
                JE_UI_BASE_URL="/user/tester/", JE_UI_JUPYTER=os.path.join(os.path.dirname(sys.executable), "jupyter"),
                JE_UI_CHROMIUM=CHROMIUM)

@@ -96,6 +96,8 @@ export function TaskTable(props: ITaskTableProps): JSX.Element {
         style={{ ...style, width }}
         data-task-id={task.id}
         data-task-name={task.name}
+        // No focus on click: focusing would scroll a narrow panel sideways to the row's start.
+        onMouseDown={e => e.preventDefault()}
         onClick={e => model.select(task.id, e.shiftKey ? 'range' : e.ctrlKey || e.metaKey ? 'toggle' : 'single')}
         onDoubleClick={() => props.onOpen(task.id)}
         onKeyDown={e => e.key === 'Enter' && props.onOpen(task.id)}
@@ -112,17 +114,15 @@ export function TaskTable(props: ITaskTableProps): JSX.Element {
 
   return (
     <div className="je-table">
-      <div className="je-table-scroll">
-        {header}
-        <VirtualList
-          className="je-table-body"
-          count={model.total}
-          rowHeight={ROW_HEIGHT}
-          renderRow={renderRow}
-          onRange={(s, e) => void model.ensureRange(s, e)}
-          scrollToIndex={focusIndex}
-        />
-      </div>
+      <VirtualList
+        className="je-table-body"
+        count={model.total}
+        rowHeight={ROW_HEIGHT}
+        renderRow={renderRow}
+        onRange={(s, e) => void model.ensureRange(s, e)}
+        scrollToIndex={focusIndex}
+        header={header}
+      />
       <div className="je-table-footer">
         {model.loaded ? `${model.total.toLocaleString()} tasks` : 'loading…'}
         {model.selection.size ? ` · ${model.selection.size} selected` : ''}

@@ -11,6 +11,8 @@ export interface IVirtualListProps {
   className?: string;
   /** Scroll this row into view when it changes. */
   scrollToIndex?: number;
+  /** Stays on top while rows scroll under it, and scrolls sideways with them. */
+  header?: React.ReactNode;
 }
 
 /** Rows in a tall spacer; only those in view exist in the DOM (10,000 or 1,000,000 rows alike). */
@@ -61,6 +63,7 @@ export function VirtualList(props: IVirtualListProps): JSX.Element {
       className={`je-virtual ${props.className ?? ''}`}
       onScroll={e => setScrollTop((e.target as HTMLDivElement).scrollTop)}
     >
+      {props.header ? <div className="je-sticky">{props.header}</div> : null}
       <div style={{ position: 'relative', height: count * rowHeight, minWidth: '100%' }}>{rows}</div>
     </div>
   );
