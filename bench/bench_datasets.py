@@ -31,6 +31,8 @@ import jupyter_ext.store.meta
 t0 = time.perf_counter()
 session.backend().store
 created = time.perf_counter() - t0
+# A user's files are on disk already, not dirty pages the kernel is still writing back.
+os.sync()
 """
 
 RUN = EMIT + """

@@ -9,6 +9,7 @@ Rules kept here:
 from __future__ import annotations
 
 import datetime as _dt
+import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -125,22 +126,57 @@ def x_values(it: np.ndarray, ti: np.ndarray, x_axis: str, as_numpy: bool = False
     return [_dt.datetime.fromtimestamp(t, _dt.timezone.utc).isoformat() for t in ti.tolist()]
 
 
+def check_window(x_min: float | None, x_max: float | None) -> None:
+    for name, v in (("x_min", x_min), ("x_max", x_max)):
+        if v is not None and not math.isfinite(v):
+            raise InvalidArgument(f"{name} must be a finite number, got {v!r}")
+    if x_min is not None and x_max is not None and x_min > x_max:
+        raise InvalidArgument(f"x_min ({x_min}) is greater than x_max ({x_max}); give the window's left end first")
+
+
+def window(it: np.ndarray, va: np.ndarray, ti: np.ndarray, x_axis: str, x_min: float | None,
+           x_max: float | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The points whose x lies in ``[x_min, x_max]`` (either end open when None): iterations on
+    the ``iter`` axis, epoch seconds on the time axes. A chart zoomed to a window asks for it, so
+    the downsample spends its whole budget there and the zoom shows detail the overview hid."""
+    if x_min is None and x_max is None:
+        return it, va, ti
+    import numpy as np
+
+    x = it if x_axis == "iter" else ti
+    keep = np.ones(len(x), dtype=bool)
+    if x_min is not None:
+        keep &= x >= x_min
+    if x_max is not None:
+        keep &= x <= x_max
+    return it[keep], va[keep], (ti[keep] if len(ti) else ti)
+
+
 def read_series(conn: Connection, task_id: str, *, max_samples: int | None, x_axis: str = "iter",
                 titles: Sequence[str] | None = None, include_monitor: bool = True,
-                as_numpy: bool = False) -> dict[str, dict[str, dict[str, Any]]]:
+                as_numpy: bool = False, x_min: float | None = None,
+                x_max: float | None = None) -> dict[str, dict[str, dict[str, Any]]]:
     """``{title: {series: {"x": [...], "y": [...]}}}``; ``max_samples=None`` returns every point.
     ``as_numpy`` gives numpy arrays instead of lists: for a million points, building the
-    two million Python numbers of the lists costs more than reading them."""
+    two million Python numbers of the lists costs more than reading them. ``x_min``/``x_max``
+    keep only the points of that window (see :func:`window`) before downsampling."""
     check_x_axis(x_axis)
+    check_window(x_min, x_max)
     if max_samples is not None and max_samples < 2:
         raise InvalidArgument("max_samples must be at least 2 (or 0 for the default of 5000)")
+    by_iter = x_axis == "iter"
+    # Chunks record their iteration range, so an iteration window skips the chunks outside it.
+    lo = math.floor(x_min) if by_iter and x_min is not None else None
+    hi = math.ceil(x_max) if by_iter and x_max is not None else None
+    need_times = not by_iter
     out: dict[str, dict[str, dict[str, Any]]] = {}
     for metric_id, summary in scalar_rows.summaries(conn, task_id):
         if titles is not None and summary.title not in titles:
             continue
         if not include_monitor and summary.title.startswith(":monitor:"):
             continue
-        it, va, ti = resolve(*scalar_rows.read_points(conn, metric_id, with_times=x_axis != "iter"))
+        it, va, ti = resolve(*scalar_rows.read_points(conn, metric_id, lo, hi, with_times=need_times))
+        it, va, ti = window(it, va, ti, x_axis, x_min, x_max)
         if max_samples is not None and len(it) > max_samples:
             idx = minmax_indices(va, max_samples)
             it, va, ti = it[idx], va[idx], (ti[idx] if len(ti) else ti)

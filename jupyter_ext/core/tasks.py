@@ -138,12 +138,58 @@ def query(
     offset: int = 0,
     newest_first: bool = True,
 ) -> list[TaskRow]:
+    rows, _ = page(store, task_ids=task_ids, project_name=project_name, task_name=task_name, tags=tags,
+                   statuses=statuses, types=types, include_archived=include_archived,
+                   include_subprojects=include_subprojects, limit=limit, offset=offset,
+                   descending=newest_first, with_total=False)
+    return rows
+
+
+def page(
+    store: MetaStore,
+    *,
+    task_ids: Sequence[str] | None = None,
+    project_name: Sequence[str] | str | None = None,
+    task_name: str | None = None,
+    tags: Sequence[str] | str | None = None,
+    statuses: Sequence[str] | None = None,
+    types: Sequence[str] | None = None,
+    include_archived: bool = True,
+    archived_only: bool = False,
+    include_subprojects: bool = True,
+    order_by: str = "created",
+    descending: bool = True,
+    limit: int | None = None,
+    offset: int = 0,
+    with_total: bool = True,
+) -> tuple[list[TaskRow], int]:
+    """One page of the tasks matching the filters, in order, and how many match in all
+    (-1 unless ``with_total``). ``order_by`` is a task field (:data:`ORDER_FIELDS`) or
+    ``metric:<title>/<series>`` (the series' last value; tasks without it sort as largest)."""
+    if offset < 0 or (limit is not None and limit < 0):
+        raise InvalidArgument(f"limit and offset cannot be negative (got limit={limit}, offset={offset})")
+    key = order_key(order_by)
     with store.read() as conn:
         where = _where(conn, task_ids, project_name, task_name, tags, statuses, types, include_archived,
                        include_subprojects)
         if where is None:
-            return []
-        return task_rows.query(conn, order_desc=newest_first, limit=limit, offset=offset, **where)
+            return [], 0
+        return task_rows.page(conn, order_by=key, order_desc=descending, limit=limit, offset=offset,
+                              archived_only=archived_only, with_total=with_total, **where)
+
+
+ORDER_FIELDS = tuple(task_rows.ORDER_FIELDS)
+
+
+def order_key(order_by: str) -> Any:
+    """A field name as is, or the sort expression of ``metric:<title>/<series>``."""
+    if order_by in task_rows.ORDER_FIELDS:
+        return order_by
+    if order_by.startswith("metric:") and "/" in order_by:
+        title, series = order_by[len("metric:"):].split("/", 1)
+        return task_rows.metric_last_value(title, series)
+    raise InvalidArgument(f"order_by must be one of {', '.join(sorted(ORDER_FIELDS))} or metric:<title>/<series> "
+                          f"(prefix '-' for descending), got {order_by!r}")
 
 
 def count(
@@ -156,13 +202,14 @@ def count(
     statuses: Sequence[str] | None = None,
     types: Sequence[str] | None = None,
     include_archived: bool = True,
+    archived_only: bool = False,
     include_subprojects: bool = True,
 ) -> int:
     """How many tasks :func:`query` finds with the same filters (no limit), without building rows."""
     with store.read() as conn:
         where = _where(conn, task_ids, project_name, task_name, tags, statuses, types, include_archived,
                        include_subprojects)
-        return 0 if where is None else task_rows.count(conn, **where)
+        return 0 if where is None else task_rows.count(conn, archived_only=archived_only, **where)
 
 
 def _where(conn: Connection, task_ids: Sequence[str] | None, project_name: Sequence[str] | str | None,

@@ -82,6 +82,7 @@ def _title(figure: Any) -> str:
 
 def _patch_figure(module: ModuleType) -> None:
     figure_class = module.Figure
+    _patch_explicit_reports()
 
     def make_savefig(original: Any) -> Any:
         def savefig(self: Any, *args: Any, **kwargs: Any) -> Any:
@@ -135,3 +136,25 @@ def _patch_inline(module: ModuleType) -> None:
         return display
 
     patch(module, "display", make_display)
+
+
+def _patch_explicit_reports() -> None:
+    """A figure the user stores with ``Logger.report_matplotlib_figure`` is not stored again by
+    the hooks (its PNG rendering calls ``savefig``; a later ``plt.show()`` of it unchanged)."""
+    from ..sdk.logger import Logger
+
+    def make(original: Any) -> Any:
+        def report_matplotlib_figure(self: Any, title: str, series: str, figure: Any, *args: Any,
+                                     **kwargs: Any) -> Any:
+            with reporting():
+                result = original(self, title, series, figure, *args, **kwargs)
+            target = figure.gcf() if isinstance(figure, ModuleType) else figure
+            try:
+                _stored[target] = str(title)
+                target.stale = False
+            except TypeError:
+                pass  # not a figure we can remember
+            return result
+        return report_matplotlib_figure
+
+    patch(Logger, "report_matplotlib_figure", make)

@@ -99,15 +99,17 @@ class LivePlotState:
             for task in self.tasks:
                 try:
                     data = backend.get_scalars(task.id, max_samples=HISTORY_POINTS, x_axis="iter", as_numpy=True)
-                    if not self.live:
-                        for title, by_series in backend.get_last_metrics(task.id).items():
-                            for series, summary in by_series.items():
-                                self.seen[(task.id, title, series)] = int(summary.get("count") or 0)
+                    counts = {(task.id, title, series): int(summary.get("count") or 0)
+                              for title, by_series in backend.get_last_metrics(task.id).items()
+                              for series, summary in by_series.items()}
                 except Exception:
                     continue  # a task whose row is not stored yet has no history
+                if not self.live:
+                    self.seen.update(counts)
                 for title, by_series in data.items():
                     for series, xy in by_series.items():
-                        self._stream((task.id, title, series), []).seed(np.asarray(xy["x"]), np.asarray(xy["y"]))
+                        key = (task.id, title, series)
+                        self._stream(key, []).seed(np.asarray(xy["x"]), np.asarray(xy["y"]), counts.get(key))
             self.accepting = True
             self.version += 1
 
@@ -188,6 +190,18 @@ class LivePlotState:
             self.last_peek = peeked
             return {"t": "append", "new": new, "d": deltas, "tails": tails}
 
+    def update(self, peeked: list[list[Any]] | None = None) -> None:
+        """Send what is new. The pump thread and the end of a cell both call this: taking the
+        queued points and sending them happen under one lock, so messages leave in order."""
+        with self.lock:
+            message = self.drain(peeked)
+            if message is not None:
+                self.send(message)
+
+    def resend(self) -> None:
+        with self.lock:
+            self.send(self.state())
+
     def close(self) -> None:
         """Stop updating: the widget's views go away and nothing more is sent."""
         widget, self.widget = self.widget, None
@@ -227,7 +241,7 @@ def make_widget(state: LivePlotState, title: str = "") -> Any:
 
     def on_msg(_widget: Any, content: Any, _buffers: Any) -> None:
         if isinstance(content, dict) and content.get("t") == "hello":
-            state.send(state.state())  # a new view (page reload, second view): the whole plot once
+            state.resend()  # a new view (page reload, second view): the whole plot once
 
     widget.on_msg(on_msg)
     state.widget = widget
@@ -300,9 +314,7 @@ def _pump_once(plots: list[LivePlotState]) -> None:
         if not plot.live and now >= plot.remote_next:
             plot.remote_next = now + REMOTE_PERIOD_S
             _poll_store(plot)
-        message = plot.drain(plot.peek_tails(scalars) if plot.live else None)
-        if message is not None:
-            plot.send(message)
+        plot.update(plot.peek_tails(scalars) if plot.live else None)
 
 
 def _poll_store(plot: LivePlotState) -> None:
@@ -338,9 +350,7 @@ def flush_all() -> None:
     if session.has_reporter():
         session.reporter().flush(timeout=2.0)
     for plot in plots:
-        message = plot.drain()
-        if message is not None:
-            plot.send(message)
+        plot.update()
 
 
 def shown_plots() -> list[LivePlotState]:

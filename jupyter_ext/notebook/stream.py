@@ -28,15 +28,19 @@ class SeriesStream:
         self.raw_count = 0
 
     # -- feeding ----------------------------------------------------------------------------------
-    def seed(self, x: np.ndarray, y: np.ndarray) -> None:
-        """Start from points already downsampled (the stored history): one bucket each."""
+    def seed(self, x: np.ndarray, y: np.ndarray, raw_count: int | None = None) -> None:
+        """Start from points already downsampled (the stored history): one bucket each.
+        ``raw_count``, the number of points they stand for, sets the stride new points get, so
+        a series that was long before the plot opened is not compacted again and again."""
         x = np.asarray(x, dtype=float)
         y = np.asarray(y, dtype=float)
         self.bx = np.column_stack([x, x])
         self.by = np.column_stack([y, y])
-        self.raw_count = len(x)
+        self.raw_count = max(len(x), raw_count or 0)
         while len(self.bx) > self.max_buckets:
             self._compact()
+        while self.raw_count // self.stride > self.max_buckets:
+            self.stride *= 2
 
     def add(self, x: np.ndarray, y: np.ndarray) -> tuple[str, np.ndarray, np.ndarray]:
         """Take new raw points. Returns ``("append", xs, ys)`` with the points of the buckets
@@ -44,15 +48,22 @@ class SeriesStream:
         self.raw_count += len(x)
         rx = np.concatenate([self._rest_x, np.asarray(x, dtype=float)])
         ry = np.concatenate([self._rest_y, np.asarray(y, dtype=float)])
+        compacted = False
+        # Many new points at once: coarsen first (the existing buckets are at most max_buckets),
+        # then bucket the new points once at the final stride.
+        while len(self.bx) + len(rx) // self.stride > self.max_buckets:
+            self._compact()
+            compacted = True
         n_full = len(rx) // self.stride
         used = n_full * self.stride
         self._rest_x, self._rest_y = rx[used:], ry[used:]
         nbx, nby = _buckets(rx[:used], ry[:used], self.stride)
         self.bx = np.concatenate([self.bx, nbx])
         self.by = np.concatenate([self.by, nby])
-        if len(self.bx) > self.max_buckets:
-            while len(self.bx) > self.max_buckets:
-                self._compact()
+        while len(self.bx) > self.max_buckets:
+            self._compact()
+            compacted = True
+        if compacted:
             return ("reset", *self.points())
         return ("append", *_flatten(nbx, nby))
 

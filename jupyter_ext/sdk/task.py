@@ -87,6 +87,12 @@ class Task(TaskLookup, ParametersMixin, ResultsMixin, ModelsMixin, ArtifactsMixi
 
         A second ``Task.init`` with other names (say, in a notebook cell run again after an
         edit) closes the current task and starts a new one.
+
+        ``auto_connect_frameworks`` (True, False, or ``{"matplotlib": False, "pytorch": "*.pt"}``)
+        switches what the libraries you import report by themselves: figures, TensorBoard
+        writes, boosting curves, model saves. ``auto_resource_monitoring`` (True, False, or
+        ``{"report_frequency_sec": 30}``) reports CPU, memory, disk, network and GPU as
+        ``:monitor:`` scalars until ``close()``.
         """
         return init_flow.init_task(cls, project_name=project_name, task_name=task_name, task_type=task_type,
                                    tags=tags, reuse_last_task_id=reuse_last_task_id,

@@ -33,6 +33,16 @@ def _max_points(call: Call) -> int | None:
     return call.q_int("max_points", None, lo=2, hi=call.services.limits.max_points)
 
 
+def _number(call: Call, name: str) -> float | None:
+    text = call.q(name)
+    if text is None or text == "":
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        raise errors.InvalidArgument(f"query parameter {name} must be a number, got {text!r}") from None
+
+
 def get_scalars(call: Call) -> Encoded:
     from ..core import scalars, tasks
     from ..store import scalars as scalar_rows
@@ -44,6 +54,8 @@ def get_scalars(call: Call) -> Encoded:
         raise errors.InvalidArgument(f"encoding must be json or b64, got {encoding!r}")
     max_points, x_axis = _max_points(call), call.q("x_axis") or "iter"
     scalars.check_x_axis(x_axis)
+    x_min, x_max = _number(call, "x_min"), _number(call, "x_max")
+    scalars.check_window(x_min, x_max)
     titles = sorted({w.split("/", 1)[0] for w in wanted}) if wanted else None
     with call.backend.store.read() as conn:
         tasks._get(conn, task_id)
@@ -51,10 +63,10 @@ def get_scalars(call: Call) -> Encoded:
 
         def encode() -> bytes:
             data = scalars.read_series(conn, task_id, max_samples=max_points, x_axis=x_axis, titles=titles,
-                                       as_numpy=True)
+                                       as_numpy=True, x_min=x_min, x_max=x_max)
             return codec.dumps(codec.series_out(_only(data, wanted) if wanted else data, packed=encoding == "b64"))
 
-        key = (task_id, max_points, x_axis, tuple(wanted or ()), encoding)
+        key = (task_id, max_points, x_axis, tuple(wanted or ()), encoding, x_min, x_max)
         return Encoded(call.services.charts.get(key, fingerprint, encode))
 
 

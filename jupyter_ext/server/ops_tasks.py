@@ -9,10 +9,6 @@ from .. import errors
 from ..wire import codec
 from .call import Call, Reply
 
-_ORDER_FIELDS = frozenset({"created", "last_update", "started", "completed", "name", "status", "type",
-                           "project_name", "last_iteration", "user", "id"})
-
-
 def list_projects(call: Call) -> dict[str, Any]:
     from ..store import tasks as task_rows
 
@@ -65,33 +61,32 @@ def list_tasks(call: Call) -> dict[str, Any]:
     if search:
         name = "(?i)" + re.escape(search) if not name else name
     order = call.q("order_by") or "-created"
-    field = order.lstrip("-")
-    if field not in _ORDER_FIELDS:
-        raise errors.InvalidArgument(f"order_by must be one of {', '.join(sorted(_ORDER_FIELDS))} "
-                                     f"(prefix '-' for descending), got {order!r}")
+    from ..core import task_columns, tasks
+
     filters: dict[str, Any] = dict(
         task_ids=call.q_list("id"), project_name=call.q_list("project", commas=False), task_name=name,
         tags=call.q_list("tag", commas=False), statuses=call.q_list("status"), types=call.q_list("type"),
-        include_archived=archived not in ("false", "0"), include_subprojects=bool(call.q_bool("subprojects", True)))
+        include_archived=archived not in ("false", "0"), archived_only=archived == "only",
+        include_subprojects=bool(call.q_bool("subprojects", True)))
     offset = call.q_int("offset", 0) or 0
     limit = call.q_int("limit", None, lo=1, hi=10_000)
-    if field == "created" and archived != "only":  # the store's own order: page in SQL, count apart
-        from ..core import tasks
-
-        page = call.backend.query_tasks(**filters, limit=limit, offset=offset, newest_first=order.startswith("-"))
-        total = tasks.count(call.backend.store, **filters) if limit is not None or offset else len(page) + offset
-    else:
-        rows = call.backend.query_tasks(**filters)
-        if archived == "only":
-            rows = [r for r in rows if r.archived]
-        rows.sort(key=lambda r: (getattr(r, field) is None, getattr(r, field) or 0), reverse=order.startswith("-"))
-        total = len(rows)
-        page = rows[offset: None if limit is None else offset + limit]
-    columns = call.q_list("columns")
+    columns = call.q_list("columns") or []
+    extra = [c for c in columns if task_columns.is_extra(c)]
+    for c in extra:
+        task_columns.parse(c)  # a malformed column is refused before any work
+    store = call.backend.store
+    page, total = tasks.page(store, order_by=order.lstrip("-"), descending=order.startswith("-"), limit=limit,
+                             offset=offset, **filters)
     items = [codec.task_out(r) for r in page]
-    if columns:
-        keep = set(columns) | {"id"}
+    fields = [c for c in columns if not task_columns.is_extra(c)]
+    if fields:
+        keep = set(fields) | {"id"}
         items = [{k: v for k, v in item.items() if k in keep} for item in items]
+    if extra:
+        with store.read() as conn:
+            found = task_columns.values(conn, [r.id for r in page], extra)
+        for item in items:
+            item["columns"] = found[item["id"]]
     return {"items": items, "total": total}
 
 

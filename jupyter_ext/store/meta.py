@@ -20,6 +20,8 @@ from ..errors import InvalidArgument, Unavailable
 from .migrations import HEAD_REVISION
 
 _WRITE = "jupyter_track_write"
+_MIGRATING = threading.Lock()
+_PG_MIGRATION_LOCK = 0x6A7472616B  # any constant: the key of the advisory lock migrations take
 
 
 class MetaStore:
@@ -72,14 +74,69 @@ class MetaStore:
         return None if row is None else str(row[0])
 
     def migrate(self) -> None:
-        """Upgrade to the newest schema; cheap when the database is already there."""
+        """Upgrade to the newest schema; cheap when the database is already there.
+
+        Several openings of a fresh store at once (a kernel and the server starting together,
+        threads of one process) take turns: the first migrates, the others find it done."""
         if self.current_revision() == HEAD_REVISION:
             return
-        from .migrations.runner import upgrade_to_head
+        # Alembic keeps its migration context in process globals, so two threads may not run
+        # it at once even on two databases; other processes wait on a lock on the database.
+        with _MIGRATING, _translated(), self._store_lock():
+            if self.current_revision() == HEAD_REVISION:
+                return
+            from .migrations.runner import upgrade_to_head
 
-        with _translated():
             with self.engine.connect().execution_options(**{_WRITE: True}) as conn:
                 upgrade_to_head(conn)
+
+    @contextlib.contextmanager
+    def _store_lock(self) -> Iterator[None]:
+        """A lock every process opening this database honours while it migrates."""
+        if self.dialect == "postgresql":
+            with self.engine.connect() as conn:
+                conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": _PG_MIGRATION_LOCK})
+                try:
+                    yield
+                finally:
+                    conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": _PG_MIGRATION_LOCK})
+                    conn.commit()
+            return
+        path = _sqlite_path(str(self.engine.url))
+        if not path:
+            yield  # an in-memory database belongs to one process
+            return
+        with _file_lock(path + "-migrate.lock"):
+            yield
+
+
+@contextlib.contextmanager
+def _file_lock(path: str) -> Iterator[None]:
+    """An exclusive lock on ``path`` (created if missing), released when the block ends or the
+    process dies. The file stays: removing a lock file lets a third process lock a new one."""
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        if os.name == "nt":  # pragma: no cover - exercised on Windows only
+            import msvcrt
+
+            while True:
+                try:
+                    msvcrt.locking(fd, msvcrt.LK_LOCK, 1)
+                    break
+                except OSError:
+                    continue  # LK_LOCK gives up after ten seconds; a migration may take longer
+        else:
+            import fcntl
+
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+def _sqlite_path(url: str) -> str:
+    path = url.split(":///", 1)[1] if ":///" in url else ""
+    return "" if path in ("", ":memory:") else os.path.abspath(path)
 
 
 @contextlib.contextmanager
@@ -105,9 +162,9 @@ def _make_engine(url: str) -> Engine:
 
 
 def _sqlite_engine(url: str) -> Engine:
-    path = url.split(":///", 1)[1] if ":///" in url else ""
-    if path and path != ":memory:":
-        os.makedirs(os.path.dirname(os.path.abspath(path)) or ".", exist_ok=True)
+    path = _sqlite_path(url)
+    if path:
+        os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
     engine = create_engine(url, future=True, connect_args={"timeout": 60, "check_same_thread": False})
 
     @event.listens_for(engine, "connect")
@@ -115,8 +172,8 @@ def _sqlite_engine(url: str) -> Engine:
         # Let SQLAlchemy's begin() events decide how transactions start.
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
-        if path and path != ":memory:":
-            cur.execute("PRAGMA journal_mode=WAL")
+        if path:
+            _wal(cur)
         # NORMAL in WAL mode survives an application crash; only power loss can drop the
         # last commits, which is the trade every embedded tracker makes for speed.
         cur.execute("PRAGMA synchronous=NORMAL")
@@ -130,3 +187,22 @@ def _sqlite_engine(url: str) -> Engine:
         conn.exec_driver_sql(mode)
 
     return engine
+
+
+def _wal(cur: Any) -> None:
+    """Switch the file to WAL (a lasting property of the file, so usually already done).
+    Switching needs the database to itself, and SQLite answers "database is locked" at once,
+    without waiting, while a second process opening the fresh file does the same: retry."""
+    import sqlite3
+    import time
+
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if str(cur.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
+                cur.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if ("locked" not in str(exc) and "busy" not in str(exc)) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)

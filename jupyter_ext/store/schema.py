@@ -60,6 +60,8 @@ tasks = Table(
     Column("output_uri", Text, nullable=True),
     Index("ix_tasks_project", "project_id"),
     Index("ix_tasks_created", "created"),
+    Index("ix_tasks_project_last_update", "project_id", "last_update", "id"),
+    Index("ix_tasks_project_created", "project_id", "created", "id"),
 )
 
 task_tags = Table(

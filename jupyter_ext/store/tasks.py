@@ -4,43 +4,50 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import and_, delete, exists, func, not_, or_, select, true, update
+from sqlalchemy import and_, bindparam, delete, exists, func, not_, or_, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql import ColumnElement
 
 from .rows import TaskRow, dumps, loads
 from . import tags as tag_rows
-from .schema import projects, task_tags, tasks
+from .schema import metrics, projects, task_tags, tasks
 
 _JSON_FIELDS = ("script", "runtime")
+_BATCH = 500  # ids per IN (...): SQLite limits bound parameters
 
 
-def _select() -> Any:
-    return select(tasks, projects.c.name.label("project_name")).join(projects, projects.c.id == tasks.c.project_id)
+# Columns in TaskRow's order, read as plain tuples: attribute access on result rows costs
+# more than building the row itself when a page holds hundreds of tasks.
+_COLUMNS = (tasks.c.id, tasks.c.project_id, projects.c.name, tasks.c.name, tasks.c.type, tasks.c.status,
+            tasks.c.status_message, tasks.c.status_reason, tasks.c.comment, tasks.c.parent_id, tasks.c.user,
+            tasks.c.created, tasks.c.started, tasks.c.completed, tasks.c.last_update, tasks.c.last_iteration,
+            tasks.c.archived, tasks.c.system_tags, tasks.c.script, tasks.c.runtime, tasks.c.output_uri)
+_SELECT = select(*_COLUMNS).join_from(tasks, projects, projects.c.id == tasks.c.project_id)
+_BY_ID = _SELECT.where(tasks.c.id == bindparam("task_id"))
+_BY_IDS = _SELECT.where(tasks.c.id.in_(bindparam("task_ids", expanding=True)))
+
+
+def _json(text: str | None, default: Any) -> Any:
+    # Most tasks carry no system tags and many no script: skip the parser for the empty cases.
+    if not text or text == "{}" or text == "[]":
+        return type(default)()
+    return loads(text, default)
 
 
 def _rows(conn: Connection, result: Iterable[Any]) -> list[TaskRow]:
-    raw = list(result)
+    raw = [tuple(r) for r in (result.all() if hasattr(result, "all") else result)]
     if not raw:
         return []
-    ids = [r.id for r in raw]
-    tags = tag_rows.load(conn, task_tags, "task_id", ids)
-    out = []
-    for r in raw:
-        out.append(TaskRow(
-            id=r.id, project_id=r.project_id, project_name=r.project_name, name=r.name, type=r.type,
-            status=r.status, status_message=r.status_message or "", status_reason=r.status_reason or "",
-            comment=r.comment or "", parent_id=r.parent_id, user=r.user or "", created=r.created,
-            started=r.started, completed=r.completed, last_update=r.last_update,
-            last_iteration=int(r.last_iteration or 0), archived=bool(r.archived), tags=tuple(tags[r.id]),
-            system_tags=tuple(loads(r.system_tags, [])), script=loads(r.script, {}),
-            runtime=loads(r.runtime, {}), output_uri=r.output_uri,
-        ))
-    return out
+    tags = tag_rows.load(conn, task_tags, "task_id", [r[0] for r in raw])
+    return [TaskRow(tid, pid, pname, name, ttype, status, smsg or "", sreason or "", comment or "", parent,
+                    user or "", created, started, completed, last_update, int(last_iter or 0), bool(archived),
+                    tuple(tags[tid]), tuple(_json(stags, [])), _json(script, {}), _json(runtime, {}), out_uri)
+            for (tid, pid, pname, name, ttype, status, smsg, sreason, comment, parent, user, created, started,
+                 completed, last_update, last_iter, archived, stags, script, runtime, out_uri) in raw]
 
 
 def get(conn: Connection, task_id: str) -> TaskRow | None:
-    found = _rows(conn, conn.execute(_select().where(tasks.c.id == task_id)))
+    found = _rows(conn, conn.execute(_BY_ID, {"task_id": task_id}))
     return found[0] if found else None
 
 
@@ -87,6 +94,37 @@ def children_of(conn: Connection, task_id: str) -> list[str]:
     return [r.id for r in conn.execute(select(tasks.c.id).where(tasks.c.parent_id == task_id))]
 
 
+# Orderable fields: the column, and whether it may be NULL (NULLs sort as the largest value,
+# as they did when lists were sorted in Python, on both SQLite and PostgreSQL).
+ORDER_FIELDS: dict[str, tuple[Any, bool]] = {
+    "created": (tasks.c.created, False), "last_update": (tasks.c.last_update, False),
+    "started": (tasks.c.started, True), "completed": (tasks.c.completed, True), "name": (tasks.c.name, False),
+    "status": (tasks.c.status, False), "type": (tasks.c.type, False), "project_name": (projects.c.name, False),
+    "last_iteration": (tasks.c.last_iteration, False), "user": (tasks.c.user, False), "id": (tasks.c.id, False),
+}
+
+
+def metric_last_value(title: str, series: str) -> Any:
+    """The last value of one series of the row's task (NULL without it): a sort key."""
+    return (select(metrics.c.last_value)
+            .where(and_(metrics.c.task_id == tasks.c.id, metrics.c.title == title, metrics.c.series == series))
+            .scalar_subquery())
+
+
+def _ordering(order_by: str | Any, descending: bool) -> list[Any]:
+    if isinstance(order_by, str):
+        if order_by not in ORDER_FIELDS:
+            raise KeyError(order_by)
+        column, nullable = ORDER_FIELDS[order_by]
+    else:
+        column, nullable = order_by, True
+    key = column.desc() if descending else column.asc()
+    if nullable:
+        key = key.nulls_first() if descending else key.nulls_last()
+    # The id breaks ties, so pages never overlap or skip a row.
+    return [key, tasks.c.id.desc() if descending else tasks.c.id.asc()]
+
+
 def query(
     conn: Connection,
     *,
@@ -98,31 +136,86 @@ def query(
     all_tags: Sequence[str] = (),
     not_tags: Sequence[str] = (),
     include_archived: bool = True,
+    archived_only: bool = False,
     order_desc: bool = True,
+    order_by: str | Any = "created",
     limit: int | None = None,
     offset: int = 0,
     name_filter: Any = None,
 ) -> list[TaskRow]:
-    """Tasks matching every given filter, newest first. ``name_filter`` is applied in Python
-    (a compiled regex), because regex syntax differs between SQLite and PostgreSQL."""
-    conds = _conditions(ids, project_ids, statuses, types, any_tags, all_tags, not_tags, include_archived)
-    stmt = _select().where(and_(*conds)) if conds else _select()
-    order = tasks.c.created.desc() if order_desc else tasks.c.created.asc()
-    stmt = stmt.order_by(order, tasks.c.id)
+    """Tasks matching every given filter, ordered by ``order_by`` (a field of
+    :data:`ORDER_FIELDS` or a column expression such as :func:`metric_last_value`), newest first
+    by default."""
+    return page(conn, ids=ids, project_ids=project_ids, statuses=statuses, types=types, any_tags=any_tags,
+                all_tags=all_tags, not_tags=not_tags, include_archived=include_archived, archived_only=archived_only,
+                order_desc=order_desc, order_by=order_by, limit=limit, offset=offset, name_filter=name_filter,
+                with_total=False)[0]
+
+
+def page(
+    conn: Connection,
+    *,
+    ids: Sequence[str] | None = None,
+    project_ids: Sequence[str] | None = None,
+    statuses: Sequence[str] | None = None,
+    types: Sequence[str] | None = None,
+    any_tags: Sequence[str] = (),
+    all_tags: Sequence[str] = (),
+    not_tags: Sequence[str] = (),
+    include_archived: bool = True,
+    archived_only: bool = False,
+    order_desc: bool = True,
+    order_by: str | Any = "created",
+    limit: int | None = None,
+    offset: int = 0,
+    name_filter: Any = None,
+    with_total: bool = True,
+) -> tuple[list[TaskRow], int]:
+    """One page of :func:`query` and how many tasks match in all (-1 unless ``with_total``).
+
+    Filters, order, LIMIT/OFFSET and COUNT(*) run in SQL, so a page of a 10,000-task project
+    builds only its own rows. ``name_filter`` (a compiled regex: regex syntax differs between
+    SQLite and PostgreSQL) is applied in Python, but to ``(id, name)`` pairs already in order;
+    only the page's ids are then read in full."""
+    conds = _conditions(ids, project_ids, statuses, types, any_tags, all_tags, not_tags, include_archived,
+                        archived_only)
+    ordering = _ordering(order_by, order_desc)
+    # Ids first, in order (an index walk or a sort of ids alone), then only the page's rows in full.
+    ids_stmt = select(tasks.c.id).where(*conds).order_by(*ordering)
+    if isinstance(order_by, str) and order_by == "project_name":
+        ids_stmt = ids_stmt.join_from(tasks, projects, projects.c.id == tasks.c.project_id)
     if name_filter is None:
         if limit is not None:
-            stmt = stmt.limit(limit)
+            ids_stmt = ids_stmt.limit(limit)
         if offset:
-            stmt = stmt.offset(offset)
-        return _rows(conn, conn.execute(stmt))
-    matched = [r for r in conn.execute(stmt) if name_filter.search(r.name)]
-    end = None if limit is None else offset + limit
-    return _rows(conn, matched[offset:end])
+            ids_stmt = ids_stmt.offset(offset)
+        wanted = list(conn.execute(ids_stmt).scalars())
+        total = -1
+        if with_total:
+            if (limit is None or len(wanted) < limit) and (wanted or not offset):
+                total = offset + len(wanted)  # the page reached the end: no COUNT needed
+            else:
+                total = int(conn.execute(select(func.count()).select_from(tasks).where(*conds)).scalar_one())
+    else:
+        ids_stmt = ids_stmt.add_columns(tasks.c.name)
+        matched = [tid for tid, name in conn.execute(ids_stmt) if name_filter.search(name)]
+        wanted = matched[offset: None if limit is None else offset + limit]
+        total = len(matched)
+    by_id = {r.id: r for r in _rows(conn, _fetch(conn, wanted))}
+    return [by_id[i] for i in wanted if i in by_id], total
+
+
+def _fetch(conn: Connection, ids: Sequence[str]) -> list[Any]:
+    out: list[Any] = []
+    for start in range(0, len(ids), _BATCH):
+        out.extend(conn.execute(_BY_IDS, {"task_ids": list(ids[start:start + _BATCH])}).all())
+    return out
 
 
 def _conditions(ids: Sequence[str] | None, project_ids: Sequence[str] | None, statuses: Sequence[str] | None,
                 types: Sequence[str] | None, any_tags: Sequence[str], all_tags: Sequence[str],
-                not_tags: Sequence[str], include_archived: bool) -> list[ColumnElement[bool]]:
+                not_tags: Sequence[str], include_archived: bool,
+                archived_only: bool = False) -> list[ColumnElement[bool]]:
     conds: list[ColumnElement[bool]] = []
     if ids is not None:
         conds.append(tasks.c.id.in_(list(ids)))
@@ -132,7 +225,9 @@ def _conditions(ids: Sequence[str] | None, project_ids: Sequence[str] | None, st
         conds.append(tasks.c.status.in_(list(statuses)))
     if types:
         conds.append(tasks.c.type.in_(list(types)))
-    if not include_archived:
+    if archived_only:
+        conds.append(tasks.c.archived.is_(True))
+    elif not include_archived:
         conds.append(tasks.c.archived.is_(False))
 
     def has(tag: str) -> Any:
@@ -150,13 +245,13 @@ def _conditions(ids: Sequence[str] | None, project_ids: Sequence[str] | None, st
 def count(conn: Connection, *, ids: Sequence[str] | None = None, project_ids: Sequence[str] | None = None,
           statuses: Sequence[str] | None = None, types: Sequence[str] | None = None, any_tags: Sequence[str] = (),
           all_tags: Sequence[str] = (), not_tags: Sequence[str] = (), include_archived: bool = True,
-          name_filter: Any = None) -> int:
+          archived_only: bool = False, name_filter: Any = None) -> int:
     """How many tasks :func:`query` would return without a limit (rows are not built)."""
-    conds = _conditions(ids, project_ids, statuses, types, any_tags, all_tags, not_tags, include_archived)
-    where = and_(*conds) if conds else true()
+    conds = _conditions(ids, project_ids, statuses, types, any_tags, all_tags, not_tags, include_archived,
+                        archived_only)
     if name_filter is None:
-        return int(conn.execute(select(func.count()).select_from(tasks).where(where)).scalar_one())
-    return sum(1 for r in conn.execute(select(tasks.c.name).where(where)) if name_filter.search(r.name))
+        return int(conn.execute(select(func.count()).select_from(tasks).where(*conds)).scalar_one())
+    return sum(1 for r in conn.execute(select(tasks.c.name).where(*conds)) if name_filter.search(r.name))
 
 
 def count_by_project(conn: Connection) -> dict[str, int]:

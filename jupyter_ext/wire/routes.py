@@ -68,15 +68,17 @@ ROUTES: tuple[Route, ...] = (
     Route("DELETE", "projects/{project_id}", "delete_project", "Delete an empty project (and empty subprojects)",
           tag="projects"),
     # -- tasks -----------------------------------------------------------------------------------
-    Route("GET", "tasks", "list_tasks", "Tasks matching the filters, newest first", query=(
+    Route("GET", "tasks", "list_tasks", "One page of the tasks matching the filters, and their total", query=(
         _P("id", "array", "task ids"), _P("project", "array", "project names (subprojects included)"),
         _P("subprojects", "boolean", "include subprojects (default true)"),
         _P("name", "string", "regular expression on the task name"),
         _P("search", "string", "case-insensitive text in the name"),
         _P("status", "array"), _P("type", "array"), _P("tag", "array", "ClearML tag filter: -tag excludes"),
         _P("archived", "string", "true (default: include), false (exclude) or only"),
-        _P("order_by", "string", "a field, '-field' for descending (default -created)"),
-        _P("columns", "array", "return only these fields (and id)"), *_PAGE)),
+        _P("order_by", "string", "a field or metric:<title>/<series>, '-' first for descending "
+           "(default -created)"),
+        _P("columns", "array", "task fields: return only these (and id); metric:<title>/<series> (last value) "
+           "and param:<section>/<name> (typed value) add a \"columns\" object to each task"), *_PAGE)),
     Route("POST", "tasks", "create_task", "Create a task from a spec", body="json", status=201),
     Route("GET", "tasks/{task_id}", "get_task", "One task"),
     Route("PATCH", "tasks/{task_id}", "update_task", "Edit name, comment, tags, type, ...", body="json"),
@@ -105,6 +107,9 @@ ROUTES: tuple[Route, ...] = (
           query=(_P("max_points", "integer", "at most this many points per series (every point if absent)"),
                  _P("x_axis", "string", "iter, timestamp or iso_time"),
                  _P("series", "array", "only these title/series (or title) names"),
+                 _P("x_min", "number", "only points from this x on (an iteration, or epoch seconds on the time "
+                    "axes): a zoomed chart re-fetches its window, downsampled on its own"),
+                 _P("x_max", "number", "only points up to this x (as x_min)"),
                  _P("encoding", "string", "json (default) or b64: arrays packed as base64 little-endian"))),
     Route("GET", "scalars", "compare_scalars", "Scalar series of several tasks, for comparison", tag="events",
           query=(_P("tasks", "array", "task ids"), _P("max_points", "integer"), _P("x_axis"),

@@ -99,3 +99,17 @@ def test_figures_of_a_notebook_with_the_inline_backend(track_home: Path, tmp_pat
     plots = _plots(stored(task_id))
     assert [(t, i) for t, _, i, _ in plots] == [("Implicit", 0), ("Explicit", 0), ("Seaborn", 0)]
     assert plots[0][3]["data"][0]["y"] == [2.0, 4.0, 1.0]
+
+
+def test_a_figure_reported_explicitly_is_not_stored_twice(run_py: Any, stored: Any) -> None:
+    proc = run_py.run(PRELUDE + AGG + """
+from jupyter_ext import Logger
+task = Task.init(project_name="Auto", task_name="explicit")
+fig, ax = plt.subplots(); ax.imshow([[0, 1], [1, 0]])         # stored as a PNG: rendered by savefig
+Logger.current_logger().report_matplotlib_figure(title="EDA", series="pixels", figure=fig, iteration=0)
+plt.show()                                                    # unchanged since: nothing new
+done(task)
+""")
+    task = stored(result_of(proc)["id"])
+    assert task.get_reported_plots() == []
+    assert [s["metric"] for s in task.get_debug_samples("EDA", "pixels")] == ["EDA"]

@@ -80,6 +80,9 @@ test('a task opens in the main area and its Scalars tab draws charts', async ({ 
   await view.getByRole('tab', { name: 'Artifacts' }).click();
   await view.locator('.je-artifact[data-artifact="summary"] .je-artifact-head').click();
   await expect(view.locator('.je-artifact[data-artifact="summary"] .je-code')).toContainText('"epochs": 50');
+  // A DataFrame is stored as .csv.gz: its stored preview shows, not the compressed bytes.
+  await view.locator('.je-artifact[data-artifact="predictions"] .je-artifact-head').click();
+  await expect(view.locator('.je-artifact[data-artifact="predictions"] .je-code')).toContainText('label');
   await shot(page, '03-task-artifacts');
   await view.getByRole('tab', { name: 'Configuration' }).click();
   await expect(view.locator('tr[data-param="General/lr"]')).toContainText('0.01');

@@ -8,7 +8,12 @@ test('in Notebook 7 the panel lists tasks and a task opens beside the notebook',
   const root = process.env.JE_UI_ROOT as string;
   fs.writeFileSync(
     path.join(root, 'nb7.ipynb'),
-    JSON.stringify({ cells: [], metadata: {}, nbformat: 4, nbformat_minor: 5 })
+    JSON.stringify({
+      cells: [],
+      metadata: { kernelspec: { name: 'python3', display_name: 'Python 3', language: 'python' } },
+      nbformat: 4,
+      nbformat_minor: 5
+    })
   );
   await page.goto(`${baseURL}/notebooks/nb7.ipynb`);
   await expect(page.locator('.jp-Notebook')).toBeVisible({ timeout: 60000 });

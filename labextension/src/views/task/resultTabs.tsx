@@ -141,12 +141,14 @@ function ArtifactPreview(props: { artifact: IArtifact }): JSX.Element {
   const [text, setText] = React.useState<string | null>(null);
   const [error, setError] = React.useState('');
   const type = (a.content_type ?? '').toLowerCase();
-  const name = (a.metadata?.file_name as string | undefined) ?? a.uri ?? a.name;
+  const name = a.file_name || (a.metadata?.file_name as string | undefined) || a.uri || a.name;
+  // Compressed or binary files (a DataFrame's .csv.gz, .npz, .parquet) show the stored preview.
+  const packed = /\.(gz|zip|npz|parquet|pkl|pickle|bin)$/i.test(name);
   const isImage = type.startsWith('image/');
   const isHtml = type.includes('html') || /\.html?$/.test(name);
   const isJson = type.includes('json') || /\.json$/.test(name);
-  const isCsv = type.includes('csv') || /\.csv$/.test(name);
-  const small = (a.size ?? 0) < 2_000_000;
+  const isCsv = (type.includes('csv') || /\.csv$/.test(name)) && !packed;
+  const small = (a.size ?? 0) < 2_000_000 && !packed;
   React.useEffect(() => {
     if (a.sha256 && !isImage && small && (isHtml || isJson || isCsv || type.startsWith('text/'))) {
       env.client.blobText(a.sha256).then(setText, (e: Error) => setError(e.message));

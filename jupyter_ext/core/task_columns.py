@@ -1,0 +1,40 @@
+"""Extra columns of a task table: ``metric:<title>/<series>`` (the series' last value) and
+``param:<section>/<name>`` (the parameter's value, with its type). Plain field names are not
+extra columns: they choose which task fields a listing returns."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy.engine import Connection
+
+from ..errors import InvalidArgument
+from ..store import task_columns
+
+KINDS = ("metric", "param")
+
+
+def is_extra(column: str) -> bool:
+    return column.split(":", 1)[0] in KINDS and ":" in column
+
+
+def parse(column: str) -> tuple[str, tuple[str, str]]:
+    """``"metric:loss/train"`` -> ``("metric", ("loss", "train"))``; the first '/' splits."""
+    kind, _, rest = column.partition(":")
+    first, sep, second = rest.partition("/")
+    if kind not in KINDS or not sep or not first or not second:
+        raise InvalidArgument(f"column {column!r} is not valid: use metric:<title>/<series> or "
+                              f"param:<section>/<name> (e.g. metric:loss/train, param:General/lr)")
+    return kind, (first, second)
+
+
+def values(conn: Connection, task_ids: Sequence[str], columns: Sequence[str]) -> dict[str, dict[str, Any]]:
+    """``{task id: {column: value}}`` for every task and column; a missing value is None."""
+    parsed = [(c, *parse(c)) for c in dict.fromkeys(columns)]
+    metric_keys = [k for _, kind, k in parsed if kind == "metric"]
+    param_keys = [k for _, kind, k in parsed if kind == "param"]
+    found: dict[str, dict[tuple[str, tuple[str, str]], Any]] = {
+        "metric": task_columns.last_values(conn, task_ids, metric_keys) if metric_keys else {},
+        "param": task_columns.param_values(conn, task_ids, param_keys) if param_keys else {},
+    }
+    return {t: {c: found[kind].get((t, k)) for c, kind, k in parsed} for t in task_ids}
