@@ -35,7 +35,7 @@ def _json(text: str | None, default: Any) -> Any:
 
 
 def _rows(conn: Connection, result: Iterable[Any]) -> list[TaskRow]:
-    raw = [tuple(r) for r in (result.all() if hasattr(result, "all") else result)]
+    raw = [tuple(r) for r in result]
     if not raw:
         return []
     tags = tag_rows.load(conn, task_tags, "task_id", [r[0] for r in raw])
@@ -47,7 +47,7 @@ def _rows(conn: Connection, result: Iterable[Any]) -> list[TaskRow]:
 
 
 def get(conn: Connection, task_id: str) -> TaskRow | None:
-    found = _rows(conn, conn.execute(_BY_ID, {"task_id": task_id}))
+    found = _rows(conn, conn.execute(_BY_ID, {"task_id": task_id}).all())
     return found[0] if found else None
 
 
@@ -189,7 +189,7 @@ def page(
             ids_stmt = ids_stmt.limit(limit)
         if offset:
             ids_stmt = ids_stmt.offset(offset)
-        wanted = list(conn.execute(ids_stmt).scalars())
+        wanted = list(conn.execute(ids_stmt).scalars().all())
         total = -1
         if with_total:
             if (limit is None or len(wanted) < limit) and (wanted or not offset):
@@ -198,7 +198,7 @@ def page(
                 total = int(conn.execute(select(func.count()).select_from(tasks).where(*conds)).scalar_one())
     else:
         ids_stmt = ids_stmt.add_columns(tasks.c.name)
-        matched = [tid for tid, name in conn.execute(ids_stmt) if name_filter.search(name)]
+        matched = [tid for tid, name in conn.execute(ids_stmt).all() if name_filter.search(name)]
         wanted = matched[offset: None if limit is None else offset + limit]
         total = len(matched)
     by_id = {r.id: r for r in _rows(conn, _fetch(conn, wanted))}

@@ -142,6 +142,50 @@ test('clone a task, edit the draft\'s hyperparameters, see the change stored', a
   await expect(page.locator('#jupyter-ext-experiments .je-task-row[data-task-name="clone from the UI"]')).toBeVisible();
 });
 
+test('projects: create, rename, move and delete from the tree', async ({ page }) => {
+  await openPanel(page);
+  const panel = page.locator('#jupyter-ext-experiments');
+  const dialog = page.locator('.jp-Dialog');
+  const ok = () => dialog.getByRole('button', { name: /ok|delete/i }).last().click();
+  await panel.locator('.je-project[data-project="UI Demo"]').click();
+  await panel.getByRole('button', { name: 'New' }).click();
+  await dialog.locator('input').fill('UI Demo/Scratch');
+  await ok();
+  const scratch = panel.locator('.je-project[data-project="UI Demo/Scratch"]');
+  await expect(scratch).toBeVisible();
+  await scratch.click();
+  await panel.getByRole('button', { name: 'Rename' }).click();
+  await dialog.locator('input').fill('Renamed');
+  await ok();
+  const renamed = panel.locator('.je-project[data-project="UI Demo/Renamed"]');
+  await expect(renamed).toBeVisible();
+  await renamed.click();
+  await panel.getByRole('button', { name: 'Move' }).first().click();
+  await dialog.locator('select').selectOption('(top level)');
+  await ok();
+  const top = panel.locator('.je-project[data-project="Renamed"]');
+  await expect(top).toBeVisible();
+  await top.click();
+  await panel.getByRole('button', { name: 'Delete' }).first().click();
+  await ok();
+  await expect(top).toHaveCount(0);
+});
+
+test('chosen metric and parameter columns show each task\'s values', async ({ page }) => {
+  await openPanel(page);
+  const panel = page.locator('#jupyter-ext-experiments');
+  await panel.locator('.je-project[data-project="UI Demo/Baseline"]').click();
+  await panel.locator('[data-action="columns"]').click();
+  await page.locator('.jp-Dialog input').fill('param:General/lr, metric:loss/validation');
+  await page.locator('.jp-Dialog').getByRole('button', { name: /ok/i }).click();
+  const row = panel.locator('.je-task-row[data-task-name="tuned lr=0.03"]');
+  await expect(row).toContainText('0.03');
+  await expect(panel.locator('.je-header [data-column="metric:loss/validation"]')).toBeVisible();
+  await expect(row.locator('.je-cell').last()).not.toHaveText('');
+  await page.sidebar.setWidth(1000, 'left');
+  await shot(page, '11-columns');
+});
+
 test('models and datasets panels: registry, version graph, files and diff', async ({ page }) => {
   await openPanel(page);
   const panel = page.locator('#jupyter-ext-experiments');

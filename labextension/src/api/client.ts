@@ -74,7 +74,7 @@ export class TrackClient {
   createProject(name: string): Promise<IProject> {
     return this.request('projects', { method: 'POST', body: { name } });
   }
-  /** Not in the server's route table yet: the tree hides Rename/Move/Delete when absent. */
+  /** Rename (`name`: the last path part) and/or move (`parent`: a project path, null = top level). */
   updateProject(id: string, change: { name?: string; parent?: string | null }): Promise<IProject> {
     return this.request(`projects/${enc(id)}`, { method: 'PATCH', body: change });
   }

@@ -109,8 +109,13 @@ export class ExperimentsModel {
     await this.client.updateProject(id, { name });
     await this.loadProjects();
   }
-  async moveProject(id: string, parent: string | null): Promise<void> {
-    await this.client.updateProject(id, { parent });
+  /** Move under the project `parentId`, or to the top level when null. */
+  async moveProject(id: string, parentId: string | null): Promise<void> {
+    const parent = parentId === null ? null : this._projects.find(p => p.id === parentId);
+    if (parent === undefined) {
+      throw new Error(`no project with id ${parentId}`);
+    }
+    await this.client.updateProject(id, { parent: parent === null ? null : parent.path || parent.name });
     await this.loadProjects();
   }
   async deleteProject(id: string): Promise<void> {

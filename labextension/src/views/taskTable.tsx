@@ -38,7 +38,8 @@ function extraColumn(key: string): IColumn {
     key,
     label,
     width: 100,
-    sortable: true,
+    // The server sorts by task fields only; a page of a sparse table cannot be sorted locally.
+    sortable: false,
     render: t => formatNumber(t.columns?.[key])
   };
 }
