@@ -50,7 +50,7 @@ ax.set_xlabel("Age")
 ax.set_ylabel("Passengers")
 ax.legend()
 plt.title("Age by outcome")
-Logger.current_logger().report_matplotlib_figure(title="EDA", series="Age by outcome", figure=fig, iteration=0)
+plt.show()  # captured into the task's Plots by itself, as the guide says
 plt.close(fig)
 
 # Step 5. Preprocessing
@@ -128,9 +128,8 @@ importances = best_model.get_feature_importance()
 log.report_histogram(title="Feature importance", series="best model", values=importances,
                      xlabels=list(X_train.columns), iteration=0)
 
-# Step 8. The best model on disk, and in the model registry (the guide's explicit way)
+# Step 8. The best model on disk; saving it registers it as the task's output model by itself
 best_model.save_model("best_model.cbm")
-task.update_output_model(filepath="best_model.cbm", model_name="Titanic CatBoost")
 
 # Step 9. Done
 task.close()
@@ -139,6 +138,8 @@ task.close()
 stored = Task.get_task(task_id=task.id)
 print(f"\nTask {stored.id}: {stored.name!r} in project {stored.get_project_name()!r}, status {stored.get_status()}")
 for title, series in stored.get_last_scalar_metrics().items():
+    if title.startswith(":monitor:"):  # machine load, recorded by itself while the task ran
+        continue
     for name, m in series.items():
         print(f"  {title:8s} {name:5s} last={m['last']:<8g} min={m['min']:<8g} max={m['max']:<8g}")
 for name, value in stored.get_reported_single_values().items():
