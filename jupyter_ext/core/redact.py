@@ -197,8 +197,10 @@ _KNOWN_TOKEN_RE = re.compile(
     r"|glpat-[A-Za-z0-9_-]{20,}|eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,})"
 )
 # ``%env NAME value`` / ``%set_env NAME value`` (the ``NAME=value`` form is an assignment already).
-_ENV_MAGIC_RE = re.compile(r"(?m)^(?P<head>\s*%(?:env|set_env)\s+(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s+)(?P<value>\S.*)$")
-# ``os.environ["NAME"] = "value"``, ``os.environ.setdefault("NAME", "value")``, ``os.putenv("NAME", "value")``.
+_ENV_MAGIC_RE = re.compile(
+    r"(?m)^(?P<head>\s*%(?:env|set_env)\s+(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s+)(?P<value>\S.*)$"
+)
+# ``os.environ["NAME"] = "value"``, ``os.environ.setdefault("NAME", "value")``, ``os.putenv(...)``.
 _ENVIRON_RE = re.compile(
     r"""(?P<head>(?:environ\[|environ\.setdefault\(|putenv\()\s*(?P<q>["'])(?P<name>[^"']+)(?P=q)\s*"""
     r"""(?:\]\s*=|,)\s*)(?P<value>"[^"\n]*"|'[^'\n]*')"""

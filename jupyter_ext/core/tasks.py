@@ -164,8 +164,10 @@ def page(
     with_total: bool = True,
 ) -> tuple[list[TaskRow], int]:
     """One page of the tasks matching the filters, in order, and how many match in all
-    (-1 unless ``with_total``). ``order_by`` is a task field (:data:`ORDER_FIELDS`) or
-    ``metric:<title>/<series>`` (the series' last value; tasks without it sort as largest)."""
+    (-1 unless ``with_total``). ``order_by`` is a task field (:data:`ORDER_FIELDS`; a field's
+    NULLs sort as its largest value), ``metric:<title>/<series>`` (the series' last value) or
+    ``param:<section>/<name>`` (numbers by value, other values by their JSON text); tasks
+    without that metric or parameter come last in both directions."""
     if offset < 0 or (limit is not None and limit < 0):
         raise InvalidArgument(f"limit and offset cannot be negative (got limit={limit}, offset={offset})")
     key = order_key(order_by)
@@ -182,14 +184,16 @@ ORDER_FIELDS = tuple(task_rows.ORDER_FIELDS)
 
 
 def order_key(order_by: str) -> Any:
-    """A field name as is, or the sort expression of ``metric:<title>/<series>``."""
+    """A field name as is, or the sort keys of a ``metric:`` or ``param:`` column."""
+    from . import task_columns
+
     if order_by in task_rows.ORDER_FIELDS:
         return order_by
-    if order_by.startswith("metric:") and "/" in order_by:
-        title, series = order_by[len("metric:"):].split("/", 1)
-        return task_rows.metric_last_value(title, series)
-    raise InvalidArgument(f"order_by must be one of {', '.join(sorted(ORDER_FIELDS))} or metric:<title>/<series> "
-                          f"(prefix '-' for descending), got {order_by!r}")
+    if task_columns.is_extra(order_by):
+        kind, (first, second) = task_columns.parse(order_by)
+        return (task_rows.metric_last_value if kind == "metric" else task_rows.param_value)(first, second)
+    raise InvalidArgument(f"order_by must be one of {', '.join(sorted(ORDER_FIELDS))}, metric:<title>/<series> "
+                          f"or param:<section>/<name> (prefix '-' for descending), got {order_by!r}")
 
 
 def count(

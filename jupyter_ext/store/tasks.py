@@ -4,13 +4,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import and_, bindparam, delete, exists, func, not_, or_, select, update
+from sqlalchemy import Float, and_, bindparam, case, cast, delete, exists, func, not_, null, or_, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql import ColumnElement
 
 from .rows import TaskRow, dumps, loads
 from . import tags as tag_rows
-from .schema import metrics, projects, task_tags, tasks
+from .schema import metrics, params, projects, task_tags, tasks
 
 _JSON_FIELDS = ("script", "runtime")
 _BATCH = 500  # ids per IN (...): SQLite limits bound parameters
@@ -25,6 +25,17 @@ _COLUMNS = (tasks.c.id, tasks.c.project_id, projects.c.name, tasks.c.name, tasks
 _SELECT = select(*_COLUMNS).join_from(tasks, projects, projects.c.id == tasks.c.project_id)
 _BY_ID = _SELECT.where(tasks.c.id == bindparam("task_id"))
 _BY_IDS = _SELECT.where(tasks.c.id.in_(bindparam("task_ids", expanding=True)))
+_TAGS = (select(task_tags.c.task_id, task_tags.c.tag)
+         .where(task_tags.c.task_id.in_(bindparam("task_ids", expanding=True))).order_by(task_tags.c.tag))
+
+
+def _tags(conn: Connection, ids: Sequence[str]) -> dict[str, list[str]]:
+    """Sorted tags of each task: one prepared statement per page (built once, not per call)."""
+    found: dict[str, list[str]] = {i: [] for i in ids}
+    for start in range(0, len(ids), _BATCH):
+        for task_id, tag in conn.execute(_TAGS, {"task_ids": list(ids[start:start + _BATCH])}).all():
+            found[task_id].append(tag)
+    return found
 
 
 def _json(text: str | None, default: Any) -> Any:
@@ -38,7 +49,7 @@ def _rows(conn: Connection, result: Iterable[Any]) -> list[TaskRow]:
     raw = [tuple(r) for r in result]
     if not raw:
         return []
-    tags = tag_rows.load(conn, task_tags, "task_id", [r[0] for r in raw])
+    tags = _tags(conn, [r[0] for r in raw])
     return [TaskRow(tid, pid, pname, name, ttype, status, smsg or "", sreason or "", comment or "", parent,
                     user or "", created, started, completed, last_update, int(last_iter or 0), bool(archived),
                     tuple(tags[tid]), tuple(_json(stags, [])), _json(script, {}), _json(runtime, {}), out_uri)
@@ -104,25 +115,44 @@ ORDER_FIELDS: dict[str, tuple[Any, bool]] = {
 }
 
 
-def metric_last_value(title: str, series: str) -> Any:
-    """The last value of one series of the row's task (NULL without it): a sort key."""
+def metric_last_value(title: str, series: str) -> tuple[Any, ...]:
+    """Sort keys: the last value of one series of the row's task (NULL without it)."""
     return (select(metrics.c.last_value)
             .where(and_(metrics.c.task_id == tasks.c.id, metrics.c.title == title, metrics.c.series == series))
-            .scalar_subquery())
+            .scalar_subquery(),)
 
 
-def _ordering(order_by: str | Any, descending: bool) -> list[Any]:
+# JSON spellings of non-finite floats: text to SQL, never cast (SQLite would read them as 0).
+_NON_FINITE = ("NaN", "Infinity", "-Infinity")
+
+
+def param_value(section: str, name: str) -> tuple[Any, ...]:
+    """Sort keys of one parameter of the row's task: numbers by value, then other values by
+    their JSON text (NULL without the parameter). The cast is guarded by the stored type, so
+    PostgreSQL never sees a text it cannot cast."""
+    def of(value: Any) -> Any:
+        return (select(value).where(and_(params.c.task_id == tasks.c.id, params.c.section == section,
+                                         params.c.name == name)).scalar_subquery())
+
+    numeric = and_(params.c.type.in_(["int", "float"]), params.c.value.not_in(_NON_FINITE))
+    number = case((numeric, cast(params.c.value, Float)), else_=null())
+    text = case((numeric, null()), else_=params.c.value)
+    return of(number), of(text)
+
+
+def _ordering(order_by: str | Sequence[Any], descending: bool) -> list[Any]:
+    keys: list[Any] = []
     if isinstance(order_by, str):
-        if order_by not in ORDER_FIELDS:
-            raise KeyError(order_by)
         column, nullable = ORDER_FIELDS[order_by]
+        key = column.desc() if descending else column.asc()
+        if nullable:  # NULL as the largest value, as the lists sorted in Python had it
+            key = key.nulls_first() if descending else key.nulls_last()
+        keys.append(key)
     else:
-        column, nullable = order_by, True
-    key = column.desc() if descending else column.asc()
-    if nullable:
-        key = key.nulls_first() if descending else key.nulls_last()
+        # A metric or parameter column: tasks without the value come last either way.
+        keys.extend((e.desc() if descending else e.asc()).nulls_last() for e in order_by)
     # The id breaks ties, so pages never overlap or skip a row.
-    return [key, tasks.c.id.desc() if descending else tasks.c.id.asc()]
+    return [*keys, tasks.c.id.desc() if descending else tasks.c.id.asc()]
 
 
 def query(
@@ -138,14 +168,14 @@ def query(
     include_archived: bool = True,
     archived_only: bool = False,
     order_desc: bool = True,
-    order_by: str | Any = "created",
+    order_by: str | Sequence[Any] = "created",
     limit: int | None = None,
     offset: int = 0,
     name_filter: Any = None,
 ) -> list[TaskRow]:
     """Tasks matching every given filter, ordered by ``order_by`` (a field of
-    :data:`ORDER_FIELDS` or a column expression such as :func:`metric_last_value`), newest first
-    by default."""
+    :data:`ORDER_FIELDS`, or the sort keys of :func:`metric_last_value` or :func:`param_value`),
+    newest first by default."""
     return page(conn, ids=ids, project_ids=project_ids, statuses=statuses, types=types, any_tags=any_tags,
                 all_tags=all_tags, not_tags=not_tags, include_archived=include_archived, archived_only=archived_only,
                 order_desc=order_desc, order_by=order_by, limit=limit, offset=offset, name_filter=name_filter,
@@ -165,7 +195,7 @@ def page(
     include_archived: bool = True,
     archived_only: bool = False,
     order_desc: bool = True,
-    order_by: str | Any = "created",
+    order_by: str | Sequence[Any] = "created",
     limit: int | None = None,
     offset: int = 0,
     name_filter: Any = None,

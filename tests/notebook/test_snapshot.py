@@ -75,13 +75,14 @@ def test_track_again_closes_the_old_task_and_starts_a_new_one(kernel: Kernel) ->
     assert first != second
     assert "queue 'default' recorded" in out
     kernel.run("x = 1")  # the kernel lives on
+    # Rows are written by the kernel's reporter thread, a moment after %track returns.
+    kernel.run("Task.current_task().flush(wait_for_uploads=True)")
     from jupyter_ext import Task
 
     deadline = time.monotonic() + 60  # the old task finishes in the background: its last snapshot first
     while Task.get_task(task_id=first).get_status() != "completed":
         assert time.monotonic() < deadline, "the old task was not closed"
         time.sleep(0.2)
-    kernel.run("Task.current_task().flush(wait_for_uploads=True)")  # the new row is written by a thread
     again = Task.get_task(task_id=second)
     assert again.get_status() == "in_progress"
     assert again.get_tags() == ["a", "b"] and again.task_type == "testing"

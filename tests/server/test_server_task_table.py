@@ -138,13 +138,19 @@ def test_extra_columns_add_metric_and_parameter_values(api: Any, seeded: MetaSto
     assert bad.status_code == 400 and "metric:<title>/<series>" in bad.json()["error"]["message"]
 
 
-def test_order_by_a_metric_puts_tasks_without_it_last(api: Any, seeded: MetaStore) -> None:
-    body = api("GET", "tasks", params={"project": "P", "order_by": "metric:loss/train", "limit": N,
-                                       "columns": "metric:loss/train"}).json()
-    values = [item["columns"]["metric:loss/train"] for item in body["items"]]
+@pytest.mark.parametrize("column", ["metric:loss/train", "param:General/layers", "param:General/lr"])
+@pytest.mark.parametrize("descending", [False, True])
+def test_order_by_an_extra_column_puts_tasks_without_it_last(api: Any, seeded: MetaStore, column: str,
+                                                             descending: bool) -> None:
+    order = ("-" if descending else "") + column
+    body = api("GET", "tasks", params={"project": "P", "order_by": order, "limit": N, "columns": column}).json()
+    values = [item["columns"][column] for item in body["items"]]
     with_value = [v for v in values if v is not None]
-    assert with_value == sorted(with_value) and len(with_value) == N // 3
-    assert values[:len(with_value)] == with_value  # then every task without the series
+    # By number, not by text ("57" before "9" would be the text order of layers).
+    assert with_value == sorted(with_value, reverse=descending) and len(with_value) == N // 3
+    assert values[:len(with_value)] == with_value  # then every task without it
+    second = api("GET", "tasks", params={"project": "P", "order_by": order, "limit": 10, "offset": 10}).json()
+    assert _ids(second) == _ids(body)[10:20]
 
 
 def test_a_chart_window_gets_its_own_downsample(api: Any) -> None:

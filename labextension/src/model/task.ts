@@ -130,12 +130,13 @@ export class TaskModel {
   }
 
   /**
-   * Points of one chart (one metric title, all its series). Charts queue here, at most two
-   * requests on their way at once, in the order they asked: the first chart on screen is never
-   * slowed by the reads of the ones below it.
+   * Points of one chart (one metric title, all its series). Charts queue here in the order they
+   * asked, at most two requests on their way at once: the first chart on screen is never slowed
+   * by the reads of the ones below it.
    */
   chartData(chart: IChartSpec, request: IChartRequest): Promise<ISeries[]> {
-    return this._queue.run(() => this._readChart(chart, request));
+    // The first chart reads alone (a cold server read is the whole wait), then two at a time.
+    return this._queue.run(() => this._readChart(chart, request).finally(() => (this._queue.size = 2)));
   }
 
   private async _readChart(chart: IChartSpec, request: IChartRequest): Promise<ISeries[]> {
@@ -198,12 +199,12 @@ export class TaskModel {
   private _changed = new Signal<this, TaskPart>(this);
   private _wanted = new Set<TaskPart>();
   private _chartEpoch = 0;
-  private _queue = new Limiter(2);
+  private _queue = new Limiter(1);
 }
 
 /** Runs async jobs in the order given, at most `size` at once. */
 export class Limiter {
-  constructor(readonly size: number) {}
+  constructor(public size: number) {}
 
   run<T>(job: () => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
