@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Set up and run jupyter-ext from a fresh clone, with nothing but python3 (and node/npm).
 
-    python3 dev.py demo      # make .venv, install everything, run the Titanic walkthrough
+    python3 dev.py demo      # make .venv, install everything, run the Titanic notebook, open JupyterLab
+    python3 dev.py demo --headless   # the same without opening JupyterLab
     python3 dev.py test      # make .venv, install everything, run the whole test suite
 
 Installs are skipped when nothing they depend on changed since the last run.
@@ -115,9 +116,18 @@ def ui_test_tools() -> None:
 
 
 def demo(args: list[str]) -> None:
+    """Run the guide's walkthrough notebook as a tracked run, then open JupyterLab on notebooks/.
+
+    ``--headless`` (implied when there is no terminal, or under CI) stops after the run."""
     setup()
     build_labextension()
-    run(PY, os.path.join(ROOT, "examples", "titanic_walkthrough.py"), *args)
+    headless = "--headless" in args or "CI" in os.environ or not sys.stdin.isatty()
+    run(PY, os.path.join(ROOT, "examples", "run_notebook.py"),
+        os.path.join(ROOT, "notebooks", "titanic_walkthrough.ipynb"))
+    if headless:
+        return
+    print("opening JupyterLab on notebooks/ (Ctrl+C twice to stop)", flush=True)
+    os.execv(PY, [PY, "-m", "jupyter", "lab", f"--notebook-dir={os.path.join(ROOT, 'notebooks')}"])
 
 
 def test(args: list[str]) -> None:

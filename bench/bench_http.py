@@ -11,6 +11,10 @@
 4. The lab's task table on a 10,000-task project: one page of 200 ordered by last update,
    with a metric and a parameter column, from one client (what a first paint waits for) and
    at 20 concurrent clients.
+5. Server CPU per request of the same reads: the API app in a process of its own whose
+   operations run on the event loop's thread, one client in another process, CPU time of
+   the server process divided by the requests. Unlike the latencies above, this hardly moves
+   with the load other programs put on the machine.
 """
 from __future__ import annotations
 
@@ -141,6 +145,58 @@ emit(**asyncio.run(run()))
 """
 
 
+SERVER_CPU = EMIT + """
+import asyncio, concurrent.futures, multiprocessing as mp, time
+import requests
+from jupyter_ext.core import keys
+from jupyter_ext.server.app import make_app
+from jupyter_ext.server.services import Services
+class Inline(concurrent.futures.Executor):  # the operation on the loop's thread: one thread to time
+    def submit(self, fn, *a, **k):
+        f = concurrent.futures.Future()
+        try:
+            f.set_result(fn(*a, **k))
+        except BaseException as e:
+            f.set_exception(e)
+        return f
+svc = Services.open("{store}", "{blobs}")
+svc.executor = Inline()
+access, secret = keys.create(svc.backend.store, "cpu")
+paths = {{"list": "tasks?project=bench/list&limit=50", "detail": "tasks/{chart}",
+          "chart": "tasks/{chart}/scalars?max_points=2000",
+          "page": "tasks?project=bench/big&limit=200&offset=0&order_by=-last_update"
+                  "&columns=metric:loss/val,param:General/lr"}}
+N = 100
+def client(port, path, go, done):
+    s = requests.Session()
+    api = f"http://127.0.0.1:{{port}}/track/api/v1/"
+    h = {{"Authorization": "Bearer " + s.post(api + "auth/token", data=b"{{}}", auth=(access, secret)).json()["token"]}}
+    for _ in range(5):
+        assert s.get(api + path, headers=h).status_code == 200
+    go.set()
+    for _ in range(N):
+        s.get(api + path, headers=h)
+    done.set()
+async def main():
+    server = make_app(svc).listen(0, "127.0.0.1")
+    port = next(iter(server._sockets.values())).getsockname()[1]
+    res = {{}}
+    for name, path in paths.items():
+        go, done = mp.Event(), mp.Event()
+        proc = mp.Process(target=client, args=(port, path, go, done))
+        proc.start()
+        while not go.is_set():
+            await asyncio.sleep(0.001)
+        c0 = time.process_time()
+        while not done.is_set():
+            await asyncio.sleep(0.0002)
+        res[name + "_cpu"] = (time.process_time() - c0) / N
+        proc.join()
+    return res
+emit(**asyncio.run(main()))
+"""
+
+
 FLOOR = """
 import asyncio, socket, tornado.web
 class Hello(tornado.web.RequestHandler):
@@ -229,7 +285,10 @@ def reads() -> dict[str, Any]:
             assert floor.stdout is not None
             floor_url = floor.stdout.readline().strip()
             chart = run_child(server.fill(SEED, store=server.store), home)["chart"]
-            return run_child(server.fill(READS, chart=chart, floor=floor_url), home)
+            out = run_child(server.fill(READS, chart=chart, floor=floor_url), home)
+            out.update(run_child(server.fill(SERVER_CPU, chart=chart, store=server.store,
+                                             blobs=os.path.join(home, "cpu-blobs")), home))
+            return out
         finally:
             floor.terminate()
             floor.wait(10)
@@ -260,6 +319,9 @@ def collect() -> list[Row]:
     rows.append(Row("p99 10,000-task table page of 200, 20 clients", [r["page_p99"] for r in latency], None,
                     unit="ms"))
     rows.append(Row("  p50 10,000-task table page of 200", [r["page_p50"] for r in latency], None, unit="ms"))
+    for name, label in (("list", "task list (50 of 500)"), ("detail", "task detail"),
+                        ("chart", "2,000-point chart"), ("page", "10,000-task table page of 200")):
+        rows.append(Row(f"server CPU per request: {label}", [r[name + "_cpu"] for r in latency], None, unit="ms"))
     rows.append(Row("p99 bare tornado handler, 20 clients (floor)", [r["floor_p99"] for r in latency], None,
                     unit="ms", notes=["the same client against a tornado app answering {\"a\": 1}: what this machine "
                                       "allows at all, while the figures above were taken"]))

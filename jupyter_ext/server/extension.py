@@ -17,6 +17,9 @@ def load(server_app: Any) -> None:
     services = Services.open(cfg.store_url, cfg.blob_url)
     web_app.settings["jupyter_track_services"] = services
     web_app.add_handlers(".*$", handlers(services, base_url, jupyter=True))
+    from ..notebook import autoload
+
+    autoload.install(server_app)  # kernels of notebook sessions load %track by themselves
     server_app.log.info("jupyter-ext: tracking API at %strack/api/v1/ (store %s)", base_url, _shown(cfg.store_url))
 
 
