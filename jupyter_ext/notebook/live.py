@@ -1,11 +1,16 @@
 """The live scalar plot: ``task.show()``, and what a task displays at the end of a cell.
 
 Kernel side, a plot keeps a downsampled mirror of each series (stream.SeriesStream) and sends
-the browser only what is new, as anywidget custom messages::
+the browser only what is new, as anywidget custom messages with two binary buffers, every x and
+every y of the message as little-endian float64 (NaN and inf travel as themselves; the browser
+leaves a gap), each series taking the next ``n`` values of both::
 
-    {"t": "reset",  "series": [{"id", "title", "series", "x": [...], "y": [...]}], "tails": [...]}
-    {"t": "append", "new": [{"id", "title", "series"}], "d": [[id, [x...], [y...]], ...],
-                    "tails": [[id, x, y] | [id, null, null], ...]}
+    {"t": "reset",  "series": [{"id", "title", "series", "n"}], "tails": [...]}     + [xs, ys]
+    {"t": "append", "new": [{"id", "title", "series"}], "d": [[id, n], ...],
+                    "tails": [[id, x, y] | [id, null, null], ...]}                    + [xs, ys]
+
+Binary, because a JSON list of floats costs the kernel ~4 times as much to send. The widget's
+first state (the ``_init`` trait, synced as JSON) carries ``"x": [...], "y": [...]`` lists instead.
 
 Where new points come from:
 
@@ -113,8 +118,20 @@ class LivePlotState:
             self.accepting = True
             self.version += 1
 
-    def state(self) -> dict[str, Any]:
-        """The whole plot, as a reset message carries it."""
+    def state(self) -> tuple[dict[str, Any], list[bytes]]:
+        """The whole plot, as a reset message and its buffers."""
+        with self.lock:
+            series, xs, ys = [], [], []
+            for key, s in self.streams.items():
+                x, y = s.points()
+                series.append({"id": self.ids[key], "title": key[1], "series": self._label(key[0], key[2]),
+                               "n": len(x)})
+                xs.append(x)
+                ys.append(y)
+            return {"t": "reset", "series": series, "tails": self._tails()}, _buffers(xs, ys)
+
+    def initial(self) -> dict[str, Any]:
+        """The whole plot as JSON, for the widget's first state (a trait carries no buffers)."""
         with self.lock:
             series = []
             for key, s in self.streams.items():
@@ -127,7 +144,10 @@ class LivePlotState:
         out = []
         for key, s in self.streams.items():
             tail = s.tail()
-            out.append([self.ids[key], tail[0] if tail else None, tail[1] if tail else None])
+            if tail is None or not np.isfinite(tail[1]):  # JSON has no NaN: no provisional end then
+                out.append([self.ids[key], None, None])
+            else:
+                out.append([self.ids[key], tail[0], tail[1]])
         return out
 
     # -- new points ------------------------------------------------------------------------------
@@ -159,27 +179,32 @@ class LivePlotState:
                     out.append([sid, x, y])
         return out
 
-    def drain(self, peeked: list[list[Any]] | None = None) -> dict[str, Any] | None:
-        """Turn queued points into one message (append, or reset after a compaction)."""
+    def drain(self, peeked: list[list[Any]] | None = None) -> tuple[dict[str, Any], list[bytes]] | None:
+        """Turn queued points into one message and its buffers (append, or reset after a
+        compaction)."""
         n = len(self.pending)
         if not n:
             if peeked and peeked != self.last_peek:
                 self.last_peek = peeked
-                return {"t": "append", "new": [], "d": [], "tails": peeked}
+                return {"t": "append", "new": [], "d": [], "tails": peeked}, []
             return None
         chunks = self.pending[:n]
         del self.pending[:n]
         with self.lock:
             new: list[dict[str, Any]] = []
             deltas: list[list[Any]] = []
+            dxs: list[np.ndarray] = []
+            dys: list[np.ndarray] = []
             reset = False
             for task_id, title, series, iters, values, times in chunks:
                 key = (task_id, title, series)
-                kind, xs, ys = self._stream(key, new).add(np.asarray(iters, dtype=float), np.asarray(values))
+                kind, xs, ys = self._stream(key, new).add(iters, values)
                 if kind == "reset":
                     reset = True
                 elif len(xs):
-                    deltas.append([self.ids[key], _list(xs), _list(ys)])
+                    deltas.append([self.ids[key], len(xs)])
+                    dxs.append(xs)
+                    dys.append(ys)
             self.version += 1
             if reset:
                 return self.state()
@@ -188,7 +213,7 @@ class LivePlotState:
                 newer = {p[0]: p for p in peeked}
                 tails = [newer.get(t[0], t) for t in tails]
             self.last_peek = peeked
-            return {"t": "append", "new": new, "d": deltas, "tails": tails}
+            return {"t": "append", "new": new, "d": deltas, "tails": tails}, _buffers(dxs, dys)
 
     def update(self, peeked: list[list[Any]] | None = None) -> None:
         """Send what is new. The pump thread and the end of a cell both call this: taking the
@@ -196,11 +221,11 @@ class LivePlotState:
         with self.lock:
             message = self.drain(peeked)
             if message is not None:
-                self.send(message)
+                self.send(*message)
 
     def resend(self) -> None:
         with self.lock:
-            self.send(self.state())
+            self.send(*self.state())
 
     def close(self) -> None:
         """Stop updating: the widget's views go away and nothing more is sent."""
@@ -210,13 +235,21 @@ class LivePlotState:
         if widget is not None:
             widget.close()
 
-    def send(self, message: dict[str, Any]) -> None:
+    def send(self, message: dict[str, Any], buffers: list[bytes] | None = None) -> None:
         widget = self.widget
         if widget is None:
             return
         _adopt_parent()
-        widget.send(message)
+        widget.send(message, buffers or None)
         self.sent_messages += 1
+
+
+def _buffers(xs: list[np.ndarray], ys: list[np.ndarray]) -> list[bytes]:
+    """Every x, then every y, of a message: two little-endian float64 buffers (none if empty)."""
+    if not xs:
+        return []
+    return [np.concatenate(xs).astype("<f8", copy=False).tobytes(),
+            np.concatenate(ys).astype("<f8", copy=False).tobytes()]
 
 
 def _list(a: np.ndarray) -> list[float | None]:
@@ -237,7 +270,7 @@ def make_widget(state: LivePlotState, title: str = "") -> Any:
         _init = traitlets.Dict().tag(sync=True)
         heading = traitlets.Unicode("").tag(sync=True)
 
-    widget = ScalarPlot(_init=state.state(), heading=title)
+    widget = ScalarPlot(_init=state.initial(), heading=title)
 
     def on_msg(_widget: Any, content: Any, _buffers: Any) -> None:
         if isinstance(content, dict) and content.get("t") == "hello":

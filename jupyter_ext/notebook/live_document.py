@@ -66,7 +66,12 @@ def handle(data: dict[str, Any]) -> None:
 
     path = data.get("path")
     if isinstance(path, str) and path:
+        before = notebook_path.pushed_path()
         notebook_path.set_pushed_path(path)
+        if notebook_path.pushed_path() != before:
+            from . import run
+
+            run.follow_rename()  # the task's record follows the notebook's new name
     content = data.get("content")
     if isinstance(content, dict) and isinstance(content.get("cells"), list):
         with _arrived:

@@ -1,6 +1,8 @@
 // The live scalar plot's view: one chart per title, a line per series, drawn on a canvas.
 // No library and no network: the kernel sends only new points ("append") and, rarely, the whole
-// downsampled series ("reset"); smoothing, log scale and hiding series happen here.
+// downsampled series ("reset"); smoothing, log scale and hiding series happen here. A message's
+// points come as two binary buffers (every x, then every y, float64), each series taking the next
+// n values of both; the first state (a JSON trait) carries x and y lists instead.
 const COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
   "#7f7f7f", "#bcbd22", "#17becf"];
 const HEIGHT = 220;
@@ -10,6 +12,14 @@ function fmt(v) {
   const a = Math.abs(v);
   if (a !== 0 && (a >= 1e5 || a < 1e-3)) return v.toExponential(1);
   return String(Math.round(v * 1000) / 1000);
+}
+
+function float64s(buffer) {
+  // A DataView or typed array over a larger message buffer, maybe at an unaligned offset: copy.
+  if (!buffer) return new Float64Array(0);
+  if (buffer instanceof ArrayBuffer) return new Float64Array(buffer.slice(0));
+  const bytes = new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+  return new Float64Array(bytes.slice().buffer);
 }
 
 function smoothed(ys, weight) {
@@ -100,23 +110,31 @@ function render({ model, el }) {
     return entry;
   }
 
-  function apply(msg) {
+  function apply(msg, buffers) {
     if (!msg || !msg.t) return;
+    const bx = float64s(buffers && buffers[0]), by = float64s(buffers && buffers[1]);
+    let at = 0;
     if (msg.t === "reset") {
       series.clear();
       charts.clear();
       grid.replaceChildren();
       for (const s of msg.series || []) {
         const e = addSeries(s);
-        e.x = s.x.slice();
-        e.y = s.y.slice();
+        if (s.x) {
+          e.x = s.x.slice();
+          e.y = s.y.slice();
+        } else {
+          e.x = Array.from(bx.subarray(at, at + s.n));
+          e.y = Array.from(by.subarray(at, at + s.n));
+          at += s.n;
+        }
       }
     } else if (msg.t === "append") {
       for (const s of msg.new || []) addSeries(s);
-      for (const [id, xs, ys] of msg.d || []) {
+      for (const [id, n] of msg.d || []) {
         const e = series.get(id);
-        if (!e) continue;
-        for (let i = 0; i < xs.length; i++) { e.x.push(xs[i]); e.y.push(ys[i]); }
+        if (e) for (let i = at; i < at + n; i++) { e.x.push(bx[i]); e.y.push(by[i]); }
+        at += n;
       }
     }
     for (const [id, x, y] of msg.tails || []) {
@@ -145,6 +163,11 @@ function render({ model, el }) {
     const ctx = canvas.getContext("2d");
     ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
     ctx.clearRect(0, 0, width, HEIGHT);
+    // What the canvas shows, for screen readers: each series' point count and newest point.
+    canvas.setAttribute("aria-label", [...series.values()].filter((e) => e.title === title).map((e) => {
+      const n = e.x.length;
+      return `${e.name}: ${n} points` + (n ? `, last at ${fmt(e.x[n - 1])}` : "");
+    }).join("; "));
     const log = logBox.checked;
     const weight = parseFloat(smooth.value) || 0;
     const lines = [];
@@ -224,7 +247,7 @@ function render({ model, el }) {
     ctx.restore();
   }
 
-  const onMsg = (msg) => apply(msg);
+  const onMsg = (msg, buffers) => apply(msg, buffers);
   model.on("msg:custom", onMsg);
   smooth.addEventListener("input", () => { smoothValue.textContent = " " + smooth.value; schedule(); });
   logBox.addEventListener("change", schedule);

@@ -159,21 +159,42 @@ def _record_notebook(task: Any, path: str | None, found_by: str, queue: str | No
     info = kernel_info(found_by)
     if queue:
         info["requested_queue"] = queue
-    backend = session.backend()
-    task_id = task.id
+    session.reporter().submit(lambda: _store_path(task.id, path, found_by, info))
 
-    def merge() -> None:
-        row = backend.get_task(task_id)
-        script = dict(row.script)
-        if path:
-            script["entry_point"] = path
-            script["working_dir"] = os.path.dirname(path)
-        script["notebook"] = {"path": path or "", "found_by": found_by}
+
+def follow_rename() -> None:
+    """The frontend reported a new path (the notebook was renamed or moved): record it in the
+    task, as if it had been found there, so the task does not point at a file that is gone."""
+    from ..sdk import session
+
+    run = _current
+    if run is None or run.closed:
+        return
+    task_id = run.task.id
+    session.reporter().submit(lambda: _store_path(task_id, run.path, run.found_by, None))
+
+
+def _store_path(task_id: str, path: str | None, found_by: str, info: dict[str, Any] | None) -> None:
+    """On the reporter thread, in order with the task's other writes. A path the frontend pushed
+    since (a rename) wins over the one found at start."""
+    from ..sdk import session
+
+    backend = session.backend()
+    pushed = notebook_path.pushed_path()
+    if pushed:
+        path, found_by = pushed, "frontend"
+    row = backend.get_task(task_id)
+    script = dict(row.script)
+    if path:
+        script["entry_point"] = path
+        script["working_dir"] = os.path.dirname(path)
+    script["notebook"] = {"path": path or "", "found_by": found_by}
+    fields: dict[str, Any] = {"script": script}
+    if info is not None:
         runtime = dict(row.runtime)
         runtime["kernel"] = info
-        backend.update_task(task_id, {"script": script, "runtime": runtime})
-
-    session.reporter().submit(merge)
+        fields["runtime"] = runtime
+    backend.update_task(task_id, fields)
 
 
 def _install_atexit() -> None:

@@ -15,6 +15,8 @@ from __future__ import annotations
 import numpy as np
 
 MAX_BUCKETS = 2000
+_EMPTY = np.empty(0)
+_EMPTY_PAIRS = np.empty((0, 2))
 
 
 class SeriesStream:
@@ -44,22 +46,50 @@ class SeriesStream:
 
     def add(self, x: np.ndarray, y: np.ndarray) -> tuple[str, np.ndarray, np.ndarray]:
         """Take new raw points. Returns ``("append", xs, ys)`` with the points of the buckets
-        completed by them, or ``("reset", xs, ys)`` with the whole (compacted) series."""
-        self.raw_count += len(x)
-        rx = np.concatenate([self._rest_x, np.asarray(x, dtype=float)])
-        ry = np.concatenate([self._rest_y, np.asarray(y, dtype=float)])
+        completed by them, or ``("reset", xs, ys)`` with the whole (compacted) series.
+
+        Only the points a bucket keeps are copied or converted to float: the minima and maxima
+        are found on views of the caller's arrays, which may be the reporter's int64 iterations."""
+        x = np.asarray(x)
+        y = np.asarray(y, dtype=float)
+        n = len(x)
+        self.raw_count += n
         compacted = False
         # Many new points at once: coarsen first (the existing buckets are at most max_buckets),
         # then bucket the new points once at the final stride.
-        while len(self.bx) + len(rx) // self.stride > self.max_buckets:
+        while len(self.bx) + (len(self._rest_x) + n) // self.stride > self.max_buckets:
             self._compact()
             compacted = True
-        n_full = len(rx) // self.stride
-        used = n_full * self.stride
-        self._rest_x, self._rest_y = rx[used:], ry[used:]
-        nbx, nby = _buckets(rx[:used], ry[:used], self.stride)
-        self.bx = np.concatenate([self.bx, nbx])
-        self.by = np.concatenate([self.by, nby])
+        stride = self.stride
+        new_x: list[np.ndarray] = []
+        new_y: list[np.ndarray] = []
+        start = 0
+        if len(self._rest_x):
+            # The partial bucket left last time is completed by the first new points.
+            start = min(n, stride - len(self._rest_x))
+            hx = np.concatenate([self._rest_x, x[:start].astype(float)])
+            hy = np.concatenate([self._rest_y, y[:start]])
+            if len(hx) < stride:
+                self._rest_x, self._rest_y = hx, hy
+            else:
+                self._rest_x, self._rest_y = _EMPTY, _EMPTY
+                bx, by = _buckets(hx, hy, stride)
+                new_x.append(bx)
+                new_y.append(by)
+        end = start + (n - start) // stride * stride
+        if end > start:
+            bx, by = _buckets(x[start:end], y[start:end], stride)
+            new_x.append(bx)
+            new_y.append(by)
+        if end < n:
+            self._rest_x, self._rest_y = x[end:].astype(float), y[end:].copy()
+        if new_x:
+            nbx = new_x[0] if len(new_x) == 1 else np.concatenate(new_x)
+            nby = new_y[0] if len(new_y) == 1 else np.concatenate(new_y)
+            self.bx = np.concatenate([self.bx, nbx])
+            self.by = np.concatenate([self.by, nby])
+        else:
+            nbx = nby = _EMPTY_PAIRS
         while len(self.bx) > self.max_buckets:
             self._compact()
             compacted = True
@@ -95,17 +125,19 @@ class SeriesStream:
 
 
 def _buckets(x: np.ndarray, y: np.ndarray, stride: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each run of ``stride`` points as the pair (min, max) in x order. ``x`` may be any
+    numeric dtype: only the kept points are converted."""
     if stride == 1 or not len(x):
-        return np.column_stack([x, x]), np.column_stack([y, y])
-    gx = x.reshape(-1, stride)
+        xf = x.astype(float)
+        return np.column_stack([xf, xf]), np.column_stack([y, y])
     gy = y.reshape(-1, stride)
-    rows = np.arange(len(gy))
     lo = np.argmin(gy, axis=1)
     hi = np.argmax(gy, axis=1)
-    first = np.minimum(lo, hi)
-    second = np.maximum(lo, hi)
-    return (np.column_stack([gx[rows, first], gx[rows, second]]),
-            np.column_stack([gy[rows, first], gy[rows, second]]))
+    base = np.arange(0, len(y), stride)
+    first = base + np.minimum(lo, hi)  # x order inside a bucket follows position
+    second = base + np.maximum(lo, hi)
+    idx = np.column_stack([first, second])
+    return x[idx].astype(float), y[idx]
 
 
 def _flatten(bx: np.ndarray, by: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -9,6 +9,7 @@ import { API_PREFIX } from './api/transport';
 import { taskOfKernel } from './focus';
 import { ExperimentsModel } from './model/experiments';
 import { LiveFeed } from './model/live';
+import { linkNotebooks } from './snapshot';
 import { IEnv } from './views/env';
 import { TABS, TabName } from './views/task/taskView';
 import { compareWidget, SidebarWidget, taskWidget } from './widgets';
@@ -120,6 +121,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
 
     // The task of the notebook in focus: asked when focus moves and after each run of cells.
     if (notebooks) {
+      linkNotebooks(notebooks);
       let watched: NotebookPanel | null = null;
       const ask = () => {
         const kernel = notebooks.currentWidget?.sessionContext.session?.kernel;

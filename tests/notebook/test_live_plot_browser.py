@@ -33,4 +33,6 @@ def test_live_plot_renders_and_reacts(tmp_path: Path) -> None:
     assert 'sent {"t":"hello"}' in dom  # a new view asks the kernel for the whole plot
     assert "charts 2" in dom and "drawn true,true" in dom
     assert "legend train:,val:0.35,val:" in dom  # the clicked series is dimmed and hidden
+    # The points came as binary buffers (DataViews at an unaligned offset): each series got its own.
+    assert "labels train: 5000 points, last at 4999; val: 3 points, last at 200 | val: 3 points, last at 200" in dom
     assert "done" in dom

@@ -141,6 +141,33 @@ def test_comm_content_has_unsaved_edits_and_follows_renames(kernel: Kernel, tmp_
     assert task.name == "renamed"
 
 
+def test_a_rename_after_track_moves_the_tasks_recorded_path(kernel: Kernel, tmp_path: Path) -> None:
+    _write_notebook(tmp_path / "before.ipynb", "x")
+    kernel.run("%load_ext jupyter_ext")
+    comm_id = uuid.uuid4().hex
+    kernel.send_comm("comm_open", {"comm_id": comm_id, "target_name": "jupyter_ext.snapshot",
+                                   "data": {"path": str(tmp_path / "before.ipynb"), "content": None}})
+    kernel.run("%track")
+    task_id = _task_id(kernel)
+    after = str(tmp_path / "sub" / "after.ipynb")
+    kernel.send_comm("comm_msg", {"comm_id": comm_id, "data": {"path": after, "content": None}})
+    from jupyter_ext import Task
+    from jupyter_ext.errors import NotFound
+
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            script = Task.get_task(task_id=task_id).data["script"]
+        except NotFound:
+            script = {}
+        if (script.get("notebook") or {}).get("path") == after:
+            break
+        assert time.monotonic() < deadline, f"the task still records {script.get('notebook')}"
+        time.sleep(0.3)
+    assert script["entry_point"] == after and script["working_dir"] == str(tmp_path / "sub")
+    assert script["notebook"]["found_by"] == "frontend"
+
+
 def test_snapshots_after_cells_are_debounced_and_only_when_changed(nb_home: Path, tmp_path: Path,
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     from jupyter_ext import Task
