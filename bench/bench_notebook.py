@@ -209,8 +209,8 @@ def _payload() -> list[tuple[int, int]]:
         if m["msg_type"] == "comm_msg" and m["content"]["data"].get("method") == "custom":
             content = m["content"]["data"]["content"]
             if content.get("t") == "append" and content["d"]:
-                points = sum(len(xs) for _, xs, _ in content["d"])
-                out.append((points, len(json.dumps(content))))
+                points = sum(n for _, n in content["d"])
+                out.append((points, len(json.dumps(content)) + sum(len(b) for b in m.get("buffers") or [])))
     return out
 
 
@@ -249,7 +249,7 @@ def collect() -> list[Row]:
         Row("first snapshot of a kernel (starts the render worker)", [s["first"] for s in snaps], None, unit="s"),
         Row("time the main thread spends asking for a snapshot", [s["caller"] for s in snaps], None, unit="ms"),
         Row("live plot: bytes per new point in an update", per_point, None, unit="",
-            notes=["appends only: bytes / points of each custom message (JSON)"]),
+            notes=["appends only: bytes / points of each custom message (JSON header + two float64 buffers)"]),
         Row("live plot: update bytes, ~100 new points", small, None, unit=""),
         Row("live plot: update bytes, ~1000 new points", large, None, unit="",
             notes=["O(new points): 10x the points, ~10x the bytes, whatever the series length"]),

@@ -99,8 +99,16 @@ class HttpBackend(Backend):
     def _auth_header(self, renew: bool = False) -> dict[str, str]:
         with self._token_lock:
             if self._token is None or renew:
-                response = self._send("POST", ROUTE["issue_token"].url(), json={"ttl": self._token_ttl},
-                                      auth=(self._access_key, self._secret_key))
+                for attempt in range(2):
+                    # Minting a token changes nothing on the server, so unlike other POSTs it may be
+                    # sent again when a pooled connection was dropped under it.
+                    try:
+                        response = self._send("POST", ROUTE["issue_token"].url(), json={"ttl": self._token_ttl},
+                                              auth=(self._access_key, self._secret_key))
+                        break
+                    except Unavailable:
+                        if attempt:
+                            raise
                 self._token = str(self._check(response)["token"])
             return {"Authorization": f"Bearer {self._token}"}
 

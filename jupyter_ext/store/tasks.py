@@ -150,7 +150,8 @@ def _ordering(order_by: str | Sequence[Any], descending: bool) -> list[Any]:
         keys.append(key)
     else:
         # A metric or parameter column: tasks without the value come last either way.
-        keys.extend((e.desc() if descending else e.asc()).nulls_last() for e in order_by)
+        expressions: Sequence[Any] = order_by
+        keys.extend((e.desc() if descending else e.asc()).nulls_last() for e in expressions)
     # The id breaks ties, so pages never overlap or skip a row.
     return [*keys, tasks.c.id.desc() if descending else tasks.c.id.asc()]
 

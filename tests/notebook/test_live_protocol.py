@@ -3,13 +3,32 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 from conftest import Kernel, comm_messages, widget_comm_id
 
 from jupyter_ext.notebook.stream import MAX_BUCKETS
 
 
+def _decode(msg: dict[str, Any], buffers: list[Any]) -> dict[str, Any]:
+    """A message with its points back in place: what live_plot.js reads from the two float64
+    buffers, as ``"x"``/``"y"`` lists per series (reset) and ``[id, xs, ys]`` per delta (append)."""
+    counts = [s["n"] for s in msg["series"]] if msg["t"] == "reset" else [n for _, n in msg["d"]]
+    if not counts:
+        assert not buffers
+        return msg
+    bx, by = (np.frombuffer(bytes(b), "<f8").tolist() for b in buffers)
+    assert len(bx) == len(by) == sum(counts), "the buffers hold exactly the points announced"
+    out, at = [], 0
+    for n in counts:
+        out.append((bx[at:at + n], by[at:at + n]))
+        at += n
+    if msg["t"] == "reset":
+        return {**msg, "series": [{**s, "x": xs, "y": ys} for s, (xs, ys) in zip(msg["series"], out)]}
+    return {**msg, "d": [[sid, xs, ys] for (sid, _), (xs, ys) in zip(msg["d"], out)]}
+
+
 def _apply(state: dict[int, dict[str, Any]], msg: dict[str, Any]) -> None:
-    """What live_plot.js does with a message, in Python."""
+    """What live_plot.js does with a (decoded) message, in Python."""
     if msg["t"] == "reset":
         state.clear()
         for s in msg["series"]:
@@ -28,7 +47,14 @@ def _custom(kernel: Kernel, messages: list[dict[str, Any]]) -> list[dict[str, An
     data = comm_messages(everything, comm_id)
     assert not [d for d in data if d.get("method") == "update" and "_init" in d.get("state", {})], \
         "the plot's full state was resent as a trait update"
-    return [d["content"] for d in data if d.get("method") == "custom"]
+    custom = [m for m in everything if m["msg_type"] == "comm_msg" and m["content"]["comm_id"] == comm_id
+              and m["content"]["data"].get("method") == "custom"]
+    # Points travel as binary buffers, never as JSON lists.
+    for m in custom:
+        content = m["content"]["data"]["content"]
+        assert all(len(d) == 2 for d in content.get("d", [])), content
+        assert all("x" not in s for s in content.get("series", [])), content
+    return [_decode(m["content"]["data"]["content"], m.get("buffers") or []) for m in custom]
 
 
 def test_updates_carry_each_new_point_once(kernel: Kernel) -> None:

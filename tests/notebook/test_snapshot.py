@@ -143,7 +143,7 @@ def test_comm_content_has_unsaved_edits_and_follows_renames(kernel: Kernel, tmp_
 
 def test_a_rename_after_track_moves_the_tasks_recorded_path(kernel: Kernel, tmp_path: Path) -> None:
     _write_notebook(tmp_path / "before.ipynb", "x")
-    kernel.run("%load_ext jupyter_ext")
+    kernel.run("%load_ext jupyter_ext\nfrom jupyter_ext import Task")
     comm_id = uuid.uuid4().hex
     kernel.send_comm("comm_open", {"comm_id": comm_id, "target_name": "jupyter_ext.snapshot",
                                    "data": {"path": str(tmp_path / "before.ipynb"), "content": None}})

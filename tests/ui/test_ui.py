@@ -22,7 +22,7 @@ UI = ROOT / "ui-tests"
 CHROMIUM = os.environ.get("JE_UI_CHROMIUM", "/usr/bin/chromium")
 SHOTS = ["01-experiments-panel", "02-task-scalars", "03-task-artifacts", "04-compare", "05-clone-edit",
          "06-datasets", "07-notebook-focus", "08-dark-theme", "09-hub-base-url", "10-notebook7",
-         "11-columns"]
+         "11-columns", "12-live-plot"]
 
 pytestmark = pytest.mark.slow
 
