@@ -20,12 +20,24 @@ import type { JSONObject } from '@lumino/coreutils';
 
 import { absoluteNotebookPath, IProbeAnswer, parseProbe, PROBE_EXPRESSION, SNAPSHOT_TARGET } from './model/notebookPath';
 
+/** A probe lost in a restart never gets its reply: give up on it after this long and ask again. */
+const PROBE_TIMEOUT_MS = 15000;
+
 async function probe(kernel: Kernel.IKernelConnection): Promise<IProbeAnswer | null> {
   const future = kernel.requestExecute(
     { code: '', silent: true, store_history: false, user_expressions: { snapshot: PROBE_EXPRESSION } },
     true
   );
-  const reply = (await future.done) as KernelMessage.IExecuteReplyMsg;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('no answer')), PROBE_TIMEOUT_MS);
+  });
+  let reply: KernelMessage.IExecuteReplyMsg;
+  try {
+    reply = (await Promise.race([future.done, timeout])) as KernelMessage.IExecuteReplyMsg;
+  } finally {
+    clearTimeout(timer);
+  }
   const content = reply.content as KernelMessage.IExecuteReply & {
     user_expressions?: Record<string, { status: string; data?: Record<string, unknown> }>;
   };
@@ -41,7 +53,7 @@ export class SnapshotLink {
   private comm: Kernel.IComm | null = null;
   private generation = 0; // bumped by every kernel change and restart: late answers are dropped
   private probeNeeded = true;
-  private probing = false;
+  private probing = -1; // the generation a probe is in flight for (a lost one must not block the next)
   private home = '';
   private disposed = false;
 
@@ -138,23 +150,26 @@ export class SnapshotLink {
   }
 
   private async maybeProbe(): Promise<void> {
-    if (this.disposed || this.comm || this.probing || !this.probeNeeded) {
+    if (this.disposed || this.comm || this.probing === this.generation || !this.probeNeeded) {
       return;
     }
     const kernel = this.panel.sessionContext.session?.kernel;
-    if (!kernel || kernel.isDisposed || kernel.status === 'dead') {
+    // Only a kernel that is up answers: during a restart the request would be lost.
+    if (!kernel || kernel.isDisposed || kernel.connectionStatus !== 'connected' || kernel.status !== 'idle') {
       return;
     }
     const generation = this.generation;
     this.probeNeeded = false;
-    this.probing = true;
+    this.probing = generation;
     let answer: IProbeAnswer | null = null;
     try {
       answer = await probe(kernel);
     } catch {
-      answer = null; // not a kernel that answers user expressions: no comm for it
+      this.probeNeeded = true; // cancelled by a restart, or no answer yet: ask at the next idle
     } finally {
-      this.probing = false;
+      if (this.probing === generation) {
+        this.probing = -1;
+      }
     }
     const current = this.panel.sessionContext.session?.kernel;
     if (this.disposed || generation !== this.generation || current !== kernel) {
