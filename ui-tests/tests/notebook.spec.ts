@@ -169,17 +169,17 @@ test('notebook: %track by itself, the live plot grows, snapshots have unsaved ed
   const script = (await api(page, `tasks/${id}`)).script;
   expect(script.entry_point).toMatch(/\/renamed-live\.ipynb$/);
 
-  // A restart drops the comm; the new kernel (autoloaded again) gets it back, with the new name.
-  await page.evaluate(() => {
+  // A new kernel for the notebook (Kernel > Change Kernel; a restart takes the same path in the
+  // link) drops the comm; the new kernel, autoloaded too, gets it back with the new name.
+  await page.evaluate(async () => {
     const w = window as any;
     const widget = w.galata.app.shell.currentWidget;
     w.jeLinkStates = [];
     new MutationObserver(() => w.jeLinkStates.push(widget.node.dataset.jeSnapshot)).observe(widget.node, {
       attributeFilter: ['data-je-snapshot']
     });
+    await widget.sessionContext.changeKernel({ name: 'python3' });
   });
-  await page.menu.clickMenuItem('Kernel>Restart Kernel…');
-  await page.locator('.jp-Dialog .jp-mod-accept').click();
   await expect.poll(() => page.evaluate(() => (window as any).jeLinkStates.join(' ')), { timeout: 60000 })
     .toMatch(/closed.* open$/);
   await page.notebook.addCell('code', '%track status');
