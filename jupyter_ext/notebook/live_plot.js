@@ -14,6 +14,16 @@ function fmt(v) {
   return String(Math.round(v * 1000) / 1000);
 }
 
+// Round steps (1, 2, 5 x 10^k) so axis labels read 0, 0.25, 0.5 rather than 0.513, 0.781.
+function niceTicks(lo, hi, count) {
+  const raw = (hi - lo) / count;
+  const mag = Math.pow(10, Math.floor(Math.log10(raw)));
+  const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((st) => st >= raw) || 10 * mag;
+  const ticks = [];
+  for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) ticks.push(Math.round(v / step) * step);
+  return ticks;
+}
+
 function float64s(buffer) {
   // A DataView or typed array over a larger message buffer, maybe at an unaligned offset: copy.
   if (!buffer) return new Float64Array(0);
@@ -83,7 +93,10 @@ function render({ model, el }) {
     const legend = document.createElement("div");
     legend.style.cssText = "display:flex;flex-wrap:wrap;gap:8px;margin-top:2px";
     box.append(head, canvas, legend);
-    grid.appendChild(box);
+    // The machine's own charts (":monitor:…") come after the run's metrics.
+    const firstMonitor = [...charts.entries()].find(([t]) => t.startsWith(":monitor:"));
+    if (!title.startsWith(":monitor:") && firstMonitor) grid.insertBefore(box, firstMonitor[1].box);
+    else grid.appendChild(box);
     c = { box, canvas, legend };
     charts.set(title, c);
     return c;
@@ -199,17 +212,23 @@ function render({ model, el }) {
     if (x1 === x0) { x0 -= 1; x1 += 1; }
     if (y1 === y0) { y0 -= 1; y1 += 1; }
     const pad = (y1 - y0) * 0.05;
+    const nonNegative = y0 >= 0 && !log;
     y0 -= pad; y1 += pad;
+    if (nonNegative && y0 < 0) y0 = 0;
     const X = (x) => left + ((x - x0) / (x1 - x0)) * w;
     const Y = (y) => top + h - ((y - y0) / (y1 - y0)) * h;
     ctx.strokeStyle = "rgba(128,128,128,0.25)";
     ctx.lineWidth = 1;
-    for (let i = 0; i <= 4; i++) {
-      const yv = y0 + ((y1 - y0) * i) / 4;
+    // On a log axis spanning less than a decade, round values read better than round exponents.
+    const yTicks = log && y1 - y0 < 1
+      ? niceTicks(Math.pow(10, y0), Math.pow(10, y1), 5).filter((v) => v > 0).map(Math.log10)
+      : niceTicks(y0, y1, 5);
+    for (const yv of yTicks) {
       const py = Y(yv);
       ctx.beginPath(); ctx.moveTo(left, py); ctx.lineTo(left + w, py); ctx.stroke();
       ctx.fillText(log ? fmt(Math.pow(10, yv)) : fmt(yv), 2, py + 4);
-      const xv = x0 + ((x1 - x0) * i) / 4;
+    }
+    for (const xv of niceTicks(x0, x1, 5)) {
       const px = X(xv);
       ctx.fillText(fmt(xv), Math.min(px - 8, left + w - 30), top + h + 15);
     }
