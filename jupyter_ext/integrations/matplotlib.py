@@ -48,6 +48,7 @@ def report_figure(figure: Any, changed: bool | None = None) -> None:
             task.get_logger().report_plotly(title, SERIES, as_plot(figure, title), iteration=iteration)
             figure.stale = False  # rendering above settled it; a change from now on marks it again
             _stored[figure] = title
+            _this_cell.add(figure)
     except Exception as exc:
         warn("storing a matplotlib figure", exc)
 
@@ -105,6 +106,37 @@ def _patch_figure(module: ModuleType) -> None:
 
     patch(figure_class, "savefig", make_savefig)
     patch(figure_class, "show", make_show)
+    _watch_cell_values()
+
+
+_watching: list[Any] = []
+# Figures stored during the running cell: the value's own rendering marks a figure changed,
+# and one the backend already showed in this cell must not be stored twice.
+_this_cell: weakref.WeakSet[Any] = weakref.WeakSet()
+
+
+def _watch_cell_values() -> None:
+    """A ``Figure()`` made without pyplot and left as a cell's value reaches the notebook only
+    through IPython's image formatter, which no hook above sees: look at each cell's value."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is None or shell in _watching:
+        return
+
+    def pre_run_cell(*_: Any) -> None:
+        _this_cell.clear()
+
+    def post_run_cell(result: Any) -> None:
+        value = getattr(result, "result", None)
+        if hasattr(value, "savefig") and hasattr(value, "axes") and value not in _this_cell:
+            report_figure(value)
+
+    shell.events.register("pre_run_cell", pre_run_cell)
+    shell.events.register("post_run_cell", post_run_cell)
+    _watching.append(shell)
 
 
 def _patch_pyplot(module: ModuleType) -> None:

@@ -232,6 +232,24 @@ class InputModel(Model):
         return cls._wrap(backend.get_model(row["id"]))
 
     @classmethod
+    def empty(cls, config_text: str | None = None, config_dict: Mapping[str, Any] | None = None,
+              label_enumeration: Mapping[str, int] | None = None) -> InputModel:
+        """A model with a design and labels but no weights, to connect to a task as its starting
+        point (a network trained from scratch still records its architecture and classes)."""
+        from .task import Task
+
+        design = design_text(config_text, config_dict)
+        current = Task.current_task()
+        sync()
+        backend = session.backend()
+        row = backend.create_model({
+            "name": "Empty model", "project": current.get_project_name() if current is not None else None,
+            "comment": "No weights: a design and labels to start from", "design": design or "",
+            "labels": label_map(label_enumeration), "user": session.getpid_user(),
+        })
+        return cls._wrap(backend.get_model(row["id"]))
+
+    @classmethod
     def load_model(cls, weights_url: str, load_archived: bool = False) -> InputModel | None:
         """The model registered at ``weights_url``, or None if there is none."""
         sync()

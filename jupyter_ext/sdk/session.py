@@ -117,12 +117,29 @@ def install_exit_hooks() -> None:
         original_exit(code)
 
     sys.exit = tracked_exit  # type: ignore[assignment]
+    _track_builtin_exits()
     if threading.current_thread() is threading.main_thread() and "ipykernel" not in sys.modules:
         try:
             if signal.getsignal(signal.SIGTERM) in (signal.SIG_DFL, None):
                 signal.signal(signal.SIGTERM, _on_sigterm)
         except (ValueError, OSError):
             pass
+
+
+def _track_builtin_exits() -> None:
+    """``exit(3)`` and ``quit(3)`` raise SystemExit themselves, which no excepthook sees."""
+    import builtins
+
+    for name in ("exit", "quit"):
+        original = getattr(builtins, name, None)
+        if original is None or "ipykernel" in sys.modules:
+            continue  # a kernel's exit() ends the kernel, not a run
+
+        def tracked(code: Any = None, _original: Any = original) -> None:
+            exit_state["code"] = code
+            _original(code)
+
+        setattr(builtins, name, tracked)
 
 
 def _on_sigterm(signum: int, _frame: Any) -> None:

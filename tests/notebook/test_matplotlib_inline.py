@@ -41,13 +41,17 @@ def test_figures_shown_in_a_tracked_notebook_land_in_plots(inline_kernel: Kernel
         k.run("plt.figure(); plt.plot([1, 2, 3], [2, 4, 1]); plt.title('End of cell')"),
         # a figure that is the cell's value
         k.run("fig, ax = plt.subplots(); ax.bar([1, 2], [3, 5]); ax.set_title('Cell value'); fig"),
+        # a Figure made without pyplot: only IPython's formatter shows it
+        k.run("from matplotlib.figure import Figure\nbare = Figure(); bare.add_subplot().plot([5, 6]); "
+              "bare.axes[0].set_title('No pyplot'); bare"),
     ]
     # What the notebook shows is what it shows untracked (a pyplot figure that is the cell's
     # value comes twice: as the value, and from the backend's end-of-cell flush).
-    assert [_images(m) for m in shown] == [1, 1, 2]
+    assert [_images(m) for m in shown] == [1, 1, 2, 1]
     task_id = k.text(k.run("from jupyter_ext import Task\nprint(Task.current_task().id)")).strip()
     k.run("Task.current_task().flush(wait_for_uploads=True)")
     plots = [(p["metric"], p["iter"], json.loads(p["plot_str"]))
              for p in Task.get_task(task_id=task_id).get_reported_plots()]
-    assert [(title, it) for title, it, _ in plots] == [("Explicit", 0), ("End of cell", 0), ("Cell value", 0)]
+    assert [(title, it) for title, it, _ in plots] == [("Explicit", 0), ("End of cell", 0), ("Cell value", 0),
+                                                     ("No pyplot", 0)]
     assert plots[1][2]["data"][0]["y"] == [2.0, 4.0, 1.0]

@@ -75,8 +75,9 @@ raise ValueError("the data loader broke")
     assert t.get_last_scalar_metrics()["a"]["b"]["last"] == 1.0
 
 
-def test_sys_exit_nonzero_marks_failed(run_py: Any, task_id_of: Any) -> None:
-    out = run_py.run(HEAD + "sys.exit(3)\n")
+@pytest.mark.parametrize("call", ["sys.exit(3)", "exit(3)", "quit(3)"])
+def test_exit_nonzero_marks_failed(run_py: Any, task_id_of: Any, call: str) -> None:
+    out = run_py.run(HEAD + call + "\n")
     assert out.returncode == 3
     t = get_task(task_id_of(out.stdout))
     assert t.get_status() == "failed"

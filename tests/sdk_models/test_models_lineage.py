@@ -138,3 +138,19 @@ def test_public_names_import_lazily(run_py: Any) -> None:
     """)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "OK"
+
+
+def test_empty_input_model_carries_design_and_labels_without_weights(Task: Any) -> None:
+    from jupyter_ext import InputModel
+
+    task = Task.init(project_name="Lineage", task_name="from scratch")
+    start = InputModel.empty(config_dict={"layers": [64, 32], "activation": "relu"},
+                             label_enumeration={"cat": 0, "dog": 1})
+    start.connect(task)
+    again = InputModel(model_id=start.id)
+    assert again.config_dict == {"layers": [64, 32], "activation": "relu"}
+    assert again.labels == {"cat": 0, "dog": 1}
+    assert again.url == "" and task.models["input"][0].id == start.id
+    with pytest.raises(InvalidArgument):
+        InputModel.empty(config_text="a: 1", config_dict={"a": 1})
+    task.close()
