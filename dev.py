@@ -4,6 +4,7 @@
     python3 dev.py demo      # make .venv, install everything, run the Titanic notebook, open JupyterLab
     python3 dev.py demo --headless   # the same without opening JupyterLab
     python3 dev.py test      # make .venv, install everything, run the whole test suite
+                             # (then the store/server tests again on a throwaway PostgreSQL)
 
 Installs are skipped when nothing they depend on changed since the last run.
 """
@@ -130,6 +131,48 @@ def demo(args: list[str]) -> None:
     os.execv(PY, [PY, "-m", "jupyter", "lab", f"--notebook-dir={os.path.join(ROOT, 'notebooks')}"])
 
 
+# The tests that run a second time on a real PostgreSQL (the store, the rules, both backends,
+# the server): everything that goes through a ``db_url``.
+POSTGRES_PASS = ("tests/store", "tests/core", "tests/client", "tests/server", "tests/keys", "tests/sync")
+
+
+def postgres_tools() -> bool:
+    """PostgreSQL's server binaries (Debian's package, as root by apt); False when unavailable."""
+    import glob
+
+    if glob.glob("/usr/lib/postgresql/*/bin/initdb") or shutil.which("initdb"):
+        return True
+    if shutil.which("apt-get") and os.geteuid() == 0:
+        try:
+            run("apt-get", "update", "-q")
+            run("apt-get", "install", "-y", "-q", "postgresql")
+            return True
+        except subprocess.CalledProcessError:
+            pass
+    print("PostgreSQL is not installed and cannot be: the PostgreSQL pass is skipped", flush=True)
+    return False
+
+
+def postgres_pass(env: dict[str, str]) -> int:
+    import socket
+    import tempfile
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    folder = tempfile.mkdtemp(prefix="track-pg-")
+    cluster = os.path.join(ROOT, "tests", "postgres_cluster.py")
+    url = subprocess.run([PY, cluster, "start", folder, "--port", str(port)], check=True, capture_output=True,
+                         text=True).stdout.strip()
+    try:
+        print(f"\n== the same store, rules, backends and server on PostgreSQL ({url}) ==", flush=True)
+        return subprocess.run([PY, "-m", "pytest", "-q", *POSTGRES_PASS], cwd=ROOT,
+                              env=dict(env, JUPYTER_TRACK_TEST_POSTGRES=url)).returncode
+    finally:
+        subprocess.run([PY, cluster, "stop", folder], capture_output=True)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def test(args: list[str]) -> None:
     setup()
     build_labextension()
@@ -137,7 +180,10 @@ def test(args: list[str]) -> None:
     env = dict(os.environ)
     env.setdefault("PYTHONDONTWRITEBYTECODE", "1")
     result = subprocess.run([PY, "-m", "pytest", "-q", *args], cwd=ROOT, env=env)
-    sys.exit(result.returncode)
+    code = result.returncode
+    if not args and postgres_tools():
+        code = postgres_pass(env) or code
+    sys.exit(code)
 
 
 def main() -> None:

@@ -46,6 +46,27 @@ def track_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path
     session.reset_for_tests()
 
 
+# The PostgreSQL pass (dev.py test starts a throwaway cluster and sets this): every test that
+# takes ``db_url`` runs on a fresh PostgreSQL database instead of a SQLite file.
+POSTGRES_URL = os.environ.get("JUPYTER_TRACK_TEST_POSTGRES", "")
+_PG_TEMPLATE = "track_template"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not POSTGRES_URL:
+        return
+    skip = pytest.mark.skip(reason="about the SQLite file itself; this is the PostgreSQL pass")
+    for item in items:
+        if "sqlite_only" in item.keywords:
+            item.add_marker(skip)
+
+
+def _pg_admin() -> Any:
+    import psycopg
+
+    return psycopg.connect(POSTGRES_URL, autocommit=True)
+
+
 @pytest.fixture(scope="session")
 def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One database migrated by Alembic per test session; tests get copies (migrating costs
@@ -54,17 +75,33 @@ def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     path = tmp_path_factory.mktemp("template") / "t.db"
     MetaStore.open(f"sqlite:///{path}").close()  # closing the last connection checkpoints the WAL
+    if POSTGRES_URL:
+        with _pg_admin() as admin:
+            admin.execute(f"DROP DATABASE IF EXISTS {_PG_TEMPLATE} WITH (FORCE)")
+            admin.execute(f"CREATE DATABASE {_PG_TEMPLATE}")
+        MetaStore.open(POSTGRES_URL.rsplit("/", 1)[0] + "/" + _PG_TEMPLATE).close()
     return path
 
 
 @pytest.fixture
-def db_url(tmp_path: Path, migrated_template: Path) -> str:
-    """A migrated SQLite file at ``tmp_path/"t.db"``."""
+def db_url(tmp_path: Path, migrated_template: Path) -> Iterator[str]:
+    """A migrated SQLite file at ``tmp_path/"t.db"`` (a fresh PostgreSQL database in the
+    PostgreSQL pass)."""
+    if POSTGRES_URL:
+        import uuid
+
+        name = "t_" + uuid.uuid4().hex[:16]
+        with _pg_admin() as admin:
+            admin.execute(f"CREATE DATABASE {name} TEMPLATE {_PG_TEMPLATE}")
+        yield POSTGRES_URL.rsplit("/", 1)[0] + "/" + name
+        with _pg_admin() as admin:
+            admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        return
     for suffix in ("", "-wal"):
         src = Path(str(migrated_template) + suffix)
         if src.exists():
             shutil.copyfile(src, str(tmp_path / "t.db") + suffix)
-    return f"sqlite:///{tmp_path / 't.db'}"
+    yield f"sqlite:///{tmp_path / 't.db'}"
 
 
 @pytest.fixture

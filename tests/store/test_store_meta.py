@@ -29,6 +29,7 @@ def test_unsupported_url_is_refused() -> None:
         MetaStore.open("mysql://nope/db")
 
 
+@pytest.mark.sqlite_only
 def test_operational_errors_become_unavailable(store: MetaStore) -> None:
     with pytest.raises(Unavailable), store.read() as conn:
         conn.exec_driver_sql("SELECT * FROM no_such_table")

@@ -61,6 +61,7 @@ def test_every_schema_table_exists(fresh: MetaStore) -> None:
     assert "alembic_version" in names
 
 
+@pytest.mark.sqlite_only
 def test_wal_mode_is_on(store: MetaStore, tmp_path: Path) -> None:
     with store.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
