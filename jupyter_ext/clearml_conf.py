@@ -61,6 +61,29 @@ def settings_from_tree(tree: Mapping[str, Any]) -> dict[str, Any]:
             node = node.get(key) if isinstance(node, Mapping) else None
         if node is not None and node != "":
             found[name] = node
+    found.update(_s3_settings(tree))
+    return found
+
+
+def _s3_settings(tree: Mapping[str, Any]) -> dict[str, Any]:
+    """``sdk.aws.s3``: the default key/secret/region, and the first ``credentials`` entry that
+    names a ``host`` (how ClearML users point at MinIO and other S3-compatible servers)."""
+    s3: Any = tree.get("sdk")
+    for key in ("aws", "s3"):
+        s3 = s3.get(key) if isinstance(s3, Mapping) else None
+    if not isinstance(s3, Mapping):
+        return {}
+    found = {ours: s3[theirs] for ours, theirs in (("s3_access_key", "key"), ("s3_secret_key", "secret"),
+                                                  ("s3_region", "region")) if s3.get(theirs)}
+    for entry in s3.get("credentials") or ():
+        if isinstance(entry, Mapping) and entry.get("host"):
+            secure = str(entry.get("secure", "true")).lower() not in ("false", "0", "no")
+            found["s3_endpoint"] = ("https://" if secure else "http://") + str(entry["host"])
+            if entry.get("key") and entry.get("secret"):
+                found.update(s3_access_key=entry["key"], s3_secret_key=entry["secret"])
+            if entry.get("region"):
+                found["s3_region"] = entry["region"]
+            break
     return found
 
 

@@ -40,6 +40,12 @@ class Config:
     capture_console: bool = True
     capture_environment: bool = True
     block_unsafe_artifacts: bool = False
+    # An S3-compatible object store (MinIO, SeaweedFS, Ceph…) for s3:// destinations; empty: AWS
+    # itself, with botocore's own variables and files (AWS_ACCESS_KEY_ID, ~/.aws/credentials…).
+    s3_endpoint: str = ""
+    s3_access_key: str = ""
+    s3_secret_key: str = ""
+    s3_region: str = ""
 
     @property
     def remote(self) -> bool:
@@ -48,7 +54,7 @@ class Config:
     def __repr__(self) -> str:
         # Settings end up in logs and tracebacks; the secret never does.
         shown = ", ".join(
-            f"{f.name}={repr('***') if f.name == 'secret_key' and self.secret_key else repr(getattr(self, f.name))}"
+            f"{f.name}={repr('***') if f.name in _SECRETS and getattr(self, f.name) else repr(getattr(self, f.name))}"
             for f in dataclasses.fields(self)
         )
         return f"Config({shown})"
@@ -64,10 +70,13 @@ class Config:
         return os.path.expanduser(self.ca_bundle) if self.ca_bundle else True
 
     def storage_options(self, url: str) -> dict[str, Any]:
-        """fsspec options that carry the certificate settings to file transfers at ``url``
-        (``https://`` through aiohttp, ``s3://`` through botocore); ``{}`` when nothing is set."""
+        """fsspec options for file transfers at ``url``: the certificate settings (``https://``
+        through aiohttp, ``s3://`` through botocore) and the S3 endpoint and keys; ``{}`` when
+        nothing is set."""
         verify = self.requests_verify()
         scheme = url.split("://", 1)[0].lower() if "://" in url else "file"
+        if scheme in ("s3", "s3a"):
+            return self._s3_options(verify)
         if verify is True:
             return {}
         if scheme in ("http", "https"):
@@ -76,10 +85,29 @@ class Config:
             import ssl
 
             return {"ssl": ssl.create_default_context(cafile=verify)}
-        if scheme in ("s3", "s3a"):
-            return {"client_kwargs": {"verify": verify}}
         return {}
 
+    def _s3_options(self, verify: bool | str) -> dict[str, Any]:
+        options: dict[str, Any] = {}
+        client: dict[str, Any] = {}
+        if verify is not True:
+            client["verify"] = verify
+        if self.s3_endpoint:
+            endpoint = self.s3_endpoint if "://" in self.s3_endpoint else "https://" + self.s3_endpoint
+            client["endpoint_url"] = endpoint.rstrip("/")
+        if self.s3_region:
+            client["region_name"] = self.s3_region
+        if self.s3_access_key or self.s3_secret_key:
+            if not (self.s3_access_key and self.s3_secret_key):
+                raise InvalidArgument("s3_access_key and s3_secret_key must be set together "
+                                      "(or neither, to use botocore's own credentials)")
+            options.update(key=self.s3_access_key, secret=self.s3_secret_key)
+        if client:
+            options["client_kwargs"] = client
+        return options
+
+
+_SECRETS = frozenset({"secret_key", "s3_secret_key"})
 
 # field -> (CLEARML_* fallback variables)
 _CLEARML_FALLBACK = {

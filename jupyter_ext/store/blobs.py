@@ -26,7 +26,7 @@ import time
 from collections.abc import Callable, Iterator
 from typing import IO, Any
 
-from ..errors import InvalidArgument, NotFound, Unavailable
+from ..errors import Forbidden, InvalidArgument, NotFound, Unavailable
 
 _CHUNK = 1 << 20
 _WHOLE = 8 << 20  # files up to this size are read (and staged) in one piece
@@ -103,7 +103,10 @@ class BlobStore:
 
     def exists(self, sha: str) -> bool:
         path = self.path_of(sha)
-        return os.path.exists(path) if self._local else bool(self.fs.exists(path))
+        if self._local:
+            return os.path.exists(path)
+        with remote_errors(self.root, "reading"):
+            return bool(self.fs.exists(path))
 
     def put_bytes(self, data: bytes) -> tuple[str, int]:
         sha = hashlib.sha256(data).hexdigest()
@@ -339,7 +342,11 @@ class BlobStore:
     def open(self, sha: str) -> IO[bytes]:
         path = self.path_of(sha)
         try:
-            fh: IO[bytes] = open(path, "rb") if self._local else self.fs.open(path, "rb")  # noqa: SIM115
+            if self._local:
+                fh: IO[bytes] = open(path, "rb")  # noqa: SIM115
+            else:
+                with remote_errors(self.root, "reading"):
+                    fh = self.fs.open(path, "rb")
         except FileNotFoundError as exc:
             raise NotFound(f"blob {sha} is not in the blob store at {self.root}") from exc
         return fh
@@ -384,8 +391,25 @@ class BlobStore:
                 raise
             return
         # Object stores make a single PUT atomic; write straight to the final key.
-        with self.fs.open(final, "wb") as fh:
+        with remote_errors(self.root, "writing to"), self.fs.open(final, "wb") as fh:
             fill(fh)
+
+
+@contextlib.contextmanager
+def remote_errors(root: str, doing: str) -> Iterator[None]:
+    """A refused or unreachable object store as an error that says which store and what to check
+    (s3fs reports a wrong key as a bare ``PermissionError: Forbidden``)."""
+    try:
+        yield
+    except PermissionError as exc:
+        hint = ("s3_access_key / s3_secret_key (track.toml, JUPYTER_TRACK_S3_* variables or clearml.conf's "
+                "sdk.aws.s3), or botocore's AWS_* variables" if root.startswith(("s3://", "s3a://"))
+                else "the credentials of that store")
+        raise Forbidden(f"{doing} {root} was refused ({exc}); check {hint}") from exc
+    except FileNotFoundError:
+        raise
+    except (ConnectionError, TimeoutError) as exc:
+        raise Unavailable(f"{doing} {root} failed: {exc}; is the store reachable from here?") from exc
 
 
 def changed_too_recently(st: os.stat_result) -> bool:
