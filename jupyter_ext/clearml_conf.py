@@ -83,6 +83,8 @@ def _s3_settings(tree: Mapping[str, Any]) -> dict[str, Any]:
                 found.update(s3_access_key=entry["key"], s3_secret_key=entry["secret"])
             if entry.get("region"):
                 found["s3_region"] = entry["region"]
+            if "verify" in entry and entry["verify"] not in (None, ""):
+                found["s3_verify"] = entry["verify"]
             break
     return found
 

@@ -46,6 +46,7 @@ class Config:
     s3_access_key: str = ""
     s3_secret_key: str = ""
     s3_region: str = ""
+    s3_verify: bool | str = True  # the S3 server's certificate: False, or a CA bundle path
 
     @property
     def remote(self) -> bool:
@@ -76,6 +77,8 @@ class Config:
         verify = self.requests_verify()
         scheme = url.split("://", 1)[0].lower() if "://" in url else "file"
         if scheme in ("s3", "s3a"):
+            if self.s3_verify is not True:
+                verify = os.path.expanduser(self.s3_verify) if isinstance(self.s3_verify, str) else False
             return self._s3_options(verify)
         if verify is True:
             return {}

@@ -127,7 +127,8 @@ sdk {
     s3 {
       region: "eu-west-1"
       credentials: [
-        { host: "127.0.0.1:9000", key: "minio", secret: "minio-secret", secure: false, multipart: false }
+        { host: "127.0.0.1:9000", key: "minio", secret: "minio-secret", secure: false, multipart: false,
+          verify: "/path/to/certs/ca.crt" }
       ]
     }
   }
@@ -138,5 +139,7 @@ sdk {
     assert cfg.s3_endpoint == "http://127.0.0.1:9000" and cfg.s3_region == "eu-west-1"
     assert cfg.storage_options("s3://bucket/x") == {
         "key": "minio", "secret": "minio-secret",
-        "client_kwargs": {"endpoint_url": "http://127.0.0.1:9000", "region_name": "eu-west-1"}}
+        "client_kwargs": {"verify": "/path/to/certs/ca.crt", "endpoint_url": "http://127.0.0.1:9000",
+                          "region_name": "eu-west-1"}}
+    assert cfg.storage_options("https://example.com/x") == {}  # the API's certificate settings are apart
     assert "minio-secret" not in repr(cfg)
