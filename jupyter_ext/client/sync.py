@@ -21,6 +21,7 @@ class SyncReport:
     created: dict[str, int] = dataclasses.field(default_factory=lambda: {"tasks": 0, "models": 0, "datasets": 0})
     already_there: dict[str, int] = dataclasses.field(default_factory=lambda: {"tasks": 0, "models": 0,
                                                                                 "datasets": 0})
+    updated: dict[str, int] = dataclasses.field(default_factory=lambda: {"tasks": 0, "models": 0})
     files_sent: int = 0
     bytes_sent: int = 0
     projects_created: int = 0
@@ -29,7 +30,8 @@ class SyncReport:
     def summary(self) -> str:
         made = ", ".join(f"{n} {k}" for k, n in self.created.items())
         kept = ", ".join(f"{n} {k}" for k, n in self.already_there.items())
-        text = (f"copied {made}; already there: {kept}; {self.files_sent} files sent "
+        changed = ", ".join(f"{n} {k}" for k, n in self.updated.items())
+        text = (f"copied {made}; updated {changed}; already there: {kept}; {self.files_sent} files sent "
                 f"({self.bytes_sent:,} bytes); {self.projects_created} projects created")
         if self.errors:
             text += f"; {len(self.errors)} not copied"
@@ -39,7 +41,8 @@ class SyncReport:
 def sync(source: Backend, dest: Backend, *, show_progress: bool = True) -> SyncReport:
     """Copy every project, task (with its parameters, configuration, scalars, plots, console,
     single values, debug samples and artifacts), model and dataset version of ``source`` that
-    ``dest`` does not have yet. Running it again copies nothing."""
+    ``dest`` does not have yet, and again each task and model changed since it was copied.
+    Running it again with nothing changed copies nothing."""
     from tqdm.auto import tqdm
 
     report = SyncReport()
@@ -80,7 +83,10 @@ def _copy_item(source: Backend, dest: Backend, kind: str, ident: str, work: str,
         return
     for record in records:
         dest.sync_import(record)
-    report.created[plural] += 1
+    if result.get("updated"):
+        report.updated[plural] += 1
+    else:
+        report.created[plural] += 1
 
 
 def _send_file(source: Backend, dest: Backend, upload: dict[str, Any], work: str, report: SyncReport) -> None:

@@ -8,6 +8,8 @@ A copy is a sequence of JSON-able records (so it travels over HTTP as well as in
   found without that tag is complete and is left alone, one found with it (an earlier copy broke
   off) is deleted and copied again;
 - a model or dataset version is one record, one transaction: there or not;
+- a task or model changed in the source since it was copied (its ``last_update`` is newer than the
+  destination's) is copied again over the destination's row, which keeps its id (the newer wins);
 - stored files are content-addressed, so sending one twice stores it once.
 
 Rows keep their ids, times and statuses. Files in the source's own folders are sent along and
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 import base64
 import json
+import time
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -245,23 +248,49 @@ def _system_tags(row: Mapping[str, Any]) -> list[str]:
     return [str(v) for v in value] if isinstance(value, list) else []
 
 
+def _newer(incoming: Mapping[str, Any], there: Mapping[str, Any]) -> bool:
+    return float(incoming.get("last_update") or 0) > float(there.get("last_update") or 0)
+
+
 def _import_task(conn: Any, record: Mapping[str, Any]) -> dict[str, Any]:
     task = dict(record["task"])
     task_id = str(task["id"])
     found = raw.select_rows(conn, "tasks", id=task_id)
-    if found:
-        if IMPORTING_TAG not in _system_tags(found[0]):
+    updated = False
+    if found and IMPORTING_TAG not in _system_tags(found[0]):
+        if not _newer(task, found[0]):
             return {"created": False}
+        # Changed since the last copy (it ran on, was edited, published…): the source's copy
+        # replaces this one's content; the row stays, so models and datasets naming it keep it.
+        updated = True
+        _clear_task_content(conn, task_id)
+    elif found:
         raw.delete_rows(conn, "tasks", id=task_id)  # a copy that broke off: start it again
     task["project_id"] = projects.ensure(conn, record["project"]).id
     task["system_tags"] = json.dumps(_system_tags(task) + [IMPORTING_TAG])
-    raw.insert_rows(conn, "tasks", [task])
+    if updated:
+        t = raw.table("tasks")
+        conn.execute(t.update().where(t.c.id == task_id).values(**{k: v for k, v in task.items() if k != "id"}))
+    else:
+        raw.insert_rows(conn, "tasks", [task])
+    if task.get("status") == "queued":  # a queued task waits in a queue here too (its own, made if missing)
+        from . import queues
+
+        queues.join(conn, task_id, queues.resolve(conn, task.get("queue"), create=True), time.time())
     raw.insert_rows(conn, "task_tags", [{"task_id": task_id, "tag": t} for t in record.get("tags") or ()])
     _record_blobs(conn, record)
     for name, _order in _TASK_TABLES:
         raw.insert_rows(conn, name, [{**r, "task_id": task_id} for r in record.get(name) or ()])
     raw.insert_rows(conn, "metrics", [{**m, "task_id": task_id} for m in record.get("metrics") or ()])
-    return {"created": True}
+    return {"created": True, "updated": updated}
+
+
+def _clear_task_content(conn: Any, task_id: str) -> None:
+    for name, _order in _TASK_TABLES:
+        raw.delete_rows(conn, name, task_id=task_id)
+    raw.delete_rows(conn, "metrics", task_id=task_id)  # their scalar chunks go with them
+    raw.delete_rows(conn, "task_tags", task_id=task_id)
+    raw.delete_rows(conn, "queue_entries", task_id=task_id)
 
 
 def _importing(conn: Any, task_id: str) -> bool:
@@ -304,17 +333,24 @@ def _import_finish(conn: Any, record: Mapping[str, Any]) -> dict[str, Any]:
 def _import_model(conn: Any, record: Mapping[str, Any]) -> dict[str, Any]:
     model = dict(record["model"])
     model_id = str(model["id"])
-    if raw.select_rows(conn, "models", id=model_id):
+    found = raw.select_rows(conn, "models", id=model_id)
+    if found and not _newer(model, found[0]):
         return {"created": False}
     model["project_id"] = projects.ensure(conn, record["project"]).id
-    raw.insert_rows(conn, "models", [model])
+    if found:  # published, retagged, new weights…: the source's copy wins
+        t = raw.table("models")
+        conn.execute(t.update().where(t.c.id == model_id).values(**{k: v for k, v in model.items() if k != "id"}))
+        for name in ("model_tags", "model_versions", "task_models"):
+            raw.delete_rows(conn, name, model_id=model_id)
+    else:
+        raw.insert_rows(conn, "models", [model])
     raw.insert_rows(conn, "model_tags", [{"model_id": model_id, "tag": t} for t in record.get("tags") or ()])
     _record_blobs(conn, record)
     raw.insert_rows(conn, "model_versions", [{**v, "model_id": model_id} for v in record.get("versions") or ()])
     links = [{**link, "model_id": model_id} for link in record.get("links") or ()]
     present = {r["id"] for r in raw.select_in(conn, "tasks", "id", [link["task_id"] for link in links])}
     raw.insert_rows(conn, "task_models", [link for link in links if link["task_id"] in present])
-    return {"created": True}
+    return {"created": True, "updated": bool(found)}
 
 
 def _import_dataset(conn: Any, record: Mapping[str, Any]) -> dict[str, Any]:

@@ -221,3 +221,53 @@ def test_sync_over_http_to_a_real_server(filled, tmp_path: Path, db_url: str) ->
         source.close()
         dest.close()
         server.stop()
+
+
+def test_tasks_and_models_changed_after_a_sync_are_sent_again(run_py: Any, track_home: Path, tmp_path: Path) -> None:
+    first = run_py.run("""
+        import json, time
+        from jupyter_ext import Task, OutputModel
+        task = Task.init(project_name="Sync", task_name="long run")
+        for i in range(100):
+            task.get_logger().report_scalar("loss", "train", 1.0 / (i + 1), i)
+        open("w.bin", "wb").write(b"w" * 1000)
+        model = OutputModel(task=task, name="net")
+        model.update_weights("w.bin", async_enable=False)
+        task.flush(wait_for_uploads=True)
+        print(json.dumps({"task": task.id, "model": model.id}))
+        import os; os._exit(0)  # still running as far as the store knows
+    """)
+    assert first.returncode == 0, first.stderr
+    ids = json.loads(first.stdout.strip().splitlines()[-1])
+    source, dest = _backend(track_home), _backend(tmp_path / "dest")
+    try:
+        assert sync(source, dest, show_progress=False).created["tasks"] == 1
+        assert dest.get_task(ids["task"]).status == "in_progress"
+
+        later = run_py.run(f"""
+            from jupyter_ext import Task, Model
+            task = Task.init(project_name="Sync", task_name="long run", continue_last_task="{ids['task']}")
+            for i in range(100, 250):
+                task.get_logger().report_scalar("loss", "train", 1.0 / (i + 1), i)
+            task.close()
+            Model("{ids['model']}").publish()
+        """)
+        assert later.returncode == 0, later.stderr
+        again = sync(source, dest, show_progress=False)
+        assert again.errors == [] and again.updated == {"tasks": 1, "models": 1}
+        assert again.created == {"tasks": 0, "models": 0, "datasets": 0}
+        assert dest.get_task(ids["task"]).status == "completed"
+        assert dest.get_scalars(ids["task"], max_samples=None) == source.get_scalars(ids["task"], max_samples=None)
+        assert dest.get_model(ids["model"])["published"] and \
+            dest.get_task_models(ids["task"])["output"][0]["id"] == ids["model"]
+        assert "importing" not in dest.get_task(ids["task"]).system_tags
+        third = sync(source, dest, show_progress=False)
+        assert third.updated == {"tasks": 0, "models": 0} and third.already_there["tasks"] == 1
+
+        # the destination's own later change is not overwritten by an older copy
+        dest.update_task(ids["task"], {"comment": "reviewed on the server"})
+        assert sync(source, dest, show_progress=False).updated["tasks"] == 0
+        assert dest.get_task(ids["task"]).comment == "reviewed on the server"
+    finally:
+        source.close()
+        dest.close()
