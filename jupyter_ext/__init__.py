@@ -19,6 +19,8 @@ _LAZY = {
     "OutputModel": ("jupyter_ext.sdk.output_model", "OutputModel"),
     "Dataset": ("jupyter_ext.sdk.dataset", "Dataset"),
     "compare": ("jupyter_ext.notebook.compare", "compare"),
+    "PipelineController": ("jupyter_ext.sdk.pipeline_controller", "PipelineController"),
+    "PipelineDecorator": ("jupyter_ext.sdk.pipeline_decorator", "PipelineDecorator"),
 }
 
 __all__ = ["__version__", *_LAZY]

@@ -3,8 +3,9 @@
     JUPYTER_TRACK_HOME=/tmp/x python seed.py
 
 Two completed training runs in "UI Demo/Baseline" (scalars, parameters, a plot, a debug image,
-artifacts, console, an output model), one draft, and a dataset with two versions. Prints the
-ids as JSON on the last line.
+artifacts, console, an output model), one draft, and a dataset with two versions; then, through
+the Backend, queues with waiting tasks, a worker running one, and a pipeline run part way through.
+Prints the ids as JSON on the last line.
 """
 from __future__ import annotations
 
@@ -65,6 +66,55 @@ def dataset() -> list[str]:
     return ids
 
 
+def queues_and_pipeline() -> dict[str, object]:
+    """Queues `default` (three drafts waiting) and `gpu`; worker `ui-host:w1` listening to both
+    and running `gpu job`; a pipeline run with finished, running, failed and pending steps."""
+    import time
+
+    from jupyter_ext.sdk.session import backend
+    from jupyter_ext.store.rows import ConfigRow
+
+    be = backend()
+    be.create_queue("gpu")
+    gpu_job = be.create_task({"project": "UI Demo/Queue", "name": "gpu job", "type": "training"}).id
+    be.enqueue_task(gpu_job, "gpu")
+    waiting = []
+    for n in (1, 2, 3):
+        task = be.create_task({"project": "UI Demo/Queue", "name": f"queued job {n}", "type": "training"})
+        be.enqueue_task(task.id)  # no queue: `default`, made on first use
+        waiting.append(task.id)
+    worker = "ui-host:w1"
+    be.register_worker(worker, ["default", "gpu"], {"host": "ui-host", "pid": 1, "user": "tester", "cpu_count": 2})
+    # The worker is told to prefer `gpu`: it takes `gpu job` and leaves `default` alone.
+    taken = be.pop_next_task(worker, ["gpu"])
+    assert taken is not None and taken.id == gpu_job, taken
+    be.worker_heartbeat(worker, gpu_job, {"cpu_percent": 42.0})
+
+    run = be.create_task({"project": "UI Demo/Pipelines", "name": "nightly training", "type": "controller",
+                          "status": "in_progress", "system_tags": ["pipeline"]})
+    dag = [("prepare_data", []), ("train_small", ["prepare_data"]), ("train_large", ["prepare_data"]),
+           ("train_huge", ["prepare_data"]), ("evaluate", ["train_small", "train_large", "train_huge"]),
+           ("report", ["evaluate"])]
+    ends = {"prepare_data": "completed", "train_small": "completed", "train_huge": "failed",
+            "train_large": "in_progress"}
+    steps: dict[str, str] = {}
+    for name, _parents in dag:
+        if name not in ends:
+            continue  # not started yet: a node without a task
+        steps[name] = be.create_task({"project": "UI Demo/Pipelines", "name": name, "type": "training",
+                                      "status": "in_progress", "parent_id": run.id,
+                                      "system_tags": ["pipeline-step"]}).id
+    time.sleep(1.2)  # finished steps read with a duration that is not zero
+    for name, end in ends.items():
+        if end != "in_progress":
+            be.set_task_status(steps[name], end)
+    doc = {"version": 1, "nodes": [{"name": name, "parents": parents, "kind": "task", "queue": "default",
+                                    "task_id": steps.get(name), "state": "launched" if name in steps else "pending"}
+                                   for name, parents in dag]}
+    be.set_configuration(run.id, ConfigRow(name="Pipeline", type="json", text=json.dumps(doc)))
+    return {"queued": waiting, "gpu_job": gpu_job, "worker": worker, "pipeline": run.id, "steps": steps}
+
+
 def main() -> None:
     from jupyter_ext import Task
 
@@ -72,7 +122,8 @@ def main() -> None:
     second = run("tuned lr=0.03", 0.03, ["tuned"])
     draft = Task.clone(source_task=Task.get_task(task_id=first), name="draft to edit")
     datasets = dataset()
-    print(json.dumps({"tasks": [first, second], "draft": draft.id, "datasets": datasets}))
+    remote = queues_and_pipeline()
+    print(json.dumps({"tasks": [first, second], "draft": draft.id, "datasets": datasets, **remote}))
     sys.stdout.flush()
 
 

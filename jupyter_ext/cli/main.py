@@ -206,6 +206,12 @@ def build_parser() -> argparse.ArgumentParser:
     from . import server
 
     server.add_parser(sub)
+    from . import agent
+
+    agent.add_parser(sub)
+    from . import queues
+
+    queues.add_parser(sub)
     return parser
 
 

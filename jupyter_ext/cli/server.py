@@ -17,6 +17,8 @@ def add_parser(sub: Any) -> None:
                    help="blob store folder or URL (default: the settings, or blobs/ beside a SQLite --store)")
     p.add_argument("--certfile", default=None, help="TLS certificate (PEM) to serve https")
     p.add_argument("--keyfile", default=None, help="TLS private key (PEM) of the certificate")
+    p.add_argument("--workers", type=int, default=1, metavar="N",
+                   help="serve from N forked processes sharing the port (default 1; POSIX only)")
     p.set_defaults(func=cmd_server)
 
 
@@ -34,5 +36,6 @@ def cmd_server(args: argparse.Namespace) -> int:
             blob_url = os.path.join(os.path.dirname(os.path.abspath(args.store[len("sqlite:///"):])), "blobs")
         else:
             blob_url = cfg.blob_url
-    serve(store_url, blob_url, args.ip, args.port, certfile=args.certfile, keyfile=args.keyfile)
+    serve(store_url, blob_url, args.ip, args.port, certfile=args.certfile, keyfile=args.keyfile,
+          workers=args.workers)
     return 0

@@ -55,6 +55,57 @@ class Backend(abc.ABC):
     @abc.abstractmethod
     def list_projects(self) -> list[ProjectRow]: ...
 
+    # -- queues and workers (core/queues.py, core/workers.py) -----------------------------------
+    @abc.abstractmethod
+    def enqueue_task(self, task_id: str, queue: str | None = None, *, force: bool = False,
+                     create_queue: bool = False) -> TaskRow:
+        """Put a draft, stopped or failed task at the bottom of ``queue`` (``default`` when None)."""
+
+    @abc.abstractmethod
+    def dequeue_task(self, task_id: str) -> TaskRow: ...
+
+    @abc.abstractmethod
+    def abort_task(self, task_id: str) -> TaskRow:
+        """Queued: stopped at once. Running under a live worker: marked ``stopping`` for it to stop."""
+
+    @abc.abstractmethod
+    def list_queues(self) -> list[dict[str, Any]]:
+        """Each queue: id, name, tags, created, entries (task_id, name, project, status, added,
+        position) in order, num_entries, workers (ids of the workers listening)."""
+
+    @abc.abstractmethod
+    def get_queue(self, name_or_id: str) -> dict[str, Any]: ...
+
+    @abc.abstractmethod
+    def create_queue(self, name: str, tags: Sequence[str] = ()) -> dict[str, Any]: ...
+
+    @abc.abstractmethod
+    def delete_queue(self, name_or_id: str, *, force: bool = False) -> None: ...
+
+    @abc.abstractmethod
+    def move_queue_entry(self, task_id: str, *, queue: str | None = None,
+                         position: str | int = "bottom") -> dict[str, Any]:
+        """Move a queued task (``top``, ``bottom``, an index, ``before:<id>``); the queue it ends in."""
+
+    @abc.abstractmethod
+    def pop_next_task(self, worker_id: str, queues: Sequence[str]) -> TaskRow | None:
+        """Atomically take the first task of the first non-empty queue, now running on ``worker_id``."""
+
+    @abc.abstractmethod
+    def register_worker(self, worker_id: str, queues: Sequence[str], info: Mapping[str, Any]) -> dict[str, Any]: ...
+
+    @abc.abstractmethod
+    def worker_heartbeat(self, worker_id: str, task_id: str | None, stats: Mapping[str, Any]) -> dict[str, Any]:
+        """``{"abort": bool}``: True when the task the worker runs should be stopped."""
+
+    @abc.abstractmethod
+    def unregister_worker(self, worker_id: str) -> None: ...
+
+    @abc.abstractmethod
+    def list_workers(self) -> list[dict[str, Any]]:
+        """Workers seen in the last 10 minutes: id, queues, state (running/idle/lost), last_seen,
+        registered, info, stats, task ({id, name, status} or None)."""
+
     # -- parameters and configuration ----------------------------------------------------------
     @abc.abstractmethod
     def set_parameters(self, task_id: str, rows: Sequence[ParamRow], *, replace: bool = False,
@@ -175,6 +226,16 @@ class Backend(abc.ABC):
         ``list_versions``, ``files``, ``removed_files``, ``add_files``, ``remove_files``,
         ``pending_uploads``, ``mark_stored``, ``finalize``, ``update``, ``move``,
         ``dependency_graph``, ``diff``, ``squash``, ``delete``)."""
+
+    # -- pipelines (core/pipelines.py, core/pipeline_runs.py) ----------------------------------
+    @abc.abstractmethod
+    def list_pipelines(self, *, project: str | None = None, status: str | None = None, limit: int | None = None,
+                       offset: int = 0) -> list[dict[str, Any]]:
+        """Pipeline runs newest first: the run task's fields, ``steps`` and ``step_status``."""
+
+    @abc.abstractmethod
+    def get_pipeline(self, task_id: str) -> dict[str, Any]:
+        """``{"task": {...}, "nodes": [...], "edges": [[parent, child], ...]}`` with live step statuses."""
 
     # -- copying between stores (jupyter track sync; core/sync.py) ------------------------------
     def has_blob(self, sha256: str) -> bool:

@@ -141,6 +141,61 @@ class LocalBackend(Backend):
         with self.store.read() as conn:
             return projects.list_all(conn)
 
+    # -- queues and workers ----------------------------------------------------------------------
+    def enqueue_task(self, task_id: str, queue: str | None = None, *, force: bool = False,
+                     create_queue: bool = False) -> TaskRow:
+        from ..core import queues
+        return queues.enqueue(self.store, task_id, queue, force=force, create_queue=create_queue)
+
+    def dequeue_task(self, task_id: str) -> TaskRow:
+        from ..core import queues
+        return queues.dequeue(self.store, task_id)
+
+    def abort_task(self, task_id: str) -> TaskRow:
+        from ..core import queues
+        return queues.abort(self.store, task_id)
+
+    def list_queues(self) -> list[dict[str, Any]]:
+        from ..core import queues
+        return queues.list_all(self.store)
+
+    def get_queue(self, name_or_id: str) -> dict[str, Any]:
+        from ..core import queues
+        return queues.get(self.store, name_or_id)
+
+    def create_queue(self, name: str, tags: Sequence[str] = ()) -> dict[str, Any]:
+        from ..core import queues
+        return queues.create(self.store, name, tags)
+
+    def delete_queue(self, name_or_id: str, *, force: bool = False) -> None:
+        from ..core import queues
+        queues.delete(self.store, name_or_id, force=force)
+
+    def move_queue_entry(self, task_id: str, *, queue: str | None = None,
+                         position: str | int = "bottom") -> dict[str, Any]:
+        from ..core import queues
+        return queues.move_entry(self.store, task_id, queue=queue, position=position)
+
+    def pop_next_task(self, worker_id: str, queues: Sequence[str]) -> TaskRow | None:
+        from ..core import queues as core_queues
+        return core_queues.pop_next(self.store, worker_id, queues)
+
+    def register_worker(self, worker_id: str, queues: Sequence[str], info: Mapping[str, Any]) -> dict[str, Any]:
+        from ..core import workers
+        return workers.register(self.store, worker_id, queues, info)
+
+    def worker_heartbeat(self, worker_id: str, task_id: str | None, stats: Mapping[str, Any]) -> dict[str, Any]:
+        from ..core import workers
+        return dict(workers.heartbeat(self.store, worker_id, task_id, stats))
+
+    def unregister_worker(self, worker_id: str) -> None:
+        from ..core import workers
+        workers.unregister(self.store, worker_id)
+
+    def list_workers(self) -> list[dict[str, Any]]:
+        from ..core import workers
+        return workers.list_all(self.store)
+
     # -- parameters ------------------------------------------------------------------------------
     def set_parameters(self, task_id: str, rows: Sequence[ParamRow], *, replace: bool = False,
                        force: bool = False) -> None:
@@ -307,6 +362,16 @@ class LocalBackend(Backend):
     def get_task_models(self, task_id: str) -> dict[str, list[dict[str, Any]]]:
         from ..core import models
         return models.task_models(self.store, task_id)
+
+    # -- pipelines -------------------------------------------------------------------------------
+    def list_pipelines(self, *, project: str | None = None, status: str | None = None, limit: int | None = None,
+                       offset: int = 0) -> list[dict[str, Any]]:
+        from ..core import pipeline_runs
+        return pipeline_runs.list_runs(self.store, project=project, status=status, limit=limit, offset=offset)
+
+    def get_pipeline(self, task_id: str) -> dict[str, Any]:
+        from ..core import pipeline_runs
+        return pipeline_runs.get(self.store, task_id)
 
     # -- copying between stores ------------------------------------------------------------------
     def has_blob(self, sha256: str) -> bool:

@@ -6,7 +6,12 @@ to brute-force and a deliberately slow KDF would only slow every request down.
 
 Every request authenticates, so a verified pair is remembered in memory for
 ``CACHE_SECONDS`` (as a keyed digest, never the secret itself). Revoking a key forgets it in this
-process at once; other processes (server replicas) stop accepting it within ``CACHE_SECONDS``.
+process at once. On SQLite, other processes over the same file (server workers, a server while
+``jupyter track keys revoke`` runs beside it) notice at their next request: the store's change
+marker says whether anything was committed since the last look, and only then is the tiny
+revocation summary of the keys table read again; a change there forgets every remembered key.
+Over PostgreSQL (no change marker) other replicas stop accepting a revoked key within
+``CACHE_SECONDS``.
 
 A bearer token (``issue_token``) is an HMAC-signed, expiring statement "this is key X"; the
 signing key is random, made once per store and kept in it, so every replica over one database
@@ -28,6 +33,7 @@ from typing import Any
 
 from ..errors import InvalidArgument, NotFound, Unauthenticated
 from ..store import keys as key_rows
+from ..store.change_marker import change_marker
 from ..store.meta import MetaStore
 
 CACHE_SECONDS = 10.0
@@ -44,11 +50,14 @@ _TOKEN_SECRET_NAME = "token_signing_key"
 _PEPPER = secrets.token_bytes(32)
 _lock = threading.Lock()
 # store -> access_key -> (peppered digest of the secret, public info, valid until)
-_verified: weakref.WeakKeyDictionary[MetaStore, dict[str, tuple[bytes, dict[str, Any], float]]] = (
+# (the revocation summary the entry was made under: see _revocation_epoch)
+_verified: weakref.WeakKeyDictionary[MetaStore, dict[str, tuple[bytes, dict[str, Any], float, Any]]] = (
     weakref.WeakKeyDictionary())
 # store -> access_key -> (still active?, valid until): token checks see revocations too
-_active: weakref.WeakKeyDictionary[MetaStore, dict[str, tuple[bool, float]]] = weakref.WeakKeyDictionary()
+_active: weakref.WeakKeyDictionary[MetaStore, dict[str, tuple[bool, float, Any]]] = weakref.WeakKeyDictionary()
 _signing_keys: weakref.WeakKeyDictionary[MetaStore, bytes] = weakref.WeakKeyDictionary()
+# store -> (change marker when last looked, revocation summary then)
+_revocations: weakref.WeakKeyDictionary[MetaStore, tuple[int, Any]] = weakref.WeakKeyDictionary()
 
 
 def check_name(name: Any) -> str:
@@ -111,6 +120,29 @@ def revoke(meta: MetaStore, access_key: str) -> dict[str, Any]:
     return get(meta, access_key)
 
 
+def _revocation_epoch(meta: MetaStore) -> Any:
+    """The keys table's revocation summary now, as seen by any process (None without a change
+    marker). A remembered verification counts only under the summary it was made under, so a
+    revocation anywhere is honoured at the next request. A few microseconds unless something
+    was committed since the last look."""
+    marker = change_marker(meta)
+    if marker is None:
+        return None
+    version = marker.version()  # before the summary is read: the summary is at least this new
+    with _lock:
+        seen = _revocations.get(meta)
+    if seen is not None and seen[0] == version:
+        return seen[1]
+    with meta.read() as conn:
+        summary = key_rows.revocation_signature(conn)
+    with _lock:
+        if seen is not None and seen[1] != summary:  # what was remembered can never count again
+            _verified.pop(meta, None)
+            _active.pop(meta, None)
+        _revocations[meta] = (version, summary)
+    return summary
+
+
 def _info(row: key_rows.ApiKeyRow) -> dict[str, Any]:
     return {"access_key": row.access_key, "name": row.name, "user": row.user}
 
@@ -120,11 +152,12 @@ def authenticate(meta: MetaStore, access_key: str, secret_key: str) -> dict[str,
     :class:`Unauthenticated` otherwise (unknown, wrong secret, or revoked)."""
     if not access_key or not secret_key:
         raise Unauthenticated("an access key and a secret key are needed (HTTP Basic access_key:secret_key)")
+    epoch = _revocation_epoch(meta)
     now = time.monotonic()
     peppered = _peppered(secret_key)
     with _lock:
         hit = _verified.get(meta, {}).get(access_key)
-    if hit is not None and hit[2] > now and hmac.compare_digest(hit[0], peppered):
+    if hit is not None and hit[2] > now and hit[3] == epoch and hmac.compare_digest(hit[0], peppered):
         return dict(hit[1])
     with meta.read() as conn:
         row = key_rows.get(conn, access_key)
@@ -140,22 +173,23 @@ def authenticate(meta: MetaStore, access_key: str, secret_key: str) -> dict[str,
             key_rows.set_fields(conn, access_key, last_used=wall)
     info = _info(row)
     with _lock:
-        _verified.setdefault(meta, {})[access_key] = (peppered, info, now + CACHE_SECONDS)
-        _active.setdefault(meta, {})[access_key] = (True, now + CACHE_SECONDS)
+        _verified.setdefault(meta, {})[access_key] = (peppered, info, now + CACHE_SECONDS, epoch)
+        _active.setdefault(meta, {})[access_key] = (True, now + CACHE_SECONDS, epoch)
     return dict(info)
 
 
 def _is_active(meta: MetaStore, access_key: str) -> bool:
+    epoch = _revocation_epoch(meta)
     now = time.monotonic()
     with _lock:
         hit = _active.get(meta, {}).get(access_key)
-    if hit is not None and hit[1] > now:
+    if hit is not None and hit[1] > now and hit[2] == epoch:
         return hit[0]
     with meta.read() as conn:
         row = key_rows.get(conn, access_key)
     active = row is not None and row.revoked is None
     with _lock:
-        _active.setdefault(meta, {})[access_key] = (active, now + CACHE_SECONDS)
+        _active.setdefault(meta, {})[access_key] = (active, now + CACHE_SECONDS, epoch)
     return active
 
 

@@ -278,9 +278,36 @@ def set_status(store: MetaStore, task_id: str, target: str, *, force: bool = Fal
             fields["system_tags"] = [t for t in row.system_tags if t != DEVELOPMENT_TAG]
         if "system_tags" in fields:
             task_rows.update_fields(conn, task_id, system_tags=fields.pop("system_tags"))
+        queue = _queue_for(conn, row, target)
+        if queue is not None:
+            fields["queue"] = queue.name
         if not task_rows.compare_and_set_status(conn, task_id, row.status, **fields):
             raise Conflict(f"task {task_id} changed status while this change was made; reload it and retry")
+        _follow_queue(conn, row, target, queue, now)
         return _get(conn, task_id)
+
+
+def _queue_for(conn: Connection, row: TaskRow, target: str) -> Any:
+    """The queue a task set to ``queued`` directly (not through enqueue) waits in: its last one,
+    or ``default``."""
+    from . import queues
+
+    if target != status.QUEUED or row.status == status.QUEUED:
+        return None
+    try:
+        return queues.resolve(conn, row.queue)
+    except (NotFound, InvalidArgument):  # its last queue is gone
+        return queues.resolve(conn, None)
+
+
+def _follow_queue(conn: Connection, row: TaskRow, target: str, queue: Any, now: float) -> None:
+    """Keep "a queue entry exists exactly while the task is queued", in the same transaction."""
+    from . import queues
+
+    if queue is not None:
+        queues.join(conn, row.id, queue, now)
+    elif row.status == status.QUEUED and target != status.QUEUED:
+        queues.leave(conn, row.id)
 
 
 def has_outputs(conn: Connection, task_id: str) -> bool:
@@ -309,8 +336,10 @@ def reset(store: MetaStore, task_id: str, *, force: bool = False) -> TaskRow:
         if row.status == status.IN_PROGRESS and not force:
             raise Conflict(f"task {task_id} is running; stop it first (task.mark_stopped()) or pass force=True")
         clear_outputs(conn, task_id)
+        _follow_queue(conn, row, status.CREATED, None, time.time())
         task_rows.update_fields(conn, task_id, status=status.CREATED, started=None, completed=None,
-                                last_iteration=0, status_message="", status_reason="", last_update=time.time())
+                                last_iteration=0, status_message="", status_reason="", worker=None,
+                                last_update=time.time())
         return _get(conn, task_id)
 
 
@@ -374,6 +403,7 @@ def delete(store: MetaStore, task_id: str, *, force: bool = False, delete_models
                     model_rows.delete_model(conn, model_id)
         param_rows.delete_params(conn, task_id)
         param_rows.delete_configs(conn, task_id)
+        _follow_queue(conn, row, status.CREATED, None, time.time())
         task_rows.set_tags(conn, task_id, ())
         task_rows.delete_task(conn, task_id)
 

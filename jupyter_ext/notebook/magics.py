@@ -66,13 +66,21 @@ def track(line: str, shell: Any = None) -> Any:
     if name and "/" in name and not project:
         project, _, name = name.rpartition("/")
     tags = [t.strip() for t in (args.tags or "").split(",") if t.strip()]
+    from ..sdk.remote import remote_task_id
+
+    if args.queue and remote_task_id() is None:  # under the agent, the same line attaches instead
+        from .enqueue import enqueue_notebook
+
+        row = enqueue_notebook(project=project or None, name=name or None, task_type=args.task_type, tags=tags,
+                               queue=args.queue, shell=shell)
+        print(f"jupyter-track: notebook queued as task {row.id} ({row.project_name} / {row.name}) in "
+              f"{args.queue!r}; an agent runs it (jupyter track agent daemon --queues {args.queue}). "
+              f"This kernel is not tracked.")
+        return None
     run = runs.start(project=project or None, name=name or None, task_type=args.task_type, tags=tags,
                      queue=args.queue, shell=shell)
     where = run.path or "unknown (set JUPYTER_TRACK_NOTEBOOK_PATH to name it)"
     print(f"jupyter-track: notebook {where} [{run.found_by}]")
-    if args.queue:
-        print(f"jupyter-track: queue {args.queue!r} recorded with the task; queues are not available yet, "
-              f"so the notebook runs here")
     return None
 
 

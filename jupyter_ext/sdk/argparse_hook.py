@@ -48,6 +48,10 @@ def _wanted(name: str) -> bool:
 
 
 def _connect(task: Task, namespace: argparse.Namespace) -> None:
+    if task._remote is not None:  # run by an agent: the task's stored Args win, in the user's namespace
+        from .remote import override_object
+
+        override_object(namespace, task._remote.section("Args"), [k for k in vars(namespace) if _wanted(k)])
     values = {k: v for k, v in vars(namespace).items() if _wanted(k)}
     if values:
         task._store_section("Args", values)

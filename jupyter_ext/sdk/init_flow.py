@@ -22,7 +22,7 @@ from ..capture.console import install_console_capture
 from ..client import local as _local_backend  # noqa: F401  (loaded here, not in Task.init)
 from ..client import reporter as _reporter  # noqa: F401
 from .. import config as _config  # noqa: F401
-from . import argparse_hook, session, session_cache
+from . import argparse_hook, remote, session, session_cache
 
 if TYPE_CHECKING:
     from .task import Task
@@ -59,6 +59,13 @@ def init_task(cls: type[Task], *, project_name: str | None, task_name: str | Non
     tag_list = list(names.check_tags(tags))
     if output_uri is not None and not isinstance(output_uri, (str, bool)):
         raise InvalidArgument("output_uri must be a URI string (a folder, s3://…), True or False")
+    remote_id = remote.remote_task_id()
+    if remote_id:  # run by an agent: the task exists, the names given here are not used
+        current = session.main_task()
+        if current is not None and not current._closed and current.id == remote_id:
+            return current
+        return _attach_remote(cls, remote_id, auto_connect_streams, auto_connect_arg_parser,
+                              auto_connect_frameworks, monitoring)
     current = session.main_task()
     if current is not None and not current._closed:
         same = (project_name is None or current.get_project_name() == project) and \
@@ -78,6 +85,34 @@ def init_task(cls: type[Task], *, project_name: str | None, task_name: str | Non
     _start_integrations(task, auto_connect_frameworks, auto_connect_arg_parser, monitoring)
     # One thread starts the others, after the caller's work above: a new thread takes the GIL
     # for its first few milliseconds, and the caller would wait that long for each start.
+    threading.Thread(target=_start_background_work, args=(backend, rep, task._capture_thread, task._monitor),
+                     name="jupyter-track-start", daemon=True).start()
+    return task
+
+
+def _attach_remote(cls: type[Task], task_id: str, streams: Any, arg_parser: Any, frameworks: Any,
+                   monitoring: Any) -> Task:
+    from ..errors import NotFound
+
+    cfg = session.config()
+    backend = session.backend()
+    rep = session.reporter()
+    try:
+        row = backend.get_task(task_id)
+    except NotFound:
+        raise InvalidArgument(f"{remote.TASK_ID_VARS[0]}={task_id} names no task in {cfg.api_host or cfg.store_url}; "
+                              f"unset it to run this script as a new task") from None
+    if row.status != statuses.IN_PROGRESS:
+        row = backend.set_task_status(task_id, statuses.IN_PROGRESS, force=True)
+    values = remote.RemoteValues.load(backend, task_id)  # read once, before connect() writes
+    task = cls(row.to_dict(), live=True)
+    task._remote = values
+    session.set_main_task(task)
+    print(f"jupyter-track: running task id={task_id} ({row.project_name} / {row.name}) with its stored values")
+    _start_capture(task, cfg, False if remote.agent_records_console() else streams, _entry_point(), remote=True)
+    if arg_parser:
+        argparse_hook.attach(task, arg_parser)
+    _start_integrations(task, frameworks, arg_parser, monitoring)
     threading.Thread(target=_start_background_work, args=(backend, rep, task._capture_thread, task._monitor),
                      name="jupyter-track-start", daemon=True).start()
     return task
@@ -198,7 +233,7 @@ def _take_over(backend: Any, row: Any, keep: bool) -> tuple[str, int, dict[str, 
 
 
 # -- capture ------------------------------------------------------------------------------------
-def _start_capture(task: Task, cfg: Any, streams: Any, entry: str) -> None:
+def _start_capture(task: Task, cfg: Any, streams: Any, entry: str, *, remote: bool = False) -> None:
     rep = session.reporter()
     task_id = task.id
     if cfg.capture_console and streams:
@@ -213,12 +248,12 @@ def _start_capture(task: Task, cfg: Any, streams: Any, entry: str) -> None:
         task._console_capture = install_console_capture(sink, stdout=bool(want.get("stdout")),
                                                         stderr=bool(want.get("stderr")))
     if cfg.capture_environment:
-        thread = threading.Thread(target=_capture_environment, args=(task, cfg, entry, rep, session.backend()),
+        thread = threading.Thread(target=_capture_environment, args=(task, cfg, entry, rep, session.backend(), remote),
                                   name="jupyter-track-capture", daemon=True)
         task._capture_thread = thread
 
 
-def _capture_environment(task: Task, cfg: Any, entry: str, rep: Any, backend: Any) -> None:
+def _capture_environment(task: Task, cfg: Any, entry: str, rep: Any, backend: Any, remote: bool = False) -> None:
     try:
         from ..capture.environment import collect_environment, collect_packages, requirements_text
         from ..capture.git import collect_git
@@ -240,7 +275,9 @@ def _capture_environment(task: Task, cfg: Any, entry: str, rep: Any, backend: An
                 script["diff"] = fh.read(500_000)
         runtime["packages"] = packages
         env_vars = runtime.get("environment_variables") or {}
-        rep.submit(backend.update_task, task.id, {"script": script, "runtime": runtime})
+        # Under an agent the stored code is what ran (and what a clone of it should run again).
+        fields = {"runtime": runtime} if remote else {"script": script, "runtime": runtime}
+        rep.submit(backend.update_task, task.id, fields)
         if env_vars:
             from ..core.param_values import rows_from_mapping
 

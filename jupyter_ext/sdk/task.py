@@ -5,7 +5,6 @@ opening the store and capturing the environment all happen on background threads
 """
 from __future__ import annotations
 
-import os
 import sys
 import threading
 import time
@@ -23,12 +22,13 @@ from .task_artifacts import ArtifactsMixin
 from .task_models import ModelsMixin
 from .task_lookup import TaskLookup, sync as _sync
 from .task_params import ParametersMixin
+from .task_queue import QueueMixin
 from .task_results import ResultsMixin
 
 _FINISHED = (statuses.COMPLETED, statuses.FAILED, statuses.STOPPED, statuses.PUBLISHED, statuses.CLOSED)
 
 
-class Task(TaskLookup, ParametersMixin, ResultsMixin, ModelsMixin, ArtifactsMixin):
+class Task(TaskLookup, ParametersMixin, ResultsMixin, ModelsMixin, ArtifactsMixin, QueueMixin):
     """A tracked experiment: its parameters, metrics, console, code and environment."""
 
     TaskTypes = TaskTypes
@@ -44,6 +44,7 @@ class Task(TaskLookup, ParametersMixin, ResultsMixin, ModelsMixin, ArtifactsMixi
         self._capture_thread: threading.Thread | None = None
         self._connected: dict[str, Any] = {}
         self._monitor: Any = None  # the resource monitor of a live task, stopped at close
+        self._remote: Any = None  # run by an agent: the values stored with the task (sdk/remote.py)
 
     def __repr__(self) -> str:
         return f"<Task {self.id} {self.name!r} project={self.get_project_name()!r} status={self._data.get('status')}>"
@@ -167,7 +168,10 @@ class Task(TaskLookup, ParametersMixin, ResultsMixin, ModelsMixin, ArtifactsMixi
 
     @staticmethod
     def running_locally() -> bool:
-        return not os.environ.get("JUPYTER_TRACK_TASK_ID")
+        """False when an agent runs this process for a task (``JUPYTER_TRACK_TASK_ID`` is set)."""
+        from .remote import remote_task_id
+
+        return remote_task_id() is None
 
     def get_output_destination(self, extra_path: str | None = None, **_: Any) -> str:
         base = str(self._data.get("output_uri") or session.config().default_output_uri or "")

@@ -4,13 +4,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, MutableMapping
 from typing import TYPE_CHECKING, Any
 
 from ..core import param_values
 from ..errors import InvalidArgument
 from ..store.rows import ConfigRow
-from . import session
+from . import remote, session
 
 if TYPE_CHECKING:
     from .task import Task
@@ -37,6 +37,7 @@ class ConnectedDict(dict):  # type: ignore[type-arg]
 class ParametersMixin:
     _live: bool
     _closed: bool
+    _remote: remote.RemoteValues | None
 
     if TYPE_CHECKING:
         @property
@@ -48,21 +49,33 @@ class ParametersMixin:
         dict that records later changes). Accepts a dict, a dataclass, an argparse parser or
         Namespace, or any object or class (its public attributes)."""
         self._check_open()
+        # Run by an agent: the values stored with the task replace the script's, in place.
+        stored = None if self._remote is None or ignore_remote_overrides else self._remote
         if isinstance(mutable, argparse.ArgumentParser):
+            section = name or param_values.ARGS_SECTION
+            if stored is not None:
+                remote.override_parser(mutable, stored.section(section))
             defaults = {a.dest: a.default for a in mutable._actions
                         if a.dest not in ("help", argparse.SUPPRESS) and a.default is not argparse.SUPPRESS}
-            self._store_section(name or param_values.ARGS_SECTION, defaults)
+            self._store_section(section, defaults)
             return mutable
         if isinstance(mutable, argparse.Namespace):
-            self._store_section(name or param_values.ARGS_SECTION, vars(mutable))
+            section = name or param_values.ARGS_SECTION
+            if stored is not None:
+                remote.override_object(mutable, stored.section(section), list(vars(mutable)))
+            self._store_section(section, vars(mutable))
             return mutable
         section = name or param_values.DEFAULT_SECTION
         if isinstance(mutable, Mapping):
+            if stored is not None and isinstance(mutable, MutableMapping):
+                remote.override_mapping(mutable, stored.section(section))
             self._store_section(section, mutable)
             return ConnectedDict(self, section, mutable)  # type: ignore[arg-type]
         if isinstance(mutable, (str, bytes, int, float, list, tuple)) or mutable is None:
             raise InvalidArgument(f"connect() takes a dict, dataclass, argparse object or an object with attributes; "
                                   f"got {type(mutable).__name__}. To store one value use task.set_parameter(name, value)")
+        if stored is not None:
+            remote.override_object(mutable, stored.section(section), list(param_values.object_to_mapping(mutable)))
         self._store_section(section, param_values.object_to_mapping(mutable))
         return mutable
 
@@ -118,6 +131,10 @@ class ParametersMixin:
         """Store a configuration (a dict or list, or a file path) as an editable text object."""
         self._check_open()
         section = name or param_values.DEFAULT_SECTION
+        if self._remote is not None and not ignore_remote_overrides:
+            found, value = remote.stored_configuration(self._remote, section, configuration)
+            if found:
+                return value
         if isinstance(configuration, (dict, list)):
             self.set_configuration_object(section, config_dict=configuration, description=description)
             return configuration

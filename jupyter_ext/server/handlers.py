@@ -20,6 +20,7 @@ from ..wire import codec
 from ..wire.errors import error_body
 from ..wire.routes import Route
 from .call import Call, Encoded, Principal, Reply
+from .read_cache import CACHEABLE, Answer
 from .services import Services
 
 log = logging.getLogger("jupyter_ext.server")
@@ -111,19 +112,34 @@ class TrackMixin:
         operation = OPERATIONS[route.name]
         call = self.make_call(path)
 
-        def work() -> tuple[int, bytes]:
+        def work() -> Answer:
             result = operation(call)
             if isinstance(result, Encoded):
-                return route.status, result.payload
+                return Answer.of(route.status, result.payload)
             if isinstance(result, Reply):
-                return result.status, codec.dumps(result.body)
-            return route.status, codec.dumps(result)
+                return Answer.of(result.status, codec.dumps(result.body))
+            return Answer.of(route.status, codec.dumps(result))
 
-        status, payload = await self.services.run(work)
-        self.set_status(status)
+        async def compute() -> Answer:
+            return await self.services.run(work)
+
+        version = None
+        if route.name in CACHEABLE and self.services.store_ready:
+            version = self.services.reads.version(self.services.backend.store)
+        if version is None:
+            answer = await compute()
+        else:  # read before the operation's own transaction begins: see read_cache
+            query = tuple(sorted((k, tuple(v)) for k, v in call.query.items()))
+            key = (route.name, tuple(sorted(path.items())), query, str(getattr(call.user, "username", call.user)))
+            answer = await self.services.reads.answer(key, version, compute)
+        self._track_etag = answer.etag
+        self.set_status(answer.status)
         self.set_header("Content-Type", "application/json")
         self.set_header("Cache-Control", "no-store")
-        self.finish(payload)
+        self.finish(answer.payload)
+
+    def compute_etag(self) -> str | None:
+        return getattr(self, "_track_etag", None) or super().compute_etag()  # type: ignore[misc, no-any-return]
 
     # -- errors -----------------------------------------------------------------------------------
     def write_error(self, status_code: int, **kwargs: Any) -> None:

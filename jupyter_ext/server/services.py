@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 from ..client.local import LocalBackend
 from .changes import ChangeFeed
 from .chart_cache import ChartCache
+from .read_cache import ReadCache
 
 T = TypeVar("T")
 
@@ -39,6 +40,7 @@ class Services:
         self.keys_only = keys_only
         self.changes = ChangeFeed(self)
         self.charts = ChartCache()
+        self.reads = ReadCache()
 
     @classmethod
     def open(cls, store_url: str, blob_url: str, **kwargs: Any) -> Services:

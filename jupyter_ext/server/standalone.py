@@ -31,34 +31,62 @@ def ssl_context(certfile: str | None, keyfile: str | None) -> ssl.SSLContext | N
 
 
 def start(services: Services, ip: str, port: int, *, certfile: str | None = None, keyfile: str | None = None,
-          ) -> tuple[tornado.httpserver.HTTPServer, int]:
-    """Listen on ``ip:port`` (port 0: any free port) in the running event loop; (server, port)."""
+          sockets: list[Any] | None = None) -> tuple[tornado.httpserver.HTTPServer, int]:
+    """Listen on ``ip:port`` (port 0: any free port), or on ``sockets`` already bound, in the
+    running event loop; (server, port)."""
     app = make_app(services)
     server = tornado.httpserver.HTTPServer(app, ssl_options=ssl_context(certfile, keyfile),
                                            max_body_size=services.limits.max_blob_bytes, xheaders=True)
-    sockets = tornado.netutil.bind_sockets(port, address=ip)
+    if sockets is None:
+        sockets = tornado.netutil.bind_sockets(port, address=ip)
     server.add_sockets(sockets)
     return server, sockets[0].getsockname()[1]
 
 
 def serve(store_url: str, blob_url: str, ip: str, port: int, *, certfile: str | None = None,
-          keyfile: str | None = None, ready: Any = None) -> None:
-    """Run until interrupted."""
-    services = Services.open(store_url, blob_url)
+          keyfile: str | None = None, ready: Any = None, workers: int = 1) -> None:
+    """Run until interrupted; with ``workers`` > 1, in that many forked processes sharing the socket."""
+    from ..errors import InvalidArgument
 
-    async def main() -> None:
-        _, bound = start(services, ip, port, certfile=certfile, keyfile=keyfile)
+    if workers < 1:
+        raise InvalidArgument(f"--workers must be at least 1, got {workers}")
+    ssl_context(certfile, keyfile)  # a bad certificate is refused before anything starts
+    sockets = tornado.netutil.bind_sockets(port, address=ip) if workers > 1 else None
+    if sockets is not None:
+        from ..store.meta import MetaStore
+
+        MetaStore.open(store_url).close()  # migrated once, before the workers open it together
+        port = sockets[0].getsockname()[1]
+
+    def run(_index: int = 0) -> None:
+        services = Services.open(store_url, blob_url)
+
+        async def main() -> None:
+            _, bound = start(services, ip, port, certfile=certfile, keyfile=keyfile, sockets=sockets)
+            if sockets is None:
+                announce(bound)
+            await asyncio.Event().wait()
+
+        try:
+            asyncio.run(main())
+        except KeyboardInterrupt:
+            pass
+        finally:
+            services.close()
+
+    def announce(bound: int) -> None:
         scheme = "https" if certfile else "http"
         shown = f"[{ip}]" if ":" in ip else ip
-        print(f"jupyter-track API at {scheme}://{shown}:{bound}/track/api/v1/ (API keys only; "
+        many = f", {workers} worker processes" if workers > 1 else ""
+        print(f"jupyter-track API at {scheme}://{shown}:{bound}/track/api/v1/ (API keys only{many}; "
               f"create one with `jupyter track keys create --name NAME`)", flush=True)
         if ready is not None:
             ready(bound)
-        await asyncio.Event().wait()
 
-    try:
-        asyncio.run(main())
-    except KeyboardInterrupt:
-        pass
-    finally:
-        services.close()
+    if sockets is None:
+        run()
+        return
+    from .prefork import run_workers
+
+    announce(port)
+    run_workers(workers, run)

@@ -141,20 +141,24 @@ def record_blobs(conn: Connection, stored: Sequence[Mapping[str, Any]]) -> None:
         by_location.setdefault(s.get("location") or DEFAULT_LOCATION, {})[s["sha256"]] = int(s.get("size") or 0)
     now = time.time()
     for location, sizes in by_location.items():
-        shas = list(sizes)
-        known: set[str] = set()
-        for start in range(0, len(shas), 500):
-            chunk = shas[start:start + 500]
-            if location == DEFAULT_LOCATION:
-                known |= {r.sha256 for r in conn.execute(select(blobs.c.sha256).where(blobs.c.sha256.in_(chunk)))}
-            else:
-                known |= {r.sha256 for r in conn.execute(select(blob_copies.c.sha256).where(and_(
-                    blob_copies.c.location == location, blob_copies.c.sha256.in_(chunk))))}
-        new = [{"sha256": sha, "size": size, "created": now} for sha, size in sizes.items() if sha not in known]
-        if new and location == DEFAULT_LOCATION:
-            _many(conn, blobs.insert(), new)
-        elif new:
-            _many(conn, blob_copies.insert(), [{**n, "location": location} for n in new])
+        # Blobs recorded before stay as they are; one statement for all, no lookup first.
+        if location == DEFAULT_LOCATION:
+            _many(conn, _insert_new(conn, blobs), [{"sha256": sha, "size": size, "created": now}
+                                                    for sha, size in sizes.items()])
+        else:
+            _many(conn, _insert_new(conn, blob_copies), [{"location": location, "sha256": sha, "size": size,
+                                                          "created": now} for sha, size in sizes.items()])
+
+
+def _insert_new(conn: Connection, table: Any) -> Any:
+    """INSERT that skips rows whose primary key exists (both SQLite and PostgreSQL say it so)."""
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert(table).on_conflict_do_nothing()
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert(table).on_conflict_do_nothing()
 
 
 def removed(conn: Connection, dataset_id: str) -> list[str]:
@@ -170,6 +174,9 @@ def add_removed(conn: Connection, dataset_id: str, paths: Sequence[str]) -> None
 
 
 def drop_removed(conn: Connection, dataset_id: str, paths: Sequence[str]) -> None:
+    if not paths or conn.execute(select(dataset_removed.c.path).where(
+            dataset_removed.c.dataset_id == dataset_id).limit(1)).first() is None:
+        return  # nothing was removed from this version (the usual case): no statement per 500 paths
     for start in range(0, len(paths), 500):
         conn.execute(delete(dataset_removed).where(and_(
             dataset_removed.c.dataset_id == dataset_id, dataset_removed.c.path.in_(list(paths[start:start + 500])))))

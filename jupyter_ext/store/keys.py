@@ -4,7 +4,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.engine import Connection
 
 from .schema import api_keys, server_secrets
@@ -59,3 +59,9 @@ def get_secret(conn: Connection, name: str) -> str | None:
 
 def insert_secret(conn: Connection, name: str, value: str, created: float) -> None:
     conn.execute(server_secrets.insert().values(name=name, value=value, created=created))
+
+
+def revocation_signature(conn: Connection) -> tuple[int, int, float | None]:
+    """Differs after any key is revoked or removed: (keys, revoked keys, latest revocation)."""
+    r = conn.execute(select(func.count(), func.count(api_keys.c.revoked), func.max(api_keys.c.revoked))).one()
+    return int(r[0]), int(r[1]), None if r[2] is None else float(r[2])

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import and_, bindparam, delete, func, or_, select, update
 from sqlalchemy.engine import Connection
 
 from .rows import ProjectRow
@@ -39,12 +39,23 @@ def list_all(conn: Connection) -> list[ProjectRow]:
     return [_row(r) for r in conn.execute(select(projects).order_by(projects.c.name))]
 
 
+# Names below "a/b" are those starting "a/b/": on SQLite (binary collation) exactly the names
+# from "a/b/" up to "a/b0" ("0" follows "/"), an index range. Not LIKE: SQLite's LIKE ignores
+# case, so "A/b" would count as below "a". PostgreSQL's collation may not order names by their
+# bytes, so there the prefix is compared as it is. Statements built once: compiled once.
+_SUBTREE_SQLITE = select(projects).where(or_(projects.c.name == bindparam("name"), and_(
+    projects.c.name >= bindparam("low"), projects.c.name < bindparam("high"))))
+_SUBTREE = select(projects).where(or_(projects.c.name == bindparam("name"), func.substr(
+    projects.c.name, 1, bindparam("length")) == bindparam("low")))
+
+
 def descendants(conn: Connection, name: str) -> list[ProjectRow]:
     """The project called ``name`` and every project below it."""
     prefix = name + "/"
-    rows = conn.execute(
-        select(projects).where((projects.c.name == name) | (projects.c.name.startswith(prefix, autoescape=True)))
-    )
+    if conn.dialect.name == "sqlite":
+        rows = conn.execute(_SUBTREE_SQLITE, {"name": name, "low": prefix, "high": name + "0"})
+    else:
+        rows = conn.execute(_SUBTREE, {"name": name, "low": prefix, "length": len(prefix)})
     return [_row(r) for r in rows]
 
 

@@ -48,6 +48,8 @@ class TaskRow:
     script: dict[str, Any]
     runtime: dict[str, Any]
     output_uri: str | None
+    queue: str | None = None  # the queue it was last enqueued to
+    worker: str | None = None  # the worker that runs (or ran) it
 
     def to_dict(self) -> dict[str, Any]:
         d = dataclasses.asdict(self)

@@ -58,6 +58,8 @@ tasks = Table(
     Column("script", Text, nullable=False, default="{}"),  # JSON: repo, commit, entry point, diff…
     Column("runtime", Text, nullable=False, default="{}"),  # JSON: environment capture
     Column("output_uri", Text, nullable=True),
+    Column("queue", Text, nullable=True),  # name of the queue it was last enqueued to
+    Column("worker", Text, nullable=True),  # id of the worker that runs (or ran) it
     Index("ix_tasks_project", "project_id"),
     Index("ix_tasks_created", "created"),
     Index("ix_tasks_project_last_update", "project_id", "last_update", "id"),
@@ -352,6 +354,39 @@ server_secrets = Table(
     Column("name", Text, primary_key=True),
     Column("value", Text, nullable=False),
     Column("created", Float, nullable=False),
+)
+
+# Execution queues: a task waits in at most one (its entry exists exactly while it is queued).
+queues = Table(
+    "queues",
+    metadata,
+    Column("id", Text, primary_key=True),
+    Column("name", Text, nullable=False, unique=True),
+    Column("tags", Text, nullable=False, default="[]"),  # JSON list
+    Column("created", Float, nullable=False),
+)
+
+queue_entries = Table(
+    "queue_entries",
+    metadata,
+    Column("task_id", Text, ForeignKey("tasks.id", ondelete="CASCADE"), primary_key=True),
+    Column("queue_id", Text, ForeignKey("queues.id", ondelete="CASCADE"), nullable=False),
+    Column("position", Float, nullable=False),  # order within the queue: a float, so a move is one update
+    Column("added", Float, nullable=False),
+    Index("ix_queue_entries_queue_position", "queue_id", "position"),
+)
+
+# Machines (agents) that take tasks from queues; last_seen is refreshed by each heartbeat.
+workers = Table(
+    "workers",
+    metadata,
+    Column("id", Text, primary_key=True),  # "<hostname>:<name>"
+    Column("queues", Text, nullable=False, default="[]"),  # JSON list of queue names, in priority order
+    Column("task_id", Text, nullable=True),
+    Column("info", Text, nullable=False, default="{}"),  # JSON: host, pid, user, python, cpu_count, …
+    Column("stats", Text, nullable=False, default="{}"),  # JSON: the last heartbeat's figures
+    Column("registered", Float, nullable=False),
+    Column("last_seen", Float, nullable=False),
 )
 
 # Rows that hold blob references, as (table, sha256 column, location column or None for

@@ -42,6 +42,6 @@ def _read(conn: Connection, task_ids: Sequence[str], keys: Sequence[tuple[str, s
         ids = list(task_ids[start:start + _BATCH])
         stmt = select(table.c.task_id, first.label("a"), second.label("b"), *columns).where(
             and_(table.c.task_id.in_(ids), pairs))
-        for r in conn.execute(stmt):
+        for r in conn.execute(stmt).all():  # one fetch, not one per row
             out[(r.task_id, (r.a, r.b))] = value(r)
     return out

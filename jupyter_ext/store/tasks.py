@@ -21,7 +21,8 @@ _BATCH = 500  # ids per IN (...): SQLite limits bound parameters
 _COLUMNS = (tasks.c.id, tasks.c.project_id, projects.c.name, tasks.c.name, tasks.c.type, tasks.c.status,
             tasks.c.status_message, tasks.c.status_reason, tasks.c.comment, tasks.c.parent_id, tasks.c.user,
             tasks.c.created, tasks.c.started, tasks.c.completed, tasks.c.last_update, tasks.c.last_iteration,
-            tasks.c.archived, tasks.c.system_tags, tasks.c.script, tasks.c.runtime, tasks.c.output_uri)
+            tasks.c.archived, tasks.c.system_tags, tasks.c.script, tasks.c.runtime, tasks.c.output_uri,
+            tasks.c.queue, tasks.c.worker)
 _SELECT = select(*_COLUMNS).join_from(tasks, projects, projects.c.id == tasks.c.project_id)
 _BY_ID = _SELECT.where(tasks.c.id == bindparam("task_id"))
 _BY_IDS = _SELECT.where(tasks.c.id.in_(bindparam("task_ids", expanding=True)))
@@ -52,9 +53,10 @@ def _rows(conn: Connection, result: Iterable[Any]) -> list[TaskRow]:
     tags = _tags(conn, [r[0] for r in raw])
     return [TaskRow(tid, pid, pname, name, ttype, status, smsg or "", sreason or "", comment or "", parent,
                     user or "", created, started, completed, last_update, int(last_iter or 0), bool(archived),
-                    tuple(tags[tid]), tuple(_json(stags, [])), _json(script, {}), _json(runtime, {}), out_uri)
+                    tuple(tags[tid]), tuple(_json(stags, [])), _json(script, {}), _json(runtime, {}), out_uri,
+                    queue, worker)
             for (tid, pid, pname, name, ttype, status, smsg, sreason, comment, parent, user, created, started,
-                 completed, last_update, last_iter, archived, stags, script, runtime, out_uri) in raw]
+                 completed, last_update, last_iter, archived, stags, script, runtime, out_uri, queue, worker) in raw]
 
 
 def get(conn: Connection, task_id: str) -> TaskRow | None:

@@ -71,10 +71,32 @@ def _finite(value: Any) -> Any:
 
 
 # -- times --------------------------------------------------------------------------------------
+# "YYYY-MM-DDTHH:MM:SS" of whole seconds met lately: a task table repeats the same times
+# request after request, and building a datetime per time was a tenth of a page's cost.
+_SECONDS: dict[int, str] = {}
+_LAST_SECOND = 253402300799  # 9999-12-31T23:59:59Z, the last second datetime can show
+
+
 def iso(t: float | None) -> str | None:
+    """``datetime.fromtimestamp(t, timezone.utc).isoformat()``, the same text to the character
+    (microseconds rounded half-even, left out when zero)."""
     if t is None:
         return None
-    return _dt.datetime.fromtimestamp(t, _dt.timezone.utc).isoformat()
+    frac, whole = math.modf(t)
+    micro = round(frac * 1e6)  # as datetime rounds: the fraction alone, half to even
+    if micro >= 1_000_000:
+        whole, micro = whole + 1, micro - 1_000_000
+    elif micro < 0:
+        whole, micro = whole - 1, micro + 1_000_000
+    if not 0 <= whole <= _LAST_SECOND:
+        return _dt.datetime.fromtimestamp(t, _dt.timezone.utc).isoformat()
+    second = int(whole)
+    head = _SECONDS.get(second)
+    if head is None:
+        if len(_SECONDS) >= 65536:
+            _SECONDS.clear()
+        head = _SECONDS[second] = _dt.datetime.fromtimestamp(second, _dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
+    return f"{head}.{micro:06d}+00:00" if micro else head + "+00:00"
 
 
 def epoch(text: Any) -> float | None:
@@ -347,3 +369,28 @@ def series_in(data: Mapping[str, Any], as_numpy: bool) -> dict[str, Any]:
                 x = np.asarray(x)
             out.setdefault(title, {})[name] = {"x": x, "y": y}
     return out
+
+
+# -- queues and workers ---------------------------------------------------------------------------
+# Their time keys are converted here, by name, not through TIME_FIELDS: "added" is a count in a
+# dataset version, and a generic walk cannot tell the two apart.
+def queue_out(queue: Mapping[str, Any]) -> dict[str, Any]:
+    d = dict(queue)
+    d["created"] = iso(d.get("created"))
+    d["entries"] = [{**e, "added": iso(e.get("added"))} for e in d.get("entries") or ()]
+    return d
+
+
+def queue_in(data: Mapping[str, Any]) -> dict[str, Any]:
+    d = dict(data)
+    d["created"] = epoch(d.get("created"))
+    d["entries"] = [{**e, "added": epoch(e.get("added"))} for e in d.get("entries") or ()]
+    return d
+
+
+def worker_out(worker: Mapping[str, Any]) -> dict[str, Any]:
+    return {**worker, "last_seen": iso(worker.get("last_seen")), "registered": iso(worker.get("registered"))}
+
+
+def worker_in(data: Mapping[str, Any]) -> dict[str, Any]:
+    return {**data, "last_seen": epoch(data.get("last_seen")), "registered": epoch(data.get("registered"))}

@@ -98,6 +98,32 @@ ROUTES: tuple[Route, ...] = (
     Route("GET", "tasks/{task_id}/configurations", "get_configurations", "Configuration objects"),
     Route("PUT", "tasks/{task_id}/configurations/{name}", "set_configuration", "Set one configuration object",
           body="json"),
+    # -- queues and workers ----------------------------------------------------------------------
+    Route("POST", "tasks/{task_id}/enqueue", "enqueue_task", "Queue a draft, stopped or failed task ({queue?, "
+          "force?, create_queue?}; the default queue when none)", tag="queues", body="json"),
+    Route("POST", "tasks/{task_id}/dequeue", "dequeue_task", "Take a queued task out of its queue (back to draft)",
+          tag="queues", body="json"),
+    Route("POST", "tasks/{task_id}/abort", "abort_task", "Stop a queued task, or ask the worker running it to stop",
+          tag="queues", body="json"),
+    Route("GET", "queues", "list_queues", "Every queue with its entries in order and the workers listening",
+          tag="queues"),
+    Route("POST", "queues", "create_queue", "Create a queue ({name, tags?})", tag="queues", body="json",
+          status=201),
+    Route("POST", "queues/next", "pop_next_task", "A worker takes the next task ({worker, queues}, in priority "
+          "order): {\"task\": row or null}", tag="queues", body="json"),
+    Route("GET", "queues/{queue}", "get_queue", "One queue (by name or id)", tag="queues"),
+    Route("DELETE", "queues/{queue}", "delete_queue", "Delete a queue (one with entries only with force: its "
+          "tasks go back to draft)", tag="queues", query=_FORCE),
+    Route("POST", "queues/{queue}/entries/{task_id}/move", "move_queue_entry", "Move a queued task ({position: "
+          "top|bottom|index|before:<id>, queue?: another queue}); the queue it ends in", tag="queues",
+          body="json"),
+    Route("GET", "workers", "list_workers", "Workers seen in the last 10 minutes, with state and current task",
+          tag="workers"),
+    Route("POST", "workers", "register_worker", "Register a worker ({id, queues, info})", tag="workers",
+          body="json"),
+    Route("POST", "workers/{worker_id}/status", "worker_heartbeat", "A worker's heartbeat ({task?, stats}): "
+          "{\"abort\": bool}", tag="workers", body="json"),
+    Route("DELETE", "workers/{worker_id}", "unregister_worker", "Unregister a worker", tag="workers"),
     # -- results ---------------------------------------------------------------------------------
     Route("POST", "events", "write_events", "A batch of events for any number of tasks, in one transaction",
           tag="events", body="json"),
@@ -158,6 +184,12 @@ ROUTES: tuple[Route, ...] = (
     Route("POST", "models/{model_id}/publish", "publish_model", "Publish a model", tag="models", body="json"),
     Route("POST", "models/{model_id}/archive", "archive_model", "Archive or restore a model", tag="models",
           body="json"),
+    # -- pipelines -------------------------------------------------------------------------------
+    Route("GET", "pipelines", "list_pipelines", "Pipeline runs newest first, with step counts by status",
+          tag="pipelines", query=(_P("project", "string", "project name (subprojects included)"),
+                                  _P("status", "string", "status of the run"), *_PAGE)),
+    Route("GET", "pipelines/{task_id}", "get_pipeline", "A run's DAG: nodes with live step statuses, and edges",
+          tag="pipelines"),
     # -- datasets --------------------------------------------------------------------------------
     Route("GET", "datasets", "list_datasets", "Dataset versions", tag="datasets",
           query=(_P("project"), _P("name", "string", "text in the name"), _P("tag", "array"),

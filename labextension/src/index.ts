@@ -9,15 +9,19 @@ import { API_PREFIX } from './api/transport';
 import { taskOfKernel } from './focus';
 import { ExperimentsModel } from './model/experiments';
 import { LiveFeed } from './model/live';
+import { PipelinesModel } from './model/pipelines';
+import { QueuesModel } from './model/queues';
 import { linkNotebooks } from './snapshot';
 import { IEnv } from './views/env';
 import { TABS, TabName } from './views/task/taskView';
-import { compareWidget, SidebarWidget, taskWidget } from './widgets';
+import { compareWidget, pipelineWidget, RunSidebarWidget, SidebarWidget, taskWidget } from './widgets';
 
 export const COMMANDS = {
   show: 'jupyter-ext:show-experiments',
   openTask: 'jupyter-ext:open-task',
-  compare: 'jupyter-ext:compare-tasks'
+  compare: 'jupyter-ext:compare-tasks',
+  showQueues: 'jupyter-ext:show-queues',
+  openPipeline: 'jupyter-ext:open-pipeline'
 };
 
 /** Routes the server offers (from its OpenAPI document), to switch optional features on. */
@@ -53,7 +57,8 @@ const plugin: JupyterFrontEndPlugin<void> = {
       client,
       blobUrl: sha => blobUrl(settings, sha),
       openTask: id => void app.commands.execute(COMMANDS.openTask, { id }),
-      compare: ids => void app.commands.execute(COMMANDS.compare, { ids })
+      compare: ids => void app.commands.execute(COMMANDS.compare, { ids }),
+      openPipeline: id => void app.commands.execute(COMMANDS.openPipeline, { id })
     };
 
     const model = new ExperimentsModel(client);
@@ -80,6 +85,11 @@ const plugin: JupyterFrontEndPlugin<void> = {
     restorer?.add(sidebar, sidebar.id);
     void model.loadProjects().catch(() => undefined);
     void model.reload();
+
+    const runSidebar = new RunSidebarWidget(env, new QueuesModel(client), new PipelinesModel(client), live);
+    app.shell.add(runSidebar, 'left', { rank: 301 });
+    restorer?.add(runSidebar, runSidebar.id);
+    const pipelines = new Map<string, MainAreaWidget<ReactWidget>>();
 
     app.commands.addCommand(COMMANDS.show, {
       label: 'Show Experiments',
@@ -117,7 +127,31 @@ const plugin: JupyterFrontEndPlugin<void> = {
         app.shell.activateById(widget.id);
       }
     });
+    app.commands.addCommand(COMMANDS.showQueues, {
+      label: 'Show Queues, Workers & Pipelines',
+      execute: () => {
+        app.shell.activateById(runSidebar.id);
+      }
+    });
+    app.commands.addCommand(COMMANDS.openPipeline, {
+      label: 'Open Pipeline Run',
+      execute: args => {
+        const id = String(args.id ?? '');
+        if (!id) {
+          return;
+        }
+        let widget = pipelines.get(id);
+        if (!widget || widget.isDisposed) {
+          widget = pipelineWidget(env, id, live);
+          pipelines.set(id, widget);
+          widget.disposed.connect(() => pipelines.delete(id));
+          app.shell.add(widget, viewArea);
+        }
+        app.shell.activateById(widget.id);
+      }
+    });
     palette?.addItem({ command: COMMANDS.show, category: 'Experiments' });
+    palette?.addItem({ command: COMMANDS.showQueues, category: 'Experiments' });
 
     // The task of the notebook in focus: asked when focus moves and after each run of cells.
     if (notebooks) {

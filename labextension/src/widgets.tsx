@@ -4,12 +4,17 @@ import { LabIcon } from '@jupyterlab/ui-components';
 
 import { ExperimentsModel } from './model/experiments';
 import { LiveFeed } from './model/live';
+import { PipelineModel, PipelinesModel } from './model/pipelines';
+import { QueuesModel } from './model/queues';
 import { TaskModel } from './model/task';
 import { CompareView } from './views/compareView';
 import { DatasetsPanel } from './views/datasetsPanel';
 import { EnvContext, IEnv } from './views/env';
 import { ExperimentsPanel } from './views/experimentsPanel';
 import { ModelsPanel } from './views/modelsPanel';
+import { PipelinesPanel } from './views/pipelinesPanel';
+import { PipelineView } from './views/pipelineView';
+import { QueuesPanel } from './views/queuesPanel';
 import { TabName, TaskView } from './views/task/taskView';
 
 const ICON_SVG =
@@ -17,6 +22,17 @@ const ICON_SVG =
   '<path d="M3 3h2v16h16v2H3z"/><path d="M7 15l4-5 3 3 5-7 1.6 1.2-6.4 9-3-3-2.6 3.3z"/></g></svg>';
 
 export const experimentsIcon = new LabIcon({ name: 'jupyter-ext:experiments', svgstr: ICON_SVG });
+
+const QUEUES_SVG =
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><g class="jp-icon3" fill="#616161">' +
+  '<path d="M3 4h14v3H3zM3 10.5h14v3H3zM3 17h14v3H3z"/><path d="M19 9l3 3-3 3z"/></g></svg>';
+const PIPELINE_SVG =
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><g class="jp-icon3" fill="#616161">' +
+  '<rect x="2" y="9" width="6" height="6" rx="1"/><rect x="16" y="3" width="6" height="6" rx="1"/>' +
+  '<rect x="16" y="15" width="6" height="6" rx="1"/><path d="M8 11.2h3.2V6.2H16v1.6h-3.2v3.4H8zM8 12.8h4.8v5H16v-1.6h-1.6V11.2H8z"/></g></svg>';
+
+export const queuesIcon = new LabIcon({ name: 'jupyter-ext:queues', svgstr: QUEUES_SVG });
+export const pipelineIcon = new LabIcon({ name: 'jupyter-ext:pipeline', svgstr: PIPELINE_SVG });
 
 const SECTIONS = ['Experiments', 'Models', 'Datasets'] as const;
 
@@ -76,6 +92,107 @@ export class SidebarWidget extends ReactWidget {
   render(): JSX.Element {
     return <Sidebar env={this.env} model={this.model} live={this.live} />;
   }
+}
+
+const RUN_SECTIONS = ['Queues', 'Pipelines'] as const;
+
+function RunSidebar(props: { env: IEnv; queues: QueuesModel; pipelines: PipelinesModel }): JSX.Element {
+  const [section, setSection] = React.useState<(typeof RUN_SECTIONS)[number]>('Queues');
+  return (
+    <EnvContext.Provider value={props.env}>
+      <div className="je-sidebar">
+        <div className="je-tabs je-sidebar-tabs" role="tablist">
+          {RUN_SECTIONS.map(s => (
+            <button key={s} role="tab" aria-selected={s === section} className={`je-tab ${s === section ? 'je-active' : ''}`} onClick={() => setSection(s)}>
+              {s === 'Queues' ? 'Queues & Workers' : s}
+            </button>
+          ))}
+        </div>
+        {section === 'Queues' ? (
+          <QueuesPanel model={props.queues} />
+        ) : (
+          <PipelinesPanel model={props.pipelines} onOpen={id => props.env.openPipeline?.(id)} />
+        )}
+      </div>
+    </EnvContext.Provider>
+  );
+}
+
+/**
+ * The left-sidebar panel of remote execution: queues and workers, and pipeline runs. Changes
+ * (pushed or polled) reach its models only while it is visible; showing it re-reads.
+ */
+export class RunSidebarWidget extends ReactWidget {
+  constructor(
+    readonly env: IEnv,
+    readonly queues: QueuesModel,
+    readonly pipelines: PipelinesModel,
+    live: LiveFeed
+  ) {
+    super();
+    this.id = 'jupyter-ext-queues';
+    this.title.icon = queuesIcon;
+    this.title.caption = 'Queues, Workers & Pipelines';
+    this.addClass('je-sidebar-widget');
+    live.changed.connect((_, change) => {
+      if (this.isVisible) {
+        queues.onChange(change);
+        pipelines.onChange(change);
+      }
+    });
+  }
+
+  protected onAfterShow(): void {
+    void this.queues.refresh();
+    void this.pipelines.refresh();
+  }
+
+  render(): JSX.Element {
+    return <RunSidebar env={this.env} queues={this.queues} pipelines={this.pipelines} />;
+  }
+}
+
+class PipelineBody extends ReactWidget {
+  constructor(
+    readonly env: IEnv,
+    readonly model: PipelineModel
+  ) {
+    super();
+    this.addClass('je-main');
+  }
+  render(): JSX.Element {
+    return (
+      <EnvContext.Provider value={this.env}>
+        <PipelineView model={this.model} />
+      </EnvContext.Provider>
+    );
+  }
+}
+
+export function pipelineWidget(env: IEnv, id: string, live: LiveFeed): MainAreaWidget<ReactWidget> {
+  const model = new PipelineModel(env.client, id);
+  const widget = new MainAreaWidget({ content: new PipelineBody(env, model) });
+  widget.id = `jupyter-ext-pipeline-${id}`;
+  widget.title.label = `Pipeline ${id.slice(0, 8)}`;
+  widget.title.icon = pipelineIcon;
+  widget.title.closable = true;
+  const onChange = (_: unknown, change: { kind: string; id?: string }) => {
+    if (widget.isVisible || change.kind !== 'poll') {
+      model.onChange(change);
+    }
+  };
+  live.changed.connect(onChange);
+  model.changed.connect(() => {
+    if (model.pipeline) {
+      widget.title.label = model.pipeline.task.name;
+      widget.title.caption = `Pipeline ${model.pipeline.task.name} (${id})`;
+    }
+  });
+  widget.disposed.connect(() => {
+    live.changed.disconnect(onChange);
+    model.dispose();
+  });
+  return widget;
 }
 
 class TaskBody extends ReactWidget {

@@ -1,6 +1,7 @@
 """The JupyterLab extension in a real JupyterLab, driven by Galata in the system Chromium.
 
-Seeds a private tracker home through the SDK, then runs the Galata suite in ui-tests/ (which
+Seeds a private tracker home through the SDK (and queues, a worker and a pipeline run through
+the Backend), then runs the Galata suite in ui-tests/ (which
 starts `jupyter lab` under a JupyterHub-like base URL with the server extension on). Screenshots
 land in ui-tests/artifacts/. Skipped, saying why, where node, the browser, the installed
 Galata packages or the built extension are missing (`python3 dev.py test` provides them).
@@ -22,7 +23,8 @@ UI = ROOT / "ui-tests"
 CHROMIUM = os.environ.get("JE_UI_CHROMIUM", "/usr/bin/chromium")
 SHOTS = ["01-experiments-panel", "02-task-scalars", "03-task-artifacts", "04-compare", "05-clone-edit",
          "06-datasets", "07-notebook-focus", "08-dark-theme", "09-hub-base-url", "10-notebook7",
-         "11-columns", "12-live-plot"]
+         "11-columns", "12-live-plot", "13-queues-panel", "14-queue-reorder", "15-enqueue-clone", "16-abort",
+         "17-pipelines-panel", "18-pipeline-dag", "19-pipeline-dark", "20-queues-dark"]
 
 pytestmark = pytest.mark.slow
 

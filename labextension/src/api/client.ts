@@ -10,12 +10,16 @@ import type {
   IMetricSummary,
   IModel,
   IParam,
+  IPipeline,
+  IPipelineRun,
   IPlot,
   IProject,
+  IQueue,
   ISeries,
   ISingleValue,
   ITask,
-  ITaskSummary
+  ITaskSummary,
+  IWorker
 } from './types';
 import type { Query, Transport } from './transport';
 import {
@@ -180,6 +184,44 @@ export class TrackClient {
   }
   datasetDiff(a: string, b: string): Promise<IDatasetDiff> {
     return this.request(`datasets/${enc(a)}/diff/${enc(b)}`);
+  }
+
+  // queues and workers
+  async queues(): Promise<IQueue[]> {
+    return itemsOf<IQueue>(await this.request('queues'));
+  }
+  createQueue(name: string, tags: string[] = []): Promise<IQueue> {
+    return this.request('queues', { method: 'POST', body: { name, tags } });
+  }
+  deleteQueue(nameOrId: string, force = false): Promise<unknown> {
+    return this.request(`queues/${enc(nameOrId)}`, { method: 'DELETE', query: { force: force || undefined } });
+  }
+  /** Move a queued task within its queue (`top`, `bottom` or an index), or into `queue`. */
+  moveEntry(queue: string, taskId: string, position: 'top' | 'bottom' | number, toQueue?: string): Promise<IQueue> {
+    return this.request(`queues/${enc(queue)}/entries/${enc(taskId)}/move`, {
+      method: 'POST',
+      body: toQueue ? { position, queue: toQueue } : { position }
+    });
+  }
+  enqueue(taskId: string, queue?: string): Promise<ITask> {
+    return this.request(`tasks/${enc(taskId)}/enqueue`, { method: 'POST', body: queue ? { queue } : {} });
+  }
+  dequeue(taskId: string): Promise<ITask> {
+    return this.request(`tasks/${enc(taskId)}/dequeue`, { method: 'POST', body: {} });
+  }
+  abort(taskId: string): Promise<ITask> {
+    return this.request(`tasks/${enc(taskId)}/abort`, { method: 'POST', body: {} });
+  }
+  async workers(): Promise<IWorker[]> {
+    return itemsOf<IWorker>(await this.request('workers'));
+  }
+
+  // pipelines
+  async pipelines(query: { project?: string; status?: string; limit?: number; offset?: number } = {}): Promise<IPipelineRun[]> {
+    return itemsOf<IPipelineRun>(await this.request('pipelines', { query: query as Query }));
+  }
+  pipeline(taskId: string): Promise<IPipeline> {
+    return this.request(`pipelines/${enc(taskId)}`);
   }
 }
 

@@ -104,6 +104,9 @@ export interface ITask extends ITaskSummary {
   script?: IScript;
   runtime?: Record<string, unknown>;
   output_uri?: string | null;
+  /** The queue it was last sent to, and the worker that runs (or ran) it. */
+  queue?: string | null;
+  worker?: string | null;
 }
 
 export interface IScript {
@@ -263,4 +266,78 @@ export interface IChange {
   id?: string;
   fields?: string[];
   [key: string]: unknown;
+}
+
+/** One task waiting in a queue, in the queue's order. */
+export interface IQueueEntry {
+  task_id: string;
+  name?: string;
+  project?: string;
+  project_name?: string;
+  status?: string;
+  /** When it was queued (ISO-8601 or unix seconds). */
+  added?: string | number | null;
+  position?: number;
+  [key: string]: unknown;
+}
+
+export interface IQueue {
+  id: string;
+  name: string;
+  tags?: string[];
+  entries: IQueueEntry[];
+  /** Number of entries (may exceed `entries.length` when the server truncates). */
+  count?: number;
+  num_entries?: number;
+  /** Ids of the workers that listen to this queue. */
+  workers?: string[];
+  created?: string | number | null;
+  [key: string]: unknown;
+}
+
+export type WorkerState = 'idle' | 'running' | 'lost';
+
+export interface IWorker {
+  id: string;
+  queues: string[];
+  state: WorkerState | string;
+  /** The task it runs: `{id, name}`, or null while idle. */
+  task?: { id: string; name?: string } | null;
+  last_seen?: string | number | null;
+  info?: Record<string, unknown>;
+  stats?: Record<string, unknown>;
+  [key: string]: unknown;
+}
+
+/** A pipeline run: its controller task's fields and how many steps are in each status. */
+export interface IPipelineRun extends ITaskSummary {
+  /** How many steps (or, from some servers, the counts by status). */
+  steps?: number | Record<string, number>;
+  /** How many steps show each status. */
+  step_status?: Record<string, number>;
+  steps_total?: number;
+  steps_done?: number;
+}
+
+export interface IPipelineNode {
+  name: string;
+  parents?: string[];
+  task_id?: string | null;
+  base_task_id?: string | null;
+  status?: string | null;
+  queue?: string | null;
+  kind?: string;
+  started?: string | number | null;
+  completed?: string | number | null;
+  last_update?: string | number | null;
+  /** Seconds it ran (or has been running when read). */
+  duration?: number | null;
+  [key: string]: unknown;
+}
+
+export interface IPipeline {
+  task: ITask;
+  nodes: IPipelineNode[];
+  /** `[parent, child]` node names. */
+  edges: [string, string][];
 }

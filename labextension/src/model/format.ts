@@ -87,3 +87,12 @@ export function formatBytes(n: number | undefined): string {
   }
   return `${i ? v.toFixed(1) : v} ${units[i]}`;
 }
+
+/** "12s ago", "5m ago", "3h ago": how long since `value`. */
+export function formatAgo(value: string | number | null | undefined, now: number = Date.now()): string {
+  const ms = parseTime(value);
+  if (ms === null) {
+    return '';
+  }
+  return `${formatDuration(Math.max(0, now - ms))} ago`;
+}

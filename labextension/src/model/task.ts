@@ -182,6 +182,29 @@ export class TaskModel {
     await this.client.deleteTask(this.id);
   }
 
+  // ---- remote execution
+  /** What the Enqueue button offers for the current status (the core's table decides). */
+  get enqueueMode(): 'enqueue' | 'clone' | 'none' {
+    return enqueueMode(this.task?.status);
+  }
+  async enqueue(queue?: string): Promise<void> {
+    this.task = await this.client.enqueue(this.id, queue);
+    this._changed.emit('task');
+  }
+  /** A draft copied from this (finished) task, sent to `queue`; returns the draft. */
+  async cloneAndEnqueue(queue?: string, name?: string): Promise<ITask> {
+    const clone = await this.clone(name);
+    return this.client.enqueue(clone.id, queue);
+  }
+  async dequeue(): Promise<void> {
+    this.task = await this.client.dequeue(this.id);
+    this._changed.emit('task');
+  }
+  async abort(): Promise<void> {
+    this.task = await this.client.abort(this.id);
+    this._changed.emit('task');
+  }
+
   /** A change from the feed: re-read when it is about this task, or on a poll. */
   onChange(change: IChange): void {
     if (change.kind === 'poll' || change.id === this.id) {
@@ -226,6 +249,20 @@ export class Limiter {
 
   private _waiting: (() => Promise<void>)[] = [];
   private _active = 0;
+}
+
+/**
+ * Enqueue is for a task that has not run or was stopped (created, stopped, failed); one that ran
+ * to the end (completed, published) is cloned first, as ClearML's UI does; others cannot go.
+ */
+export function enqueueMode(status: string | undefined): 'enqueue' | 'clone' | 'none' {
+  if (status === 'created' || status === 'stopped' || status === 'failed') {
+    return 'enqueue';
+  }
+  if (status === 'completed' || status === 'published' || status === 'closed') {
+    return 'clone';
+  }
+  return 'none';
 }
 
 export function isLive(status: string): boolean {

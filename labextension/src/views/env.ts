@@ -8,6 +8,8 @@ export interface IEnv {
   blobUrl: (sha256: string) => string;
   openTask: (id: string) => void;
   compare: (ids: string[]) => void;
+  /** Open a pipeline run's DAG view (absent where the host has no main area for it). */
+  openPipeline?: (id: string) => void;
 }
 
 export const EnvContext = React.createContext<IEnv | null>(null);

@@ -9,7 +9,7 @@ import { useEnv } from '../env';
 
 function Field(props: { label: string; children: React.ReactNode }): JSX.Element {
   return (
-    <tr>
+    <tr data-field={props.label}>
       <th>{props.label}</th>
       <td>{props.children}</td>
     </tr>
@@ -40,6 +40,8 @@ export function InfoTab(props: { model: TaskModel }): JSX.Element {
             <StatusBadge status={t.status} /> {t.status_message ?? ''}
           </Field>
           <Field label="Type">{t.type}</Field>
+          <Field label="Queue">{t.queue ?? ''}</Field>
+          <Field label="Worker">{t.worker ?? ''}</Field>
           <Field label="User">{t.user}</Field>
           <Field label="Created">{formatTime(t.created)}</Field>
           <Field label="Started">{formatTime(t.started)}</Field>

@@ -3,7 +3,7 @@ import { Dialog, InputDialog, showDialog } from '@jupyterlab/apputils';
 
 import { TaskModel } from '../../model/task';
 import { ErrorLine, StatusBadge, useAction, useSignal } from '../common';
-import { useEnv } from '../env';
+import { IEnv, useEnv } from '../env';
 import { ConfigTab, InfoTab } from './infoTabs';
 import { ArtifactsTab, ConsoleTab, DebugSamplesTab, ExecutionTab, ModelsTab, PlotsTab } from './resultTabs';
 import { ScalarsTab } from './scalarsTab';
@@ -42,6 +42,22 @@ function TabBody(props: { tab: TabName; model: TaskModel }): JSX.Element {
     case 'Models':
       return <ModelsTab model={props.model} />;
   }
+}
+
+/** Ask which queue (the known ones, `default` first; a new name may be typed); null if cancelled. */
+async function pickQueue(env: IEnv, title: string): Promise<string | null> {
+  let names: string[] = [];
+  try {
+    names = (await env.client.queues()).map(q => q.name);
+  } catch {
+    // No queue list (an older server): `default` still works, it is created on first use.
+  }
+  const items = ['default', ...names.filter(n => n !== 'default')];
+  const answer = await InputDialog.getItem({ title, label: 'Queue', items, current: 0, editable: true });
+  if (!answer.button.accept) {
+    return null;
+  }
+  return (answer.value ?? '').trim() || 'default';
 }
 
 /** The task view in the main area: header with actions, then the guide's tabs. */
@@ -86,6 +102,26 @@ export function TaskView(props: { model: TaskModel; initialTab?: TabName; onGone
           props.onGone();
         }
       }),
+    enqueue: () =>
+      run(async () => {
+        const pick = await pickQueue(env, model.enqueueMode === 'clone' ? `Clone "${t?.name}" and enqueue` : `Enqueue "${t?.name}"`);
+        if (pick === null) {
+          return;
+        }
+        if (model.enqueueMode === 'clone') {
+          const clone = await model.cloneAndEnqueue(pick, `Clone of ${t?.name ?? ''}`);
+          env.openTask(clone.id);
+        } else {
+          await model.enqueue(pick);
+        }
+      }),
+    dequeue: () => run(() => model.dequeue()),
+    abort: () =>
+      run(async () => {
+        if (await confirm('Abort task', `Abort "${t?.name}"?`, 'Abort')) {
+          await model.abort();
+        }
+      }),
     rename: () =>
       run(async () => {
         const answer = await InputDialog.getText({ title: 'Rename task', text: t?.name ?? '' });
@@ -106,6 +142,25 @@ export function TaskView(props: { model: TaskModel; initialTab?: TabName; onGone
           <button className="je-btn" data-action="clone" disabled={!t || busy} onClick={() => void actions.clone()}>
             Clone
           </button>
+          <button
+            className="je-btn"
+            data-action="enqueue"
+            disabled={!t || busy || model.enqueueMode === 'none'}
+            title={model.enqueueMode === 'clone' ? 'A finished task runs again as a clone' : 'Send to a queue for a worker to run'}
+            onClick={() => void actions.enqueue()}
+          >
+            {model.enqueueMode === 'clone' ? 'Clone & enqueue' : 'Enqueue'}
+          </button>
+          {t?.status === 'queued' ? (
+            <button className="je-btn" data-action="dequeue" disabled={busy} onClick={() => void actions.dequeue()}>
+              Dequeue
+            </button>
+          ) : null}
+          {t && (t.status === 'queued' || t.status === 'in_progress') ? (
+            <button className="je-btn" data-action="abort" disabled={busy} onClick={() => void actions.abort()}>
+              Abort
+            </button>
+          ) : null}
           <button className="je-btn" data-action="rename" disabled={!t || busy} onClick={() => void actions.rename()}>
             Rename
           </button>

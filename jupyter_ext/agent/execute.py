@@ -1,0 +1,242 @@
+"""Run one task here: fetch it, make its code and environment available, run it in a child
+process with ``JUPYTER_TRACK_TASK_ID`` set, record the child's console, set the final status.
+
+The child's own SDK attaches to the task (``sdk/remote.py``) and takes the stored parameters.
+The agent reads the child's stdout and stderr (and pip's) into the task's console, and tells
+the child's SDK not to capture its console too (``JUPYTER_TRACK_AGENT_CONSOLE=1``), so each line
+is stored once. The exit code gives the status — completed (0), failed (the reason is the last
+lines of stderr), stopped (aborted: the child's process group is killed) — unless the child's
+SDK already set a final status itself.
+"""
+from __future__ import annotations
+
+import collections
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from typing import IO, Any
+
+from ..core import status as statuses
+from ..core.redact import REDACTED
+from ..errors import TrackError
+from ..sdk import session
+from ..sdk.remote import AGENT_CONSOLE_VAR, TASK_ID_VARS
+from . import workspace
+
+STDOUT, STDERR = 20, 40  # console levels, as the SDK's capture records them
+KILL_GRACE_S = 10.0  # after SIGTERM, before SIGKILL: time for the child's SDK to flush and say "stopped"
+REASON_LINES = 5
+STATUS_CHECK_S = 2.0
+
+
+class Console:
+    """Lines for the task's console log (through the reporter), echoed to this terminal if asked."""
+
+    def __init__(self, task_id: str, echo: bool) -> None:
+        self.task_id = task_id
+        self.echo = echo
+        self.reporter = session.reporter()
+        self.last_err: collections.deque[str] = collections.deque(maxlen=REASON_LINES)
+        self.first_line_at: float | None = None
+
+    def line(self, text: str, level: int = STDOUT, *, child: bool = True) -> None:
+        if child and self.first_line_at is None:
+            self.first_line_at = time.time()
+        if level == STDERR and child and text.strip():
+            self.last_err.append(text.rstrip("\n"))
+        self.reporter.add_event("console", (self.task_id, level, text if text.endswith("\n") else text + "\n",
+                                            time.time()))
+        if self.echo:
+            stream = sys.stderr if level == STDERR else sys.stdout
+            stream.write(text if text.endswith("\n") else text + "\n")
+            stream.flush()
+
+    def agent(self, text: str) -> None:
+        self.line(f"jupyter-track agent: {text}", STDOUT, child=False)
+
+
+class Execution:
+    """One run of one task. ``abort()`` (from another thread or a signal handler) stops it."""
+
+    def __init__(self, task_id: str, *, venv: bool = False, echo: bool = True, worker: str = "") -> None:
+        self.task_id = task_id
+        self.venv = venv
+        self.echo = echo
+        self.worker = worker
+        self._aborted = threading.Event()
+        self._abort_reason = ""
+        self._proc: subprocess.Popen[bytes] | None = None
+        self.console: Console | None = None
+        # Without a daemon's heartbeat, this run looks at the task's status itself.
+        self.watch_status = not worker
+
+    @property
+    def aborted(self) -> bool:
+        return self._aborted.is_set()
+
+    def abort(self, reason: str = "aborted") -> None:
+        self._abort_reason = reason
+        self._aborted.set()
+
+    def check_stopped(self) -> bool:
+        """Abort when the task was stopped from outside (an abort, a reset); True if so. A task
+        the child already finished (completed, failed) is left to end by itself."""
+        row = session.backend().get_task(self.task_id)
+        outside = row.status in (statuses.STOPPED, statuses.CREATED, statuses.QUEUED)
+        if outside or (row.status == statuses.IN_PROGRESS and row.status_message == "stopping"):
+            self.abort(f"aborted ({row.status_message or row.status})")
+            return True
+        return False
+
+    def run(self) -> int:
+        backend = session.backend()
+        row = backend.get_task(self.task_id)
+        if row.status != statuses.IN_PROGRESS:  # `execute` on a draft or queued task: it starts here
+            row = backend.set_task_status(self.task_id, statuses.IN_PROGRESS, force=True,
+                                          message=f"started by {self.worker or 'jupyter track agent execute'}")
+        console = self.console = Console(self.task_id, self.echo)
+        console.agent(f"running task {self.task_id} ({row.project_name} / {row.name})"
+                      + (f" on {self.worker}" if self.worker else ""))
+        home = session.config().home
+        code = 1
+        try:
+            space = workspace.prepare(self.task_id, row.script, home, console.agent)
+            if any(REDACTED in a for a in space.argv):
+                console.agent("warning: the recorded command line had secrets masked as " + REDACTED + "; give "
+                              "them to the agent's environment or as the task's parameters instead")
+            python = sys.executable
+            if self.venv:
+                from .venv import ensure_venv
+
+                python = ensure_venv(home, str(row.script.get("requirements") or ""), self._run_tool,
+                                     console.agent)
+            if self.aborted:
+                return self._finish(-signal.SIGTERM, space)
+            command = _command(python, space)
+            console.agent(f"{' '.join(command)}  (in {space.cwd})")
+            code = self._run_child(command, space.cwd, self._child_env())
+        except TrackError as exc:
+            console.agent(f"cannot run the task: {exc.message}")
+            return self._set_final(statuses.FAILED, f"agent: {exc.message}", 1)
+        except Exception as exc:  # the task must not stay in_progress because the agent broke
+            console.agent(f"cannot run the task: {type(exc).__name__}: {exc}")
+            return self._set_final(statuses.FAILED, f"agent: {type(exc).__name__}: {exc}", 1)
+        return self._finish(code, space)
+
+    # -- the child ---------------------------------------------------------------------------
+    def _child_env(self) -> dict[str, str]:
+        env = dict(os.environ)
+        for name in TASK_ID_VARS:
+            env.pop(name, None)
+        env[TASK_ID_VARS[0]] = self.task_id
+        env[AGENT_CONSOLE_VAR] = "1"
+        env["PYTHONUNBUFFERED"] = "1"
+        if self.worker:
+            env["JUPYTER_TRACK_WORKER_ID"] = self.worker
+        return env
+
+    def _run_tool(self, command: list[str], cwd: str) -> int:
+        """A helper command (venv, pip): its output goes to the task's console too."""
+        return self._run_child(command, cwd, dict(os.environ, PYTHONUNBUFFERED="1"))
+
+    def _run_child(self, command: list[str], cwd: str, env: dict[str, str]) -> int:
+        assert self.console is not None
+        proc = subprocess.Popen(command, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, start_new_session=True)
+        self._proc = proc
+        assert proc.stdout is not None and proc.stderr is not None
+        pumps = [threading.Thread(target=_pump, args=(stream, level, self.console), daemon=True,
+                                  name=f"jupyter-track-agent-{name}")
+                 for stream, level, name in ((proc.stdout, STDOUT, "stdout"), (proc.stderr, STDERR, "stderr"))]
+        for p in pumps:
+            p.start()
+        killed_at: float | None = None
+        next_check = time.monotonic() + STATUS_CHECK_S
+        while True:
+            try:
+                code = proc.wait(timeout=0.2)
+                break
+            except subprocess.TimeoutExpired:
+                pass
+            if self.watch_status and not self.aborted and time.monotonic() > next_check:
+                next_check = time.monotonic() + STATUS_CHECK_S
+                try:
+                    self.check_stopped()
+                except Exception:  # an unreachable server must not stop the run; look again later
+                    pass
+            if self.aborted:
+                if killed_at is None:
+                    self.console.agent(f"{self._abort_reason}: stopping the process")
+                    _signal_group(proc, signal.SIGTERM)
+                    killed_at = time.monotonic()
+                elif time.monotonic() - killed_at > KILL_GRACE_S:
+                    _signal_group(proc, signal.SIGKILL)
+        if self.aborted:  # whatever the child started in its group goes too
+            _signal_group(proc, signal.SIGKILL)
+        for p in pumps:
+            p.join(timeout=5.0)
+        self._proc = None
+        return code
+
+    # -- the end -----------------------------------------------------------------------------
+    def _finish(self, code: int, space: workspace.Workspace) -> int:
+        assert self.console is not None
+        if self.aborted:
+            result = self._set_final(statuses.STOPPED, self._abort_reason or "aborted", code)
+        elif code == 0:
+            result = self._set_final(statuses.COMPLETED, "", code)
+        else:
+            tail = " | ".join(self.console.last_err) or "no error output"
+            what = f"exit code {code}" if code > 0 else f"killed by signal {-code}"
+            result = self._set_final(statuses.FAILED, f"{what}: {tail}"[:2000], code)
+        if space.folder and code == 0 and not self.aborted:
+            import shutil
+
+            shutil.rmtree(space.folder, ignore_errors=True)
+        return result
+
+    def _set_final(self, target: str, reason: str, code: int) -> int:
+        backend = session.backend()
+        if self.console is not None:
+            self.console.agent(f"finished: {target}" + (f" ({reason})" if reason else ""))
+        session.reporter().flush(timeout=30)
+        row = backend.get_task(self.task_id)
+        if row.status == statuses.IN_PROGRESS:  # the child's SDK did not (or could not) set it
+            backend.set_task_status(self.task_id, target, force=target == statuses.STOPPED, reason=reason,
+                                    message="" if target != statuses.STOPPED else "stopped by the agent")
+        return code
+
+
+def _command(python: str, space: workspace.Workspace) -> list[str]:
+    if space.entry.endswith(".ipynb"):
+        return [python, "-u", "-m", "jupyter_ext.agent.notebook_runner", space.entry, *space.argv]
+    if space.entry.endswith(".sh"):
+        return ["bash", space.entry, *space.argv]
+    return [python, "-u", space.entry, *space.argv]
+
+
+def _pump(stream: IO[bytes], level: int, console: Console) -> None:
+    for raw in iter(stream.readline, b""):
+        console.line(raw.decode("utf-8", errors="replace"), level)
+    stream.close()
+
+
+def _signal_group(proc: subprocess.Popen[bytes], sig: int) -> None:
+    try:
+        os.killpg(proc.pid, sig)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def run_task(task_id: str, *, venv: bool = False, echo: bool = True, worker: str = "",
+             on_start: Callable[[Execution], Any] | None = None) -> int:
+    """Run ``task_id`` here in a child process and return its exit code; the task ends
+    completed, failed or stopped. Used by ``jupyter track agent execute`` and pipelines."""
+    execution = Execution(task_id, venv=venv, echo=echo, worker=worker)
+    if on_start is not None:
+        on_start(execution)
+    return execution.run()
