@@ -205,8 +205,12 @@ class Execution:
             self.console.agent(f"finished: {target}" + (f" ({reason})" if reason else ""))
         session.reporter().flush(timeout=30)
         row = backend.get_task(self.task_id)
-        if row.status == statuses.IN_PROGRESS:  # the child's SDK did not (or could not) set it
-            backend.set_task_status(self.task_id, target, force=target == statuses.STOPPED, reason=reason,
+        # A bare `raise SystemExit(1)` passes no hook the child's SDK sees, so it ends its task
+        # completed; the exit code is the truth.
+        contradicted = row.status == statuses.COMPLETED and target == statuses.FAILED
+        if row.status == statuses.IN_PROGRESS or contradicted:  # the child's SDK did not (or could not) set it
+            backend.set_task_status(self.task_id, target, force=target == statuses.STOPPED or contradicted,
+                                    reason=reason,
                                     message="" if target != statuses.STOPPED else "stopped by the agent")
         return code
 

@@ -43,8 +43,13 @@ def cmd_create(args: argparse.Namespace) -> int:
 
 
 def cmd_delete(args: argparse.Namespace) -> int:
+    from ..errors import NotFound
+
     backend = _backend()
-    found = backend.get_queue(args.name)
+    # looked up in the listing: asking for `default` by name would make it first
+    found = next((q for q in backend.list_queues() if args.name in (q["name"], q["id"])), None)
+    if found is None:
+        raise NotFound(f"no queue named (or with id) {args.name!r}; `jupyter track queues` lists them")
     backend.delete_queue(found["id"], force=args.force)
     sent_back = f"; {found['num_entries']} task(s) went back to draft" if found["num_entries"] else ""
     print(f"deleted queue {found['name']}{sent_back}")

@@ -25,6 +25,7 @@ from . import names, status
 
 DEFAULT_QUEUE = "default"
 MAX_QUEUE_NAME = 200
+RESERVED_NAME = "next"
 # Where enqueue may start from, and what to tell the user when it may not.
 ENQUEUE_FROM = frozenset({status.CREATED, status.STOPPED, status.FAILED})
 _ADVICE = {
@@ -44,6 +45,8 @@ def check_queue_name(name: object) -> str:
         raise InvalidArgument(f"queue name is {len(name)} characters long; the limit is {MAX_QUEUE_NAME}")
     if "/" in name or any(ord(c) < 32 or ord(c) == 127 for c in name):
         raise InvalidArgument(f"queue name {name!r} may not contain '/' or control characters")
+    if name == RESERVED_NAME:  # queues/next is where workers take tasks: such a queue's URL would be that
+        raise InvalidArgument(f"the queue name {name!r} is reserved (the REST path queues/next); choose another")
     return name
 
 

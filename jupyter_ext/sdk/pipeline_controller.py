@@ -57,6 +57,7 @@ class PipelineController:
             self._target_project: str | None = names.normalize_project_name(target_project)
         else:
             self._target_project = None
+        self._steps_stay = target_project is False  # ClearML: copies stay in their template's project
         self._add_pipeline_tags = bool(add_pipeline_tags)
         self._abort_on_failure = bool(abort_on_failure)
         self._add_run_number = bool(add_run_number)
@@ -395,7 +396,9 @@ class PipelineController:
                                            serialization_function=serialization_function, sort_keys=sort_keys))
 
     # -- for the engine --------------------------------------------------------------------------
-    def _steps_project(self) -> str:
+    def _steps_project(self, node: StepNode | None = None) -> str:
+        if self._steps_stay and node is not None and node.base_task_id:
+            return session.backend().get_task(node.base_task_id).project_name
         return self._target_project or self._project
 
     def _step_tags(self) -> list[str]:

@@ -113,7 +113,7 @@ class Engine:
         try:
             if node.executed is None:
                 node.executed = pipeline_launch.create_step_task(
-                    node, run_id=ctrl.id, project=ctrl._steps_project(), refs=ctrl._references(),
+                    node, run_id=ctrl.id, project=ctrl._steps_project(node), refs=ctrl._references(),
                     tags=ctrl._step_tags(), upload=ctrl._upload_input)
             from .task import Task
 
@@ -299,10 +299,17 @@ class Engine:
         if node.finished:
             node.done.set()
         self.save()
+        self.log(f"step {node.name!r} {state}" + (f" (task {node.executed})" if node.executed else "")
+                 + (f": {node.message}" if node.message and state != "launched" else ""))
         if self._progress is not None and node.finished:
             self._progress.update(1)
         if node.status_change_callback is not None and previous != state:
             node.status_change_callback(self.ctrl, node, previous)
+
+    def log(self, text: str) -> None:
+        """A line in the run's console log (the controller's own story of the run)."""
+        session.reporter().add_event("console", (self.ctrl.id, 20, f"{time.strftime('%H:%M:%S')} {text}\n",
+                                                 time.time()))
 
     def save(self) -> None:
         """The DAG document on the run (written on every change: the UI reads it live)."""
@@ -329,7 +336,8 @@ class Engine:
                                    if failed else "")
         backend = session.backend()
         row = backend.get_task(self.ctrl.id)
+        self.log(f"pipeline {target}" + (f": {reason}" if reason else ""))
+        session.reporter().flush()
         if row.status == statuses.IN_PROGRESS:
             backend.set_task_status(self.ctrl.id, target, reason=reason, force=target == statuses.STOPPED)
         self.final_status = self.final_status or target
-        session.reporter().flush()

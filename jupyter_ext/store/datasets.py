@@ -2,6 +2,7 @@
 ``dataset_removed``."""
 from __future__ import annotations
 
+import operator
 import time
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -213,8 +214,12 @@ def _many(conn: Connection, stmt: Any, rows: Sequence[Mapping[str, Any]]) -> Non
     compiled = stmt.compile(dialect=conn.dialect)
     params: list[Any]
     if compiled.positional:  # SQLite: "?"
-        names = compiled.positiontup
-        params = [tuple(r[n] for n in names) for r in rows]
+        names = list(compiled.positiontup or ())
+        if len(names) > 1:
+            pick = operator.itemgetter(*names)  # a tuple per row, built in C
+            params = [pick(r) for r in rows]
+        else:
+            params = [tuple(r[n] for n in names) for r in rows]
     else:  # PostgreSQL: "%(name)s"
         params = [dict(r) for r in rows]
     conn.exec_driver_sql(compiled.string, params)

@@ -87,6 +87,23 @@ def test_an_exception_keeps_the_sdk_reason(stack: Stack, task_id_of: Any) -> Non
     assert "Traceback" in stack.console(clone.id)
 
 
+def test_a_bare_system_exit_under_the_agent_ends_failed(stack: Stack, task_id_of: Any) -> None:
+    local = stack.script("""
+        from jupyter_ext import Task
+        task = Task.init(project_name="Agent tests", task_name="exits")
+        print("TASK_ID=" + task.id)
+        if not Task.running_locally():
+            raise SystemExit("no GPU on this worker")
+    """, name="exits.py")
+    clone = stack.backend.clone_task(task_id_of(local.stdout))
+    stack.backend.enqueue_task(clone.id)
+    done = stack.cli("agent", "daemon", "--queues", "default", "--once", "--polling-interval", "1")
+    assert done.returncode == 0, done.stdout
+    row = stack.backend.get_task(clone.id)
+    assert row.status == "failed", (row.status, row.status_reason)
+    assert "exit code 1" in row.status_reason and "no GPU on this worker" in row.status_reason
+
+
 SLOW = """
     import os, time
     from jupyter_ext import Task

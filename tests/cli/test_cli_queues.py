@@ -18,6 +18,9 @@ def test_create_list_and_delete(track_home: Path, capsys: pytest.CaptureFixture[
 
     assert main(["queues"]) == 0
     assert "no queues yet" in capsys.readouterr().out
+    assert main(["queues", "delete", "default"]) == 2  # not made just to be deleted
+    assert "no queue named" in capsys.readouterr().err
+    assert main(["queues"]) == 0 and "no queues yet" in capsys.readouterr().out
     assert main(["queues", "create", "gpu", "--tag", "a100"]) == 0
     assert "created queue gpu" in capsys.readouterr().out
     backend = session.backend()

@@ -64,7 +64,7 @@ def test_queue_names_are_checked_and_unique(backend: Any) -> None:
     assert (made["name"], made["tags"], made["entries"], made["num_entries"]) == ("cpu", ["fast"], [], 0)
     with pytest.raises(AlreadyExists):
         backend.create_queue("cpu")
-    for bad in ("", "a/b", "x" * 201, "tab\there"):
+    for bad in ("", "a/b", "x" * 201, "tab\there", "next"):
         with pytest.raises(InvalidArgument):
             backend.create_queue(bad)
     with pytest.raises(NotFound):

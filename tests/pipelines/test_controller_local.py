@@ -63,6 +63,9 @@ def test_guide_example_runs_locally_and_passes_an_artifact_url(make_template: An
     assert f"data_url={expected}" in console_of(nodes["train_model"]["task_id"])
     trained = Task.get_task(task_id=nodes["train_model"]["task_id"]).artifacts["dataset"].get()
     assert trained == {"rows": [0, 1, 2, 3, 4]}
+    story = console_of(pipe.id)  # the run's console tells what the controller did
+    assert "step 'prepare_data' launched" in story and "step 'evaluate' completed" in story
+    assert story.rstrip().endswith("pipeline completed")
     # the templates themselves were not touched
     template = Task.get_task(project_name="Examples", task_name="^Model Training$")
     assert template.status == "created" and template.get_parameters() == {}
@@ -310,3 +313,14 @@ def test_time_limit_aborts_a_step_and_fails_the_run(make_template: Any) -> None:
     node = pipe.get_pipeline_dag()["slow"]
     assert node.state == "aborted" and "time limit of 0.05 min exceeded" in node.message
     assert _backend().get_task(pipe.id).status == "failed"
+
+
+@pytest.mark.parametrize("target, where", [("Other/Steps", "Other/Steps"), (False, "Examples"),
+                                           (True, "ML Pipelines")])
+def test_target_project_says_where_step_tasks_go(make_template: Any, target: Any, where: str) -> None:
+    make_template("Data Preparation")
+    pipe = _controller(name="Placed", target_project=target)
+    pipe.add_step(name="a", base_task_project="Examples", base_task_name="Data Preparation")
+    pipe.start_locally(run_pipeline_steps_locally=True)
+    step = _backend().get_task(str(pipe.get_pipeline_dag()["a"].executed))
+    assert step.project_name == where and pipe.task.get_project_name() == "ML Pipelines"

@@ -105,6 +105,21 @@ def test_execute_remotely_in_a_script_enqueues_the_reset_task_and_exits(run_py: 
     assert [e["task_id"] for e in backend.get_queue("default")["entries"]] == [task_id]
 
 
+def test_execute_remotely_without_a_queue_leaves_a_draft_as_clearml_does(run_py: Any) -> None:
+    result = run_py.run("""
+        from jupyter_ext import Task
+        task = Task.init(project_name="Q", task_name="no queue")
+        print("TASK_ID=" + task.id, flush=True)
+        task.execute_remotely()
+        print("STILL HERE")
+    """)
+    assert result.returncode == 0, result.stderr
+    assert "STILL HERE" not in result.stdout and "left as a draft" in result.stderr
+    task_id = [ln for ln in result.stdout.splitlines() if ln.startswith("TASK_ID=")][0].split("=", 1)[1]
+    assert _backend().get_task(task_id).status == "created"
+    assert _backend().list_queues() == []
+
+
 def test_execute_remotely_in_a_kernel_stops_the_cell_not_the_kernel(track_home: Path, tmp_path: Path) -> None:
     from jupyter_client.manager import KernelManager
 

@@ -56,6 +56,8 @@ def test_rest_shapes_of_queues_entries_and_workers(api: Any) -> None:
 
 
 def test_rest_errors_carry_the_core_message(api: Any) -> None:
+    assert api("DELETE", "queues/default").status_code == 404  # not made just to be deleted
+    assert api("GET", "queues").json()["total"] == 0
     task_id = _task(api, status="in_progress")
     refused = api("POST", f"tasks/{task_id}/enqueue", json={})
     assert refused.status_code == 409 and "abort it" in refused.json()["error"]["message"]
