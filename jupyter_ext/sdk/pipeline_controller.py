@@ -266,6 +266,8 @@ class PipelineController:
     def _run_engine(self, *, local: bool, default_queue: str | None, close: bool) -> Engine:
         engine = self._engine = Engine(self, local=local, default_queue=default_queue)
         engine.save()
+        print(f"jupyter-track: pipeline run id={self.id} ({self._project} / "
+              f"{self._task.name if self._task else self._name})")
         with _current_lock:
             _current.append(self)
             if not _exit_hook:
