@@ -6,6 +6,7 @@ when it runs; arguments parsed after are connected as they are parsed.
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +24,8 @@ def install() -> None:
 
     def parse_known_args(self: argparse.ArgumentParser, args: Any = None, namespace: Any = None) -> Any:
         parsed, extra = original(self, args, namespace)
+        if _parsed_by_tooling():
+            return parsed, extra
         _state["last"] = parsed
         task = _state["task"]
         if task is not None and not task._closed:
@@ -30,6 +33,19 @@ def install() -> None:
         return parsed, extra
 
     argparse.ArgumentParser.parse_known_args = parse_known_args  # type: ignore[method-assign]
+
+
+# Parsers that are not the user's: our own magics and commands, and IPython's (``%matplotlib``
+# parses its options with argparse); their options are no hyperparameters.
+_TOOLING = ("jupyter_ext.", "IPython.", "ipykernel.", "matplotlib_inline.")
+
+
+def _parsed_by_tooling() -> bool:
+    frame = sys._getframe(2)
+    while frame is not None and frame.f_globals.get("__name__") == "argparse":
+        frame = frame.f_back  # type: ignore[assignment]
+    module = frame.f_globals.get("__name__", "") if frame is not None else ""
+    return str(module).startswith(_TOOLING)
 
 
 def attach(task: Task, switch: bool | Mapping[str, bool]) -> None:

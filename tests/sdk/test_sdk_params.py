@@ -125,6 +125,36 @@ def test_configuration_objects(task: Any) -> None:
         task.set_configuration_object("bad", config_text="x", config_dict={})
 
 
+def test_options_of_magics_are_not_hyperparameters(run_py: Any, task_id_of: Any) -> None:
+    out = run_py.run("""
+import argparse
+from IPython.core import magic_arguments
+from jupyter_ext import Task
+from jupyter_ext.notebook import magics
+try:  # the %track line's own options are parsed, then the bad type is refused
+    magics.track('"Proj/name" --type no-such-type')
+except Exception as exc:
+    assert "no-such-type" in str(exc), exc
+
+@magic_arguments.magic_arguments()
+@magic_arguments.argument("gui", nargs="?")
+def matplotlib_magic(line):
+    return magic_arguments.parse_argstring(matplotlib_magic, line)
+
+matplotlib_magic("inline")
+task = Task.init(project_name="Args", task_name="magics")
+print("TASK_ID=" + task.id)
+matplotlib_magic("inline")
+user = argparse.ArgumentParser()
+user.add_argument("--lr", type=float, default=0.1)
+user.parse_args([])
+""")
+    assert out.returncode == 0, out.stderr
+    from jupyter_ext.sdk.task import Task
+
+    assert Task.get_task(task_id=task_id_of(out.stdout)).get_parameters_as_dict() == {"Args": {"lr": 0.1}}
+
+
 def test_argparse_is_auto_connected_with_types(run_py: Any, task_id_of: Any) -> None:
     out = run_py.run("""
 import argparse
