@@ -1,6 +1,6 @@
 """Run every benchmark and print one summary table.
 
-    .venv/bin/python bench/run_all.py            # all figures, 5 runs each (~3 min on 2 cores)
+    .venv/bin/python bench/run_all.py            # all figures, 5 runs each (~25 min on 2 cores)
     BENCH_RUNS=7 .venv/bin/python bench/run_all.py
 
 Each script also runs alone (``python bench/bench_init.py``) and prints its own table.
@@ -14,16 +14,28 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
+import bench_agent
 import bench_artifacts
+import bench_automagic
 import bench_datasets
+import bench_http
 import bench_import
 import bench_init
+import bench_notebook
+import bench_offline
 import bench_params_close
+import bench_pipelines
+import bench_queues
 import bench_readback
 import bench_scalars
+import bench_sync
+import bench_ui
 from _common import RUNS, Row, table
 
-SCRIPTS = (bench_import, bench_init, bench_scalars, bench_params_close, bench_readback, bench_artifacts, bench_datasets)
+# Foundation first, then the server, the notebook and lab faces, and the queue/agent/pipeline stack.
+SCRIPTS = (bench_import, bench_init, bench_scalars, bench_params_close, bench_readback, bench_artifacts,
+           bench_datasets, bench_automagic, bench_http, bench_offline, bench_sync, bench_notebook, bench_ui,
+           bench_queues, bench_agent, bench_pipelines)
 
 
 def main() -> None:
