@@ -80,6 +80,43 @@ def resolve(it: np.ndarray, va: np.ndarray, ti: np.ndarray) -> tuple[np.ndarray,
     return it[keep], va[keep], (ti[keep] if len(ti) else ti)
 
 
+# A series this many times longer than the chart is downsampled from its block summaries: each
+# bucket then spans at least 2 * BLOCK points, whole blocks.
+BLOCKS_WORTH = 4 * scalar_rows.BLOCK
+
+
+def downsample_blocks(lo_it: np.ndarray, lo_va: np.ndarray, hi_it: np.ndarray, hi_va: np.ndarray,
+                      max_samples: int) -> tuple[np.ndarray, np.ndarray]:
+    """(iterations, values) of at most ``max_samples`` points: the minimum and the maximum of each
+    bucket of whole blocks, in iteration order (one point when they are the same)."""
+    import numpy as np
+
+    blocks = len(lo_it)
+    buckets = max(1, max_samples // 2)
+    per = -(-blocks // buckets)
+    pad = (-blocks) % per
+    lo_src = np.where(np.isnan(lo_va), np.inf, lo_va)
+    hi_src = np.where(np.isnan(hi_va), -np.inf, hi_va)
+    if pad:
+        lo_src = np.concatenate([lo_src, np.full(pad, np.inf)])
+        hi_src = np.concatenate([hi_src, np.full(pad, -np.inf)])
+    rows = (blocks + pad) // per
+    base = np.arange(rows) * per
+    lo = np.minimum(base + np.argmin(lo_src.reshape(rows, per), axis=1), blocks - 1)
+    hi = np.minimum(base + np.argmax(hi_src.reshape(rows, per), axis=1), blocks - 1)
+    first_is_min = lo_it[lo] <= hi_it[hi]
+    a_it = np.where(first_is_min, lo_it[lo], hi_it[hi])
+    a_va = np.where(first_is_min, lo_va[lo], hi_va[hi])
+    b_it = np.where(first_is_min, hi_it[hi], lo_it[lo])
+    b_va = np.where(first_is_min, hi_va[hi], lo_va[lo])
+    it = np.stack([a_it, b_it], axis=1).ravel()
+    va = np.stack([a_va, b_va], axis=1).ravel()
+    keep = np.empty(len(it), dtype=bool)
+    keep[0] = True
+    np.not_equal(it[1:], it[:-1], out=keep[1:])  # a bucket whose min and max are one point
+    return it[keep], va[keep]
+
+
 def minmax_indices(y: np.ndarray, max_samples: int) -> np.ndarray:
     """Indices of at most ``max_samples`` points: each bucket's min and max, in order."""
     import numpy as np
@@ -175,6 +212,14 @@ def read_series(conn: Connection, task_id: str, *, max_samples: int | None, x_ax
             continue
         if not include_monitor and summary.title.startswith(":monitor:"):
             continue
+        if by_iter and x_min is None and x_max is None and max_samples is not None and \
+                summary.count >= BLOCKS_WORTH * max_samples:
+            blocks = scalar_rows.read_blocks(conn, metric_id)
+            if blocks is not None:
+                bit, bva = downsample_blocks(*blocks, max_samples)
+                out.setdefault(summary.title, {})[summary.series] = {
+                    "x": x_values(bit, bva[:0], x_axis, as_numpy), "y": bva if as_numpy else bva.tolist()}
+                continue
         it, va, ti = resolve(*scalar_rows.read_points(conn, metric_id, lo, hi, with_times=need_times))
         it, va, ti = window(it, va, ti, x_axis, x_min, x_max)
         if max_samples is not None and len(it) > max_samples:

@@ -145,7 +145,7 @@ def _export_scalars(store: MetaStore, task_id: str, metric: Mapping[str, Any]) -
     batch: list[dict[str, Any]] = []
     size = 0
     for chunk in chunks:
-        item = _strip(chunk, "metric_id")
+        item = _strip(chunk, "metric_id", "summary")  # derived from the points: remade on import
         for col in _BINARY:
             item[col] = base64.b64encode(bytes(item[col])).decode("ascii")
         batch.append(item)
@@ -301,6 +301,10 @@ def _importing(conn: Any, task_id: str) -> bool:
 
 
 def _import_scalars(conn: Any, record: Mapping[str, Any]) -> dict[str, Any]:
+    import numpy as np
+
+    from ..store import scalars as scalar_rows
+
     task_id = str(record["task_id"])
     if not _importing(conn, task_id):
         return {"created": False}
@@ -314,6 +318,8 @@ def _import_scalars(conn: Any, record: Mapping[str, Any]) -> dict[str, Any]:
         row = {**chunk, "metric_id": metric_id}
         for col in _BINARY:
             row[col] = base64.b64decode(chunk[col], validate=True)
+        row["summary"] = scalar_rows.block_summary(np.frombuffer(row["iters"], "<i8"),
+                                                   np.frombuffer(row["values"], "<f8"))
         rows.append(row)
     raw.insert_rows(conn, "scalar_chunks", rows)
     return {"created": True}

@@ -130,6 +130,8 @@ scalar_chunks = Table(
     Column("iters", LargeBinary, nullable=False),
     Column("values", LargeBinary, nullable=False),
     Column("times", LargeBinary, nullable=False),
+    # min and max (iteration, value) of every BLOCK points, when the chunk's iterations increase
+    Column("summary", LargeBinary, nullable=True),
 )
 
 single_values = Table(
