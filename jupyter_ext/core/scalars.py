@@ -91,19 +91,8 @@ def downsample_blocks(lo_it: np.ndarray, lo_va: np.ndarray, hi_it: np.ndarray, h
     bucket of whole blocks, in iteration order (one point when they are the same)."""
     import numpy as np
 
-    blocks = len(lo_it)
     buckets = max(1, max_samples // 2)
-    per = -(-blocks // buckets)
-    pad = (-blocks) % per
-    lo_src = np.where(np.isnan(lo_va), np.inf, lo_va)
-    hi_src = np.where(np.isnan(hi_va), -np.inf, hi_va)
-    if pad:
-        lo_src = np.concatenate([lo_src, np.full(pad, np.inf)])
-        hi_src = np.concatenate([hi_src, np.full(pad, -np.inf)])
-    rows = (blocks + pad) // per
-    base = np.arange(rows) * per
-    lo = np.minimum(base + np.argmin(lo_src.reshape(rows, per), axis=1), blocks - 1)
-    hi = np.minimum(base + np.argmax(hi_src.reshape(rows, per), axis=1), blocks - 1)
+    lo, hi = scalar_rows.bucket_extremes(lo_va, hi_va, -(-len(lo_it) // buckets))
     first_is_min = lo_it[lo] <= hi_it[hi]
     a_it = np.where(first_is_min, lo_it[lo], hi_it[hi])
     a_va = np.where(first_is_min, lo_va[lo], hi_va[hi])
@@ -125,18 +114,7 @@ def minmax_indices(y: np.ndarray, max_samples: int) -> np.ndarray:
     if n <= max_samples:
         return np.arange(n)
     buckets = max(1, max_samples // 2)
-    size = -(-n // buckets)
-    pad = buckets * size - n
-    nan = np.isnan(y)
-    has_nan = bool(nan.any())
-    lo_src = np.where(nan, np.inf, y) if has_nan else y
-    hi_src = np.where(nan, -np.inf, y) if has_nan else y
-    if pad:
-        lo_src = np.concatenate([lo_src, np.full(pad, np.inf)])
-        hi_src = np.concatenate([hi_src, np.full(pad, -np.inf)])
-    base = np.arange(buckets) * size
-    lo = base + np.argmin(lo_src.reshape(buckets, size), axis=1)
-    hi = base + np.argmax(hi_src.reshape(buckets, size), axis=1)
+    lo, hi = scalar_rows.bucket_extremes(y, y, -(-n // buckets))
     # Buckets are disjoint and in order, so (min(lo, hi), max(lo, hi)) pairs are sorted already;
     # only a bucket whose min and max are one point leaves a duplicate. (np.unique sorts, and its
     # first call in a process costs ~25 ms of numpy's lazy imports.)
@@ -144,8 +122,7 @@ def minmax_indices(y: np.ndarray, max_samples: int) -> np.ndarray:
     keep = np.empty(len(idx), dtype=bool)
     keep[0] = True
     np.not_equal(idx[1:], idx[:-1], out=keep[1:])
-    idx = idx[keep]
-    return idx[idx < n]
+    return idx[keep]
 
 
 def check_x_axis(x_axis: str) -> str:

@@ -119,19 +119,30 @@ def block_summary(iters: np.ndarray, values: np.ndarray) -> bytes | None:
     n = len(iters)
     if n == 0 or (n > 1 and not bool(np.all(iters[1:] > iters[:-1]))):
         return None
-    nan = np.isnan(values)
-    lo_src = np.where(nan, np.inf, values)
-    hi_src = np.where(nan, -np.inf, values)
-    pad = (-n) % BLOCK
-    if pad:  # padding comes last, so a block of only NaN still points at one of its own points
-        lo_src = np.concatenate([lo_src, np.full(pad, np.inf)])
-        hi_src = np.concatenate([hi_src, np.full(pad, -np.inf)])
-    blocks = (n + pad) // BLOCK
-    base = np.arange(blocks) * BLOCK
-    lo = np.minimum(base + np.argmin(lo_src.reshape(blocks, BLOCK), axis=1), n - 1)
-    hi = np.minimum(base + np.argmax(hi_src.reshape(blocks, BLOCK), axis=1), n - 1)
+    lo, hi = bucket_extremes(values, values, BLOCK)
     return b"".join((np.ascontiguousarray(iters[lo], _I8).tobytes(), np.ascontiguousarray(values[lo], _F8).tobytes(),
                      np.ascontiguousarray(iters[hi], _I8).tobytes(), np.ascontiguousarray(values[hi], _F8).tobytes()))
+
+
+def bucket_extremes(lo_values: np.ndarray, hi_values: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """For consecutive buckets of ``size`` points (the last may be shorter): the index of each
+    bucket's minimum in ``lo_values`` and of its maximum in ``hi_values``. NaN is never chosen
+    unless a bucket holds nothing else."""
+    import numpy as np
+
+    n = len(lo_values)
+    buckets = -(-n // size)
+    pad = buckets * size - n
+    lo_nan, hi_nan = np.isnan(lo_values), np.isnan(hi_values)
+    lo_src = np.where(lo_nan, np.inf, lo_values) if lo_nan.any() else lo_values
+    hi_src = np.where(hi_nan, -np.inf, hi_values) if hi_nan.any() else hi_values
+    if pad:  # padding comes last, so a bucket of only NaN still points at one of its own points
+        lo_src = np.concatenate([lo_src, np.full(pad, np.inf)])
+        hi_src = np.concatenate([hi_src, np.full(pad, -np.inf)])
+    base = np.arange(buckets) * size
+    lo = np.minimum(base + np.argmin(lo_src.reshape(buckets, size), axis=1), n - 1)
+    hi = np.minimum(base + np.argmax(hi_src.reshape(buckets, size), axis=1), n - 1)
+    return lo, hi
 
 
 def read_blocks(conn: Connection, metric_id: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
