@@ -21,6 +21,7 @@ from ..wire import codec
 from ..wire.errors import error_from_body
 from ..wire.routes import API_PREFIX, ROUTE
 from .backend import Backend
+from .http_queues import QueueCalls
 
 if TYPE_CHECKING:
     import requests
@@ -42,7 +43,7 @@ def api_base(host: str) -> str:
     return base if base.endswith(API_PREFIX) else base + API_PREFIX
 
 
-class HttpBackend(Backend):
+class HttpBackend(QueueCalls, Backend):
     def __init__(self, host: str, access_key: str, secret_key: str, *, verify: bool | str = True,
                  connect_timeout: float = 3.0, read_timeout: float = READ_TIMEOUT, retries: int = 3,
                  token_ttl: float = 3600.0, config: Any = None) -> None:
@@ -173,9 +174,12 @@ class HttpBackend(Backend):
         return codec.task_in(self._request("update_task", {"task_id": task_id}, data=codec.dumps(dict(fields)),
                                            headers={"Content-Type": "application/json"}))
 
+    def _post(self, name: str, path: Mapping[str, str] | None, body: Mapping[str, Any]) -> Any:
+        """A JSON body sent, the answer as the server wrote it (no time conversion)."""
+        return self._request(name, path, data=codec.dumps(dict(body)), headers={"Content-Type": "application/json"})
+
     def _task_post(self, name: str, task_id: str, body: Mapping[str, Any]) -> TaskRow:
-        return codec.task_in(self._request(name, {"task_id": task_id}, data=codec.dumps(dict(body)),
-                                           headers={"Content-Type": "application/json"}))
+        return codec.task_in(self._post(name, {"task_id": task_id}, body))
 
     def set_task_status(self, task_id: str, status: str, *, force: bool = False, message: str = "",
                         reason: str = "") -> TaskRow:
@@ -207,67 +211,6 @@ class HttpBackend(Backend):
 
     def list_projects(self) -> list[ProjectRow]:
         return [codec.project_in(d) for d in self._request("list_projects")["items"]]
-
-    # -- queues and workers -----------------------------------------------------------------------
-    def enqueue_task(self, task_id: str, queue: str | None = None, *, force: bool = False,
-                     create_queue: bool = False) -> TaskRow:
-        body: dict[str, Any] = {"force": force, "create_queue": create_queue}
-        if queue is not None:
-            body["queue"] = queue
-        return self._task_post("enqueue_task", task_id, body)
-
-    def dequeue_task(self, task_id: str) -> TaskRow:
-        return self._task_post("dequeue_task", task_id, {})
-
-    def abort_task(self, task_id: str) -> TaskRow:
-        return self._task_post("abort_task", task_id, {})
-
-    def list_queues(self) -> list[dict[str, Any]]:
-        return [codec.queue_in(q) for q in self._request("list_queues")["items"]]
-
-    def get_queue(self, name_or_id: str) -> dict[str, Any]:
-        return codec.queue_in(self._request("get_queue", {"queue": name_or_id}))
-
-    def create_queue(self, name: str, tags: Sequence[str] = ()) -> dict[str, Any]:
-        got = self._request("create_queue", data=codec.dumps({"name": name, "tags": list(tags)}),
-                            headers={"Content-Type": "application/json"})
-        return codec.queue_in(got)
-
-    def delete_queue(self, name_or_id: str, *, force: bool = False) -> None:
-        self._request("delete_queue", {"queue": name_or_id}, params={"force": _flag(force)})
-
-    def move_queue_entry(self, task_id: str, *, queue: str | None = None,
-                         position: str | int = "bottom") -> dict[str, Any]:
-        current = self.get_task(task_id).queue or "default"  # the route names the queue it is in now
-        body: dict[str, Any] = {"position": position}
-        if queue is not None:
-            body["queue"] = queue
-        got = self._request("move_queue_entry", {"queue": current, "task_id": task_id}, data=codec.dumps(body),
-                            headers={"Content-Type": "application/json"})
-        return codec.queue_in(got)
-
-    def pop_next_task(self, worker_id: str, queues: Sequence[str]) -> TaskRow | None:
-        names = [queues] if isinstance(queues, str) else list(queues)
-        got = self._request("pop_next_task", data=codec.dumps({"worker": worker_id, "queues": names}),
-                            headers={"Content-Type": "application/json"})
-        return None if got["task"] is None else codec.task_in(got["task"])
-
-    def register_worker(self, worker_id: str, queues: Sequence[str], info: Mapping[str, Any]) -> dict[str, Any]:
-        names = [queues] if isinstance(queues, str) else list(queues)
-        body = {"id": worker_id, "queues": names, "info": dict(info)}
-        got = self._request("register_worker", data=codec.dumps(body), headers={"Content-Type": "application/json"})
-        return codec.worker_in(got)
-
-    def worker_heartbeat(self, worker_id: str, task_id: str | None, stats: Mapping[str, Any]) -> dict[str, Any]:
-        body = {"task": task_id, "stats": dict(stats)}
-        return dict(self._request("worker_heartbeat", {"worker_id": worker_id}, data=codec.dumps(body),
-                                  headers={"Content-Type": "application/json"}))
-
-    def unregister_worker(self, worker_id: str) -> None:
-        self._request("unregister_worker", {"worker_id": worker_id})
-
-    def list_workers(self) -> list[dict[str, Any]]:
-        return [codec.worker_in(w) for w in self._request("list_workers")["items"]]
 
     # -- parameters and configuration -------------------------------------------------------------
     def set_parameters(self, task_id: str, rows: Sequence[ParamRow], *, replace: bool = False,
@@ -498,21 +441,6 @@ class HttpBackend(Backend):
     def get_task_models(self, task_id: str) -> dict[str, list[dict[str, Any]]]:
         return self._json("get_task_models", {"task_id": task_id})  # type: ignore[no-any-return]
 
-    # -- pipelines --------------------------------------------------------------------------------
-    def list_pipelines(self, *, project: str | None = None, status: str | None = None, limit: int | None = None,
-                       offset: int = 0) -> list[dict[str, Any]]:
-        params: dict[str, Any] = {"offset": offset}
-        if project:
-            params["project"] = project
-        if status:
-            params["status"] = status
-        if limit is not None:
-            params["limit"] = limit
-        return [_pipeline_in(i) for i in self._request("list_pipelines", params=params)["items"]]
-
-    def get_pipeline(self, task_id: str) -> dict[str, Any]:
-        return _pipeline_in(self._request("get_pipeline", {"task_id": task_id}))
-
     # -- datasets ---------------------------------------------------------------------------------
     def sync_import(self, record: Mapping[str, Any]) -> dict[str, Any]:
         return dict(self._json("sync_import", body=record))
@@ -544,14 +472,6 @@ class _Reading:
     def __iter__(self) -> Any:
         while chunk := self.read(_CHUNK):
             yield chunk
-
-
-def _pipeline_in(item: dict[str, Any]) -> dict[str, Any]:
-    """Times back to epoch seconds, except under keys that hold counts or the user's values."""
-    kept: dict[str, Any] = {k: item[k] for k in ("step_status", "parameters") if k in item}
-    out: dict[str, Any] = codec.times_to_epoch({k: v for k, v in item.items() if k not in kept})
-    out.update(kept)
-    return out
 
 
 def _flag(value: bool) -> str:
