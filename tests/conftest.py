@@ -61,6 +61,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(skip)
 
 
+def _pg_database(name: str) -> str:
+    return POSTGRES_URL.rsplit("/", 1)[0] + "/" + name
+
+
 def _pg_admin() -> Any:
     import psycopg
 
@@ -79,7 +83,7 @@ def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
         with _pg_admin() as admin:
             admin.execute(f"DROP DATABASE IF EXISTS {_PG_TEMPLATE} WITH (FORCE)")
             admin.execute(f"CREATE DATABASE {_PG_TEMPLATE}")
-        MetaStore.open(POSTGRES_URL.rsplit("/", 1)[0] + "/" + _PG_TEMPLATE).close()
+        MetaStore.open(_pg_database(_PG_TEMPLATE)).close()
     return path
 
 
@@ -93,7 +97,7 @@ def db_url(tmp_path: Path, migrated_template: Path) -> Iterator[str]:
         name = "t_" + uuid.uuid4().hex[:16]
         with _pg_admin() as admin:
             admin.execute(f"CREATE DATABASE {name} TEMPLATE {_PG_TEMPLATE}")
-        yield POSTGRES_URL.rsplit("/", 1)[0] + "/" + name
+        yield _pg_database(name)
         with _pg_admin() as admin:
             admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
         return

@@ -70,7 +70,7 @@ def _wait_ready(url: str, timeout: float = 30.0) -> None:
     deadline = time.monotonic() + timeout
     while True:
         try:
-            psycopg.connect(url.replace("postgresql://", "postgresql://", 1), connect_timeout=2).close()
+            psycopg.connect(url, connect_timeout=2).close()
             return
         except psycopg.OperationalError:
             if time.monotonic() > deadline:
