@@ -62,3 +62,23 @@ def test_unrecorded_files_go_only_after_the_orphan_grace(store: MetaStore, blobs
     os.utime(blobs.path_of(sha), (old, old))
     assert gc.collect(store, blobs).orphans == 1
     assert not blobs.exists(sha)
+
+
+def test_collect_these_frees_only_the_named_unreferenced_files(store: MetaStore, blobs: BlobStore,
+                                                               make_task: Any) -> None:
+    doomed = make_task()
+    keeper = make_task()
+    own = sample_with(store, blobs, doomed.id, b"only the doomed task")
+    shared = sample_with(store, blobs, doomed.id, b"both tasks", title="shared")
+    sample_with(store, blobs, keeper.id, b"both tasks")
+    other = make_task()
+    other_garbage = sample_with(store, blobs, other.id, b"garbage nobody named")
+    tasks.delete(store, doomed.id)
+    tasks.delete(store, other.id)
+
+    # still referenced: nothing goes
+    assert gc.collect_these(store, blobs, [("", shared)]).blobs == 0
+    collected = gc.collect_these(store, blobs, [("", own), ("", shared), ("", "0" * 64)])
+    assert (collected.blobs, collected.bytes) == (1, len(b"only the doomed task"))
+    assert not blobs.exists(own) and blobs.exists(shared) and blobs.exists(other_garbage)
+    assert gc.collect_these(store, blobs, [("", own)]).blobs == 0  # its record is gone too
