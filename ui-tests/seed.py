@@ -3,7 +3,8 @@
     JUPYTER_TRACK_HOME=/tmp/x python seed.py
 
 Two completed training runs in "UI Demo/Baseline" (scalars, parameters, a plot, a debug image,
-artifacts, console, an output model), one draft, and a dataset with two versions; then, through
+artifacts, console, an output model), one draft, a model with versions, metadata and metrics of its
+own, and a dataset with two versions; then, through
 the Backend, queues with waiting tasks, a worker running one, and a pipeline run part way through.
 Prints the ids as JSON on the last line.
 """
@@ -44,6 +45,36 @@ def run(name: str, lr: float, tags: list[str]) -> str:
         OutputModel(task=task, framework="PyTorch", name=f"{name} model").update_weights(weights)
         task.close()
     return task.id
+
+
+def model_registry(task_id: str) -> str:
+    """A model with all its details page shows: design, labels, typed metadata, a parent, two
+    versions of stored weights, and its own metrics (curves and single values)."""
+    from jupyter_ext import OutputModel, Task
+
+    task = Task.get_task(task_id=task_id)
+    parent = task.models["output"][0].id
+    model = OutputModel(task=task, name="resnet classifier", framework="PyTorch", tags=["resnet", "candidate"],
+                        comment="ResNet-18 fine-tuned on digits v2.\nCandidate for the next release.",
+                        config_dict={"arch": "resnet18", "layers": [2, 2, 2, 2], "dropout": 0.2,
+                                     "input": {"size": 224, "channels": 3}},
+                        label_enumeration={"background": 0, "cat": 1, "dog": 2}, base_model_id=parent)
+    with tempfile.TemporaryDirectory() as tmp:
+        for iteration, size in ((10, 128), (20, 256)):
+            weights = os.path.join(tmp, f"resnet-{iteration}.pt")
+            with open(weights, "wb") as fh:
+                fh.write(os.urandom(size))
+            model.update_weights(weights, iteration=iteration, update_comment=False)
+    for key, value in (("accuracy", 0.912), ("epochs", 20), ("dataset", "digits v2"), ("augment", True)):
+        model.set_metadata(key, value)
+    for i in range(1, 11):
+        model.report_scalar("loss", "train", round(math.exp(-i / 3), 4), i)
+        model.report_scalar("loss", "validation", round(math.exp(-i / 4) + 0.05, 4), i)
+        model.report_scalar("accuracy", "validation", round(1 - math.exp(-i / 3), 4), i)
+    model.report_single_value("test accuracy", 0.912)
+    model.report_single_value("F1", 0.887)
+    model.flush()
+    return model.id
 
 
 def dataset() -> list[str]:
@@ -121,9 +152,10 @@ def main() -> None:
     first = run("baseline lr=0.01", 0.01, ["baseline"])
     second = run("tuned lr=0.03", 0.03, ["tuned"])
     draft = Task.clone(source_task=Task.get_task(task_id=first), name="draft to edit")
+    model = model_registry(first)
     datasets = dataset()
     remote = queues_and_pipeline()
-    print(json.dumps({"tasks": [first, second], "draft": draft.id, "datasets": datasets, **remote}))
+    print(json.dumps({"tasks": [first, second], "draft": draft.id, "model": model, "datasets": datasets, **remote}))
     sys.stdout.flush()
 
 

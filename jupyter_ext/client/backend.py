@@ -219,6 +219,16 @@ class Backend(abc.ABC):
     @abc.abstractmethod
     def get_task_models(self, task_id: str) -> dict[str, list[dict[str, Any]]]: ...
 
+    @abc.abstractmethod
+    def report_model_metrics(self, model_id: str, scalars: Sequence[Mapping[str, Any]] = (),
+                             single_values: Sequence[Mapping[str, Any]] = ()) -> dict[str, int]:
+        """Store a model's own scalars (``{"title", "series", "iteration", "value"}``) and single
+        values (``{"name", "value"}``) in one go: ``{"stored": n}`` (:mod:`jupyter_ext.core.model_metrics`)."""
+
+    @abc.abstractmethod
+    def get_model_metrics(self, model_id: str) -> dict[str, list[dict[str, Any]]]:
+        """``{"scalars": [{"title", "series", "iterations", "values"}], "single_values": [{"name", "value"}]}``."""
+
     # -- datasets ------------------------------------------------------------------------------
     @abc.abstractmethod
     def dataset_call(self, operation: str, *args: Any, **kwargs: Any) -> Any:

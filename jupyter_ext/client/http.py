@@ -21,6 +21,7 @@ from ..wire import codec
 from ..wire.errors import error_from_body
 from ..wire.routes import API_PREFIX, ROUTE
 from .backend import Backend
+from .http_models import ModelCalls
 from .http_queues import QueueCalls
 
 if TYPE_CHECKING:
@@ -43,7 +44,7 @@ def api_base(host: str) -> str:
     return base if base.endswith(API_PREFIX) else base + API_PREFIX
 
 
-class HttpBackend(QueueCalls, Backend):
+class HttpBackend(ModelCalls, QueueCalls, Backend):
     def __init__(self, host: str, access_key: str, secret_key: str, *, verify: bool | str = True,
                  connect_timeout: float = 3.0, read_timeout: float = READ_TIMEOUT, retries: int = 3,
                  token_ttl: float = 3600.0, config: Any = None) -> None:
@@ -388,58 +389,6 @@ class HttpBackend(QueueCalls, Backend):
 
     def remove_artifact(self, task_id: str, name: str) -> None:
         self._request("remove_artifact", {"task_id": task_id, "name": name})
-
-    # -- models -----------------------------------------------------------------------------------
-    def create_model(self, spec: Mapping[str, Any]) -> dict[str, Any]:
-        return self._json("create_model", body=dict(spec))  # type: ignore[no-any-return]
-
-    def get_model(self, model_id: str, version: int | None = None) -> dict[str, Any]:
-        params = {} if version is None else {"version": version}
-        return self._json("get_model", {"model_id": model_id}, params=params)  # type: ignore[no-any-return]
-
-    def update_model(self, model_id: str, fields: Mapping[str, Any]) -> dict[str, Any]:
-        return self._json("update_model", {"model_id": model_id}, dict(fields))  # type: ignore[no-any-return]
-
-    def set_model_metadata(self, model_id: str, items: Mapping[str, Any], *, replace: bool = False
-                           ) -> dict[str, Any]:
-        body = {"items": dict(items), "replace": replace}
-        return self._json("set_model_metadata", {"model_id": model_id}, body)  # type: ignore[no-any-return]
-
-    def add_model_version(self, model_id: str, spec: Mapping[str, Any]) -> dict[str, Any]:
-        return self._json("add_model_version", {"model_id": model_id}, dict(spec))  # type: ignore[no-any-return]
-
-    def get_model_versions(self, model_id: str) -> list[dict[str, Any]]:
-        return self._json("get_model_versions", {"model_id": model_id})["items"]  # type: ignore[no-any-return]
-
-    def publish_model(self, model_id: str) -> dict[str, Any]:
-        return self._json("publish_model", {"model_id": model_id}, {})  # type: ignore[no-any-return]
-
-    def archive_model(self, model_id: str, archived: bool = True) -> dict[str, Any]:
-        body = {"archived": archived}
-        return self._json("archive_model", {"model_id": model_id}, body)  # type: ignore[no-any-return]
-
-    def remove_model(self, model_id: str, *, force: bool = False) -> None:
-        self._request("remove_model", {"model_id": model_id}, params={"force": _flag(force)})
-
-    def query_models(self, **filters: Any) -> list[dict[str, Any]]:
-        return self._json("query_models", body=filters)["items"]  # type: ignore[no-any-return]
-
-    def find_model(self, project_name: str | None, model_name: str, version: int | None = None,
-                   tags: Sequence[str] | None = None, only_published: bool = False) -> dict[str, Any]:
-        params: dict[str, Any] = {"name": model_name, "only_published": _flag(only_published)}
-        if project_name is not None:
-            params["project"] = project_name
-        if version is not None:
-            params["version"] = version
-        if tags:
-            params["tag"] = list(tags)
-        return self._json("find_model", params=params)  # type: ignore[no-any-return]
-
-    def link_task_model(self, task_id: str, model_id: str, mode: str, name: str | None = None) -> None:
-        self._json("link_task_model", {"task_id": task_id}, {"model_id": model_id, "mode": mode, "name": name})
-
-    def get_task_models(self, task_id: str) -> dict[str, list[dict[str, Any]]]:
-        return self._json("get_task_models", {"task_id": task_id})  # type: ignore[no-any-return]
 
     # -- datasets ---------------------------------------------------------------------------------
     def sync_import(self, record: Mapping[str, Any]) -> dict[str, Any]:

@@ -363,6 +363,15 @@ class LocalBackend(Backend):
         from ..core import models
         return models.task_models(self.store, task_id)
 
+    def report_model_metrics(self, model_id: str, scalars: Sequence[Mapping[str, Any]] = (),
+                             single_values: Sequence[Mapping[str, Any]] = ()) -> dict[str, int]:
+        from ..core import model_metrics
+        return model_metrics.report(self.store, model_id, scalars, single_values)
+
+    def get_model_metrics(self, model_id: str) -> dict[str, list[dict[str, Any]]]:
+        from ..core import model_metrics
+        return model_metrics.get(self.store, model_id)
+
     # -- pipelines -------------------------------------------------------------------------------
     def list_pipelines(self, *, project: str | None = None, status: str | None = None, limit: int | None = None,
                        offset: int = 0) -> list[dict[str, Any]]:

@@ -40,8 +40,9 @@ class SyncReport:
 
 def sync(source: Backend, dest: Backend, *, show_progress: bool = True) -> SyncReport:
     """Copy every project, task (with its parameters, configuration, scalars, plots, console,
-    single values, debug samples and artifacts), model and dataset version of ``source`` that
-    ``dest`` does not have yet, and again each task and model changed since it was copied.
+    single values, debug samples and artifacts), model (with its own metrics) and dataset
+    version of ``source`` that ``dest`` does not have yet, and again each task and model changed
+    since it was copied.
     Running it again with nothing changed copies nothing."""
     from tqdm.auto import tqdm
 

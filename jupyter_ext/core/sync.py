@@ -2,7 +2,8 @@
 
 A copy is a sequence of JSON-able records (so it travels over HTTP as well as in process):
 ``projects``; per task a ``task`` record, ``scalars`` records (packed points, a few MB each) and a
-``finish_task``; then ``model`` and ``dataset`` records. Importing is idempotent:
+``finish_task``; then ``model`` records (each with the model's own metrics) and ``dataset`` records.
+Importing is idempotent:
 
 - a task is created with the system tag ``importing`` and loses it with ``finish_task``; a task
   found without that tag is complete and is left alone, one found with it (an earlier copy broke
@@ -178,6 +179,8 @@ def _export_model(store: MetaStore, model_id: str) -> dict[str, Any]:
                 "tags": [r["tag"] for r in raw.select_rows(conn, "model_tags", model_id=model_id)],
                 "versions": versions,
                 "links": [_strip(r, "model_id") for r in raw.select_rows(conn, "task_models", model_id=model_id)],
+                "metrics": [_strip(r, "model_id") for r in raw.select_rows(
+                    conn, "model_metrics", ("title", "series", "iteration"), model_id=model_id)],
                 "blobs": _blob_list(blobs), "uploads": list(uploads.values())}
 
 
@@ -346,13 +349,14 @@ def _import_model(conn: Any, record: Mapping[str, Any]) -> dict[str, Any]:
     if found:  # published, retagged, new weights…: the source's copy wins
         t = raw.table("models")
         conn.execute(t.update().where(t.c.id == model_id).values(**{k: v for k, v in model.items() if k != "id"}))
-        for name in ("model_tags", "model_versions", "task_models"):
+        for name in ("model_tags", "model_versions", "task_models", "model_metrics"):
             raw.delete_rows(conn, name, model_id=model_id)
     else:
         raw.insert_rows(conn, "models", [model])
     raw.insert_rows(conn, "model_tags", [{"model_id": model_id, "tag": t} for t in record.get("tags") or ()])
     _record_blobs(conn, record)
     raw.insert_rows(conn, "model_versions", [{**v, "model_id": model_id} for v in record.get("versions") or ()])
+    raw.insert_rows(conn, "model_metrics", [{**m, "model_id": model_id} for m in record.get("metrics") or ()])
     links = [{**link, "model_id": model_id} for link in record.get("links") or ()]
     present = {r["id"] for r in raw.select_in(conn, "tasks", "id", [link["task_id"] for link in links])}
     raw.insert_rows(conn, "task_models", [link for link in links if link["task_id"] in present])

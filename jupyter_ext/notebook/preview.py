@@ -16,6 +16,7 @@ from typing import Any
 MAX_BYTES = 20 * 1024 * 1024  # larger files are not read for a preview; their text preview is shown
 MAX_ROWS = 50
 MAX_TEXT = 64 * 1024
+MAX_CHARTS = 8  # a model preview's scalar panels; get_reported_scalars() has them all
 IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif"}
 
 
@@ -131,7 +132,30 @@ def model_bundle(model: Any) -> dict[str, Any]:
         body += "<p><b>Metadata</b></p>" + json_tree_html(meta)
     if model.config_text:
         body += "<p><b>Design</b></p>" + _pre(model.config_text)
+    try:
+        body += model_metrics_html(model.get_reported_single_values(), model.get_reported_scalars())
+    except Exception as exc:  # a preview must never fail the cell: say why the metrics are missing
+        body += f"<p><i>no metrics: {html.escape(f'{type(exc).__name__}: {exc}')}</i></p>"
     return {"text/plain": repr(model), "text/html": _card(f"Model {model.name!r}", rows, body)}
+
+
+def model_metrics_html(single_values: dict[str, float], scalars: dict[str, dict[str, dict[str, list[Any]]]]) -> str:
+    """A table of the single values and a chart panel per scalar title (a PNG, like the task's
+    static plot, so saved notebooks and GitHub show it too); "" when there are none."""
+    from .fallback import charts_of, img_tag, scalar_png
+
+    out = ""
+    if single_values:
+        cells = "".join(f"<tr><td style='text-align:left'>{html.escape(k)}</td><td>{v:.6g}</td></tr>"
+                        for k, v in list(single_values.items())[:MAX_ROWS])
+        out += f"<p><b>Single values</b></p><table><tr><th>name</th><th>value</th></tr>{cells}</table>"
+    if scalars:
+        shown = list(scalars)[:MAX_CHARTS]
+        series = [(title, name, s["x"], s["y"]) for title in shown for name, s in scalars[title].items()]
+        out += "<p><b>Scalars</b></p>" + img_tag(scalar_png(charts_of(series)), "the model's scalars")
+        if len(scalars) > len(shown):
+            out += f"<p><small>first {len(shown)} of {len(scalars)} charts</small></p>"
+    return out
 
 
 def dataset_bundle(dataset: Any) -> dict[str, Any]:

@@ -218,6 +218,45 @@ class BaseModel:
         self._update_row(session.backend().set_model_metadata(self.id, items, replace=replace))
         return True
 
+    # -- the model's own metrics -----------------------------------------------------------------
+    def report_scalar(self, title: str, series: str, value: float, iteration: int) -> None:
+        """Report one point of the model's own scalar plot ``title`` / ``series`` (shown on the
+        model's page, apart from its task's): an OutputModel's results, or an evaluation of a
+        registered ``Model``, published or not. Works before any weights are stored. The same
+        point reported again replaces it; a value must be a finite number.
+
+        Points are written in batches (one write per model every ``flush_period`` seconds), so a
+        loop may report thousands; ``get_reported_scalars()`` and ``flush()`` see all of them."""
+        from . import model_metrics
+
+        model_metrics.report_scalar(self.id, title, series, value, iteration)
+
+    def report_single_value(self, name: str, value: float) -> None:
+        """Report one figure of the model (e.g. "test accuracy"); reporting ``name`` again
+        replaces it. Stored as ClearML does: title "Summary", iteration -2**31."""
+        from . import model_metrics
+
+        model_metrics.report_single_value(self.id, name, value)
+
+    def flush(self, wait: bool = True) -> bool:
+        """Write the metrics reported so far; with ``wait`` block until they are stored."""
+        from . import model_metrics
+
+        return model_metrics.flush(self.id, wait=wait)
+
+    def get_reported_scalars(self) -> dict[str, dict[str, dict[str, list[Any]]]]:
+        """The model's own scalars (``OutputModel.report_scalar``), in the shape of
+        ``Task.get_reported_scalars``: ``{title: {series: {"x": [iterations], "y": [values]}}}``."""
+        from . import model_metrics
+
+        return model_metrics.reported_scalars(self.id)
+
+    def get_reported_single_values(self) -> dict[str, float]:
+        """The model's own single values (``OutputModel.report_single_value``), ``{name: value}``."""
+        from . import model_metrics
+
+        return model_metrics.reported_single_values(self.id)
+
     # -- publishing ------------------------------------------------------------------------------
     def publish(self) -> None:
         """Make the model final: its weights, design, labels and metadata can no longer change

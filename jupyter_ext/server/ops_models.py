@@ -102,6 +102,22 @@ def archive_model(call: Call) -> dict[str, Any]:
     return _changed(call, call.backend.archive_model(call.path["model_id"], archived), ["archived"])
 
 
+def get_model_metrics(call: Call) -> dict[str, Any]:
+    return call.backend.get_model_metrics(call.path["model_id"])
+
+
+def report_model_metrics(call: Call) -> dict[str, Any]:
+    model_id = call.path["model_id"]
+    unknown = sorted(set(call.body) - {"scalars", "single_values"})
+    if unknown:
+        raise errors.InvalidArgument(f"unknown field(s) {', '.join(unknown)}; send "
+                                     '{"scalars": [{"title", "series", "iteration", "value"}], '
+                                     '"single_values": [{"name", "value"}]}')
+    result = call.backend.report_model_metrics(model_id, call.body.get("scalars"), call.body.get("single_values"))
+    call.announce("model", model_id, ["metrics"])
+    return result
+
+
 def get_task_models(call: Call) -> dict[str, Any]:
     return out(call.backend.get_task_models(call.path["task_id"]))  # type: ignore[no-any-return]
 
@@ -163,5 +179,6 @@ def dataset_call(call: Call) -> dict[str, Any]:
 OPERATIONS = {f.__name__: f for f in (
     list_models, query_models, find_model, create_model, get_model, update_model, remove_model, set_model_metadata,
     get_model_versions, add_model_version, publish_model, archive_model, get_task_models, link_task_model,
+    get_model_metrics, report_model_metrics,
     list_datasets, get_dataset, get_dataset_files, diff_datasets, dataset_call,
 )}

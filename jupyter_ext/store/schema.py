@@ -277,6 +277,19 @@ task_models = Table(
     Column("name", Text, nullable=False, default=""),
 )
 
+# A model's own reported metrics (OutputModel.report_scalar / report_single_value). Single
+# values are stored as ClearML stores them: title "Summary", the name as series, iteration -2**31.
+model_metrics = Table(
+    "model_metrics",
+    metadata,
+    Column("model_id", Text, ForeignKey("models.id", ondelete="CASCADE"), primary_key=True),
+    Column("title", Text, primary_key=True),
+    Column("series", Text, primary_key=True),
+    Column("iteration", BigInteger, primary_key=True, autoincrement=False),
+    Column("value", Float, nullable=False),
+    Column("reported", Float, nullable=False),
+)
+
 # A dataset version is backed by a task (type data_processing, system tag "dataset"), which
 # gives it a logger and artifacts; these tables hold what makes it a dataset.
 dataset_versions = Table(

@@ -184,6 +184,10 @@ ROUTES: tuple[Route, ...] = (
     Route("POST", "models/{model_id}/publish", "publish_model", "Publish a model", tag="models", body="json"),
     Route("POST", "models/{model_id}/archive", "archive_model", "Archive or restore a model", tag="models",
           body="json"),
+    Route("GET", "models/{model_id}/metrics", "get_model_metrics", "The model's own scalars and single values",
+          tag="models"),
+    Route("POST", "models/{model_id}/metrics", "report_model_metrics", "Report scalars and single values of a "
+          "model (a point reported again is replaced)", tag="models", body="json"),
     # -- pipelines -------------------------------------------------------------------------------
     Route("GET", "pipelines", "list_pipelines", "Pipeline runs newest first, with step counts by status",
           tag="pipelines", query=(_P("project", "string", "project name (subprojects included)"),

@@ -13,6 +13,7 @@ import { PipelinesModel } from './model/pipelines';
 import { QueuesModel } from './model/queues';
 import { linkNotebooks } from './snapshot';
 import { IEnv } from './views/env';
+import { modelWidget } from './views/modelWidget';
 import { TABS, TabName } from './views/task/taskView';
 import { compareWidget, pipelineWidget, RunSidebarWidget, SidebarWidget, taskWidget } from './widgets';
 
@@ -21,7 +22,8 @@ export const COMMANDS = {
   openTask: 'jupyter-ext:open-task',
   compare: 'jupyter-ext:compare-tasks',
   showQueues: 'jupyter-ext:show-queues',
-  openPipeline: 'jupyter-ext:open-pipeline'
+  openPipeline: 'jupyter-ext:open-pipeline',
+  openModel: 'jupyter-ext:open-model'
 };
 
 /** Routes the server offers (from its OpenAPI document), to switch optional features on. */
@@ -58,7 +60,8 @@ const plugin: JupyterFrontEndPlugin<void> = {
       blobUrl: sha => blobUrl(settings, sha),
       openTask: id => void app.commands.execute(COMMANDS.openTask, { id }),
       compare: ids => void app.commands.execute(COMMANDS.compare, { ids }),
-      openPipeline: id => void app.commands.execute(COMMANDS.openPipeline, { id })
+      openPipeline: id => void app.commands.execute(COMMANDS.openPipeline, { id }),
+      openModel: id => void app.commands.execute(COMMANDS.openModel, { id })
     };
 
     const model = new ExperimentsModel(client);
@@ -145,6 +148,24 @@ const plugin: JupyterFrontEndPlugin<void> = {
           widget = pipelineWidget(env, id, live);
           pipelines.set(id, widget);
           widget.disposed.connect(() => pipelines.delete(id));
+          app.shell.add(widget, viewArea);
+        }
+        app.shell.activateById(widget.id);
+      }
+    });
+    const models = new Map<string, MainAreaWidget<ReactWidget>>();
+    app.commands.addCommand(COMMANDS.openModel, {
+      label: 'Open Model',
+      execute: args => {
+        const id = String(args.id ?? '');
+        if (!id) {
+          return;
+        }
+        let widget = models.get(id);
+        if (!widget || widget.isDisposed) {
+          widget = modelWidget(env, id, live);
+          models.set(id, widget);
+          widget.disposed.connect(() => models.delete(id));
           app.shell.add(widget, viewArea);
         }
         app.shell.activateById(widget.id);

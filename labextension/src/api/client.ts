@@ -9,6 +9,8 @@ import type {
   IList,
   IMetricSummary,
   IModel,
+  IModelMetrics,
+  IModelVersion,
   IParam,
   IPipeline,
   IPipelineRun,
@@ -172,6 +174,15 @@ export class TrackClient {
   }
   model(id: string): Promise<IModel> {
     return this.request(`models/${enc(id)}`);
+  }
+  /** Every version of a model's weights, oldest first. */
+  async modelVersions(id: string): Promise<IModelVersion[]> {
+    return itemsOf<IModelVersion>(await this.request(`models/${enc(id)}/versions`));
+  }
+  /** The model's own metrics (`OutputModel.report_scalar` / `report_single_value`). */
+  async modelMetrics(id: string): Promise<IModelMetrics> {
+    const answer = await this.request<Partial<IModelMetrics>>(`models/${enc(id)}/metrics`);
+    return { scalars: answer?.scalars ?? [], single_values: answer?.single_values ?? [] };
   }
   datasets(query: { project?: string; name?: string; tag?: string; limit?: number } = {}): Promise<IList<IDataset>> {
     return this.request('datasets', { query: query as Query });

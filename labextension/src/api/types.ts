@@ -228,7 +228,56 @@ export interface IModel {
   url?: string;
   /** In a task's model list: `input` or `output`. */
   role?: string;
+  comment?: string;
+  /** The model it was trained from (lineage). */
+  parent_id?: string | null;
+  /** Class label -> id. */
+  labels?: Record<string, number>;
+  /** The network's design / configuration text. */
+  design?: string;
+  metadata?: Record<string, IModelMetadataEntry>;
+  archived?: boolean;
+  latest_version?: number;
+  user?: string;
+  last_update?: string;
+  /** `GET models/{id}`: the version shown (0: no weights yet) and its weights. */
+  version?: number;
+  weights?: IModelVersion | null;
   [key: string]: unknown;
+}
+
+/** One typed metadata entry of a model (`"0.93"` stays a string, `0.93` a float). */
+export interface IModelMetadataEntry {
+  type?: string;
+  value: unknown;
+}
+
+/** One version of a model's weights: stored bytes (`blob_sha256` at `location`) or a `url`. */
+export interface IModelVersion {
+  model_id?: string;
+  version: number;
+  location?: string;
+  blob_sha256?: string | null;
+  url?: string | null;
+  file_name?: string;
+  size?: number;
+  is_package?: boolean;
+  iteration?: number | null;
+  created?: string;
+  [key: string]: unknown;
+}
+
+/** `GET models/{id}/metrics`: the model's own reported metrics (not its task's). */
+export interface IModelMetrics {
+  scalars: IModelScalar[];
+  single_values: { name: string; value: number }[];
+}
+
+export interface IModelScalar {
+  title: string;
+  series: string;
+  iterations: number[];
+  values: number[];
 }
 
 export interface IDataset {

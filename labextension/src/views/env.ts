@@ -10,6 +10,8 @@ export interface IEnv {
   compare: (ids: string[]) => void;
   /** Open a pipeline run's DAG view (absent where the host has no main area for it). */
   openPipeline?: (id: string) => void;
+  /** Open a registered model's details view (absent where the host has no area for it). */
+  openModel?: (id: string) => void;
 }
 
 export const EnvContext = React.createContext<IEnv | null>(null);

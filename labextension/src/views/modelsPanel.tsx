@@ -6,7 +6,8 @@ import { ErrorLine, Tags } from './common';
 import { useEnv } from './env';
 import { VirtualList } from './virtual';
 
-/** The Models panel: the registry, filterable, each model one click from the task that made it. */
+/** The Models panel: the registry, filterable; a click opens the model's details in the main area
+ * (where there is one), next to the list, which stays as it is. */
 export function ModelsPanel(props: { refreshSignal: number }): JSX.Element {
   const env = useEnv();
   const [models, setModels] = React.useState<IModel[]>([]);
@@ -46,10 +47,14 @@ export function ModelsPanel(props: { refreshSignal: number }): JSX.Element {
               style={style}
               className={`je-row ${picked?.id === m.id ? 'je-selected' : ''}`}
               data-model={m.name}
-              onClick={() => setPicked(m)}
+              title={`${m.name} — open its details`}
+              onClick={() => (setPicked(m), env.openModel?.(m.id))}
             >
               <div className="je-cell" style={{ width: 160 }}>
                 {m.name}
+              </div>
+              <div className="je-cell je-dim" style={{ width: 34 }}>
+                {m.latest_version ? `v${m.latest_version}` : ''}
               </div>
               <div className="je-cell" style={{ width: 80 }}>
                 {m.framework}
@@ -64,12 +69,12 @@ export function ModelsPanel(props: { refreshSignal: number }): JSX.Element {
           );
         }}
       />
-      {picked ? (
+      {picked && !env.openModel ? (
         <div className="je-details">
           <b>{picked.name}</b> <span className="je-dim">{picked.project_name}</span>
-          <div>Created {formatTime(picked.created)}</div>
           <div>
-            <code>{picked.uri ?? picked.url ?? ''}</code>
+            Created {formatTime(picked.created)}
+            {picked.latest_version ? ` · v${picked.latest_version}` : ''} · {picked.published ? 'published' : 'draft'}
           </div>
           {picked.task_id ? (
             <a href="#" onClick={e => (e.preventDefault(), env.openTask(picked.task_id as string))}>
