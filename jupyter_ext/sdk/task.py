@@ -322,6 +322,7 @@ class Task(TaskLookup, ParametersMixin, ResultsMixin, ModelsMixin, ArtifactsMixi
             time.sleep(max(0.05, float(check_interval_sec)))
 
     def flush(self, wait_for_uploads: bool = False) -> bool:
+        _hand_over_model_metrics()
         if not session.has_reporter():
             return True
         return session.reporter().flush(None if wait_for_uploads else session.config().exit_timeout)
@@ -342,6 +343,7 @@ class Task(TaskLookup, ParametersMixin, ResultsMixin, ModelsMixin, ArtifactsMixi
         self._close_artifacts()  # last sync of registered artifacts; waits for uploads in flight
         deadline = time.monotonic() + timeout
         init_flow.stop_capture(self, timeout=max(0.0, deadline - time.monotonic()))
+        _hand_over_model_metrics()
         rep = session.reporter()
         if not rep.flush(timeout=max(0.0, deadline - time.monotonic())):
             print(f"jupyter-track: task {self.id}: not everything reported could be stored within {timeout:.0f} s",
@@ -373,3 +375,11 @@ class Task(TaskLookup, ParametersMixin, ResultsMixin, ModelsMixin, ArtifactsMixi
     def get_last_iteration(self) -> int:
         self._reload()
         return int(self._data.get("last_iteration") or 0)
+
+
+def _hand_over_model_metrics() -> None:
+    """Metrics reported on models wait in memory for a batch; a task's flush or close writes
+    them too. Only when some were reported: the module is not loaded otherwise."""
+    metrics = sys.modules.get("jupyter_ext.sdk.model_metrics")
+    if metrics is not None:
+        metrics.pending.hand_over()

@@ -163,6 +163,21 @@ def test_points_are_written_within_the_flush_period_without_a_flush(track_home: 
     assert session.backend().get_model_metrics(out.id)["single_values"] == [{"name": "acc", "value": 0.5}]
 
 
+def test_a_task_flush_or_close_writes_pending_model_metrics(where: str) -> None:
+    from jupyter_ext import OutputModel, Task
+    from jupyter_ext.sdk import session
+
+    task = Task.init(project_name="Model metrics", task_name="close", reuse_last_task_id=False)
+    out = OutputModel(task=task, name="net")
+    out.report_scalar("loss", "train", 0.5, 1)
+    task.flush(wait_for_uploads=True)  # the flush period is 60 s here: only the flush can have written it
+    assert session.backend().get_model_metrics(out.id)["scalars"] == [
+        {"title": "loss", "series": "train", "iterations": [1], "values": [0.5]}]
+    out.report_single_value("acc", 0.75)
+    task.close()
+    assert session.backend().get_model_metrics(out.id)["single_values"] == [{"name": "acc", "value": 0.75}]
+
+
 def test_removing_a_model_removes_its_metrics(track_home: Path) -> None:
     import sqlite3
 
