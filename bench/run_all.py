@@ -21,6 +21,8 @@ import bench_datasets
 import bench_http
 import bench_import
 import bench_init
+import bench_model_metrics
+import bench_model_remove
 import bench_notebook
 import bench_offline
 import bench_params_close
@@ -35,7 +37,7 @@ from _common import RUNS, Row, table
 # Foundation first, then the server, the notebook and lab faces, and the queue/agent/pipeline stack.
 SCRIPTS = (bench_import, bench_init, bench_scalars, bench_params_close, bench_readback, bench_artifacts,
            bench_datasets, bench_automagic, bench_http, bench_offline, bench_sync, bench_notebook, bench_ui,
-           bench_queues, bench_agent, bench_pipelines)
+           bench_queues, bench_agent, bench_pipelines, bench_model_metrics, bench_model_remove)
 
 
 def main() -> None:

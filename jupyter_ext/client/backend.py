@@ -203,7 +203,8 @@ class Backend(abc.ABC):
     def archive_model(self, model_id: str, archived: bool = True) -> dict[str, Any]: ...
 
     @abc.abstractmethod
-    def remove_model(self, model_id: str, *, force: bool = False) -> None: ...
+    def remove_model(self, model_id: str, *, force: bool = False, delete_weights: bool = False) -> None:
+        """``delete_weights``: also delete the stored files only this model's versions named."""
 
     @abc.abstractmethod
     def query_models(self, **filters: Any) -> list[dict[str, Any]]:

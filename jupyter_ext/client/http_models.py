@@ -42,8 +42,9 @@ class ModelCalls:
         body = {"archived": archived}
         return self._json("archive_model", {"model_id": model_id}, body)  # type: ignore[no-any-return]
 
-    def remove_model(self, model_id: str, *, force: bool = False) -> None:
-        self._request("remove_model", {"model_id": model_id}, params={"force": "true" if force else "false"})
+    def remove_model(self, model_id: str, *, force: bool = False, delete_weights: bool = False) -> None:
+        self._request("remove_model", {"model_id": model_id}, params={
+            "force": "true" if force else "false", "delete_weights": "true" if delete_weights else "false"})
 
     def query_models(self, **filters: Any) -> list[dict[str, Any]]:
         return self._json("query_models", body=filters)["items"]  # type: ignore[no-any-return]

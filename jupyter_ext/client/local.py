@@ -342,9 +342,11 @@ class LocalBackend(Backend):
         from ..core import models
         return models.archive(self.store, model_id, archived)
 
-    def remove_model(self, model_id: str, *, force: bool = False) -> None:
-        from ..core import models
-        models.remove(self.store, model_id, force=force)
+    def remove_model(self, model_id: str, *, force: bool = False, delete_weights: bool = False) -> None:
+        from ..core import gc, models
+        held = models.remove(self.store, model_id, force=force)
+        if delete_weights and held:
+            gc.collect_these(self.store, self.blobs, held, open_location=self.blobs_at)
 
     def query_models(self, **filters: Any) -> list[dict[str, Any]]:
         from ..core import models

@@ -183,15 +183,20 @@ def archive(store: MetaStore, model_id: str, archived: bool = True) -> dict[str,
         return _get(conn, model_id)
 
 
-def remove(store: MetaStore, model_id: str, *, force: bool = False) -> None:
-    """Delete a model and its versions; refuse one that other tasks use as input unless forced."""
+def remove(store: MetaStore, model_id: str, *, force: bool = False) -> list[tuple[str, str]]:
+    """Delete a model and its versions; refuse one that other tasks use as input unless forced.
+    Returns the (location, sha256) of the stored files its versions named (registered URLs are
+    not ours and are left out), for :func:`jupyter_ext.core.gc.collect_these`."""
     with store.write() as conn:
         row = _get(conn, model_id)
         users = model_rows.tasks_using(conn, model_id, "input")
         if users and not force:
             raise Conflict(f"model {model_id} ({row['name']!r}) is the input of {len(users)} task(s) "
                            f"({', '.join(users[:3])}); pass force=True to remove it anyway")
+        held = [(v["location"] or "", v["blob_sha256"]) for v in model_rows.versions(conn, model_id)
+                if v["blob_sha256"]]
         model_rows.delete_model(conn, model_id)
+    return held
 
 
 def query(store: MetaStore, *, project_name: str | None = None, model_name: str | None = None,

@@ -153,9 +153,9 @@ class Model(BaseModel):
         """Remove a model and all its versions from the registry.
 
         ``force=True`` removes it even when other tasks use it as their input model. With
-        ``delete_weights_file`` the stored files are garbage-collected at once; a file that
-        another model version or an artifact also holds (the same bytes are stored once)
-        stays. Unlike ClearML, a registered remote URL (``register_uri``, ``import_model``) is
+        ``delete_weights_file`` its stored files are deleted at once (only those: the rest of
+        the store is not looked at); a file that another model version or an artifact also
+        holds (the same bytes are stored once) stays. Unlike ClearML, a registered remote URL (``register_uri``, ``import_model``) is
         never deleted: it was not ours. Without ``delete_weights_file`` the files stay until
         the next ``jupyter track gc``.
         """
@@ -166,9 +166,7 @@ class Model(BaseModel):
 
             OutputModel.wait_for_uploads()
             backend = session.backend()
-            backend.remove_model(model_id, force=force)
-            if delete_weights_file:
-                backend.collect_garbage()
+            backend.remove_model(model_id, force=force, delete_weights=delete_weights_file)
         except TrackError as exc:
             if raise_on_errors:
                 raise

@@ -71,7 +71,8 @@ def update_model(call: Call) -> dict[str, Any]:
 
 def remove_model(call: Call) -> dict[str, Any]:
     model_id = call.path["model_id"]
-    call.backend.remove_model(model_id, force=bool(call.q_bool("force", False)))
+    call.backend.remove_model(model_id, force=bool(call.q_bool("force", False)),
+                              delete_weights=bool(call.q_bool("delete_weights", False)))
     call.announce("model", model_id, [], deleted=True)
     return {"deleted": model_id}
 

@@ -175,7 +175,9 @@ ROUTES: tuple[Route, ...] = (
     Route("GET", "models/{model_id}", "get_model", "A model with the weights of one version", tag="models",
           query=(_P("version", "integer", "the latest by default"),)),
     Route("PATCH", "models/{model_id}", "update_model", "Edit a model", tag="models", body="json"),
-    Route("DELETE", "models/{model_id}", "remove_model", "Remove a model", tag="models", query=_FORCE),
+    Route("DELETE", "models/{model_id}", "remove_model", "Remove a model", tag="models", query=(
+        _P("force", "boolean", "remove it even when tasks use it as their input model"),
+        _P("delete_weights", "boolean", "also delete the stored files that no other row names"))),
     Route("PUT", "models/{model_id}/metadata", "set_model_metadata", "Set typed metadata", tag="models",
           body="json"),
     Route("GET", "models/{model_id}/versions", "get_model_versions", "Every version of a model", tag="models"),

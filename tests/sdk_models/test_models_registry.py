@@ -221,3 +221,45 @@ def test_remove_refuses_a_model_other_tasks_use_unless_forced(Task: Any, task: A
     assert Model.remove(out, force=True) is True
     assert user.models["input"] == []
     assert Model.remove("no-such-model") is False
+
+
+def test_remove_through_a_server_deletes_only_that_models_unshared_weights(
+        track_home: Path, tmp_path: Path, db_url: str, weights: Callable[..., str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from jupyter_ext import Model, OutputModel, Task
+    from jupyter_ext.sdk import session
+    from jupyter_ext.server.background import BackgroundServer
+
+    server = BackgroundServer(db_url, str(tmp_path / "server-blobs"))
+    try:
+        access, secret = server.create_key("sdk")
+        monkeypatch.setenv("JUPYTER_TRACK_API_HOST", server.url)
+        monkeypatch.setenv("JUPYTER_TRACK_ACCESS_KEY", access)
+        monkeypatch.setenv("JUPYTER_TRACK_SECRET_KEY", secret)
+        session.reset_for_tests()
+        task = Task.init(project_name="SDK Tests", task_name="remote remove", reuse_last_task_id=False)
+        doomed, twin = OutputModel(task=task, name="Doomed"), OutputModel(task=task, name="Twin")
+        doomed.update_weights(weights_filename=weights(b"only the doomed model"))
+        doomed.update_weights(weights_filename=weights(b"both models"))
+        twin.update_weights(weights_filename=weights(b"both models"))
+        own = sha_of(Model.get(model_id=doomed.id, version=1))
+        shared = sha_of(twin)
+        # garbage the removal must not look at: a deleted task's artifact bytes stay for `gc`
+        other = Task.create(project_name="SDK Tests", task_name="deleted later")
+        other.upload_artifact("x", artifact_object=weights(b"unrelated garbage", name="x.bin"),
+                              wait_on_upload=True)
+        unrelated = other.artifacts["x"].hash
+        other.delete()
+
+        def stored(sha: str) -> bool:
+            return (tmp_path / "server-blobs" / "sha256" / sha[:2] / sha).exists()
+
+        assert stored(own) and stored(shared) and stored(unrelated)
+        assert Model.remove(doomed, raise_on_errors=True)
+        assert not stored(own)
+        assert stored(shared)  # Twin holds the same bytes
+        assert stored(unrelated)
+        task.close()
+    finally:
+        session.reset_for_tests()
+        server.stop()
