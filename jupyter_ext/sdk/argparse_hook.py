@@ -35,9 +35,10 @@ def install() -> None:
     argparse.ArgumentParser.parse_known_args = parse_known_args  # type: ignore[method-assign]
 
 
-# Parsers that are not the user's: our own magics and commands, and IPython's (``%matplotlib``
-# parses its options with argparse); their options are no hyperparameters.
-_TOOLING = ("jupyter_ext.", "IPython.", "ipykernel.", "matplotlib_inline.")
+# Parsers that are not the user's: our own magics and commands, IPython's (``%matplotlib``
+# parses its options with argparse), and traitlets' (every Jupyter application, e.g. a server
+# started from a script, parses its command line through it); their options are no hyperparameters.
+_TOOLING = ("jupyter_ext.", "IPython.", "ipykernel.", "matplotlib_inline.", "traitlets.")
 
 
 def _parsed_by_tooling() -> bool:

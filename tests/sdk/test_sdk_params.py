@@ -142,9 +142,12 @@ def matplotlib_magic(line):
     return magic_arguments.parse_argstring(matplotlib_magic, line)
 
 matplotlib_magic("inline")
+from traitlets.config import Application
+Application().parse_command_line(["--Application.log_level=30"])  # a Jupyter app's command line
 task = Task.init(project_name="Args", task_name="magics")
 print("TASK_ID=" + task.id)
 matplotlib_magic("inline")
+Application().parse_command_line([])
 user = argparse.ArgumentParser()
 user.add_argument("--lr", type=float, default=0.1)
 user.parse_args([])
