@@ -11,15 +11,24 @@ reaches the store ahead of the task it belongs to.
 When the backend is unreachable (:class:`~jupyter_ext.errors.Unavailable` after a short retry)
 the reporter goes offline: operations and event batches are appended, in order, to a spool on
 disk (``client/spool.py``) instead, and nothing waits on the network. Every so often (1 s, doubling
-up to 30 s) it tries to replay the spool; once the spool is empty it is online again. Operations
-that cannot be written to disk (closures that upload a file) wait in memory in the same order.
+up to 30 s) it tries to replay the spool; once the spool is empty it is online again.
 A later process replays the spools that dead processes left for the same backend.
+
+Uploads (artifacts, model weights, debug samples) are closures, which cannot be written to disk.
+One that has a ``spool_as(writer)`` method writes itself to the spool as data instead, only
+while offline (``client/spool_files.py``): its bytes copied into the spool folder, then plain
+backend calls naming them, so replay (here or in a later process) needs no closure. Online, the
+closure runs as it always did. What still cannot be written (no ``spool_as``, or the copy would
+pass ``spool_max_mb``) waits in memory in the same order and is lost if the process ends while
+the backend is away; the exit says what waits where.
 """
 from __future__ import annotations
 
+import atexit
 import os
 import sys
 import threading
+import weakref
 from array import array
 import time
 from collections.abc import Callable
@@ -72,6 +81,10 @@ class Reporter:
         self._memory_seq = 0
         self.spooled = 0  # records written to the spool so far
         self.replayed = 0
+        self.spooled_uploads: list[str] = []  # what each upload written to the spool as data was
+        # token -> callback for a spooled call whose result this process wants (a pending artifact)
+        self._notify: dict[str, Callable[[Any, BaseException | None], None]] = {}
+        self._failed_blobs: set[str] = set()  # sha256 of spooled bytes whose replay was refused
         # task id -> {(title, series): [(value, iteration, time), ...]}; lists are shared with Loggers
         self.scalars: dict[str, dict[tuple[str, str], Series]] = {}
         self.events: list[tuple[str, Any]] = []
@@ -86,6 +99,8 @@ class Reporter:
         self._thread: threading.Thread | None = None
         self._start_lock = threading.Lock()
         self._held = 0
+        if spool_dir is not None:
+            atexit.register(_say_what_waits, weakref.ref(self))
 
     def hold(self) -> _Hold:
         """Delay starting the thread while the caller does quick work (the thread's first
@@ -284,8 +299,21 @@ class Reporter:
         name = getattr(fn, "__name__", "")
         if getattr(fn, "__self__", None) is self.backend and not name.startswith("_"):
             self._append("call", {"method": name, "args": list(args), "kwargs": kwargs}, f"call {name}")
+        elif getattr(fn, "spool_as", None) is not None and self._spool_upload(fn):
+            return
         else:
             self._memory_append("op", op)
+
+    def _spool_upload(self, upload: Any) -> bool:
+        from .spool_files import spool_upload
+
+        return spool_upload(self, upload)
+
+    def _new_notify(self, callback: Callable[[Any, BaseException | None], None]) -> str:
+        self._memory_seq += 1
+        token = f"{self._memory_prefix}{self._memory_seq:012d}"
+        self._notify[token] = callback
+        return token
 
     def _spool_events(self, batch: Any) -> None:
         self._append("events", batch, f"{len(batch)} events")
@@ -295,10 +323,7 @@ class Reporter:
         are noted and the record is done."""
         try:
             if kind == "call":
-                name = str(body["method"])
-                if name.startswith("_") or not callable(getattr(Backend, name, None)):
-                    raise ValueError(f"the spool names {name!r}, which is not a backend call")
-                getattr(self.backend, name)(*body["args"], **body["kwargs"])
+                self._apply_call(body)
             elif kind == "events":
                 self._note_dropped(self.backend.write_events(body))
             elif kind == "memory":
@@ -316,6 +341,11 @@ class Reporter:
         except Exception as exc:
             self._note_error(f"{type(exc).__name__}: {exc}")
         self.replayed += 1
+
+    def _apply_call(self, body: dict[str, Any]) -> None:
+        from .spool_files import apply_call
+
+        apply_call(self, body)
 
     def _drain(self) -> None:
         """Replay the spool in order; online again when it is empty."""
@@ -417,6 +447,14 @@ class Reporter:
 
 
 _OFFLINE = object()
+
+
+def _say_what_waits(ref: weakref.ref[Reporter]) -> None:
+    rep = ref()
+    if rep is not None and rep.offline:
+        from .spool_files import say_what_waits
+
+        say_what_waits(rep)
 
 
 def _identity(backend: Backend) -> str:

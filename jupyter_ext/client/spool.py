@@ -9,6 +9,14 @@ little-endian uint32), a JSON header, the binary parts (numpy columns, bytes), a
 header and parts: a record torn by a crash fails its check and is ignored with everything after
 it. Replay notes its position in ``progress`` after every record, so a crash during replay
 repeats at most one record.
+
+Uploads (an artifact's file, model weights, a debug sample's bytes) are spooled as data, not as
+the closure that would have sent them (:mod:`.spool_files`): the bytes are copied into the folder
+as ``blob-<sha256>`` (written as ``*.part``, fsynced, then renamed, so a crash never leaves a
+partial file under a final name, and the records naming it are written only after the rename),
+followed by plain backend calls that name the file and its sha256 (``put_blob_file``,
+``put_artifact``, ``add_model_version`` …). The files count towards ``max_bytes`` and go with
+the folder once its segments are replayed.
 """
 from __future__ import annotations
 
@@ -122,7 +130,7 @@ class Spool:
             _try_lock(self._lock_fh)
             existing = self.segments()
             self._segment = _number(existing[-1]) if existing else 0
-            self._size = sum(os.path.getsize(p) for p in existing)
+            self._size = sum(os.path.getsize(p) for p in existing + self.files())
 
     def append(self, kind: str, body: Any) -> bool:
         """Write one record; False (nothing written) when the spool is full.
@@ -150,6 +158,13 @@ class Spool:
         if not os.path.isdir(self.folder):
             return []
         return sorted(os.path.join(self.folder, n) for n in os.listdir(self.folder) if n.endswith(".jts"))
+
+    def files(self) -> list[str]:
+        """Copied upload bytes, finished (``blob-*``) or torn by a crash (``*.part``)."""
+        if not os.path.isdir(self.folder):
+            return []
+        return sorted(os.path.join(self.folder, n) for n in os.listdir(self.folder)
+                      if n.startswith("blob-") or n.endswith(".part"))
 
     def __bool__(self) -> bool:
         return bool(self.segments())
@@ -185,6 +200,9 @@ class Spool:
             self._out = None
         if self.segments():
             return
+        for path in self.files():
+            _remove(path)
+        self._size = 0
         for name in ("backend", "lock"):
             _remove(os.path.join(self.folder, name))
         if self._lock_fh is not None:

@@ -28,21 +28,12 @@ def collect(store: MetaStore, blobs: BlobStore, *, grace_seconds: float = 0.0, o
     copies staged by ``Dataset.add_files`` that no upload took (counted with the orphans).
     """
     cutoff = time.time() - grace_seconds
-    out = Collected()
     with store.write() as conn:
         garbage = blob_refs.unreferenced(conn, older_than=cutoff if grace_seconds else None)
         if not dry_run:
             blob_refs.forget(conn, [(loc, sha) for loc, sha, _ in garbage])
         known = blob_refs.known(conn)
-    stores: dict[str, BlobStore] = {blob_refs.DEFAULT_LOCATION: blobs}
-    for location, sha, size in garbage:
-        if location not in stores:
-            if open_location is None:
-                continue
-            stores[location] = open_location(location)
-        if dry_run or stores[location].delete(sha):
-            out.blobs += 1
-            out.bytes += size
+    out = _delete(garbage, blobs, open_location, dry_run)
     collected = {sha for loc, sha, _ in garbage if loc == blob_refs.DEFAULT_LOCATION}
     orphan_cutoff = time.time() - orphan_grace_seconds
     for sha in list(blobs.iter_shas()):
@@ -66,17 +57,23 @@ def collect_these(store: MetaStore, blobs: BlobStore, candidates: Sequence[tuple
     """Delete those of the (location, sha256) ``candidates`` that nothing refers to any more:
     the files a removed model or artifact held, unless other rows hold the same bytes. Only
     the candidates are looked at, so this costs the same in a store of a million files."""
-    out = Collected()
     with store.write() as conn:
         garbage = blob_refs.unreferenced_among(conn, candidates)
         blob_refs.forget(conn, [(loc, sha) for loc, sha, _ in garbage])
+    return _delete(garbage, blobs, open_location, dry_run=False)
+
+
+def _delete(garbage: Sequence[tuple[str, str, int]], blobs: BlobStore,
+            open_location: Callable[[str], BlobStore] | None, dry_run: bool) -> Collected:
+    """Delete the files whose records are gone: in the default folder, or where each lives."""
+    out = Collected()
     stores: dict[str, BlobStore] = {blob_refs.DEFAULT_LOCATION: blobs}
     for location, sha, size in garbage:
         if location not in stores:
             if open_location is None:
                 continue
             stores[location] = open_location(location)
-        if stores[location].delete(sha):
+        if dry_run or stores[location].delete(sha):
             out.blobs += 1
             out.bytes += size
     return out

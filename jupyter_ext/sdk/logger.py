@@ -3,6 +3,11 @@
 ``report_scalar`` is the hot call of a training loop: it checks its arguments and appends
 one tuple to memory; the reporter thread does the rest. Everything else builds a plotly
 figure (or PNG bytes) here and hands it over the same way.
+
+An image or media file is stored by the reporter thread (its bytes, then the debug-sample event).
+While the backend is unreachable it goes to the spool as data instead (:meth:`_Sample.spool_as`):
+the bytes (in the record, or as a file beside it when large), then the event naming their
+sha256, replayed in order when the backend is back, by this process or the next.
 """
 from __future__ import annotations
 
@@ -283,20 +288,11 @@ class Logger:
             raise InvalidArgument("a debug sample needs a non-empty title and a series name")
         if max_history is not None and (not isinstance(max_history, int) or max_history < 1):
             raise InvalidArgument("max_image_history / max_history must be a positive int")
-        it = _as_iteration(iteration)
-        task_id = self._task_id
         rep = session.reporter()
-        backend = rep.backend
-
-        def store() -> None:
-            sha, size = (None, 0) if data is None else backend.put_blob(data)
-            rep.add_event("debug_sample", {
-                "task_id": task_id, "title": title, "series": series, "iteration": it, "kind": kind,
-                "blob_sha256": sha, "size": size, "url": url, "file_name": file_name, "content_type": mime,
-                "time": _time(), "max_history": max_history,
-            })
-
-        rep.submit(store)
+        rep.submit(_Sample(rep, data, {
+            "task_id": self._task_id, "title": title, "series": series, "iteration": _as_iteration(iteration),
+            "kind": kind, "url": url, "file_name": file_name, "content_type": mime, "max_history": max_history,
+        }))
 
     # -- flushing -------------------------------------------------------------------------------
     def flush(self, wait: bool = False) -> bool:
@@ -317,3 +313,46 @@ class Logger:
 
     def get_default_upload_destination(self) -> str:
         return self._upload_destination or self._task.get_output_destination() or ""
+
+
+# Bytes up to this size travel inside the spool record; bigger ones as a file beside it.
+INLINE_SAMPLE_BYTES = 1 << 20
+
+
+class _Sample:
+    """One debug sample on its way: its bytes to the store, then its event (reporter thread)."""
+
+    def __init__(self, rep: Any, data: bytes | None, event: dict[str, Any]) -> None:
+        self.rep, self.data, self.event = rep, data, event
+
+    def __call__(self) -> None:
+        sha, size = (None, 0) if self.data is None else self.rep.backend.put_blob(self.data)
+        self.rep.add_event("debug_sample", {**self.event, "blob_sha256": sha, "size": size, "time": _time()})
+
+    def spool_as(self, writer: Any) -> str:
+        """While offline: the bytes and a ``put_blob`` (or ``put_blob_file``), then the event."""
+        import hashlib
+
+        from ..core.reporting import EventBatch
+
+        data = self.data
+        sha, size = (None, 0) if data is None else (hashlib.sha256(data).hexdigest(), len(data))
+        if data is not None and size <= INLINE_SAMPLE_BYTES:
+            writer.call("put_blob", bytes(data))
+        elif data is not None:
+            import os
+            import tempfile
+
+            fd, tmp = tempfile.mkstemp(dir=writer.spool.folder, suffix=".part")
+            try:
+                with os.fdopen(fd, "wb") as fh:
+                    fh.write(data)
+                path, sha, size = writer.file(tmp, move=True)
+            finally:
+                if os.path.exists(tmp):
+                    os.unlink(tmp)
+            writer.call("put_blob_file", path, "", known_sha256=sha)
+        batch = EventBatch()
+        batch.debug_samples.append({**self.event, "blob_sha256": sha, "size": size, "time": _time()})
+        writer.events(batch)
+        return f"debug sample {self.event['title']}/{self.event['series']}"

@@ -4,6 +4,13 @@
     from jupyter_ext import OutputModel
     output_model = OutputModel(task=task, name="MyModel", framework="pytorch", tags=["best"])
     output_model.update_weights(weights_filename="best_model.pth")       # version 1, then 2, 3 …
+
+While the backend is unreachable (the reporter is offline), a model is registered with an id made
+here (``create_model`` waits in the spool), and weights go to the spool as data: the file is
+taken into the spool folder and ``put_blob_file`` / ``add_model_version`` / ``update_model``
+calls follow it, replayed in order when the backend is back, by this process or the next
+(:mod:`jupyter_ext.client.spool_files`). ``wait_for_uploads`` counts such an upload as done once
+it is on disk.
 """
 from __future__ import annotations
 
@@ -13,11 +20,12 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+import uuid
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..errors import Conflict, InvalidArgument
+from ..errors import Conflict, InvalidArgument, Unavailable
 from . import files, session
 from .model_base import BaseModel, blob_url, design_text, label_map, sync
 
@@ -59,25 +67,41 @@ class OutputModel(BaseModel):
         model_name = name or (owner.name if owner is not None else "Untitled model")
         sync()
         backend = session.backend()
-        found = _reusable(owner, model_name) if owner is not None else None
+        spec = {
+            "name": model_name, "project": owner.get_project_name() if owner is not None else None,
+            "task_id": owner.id if owner is not None else None, "parent_id": base_model_id, "framework": framework,
+            "tags": tags, "comment": comment or "", "design": design or "", "labels": labels or {},
+            "user": session.getpid_user(),
+        }
+        try:
+            if _offline():
+                raise Unavailable("the backend is unreachable")
+            self._register(backend, owner, spec)
+        except Unavailable:
+            # No server to ask whether this task already made the model: a new one, made here
+            # and created when the spool is replayed (after the task row, before any version).
+            row = {**spec, "id": uuid.uuid4().hex, "tags": list(tags or ()), "published": False,
+                   "archived": False, "latest_version": 0, "metadata": {}, "created": time.time()}
+            session.reporter().submit(backend.create_model, {k: v for k, v in row.items()
+                                                             if k not in ("published", "archived", "latest_version")})
+            self._set(row)
+
+    def _register(self, backend: Any, owner: Task | None, spec: dict[str, Any]) -> None:
+        found = _reusable(owner, spec["name"]) if owner is not None else None
         if found is not None:
-            given = {"tags": tags, "comment": comment, "framework": framework, "design": design, "labels": labels,
-                     "parent_id": base_model_id}
+            given = {"tags": spec["tags"], "comment": spec["comment"] or None, "framework": spec["framework"],
+                     "design": spec["design"] or None, "labels": spec["labels"] or None,
+                     "parent_id": spec["parent_id"]}
             fields = {k: v for k, v in given.items() if v is not None}
             self._set(found)
             if fields:
                 self._update_row(backend.update_model(found["id"], fields))
             return
-        parent = base_model_id
+        parent = spec["parent_id"]
         if parent is None and owner is not None:
             inputs = backend.get_task_models(owner.id)["input"]
             parent = inputs[-1]["id"] if inputs else None
-        self._set(backend.create_model({
-            "name": model_name, "project": owner.get_project_name() if owner is not None else None,
-            "task_id": owner.id if owner is not None else None, "parent_id": parent, "framework": framework,
-            "tags": tags, "comment": comment or "", "design": design or "", "labels": labels or {},
-            "user": session.getpid_user(),
-        }))
+        self._set(backend.create_model({**spec, "parent_id": parent}))
 
     # -- weights ---------------------------------------------------------------------------------
     def update_weights(self, weights_filename: str | os.PathLike[str] | None = None, upload_uri: str | None = None,
@@ -162,7 +186,12 @@ class OutputModel(BaseModel):
                             upload_uri=upload_uri, async_enable=async_enable, temporary=True, source=source)
 
     def _check_open(self) -> None:
-        self.reload()
+        if _offline():
+            return  # the replay's add_model_version refuses a published model, and says so
+        try:
+            self.reload()
+        except Unavailable:
+            return
         if self.published:
             raise Conflict(f"model {self.id} ({self.name!r}) is published, so its weights cannot change; "
                            f"register a new model (OutputModel(..., base_model_id='{self.id}')) instead")
@@ -173,42 +202,50 @@ class OutputModel(BaseModel):
         location = files.destination(upload_uri or self._upload_uri or owner_uri)
         stored_name = files.safe_file_name(file_name) or "weights"
         spec = {"file_name": stored_name, "is_package": is_package, "iteration": iteration, "location": location}
-        if not async_enable or _is_local(location):
+        offline = _offline()
+        if not offline and (not async_enable or _is_local(location)):
             try:
                 sha, size = files.upload(path, location, stored_name)
-            finally:
+            except Unavailable:
+                offline = True  # kept in the spool below, like a background upload
+            except BaseException:
                 if temporary:
                     _remove(path)
-            self._add_version({**spec, "blob_sha256": sha, "size": size}, source)
-            return blob_url(location, sha)
+                raise
+            else:
+                if temporary:
+                    _remove(path)
+                self._add_version({**spec, "blob_sha256": sha, "size": size}, source)
+                return blob_url(location, sha)
         # In the background, from a private copy: the caller may overwrite the file meanwhile.
         copy, sha = (path, _sha256_of(path)) if temporary else _private_copy(path)
-
-        def store() -> None:
-            try:
-                got, size = files.upload(copy, location, stored_name)
-            finally:
-                _remove(copy)
-            if got != sha:
-                raise Conflict(f"the copy of {path} changed while it was uploaded; call update_weights again")
-            self._add_version({**spec, "blob_sha256": got, "size": size}, source)
-
-        _uploads.submit(store, f"model {self.name!r} weights {stored_name}")
+        _uploads.submit(_Weights(self, path, copy, sha, spec, source), f"model {self.name!r} weights {stored_name}")
+        if offline:
+            session.reporter().flush()  # on disk before this returns, as a local upload would be
         return blob_url(location, sha)
 
     def _add_version(self, spec: Mapping[str, Any], source: str | None) -> None:
         sync()
         backend = session.backend()
+        if _offline() and threading.current_thread() is not getattr(session.reporter(), "_thread", None):
+            # a registered URI while the backend is away: the calls wait in the spool
+            rep = session.reporter()
+            rep.submit(backend.add_model_version, self.id, dict(spec))
+            version = int(self._row.get("latest_version") or 0) + 1
+            self._row["latest_version"] = version
+            if source:
+                comment = _with_source_note(self.comment, source, version)
+                rep.submit(backend.update_model, self.id, {"comment": comment})
+                self._row["comment"] = comment
+            return
         data = backend.add_model_version(self.id, spec)
         link_name = self._row.get("link_name")
         self._set(data)
         if link_name:
             self._row["link_name"] = link_name
         if source:
-            # One line that says where the newest weights came from, replaced on every version.
-            kept = [ln for ln in self.comment.splitlines() if not ln.startswith(_SOURCE_NOTE)]
-            note = f"{_SOURCE_NOTE}{source} (version {data['version']})"
-            self._update_row(backend.update_model(self.id, {"comment": "\n".join([*kept, note])}))
+            comment = _with_source_note(self.comment, source, int(data["version"]))
+            self._update_row(backend.update_model(self.id, {"comment": comment}))
 
     def _before_change(self) -> None:
         self.wait_for_uploads()
@@ -249,6 +286,59 @@ class OutputModel(BaseModel):
         session.backend().link_task_model(task.id, self.id, "output", name or self.name)
         self._row["link_name"] = name or self.name
         self._task = task
+
+
+class _Weights:
+    """One version's weights on their way: the bytes, then the version row (and the comment).
+    Runs on the reporter thread; while it is offline, :meth:`spool_as` writes it to the spool."""
+
+    def __init__(self, model: OutputModel, path: str, copy: str, sha: str, spec: dict[str, Any],
+                 source: str | None) -> None:
+        self.model, self.path, self.copy, self.sha, self.spec, self.source = model, path, copy, sha, spec, source
+        self.uploaded: tuple[str, int] | None = None
+
+    def __call__(self) -> None:
+        location, name = str(self.spec["location"]), str(self.spec["file_name"])
+        if self.uploaded is None:
+            got, size = files.upload(self.copy, location, name)  # Unavailable: the copy stays for the spool
+            _remove(self.copy)
+            if got != self.sha:
+                raise Conflict(f"the copy of {self.path} changed while it was uploaded; call update_weights again")
+            self.uploaded = (got, size)
+        self.model._add_version({**self.spec, "blob_sha256": self.uploaded[0], "size": self.uploaded[1]}, self.source)
+
+    def spool_as(self, writer: Any) -> str:
+        from ..client.spool_files import check_location
+
+        location = check_location(str(self.spec["location"]))
+        model = self.model
+        if self.uploaded is None:
+            path, sha, size = writer.file(self.copy, move=True)  # the copy is ours: taken, not copied again
+            try:
+                writer.call("put_blob_file", path, location, known_sha256=sha)
+            except BaseException:
+                os.replace(path, self.copy)  # waits in memory now, and needs its file back
+                raise
+        else:
+            sha, size = self.uploaded
+        writer.call("add_model_version", model.id, {**self.spec, "blob_sha256": sha, "size": size})
+        version = int(model._row.get("latest_version") or 0) + 1
+        model._row["latest_version"] = version
+        if self.source:
+            comment = _with_source_note(model.comment, self.source, version)
+            writer.call("update_model", model.id, {"comment": comment})
+            model._row["comment"] = comment
+        return f"model {model.name!r} weights {self.spec['file_name']} (version {version})"
+
+
+def _with_source_note(comment: str, source: str, version: int) -> str:
+    """One line that says where the newest weights came from, replaced on every version."""
+    kept = [ln for ln in comment.splitlines() if not ln.startswith(_SOURCE_NOTE)]
+    return "\n".join([*kept, f"{_SOURCE_NOTE}{source} (version {version})"])
+
+
+def _offline() -> bool:
+    return session.has_reporter() and session.reporter().offline
 
 
 def _reusable(task: Task, name: str) -> dict[str, Any] | None:
@@ -305,22 +395,15 @@ class _Uploads:
         self.finished = 0
         self.errors: list[str] = []
 
-    def submit(self, work: Callable[[], None], what: str) -> None:
+    def submit(self, work: _Weights, what: str) -> None:
         with self._cond:
             self.started += 1
-        session.reporter().submit(self._run, work, what)
+        session.reporter().submit(_Counted(self, work, what))
 
-    def _run(self, work: Callable[[], None], what: str) -> None:
-        try:
-            work()
-        except Exception as exc:  # noqa: BLE001 - a failed upload is reported; the next one still runs
-            message = f"upload of {what} failed: {type(exc).__name__}: {exc}"
-            self.errors.append(message)
-            print(f"jupyter-track: {message}", file=sys.stderr)
-        finally:
-            with self._cond:
-                self.finished += 1
-                self._cond.notify_all()
+    def _done(self) -> None:
+        with self._cond:
+            self.finished += 1
+            self._cond.notify_all()
 
     def wait(self, timeout: float | None, max_num_uploads: int | None) -> bool:
         with self._cond:
@@ -336,6 +419,29 @@ class _Uploads:
                     return False
                 self._cond.wait(0.1 if left is None else min(left, 0.1))
         return True
+
+
+class _Counted:
+    """One upload for ``wait_for_uploads``: done once stored, failed, or written to the spool."""
+
+    def __init__(self, uploads: _Uploads, work: _Weights, what: str) -> None:
+        self.uploads, self.work, self.what = uploads, work, what
+
+    def __call__(self) -> None:
+        try:
+            self.work()
+        except Unavailable:
+            raise  # not done: the reporter writes it to the spool (spool_as) and tries again later
+        except Exception as exc:  # noqa: BLE001 - a failed upload is reported; the next one still runs
+            message = f"upload of {self.what} failed: {type(exc).__name__}: {exc}"
+            self.uploads.errors.append(message)
+            print(f"jupyter-track: {message}", file=sys.stderr)
+        self.uploads._done()
+
+    def spool_as(self, writer: Any) -> str:
+        what = self.work.spool_as(writer)
+        self.uploads._done()
+        return what
 
 
 _uploads = _Uploads()

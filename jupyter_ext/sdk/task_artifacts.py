@@ -5,6 +5,13 @@ the object as it was at the call); the bytes then go to the task's destination o
 reporter thread, in call order, unless ``wait_on_upload=True``. Until an upload is stored,
 the artifact is in this process's *pending* view, so ``task.artifacts`` shows it at once.
 Closing the task (or the process ending) waits for every upload still in flight.
+
+While the backend is unreachable, an upload is written to the reporter's spool instead
+(:meth:`_Upload.spool_as`): its bytes copied next to the spool's segments, then the backend
+calls that store them and record the row, replayed in order when the backend is back (by this
+process or the next). Its ``PendingUpload`` then finishes with the row as it will be stored
+(so ``artifact.url`` and ``hash`` do not wait for the server), and the artifact stays in the
+pending view until the replay has written it.
 """
 from __future__ import annotations
 
@@ -18,7 +25,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..core.names import check_artifact_name
-from ..errors import Conflict, InvalidArgument, NotFound, TrackError
+from ..errors import Conflict, InvalidArgument, NotFound, TrackError, Unavailable
 from . import session
 from .artifact import Artifact, ArtifactsView, PendingUpload
 
@@ -162,11 +169,18 @@ class ArtifactsMixin:
             _pending.setdefault(self.id, {})[name] = artifact
         if self._live and not self._closed and not wait:
             _install_exit_hook()
-            session.reporter().submit(_upload_in_background, upload)
+            session.reporter().submit(upload)
             return True
         _sync()  # the task's row, and earlier uploads under this name, go first
         try:
-            upload.run()
+            if session.has_reporter() and session.reporter().offline:
+                raise Unavailable("the backend is unreachable")
+            upload.run(keep_on_unavailable=True)
+        except Unavailable:
+            # kept on disk by the reporter (or in memory if the spool cannot take it), sent later
+            session.reporter().submit(upload)
+            session.reporter().flush()
+            return True
         except (OSError, TrackError) as exc:
             if isinstance(exc, (InvalidArgument, Conflict, NotFound)):
                 raise
@@ -280,25 +294,83 @@ class _Upload:
         self.retries, self.delete_source, self.on_failure = retries, delete_source, on_failure
         self.artifact, self.pending = artifact, pending
 
-    def run(self) -> dict[str, Any]:
+    def __call__(self) -> None:
+        """On the reporter thread. An unreachable backend propagates: the reporter then writes
+        this upload to its spool (:meth:`spool_as`)."""
+        try:
+            self.run(keep_on_unavailable=True)
+        except Unavailable:
+            raise
+        except Exception as exc:  # the caller has moved on; say what was lost
+            print(f"jupyter-track: artifact {self.spec['name']!r} of task {self.task_id} was not stored: {exc}",
+                  file=sys.stderr)
+
+    def run(self, *, keep_on_unavailable: bool = False) -> dict[str, Any]:
         try:
             row = self._store()
+        except Unavailable:
+            if keep_on_unavailable:
+                raise  # the file stays for the spool; the upload is not over
+            self._failed(sys.exc_info()[1])
+            raise
         except BaseException as exc:
-            self.pending.finish(error=exc)
-            _unpend(self.task_id, self.artifact)
+            self._failed(exc)
+            raise
+        self.ser.cleanup()
+        self._delete_source()
+        self.pending.finish(row=row)
+        _unpend(self.task_id, self.artifact)
+        return row
+
+    def spool_as(self, writer: Any) -> str:
+        """Write this upload to the spool as data: the file, ``put_blob_file`` naming it by
+        sha256, then ``put_artifact`` (the reporter calls this only while offline)."""
+        from ..client.spool_files import check_location
+
+        spec = dict(self.spec)
+        source = self.ser.path
+        moved = bool(source) and (self.ser.temporary or self.delete_source == source)
+        if source is not None:
+            check_location(self.location)
+            path, sha, size = writer.file(source, move=moved)
+            spec.update(blob_sha256=sha, size=size, location=self.location)
+        try:
+            if source is not None:
+                writer.call("put_blob_file", path, self.location, known_sha256=sha)
+            writer.call("put_artifact", self.task_id, spec, on_replayed=self._replayed)
+        except BaseException:
+            if moved and source is not None and not os.path.exists(source):
+                os.replace(path, source)  # waits in memory now, and needs its file back
+            raise
+        # The bytes are safe in the spool: a temporary copy is not needed, and the user's file
+        # (delete_after_upload) goes now, as it would have after an upload.
+        if not moved:
+            self.ser.cleanup()
+            self._delete_source()
+        self.pending.finish(row={**spec, "task_id": self.task_id})
+        return f"artifact {spec['name']!r}"
+
+    def _replayed(self, row: Any, error: BaseException | None) -> None:
+        if error is not None:
+            print(f"jupyter-track: artifact {self.spec['name']!r} of task {self.task_id} was not stored: {error}",
+                  file=sys.stderr)
             if self.on_failure is not None:
                 self.on_failure()
-            raise
-        finally:
-            self.ser.cleanup()
+        _unpend(self.task_id, self.artifact)
+
+    def _failed(self, exc: BaseException | None) -> None:
+        self.ser.cleanup()
+        self.pending.finish(error=exc)
+        _unpend(self.task_id, self.artifact)
+        if self.on_failure is not None:
+            self.on_failure()
+
+    def _delete_source(self) -> None:
         if self.delete_source:
             try:
                 os.unlink(self.delete_source)
             except OSError as exc:
                 print(f"jupyter-track: could not delete {self.delete_source} after upload: {exc}", file=sys.stderr)
-        self.pending.finish(row=row)
-        _unpend(self.task_id, self.artifact)
-        return row
 
     def _store(self) -> dict[str, Any]:
         from . import files
@@ -318,14 +390,6 @@ class _Upload:
                     raise
                 attempt += 1
                 time.sleep(min(0.5 * 2 ** (attempt - 1), 10.0))
-
-
-def _upload_in_background(upload: _Upload) -> None:
-    try:
-        upload.run()
-    except Exception as exc:  # the caller has moved on; say what was lost
-        print(f"jupyter-track: artifact {upload.spec['name']!r} of task {upload.task_id} was not stored: {exc}",
-              file=sys.stderr)
 
 
 def _pending_of(task_id: str) -> dict[str, Artifact]:

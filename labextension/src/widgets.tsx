@@ -11,6 +11,7 @@ import { CompareView } from './views/compareView';
 import { DatasetsPanel } from './views/datasetsPanel';
 import { EnvContext, IEnv } from './views/env';
 import { ExperimentsPanel } from './views/experimentsPanel';
+import { liveTab } from './views/liveTab';
 import { ModelsPanel } from './views/modelsPanel';
 import { PipelinesPanel } from './views/pipelinesPanel';
 import { PipelineView } from './views/pipelineView';
@@ -171,28 +172,15 @@ class PipelineBody extends ReactWidget {
 
 export function pipelineWidget(env: IEnv, id: string, live: LiveFeed): MainAreaWidget<ReactWidget> {
   const model = new PipelineModel(env.client, id);
-  const widget = new MainAreaWidget({ content: new PipelineBody(env, model) });
-  widget.id = `jupyter-ext-pipeline-${id}`;
-  widget.title.label = `Pipeline ${id.slice(0, 8)}`;
-  widget.title.icon = pipelineIcon;
-  widget.title.closable = true;
-  const onChange = (_: unknown, change: { kind: string; id?: string }) => {
-    if (widget.isVisible || change.kind !== 'poll') {
-      model.onChange(change);
-    }
-  };
-  live.changed.connect(onChange);
-  model.changed.connect(() => {
-    if (model.pipeline) {
-      widget.title.label = model.pipeline.task.name;
-      widget.title.caption = `Pipeline ${model.pipeline.task.name} (${id})`;
-    }
+  return liveTab(new PipelineBody(env, model), model, live, {
+    id: `jupyter-ext-pipeline-${id}`,
+    label: `Pipeline ${id.slice(0, 8)}`,
+    icon: pipelineIcon,
+    title: () =>
+      model.pipeline
+        ? { label: model.pipeline.task.name, caption: `Pipeline ${model.pipeline.task.name} (${id})` }
+        : null
   });
-  widget.disposed.connect(() => {
-    live.changed.disconnect(onChange);
-    model.dispose();
-  });
-  return widget;
 }
 
 class TaskBody extends ReactWidget {

@@ -5,6 +5,7 @@ import { LabIcon } from '@jupyterlab/ui-components';
 import type { LiveFeed } from '../model/live';
 import { ModelDetailsModel } from '../model/models';
 import { EnvContext, IEnv } from './env';
+import { liveTab } from './liveTab';
 import { ModelView } from './modelView';
 
 const MODEL_SVG =
@@ -34,26 +35,13 @@ class ModelBody extends ReactWidget {
  * (and on the fallback poll only while the tab is visible). */
 export function modelWidget(env: IEnv, id: string, live: LiveFeed): MainAreaWidget<ReactWidget> {
   const model = new ModelDetailsModel(env.client, id);
-  const widget = new MainAreaWidget({ content: new ModelBody(env, model) });
-  widget.id = `jupyter-ext-model-${id}`;
-  widget.title.label = `Model ${id.slice(0, 8)}`;
-  widget.title.icon = modelIcon;
-  widget.title.closable = true;
-  const onChange = (_: unknown, change: { kind: string; id?: string }) => {
-    if (widget.isVisible || change.kind !== 'poll') {
-      model.onChange(change);
-    }
-  };
-  live.changed.connect(onChange);
-  model.changed.connect(() => {
-    if (model.model) {
-      widget.title.label = model.model.name;
-      widget.title.caption = `Model ${model.model.project_name ?? ''} / ${model.model.name} (${id})`;
-    }
+  return liveTab(new ModelBody(env, model), model, live, {
+    id: `jupyter-ext-model-${id}`,
+    label: `Model ${id.slice(0, 8)}`,
+    icon: modelIcon,
+    title: () =>
+      model.model
+        ? { label: model.model.name, caption: `Model ${model.model.project_name ?? ''} / ${model.model.name} (${id})` }
+        : null
   });
-  widget.disposed.connect(() => {
-    live.changed.disconnect(onChange);
-    model.dispose();
-  });
-  return widget;
 }
