@@ -130,8 +130,13 @@ test('notebook: %track by itself, the live plot grows, snapshots have unsaved ed
   const counts: number[] = await page.evaluate(() => (window as any).jePoints);
   expect(new Set(counts.filter(n => n > 0 && n < POINTS)).size).toBeGreaterThanOrEqual(2);
   expect(earlyCount).toBeLessThan(POINTS);
-  await expect.poll(async () => (await lossChart()).url).not.toBe(early.url);
-  expect((await lossChart()).coloured).toBeGreaterThan(100);
+  // Polled together: while the widget redraws, its canvas is briefly absent (no picture, no pixels).
+  await expect
+    .poll(async () => {
+      const now = await lossChart();
+      return now.url !== '' && now.url !== early.url && now.coloured > 100;
+    })
+    .toBe(true);
   await plot.screenshot({ path: path.join(SHOTS, '12-live-plot.png') });
 
   // An edit that is never saved, then a snapshot: the stored notebook has it, the file does not.
