@@ -1,39 +1,14 @@
 import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
-import * as path from 'path';
+
+import { api, shot } from './pageHelpers';
 
 /** Ids the seeding script printed: `model` is "resnet classifier", made by the first task. */
 const SEED: { tasks: string[]; model: string } = JSON.parse(process.env.JE_SEED || '{"tasks":[],"model":""}');
-const SHOTS = path.join(__dirname, '..', 'artifacts');
-const API = 'track/api/v1/';
 const MODEL = 'resnet classifier';
 
 test.use({ autoGoto: true, permissions: ['clipboard-read', 'clipboard-write'] });
 // One store for the whole file: the live test adds metrics the ones after it may see.
 test.describe.configure({ mode: 'serial' });
-
-async function shot(page: IJupyterLabPageFixture, name: string): Promise<void> {
-  await page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
-}
-
-/** The REST API, called from the page with JupyterLab's own token. */
-async function api(page: IJupyterLabPageFixture, route: string, method = 'GET', body?: unknown): Promise<any> {
-  return page.evaluate(
-    async ([prefix, r, m, b]) => {
-      const settings = (window as any).galata.app.serviceManager.serverSettings;
-      const init: RequestInit = { method: m as string, headers: { Authorization: `token ${settings.token}`, 'Content-Type': 'application/json' } };
-      if (b !== undefined) {
-        init.body = JSON.stringify(b);
-      }
-      const answer = await fetch(settings.baseUrl + prefix + r, init);
-      const text = await answer.text();
-      if (!answer.ok) {
-        throw new Error(`${m} ${r}: ${answer.status} ${text}`);
-      }
-      return text ? JSON.parse(text) : null;
-    },
-    [API, route, method, body] as [string, string, string, unknown]
-  );
-}
 
 /** Pick a model in the sidebar's Models panel; its details open in the main area. */
 async function openModel(page: IJupyterLabPageFixture, name: string) {

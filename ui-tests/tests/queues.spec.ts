@@ -1,5 +1,6 @@
 import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
-import * as path from 'path';
+
+import { api, shot } from './pageHelpers';
 
 /** Ids the seeding script printed: queued drafts, the worker and its task, the pipeline run. */
 const SEED: {
@@ -10,36 +11,10 @@ const SEED: {
   pipeline: string;
   steps: Record<string, string>;
 } = JSON.parse(process.env.JE_SEED || '{"tasks":[],"queued":[],"steps":{}}');
-const SHOTS = path.join(__dirname, '..', 'artifacts');
-const API = 'track/api/v1/';
 
 test.use({ autoGoto: true });
 // One store for the whole file: each test starts from where the one before left the queues.
 test.describe.configure({ mode: 'serial' });
-
-async function shot(page: IJupyterLabPageFixture, name: string): Promise<void> {
-  await page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
-}
-
-/** The REST API, called from the page with JupyterLab's own token. */
-async function api(page: IJupyterLabPageFixture, route: string, method = 'GET', body?: unknown): Promise<any> {
-  return page.evaluate(
-    async ([prefix, r, m, b]) => {
-      const settings = (window as any).galata.app.serviceManager.serverSettings;
-      const init: RequestInit = { method: m as string, headers: { Authorization: `token ${settings.token}`, 'Content-Type': 'application/json' } };
-      if (b !== undefined) {
-        init.body = JSON.stringify(b);
-      }
-      const answer = await fetch(settings.baseUrl + prefix + r, init);
-      const text = await answer.text();
-      if (!answer.ok) {
-        throw new Error(`${m} ${r}: ${answer.status} ${text}`);
-      }
-      return text ? JSON.parse(text) : null;
-    },
-    [API, route, method, body] as [string, string, string, unknown]
-  );
-}
 
 /** The worker says it is alive and runs `gpu job` (its seeded heartbeat may be older than 60 s). */
 async function heartbeat(page: IJupyterLabPageFixture): Promise<void> {
