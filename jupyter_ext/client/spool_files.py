@@ -28,6 +28,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
+from ..store.blobs import sha256_of_file
 from .spool import NotSpoolable, Spool
 
 # Room kept for the records that follow a copied file (they are small: a spec, a few names).
@@ -58,9 +59,8 @@ def add_file(spool: Spool, source: str, *, move: bool = False) -> tuple[str, str
             except OSError:
                 pass
         if taken:
-            with open(part, "rb+") as fh:
-                while chunk := fh.read(_CHUNK):
-                    digest.update(chunk)
+            sha = sha256_of_file(part)[0]
+            with open(part, "rb") as fh:
                 os.fsync(fh.fileno())
         else:
             with open(source, "rb") as src, open(part, "wb") as out:
@@ -71,7 +71,7 @@ def add_file(spool: Spool, source: str, *, move: bool = False) -> tuple[str, str
                 os.fsync(out.fileno())
             if move:
                 _remove(source)
-        sha = digest.hexdigest()
+            sha = digest.hexdigest()
         final = os.path.join(spool.folder, f"blob-{sha}")
         os.replace(part, final)  # whole, or not there under this name
         _fsync_dir(spool.folder)
@@ -237,9 +237,5 @@ def _check_spooled_file(path: str, sha: Any, spool_dir: str | None) -> None:
     root = os.path.realpath(spool_dir or "")
     if not spool_dir or not os.path.realpath(path).startswith(root + os.sep):
         raise ValueError(f"the spool names a file outside {spool_dir}: {path}; it is not uploaded")
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while chunk := fh.read(_CHUNK):
-            digest.update(chunk)
-    if digest.hexdigest() != sha:
+    if sha256_of_file(path)[0] != sha:
         raise ValueError(f"the spooled file {path} no longer has the bytes it was stored with; it is not uploaded")

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import Conflict, InvalidArgument, Unavailable
+from ..store.blobs import sha256_of_file
 from . import files, session
 from .model_base import BaseModel, blob_url, design_text, label_map, sync
 
@@ -218,7 +219,7 @@ class OutputModel(BaseModel):
                 self._add_version({**spec, "blob_sha256": sha, "size": size}, source)
                 return blob_url(location, sha)
         # In the background, from a private copy: the caller may overwrite the file meanwhile.
-        copy, sha = (path, _sha256_of(path)) if temporary else _private_copy(path)
+        copy, sha = (path, sha256_of_file(path)[0]) if temporary else _private_copy(path)
         _uploads.submit(_Weights(self, path, copy, sha, spec, source), f"model {self.name!r} weights {stored_name}")
         if offline:
             session.reporter().flush()  # on disk before this returns, as a local upload would be
@@ -359,14 +360,6 @@ def _remove(path: str) -> None:
         os.unlink(path)
     except OSError:
         pass
-
-
-def _sha256_of(path: str) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while chunk := fh.read(4 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _private_copy(path: str) -> tuple[str, str]:

@@ -54,6 +54,17 @@ const plugin: JupyterFrontEndPlugin<void> = {
     const open = new Map<string, MainAreaWidget<ReactWidget>>();
     // Notebook 7's notebook page has one document in its main area: views go to the right panel.
     const viewArea = labShell ? 'main' : 'right';
+    /** One tab per id: show the open one, or make it (and forget it when it closes). */
+    const showOnce = (tabs: Map<string, MainAreaWidget<ReactWidget>>, id: string, make: () => MainAreaWidget<ReactWidget>) => {
+      let widget = tabs.get(id);
+      if (!widget || widget.isDisposed) {
+        widget = make();
+        tabs.set(id, widget);
+        widget.disposed.connect(() => tabs.delete(id));
+        app.shell.add(widget, viewArea);
+      }
+      app.shell.activateById(widget.id);
+    };
 
     const env: IEnv = {
       client,
@@ -108,14 +119,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
           return;
         }
         const tab = TABS.find(t => t === args.tab) as TabName | undefined;
-        let widget = open.get(id);
-        if (!widget || widget.isDisposed) {
-          widget = taskWidget(env, id, live, tab);
-          open.set(id, widget);
-          widget.disposed.connect(() => open.delete(id));
-          app.shell.add(widget, viewArea);
-        }
-        app.shell.activateById(widget.id);
+        showOnce(open, id, () => taskWidget(env, id, live, tab));
       }
     });
     app.commands.addCommand(COMMANDS.compare, {
@@ -143,14 +147,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
         if (!id) {
           return;
         }
-        let widget = pipelines.get(id);
-        if (!widget || widget.isDisposed) {
-          widget = pipelineWidget(env, id, live);
-          pipelines.set(id, widget);
-          widget.disposed.connect(() => pipelines.delete(id));
-          app.shell.add(widget, viewArea);
-        }
-        app.shell.activateById(widget.id);
+        showOnce(pipelines, id, () => pipelineWidget(env, id, live));
       }
     });
     const models = new Map<string, MainAreaWidget<ReactWidget>>();
@@ -161,14 +158,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
         if (!id) {
           return;
         }
-        let widget = models.get(id);
-        if (!widget || widget.isDisposed) {
-          widget = modelWidget(env, id, live);
-          models.set(id, widget);
-          widget.disposed.connect(() => models.delete(id));
-          app.shell.add(widget, viewArea);
-        }
-        app.shell.activateById(widget.id);
+        showOnce(models, id, () => modelWidget(env, id, live));
       }
     });
     palette?.addItem({ command: COMMANDS.show, category: 'Experiments' });

@@ -16,6 +16,7 @@ from pytest_jupyter.jupyter_server import *  # noqa: F403
 from pytest_jupyter.pytest_tornasync import *  # noqa: F403
 
 from jupyter_ext.server.background import BackgroundServer
+from jupyter_ext.wire.routes import API_PREFIX
 
 _LEAKY = ("JUPYTER_TRACK_", "CLEARML_")
 
@@ -69,3 +70,18 @@ def standalone(tmp_path: Path, db_url: str) -> Iterator[BackgroundServer]:
     server = BackgroundServer(db_url, str(tmp_path / "blobs"))
     yield server
     server.stop()
+
+
+@pytest.fixture
+def api(standalone: BackgroundServer) -> Iterator[Any]:
+    """``api(method, path, **requests_kwargs)``: the standalone app's REST API with a key of its own."""
+    import requests
+
+    session = requests.Session()
+    session.auth = standalone.create_key("tests")
+
+    def call(method: str, path: str, **kwargs: Any) -> requests.Response:
+        return session.request(method, f"{standalone.url}/{API_PREFIX}{path}", timeout=30, **kwargs)
+
+    yield call
+    session.close()

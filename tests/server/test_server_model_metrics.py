@@ -5,26 +5,12 @@ from __future__ import annotations
 import base64
 import json
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import requests
 
 from jupyter_ext.server.background import BackgroundServer
 from jupyter_ext.wire.routes import API_PREFIX
-
-
-@pytest.fixture
-def api(standalone: BackgroundServer) -> Iterator[Any]:
-    session = requests.Session()
-    session.auth = standalone.create_key("metrics")
-
-    def call(method: str, path: str, **kwargs: Any) -> requests.Response:
-        return session.request(method, f"{standalone.url}/{API_PREFIX}{path}", timeout=30, **kwargs)
-
-    yield call
-    session.close()
 
 
 def _model(api: Any) -> str:

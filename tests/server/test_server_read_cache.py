@@ -6,7 +6,6 @@ import asyncio
 import subprocess
 import sys
 import textwrap
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -16,18 +15,6 @@ from jupyter_ext.core import keys
 from jupyter_ext.server.background import BackgroundServer
 from jupyter_ext.server.read_cache import Answer, ReadCache
 from jupyter_ext.wire.routes import API_PREFIX
-
-
-@pytest.fixture
-def api(standalone: BackgroundServer) -> Iterator[Any]:
-    session = requests.Session()
-    session.auth = standalone.create_key("cache")
-
-    def call(method: str, path: str, **kwargs: Any) -> requests.Response:
-        return session.request(method, f"{standalone.url}/{API_PREFIX}{path}", timeout=30, **kwargs)
-
-    yield call
-    session.close()
 
 
 def _cached(db_url: str) -> bool:

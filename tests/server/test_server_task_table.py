@@ -8,31 +8,16 @@ from typing import Any
 
 import numpy as np
 import pytest
-import requests
 from sqlalchemy import event
 
 from jupyter_ext.core import params as core_params
 from jupyter_ext.core import scalars as core_scalars
 from jupyter_ext.core import tasks as core_tasks
-from jupyter_ext.server.background import BackgroundServer
 from jupyter_ext.store import tasks as task_rows
 from jupyter_ext.store.meta import MetaStore
 from jupyter_ext.store.rows import ParamRow
-from jupyter_ext.wire.routes import API_PREFIX
 
 N = 60
-
-
-@pytest.fixture
-def api(standalone: BackgroundServer) -> Iterator[Any]:
-    session = requests.Session()
-    session.auth = standalone.create_key("table")
-
-    def call(method: str, path: str, **kwargs: Any) -> requests.Response:
-        return session.request(method, f"{standalone.url}/{API_PREFIX}{path}", timeout=30, **kwargs)
-
-    yield call
-    session.close()
 
 
 @pytest.fixture
