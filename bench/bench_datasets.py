@@ -35,7 +35,8 @@ for i in range({files}):
 # The tracker has been used before on this machine: its store exists. This also fills the
 # bench's bytecode cache for the modules the timed run imports.
 import time
-from jupyter_ext.sdk import dataset, session
+from jupyter_ext.sdk import _session as session
+from jupyter_ext.sdk.datasets import dataset
 import jupyter_ext.store.meta
 t0 = time.perf_counter()
 session.backend().store

@@ -32,7 +32,7 @@ def collect(runs: int = 9) -> list[Row]:
     ]
 
 
-def importtime(code: str = "import jupyter_ext.sdk.task", top: int = 15) -> str:
+def importtime(code: str = "import jupyter_ext.sdk.tasks.task", top: int = 15) -> str:
     """The ``top`` imports with the largest cumulative time (-X importtime), as text."""
     with fresh_home() as home:
         env = child_env(home)

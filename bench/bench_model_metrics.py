@@ -19,7 +19,7 @@ if {http}:
     os.environ.update(JUPYTER_TRACK_API_HOST=server.url, JUPYTER_TRACK_ACCESS_KEY=access,
                       JUPYTER_TRACK_SECRET_KEY=secret)
 from jupyter_ext import Model, OutputModel
-from jupyter_ext.sdk import model_metrics
+from jupyter_ext.sdk.models import metrics as model_metrics
 out = OutputModel(name="bench")          # opens the store / reaches the server; untimed
 out.report_single_value("warm", 0.0); out.flush()
 calls0 = model_metrics.pending.handed_over

@@ -13,7 +13,7 @@ from _common import EMIT, Row, main, repeat, run_child
 CHILD = EMIT + """
 import os, time
 from jupyter_ext import Dataset, Model, OutputModel
-from jupyter_ext.sdk import session
+from jupyter_ext.sdk import _session as session
 os.makedirs("files", exist_ok=True)
 for i in range(20_000):
     with open(f"files/f{{i:05d}}.bin", "wb") as fh:

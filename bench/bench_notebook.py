@@ -79,7 +79,7 @@ def _track_ready() -> dict[str, float]:
 SNAPSHOT = EMIT + """
 import base64, json, os, time
 from jupyter_ext import Task
-from jupyter_ext.notebook.snapshot import Snapshotter
+from jupyter_ext.notebook.snapshot.snapshot import Snapshotter
 png = base64.b64encode(os.urandom(75_000)).decode()  # incompressible, like a real plot's PNG
 cells = []
 for i in range(60):
@@ -142,7 +142,7 @@ for burst in (100, 100, 1000, 1000, 100, 100):
 LOOP = """
 import json, statistics, time
 from jupyter_ext import Task
-from jupyter_ext.notebook import live
+from jupyter_ext.notebook.live_plot import widget as live
 from jupyter_ext.notebook.display import show_task
 task = Task.current_task(); log = task.get_logger()
 task.flush(wait_for_uploads=True)

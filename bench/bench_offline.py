@@ -43,7 +43,7 @@ REPLAY = EMIT + """
 import os, time
 os.environ.update(JUPYTER_TRACK_API_HOST="{host}", JUPYTER_TRACK_ACCESS_KEY="{access}",
                   JUPYTER_TRACK_SECRET_KEY="{secret}")
-from jupyter_ext.sdk import session
+from jupyter_ext.sdk import _session as session
 rep = session.reporter()
 t0 = time.perf_counter()
 rep.add_event("console", ("nobody", 20, "x\\n", 0.0))  # any work starts the thread, which replays first

@@ -19,7 +19,7 @@ with open("noop_steps.py", "w") as fh:
 from noop_steps import noop
 import jupyter_ext.agent.execute as execute
 from jupyter_ext.automation import PipelineController
-from jupyter_ext.sdk import session
+from jupyter_ext.sdk import _session as session
 
 returned = {{}}  # task id -> when run_task gave the step back (the child gone, its status final)
 run_task = execute.run_task

@@ -25,7 +25,7 @@ WRITE_CORE = EMIT + """
 import numpy as np
 from jupyter_ext import Task
 from jupyter_ext.core import scalars
-from jupyter_ext.sdk import session
+from jupyter_ext.sdk import _session as session
 task = Task.create(project_name="bench", task_name="readback-{n}")
 rng = np.random.default_rng(0)
 it = np.arange({n}, dtype="<i8")

@@ -7,20 +7,20 @@ Names are loaded on first use, so ``import jupyter_ext`` stays fast.
 """
 from __future__ import annotations
 
-from ._version import __version__
+from jupyter_ext._version import __version__
 
 _LAZY = {
-    "Task": ("jupyter_ext.sdk.task", "Task"),
-    "Logger": ("jupyter_ext.sdk.logger", "Logger"),
+    "Task": ("jupyter_ext.sdk.tasks.task", "Task"),
+    "Logger": ("jupyter_ext.sdk.logging.logger", "Logger"),
     "TaskTypes": ("jupyter_ext.sdk.enums", "TaskTypes"),
     "TaskStatusEnum": ("jupyter_ext.sdk.enums", "TaskStatusEnum"),
-    "Model": ("jupyter_ext.sdk.model", "Model"),
-    "InputModel": ("jupyter_ext.sdk.model", "InputModel"),
-    "OutputModel": ("jupyter_ext.sdk.output_model", "OutputModel"),
-    "Dataset": ("jupyter_ext.sdk.dataset", "Dataset"),
+    "Model": ("jupyter_ext.sdk.models.model", "Model"),
+    "InputModel": ("jupyter_ext.sdk.models.model", "InputModel"),
+    "OutputModel": ("jupyter_ext.sdk.models.output", "OutputModel"),
+    "Dataset": ("jupyter_ext.sdk.datasets.dataset", "Dataset"),
     "compare": ("jupyter_ext.notebook.compare", "compare"),
-    "PipelineController": ("jupyter_ext.sdk.pipeline_controller", "PipelineController"),
-    "PipelineDecorator": ("jupyter_ext.sdk.pipeline_decorator", "PipelineDecorator"),
+    "PipelineController": ("jupyter_ext.sdk.pipelines.controller", "PipelineController"),
+    "PipelineDecorator": ("jupyter_ext.sdk.pipelines.decorator", "PipelineDecorator"),
 }
 
 __all__ = ["__version__", *_LAZY]
@@ -28,13 +28,13 @@ __all__ = ["__version__", *_LAZY]
 
 def load_ipython_extension(shell: object) -> None:
     """``%load_ext jupyter_ext``: the ``%track`` magic, notebook snapshots and live plots."""
-    from .notebook import load_ipython_extension as load
+    from jupyter_ext.notebook import load_ipython_extension as load
 
     load(shell)
 
 
 def unload_ipython_extension(shell: object) -> None:
-    from .notebook import unload_ipython_extension as unload
+    from jupyter_ext.notebook import unload_ipython_extension as unload
 
     unload(shell)
 

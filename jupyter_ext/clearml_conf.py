@@ -12,7 +12,7 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
-from .errors import InvalidArgument
+from jupyter_ext.errors import InvalidArgument
 
 # our setting -> path in clearml.conf
 SETTINGS = {

@@ -13,7 +13,7 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
-from .errors import InvalidArgument
+from jupyter_ext.errors import InvalidArgument
 
 ENV_PREFIX = "JUPYTER_TRACK_"
 
@@ -200,7 +200,7 @@ def _coerce(name: str, value: Any, kind: Any) -> Any:
 def load(env: Mapping[str, str] | None = None) -> Config:
     """The settings in force now (file, then environment)."""
     env = os.environ if env is None else env
-    from . import clearml_conf
+    from jupyter_ext import clearml_conf
 
     # clearml.conf first, so that the settings file and the environment override it
     values = clearml_conf.read_settings(clearml_conf.default_path(env))

@@ -26,7 +26,7 @@ def _clean_environ(env: dict[str, str]) -> dict[str, str]:
 @pytest.fixture
 def track_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """A private tracker home for this test; the SDK session is forgotten before and after."""
-    from jupyter_ext.sdk import session
+    from jupyter_ext.sdk import _session as session
 
     home = tmp_path / "home"
     for name in list(os.environ):
@@ -38,7 +38,7 @@ def track_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path
     session.reset_for_tests()
     yield home
     # A test that failed half-way must not leave a live task (and its console tee) behind.
-    from jupyter_ext.sdk.task import Task
+    from jupyter_ext.sdk.tasks.task import Task
 
     current = Task.current_task()
     if current is not None:
@@ -214,7 +214,7 @@ def task_id_of() -> Callable[[str], str]:
 # -- SDK fixtures shared by tests/sdk*, tests/sdk_* ----------------------------------------------
 @pytest.fixture
 def Task(track_home: Path) -> Any:
-    from jupyter_ext.sdk.task import Task as TaskClass
+    from jupyter_ext.sdk.tasks.task import Task as TaskClass
 
     return TaskClass
 
@@ -229,6 +229,6 @@ def task(Task: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
 @pytest.fixture
 def fresh_session(track_home: Path) -> Any:
     """Call it to forget this process's SDK state, as a new process would start (the store stays)."""
-    from jupyter_ext.sdk import session
+    from jupyter_ext.sdk import _session as session
 
     return session.reset_for_tests

@@ -102,7 +102,7 @@ def queues_and_pipeline() -> dict[str, object]:
     and running `gpu job`; a pipeline run with finished, running, failed and pending steps."""
     import time
 
-    from jupyter_ext.sdk.session import backend
+    from jupyter_ext.sdk._session import backend
     from jupyter_ext.store.rows import ConfigRow
 
     be = backend()

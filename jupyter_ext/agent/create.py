@@ -11,10 +11,10 @@ import os
 from collections.abc import Sequence
 from typing import Any
 
-from ..core import names
-from ..core.task_types import check_task_type
-from ..errors import InvalidArgument
-from ..sdk import session
+from jupyter_ext.core import names
+from jupyter_ext.core.task_types import check_task_type
+from jupyter_ext.errors import InvalidArgument
+from jupyter_ext.sdk import _session as session
 
 MAX_SCRIPT_BYTES = 500_000  # as for the code a run records
 
@@ -72,7 +72,7 @@ def script_spec(script: str, args: dict[str, Any], requirements: str, cwd: str |
     workdir = os.path.abspath(cwd) if cwd else os.path.dirname(path)
     if cwd and not os.path.isdir(workdir):
         raise InvalidArgument(f"--cwd {cwd!r} is not a directory")
-    from ..capture.git import collect_git
+    from jupyter_ext.capture.git import collect_git
 
     git = collect_git(path)
     spec: dict[str, Any] = {"binary": "python3", "requirements": requirements, "working_dir": workdir}
@@ -101,7 +101,7 @@ def create_script_task(*, project: str, name: str, script: str, args: Sequence[s
                        requirements: str | None = None, packages: Sequence[str] = (), cwd: str | None = None,
                        task_type: str = "training", tags: Sequence[str] = (), queue: str | None = None) -> Any:
     """Create the draft task (and enqueue it when ``queue`` is given); returns its row."""
-    from ..core.param_values import rows_from_mapping
+    from jupyter_ext.core.param_types import rows_from_mapping
 
     project = names.normalize_project_name(project)
     name = names.check_task_name(name)

@@ -18,9 +18,9 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from ..errors import AlreadyExists, InvalidArgument, NotFound, TrackError
-from ..sdk import session
-from .execute import Execution
+from jupyter_ext.agent.execute import Execution
+from jupyter_ext.errors import AlreadyExists, InvalidArgument, NotFound, TrackError
+from jupyter_ext.sdk import _session as session
 
 HEARTBEAT_S = 2.0
 
@@ -39,7 +39,7 @@ def machine_info() -> dict[str, Any]:
     except Exception:
         info["memory"] = 0
     try:
-        from ..capture.environment import collect_gpus
+        from jupyter_ext.capture.environment import collect_gpus
 
         info["gpus"] = [g.get("name", "") for g in collect_gpus()]
     except Exception:

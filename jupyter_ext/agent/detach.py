@@ -14,7 +14,7 @@ import sys
 import time
 from collections.abc import Sequence
 
-from ..errors import InvalidArgument
+from jupyter_ext.errors import InvalidArgument
 
 STOP_WAIT_S = 30.0
 

@@ -20,12 +20,12 @@ import time
 from collections.abc import Callable
 from typing import IO, Any
 
-from ..core import status as statuses
-from ..core.redact import REDACTED
-from ..errors import TrackError
-from ..sdk import session
-from ..sdk.remote import AGENT_CONSOLE_VAR, TASK_ID_VARS
-from . import workspace
+from jupyter_ext.agent import workspace
+from jupyter_ext.core import status as statuses
+from jupyter_ext.core.redact import REDACTED
+from jupyter_ext.errors import TrackError
+from jupyter_ext.sdk import _session as session
+from jupyter_ext.sdk.tasks.remote import AGENT_CONSOLE_VAR, TASK_ID_VARS
 
 STDOUT, STDERR = 20, 40  # console levels, as the SDK's capture records them
 KILL_GRACE_S = 10.0  # after SIGTERM, before SIGKILL: time for the child's SDK to flush and say "stopped"
@@ -110,7 +110,7 @@ class Execution:
                               "them to the agent's environment or as the task's parameters instead")
             python = sys.executable
             if self.venv:
-                from .venv import ensure_venv
+                from jupyter_ext.agent.venv import ensure_venv
 
                 python = ensure_venv(home, str(row.script.get("requirements") or ""), self._run_tool,
                                      console.agent)

@@ -15,8 +15,8 @@ import site
 import sys
 from collections.abc import Callable
 
-from ..errors import InvalidArgument
-from .workspace import agent_dir
+from jupyter_ext.agent.workspace import agent_dir
+from jupyter_ext.errors import InvalidArgument
 
 Run = Callable[[list[str], str], int]  # (command, cwd) -> exit code; output goes to the task's console
 

@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..errors import InvalidArgument
+from jupyter_ext.errors import InvalidArgument
 
 GIT_TIMEOUT_S = 600.0  # a first clone of a large repository takes a while
 Log = Callable[[str], None]

@@ -1,7 +1,7 @@
 """``from jupyter_ext.automation import PipelineController`` (ClearML's ``clearml.automation``)."""
 from __future__ import annotations
 
-from ..sdk.pipeline_controller import PipelineController
-from ..sdk.pipeline_decorator import PipelineDecorator
+from jupyter_ext.sdk.pipelines.controller import PipelineController
+from jupyter_ext.sdk.pipelines.decorator import PipelineDecorator
 
 __all__ = ["PipelineController", "PipelineDecorator"]

@@ -9,13 +9,13 @@ from typing import Any
 
 
 def _home() -> str:
-    from ..sdk import session
+    from jupyter_ext.sdk import _session as session
 
     return session.config().home
 
 
 def cmd_daemon(args: argparse.Namespace) -> int:
-    from ..agent import detach
+    from jupyter_ext.agent import detach
 
     if args.stop:
         stopped = detach.stop(_home(), args.name)
@@ -30,7 +30,7 @@ def cmd_daemon(args: argparse.Namespace) -> int:
         print(f"agent started in the background (pid {pid}); log: {log}\n"
               f"stop it with: jupyter track agent daemon --stop{' --name ' + args.name if args.name else ''}")
         return 0
-    from ..agent.daemon import Daemon
+    from jupyter_ext.agent.daemon import Daemon
 
     daemon = Daemon(args.queues, name=args.name, polling_interval=args.polling_interval,
                     create_queue=args.create_queue, venv=args.venv, once=args.once, echo=args.foreground)
@@ -39,9 +39,10 @@ def cmd_daemon(args: argparse.Namespace) -> int:
 
 
 def cmd_execute(args: argparse.Namespace) -> int:
-    from ..agent.execute import Execution
-    from .main import _backend, _resolve_task
     import signal
+
+    from jupyter_ext.agent.execute import Execution
+    from jupyter_ext.cli.main import _backend, _resolve_task
 
     row = _resolve_task(_backend(), args.id)
     execution = Execution(row.id, venv=args.venv, echo=True)
@@ -51,7 +52,7 @@ def cmd_execute(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from .main import _ago, _backend, _table
+    from jupyter_ext.cli.main import _ago, _backend, _table
 
     workers = _backend().list_workers()
     if args.json:
@@ -71,7 +72,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_task(args: argparse.Namespace) -> int:
-    from ..agent.create import create_script_task
+    from jupyter_ext.agent.create import create_script_task
 
     row = create_script_task(project=args.project, name=args.name, script=args.script, args=args.args or (),
                              requirements=args.requirements, packages=args.packages or (), cwd=args.cwd,

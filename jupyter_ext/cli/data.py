@@ -10,13 +10,13 @@ import json
 import os
 from typing import Any
 
-from ..errors import InvalidArgument
+from jupyter_ext.errors import InvalidArgument
 
 STATE_FILE = "data-cli.json"
 
 
 def _state_path() -> str:
-    from ..sdk import session
+    from jupyter_ext.sdk import _session as session
 
     return os.path.join(session.config().home, STATE_FILE)
 
@@ -42,7 +42,7 @@ def _current_id(args: argparse.Namespace) -> str:
 
 
 def _dataset(args: argparse.Namespace) -> Any:
-    from ..sdk.dataset import Dataset
+    from jupyter_ext.sdk.datasets.dataset import Dataset
 
     if getattr(args, "project", None) or getattr(args, "name", None):
         if not getattr(args, "id", None):
@@ -52,7 +52,7 @@ def _dataset(args: argparse.Namespace) -> Any:
 
 
 def cmd_create(args: argparse.Namespace) -> int:
-    from ..sdk.dataset import Dataset
+    from jupyter_ext.sdk.datasets.dataset import Dataset
 
     ds = Dataset.create(dataset_name=args.name, dataset_project=args.project, dataset_tags=args.tags,
                         parent_datasets=args.parents, dataset_version=args.version, output_uri=args.storage,
@@ -142,7 +142,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def _attached(dataset_id: str) -> Any:
     """What set_metadata attached to a version: its backing task's artifacts, by name."""
-    from ..sdk.task import Task
+    from jupyter_ext.sdk.tasks.task import Task
 
     return Task.get_task(task_id=dataset_id).artifacts
 
@@ -192,7 +192,7 @@ def cmd_get_metadata(args: argparse.Namespace) -> int:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    from ..sdk.dataset import Dataset
+    from jupyter_ext.sdk.datasets.dataset import Dataset
 
     found = Dataset.list_datasets(dataset_project=args.project, partial_name=args.name, tags=args.tags,
                                   ids=args.ids, only_completed=not args.not_only_completed,
@@ -205,7 +205,7 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    from ..sdk import session
+    from jupyter_ext.sdk import _session as session
 
     changes = session.backend().dataset_call("diff", args.source, args.target)
     for kind in ("added", "removed", "modified"):
@@ -216,7 +216,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 
 def cmd_delete(args: argparse.Namespace) -> int:
-    from ..sdk.dataset import Dataset
+    from jupyter_ext.sdk.datasets.dataset import Dataset
 
     Dataset.delete(dataset_id=args.id, dataset_project=args.project, dataset_name=args.name,
                    dataset_version=args.version, force=args.force, entire_dataset=args.entire_dataset)
@@ -225,7 +225,7 @@ def cmd_delete(args: argparse.Namespace) -> int:
 
 
 def cmd_squash(args: argparse.Namespace) -> int:
-    from ..sdk.dataset import Dataset
+    from jupyter_ext.sdk.datasets.dataset import Dataset
 
     ds = Dataset.squash(dataset_name=args.name, dataset_ids=args.ids, output_url=args.storage)
     _remember(ds.id)
@@ -249,7 +249,7 @@ def cmd_set_description(args: argparse.Namespace) -> int:
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
-    from ..sdk.dataset import Dataset
+    from jupyter_ext.sdk.datasets.dataset import Dataset
 
     if args.id:
         ds = Dataset.get(dataset_id=args.id)

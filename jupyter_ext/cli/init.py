@@ -14,14 +14,14 @@ import os
 import sys
 from typing import Any
 
-from ..errors import InvalidArgument, TrackError
+from jupyter_ext.errors import InvalidArgument, TrackError
 
 CONNECTION_KEYS = ("api_host", "web_host", "files_host", "access_key", "secret_key", "verify_certificate")
 
 
 def parse_pasted(text: str) -> dict[str, Any]:
     """The connection settings in a pasted ``api { … }`` block (or a whole clearml.conf)."""
-    from ..clearml_conf import parse, settings_from_tree
+    from jupyter_ext.clearml_conf import parse, settings_from_tree
 
     tree = parse(text)
     if "api" not in tree and ("api_server" in tree or "credentials" in tree):
@@ -88,7 +88,7 @@ def gather(args: argparse.Namespace) -> dict[str, Any]:
         raise InvalidArgument(f"API URL {host!r} must start with http:// or https://")
     values["api_host"] = host.rstrip("/")
     if "verify_certificate" in values:
-        from ..config import _coerce
+        from jupyter_ext.config import _coerce
 
         values["verify_certificate"] = _coerce("verify_certificate", values["verify_certificate"], "bool | str")
     return values
@@ -101,8 +101,8 @@ def check_connection(values: dict[str, Any]) -> dict[str, Any]:
 
     import requests
 
-    from ..client.transport import status_error, translate_request_error
-    from ..config import Config
+    from jupyter_ext.client.tls import status_error, translate_request_error
+    from jupyter_ext.config import Config
 
     cfg = dataclasses.replace(Config(home="", store_url="", blob_url=""),
                               **{k: v for k, v in values.items() if k in CONNECTION_KEYS},
@@ -134,7 +134,7 @@ def _toml_value(value: Any) -> str:
 
 def write_settings(path: str, values: dict[str, Any]) -> None:
     """Merge ``values`` into the settings file at ``path``, atomically, readable by the owner only."""
-    from ..config import _read_file
+    from jupyter_ext.config import _read_file
 
     current = _read_file(path)  # sections flattened: [api] host -> api_host
     current.update(values)
@@ -154,7 +154,7 @@ def write_settings(path: str, values: dict[str, Any]) -> None:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from ..config import config_file_path
+    from jupyter_ext.config import config_file_path
 
     values = gather(args)
     if not args.no_check:

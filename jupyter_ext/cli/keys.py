@@ -14,13 +14,13 @@ from typing import Any
 
 
 def _store(args: argparse.Namespace) -> Any:
-    from ..store.meta import MetaStore
+    from jupyter_ext.store.meta import MetaStore
 
     url = args.store
     if not url:
         import sys
 
-        from ..config import load
+        from jupyter_ext.config import load
 
         cfg = load()
         url = cfg.store_url
@@ -35,7 +35,7 @@ def _when(ts: float | None) -> str:
 
 
 def cmd_create(args: argparse.Namespace) -> int:
-    from ..core import keys
+    from jupyter_ext.core import keys
 
     store = _store(args)
     try:
@@ -47,8 +47,8 @@ def cmd_create(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from ..core import keys
-    from .main import _table
+    from jupyter_ext.cli.main import _table
+    from jupyter_ext.core import keys
 
     store = _store(args)
     try:
@@ -68,7 +68,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_revoke(args: argparse.Namespace) -> int:
-    from ..core import keys
+    from jupyter_ext.core import keys
 
     store = _store(args)
     try:

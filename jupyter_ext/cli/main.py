@@ -11,12 +11,12 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from .._version import __version__
-from ..errors import TrackError
+from jupyter_ext._version import __version__
+from jupyter_ext.errors import TrackError
 
 
 def _backend() -> Any:
-    from ..sdk import session
+    from jupyter_ext.sdk import _session as session
 
     return session.backend()
 
@@ -38,7 +38,7 @@ def _table(rows: list[list[str]], header: list[str]) -> str:
 
 
 def cmd_tasks(args: argparse.Namespace) -> int:
-    from ..core.status import LABELS
+    from jupyter_ext.core.status import LABELS
 
     rows = _backend().query_tasks(
         project_name=args.project, task_name=args.name, tags=args.tag or None,
@@ -59,7 +59,7 @@ def cmd_tasks(args: argparse.Namespace) -> int:
 
 
 def _resolve_task(backend: Any, prefix: str) -> Any:
-    from ..errors import InvalidArgument, NotFound
+    from jupyter_ext.errors import InvalidArgument, NotFound
 
     try:
         return backend.get_task(prefix)
@@ -73,7 +73,7 @@ def _resolve_task(backend: Any, prefix: str) -> Any:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    from ..core.param_values import to_flat_dict
+    from jupyter_ext.core.param_types import to_flat_dict
 
     backend = _backend()
     row = _resolve_task(backend, args.task_id)
@@ -143,11 +143,11 @@ def cmd_gc(args: argparse.Namespace) -> int:
 
 
 def cmd_where(args: argparse.Namespace) -> int:
-    from ..sdk import session
+    from jupyter_ext.sdk import _session as session
 
     cfg = session.config()
     print(f"home      {cfg.home}\nstore     {cfg.store_url}\nblobs     {cfg.blob_url}")
-    from ..config import config_file_path
+    from jupyter_ext.config import config_file_path
 
     print(f"settings  {config_file_path()}")
     return 0
@@ -191,25 +191,25 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("where", help="where data and settings live")
     p.set_defaults(func=cmd_where)
 
-    from . import data
+    from jupyter_ext.cli import data
 
     data.add_parser(sub)
-    from . import keys
+    from jupyter_ext.cli import keys
 
     keys.add_parser(sub)
-    from . import sync
+    from jupyter_ext.cli import sync
 
     sync.add_parser(sub)
-    from . import init
+    from jupyter_ext.cli import init
 
     init.add_parser(sub)
-    from . import server
+    from jupyter_ext.cli import server
 
     server.add_parser(sub)
-    from . import agent
+    from jupyter_ext.cli import agent
 
     agent.add_parser(sub)
-    from . import queues
+    from jupyter_ext.cli import queues
 
     queues.add_parser(sub)
     return parser

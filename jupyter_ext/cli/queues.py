@@ -11,13 +11,13 @@ from typing import Any
 
 
 def _backend() -> Any:
-    from ..sdk import session
+    from jupyter_ext.sdk import _session as session
 
     return session.backend()
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from .main import _ago, _table
+    from jupyter_ext.cli.main import _ago, _table
 
     found = _backend().list_queues()
     if args.json:
@@ -43,7 +43,7 @@ def cmd_create(args: argparse.Namespace) -> int:
 
 
 def cmd_delete(args: argparse.Namespace) -> int:
-    from ..errors import NotFound
+    from jupyter_ext.errors import NotFound
 
     backend = _backend()
     # looked up in the listing: asking for `default` by name would make it first

@@ -25,8 +25,8 @@ def add_parser(sub: Any) -> None:
 def cmd_server(args: argparse.Namespace) -> int:
     import os
 
-    from .. import config
-    from ..server.standalone import serve
+    from jupyter_ext import config
+    from jupyter_ext.server.standalone import serve
 
     cfg = config.load()
     store_url = args.store or cfg.store_url

@@ -8,9 +8,9 @@ from typing import Any
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
-    from ..client.local import LocalBackend
-    from ..client.sync import open_destination, sync
-    from ..config import load
+    from jupyter_ext.client.local import LocalBackend
+    from jupyter_ext.client.sync import open_destination, sync
+    from jupyter_ext.config import load
 
     cfg = load()
     source = LocalBackend(args.store or cfg.store_url, cfg.blob_url)

@@ -10,8 +10,8 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # at run time these load with the store, off the caller's path
-    from ..core.reporting import BatchResult, EventBatch
-    from ..store.rows import ConfigRow, ParamRow, ProjectRow, TaskRow
+    from jupyter_ext.core.reporting import BatchResult, EventBatch
+    from jupyter_ext.store.rows import ConfigRow, ParamRow, ProjectRow, TaskRow
 
 
 class Backend(abc.ABC):
@@ -255,19 +255,19 @@ class Backend(abc.ABC):
 
     def sync_inventory(self) -> dict[str, list[str]]:
         """Names of projects and ids of tasks, models and dataset versions, oldest first."""
-        from ..errors import InvalidArgument
+        from jupyter_ext.errors import InvalidArgument
 
         raise InvalidArgument(f"{type(self).__name__} cannot be the source of a sync")
 
     def sync_export(self, kind: str, ident: str = "") -> Iterator[dict[str, Any]]:
         """The records that copy one item (``projects``, ``task``, ``model``, ``dataset``)."""
-        from ..errors import InvalidArgument
+        from jupyter_ext.errors import InvalidArgument
 
         raise InvalidArgument(f"{type(self).__name__} cannot be the source of a sync")
 
     def sync_import(self, record: Mapping[str, Any]) -> dict[str, Any]:
         """Apply one record of :func:`sync_export`, ids kept, idempotently: ``{"created": bool}``."""
-        from ..errors import InvalidArgument
+        from jupyter_ext.errors import InvalidArgument
 
         raise InvalidArgument(f"{type(self).__name__} cannot receive a sync")
 

@@ -16,20 +16,20 @@ import threading
 from collections.abc import Callable, Mapping, Sequence
 from typing import IO, TYPE_CHECKING, Any
 
-from ..errors import InvalidArgument, TrackError, Unauthenticated, Unavailable
-from ..wire import codec
-from ..wire.errors import error_from_body
-from ..wire.routes import API_PREFIX, ROUTE
-from .backend import Backend
-from .http_models import ModelCalls
-from .http_queues import QueueCalls
+from jupyter_ext.client.backend import Backend
+from jupyter_ext.client.http_models import ModelCalls
+from jupyter_ext.client.http_queues import QueueCalls
+from jupyter_ext.errors import InvalidArgument, TrackError, Unauthenticated, Unavailable
+from jupyter_ext.wire import codec
+from jupyter_ext.wire.errors import error_from_body
+from jupyter_ext.wire.routes import API_PREFIX, ROUTE
 
 if TYPE_CHECKING:
     import requests
 
-    from ..core.reporting import BatchResult, EventBatch
-    from ..store.blobs import BlobStore
-    from ..store.rows import ConfigRow, ParamRow, ProjectRow, TaskRow
+    from jupyter_ext.core.reporting import BatchResult, EventBatch
+    from jupyter_ext.store.blobs import BlobStore
+    from jupyter_ext.store.rows import ConfigRow, ParamRow, ProjectRow, TaskRow
 
 _CHUNK = 1 << 20
 READ_TIMEOUT = 120.0
@@ -117,7 +117,7 @@ class HttpBackend(ModelCalls, QueueCalls, Backend):
     def _send(self, method: str, path: str, **kwargs: Any) -> requests.Response:
         import requests
 
-        from .transport import translate_request_error
+        from jupyter_ext.client.tls import translate_request_error
 
         kwargs.setdefault("timeout", self.timeout)
         # Per request: requests lets REQUESTS_CA_BUNDLE override a session's verify, not this.
@@ -268,7 +268,7 @@ class HttpBackend(ModelCalls, QueueCalls, Backend):
         return sha, len(data)
 
     def get_blob(self, sha256: str) -> bytes:
-        from ..store.blobs import check_sha256
+        from jupyter_ext.store.blobs import check_sha256
 
         check_sha256(sha256)
         response = self._stream("get_blob", sha256)
@@ -296,7 +296,7 @@ class HttpBackend(ModelCalls, QueueCalls, Backend):
         with self._session_lock:
             found = self._elsewhere.get(location)
             if found is None:
-                from ..store.blobs import BlobStore
+                from jupyter_ext.store.blobs import BlobStore
 
                 found = self._elsewhere[location] = BlobStore(location)
             return found
@@ -316,7 +316,7 @@ class HttpBackend(ModelCalls, QueueCalls, Backend):
             if known_sha256:
                 return self._blobs_elsewhere(location).put_file_known(path, known_sha256, progress)
             return self._blobs_elsewhere(location).put_file(path, progress)
-        from ..store.blobs import sha256_of_file
+        from jupyter_ext.store.blobs import sha256_of_file
 
         sha, size = (known_sha256, os.path.getsize(path)) if known_sha256 else sha256_of_file(path)
         if self.has_blob(sha):  # content-addressed: the server has these bytes already
@@ -340,7 +340,7 @@ class HttpBackend(ModelCalls, QueueCalls, Backend):
                       progress: Callable[[int], object] | None = None) -> str:
         if location:
             return self._blobs_elsewhere(location).download(sha256, dest, progress)
-        from ..store.blobs import check_sha256
+        from jupyter_ext.store.blobs import check_sha256
 
         check_sha256(sha256)
         parent = os.path.dirname(os.path.abspath(dest))
@@ -375,7 +375,7 @@ class HttpBackend(ModelCalls, QueueCalls, Backend):
         return dest
 
     def collect_garbage(self, *, grace_seconds: float = 0.0, dry_run: bool = False) -> Any:
-        from ..core.gc import Collected
+        from jupyter_ext.core.gc import Collected
 
         got = self._json("collect_garbage", body={"grace_seconds": grace_seconds, "dry_run": dry_run})
         return Collected(**got)

@@ -4,10 +4,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from ..wire import codec
+from jupyter_ext.wire import codec
 
 if TYPE_CHECKING:
-    from ..store.rows import TaskRow
+    from jupyter_ext.store.rows import TaskRow
 
 
 class QueueCalls:

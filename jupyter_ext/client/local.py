@@ -10,15 +10,15 @@ import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from ..errors import TrackError, Unavailable
+from jupyter_ext.errors import TrackError, Unavailable
 
 if TYPE_CHECKING:
-    from ..core.reporting import BatchResult, EventBatch
-    from ..store.blobs import BlobStore
-    from ..store.meta import MetaStore
-    from ..store.rows import ConfigRow, ParamRow, ProjectRow, TaskRow
+    from jupyter_ext.core.reporting import BatchResult, EventBatch
+    from jupyter_ext.store.blobs import BlobStore
+    from jupyter_ext.store.meta import MetaStore
+    from jupyter_ext.store.rows import ConfigRow, ParamRow, ProjectRow, TaskRow
 
-from .backend import Backend
+from jupyter_ext.client.backend import Backend
 
 
 class LocalBackend(Backend):
@@ -53,8 +53,8 @@ class LocalBackend(Backend):
 
     def _open(self, warm_up: bool = True) -> None:
         try:
-            from ..store.blobs import BlobStore
-            from ..store.meta import MetaStore
+            from jupyter_ext.store.blobs import BlobStore
+            from jupyter_ext.store.meta import MetaStore
 
             self._store = MetaStore.open(self.store_url)
             self._blobs = BlobStore(self.blob_url, self._storage_options(self.blob_url))
@@ -91,132 +91,132 @@ class LocalBackend(Backend):
 
     # -- tasks -----------------------------------------------------------------------------------
     def create_task(self, spec: Mapping[str, Any]) -> TaskRow:
-        from ..core import tasks
+        from jupyter_ext.core import tasks
         return tasks.create(self.store, spec)
 
     def get_task(self, task_id: str) -> TaskRow:
-        from ..core import tasks
+        from jupyter_ext.core import tasks
         return tasks.get(self.store, task_id)
 
     def query_tasks(self, **filters: Any) -> list[TaskRow]:
-        from ..core import tasks
+        from jupyter_ext.core import tasks
         return tasks.query(self.store, **filters)
 
     def update_task(self, task_id: str, fields: Mapping[str, Any]) -> TaskRow:
-        from ..core import tasks
+        from jupyter_ext.core import tasks
         return tasks.update(self.store, task_id, fields)
 
     def set_task_status(self, task_id: str, status: str, *, force: bool = False, message: str = "",
                         reason: str = "") -> TaskRow:
-        from ..core import tasks
+        from jupyter_ext.core import tasks
         return tasks.set_status(self.store, task_id, status, force=force, message=message, reason=reason)
 
     def reset_task(self, task_id: str, *, force: bool = False) -> TaskRow:
-        from ..core import tasks
+        from jupyter_ext.core import tasks
         return tasks.reset(self.store, task_id, force=force)
 
     def clone_task(self, source_id: str, *, name: str | None = None, comment: str | None = None,
                    parent_id: str | None = None, project: str | None = None) -> TaskRow:
-        from ..core import tasks
+        from jupyter_ext.core import tasks
         return tasks.clone(self.store, source_id, name=name, comment=comment, parent_id=parent_id, project=project)
 
     def move_task(self, task_id: str, project: str) -> TaskRow:
-        from ..core import tasks
+        from jupyter_ext.core import tasks
         return tasks.move(self.store, task_id, project)
 
     def archive_task(self, task_id: str, archived: bool = True) -> TaskRow:
-        from ..core import tasks
+        from jupyter_ext.core import tasks
         return tasks.archive(self.store, task_id, archived)
 
     def delete_task(self, task_id: str, *, force: bool = False) -> None:
-        from ..core import tasks
+        from jupyter_ext.core import tasks
         tasks.delete(self.store, task_id, force=force)
 
     def is_task_reusable(self, task_id: str, *, project: str, name: str, task_type: str) -> bool:
-        from ..core import tasks
+        from jupyter_ext.core import tasks
         return tasks.is_reusable(self.store, task_id, project=project, name=name, task_type=task_type)
 
     def list_projects(self) -> list[ProjectRow]:
-        from ..store import projects
+        from jupyter_ext.store import projects
         with self.store.read() as conn:
             return projects.list_all(conn)
 
     # -- queues and workers ----------------------------------------------------------------------
     def enqueue_task(self, task_id: str, queue: str | None = None, *, force: bool = False,
                      create_queue: bool = False) -> TaskRow:
-        from ..core import queues
+        from jupyter_ext.core import queues
         return queues.enqueue(self.store, task_id, queue, force=force, create_queue=create_queue)
 
     def dequeue_task(self, task_id: str) -> TaskRow:
-        from ..core import queues
+        from jupyter_ext.core import queues
         return queues.dequeue(self.store, task_id)
 
     def abort_task(self, task_id: str) -> TaskRow:
-        from ..core import queues
+        from jupyter_ext.core import queues
         return queues.abort(self.store, task_id)
 
     def list_queues(self) -> list[dict[str, Any]]:
-        from ..core import queues
+        from jupyter_ext.core import queues
         return queues.list_all(self.store)
 
     def get_queue(self, name_or_id: str) -> dict[str, Any]:
-        from ..core import queues
+        from jupyter_ext.core import queues
         return queues.get(self.store, name_or_id)
 
     def create_queue(self, name: str, tags: Sequence[str] = ()) -> dict[str, Any]:
-        from ..core import queues
+        from jupyter_ext.core import queues
         return queues.create(self.store, name, tags)
 
     def delete_queue(self, name_or_id: str, *, force: bool = False) -> None:
-        from ..core import queues
+        from jupyter_ext.core import queues
         queues.delete(self.store, name_or_id, force=force)
 
     def move_queue_entry(self, task_id: str, *, queue: str | None = None,
                          position: str | int = "bottom") -> dict[str, Any]:
-        from ..core import queues
+        from jupyter_ext.core import queues
         return queues.move_entry(self.store, task_id, queue=queue, position=position)
 
     def pop_next_task(self, worker_id: str, queues: Sequence[str]) -> TaskRow | None:
-        from ..core import queues as core_queues
+        from jupyter_ext.core import queues as core_queues
         return core_queues.pop_next(self.store, worker_id, queues)
 
     def register_worker(self, worker_id: str, queues: Sequence[str], info: Mapping[str, Any]) -> dict[str, Any]:
-        from ..core import workers
+        from jupyter_ext.core import workers
         return workers.register(self.store, worker_id, queues, info)
 
     def worker_heartbeat(self, worker_id: str, task_id: str | None, stats: Mapping[str, Any]) -> dict[str, Any]:
-        from ..core import workers
+        from jupyter_ext.core import workers
         return dict(workers.heartbeat(self.store, worker_id, task_id, stats))
 
     def unregister_worker(self, worker_id: str) -> None:
-        from ..core import workers
+        from jupyter_ext.core import workers
         workers.unregister(self.store, worker_id)
 
     def list_workers(self) -> list[dict[str, Any]]:
-        from ..core import workers
+        from jupyter_ext.core import workers
         return workers.list_all(self.store)
 
     # -- parameters ------------------------------------------------------------------------------
     def set_parameters(self, task_id: str, rows: Sequence[ParamRow], *, replace: bool = False,
                        force: bool = False) -> None:
-        from ..core import params
+        from jupyter_ext.core import params
         params.set_parameters(self.store, task_id, list(rows), replace=replace, force=force)
 
     def get_parameters(self, task_id: str) -> list[ParamRow]:
-        from ..core import params
+        from jupyter_ext.core import params
         return params.get_parameters(self.store, task_id)
 
     def set_configuration(self, task_id: str, config: ConfigRow, *, force: bool = False) -> None:
-        from ..core import params
+        from jupyter_ext.core import params
         params.set_configuration(self.store, task_id, config, force=force)
 
     def get_configurations(self, task_id: str) -> list[ConfigRow]:
-        from ..core import params
+        from jupyter_ext.core import params
         return params.get_configurations(self.store, task_id)
 
     # -- events ----------------------------------------------------------------------------------
     def write_events(self, batch: EventBatch) -> BatchResult:
-        from ..core import reporting
+        from jupyter_ext.core import reporting
         return reporting.apply(self.store, batch)
 
     def put_blob(self, data: bytes) -> tuple[str, int]:
@@ -227,42 +227,42 @@ class LocalBackend(Backend):
 
     def get_scalars(self, task_id: str, *, max_samples: int | None, x_axis: str = "iter",
                     as_numpy: bool = False) -> dict[str, Any]:
-        from ..core import scalars, tasks
+        from jupyter_ext.core import scalars, tasks
         with self.store.read() as conn:
             tasks._get(conn, task_id)
             return scalars.read_series(conn, task_id, max_samples=max_samples, x_axis=x_axis, as_numpy=as_numpy)
 
     def get_last_metrics(self, task_id: str) -> dict[str, Any]:
-        from ..core import scalars, tasks
+        from jupyter_ext.core import scalars, tasks
         with self.store.read() as conn:
             tasks._get(conn, task_id)
             return scalars.last_metrics(conn, task_id)
 
     def get_single_values(self, task_id: str) -> dict[str, float | None]:
-        from ..core import tasks
-        from ..store import events
+        from jupyter_ext.core import tasks
+        from jupyter_ext.store import events
         with self.store.read() as conn:
             tasks._get(conn, task_id)
             return events.get_single_values(conn, task_id)
 
     def get_plots(self, task_id: str) -> list[dict[str, Any]]:
-        from ..core import tasks
-        from ..store import events
+        from jupyter_ext.core import tasks
+        from jupyter_ext.store import events
         with self.store.read() as conn:
             tasks._get(conn, task_id)
             return events.get_plots(conn, task_id)
 
     def get_debug_samples(self, task_id: str, title: str | None = None,
                           series: str | None = None) -> list[dict[str, Any]]:
-        from ..core import tasks
-        from ..store import events
+        from jupyter_ext.core import tasks
+        from jupyter_ext.store import events
         with self.store.read() as conn:
             tasks._get(conn, task_id)
             return events.get_debug_samples(conn, task_id, title, series)
 
     def get_console(self, task_id: str, last: int | None = None) -> list[dict[str, Any]]:
-        from ..core import tasks
-        from ..store import events
+        from jupyter_ext.core import tasks
+        from jupyter_ext.store import events
         with self.store.read() as conn:
             tasks._get(conn, task_id)
             return events.get_console(conn, task_id, last)
@@ -275,7 +275,7 @@ class LocalBackend(Backend):
         with self._lock:
             found = self._elsewhere.get(location)
             if found is None:
-                from ..store.blobs import BlobStore
+                from jupyter_ext.store.blobs import BlobStore
 
                 found = self._elsewhere[location] = BlobStore(location, self._storage_options(location))
             return found
@@ -291,97 +291,97 @@ class LocalBackend(Backend):
         return self.blobs_at(location).download(sha256, dest, progress)
 
     def collect_garbage(self, *, grace_seconds: float = 0.0, dry_run: bool = False) -> Any:
-        from ..core import gc
+        from jupyter_ext.core import gc
         return gc.collect(self.store, self.blobs, grace_seconds=grace_seconds, dry_run=dry_run,
                           open_location=self.blobs_at)
 
     # -- artifacts -------------------------------------------------------------------------------
     def put_artifact(self, task_id: str, spec: Mapping[str, Any]) -> dict[str, Any]:
-        from ..core import artifacts
+        from jupyter_ext.core import artifacts
         return artifacts.put(self.store, task_id, spec)
 
     def get_artifacts(self, task_id: str) -> list[dict[str, Any]]:
-        from ..core import artifacts
+        from jupyter_ext.core import artifacts
         return artifacts.list_for_task(self.store, task_id)
 
     def remove_artifact(self, task_id: str, name: str) -> None:
-        from ..core import artifacts
+        from jupyter_ext.core import artifacts
         artifacts.remove(self.store, task_id, name)
 
     # -- models ----------------------------------------------------------------------------------
     def create_model(self, spec: Mapping[str, Any]) -> dict[str, Any]:
-        from ..core import models
+        from jupyter_ext.core import models
         return models.create(self.store, spec)
 
     def get_model(self, model_id: str, version: int | None = None) -> dict[str, Any]:
-        from ..core import models
+        from jupyter_ext.core import models
         return models.get_version(self.store, model_id, version)
 
     def update_model(self, model_id: str, fields: Mapping[str, Any]) -> dict[str, Any]:
-        from ..core import models
+        from jupyter_ext.core import models
         return models.update(self.store, model_id, fields)
 
     def set_model_metadata(self, model_id: str, items: Mapping[str, Any], *, replace: bool = False
                            ) -> dict[str, Any]:
-        from ..core import models
+        from jupyter_ext.core import models
         return models.set_metadata(self.store, model_id, items, replace=replace)
 
     def add_model_version(self, model_id: str, spec: Mapping[str, Any]) -> dict[str, Any]:
-        from ..core import models
+        from jupyter_ext.core import models
         return models.add_version(self.store, model_id, spec)
 
     def get_model_versions(self, model_id: str) -> list[dict[str, Any]]:
-        from ..core import models
+        from jupyter_ext.core import models
         return models.versions(self.store, model_id)
 
     def publish_model(self, model_id: str) -> dict[str, Any]:
-        from ..core import models
+        from jupyter_ext.core import models
         return models.publish(self.store, model_id)
 
     def archive_model(self, model_id: str, archived: bool = True) -> dict[str, Any]:
-        from ..core import models
+        from jupyter_ext.core import models
         return models.archive(self.store, model_id, archived)
 
     def remove_model(self, model_id: str, *, force: bool = False, delete_weights: bool = False) -> None:
-        from ..core import gc, models
+        from jupyter_ext.core import gc, models
         held = models.remove(self.store, model_id, force=force)
         if delete_weights and held:
             gc.collect_these(self.store, self.blobs, held, open_location=self.blobs_at)
 
     def query_models(self, **filters: Any) -> list[dict[str, Any]]:
-        from ..core import models
+        from jupyter_ext.core import models
         return models.query(self.store, **filters)
 
     def find_model(self, project_name: str | None, model_name: str, version: int | None = None,
                    tags: Sequence[str] | None = None, only_published: bool = False) -> dict[str, Any]:
-        from ..core import models
+        from jupyter_ext.core import models
         return models.find(self.store, project_name, model_name, version, tags=tags, only_published=only_published)
 
     def link_task_model(self, task_id: str, model_id: str, mode: str, name: str | None = None) -> None:
-        from ..core import models
+        from jupyter_ext.core import models
         models.link_task(self.store, task_id, model_id, mode, name)
 
     def get_task_models(self, task_id: str) -> dict[str, list[dict[str, Any]]]:
-        from ..core import models
+        from jupyter_ext.core import models
         return models.task_models(self.store, task_id)
 
     def report_model_metrics(self, model_id: str, scalars: Sequence[Mapping[str, Any]] = (),
                              single_values: Sequence[Mapping[str, Any]] = ()) -> dict[str, int]:
-        from ..core import model_metrics
+        from jupyter_ext.core import model_metrics
         return model_metrics.report(self.store, model_id, scalars, single_values)
 
     def get_model_metrics(self, model_id: str) -> dict[str, list[dict[str, Any]]]:
-        from ..core import model_metrics
+        from jupyter_ext.core import model_metrics
         return model_metrics.get(self.store, model_id)
 
     # -- pipelines -------------------------------------------------------------------------------
     def list_pipelines(self, *, project: str | None = None, status: str | None = None, limit: int | None = None,
                        offset: int = 0) -> list[dict[str, Any]]:
-        from ..core import pipeline_runs
+        from jupyter_ext.core import pipeline_runs
         return pipeline_runs.list_runs(self.store, project=project, status=status, limit=limit, offset=offset)
 
     def get_pipeline(self, task_id: str) -> dict[str, Any]:
-        from ..core import pipeline_runs
+        from jupyter_ext.core import pipeline_runs
         return pipeline_runs.get(self.store, task_id)
 
     # -- copying between stores ------------------------------------------------------------------
@@ -389,21 +389,21 @@ class LocalBackend(Backend):
         return self.blobs.exists(sha256)
 
     def sync_inventory(self) -> dict[str, list[str]]:
-        from ..core import sync
+        from jupyter_ext.core import sync
         return sync.inventory(self.store)
 
     def sync_export(self, kind: str, ident: str = "") -> Iterator[dict[str, Any]]:
-        from ..core import sync
+        from jupyter_ext.core import sync
         return sync.export(self.store, kind, ident)
 
     def sync_import(self, record: Mapping[str, Any]) -> dict[str, Any]:
-        from ..core import sync
+        from jupyter_ext.core import sync
         return sync.import_record(self.store, record)
 
     # -- datasets --------------------------------------------------------------------------------
     def dataset_call(self, operation: str, *args: Any, **kwargs: Any) -> Any:
-        from ..core import datasets
-        from ..errors import InvalidArgument
+        from jupyter_ext.core import datasets
+        from jupyter_ext.errors import InvalidArgument
 
         if operation not in DATASET_OPERATIONS:
             raise InvalidArgument(f"unknown dataset operation {operation!r}")

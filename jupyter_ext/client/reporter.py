@@ -28,14 +28,14 @@ import atexit
 import os
 import sys
 import threading
+import time
 import weakref
 from array import array
-import time
 from collections.abc import Callable
 from typing import Any
 
-from ..errors import Unavailable
-from .backend import Backend
+from jupyter_ext.client.backend import Backend
+from jupyter_ext.errors import Unavailable
 
 Series = tuple[Any, Any, Any]  # array("d") values, array("q") iterations, array("d") times
 
@@ -256,7 +256,7 @@ class Reporter:
 
     def _own_spool(self) -> Any:
         if self._spool is None:
-            from . import spool
+            from jupyter_ext.client import spool
 
             if self.spool_dir is None:
                 return None
@@ -264,7 +264,7 @@ class Reporter:
         return self._spool
 
     def _append(self, kind: str, body: Any, what: str) -> None:
-        from .spool import NotSpoolable
+        from jupyter_ext.client.spool import NotSpoolable
 
         target = self._own_spool()
         if target is None:
@@ -305,7 +305,7 @@ class Reporter:
             self._memory_append("op", op)
 
     def _spool_upload(self, upload: Any) -> bool:
-        from .spool_files import spool_upload
+        from jupyter_ext.client.spool_files import spool_upload
 
         return spool_upload(self, upload)
 
@@ -343,7 +343,7 @@ class Reporter:
         self.replayed += 1
 
     def _apply_call(self, body: dict[str, Any]) -> None:
-        from .spool_files import apply_call
+        from jupyter_ext.client.spool_files import apply_call
 
         apply_call(self, body)
 
@@ -371,7 +371,7 @@ class Reporter:
     def _replay_orphans(self) -> None:
         if self.spool_dir is None:
             return
-        from . import spool
+        from jupyter_ext.client import spool
 
         own = self._spool.folder if self._spool is not None else ""
         try:
@@ -387,7 +387,7 @@ class Reporter:
             self._note_error(f"cannot replay the spool in {self.spool_dir}: {exc}")
 
     def _take_events(self) -> Any:
-        from ..core.reporting import EventBatch
+        from jupyter_ext.core.reporting import EventBatch
 
         batch = EventBatch()
         for task_id, bufs in list(self.scalars.items()):
@@ -452,7 +452,7 @@ _OFFLINE = object()
 def _say_what_waits(ref: weakref.ref[Reporter]) -> None:
     rep = ref()
     if rep is not None and rep.offline:
-        from .spool_files import say_what_waits
+        from jupyter_ext.client.spool_files import say_what_waits
 
         say_what_waits(rep)
 

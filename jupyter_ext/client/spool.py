@@ -41,8 +41,8 @@ class NotSpoolable(TypeError):
 
 # -- values <-> JSON + binary parts ---------------------------------------------------------------
 def _row_types() -> dict[str, type]:
-    from ..core.reporting import EventBatch
-    from ..store.rows import ConfigRow, ParamRow
+    from jupyter_ext.core.reporting import EventBatch
+    from jupyter_ext.store.rows import ConfigRow, ParamRow
 
     return {"ParamRow": ParamRow, "ConfigRow": ConfigRow, "EventBatch": EventBatch}
 

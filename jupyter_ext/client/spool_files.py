@@ -28,8 +28,8 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
-from ..store.blobs import sha256_of_file
-from .spool import NotSpoolable, Spool
+from jupyter_ext.client.spool import NotSpoolable, Spool
+from jupyter_ext.store.blobs import sha256_of_file
 
 # Room kept for the records that follow a copied file (they are small: a spec, a few names).
 RECORD_ROOM = 256 << 10
@@ -171,8 +171,8 @@ def spool_upload(rep: Any, upload: Any) -> bool:
 def apply_call(rep: Any, body: dict[str, Any]) -> None:
     """Replay one spooled backend call. A row that names spooled bytes whose upload was refused
     is not written (it would point at nothing); a callback this process left is told the outcome."""
-    from ..errors import Unavailable
-    from .backend import Backend
+    from jupyter_ext.client.backend import Backend
+    from jupyter_ext.errors import Unavailable
 
     name = str(body["method"])
     if name.startswith("_") or not callable(getattr(Backend, name, None)):

@@ -13,7 +13,7 @@ import shutil
 import tempfile
 from typing import Any
 
-from .backend import Backend
+from jupyter_ext.client.backend import Backend
 
 
 @dataclasses.dataclass
@@ -59,7 +59,7 @@ def sync(source: Backend, dest: Backend, *, show_progress: bool = True) -> SyncR
                 try:
                     _copy_item(source, dest, kind, ident, work, report)
                 except Exception as exc:
-                    from ..errors import TrackError, Unavailable
+                    from jupyter_ext.errors import TrackError, Unavailable
 
                     if isinstance(exc, Unavailable) or not isinstance(exc, TrackError):
                         raise  # the destination is away (or a bug): stop, a rerun resumes
@@ -108,17 +108,17 @@ def _send_file(source: Backend, dest: Backend, upload: dict[str, Any], work: str
 def open_destination(url: str, config: Any, *, access_key: str | None = None, secret_key: str | None = None) -> Any:
     """The backend at ``url``: ``http(s)://`` is a server (keys from the flags or the settings),
     anything else a store URL or a tracker home folder on this machine."""
-    from ..errors import InvalidArgument
+    from jupyter_ext.errors import InvalidArgument
 
     if url.startswith(("http://", "https://")):
         import dataclasses as dc
 
-        from .http import HttpBackend
+        from jupyter_ext.client.http import HttpBackend
 
         cfg = dc.replace(config, api_host=url, access_key=access_key or config.access_key,
                          secret_key=secret_key or config.secret_key)
         return HttpBackend.from_config(cfg)
-    from .local import LocalBackend
+    from jupyter_ext.client.local import LocalBackend
 
     if url.startswith(("sqlite:", "postgresql:", "postgres:")):
         raise InvalidArgument("give the destination as a server URL (https://…) or a tracker home folder")

@@ -8,14 +8,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
-from ..errors import Conflict, InvalidArgument, NotFound
-from ..store import artifacts as artifact_rows
-from ..store import blob_refs
-from ..store.blobs import check_sha256
-from ..store.meta import MetaStore
-from ..store.schema import tasks as task_table
-from . import status
-from .names import check_artifact_name
+from jupyter_ext.core import status
+from jupyter_ext.core.names import check_artifact_name
+from jupyter_ext.errors import Conflict, InvalidArgument, NotFound
+from jupyter_ext.store import artifacts as artifact_rows
+from jupyter_ext.store import blob_refs
+from jupyter_ext.store.blobs import check_sha256
+from jupyter_ext.store.meta import MetaStore
+from jupyter_ext.store.schema import tasks as task_table
 
 MODES = ("output", "input")
 

@@ -21,12 +21,12 @@ import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ..errors import Conflict, InvalidArgument, NotFound
-from ..store import datasets as rows
-from ..store.blobs import check_sha256
-from ..store.meta import MetaStore
-from . import projects, status, tasks
-from .names import check_artifact_name, check_tags
+from jupyter_ext.core import projects, status, tasks
+from jupyter_ext.core.names import check_artifact_name, check_tags
+from jupyter_ext.errors import Conflict, InvalidArgument, NotFound
+from jupyter_ext.store import datasets as rows
+from jupyter_ext.store.blobs import check_sha256
+from jupyter_ext.store.meta import MetaStore
 
 DATASET_TAG = "dataset"
 DRAFT = "draft"

@@ -5,9 +5,9 @@ import dataclasses
 import time
 from collections.abc import Callable, Sequence
 
-from ..store import blob_refs
-from ..store.blobs import BlobStore
-from ..store.meta import MetaStore
+from jupyter_ext.store import blob_refs
+from jupyter_ext.store.blobs import BlobStore
+from jupyter_ext.store.meta import MetaStore
 
 
 @dataclasses.dataclass

@@ -31,10 +31,10 @@ import weakref
 from collections.abc import Mapping
 from typing import Any
 
-from ..errors import InvalidArgument, NotFound, Unauthenticated
-from ..store import keys as key_rows
-from ..store.change_marker import change_marker
-from ..store.meta import MetaStore
+from jupyter_ext.errors import InvalidArgument, NotFound, Unauthenticated
+from jupyter_ext.store import keys as key_rows
+from jupyter_ext.store.change_marker import change_marker
+from jupyter_ext.store.meta import MetaStore
 
 CACHE_SECONDS = 10.0
 DEFAULT_TOKEN_TTL = 3600.0

@@ -21,11 +21,11 @@ import time
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from ..errors import InvalidArgument
-from ..store import model_metrics as metric_rows
-from ..store import models as model_rows
-from ..store.meta import MetaStore
-from ..store.model_metrics import SINGLE_VALUE_ITERATION, SINGLE_VALUE_TITLE, Point
+from jupyter_ext.errors import InvalidArgument
+from jupyter_ext.store import model_metrics as metric_rows
+from jupyter_ext.store import models as model_rows
+from jupyter_ext.store.meta import MetaStore
+from jupyter_ext.store.model_metrics import SINGLE_VALUE_ITERATION, SINGLE_VALUE_TITLE, Point
 
 MAX_NAME = 1024
 _INT64 = 2**63
@@ -152,6 +152,6 @@ def shape(points: Iterable[Point]) -> dict[str, list[dict[str, Any]]]:
 
 
 def _model(conn: Any, model_id: str) -> dict[str, Any]:
-    from .models import _get
+    from jupyter_ext.core.models import _get
 
     return _get(conn, model_id)

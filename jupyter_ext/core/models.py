@@ -15,12 +15,13 @@ import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ..errors import Conflict, InvalidArgument, NotFound
-from ..store import blob_refs
-from ..store import models as model_rows
-from ..store.meta import MetaStore
-from . import param_values, projects
-from .names import check_artifact_name, check_tags
+from jupyter_ext.core import param_types as param_values
+from jupyter_ext.core import projects
+from jupyter_ext.core.names import check_artifact_name, check_tags
+from jupyter_ext.errors import Conflict, InvalidArgument, NotFound
+from jupyter_ext.store import blob_refs
+from jupyter_ext.store import models as model_rows
+from jupyter_ext.store.meta import MetaStore
 
 FRAMEWORKS = ("caffe", "caffe2", "catboost", "cntk", "darknet", "keras", "lightgbm", "megengine", "mknet", "onnx",
               "openvino", "paddlepaddle", "parquet", "pytorch", "scikitlearn", "tensorflow", "tensorflowjs",
@@ -74,7 +75,7 @@ def create(store: MetaStore, spec: Mapping[str, Any]) -> dict[str, Any]:
         if row["parent_id"] is not None:
             _get(conn, row["parent_id"])
         if row["task_id"]:
-            from .tasks import _get as get_task
+            from jupyter_ext.core.tasks import _get as get_task
 
             get_task(conn, row["task_id"])  # NotFound with a hint, not a foreign-key error
         model_rows.insert(conn, row)
@@ -205,7 +206,7 @@ def query(store: MetaStore, *, project_name: str | None = None, model_name: str 
           task_id: str | None = None, weights_url: str | None = None) -> list[dict[str, Any]]:
     """Models newest first; ``model_name`` is a regex (``^name$`` for an exact name);
     ``weights_url``: only models with a version registered at that URL."""
-    from .tasks import compile_name, parse_tag_filter
+    from jupyter_ext.core.tasks import compile_name, parse_tag_filter
 
     name_re = compile_name(model_name)
     any_tags, all_tags, not_tags = parse_tag_filter(tags)
@@ -247,7 +248,7 @@ def link_task(store: MetaStore, task_id: str, model_id: str, mode: str, name: st
     """Record that a task used a model as ``input`` or made it as ``output`` (lineage)."""
     if mode not in LINK_MODES:
         raise InvalidArgument(f"mode must be 'input' or 'output', not {mode!r}")
-    from .tasks import _get as get_task
+    from jupyter_ext.core.tasks import _get as get_task
 
     with store.write() as conn:
         get_task(conn, task_id)
@@ -256,7 +257,7 @@ def link_task(store: MetaStore, task_id: str, model_id: str, mode: str, name: st
 
 
 def task_models(store: MetaStore, task_id: str) -> dict[str, list[dict[str, Any]]]:
-    from .tasks import _get as get_task
+    from jupyter_ext.core.tasks import _get as get_task
 
     out: dict[str, list[dict[str, Any]]] = {"input": [], "output": []}
     with store.read() as conn:

@@ -1,7 +1,7 @@
 """Checks on names a user types (projects, tasks, tags), kept light for the caller's path."""
 from __future__ import annotations
 
-from ..errors import InvalidArgument
+from jupyter_ext.errors import InvalidArgument
 
 MAX_PROJECT_NAME = 512
 MAX_TASK_NAME = 1024

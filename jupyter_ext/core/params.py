@@ -3,13 +3,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..errors import Conflict, InvalidArgument
-from ..store import params as param_rows
-from ..store.meta import MetaStore
-from ..store.rows import ConfigRow, ParamRow
+from jupyter_ext.errors import Conflict, InvalidArgument
+from jupyter_ext.store import params as param_rows
+from jupyter_ext.store.meta import MetaStore
+from jupyter_ext.store.rows import ConfigRow, ParamRow
+
 
 def _check_editable(conn: Any, task_id: str, force: bool) -> None:
-    from . import tasks
+    from jupyter_ext.core import tasks
 
     row = tasks._get(conn, task_id)
     if not force and row.status not in tasks.PARAM_EDIT_STATUSES:
@@ -30,7 +31,7 @@ def set_parameters(store: MetaStore, task_id: str, rows: list[ParamRow], *, repl
 
 
 def get_parameters(store: MetaStore, task_id: str) -> list[ParamRow]:
-    from . import tasks
+    from jupyter_ext.core import tasks
 
     with store.read() as conn:
         tasks._get(conn, task_id)
@@ -46,7 +47,7 @@ def set_configuration(store: MetaStore, task_id: str, config: ConfigRow, *, forc
 
 
 def get_configurations(store: MetaStore, task_id: str) -> list[ConfigRow]:
-    from . import tasks
+    from jupyter_ext.core import tasks
 
     with store.read() as conn:
         tasks._get(conn, task_id)

@@ -4,10 +4,10 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from ..errors import InvalidArgument
-from ..store.meta import MetaStore
-from ..store.rows import TaskRow
-from . import params, pipelines, tasks
+from jupyter_ext.core import params, pipelines, tasks
+from jupyter_ext.errors import InvalidArgument
+from jupyter_ext.store.meta import MetaStore
+from jupyter_ext.store.rows import TaskRow
 
 
 def _document(store: MetaStore, run: TaskRow) -> dict[str, Any]:

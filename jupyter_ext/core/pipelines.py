@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
-from ..errors import InvalidArgument
+from jupyter_ext.errors import InvalidArgument
 
 RUN_TAG = "pipeline"
 STEP_TAG = "pipeline-step"

@@ -14,14 +14,14 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 
-from ..errors import AlreadyExists, Conflict, InvalidArgument, NotFound
-from ..store import queues as queue_rows
-from ..store import tasks as task_rows
-from ..store import workers as worker_rows
-from ..store.meta import MetaStore
-from ..store.queues import QueueRow
-from ..store.rows import TaskRow
-from . import names, status
+from jupyter_ext.core import names, status
+from jupyter_ext.errors import AlreadyExists, Conflict, InvalidArgument, NotFound
+from jupyter_ext.store import queues as queue_rows
+from jupyter_ext.store import tasks as task_rows
+from jupyter_ext.store import workers as worker_rows
+from jupyter_ext.store.meta import MetaStore
+from jupyter_ext.store.queues import QueueRow
+from jupyter_ext.store.rows import TaskRow
 
 DEFAULT_QUEUE = "default"
 MAX_QUEUE_NAME = 200
@@ -101,7 +101,7 @@ def list_all(store: MetaStore) -> list[dict[str, Any]]:
 
 
 def _describe(conn: Connection, rows: Sequence[QueueRow]) -> list[dict[str, Any]]:
-    from .workers import DROPPED_AFTER
+    from jupyter_ext.core.workers import DROPPED_AFTER
 
     entries = queue_rows.entries_with_tasks(conn, [q.id for q in rows])
     listening = worker_rows.list_seen_since(conn, time.time() - DROPPED_AFTER)
@@ -192,7 +192,7 @@ def dequeue(store: MetaStore, task_id: str) -> TaskRow:
 def abort(store: MetaStore, task_id: str, *, user: str | None = None) -> TaskRow:
     """Stop a queued or running task. A task a live worker runs is marked ``stopping``: the worker
     sees it on its next heartbeat, kills the run and reports ``stopped`` itself."""
-    from .workers import is_running_it
+    from jupyter_ext.core.workers import is_running_it
 
     who = user if user is not None else _local_user()
     with store.write() as conn:
@@ -271,7 +271,7 @@ def pop_next(store: MetaStore, worker_id: str, queue_names: Sequence[str]) -> Ta
     """Atomically hand the first task of the first non-empty queue to ``worker_id``: it becomes
     ``in_progress`` and leaves its queue in one transaction, so no two workers get one task.
     Queues that do not exist are empty (``default`` is made on first use)."""
-    from .workers import check_worker_id
+    from jupyter_ext.core.workers import check_worker_id
 
     worker_id = check_worker_id(worker_id)
     if isinstance(queue_names, str):

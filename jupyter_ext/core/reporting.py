@@ -9,11 +9,11 @@ import dataclasses
 import time
 from typing import Any
 
-from ..store import blob_refs
-from ..store import events as event_rows
-from ..store import tasks as task_rows
-from ..store.meta import MetaStore
-from . import scalars, status
+from jupyter_ext.core import scalars, status
+from jupyter_ext.store import blob_refs
+from jupyter_ext.store import events as event_rows
+from jupyter_ext.store import tasks as task_rows
+from jupyter_ext.store.meta import MetaStore
 
 DEFAULT_SAMPLE_HISTORY = 100
 

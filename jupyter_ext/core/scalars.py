@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.engine import Connection
 
-from ..errors import InvalidArgument
-from ..store import scalars as scalar_rows
-from ..store.rows import MetricSummary
+from jupyter_ext.errors import InvalidArgument
+from jupyter_ext.store import scalars as scalar_rows
+from jupyter_ext.store.rows import MetricSummary
 
 if TYPE_CHECKING:
     import numpy as np

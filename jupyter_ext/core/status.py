@@ -1,7 +1,7 @@
 """The task status machine: which status may follow which, and why a change is refused."""
 from __future__ import annotations
 
-from ..errors import Conflict, InvalidArgument
+from jupyter_ext.errors import Conflict, InvalidArgument
 
 CREATED = "created"
 QUEUED = "queued"

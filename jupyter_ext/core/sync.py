@@ -26,11 +26,11 @@ from typing import Any
 
 from sqlalchemy.exc import IntegrityError, StatementError
 
-from ..errors import InvalidArgument, NotFound
-from ..store import blob_refs, raw
-from ..store import projects as project_rows
-from ..store.meta import MetaStore
-from . import projects
+from jupyter_ext.core import projects
+from jupyter_ext.errors import InvalidArgument, NotFound
+from jupyter_ext.store import blob_refs, raw
+from jupyter_ext.store import projects as project_rows
+from jupyter_ext.store.meta import MetaStore
 
 FORMAT = 1
 IMPORTING_TAG = "importing"
@@ -277,7 +277,7 @@ def _import_task(conn: Any, record: Mapping[str, Any]) -> dict[str, Any]:
     else:
         raw.insert_rows(conn, "tasks", [task])
     if task.get("status") == "queued":  # a queued task waits in a queue here too (its own, made if missing)
-        from . import queues
+        from jupyter_ext.core import queues
 
         queues.join(conn, task_id, queues.resolve(conn, task.get("queue"), create=True), time.time())
     raw.insert_rows(conn, "task_tags", [{"task_id": task_id, "tag": t} for t in record.get("tags") or ()])
@@ -306,7 +306,7 @@ def _importing(conn: Any, task_id: str) -> bool:
 def _import_scalars(conn: Any, record: Mapping[str, Any]) -> dict[str, Any]:
     import numpy as np
 
-    from ..store import scalars as scalar_rows
+    from jupyter_ext.store import scalars as scalar_rows
 
     task_id = str(record["task_id"])
     if not _importing(conn, task_id):

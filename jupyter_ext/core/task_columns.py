@@ -8,8 +8,8 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 
-from ..errors import InvalidArgument
-from ..store import task_columns
+from jupyter_ext.errors import InvalidArgument
+from jupyter_ext.store import task_columns
 
 KINDS = ("metric", "param")
 

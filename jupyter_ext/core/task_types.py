@@ -1,7 +1,7 @@
 """The eleven task types, and the check that a name is one of them."""
 from __future__ import annotations
 
-from ..errors import InvalidArgument
+from jupyter_ext.errors import InvalidArgument
 
 TASK_TYPES = (
     "training",

@@ -13,17 +13,17 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 
-from ..errors import AlreadyExists, Conflict, InvalidArgument, NotFound
-from ..store import artifacts as artifact_rows
-from ..store import events as event_rows
-from ..store import models as model_rows
-from ..store import params as param_rows
-from ..store import scalars as scalar_rows
-from ..store import tasks as task_rows
-from ..store.meta import MetaStore
-from ..store.rows import TaskRow
-from . import names, projects, status
-from .task_types import DEFAULT_TASK_TYPE, check_task_type
+from jupyter_ext.core import names, projects, status
+from jupyter_ext.core.task_types import DEFAULT_TASK_TYPE, check_task_type
+from jupyter_ext.errors import AlreadyExists, Conflict, InvalidArgument, NotFound
+from jupyter_ext.store import artifacts as artifact_rows
+from jupyter_ext.store import events as event_rows
+from jupyter_ext.store import models as model_rows
+from jupyter_ext.store import params as param_rows
+from jupyter_ext.store import scalars as scalar_rows
+from jupyter_ext.store import tasks as task_rows
+from jupyter_ext.store.meta import MetaStore
+from jupyter_ext.store.rows import TaskRow
 
 DEVELOPMENT_TAG = "development"
 EDITABLE_FIELDS = ("name", "comment", "tags", "type", "parent_id", "script", "runtime", "output_uri", "system_tags",
@@ -185,7 +185,7 @@ ORDER_FIELDS = tuple(task_rows.ORDER_FIELDS)
 
 def order_key(order_by: str) -> Any:
     """A field name as is, or the sort keys of a ``metric:`` or ``param:`` column."""
-    from . import task_columns
+    from jupyter_ext.core import task_columns
 
     if order_by in task_rows.ORDER_FIELDS:
         return order_by
@@ -290,7 +290,7 @@ def set_status(store: MetaStore, task_id: str, target: str, *, force: bool = Fal
 def _queue_for(conn: Connection, row: TaskRow, target: str) -> Any:
     """The queue a task set to ``queued`` directly (not through enqueue) waits in: its last one,
     or ``default``."""
-    from . import queues
+    from jupyter_ext.core import queues
 
     if target != status.QUEUED or row.status == status.QUEUED:
         return None
@@ -302,7 +302,7 @@ def _queue_for(conn: Connection, row: TaskRow, target: str) -> Any:
 
 def _follow_queue(conn: Connection, row: TaskRow, target: str, queue: Any, now: float) -> None:
     """Keep "a queue entry exists exactly while the task is queued", in the same transaction."""
-    from . import queues
+    from jupyter_ext.core import queues
 
     if queue is not None:
         queues.join(conn, row.id, queue, now)

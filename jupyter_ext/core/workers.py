@@ -7,11 +7,11 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 
-from ..errors import InvalidArgument, NotFound
-from ..store import tasks as task_rows
-from ..store import workers as worker_rows
-from ..store.meta import MetaStore
-from . import status
+from jupyter_ext.core import status
+from jupyter_ext.errors import InvalidArgument, NotFound
+from jupyter_ext.store import tasks as task_rows
+from jupyter_ext.store import workers as worker_rows
+from jupyter_ext.store.meta import MetaStore
 
 # A worker not heard from for this long is ``lost``: its running task no longer counts as
 # supervised (abort stops it at once) …
@@ -42,7 +42,7 @@ def _mapping(value: object, what: str) -> dict[str, Any]:
 def register(store: MetaStore, worker_id: str, queues: Sequence[str], info: Mapping[str, Any]) -> dict[str, Any]:
     """Announce a worker listening to ``queues`` (in priority order); each must exist
     (``default`` is made on first use). Registering again replaces queues and info."""
-    from .queues import DEFAULT_QUEUE, check_queue_name, resolve
+    from jupyter_ext.core.queues import DEFAULT_QUEUE, check_queue_name, resolve
 
     worker_id = check_worker_id(worker_id)
     if isinstance(queues, str):

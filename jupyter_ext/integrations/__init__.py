@@ -30,12 +30,12 @@ from collections.abc import Callable
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
-from . import _imports
-from ._state import set_switches
-from ._switches import Switches, parse
+from jupyter_ext.integrations import _imports
+from jupyter_ext.integrations._state import set_switches
+from jupyter_ext.integrations._switches import Switches, parse
 
 if TYPE_CHECKING:
-    from ..sdk.task import Task
+    from jupyter_ext.sdk.tasks.task import Task
 
 # (framework keys that switch it on, module watched, our module, our function)
 HOOKS: tuple[tuple[tuple[str, ...], str, str, str], ...] = (

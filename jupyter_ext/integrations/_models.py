@@ -10,10 +10,10 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING, Any
 
-from ._state import reporting, switches, task_for, warn
+from jupyter_ext.integrations._state import reporting, switches, task_for, warn
 
 if TYPE_CHECKING:
-    from ..sdk.task import Task
+    from jupyter_ext.sdk.tasks.task import Task
 
 
 def weights_path(target: Any) -> str | None:
@@ -43,7 +43,7 @@ def saved(key: str, framework: str, target: Any, task: Task | None = None) -> No
 def _record(task: Task, framework: str, path: str) -> None:
     if not os.path.exists(path):
         return  # the framework wrote somewhere else (it added an extension, or failed quietly)
-    from ..sdk.output_model import OutputModel
+    from jupyter_ext.sdk.models.output import OutputModel
 
     stem = os.path.splitext(os.path.basename(path.rstrip(os.sep)))[0] or "model"
     model = OutputModel(task=task, name=f"{task.name} - {stem}", framework=framework)

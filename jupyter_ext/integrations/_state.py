@@ -14,11 +14,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from ..sdk import session
-from ._switches import ALL_ON, Switches
+from jupyter_ext.integrations._switches import ALL_ON, Switches
+from jupyter_ext.sdk import _session as session
 
 if TYPE_CHECKING:
-    from ..sdk.task import Task
+    from jupyter_ext.sdk.tasks.task import Task
 
 _switches: list[Switches] = [ALL_ON]
 _inside = threading.local()

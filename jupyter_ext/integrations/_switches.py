@@ -11,7 +11,7 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
-from ..errors import InvalidArgument
+from jupyter_ext.errors import InvalidArgument
 
 # ClearML's keys (some have nothing to hook here: accepted so ClearML code runs unchanged),
 # then ours.

@@ -12,8 +12,8 @@ import inspect
 from types import ModuleType
 from typing import Any
 
-from . import _models
-from ._state import patch, reporting, task_for, warn
+from jupyter_ext.integrations import _models
+from jupyter_ext.integrations._state import patch, reporting, task_for, warn
 
 KEY = "catboost"
 

@@ -13,11 +13,11 @@ from collections.abc import Mapping
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
-from . import _imports
-from ._state import patch, warn
+from jupyter_ext.integrations import _imports
+from jupyter_ext.integrations._state import patch, warn
 
 if TYPE_CHECKING:
-    from ..sdk.task import Task
+    from jupyter_ext.sdk.tasks.task import Task
 
 SECTION = "Args"
 _switch: list[Any] = [True]
@@ -64,7 +64,7 @@ def _connect(task: Task, params: Mapping[str, Any]) -> None:
 def _patch(module: ModuleType) -> None:
     def make_invoke(original: Any) -> Any:
         def invoke(self: Any, ctx: Any) -> Any:
-            from ..sdk import session
+            from jupyter_ext.sdk import _session as session
 
             task = session.main_task()
             if task is not None and not task._closed and _switch[0]:

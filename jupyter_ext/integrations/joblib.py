@@ -6,8 +6,8 @@ from __future__ import annotations
 from types import ModuleType
 from typing import Any
 
-from . import _models
-from ._state import patch_aliases, reporting, switches, task_for
+from jupyter_ext.integrations import _models
+from jupyter_ext.integrations._state import patch_aliases, reporting, switches, task_for
 
 KEY = "joblib"
 

@@ -15,7 +15,7 @@ import weakref
 from types import ModuleType
 from typing import Any
 
-from ._state import patch, reporting, task_for, warn
+from jupyter_ext.integrations._state import patch, reporting, task_for, warn
 
 KEY = "matplotlib"
 SERIES = "plot"
@@ -60,8 +60,8 @@ def _changed(figure: Any) -> bool:
 def as_plot(figure: Any, title: str) -> dict[str, Any]:
     """The figure as plotly JSON: converted when that is faithful, else its PNG as an image plot
     (so every figure lands among the Plots, as in ClearML)."""
-    from ..sdk.figures import figure_from_matplotlib, matplotlib_to_png
-    from ..sdk.figures.images import image_plot
+    from jupyter_ext.sdk.logging.figures import figure_from_matplotlib, matplotlib_to_png
+    from jupyter_ext.sdk.logging.figures.images import image_plot
 
     return figure_from_matplotlib(figure) or image_plot(matplotlib_to_png(figure), title)
 
@@ -173,7 +173,7 @@ def _patch_inline(module: ModuleType) -> None:
 def _patch_explicit_reports() -> None:
     """A figure the user stores with ``Logger.report_matplotlib_figure`` is not stored again by
     the hooks (its PNG rendering calls ``savefig``; a later ``plt.show()`` of it unchanged)."""
-    from ..sdk.logger import Logger
+    from jupyter_ext.sdk.logging.logger import Logger
 
     def make(original: Any) -> Any:
         def report_matplotlib_figure(self: Any, title: str, series: str, figure: Any, *args: Any,

@@ -10,8 +10,8 @@ from __future__ import annotations
 from types import ModuleType
 from typing import Any
 
-from . import _models
-from ._state import patch, patch_aliases, reporting, task_for
+from jupyter_ext.integrations import _models
+from jupyter_ext.integrations._state import patch, patch_aliases, reporting, task_for
 
 KEY = "pytorch"
 

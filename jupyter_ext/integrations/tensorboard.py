@@ -17,7 +17,7 @@ from collections.abc import Callable
 from types import ModuleType
 from typing import Any
 
-from ._state import patch, reporting, switches, task_for, warn
+from jupyter_ext.integrations._state import patch, reporting, switches, task_for, warn
 
 KEY = "tensorboard"
 HPARAMS_SECTION = "TB_hparams"

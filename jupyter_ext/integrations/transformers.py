@@ -11,7 +11,7 @@ from __future__ import annotations
 from types import ModuleType
 from typing import Any
 
-from ._state import patch, task_for, warn
+from jupyter_ext.integrations._state import patch, task_for, warn
 
 KEY = "transformers"
 SINGLE_VALUES = ("train_runtime", "train_samples_per_second", "train_steps_per_second", "train_loss",

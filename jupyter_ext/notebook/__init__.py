@@ -18,19 +18,21 @@ _hooks: dict[str, Any] = {}
 
 
 def load_ipython_extension(shell: Any) -> None:
-    from . import live_document, magics
+    from jupyter_ext.notebook import magics
+    from jupyter_ext.notebook.snapshot import comm as live_document
 
     unload_ipython_extension(shell)
     magics.register(shell)
     live_document.register(shell)
 
     def pre_run_cell(*_args: Any) -> None:
-        from . import live
+        from jupyter_ext.notebook.live_plot import widget as live
 
         live.remember_parent(shell)
 
     def post_run_cell(*_args: Any) -> None:
-        from . import display, live, run
+        from jupyter_ext.notebook import display, run
+        from jupyter_ext.notebook.live_plot import widget as live
 
         live.remember_parent(shell)
         try:
@@ -59,6 +61,6 @@ def unload_ipython_extension(shell: Any) -> None:
 
 def compare(tasks: Any, **kwargs: Any) -> Any:
     """``jupyter_ext.compare([t1, t2, ...])``: see :mod:`jupyter_ext.notebook.compare`."""
-    from .compare import compare as _compare
+    from jupyter_ext.notebook.compare import compare as _compare
 
     return _compare(tasks, **kwargs)

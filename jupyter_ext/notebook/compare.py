@@ -10,13 +10,13 @@ import html
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from ..errors import InvalidArgument
+from jupyter_ext.errors import InvalidArgument
 
 DIFF_STYLE = "background:#fff3bf"
 
 
 def _as_tasks(tasks: Iterable[Any]) -> list[Any]:
-    from ..sdk.task import Task
+    from jupyter_ext.sdk.tasks.task import Task
 
     out = []
     for t in tasks:
@@ -88,7 +88,7 @@ class Comparison:
 
     @staticmethod
     def _models(task: Any) -> str:
-        from ..sdk import session
+        from jupyter_ext.sdk import _session as session
 
         try:
             linked = session.backend().get_task_models(task.id)
@@ -104,7 +104,7 @@ class Comparison:
     def _ipython_display_(self) -> None:
         from IPython.display import display
 
-        from . import display as task_display
+        from jupyter_ext.notebook import display as task_display
 
         display({"text/html": self.html(), "text/plain": repr(self)}, raw=True)
         state = task_display.plot_state(self.tasks, "Scalars: " + " vs ".join(t.name for t in self.tasks))

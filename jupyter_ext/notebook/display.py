@@ -11,7 +11,8 @@ import base64
 import uuid
 from typing import Any
 
-from . import fallback, live
+from jupyter_ext.notebook.live_plot import png as fallback
+from jupyter_ext.notebook.live_plot import widget as live
 
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 

@@ -11,16 +11,17 @@ import json
 import os
 from typing import Any
 
-from ..errors import InvalidArgument
+from jupyter_ext.errors import InvalidArgument
 
 
 def enqueue_notebook(*, project: str | None, name: str | None, task_type: str, tags: list[str], queue: str,
                      shell: Any = None) -> Any:
     """Create the task holding the notebook and enqueue it in ``queue``; its row."""
-    from ..core import names
-    from ..sdk import session
-    from . import notebook_file, path as notebook_path
-    from .run import _default_project
+    from jupyter_ext.core import names
+    from jupyter_ext.notebook.run import _default_project
+    from jupyter_ext.notebook.snapshot import notebook_file
+    from jupyter_ext.notebook.snapshot import path as notebook_path
+    from jupyter_ext.sdk import _session as session
 
     path, _found_by = notebook_path.detect(getattr(shell, "user_ns", None))
     if not path or not os.path.isfile(path):
@@ -46,7 +47,7 @@ def enqueue_notebook(*, project: str | None, name: str | None, task_type: str, t
 
 def _requirements() -> str:
     try:
-        from ..capture.environment import collect_packages, requirements_text
+        from jupyter_ext.capture.environment import collect_packages, requirements_text
 
         return str(requirements_text(collect_packages()))
     except Exception:  # only `agent --venv` needs them; the task can still run without

@@ -16,7 +16,7 @@ import shlex
 import sys
 from typing import Any
 
-from ..errors import InvalidArgument
+from jupyter_ext.errors import InvalidArgument
 
 USAGE = ('%track ["project/name"] [--project P] [--type T] [--tags a,b] [--queue Q]\n'
          '%track off | %track snapshot | %track status | %track compare <task id> <task id> ...')
@@ -39,7 +39,7 @@ def _parser() -> _Parser:
 
 def track(line: str, shell: Any = None) -> Any:
     """Run one ``%track`` line; returns what the cell should show (or None)."""
-    from . import run as runs
+    from jupyter_ext.notebook import run as runs
 
     try:
         words = shlex.split(line)
@@ -58,7 +58,7 @@ def track(line: str, shell: Any = None) -> Any:
     if verb == "compare":
         if len(words) < 2:
             raise InvalidArgument("%track compare needs task ids: %track compare <id> <id> ...")
-        from .compare import compare
+        from jupyter_ext.notebook.compare import compare
 
         return compare(words[1:])
     args = _parser().parse_args(words)
@@ -66,10 +66,10 @@ def track(line: str, shell: Any = None) -> Any:
     if name and "/" in name and not project:
         project, _, name = name.rpartition("/")
     tags = [t.strip() for t in (args.tags or "").split(",") if t.strip()]
-    from ..sdk.remote import remote_task_id
+    from jupyter_ext.sdk.tasks.remote import remote_task_id
 
     if args.queue and remote_task_id() is None:  # under the agent, the same line attaches instead
-        from .enqueue import enqueue_notebook
+        from jupyter_ext.notebook.enqueue import enqueue_notebook
 
         row = enqueue_notebook(project=project or None, name=name or None, task_type=args.task_type, tags=tags,
                                queue=args.queue, shell=shell)
@@ -85,7 +85,7 @@ def track(line: str, shell: Any = None) -> Any:
 
 
 def _snapshot(run: Any) -> None:
-    from . import live_document
+    from jupyter_ext.notebook.snapshot import comm as live_document
 
     if run is None:
         print("jupyter-track: nothing tracked; run %track first", file=sys.stderr)

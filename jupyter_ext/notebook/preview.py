@@ -142,7 +142,7 @@ def model_bundle(model: Any) -> dict[str, Any]:
 def model_metrics_html(single_values: dict[str, float], scalars: dict[str, dict[str, dict[str, list[Any]]]]) -> str:
     """A table of the single values and a chart panel per scalar title (a PNG, like the task's
     static plot, so saved notebooks and GitHub show it too); "" when there are none."""
-    from .fallback import charts_of, img_tag, scalar_png
+    from jupyter_ext.notebook.live_plot.png import charts_of, img_tag, scalar_png
 
     out = ""
     if single_values:
@@ -179,8 +179,8 @@ def show(obj: Any) -> None:
 
 
 def bundle(obj: Any) -> dict[str, Any]:
-    from ..sdk.artifact import Artifact
-    from ..sdk.dataset import Dataset
+    from jupyter_ext.sdk.artifacts.artifact import Artifact
+    from jupyter_ext.sdk.datasets.dataset import Dataset
 
     if isinstance(obj, Artifact):
         return artifact_bundle(obj)

@@ -13,8 +13,9 @@ import threading
 import time
 from typing import Any
 
-from . import live_document, path as notebook_path
-from .snapshot import Snapshotter
+from jupyter_ext.notebook.snapshot import comm as live_document
+from jupyter_ext.notebook.snapshot import path as notebook_path
+from jupyter_ext.notebook.snapshot.snapshot import Snapshotter
 
 _current: NotebookRun | None = None
 _lock = threading.Lock()
@@ -51,7 +52,8 @@ class NotebookRun:
 
         The task stops being this kernel's task at once, and its console capture ends, so the
         next task starts clean; the last snapshot and the status follow on a thread."""
-        from ..sdk import init_flow, session
+        from jupyter_ext.sdk import _session as session
+        from jupyter_ext.sdk.tasks import init as init_flow
 
         if self.closed:
             return
@@ -79,7 +81,7 @@ def start(*, project: str | None, name: str | None, task_type: str, tags: list[s
           shell: Any = None) -> NotebookRun:
     """Close the current run (if any) and start a new task for this notebook."""
     global _current
-    from ..sdk.task import Task
+    from jupyter_ext.sdk.tasks.task import Task
 
     with _lock:
         previous = _current
@@ -117,7 +119,7 @@ def stop() -> NotebookRun | None:
 
 
 def _default_project(path: str | None) -> str:
-    from ..sdk import session
+    from jupyter_ext.sdk import _session as session
 
     configured = str(getattr(session.config(), "default_project", "") or "")
     if configured:
@@ -147,7 +149,7 @@ def kernel_info(found_by: str) -> dict[str, Any]:
 def _record_notebook(task: Any, path: str | None, found_by: str, queue: str | None) -> None:
     """Store path and kernel in the task, after the environment capture (which writes ``script``
     and ``runtime`` whole, and would otherwise overwrite these fields)."""
-    from ..sdk import session
+    from jupyter_ext.sdk import _session as session
 
     capture = getattr(task, "_capture_thread", None)
     deadline = time.monotonic() + 120
@@ -165,7 +167,7 @@ def _record_notebook(task: Any, path: str | None, found_by: str, queue: str | No
 def follow_rename() -> None:
     """The frontend reported a new path (the notebook was renamed or moved): record it in the
     task, as if it had been found there, so the task does not point at a file that is gone."""
-    from ..sdk import session
+    from jupyter_ext.sdk import _session as session
 
     run = _current
     if run is None or run.closed:
@@ -177,7 +179,7 @@ def follow_rename() -> None:
 def _store_path(task_id: str, path: str | None, found_by: str, info: dict[str, Any] | None) -> None:
     """On the reporter thread, in order with the task's other writes. A path the frontend pushed
     since (a rename) wins over the one found at start."""
-    from ..sdk import session
+    from jupyter_ext.sdk import _session as session
 
     backend = session.backend()
     pushed = notebook_path.pushed_path()

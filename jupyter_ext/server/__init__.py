@@ -12,7 +12,7 @@ def _jupyter_server_extension_points() -> list[dict[str, str]]:
 
 
 def _load_jupyter_server_extension(server_app: Any) -> None:
-    from .extension import load
+    from jupyter_ext.server.extension import load
 
     load(server_app)
 

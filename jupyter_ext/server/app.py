@@ -6,11 +6,11 @@ from typing import Any
 import tornado.web
 import tornado.websocket
 
-from ..wire.routes import API_PREFIX, ROUTES, Route, path_regex, paths_in_match_order
-from .blob_handler import BlobMixin
-from .changes import ChangesSocketMixin
-from .handlers import TrackMixin, handler_class
-from .services import Services
+from jupyter_ext.server.blob_handler import BlobMixin
+from jupyter_ext.server.changes import ChangesSocketMixin
+from jupyter_ext.server.handlers import TrackMixin, handler_class
+from jupyter_ext.server.services import Services
+from jupyter_ext.wire.routes import API_PREFIX, ROUTES, Route, path_regex, paths_in_match_order
 
 _SPECIAL = {"blobs/{sha256}": "blob", "changes": "socket"}
 
@@ -18,7 +18,7 @@ _SPECIAL = {"blobs/{sha256}": "blob", "changes": "socket"}
 def _jupyter_bases() -> tuple[type, type]:
     from jupyter_server.base.handlers import APIHandler, JupyterHandler
 
-    from .. import errors
+    from jupyter_ext import errors
 
     class JupyterAuth:
         """Jupyter's own token, cookie and XSRF rules, answered in our error shape."""
@@ -78,7 +78,7 @@ class NotFoundHandler(TrackMixin, tornado.web.RequestHandler):
     """Any other path: refused in the API's error shape (after authentication, as every route)."""
 
     async def prepare(self) -> None:
-        from .. import errors
+        from jupyter_ext import errors
 
         await super().prepare()
         raise errors.NotFound(f"no API route {self.request.path!r}; see {API_PREFIX}openapi.json")

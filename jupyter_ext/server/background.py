@@ -8,7 +8,7 @@ import asyncio
 import threading
 from typing import Any
 
-from .services import Services
+from jupyter_ext.server.services import Services
 
 
 class BackgroundServer:
@@ -29,7 +29,7 @@ class BackgroundServer:
             raise self._error
 
     def _run(self) -> None:
-        from .standalone import start
+        from jupyter_ext.server.standalone import start
 
         asyncio.set_event_loop(self.loop)
 
@@ -51,7 +51,7 @@ class BackgroundServer:
 
     def create_key(self, name: str = "local") -> tuple[str, str]:
         """A new API key on this server's store: ``(access_key, secret_key)``."""
-        from ..core import keys
+        from jupyter_ext.core import keys
 
         return keys.create(self.services.backend.store, name)
 

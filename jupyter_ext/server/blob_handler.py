@@ -17,9 +17,9 @@ from typing import IO, Any
 
 import tornado.web
 
-from .. import errors
-from ..store.blobs import check_sha256
-from .handlers import TrackMixin
+from jupyter_ext import errors
+from jupyter_ext.server.handlers import TrackMixin
+from jupyter_ext.store.blobs import check_sha256
 
 _READ = 1 << 20
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")

@@ -9,11 +9,11 @@ import dataclasses
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from ..errors import InvalidArgument
+from jupyter_ext.errors import InvalidArgument
 
 if TYPE_CHECKING:
-    from ..client.local import LocalBackend
-    from .services import Services
+    from jupyter_ext.client.local import LocalBackend
+    from jupyter_ext.server.services import Services
 
 
 @dataclasses.dataclass(frozen=True)
@@ -99,7 +99,7 @@ class Call:
     # -- body -------------------------------------------------------------------------------------
     @property
     def body(self) -> dict[str, Any]:
-        from ..wire import codec
+        from jupyter_ext.wire import codec
 
         cached = self.__dict__.get("_body")
         if cached is None:

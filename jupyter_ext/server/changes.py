@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING, Any
 
 import tornado.web
 
-from ..wire import codec
+from jupyter_ext.wire import codec
 
 if TYPE_CHECKING:
-    from .services import Services
+    from jupyter_ext.server.services import Services
 
 log = logging.getLogger("jupyter_ext.server")
 
@@ -89,7 +89,7 @@ class ChangeFeed:
     def _changed_rows(self) -> list[dict[str, Any]]:
         from sqlalchemy import select
 
-        from ..store.schema import models, queues, tasks, workers
+        from jupyter_ext.store.schema import models, queues, tasks, workers
 
         first = self._watermark is None
         since = (time.time() if first else self._watermark or 0.0) - _LOOKBACK

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from .app import handlers
-from .services import Services
+from jupyter_ext.server.app import handlers
+from jupyter_ext.server.services import Services
 
 
 def load(server_app: Any) -> None:
-    from .. import config
+    from jupyter_ext import config
 
     cfg = config.load()
     web_app = server_app.web_app
@@ -17,13 +17,13 @@ def load(server_app: Any) -> None:
     services = Services.open(cfg.store_url, cfg.blob_url)
     web_app.settings["jupyter_track_services"] = services
     web_app.add_handlers(".*$", handlers(services, base_url, jupyter=True))
-    from ..notebook import autoload
+    from jupyter_ext.notebook import autoload
 
     autoload.install(server_app)  # kernels of notebook sessions load %track by themselves
     server_app.log.info("jupyter-ext: tracking API at %strack/api/v1/ (store %s)", base_url, _shown(cfg.store_url))
 
 
 def _shown(url: str) -> str:
-    from ..core.redact import redact_url
+    from jupyter_ext.core.redact import redact_url
 
     return redact_url(url)

@@ -15,13 +15,13 @@ from typing import Any
 
 import tornado.web
 
-from .. import errors
-from ..wire import codec
-from ..wire.errors import error_body
-from ..wire.routes import Route
-from .call import Call, Encoded, Principal, Reply
-from .read_cache import CACHEABLE, Answer
-from .services import Services
+from jupyter_ext import errors
+from jupyter_ext.server.call import Call, Encoded, Principal, Reply
+from jupyter_ext.server.read_cache import CACHEABLE, Answer
+from jupyter_ext.server.services import Services
+from jupyter_ext.wire import codec
+from jupyter_ext.wire.errors import error_body
+from jupyter_ext.wire.routes import Route
 
 log = logging.getLogger("jupyter_ext.server")
 
@@ -53,7 +53,7 @@ class TrackMixin:
         scheme, _, value = header.partition(" ")
         ours = scheme.lower() == "basic" or (scheme.lower() == "bearer" and value.strip().startswith("jt1."))
         if ours or self.services.keys_only:
-            from ..core import keys
+            from jupyter_ext.core import keys
 
             if scheme.lower() == "bearer" and self.services.store_ready:
                 # A signature check and a cached "still active?" lookup: cheaper than a thread hop.
@@ -107,7 +107,7 @@ class TrackMixin:
         return Call(self.services, path, self.request.query_arguments, body, self.current_user, self.track_base_url)
 
     async def dispatch(self, route: Route, path: dict[str, str]) -> None:
-        from .operations import OPERATIONS
+        from jupyter_ext.server.operations import OPERATIONS
 
         operation = OPERATIONS[route.name]
         call = self.make_call(path)
@@ -166,7 +166,7 @@ def as_track_error(exc: BaseException | None, status_code: int) -> errors.TrackE
     if isinstance(exc, errors.TrackError):
         return exc
     if isinstance(exc, tornado.web.HTTPError):
-        from ..wire.errors import for_status
+        from jupyter_ext.wire.errors import for_status
 
         message = exc.log_message or exc.reason or f"HTTP {exc.status_code}"
         if exc.status_code == 405:
@@ -183,7 +183,7 @@ def as_track_error(exc: BaseException | None, status_code: int) -> errors.TrackE
         return errors.InvalidArgument("this method is not allowed on this path; see openapi.json")
     if status_code >= 500:
         return errors.TrackError("internal error; the server log has the details")
-    from ..wire.errors import for_status
+    from jupyter_ext.wire.errors import for_status
 
     return for_status(status_code, f"HTTP {status_code}")
 

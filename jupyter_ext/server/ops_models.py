@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import errors
-from ..wire import codec
-from .call import Call
+from jupyter_ext import errors
+from jupyter_ext.server.call import Call
+from jupyter_ext.wire import codec
 
 out = codec.times_to_iso
 
@@ -39,7 +39,7 @@ def _bindable(fn: Any, *args: Any, **kwargs: Any) -> None:
 
 
 def query_models(call: Call) -> dict[str, Any]:
-    from ..core import models
+    from jupyter_ext.core import models
 
     _bindable(models.query, **call.body)
     rows = call.backend.query_models(**call.body)
@@ -160,8 +160,8 @@ def diff_datasets(call: Call) -> dict[str, Any]:
 
 def dataset_call(call: Call) -> dict[str, Any]:
     """The SDK's dataset operations, one per request; arguments as JSON."""
-    from ..client.local import DATASET_OPERATIONS
-    from ..core import datasets
+    from jupyter_ext.client.local import DATASET_OPERATIONS
+    from jupyter_ext.core import datasets
 
     args = call.b("args", [], list)
     kwargs = call.b("kwargs", {}, dict)

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..wire import codec
-from .call import Call
+from jupyter_ext.server.call import Call
+from jupyter_ext.wire import codec
 
 # Keys whose values are not times, though their words may be time fields (step_status["completed"]
 # is a count) or belong to the user (pipeline parameters).

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import errors
-from ..wire import codec
-from .call import Call, Reply
+from jupyter_ext import errors
+from jupyter_ext.server.call import Call, Reply
+from jupyter_ext.wire import codec
 
 
 # -- tasks in and out of queues -------------------------------------------------------------------
 def enqueue_task(call: Call) -> dict[str, Any]:
-    from ..core import queues
+    from jupyter_ext.core import queues
 
     row = queues.enqueue(call.backend.store, call.path["task_id"], call.b("queue", kind=str),
                          force=_flag(call, "force"), create_queue=_flag(call, "create_queue"))
@@ -20,11 +20,11 @@ def enqueue_task(call: Call) -> dict[str, Any]:
 
 
 def dequeue_task(call: Call) -> dict[str, Any]:
-    from ..core import queues
+    from jupyter_ext.core import queues
 
     task_id = call.path["task_id"]
     with call.backend.store.read() as conn:  # the queue it leaves, for the announcement
-        from ..store import tasks as task_rows
+        from jupyter_ext.store import tasks as task_rows
 
         before = task_rows.get(conn, task_id)
     row = queues.dequeue(call.backend.store, task_id)
@@ -32,7 +32,7 @@ def dequeue_task(call: Call) -> dict[str, Any]:
 
 
 def abort_task(call: Call) -> dict[str, Any]:
-    from ..core import queues
+    from jupyter_ext.core import queues
 
     row = queues.abort(call.backend.store, call.path["task_id"], user=call.user.username)
     return _task_changed(call, row)
@@ -66,7 +66,7 @@ def get_queue(call: Call) -> dict[str, Any]:
 
 
 def delete_queue(call: Call) -> Reply:
-    from ..store import queues as queue_rows
+    from jupyter_ext.store import queues as queue_rows
 
     with call.backend.store.read() as conn:  # read, not get_queue: that would make a missing `default`
         found = queue_rows.get(conn, call.path["queue"])
@@ -81,7 +81,7 @@ def delete_queue(call: Call) -> Reply:
 
 
 def move_queue_entry(call: Call) -> dict[str, Any]:
-    from ..store import queues as queue_rows
+    from jupyter_ext.store import queues as queue_rows
 
     task_id = call.path["task_id"]
     store = call.backend.store

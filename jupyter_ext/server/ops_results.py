@@ -5,9 +5,9 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from .. import errors
-from ..wire import codec
-from .call import Call, Encoded
+from jupyter_ext import errors
+from jupyter_ext.server.call import Call, Encoded
+from jupyter_ext.wire import codec
 
 DEFAULT_COMPARE_POINTS = 2000
 
@@ -44,8 +44,8 @@ def _number(call: Call, name: str) -> float | None:
 
 
 def get_scalars(call: Call) -> Encoded:
-    from ..core import scalars, tasks
-    from ..store import scalars as scalar_rows
+    from jupyter_ext.core import scalars, tasks
+    from jupyter_ext.store import scalars as scalar_rows
 
     task_id = call.path["task_id"]
     wanted = call.q_list("series", commas=False)
@@ -71,7 +71,7 @@ def get_scalars(call: Call) -> Encoded:
 
 
 def compare_scalars(call: Call) -> dict[str, Any]:
-    from ..core import scalars, tasks
+    from jupyter_ext.core import scalars, tasks
 
     ids = call.q_list("tasks")
     if not ids:
@@ -153,7 +153,7 @@ def remove_artifact(call: Call) -> dict[str, Any]:
 
 # -- the API's own routes -------------------------------------------------------------------------
 def issue_token(call: Call) -> dict[str, Any]:
-    from ..core import keys
+    from jupyter_ext.core import keys
 
     if call.user.via != "key":
         raise errors.Unauthenticated("a token is issued for an access key: send HTTP Basic access_key:secret_key")
@@ -169,7 +169,7 @@ def whoami(call: Call) -> dict[str, Any]:
 
 
 def openapi(call: Call) -> dict[str, Any]:
-    from ..wire.openapi import document
+    from jupyter_ext.wire.openapi import document
 
     return document(call.base_url)
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .call import Call
+from jupyter_ext.server.call import Call
 
 
 def sync_import(call: Call) -> dict[str, Any]:

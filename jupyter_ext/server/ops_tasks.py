@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .. import errors
-from ..wire import codec
-from .call import Call, Reply
+from jupyter_ext import errors
+from jupyter_ext.server.call import Call, Reply
+from jupyter_ext.wire import codec
+
 
 def list_projects(call: Call) -> dict[str, Any]:
-    from ..store import tasks as task_rows
+    from jupyter_ext.store import tasks as task_rows
 
     rows = call.backend.list_projects()
     with call.backend.store.read() as conn:
@@ -20,7 +21,7 @@ def list_projects(call: Call) -> dict[str, Any]:
 
 
 def create_project(call: Call) -> dict[str, Any]:
-    from ..core import projects
+    from jupyter_ext.core import projects
 
     name = call.b("name", kind=str)
     if not name:
@@ -32,20 +33,20 @@ def create_project(call: Call) -> dict[str, Any]:
 
 
 def update_project(call: Call) -> dict[str, Any]:
-    from ..core import project_edits
+    from jupyter_ext.core import projects
 
     name = call.b("name", kind=str)
     to_root = "parent" in call.body and call.body["parent"] is None
-    row = project_edits.rename(call.backend.store, call.path["project_id"], name=name,
+    row = projects.rename(call.backend.store, call.path["project_id"], name=name,
                                parent=call.b("parent", kind=str), to_root=to_root)
     call.announce("project", row.id, ["name", "parent"])
     return codec.project_out(row)
 
 
 def delete_project(call: Call) -> dict[str, Any]:
-    from ..core import project_edits
+    from jupyter_ext.core import projects
 
-    deleted = project_edits.delete(call.backend.store, call.path["project_id"])
+    deleted = projects.delete(call.backend.store, call.path["project_id"])
     for project_id in deleted:
         call.announce("project", project_id, [], deleted=True)
     return {"deleted": deleted}
@@ -61,7 +62,7 @@ def list_tasks(call: Call) -> dict[str, Any]:
     if search:
         name = "(?i)" + re.escape(search) if not name else name
     order = call.q("order_by") or "-created"
-    from ..core import task_columns, tasks
+    from jupyter_ext.core import task_columns, tasks
 
     filters: dict[str, Any] = dict(
         task_ids=call.q_list("id"), project_name=call.q_list("project", commas=False), task_name=name,

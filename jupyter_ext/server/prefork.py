@@ -27,7 +27,7 @@ def run_workers(count: int, work: Callable[[int], None]) -> None:
     """Fork ``count`` children running ``work(index)``; restart one that dies of an error; end
     them all when this process is asked to end (SIGTERM, SIGINT)."""
     if not hasattr(os, "fork"):
-        from ..errors import InvalidArgument
+        from jupyter_ext.errors import InvalidArgument
 
         raise InvalidArgument("--workers above 1 needs fork (Linux, macOS); run one server per port instead")
     children: dict[int, int] = {}

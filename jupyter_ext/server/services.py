@@ -10,10 +10,10 @@ import functools
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from ..client.local import LocalBackend
-from .changes import ChangeFeed
-from .chart_cache import ChartCache
-from .read_cache import ReadCache
+from jupyter_ext.client.local import LocalBackend
+from jupyter_ext.server.changes import ChangeFeed
+from jupyter_ext.server.chart_cache import ChartCache
+from jupyter_ext.server.read_cache import ReadCache
 
 T = TypeVar("T")
 

@@ -9,14 +9,14 @@ from typing import Any
 import tornado.httpserver
 import tornado.netutil
 
-from .app import make_app
-from .services import Services
+from jupyter_ext.server.app import make_app
+from jupyter_ext.server.services import Services
 
 log = logging.getLogger("jupyter_ext.server")
 
 
 def ssl_context(certfile: str | None, keyfile: str | None) -> ssl.SSLContext | None:
-    from ..errors import InvalidArgument
+    from jupyter_ext.errors import InvalidArgument
 
     if not certfile and not keyfile:
         return None
@@ -46,14 +46,14 @@ def start(services: Services, ip: str, port: int, *, certfile: str | None = None
 def serve(store_url: str, blob_url: str, ip: str, port: int, *, certfile: str | None = None,
           keyfile: str | None = None, ready: Any = None, workers: int = 1) -> None:
     """Run until interrupted; with ``workers`` > 1, in that many forked processes sharing the socket."""
-    from ..errors import InvalidArgument
+    from jupyter_ext.errors import InvalidArgument
 
     if workers < 1:
         raise InvalidArgument(f"--workers must be at least 1, got {workers}")
     ssl_context(certfile, keyfile)  # a bad certificate is refused before anything starts
     sockets = tornado.netutil.bind_sockets(port, address=ip) if workers > 1 else None
     if sockets is not None:
-        from ..store.meta import MetaStore
+        from jupyter_ext.store.meta import MetaStore
 
         MetaStore.open(store_url).close()  # migrated once, before the workers open it together
         port = sockets[0].getsockname()[1]
@@ -86,7 +86,7 @@ def serve(store_url: str, blob_url: str, ip: str, port: int, *, certfile: str | 
     if sockets is None:
         run()
         return
-    from .prefork import run_workers
+    from jupyter_ext.server.prefork import run_workers
 
     announce(port)
     run_workers(workers, run)

@@ -6,8 +6,8 @@ from typing import Any
 from sqlalchemy import and_, delete, select
 from sqlalchemy.engine import Connection
 
-from .rows import dumps, loads
-from .schema import artifacts
+from jupyter_ext.store.rows import dumps, loads
+from jupyter_ext.store.schema import artifacts
 
 FIELDS = ("task_id", "name", "type", "mode", "location", "blob_sha256", "url", "file_name", "content_type", "size",
           "preview", "metadata", "user", "time")

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from sqlalchemy import and_, delete, select, union
 from sqlalchemy.engine import Connection
 
-from .schema import BLOB_REFERENCES, blob_copies, blobs
+from jupyter_ext.store.schema import BLOB_REFERENCES, blob_copies, blobs
 
 DEFAULT_LOCATION = ""
 

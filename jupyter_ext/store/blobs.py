@@ -27,7 +27,7 @@ import time
 from collections.abc import Callable, Iterator
 from typing import IO, Any
 
-from ..errors import Forbidden, InvalidArgument, NotFound, Unavailable
+from jupyter_ext.errors import Forbidden, InvalidArgument, NotFound, Unavailable
 
 _CHUNK = 1 << 20
 _WHOLE = 8 << 20  # files up to this size are read (and staged) in one piece

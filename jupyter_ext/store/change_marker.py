@@ -13,7 +13,7 @@ import sqlite3
 import threading
 import weakref
 
-from .meta import MetaStore
+from jupyter_ext.store.meta import MetaStore
 
 _markers: weakref.WeakKeyDictionary[MetaStore, ChangeMarker | None] = weakref.WeakKeyDictionary()
 _lock = threading.Lock()

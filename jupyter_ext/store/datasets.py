@@ -10,10 +10,10 @@ from typing import Any
 from sqlalchemy import and_, bindparam, delete, func, select, update
 from sqlalchemy.engine import Connection
 
-from . import tags as tag_rows
-from .blob_refs import DEFAULT_LOCATION
-from .rows import dumps, loads
-from .schema import (
+from jupyter_ext.store import tags as tag_rows
+from jupyter_ext.store.blob_refs import DEFAULT_LOCATION
+from jupyter_ext.store.rows import dumps, loads
+from jupyter_ext.store.schema import (
     blob_copies,
     blobs,
     dataset_files,

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import and_, delete, select
 from sqlalchemy.engine import Connection
 
-from .schema import console, debug_samples, plots, single_values
+from jupyter_ext.store.schema import console, debug_samples, plots, single_values
 
 
 def insert_plots(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:

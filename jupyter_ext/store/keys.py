@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.engine import Connection
 
-from .schema import api_keys, server_secrets
+from jupyter_ext.store.schema import api_keys, server_secrets
 
 
 @dataclasses.dataclass(frozen=True)

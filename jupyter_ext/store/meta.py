@@ -17,8 +17,8 @@ from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
-from ..errors import InvalidArgument, Unavailable
-from .migrations import HEAD_REVISION
+from jupyter_ext.errors import InvalidArgument, Unavailable
+from jupyter_ext.store.migrations import HEAD_REVISION
 
 _WRITE = "jupyter_track_write"
 _MIGRATING = threading.Lock()
@@ -86,7 +86,7 @@ class MetaStore:
         with _MIGRATING, _translated(), self._store_lock():
             if self.current_revision() == HEAD_REVISION:
                 return
-            from .migrations.runner import upgrade_to_head
+            from jupyter_ext.store.migrations.runner import upgrade_to_head
 
             with self.engine.connect().execution_options(**{_WRITE: True}) as conn:
                 upgrade_to_head(conn)

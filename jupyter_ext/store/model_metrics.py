@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
-from .schema import model_metrics
+from jupyter_ext.store.schema import model_metrics
 
 SINGLE_VALUE_TITLE = "Summary"
 SINGLE_VALUE_ITERATION = -(2**31)

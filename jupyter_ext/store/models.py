@@ -7,9 +7,9 @@ from typing import Any
 from sqlalchemy import and_, delete, exists, select, update
 from sqlalchemy.engine import Connection
 
-from . import tags as tag_rows
-from .rows import dumps, loads
-from .schema import model_tags, model_versions, models, projects, task_models
+from jupyter_ext.store import tags as tag_rows
+from jupyter_ext.store.rows import dumps, loads
+from jupyter_ext.store.schema import model_tags, model_versions, models, projects, task_models
 
 _JSON = ("labels", "metadata")
 

@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from sqlalchemy import and_, delete, func, select
 from sqlalchemy.engine import Connection
 
-from .rows import ConfigRow, ParamRow, dumps, loads
-from .schema import configurations, params
+from jupyter_ext.store.rows import ConfigRow, ParamRow, dumps, loads
+from jupyter_ext.store.schema import configurations, params
 
 
 def upsert_params(conn: Connection, task_id: str, rows: Sequence[ParamRow]) -> None:

@@ -6,8 +6,8 @@ from typing import Any
 from sqlalchemy import and_, bindparam, delete, func, or_, select, update
 from sqlalchemy.engine import Connection
 
-from .rows import ProjectRow
-from .schema import projects
+from jupyter_ext.store.rows import ProjectRow
+from jupyter_ext.store.schema import projects
 
 
 def _row(r: Any) -> ProjectRow:

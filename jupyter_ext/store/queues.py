@@ -10,9 +10,9 @@ from sqlalchemy import bindparam, delete, func, or_, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql import Select
 
-from .meta import MetaStore, _file_lock, _sqlite_path
-from .rows import dumps, loads
-from .schema import projects, queue_entries, queues, tasks
+from jupyter_ext.store.meta import MetaStore, _file_lock, _sqlite_path
+from jupyter_ext.store.rows import dumps, loads
+from jupyter_ext.store.schema import projects, queue_entries, queues, tasks
 
 
 @dataclasses.dataclass(frozen=True)

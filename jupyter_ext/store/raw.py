@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import Table, and_, delete, select
 from sqlalchemy.engine import Connection
 
-from . import schema
+from jupyter_ext.store import schema
 
 TABLES: dict[str, Table] = {t.name: t for t in schema.metadata.sorted_tables}
 

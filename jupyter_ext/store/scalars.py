@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import and_, delete, func, select, update
 from sqlalchemy.engine import Connection
 
-from .rows import MetricSummary
-from .schema import metrics, scalar_chunks
+from jupyter_ext.store.rows import MetricSummary
+from jupyter_ext.store.schema import metrics, scalar_chunks
 
 if TYPE_CHECKING:
     import numpy as np

@@ -11,8 +11,8 @@ from typing import Any
 from sqlalchemy import and_, or_, select
 from sqlalchemy.engine import Connection
 
-from .rows import loads
-from .schema import metrics, params
+from jupyter_ext.store.rows import loads
+from jupyter_ext.store.schema import metrics, params
 
 _BATCH = 400  # task ids per IN (...), leaving room for the keys' own parameters on SQLite
 

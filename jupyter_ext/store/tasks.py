@@ -8,9 +8,9 @@ from sqlalchemy import Float, and_, bindparam, case, cast, delete, exists, func,
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql import ColumnElement
 
-from .rows import TaskRow, dumps, loads
-from . import tags as tag_rows
-from .schema import metrics, params, projects, task_tags, tasks
+from jupyter_ext.store import tags as tag_rows
+from jupyter_ext.store.rows import TaskRow, dumps, loads
+from jupyter_ext.store.schema import metrics, params, projects, task_tags, tasks
 
 _JSON_FIELDS = ("script", "runtime")
 _BATCH = 500  # ids per IN (...): SQLite limits bound parameters

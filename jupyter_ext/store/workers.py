@@ -8,8 +8,8 @@ from typing import Any
 from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.engine import Connection
 
-from .rows import dumps, loads
-from .schema import workers
+from jupyter_ext.store.rows import dumps, loads
+from jupyter_ext.store.schema import workers
 
 
 @dataclasses.dataclass(frozen=True)

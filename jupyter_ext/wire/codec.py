@@ -17,13 +17,13 @@ import math
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from ..errors import InvalidArgument
+from jupyter_ext.errors import InvalidArgument
 
 if TYPE_CHECKING:
     import numpy as np
 
-    from ..core.reporting import BatchResult, EventBatch
-    from ..store.rows import ConfigRow, ParamRow, ProjectRow, TaskRow
+    from jupyter_ext.core.reporting import BatchResult, EventBatch
+    from jupyter_ext.store.rows import ConfigRow, ParamRow, ProjectRow, TaskRow
 
 TIME_FIELDS = frozenset({"created", "started", "completed", "last_update", "last_time", "time", "finalized",
                          "last_used", "revoked"})
@@ -179,7 +179,7 @@ def task_out(row: TaskRow) -> dict[str, Any]:
 
 
 def task_in(data: Mapping[str, Any]) -> TaskRow:
-    from ..store.rows import TaskRow
+    from jupyter_ext.store.rows import TaskRow
 
     return TaskRow.from_dict(times_to_epoch(dict(data)))
 
@@ -193,7 +193,7 @@ def project_out(row: ProjectRow, tasks: int = 0) -> dict[str, Any]:
 def project_in(data: Mapping[str, Any]) -> ProjectRow:
     import dataclasses
 
-    from ..store.rows import ProjectRow
+    from jupyter_ext.store.rows import ProjectRow
 
     names = {f.name for f in dataclasses.fields(ProjectRow)}
     return ProjectRow(**{k: v for k, v in times_to_epoch(dict(data)).items() if k in names})
@@ -205,7 +205,7 @@ def param_out(row: ParamRow) -> dict[str, Any]:
 
 
 def param_in(data: Any) -> ParamRow:
-    from ..store.rows import ParamRow
+    from jupyter_ext.store.rows import ParamRow
 
     if not isinstance(data, dict) or not {"section", "name", "type"} <= set(data):
         raise InvalidArgument("a parameter is an object with section, name, value, type (and description)")
@@ -218,7 +218,7 @@ def config_out(row: ConfigRow) -> dict[str, Any]:
 
 
 def config_in(name: str, data: Any) -> ConfigRow:
-    from ..store.rows import ConfigRow
+    from jupyter_ext.store.rows import ConfigRow
 
     if not isinstance(data, dict) or not isinstance(data.get("text"), str):
         raise InvalidArgument("a configuration is an object with text (a string), type and description")
@@ -241,7 +241,7 @@ def batch_out(batch: EventBatch) -> dict[str, Any]:
 def batch_in(data: Any, task_id: str | None = None) -> EventBatch:
     """A batch from a request body. With ``task_id`` (the task's own events route) an event may
     leave ``task_id`` out, and naming another task is refused."""
-    from ..core.reporting import EventBatch
+    from jupyter_ext.core.reporting import EventBatch
 
     if not isinstance(data, dict):
         raise InvalidArgument("the events body is an object with lists: scalars, single_values, plots, "
@@ -290,7 +290,7 @@ def batch_in(data: Any, task_id: str | None = None) -> EventBatch:
         sample.update(task_id=tid, title=_text(d, "title"), series=_text(d, "series"),
                       iteration=_int(d, "iteration"), time=when(d))
         if sample["blob_sha256"] is not None:
-            from ..store.blobs import check_sha256
+            from jupyter_ext.store.blobs import check_sha256
 
             check_sha256(str(sample["blob_sha256"]))
         batch.debug_samples.append(sample)
@@ -328,7 +328,7 @@ def result_out(result: BatchResult) -> dict[str, Any]:
 
 
 def result_in(data: Mapping[str, Any]) -> BatchResult:
-    from ..core.reporting import BatchResult
+    from jupyter_ext.core.reporting import BatchResult
 
     return BatchResult(written=int(data.get("written", 0)), dropped=dict(data.get("dropped") or {}))
 

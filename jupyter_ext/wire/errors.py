@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import errors
+from jupyter_ext import errors
 
 _BY_TYPE: dict[str, type[errors.TrackError]] = {
     cls.__name__: cls for cls in errors._BY_CODE.values()

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .._version import __version__
-from .routes import API_PREFIX, ROUTES, Param, Route
+from jupyter_ext._version import __version__
+from jupyter_ext.wire.routes import API_PREFIX, ROUTES, Param, Route
 
 _ERROR = {
     "type": "object",

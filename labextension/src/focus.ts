@@ -10,7 +10,7 @@ import type { Kernel, KernelMessage } from '@jupyterlab/services';
 
 const EXPRESSION =
   "(lambda m: (lambda t: t.id if t is not None else '')(m.Task.current_task()) if m is not None else '')" +
-  "(__import__('sys').modules.get('jupyter_ext.sdk.task'))";
+  "(__import__('sys').modules.get('jupyter_ext.sdk.tasks.task'))";
 
 export async function taskOfKernel(kernel: Kernel.IKernelConnection | null | undefined): Promise<string | null> {
   if (!kernel || kernel.status === 'dead') {

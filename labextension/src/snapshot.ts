@@ -2,7 +2,7 @@
  * The frontend end of the `jupyter_ext.snapshot` comm: the kernel's notebook snapshots get the
  * live document (unsaved edits included) and follow renames.
  *
- * Protocol (kernel side: jupyter_ext/notebook/live_document.py):
+ * Protocol (kernel side: jupyter_ext/notebook/snapshot/comm.py):
  *   frontend -> kernel  {path, content}  on open; {path, content: null} on every rename
  *   kernel -> frontend  {request: 'content'}  before each snapshot, answered with {path, content}
  *

@@ -59,7 +59,7 @@ class Stack:
 
 
 def _local(runner: Any, tmp_path: Path, db_url: str) -> tuple[Any, dict[str, str], Callable[[], None]]:
-    from jupyter_ext.sdk import session
+    from jupyter_ext.sdk import _session as session
 
     backend = session.backend()  # the home's own store, as the CLI and the scripts open it
     return backend, {}, lambda: None

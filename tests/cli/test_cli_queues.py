@@ -14,7 +14,7 @@ from jupyter_ext.cli.main import main
 
 
 def test_create_list_and_delete(track_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from jupyter_ext.sdk import session
+    from jupyter_ext.sdk import _session as session
 
     assert main(["queues"]) == 0
     assert "no queues yet" in capsys.readouterr().out

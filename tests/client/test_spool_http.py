@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import socket
 from pathlib import Path
+
 import pytest
 
 RUN = """
@@ -22,7 +23,7 @@ print("TASK_ID=" + task.id)
 """
 
 LATER = """
-from jupyter_ext.sdk import session
+from jupyter_ext.sdk import _session as session
 rep = session.reporter()
 rep.add_event("console", ("nobody", 20, "wake up\\n", 0.0))  # any work starts the thread
 print("FLUSHED=%s" % rep.flush(timeout=60))

@@ -24,8 +24,8 @@ RUN = """
 import hashlib, json, os
 import numpy as np
 from jupyter_ext import Task, OutputModel
-from jupyter_ext.sdk.figures import image_to_png
-from jupyter_ext.sdk import session
+from jupyter_ext.sdk.logging.figures import image_to_png
+from jupyter_ext.sdk import _session as session
 
 def sha(data):
     return hashlib.sha256(data).hexdigest()
@@ -66,7 +66,7 @@ print("TASK_ID=" + task.id)
 """
 
 LATER = """
-from jupyter_ext.sdk import session
+from jupyter_ext.sdk import _session as session
 rep = session.reporter()
 rep.add_event("console", ("nobody", 20, "wake up\\n", 0.0))  # any work starts the thread, which replays
 print("FLUSHED=%s" % rep.flush(timeout=120))
@@ -233,8 +233,8 @@ def test_in_this_process_a_spooled_artifact_is_pending_until_the_server_is_back(
     import time
 
     from jupyter_ext import OutputModel, Task
-    from jupyter_ext.sdk import session
-    from jupyter_ext.sdk.task_artifacts import _pending_of
+    from jupyter_ext.sdk import _session as session
+    from jupyter_ext.sdk.tasks.artifacts import _pending_of
 
     for key, value in server.env.items():
         monkeypatch.setenv(key, value)

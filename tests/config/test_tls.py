@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from jupyter_ext.client.transport import open_url
+from jupyter_ext.client.tls import open_url
 from jupyter_ext.config import Config, load
 from jupyter_ext.errors import Unavailable
 
@@ -52,7 +52,8 @@ def test_https_to_a_plain_http_server_says_so(http_file) -> None:
 
 
 def test_sdk_downloads_use_the_setting(https_file, self_signed, track_home, monkeypatch) -> None:
-    from jupyter_ext.sdk import files, session
+    from jupyter_ext.sdk import _session as session
+    from jupyter_ext.sdk import _transfers as files
 
     url, payload = https_file
     with pytest.raises(Unavailable, match="verify_certificate"):

@@ -85,7 +85,7 @@ class Kernel:
 @pytest.fixture
 def nb_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """The tracker home shared by the kernel and this test process."""
-    from jupyter_ext.sdk import session
+    from jupyter_ext.sdk import _session as session
 
     home = tmp_path / "home"
     for name in list(os.environ):

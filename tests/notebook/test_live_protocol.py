@@ -6,7 +6,7 @@ from typing import Any
 import numpy as np
 from conftest import Kernel, comm_messages, widget_comm_id
 
-from jupyter_ext.notebook.stream import MAX_BUCKETS
+from jupyter_ext.notebook.live_plot.buckets import MAX_BUCKETS
 
 
 def _decode(msg: dict[str, Any], buffers: list[Any]) -> dict[str, Any]:

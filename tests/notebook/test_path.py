@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from jupyter_ext.notebook import path as nbpath
+from jupyter_ext.notebook.snapshot import path as nbpath
 
 
 @pytest.fixture(autouse=True)

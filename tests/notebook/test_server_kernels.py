@@ -129,7 +129,7 @@ def test_kernel_of_a_token_protected_server_finds_its_notebook_and_loads_track(s
     kc.start_channels()
     try:
         _wait_for_kernel(kc)
-        probe = "from jupyter_ext.notebook import path\nprint(repr(path.detect(get_ipython().user_ns)))"
+        probe = "from jupyter_ext.notebook.snapshot import path\nprint(repr(path.detect(get_ipython().user_ns)))"
         assert _run(kc, "print(get_ipython().find_line_magic('track') is not None)").strip() == "True"
         root = tmp_path / "root"
         assert _run(kc, probe).strip() == repr((str(root / "sub" / "My Notebook.ipynb"), "sessions-api"))

@@ -122,7 +122,6 @@ def test_comm_content_has_unsaved_edits_and_follows_renames(kernel: Kernel, tmp_
     kernel.send_comm("comm_msg", {"comm_id": comm_id, "data": {"path": renamed, "content": newer}})
     deadline = time.monotonic() + 20
     from jupyter_ext import Task
-
     from jupyter_ext.errors import NotFound
 
     while True:
@@ -171,8 +170,8 @@ def test_a_rename_after_track_moves_the_tasks_recorded_path(kernel: Kernel, tmp_
 def test_snapshots_after_cells_are_debounced_and_only_when_changed(nb_home: Path, tmp_path: Path,
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     from jupyter_ext import Task
-    from jupyter_ext.notebook import snapshot
-    from jupyter_ext.notebook.snapshot import Snapshotter
+    from jupyter_ext.notebook.snapshot import snapshot
+    from jupyter_ext.notebook.snapshot.snapshot import Snapshotter
 
     path = tmp_path / "nb.ipynb"
     _write_notebook(path, "first")

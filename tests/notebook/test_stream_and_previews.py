@@ -12,8 +12,9 @@ import pandas as pd
 import pytest
 
 from jupyter_ext.core.redact import redact_code
-from jupyter_ext.notebook import notebook_file, preview
-from jupyter_ext.notebook.stream import SeriesStream
+from jupyter_ext.notebook import preview
+from jupyter_ext.notebook.live_plot.buckets import SeriesStream
+from jupyter_ext.notebook.snapshot import notebook_file
 
 
 def test_stream_sends_each_point_once_below_the_cap() -> None:

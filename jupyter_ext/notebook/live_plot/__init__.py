@@ -1,0 +1,1 @@
+"""Live scalar plots: the canvas widget, its point buckets and the PNG fallback."""

@@ -1,0 +1,1 @@
+"""Notebook snapshots: the notebook file, its HTML rendering and the live comm."""

@@ -1,0 +1,194 @@
+"""Process-wide state of the SDK: settings, the backend, the reporter, the main task, exit hooks.
+
+Everything is created on first use, so importing the SDK costs nothing and a script that
+never calls ``Task.init`` never opens a store.
+"""
+from __future__ import annotations
+
+import atexit
+import os
+import signal
+import sys
+import threading
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from jupyter_ext.client.backend import Backend
+    from jupyter_ext.client.reporter import Reporter
+    from jupyter_ext.config import Config
+    from jupyter_ext.sdk.tasks.task import Task
+
+_lock = threading.RLock()
+_config: Config | None = None
+_backend: Backend | None = None
+_reporter: Reporter | None = None
+_main_task: Task | None = None
+_hooks_installed = False
+
+# How the process is ending, as the exit hooks saw it.
+exit_state: dict[str, Any] = {"exception": None, "signal": None, "code": None}
+
+
+def config() -> Config:
+    global _config
+    with _lock:
+        if _config is None:
+            from jupyter_ext.config import load
+
+            _config = load()
+        return _config
+
+
+def backend() -> Backend:
+    global _backend
+    with _lock:
+        if _backend is None:
+            cfg = config()
+            if cfg.remote:
+                from jupyter_ext.client.http import HttpBackend
+
+                _backend = HttpBackend.from_config(cfg)
+            else:
+                from jupyter_ext.client.local import LocalBackend
+
+                _backend = LocalBackend.from_config(cfg)
+        return _backend
+
+
+def reporter() -> Reporter:
+    global _reporter
+    with _lock:
+        if _reporter is None:
+            from jupyter_ext.client.reporter import Reporter
+
+            cfg = config()
+            # reports that cannot reach the backend wait on disk, bounded, and are sent later
+            _reporter = Reporter(backend(), flush_period=cfg.flush_period, spool_dir=os.path.join(cfg.home, "spool"),
+                                 spool_max_bytes=int(cfg.spool_max_mb * (1 << 20)))
+        return _reporter
+
+
+def has_reporter() -> bool:
+    return _reporter is not None
+
+
+def main_task() -> Task | None:
+    return _main_task
+
+
+def set_main_task(task: Task | None) -> None:
+    global _main_task
+    _main_task = task
+    if task is not None:
+        install_exit_hooks()
+
+
+def reset_for_tests() -> None:
+    """Forget settings, backend and reporter (tests point JUPYTER_TRACK_HOME elsewhere)."""
+    global _config, _backend, _reporter, _main_task
+    with _lock:
+        if _reporter is not None:
+            _reporter.close(timeout=10)
+        if _backend is not None:
+            _backend.close()
+        _config = _backend = _reporter = _main_task = None
+        exit_state.update(exception=None, signal=None, code=None)
+
+
+# -- exit hooks ---------------------------------------------------------------------------------
+def install_exit_hooks() -> None:
+    global _hooks_installed
+    with _lock:
+        if _hooks_installed:
+            return
+        _hooks_installed = True
+    atexit.register(_at_exit)
+    previous_hook = sys.excepthook
+
+    def excepthook(exc_type: type[BaseException], exc: BaseException, tb: Any) -> None:
+        exit_state["exception"] = exc
+        previous_hook(exc_type, exc, tb)
+
+    sys.excepthook = excepthook
+    original_exit = sys.exit
+
+    def tracked_exit(code: Any = None) -> None:
+        exit_state["code"] = code
+        original_exit(code)
+
+    sys.exit = tracked_exit  # type: ignore[assignment]
+    _track_builtin_exits()
+    if threading.current_thread() is threading.main_thread() and "ipykernel" not in sys.modules:
+        try:
+            if signal.getsignal(signal.SIGTERM) in (signal.SIG_DFL, None):
+                signal.signal(signal.SIGTERM, _on_sigterm)
+        except (ValueError, OSError):
+            pass
+
+
+def _track_builtin_exits() -> None:
+    """``exit(3)`` and ``quit(3)`` raise SystemExit themselves, which no excepthook sees."""
+    import builtins
+
+    for name in ("exit", "quit"):
+        original = getattr(builtins, name, None)
+        if original is None or "ipykernel" in sys.modules:
+            continue  # a kernel's exit() ends the kernel, not a run
+
+        def tracked(code: Any = None, _original: Any = original) -> None:
+            exit_state["code"] = code
+            _original(code)
+
+        setattr(builtins, name, tracked)
+
+
+def _on_sigterm(signum: int, _frame: Any) -> None:
+    exit_state["signal"] = signum
+    raise SystemExit(128 + signum)
+
+
+def _at_exit() -> None:
+    task = _main_task
+    if task is None or task._closed:
+        return
+    timeout = config().exit_timeout
+    # The flush inside _finish is bounded, but the status write after it is not: with the store
+    # locked by another process (SQLite waits up to its busy timeout, then the reporter retries)
+    # it could keep the interpreter alive for minutes. Finish on a daemon thread and stop
+    # waiting for it shortly after the exit timeout, so the process always ends.
+    finisher = threading.Thread(target=_finish_at_exit, args=(task, timeout), name="jupyter-track-exit",
+                                daemon=True)
+    finisher.start()
+    finisher.join(timeout + EXIT_STATUS_GRACE)
+    if finisher.is_alive():
+        print(f"jupyter-track: task {task.id}: gave up finishing it after {timeout + EXIT_STATUS_GRACE:.0f} s "
+              f"at exit (is the store locked by another process?)", file=sys.stderr)
+
+
+# Extra time at exit, past the flush's exit_timeout, for writing the final status.
+EXIT_STATUS_GRACE = 1.0
+
+
+def _finish_at_exit(task: Task, timeout: float) -> None:
+    exc = exit_state["exception"]
+    code = exit_state["code"]
+    try:
+        if exit_state["signal"] is not None or isinstance(exc, KeyboardInterrupt):
+            task._finish("stopped", reason=f"Signal {exit_state['signal'] or 2}", timeout=timeout)
+        elif exc is not None:
+            task._finish("failed", reason=f"Exception: {type(exc).__name__}: {exc}", timeout=timeout)
+        elif code not in (None, 0) and not (isinstance(code, str) and not code):
+            task._finish("failed", reason=f"Exit code {code}", timeout=timeout)
+        else:
+            task._finish("completed", timeout=timeout)
+    except BaseException as err:  # never turn a clean exit into a traceback
+        print(f"jupyter-track: could not finish task {task.id} at exit: {err}", file=sys.stderr)
+
+
+def getpid_user() -> str:
+    try:
+        import getpass
+
+        return getpass.getuser()
+    except Exception:
+        return os.environ.get("USER", "")

@@ -1,0 +1,1 @@
+"""Artifacts: the Artifact handle and ClearML's serialisation rules."""

@@ -1,0 +1,1 @@
+"""Versioned datasets: Dataset, its file lists, local copies and registry reads."""

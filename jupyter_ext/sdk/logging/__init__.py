@@ -1,0 +1,1 @@
+"""The Logger and the figure builders it reports with."""

@@ -1,0 +1,1 @@
+"""The model registry: Model, InputModel, OutputModel and a model's own metrics."""

@@ -1,0 +1,1 @@
+"""Pipelines: PipelineController, PipelineDecorator and the engine that runs their steps."""

@@ -1,0 +1,1 @@
+"""Task and its parts: init, parameters, results, artifacts, models, queues, remote runs."""

@@ -1,0 +1,389 @@
+"""Task: one experiment. ``Task.init`` starts tracking the running script or notebook.
+
+``Task.init`` returns in milliseconds: the task id is made here, and creating the row,
+opening the store and capturing the environment all happen on background threads.
+"""
+from __future__ import annotations
+
+import sys
+import threading
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from jupyter_ext.core import names
+from jupyter_ext.core import status as statuses
+from jupyter_ext.core.task_types import check_task_type
+from jupyter_ext.errors import InvalidArgument, NotFound
+from jupyter_ext.integrations import argparse_args as argparse_hook
+from jupyter_ext.sdk import _session as session
+from jupyter_ext.sdk.enums import TaskStatusEnum, TaskTypes
+from jupyter_ext.sdk.enums import TaskTypes as _TaskType
+from jupyter_ext.sdk.logging.logger import Logger
+from jupyter_ext.sdk.tasks import init as init_flow
+from jupyter_ext.sdk.tasks.artifacts import ArtifactsMixin
+from jupyter_ext.sdk.tasks.lookup import TaskLookup
+from jupyter_ext.sdk.tasks.lookup import sync as _sync
+from jupyter_ext.sdk.tasks.models import ModelsMixin
+from jupyter_ext.sdk.tasks.params import ParametersMixin
+from jupyter_ext.sdk.tasks.queue import QueueMixin
+from jupyter_ext.sdk.tasks.results import ResultsMixin
+
+_FINISHED = (statuses.COMPLETED, statuses.FAILED, statuses.STOPPED, statuses.PUBLISHED, statuses.CLOSED)
+
+
+class Task(TaskLookup, ParametersMixin, ResultsMixin, ModelsMixin, ArtifactsMixin, QueueMixin):
+    """A tracked experiment: its parameters, metrics, console, code and environment."""
+
+    TaskTypes = TaskTypes
+    TaskStatusEnum = TaskStatusEnum
+
+    def __init__(self, data: Mapping[str, Any], *, live: bool = False) -> None:
+        """Tasks are made by ``Task.init``, ``Task.create``, ``Task.get_task`` or ``Task.clone``."""
+        self._data = dict(data)
+        self._live = live
+        self._closed = False
+        self._logger: Logger | None = None
+        self._console_capture: Any = None
+        self._capture_thread: threading.Thread | None = None
+        self._connected: dict[str, Any] = {}
+        self._monitor: Any = None  # the resource monitor of a live task, stopped at close
+        self._remote: Any = None  # run by an agent: the values stored with the task (sdk/remote.py)
+
+    def __repr__(self) -> str:
+        return f"<Task {self.id} {self.name!r} project={self.get_project_name()!r} status={self._data.get('status')}>"
+
+    # -- in a notebook (the code lives in jupyter_ext.notebook, loaded only when displayed) --------
+    def show(self) -> None:
+        """Display the task's live scalar plot: new points stream in while it reports."""
+        from jupyter_ext.notebook.display import show_task
+
+        show_task(self)
+
+    def _ipython_display_(self) -> None:
+        self.show()
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
+        from jupyter_ext.notebook.display import task_mimebundle
+
+        return task_mimebundle(self)
+
+    # -- creating and finding tasks --------------------------------------------------------------
+    @classmethod
+    def init(
+        cls,
+        project_name: str | None = None,
+        task_name: str | None = None,
+        task_type: str | _TaskType = _TaskType.training,
+        tags: Sequence[str] | None = None,
+        reuse_last_task_id: bool | str = True,
+        continue_last_task: bool | str | int = False,
+        output_uri: str | bool | None = None,
+        auto_connect_arg_parser: bool | Mapping[str, bool] = True,
+        auto_connect_frameworks: bool | Mapping[str, Any] = True,
+        auto_resource_monitoring: bool | Mapping[str, Any] = True,
+        auto_connect_streams: bool | Mapping[str, bool] = True,
+        deferred_init: bool = False,
+    ) -> Task:
+        """Create the task of this run (or return it, if this run already has one).
+
+        >>> task = Task.init(project_name="Image Classification/Cats vs Dogs", task_name="Experiment 1",
+        ...                  tags=["baseline"], task_type="training")
+
+        A second ``Task.init`` with other names (say, in a notebook cell run again after an
+        edit) closes the current task and starts a new one.
+
+        ``auto_connect_frameworks`` (True, False, or ``{"matplotlib": False, "pytorch": "*.pt"}``)
+        switches what the libraries you import report by themselves: figures, TensorBoard
+        writes, boosting curves, model saves. ``auto_resource_monitoring`` (True, False, or
+        ``{"report_frequency_sec": 30}``) reports CPU, memory, disk, network and GPU as
+        ``:monitor:`` scalars until ``close()``.
+        """
+        return init_flow.init_task(cls, project_name=project_name, task_name=task_name, task_type=task_type,
+                                   tags=tags, reuse_last_task_id=reuse_last_task_id,
+                                   continue_last_task=continue_last_task, output_uri=output_uri,
+                                   auto_connect_arg_parser=auto_connect_arg_parser,
+                                   auto_connect_streams=auto_connect_streams,
+                                   auto_connect_frameworks=auto_connect_frameworks,
+                                   auto_resource_monitoring=auto_resource_monitoring)
+
+    @classmethod
+    def current_task(cls) -> Task | None:
+        """The task ``Task.init`` created in this process, or None."""
+        task = session.main_task()
+        return None if task is None or task._closed else task
+
+    # -- what a task is --------------------------------------------------------------------------
+    @property
+    def id(self) -> str:
+        return str(self._data["id"])
+
+    @property
+    def task_id(self) -> str:
+        return self.id
+
+    @property
+    def name(self) -> str:
+        return str(self._data["name"])
+
+    @name.setter
+    def name(self, value: str) -> None:
+        self.set_name(value)
+
+    @property
+    def comment(self) -> str:
+        return str(self._data.get("comment") or "")
+
+    @property
+    def task_type(self) -> str:
+        return str(self._data["type"])
+
+    @property
+    def project(self) -> str:
+        """The project's id (``get_project_name()`` gives its name)."""
+        return str(self._data.get("project_id") or "")
+
+    def get_project_name(self) -> str:
+        return str(self._data.get("project_name") or "")
+
+    @property
+    def status(self) -> str:
+        return self.get_status()
+
+    @property
+    def parent(self) -> str | None:
+        return self._data.get("parent_id")
+
+    @property
+    def data(self) -> dict[str, Any]:
+        """Every stored field of the task, as a plain dict."""
+        self._reload()
+        return dict(self._data)
+
+    @property
+    def logger(self) -> Logger:
+        return self.get_logger()
+
+    def get_logger(self) -> Logger:
+        """The Logger that reports scalars, plots, images, tables and text to this task."""
+        if self._logger is None:
+            self._logger = Logger(self)
+        return self._logger
+
+    @staticmethod
+    def running_locally() -> bool:
+        """False when an agent runs this process for a task (``JUPYTER_TRACK_TASK_ID`` is set)."""
+        from jupyter_ext.sdk.tasks.remote import remote_task_id
+
+        return remote_task_id() is None
+
+    def get_output_destination(self, extra_path: str | None = None, **_: Any) -> str:
+        base = str(self._data.get("output_uri") or session.config().default_output_uri or "")
+        return base if not extra_path or not base else f"{base.rstrip('/')}/{extra_path.lstrip('/')}"
+
+    @property
+    def output_uri(self) -> str:
+        return self.get_output_destination()
+
+    @output_uri.setter
+    def output_uri(self, value: str) -> None:
+        self._update(output_uri=str(value))
+
+    # -- editing ---------------------------------------------------------------------------------
+    def set_name(self, name: str) -> None:
+        self._update(name=names.check_task_name(name))
+
+    def set_comment(self, comment: str) -> None:
+        self._update(comment=str(comment))
+
+    def set_task_type(self, task_type: str | _TaskType) -> None:
+        self._update(type=check_task_type(task_type))
+
+    def set_parent(self, parent: Task | str | None) -> None:
+        self._update(parent_id=parent.id if isinstance(parent, Task) else parent)
+
+    def get_tags(self) -> list[str]:
+        return list(self._data.get("tags") or ())
+
+    def set_tags(self, tags: Sequence[str]) -> None:
+        self._update(tags=list(names.check_tags(tags)))
+
+    def add_tags(self, tags: Sequence[str] | str) -> None:
+        self._update(tags=list(dict.fromkeys([*self.get_tags(), *names.check_tags(tags)])))
+
+    def set_archived(self, archive: bool) -> None:
+        _sync()
+        self._data = session.backend().archive_task(self.id, bool(archive)).to_dict()
+
+    def get_archived(self) -> bool:
+        return bool(self._data.get("archived"))
+
+    def move_to_project(self, new_project_id: str | None = None, new_project_name: str | None = None,
+                        system_tags: Sequence[str] | None = None) -> bool:
+        if not new_project_id and not new_project_name:
+            raise InvalidArgument("move_to_project needs new_project_id= or new_project_name=")
+        backend = session.backend()
+        _sync()
+        target = new_project_name
+        if new_project_id:
+            by_id = {p.id: p.name for p in backend.list_projects()}
+            if new_project_id not in by_id:
+                raise NotFound(f"no project with id {new_project_id!r}")
+            target = by_id[new_project_id]
+        assert target is not None
+        self._data = backend.move_task(self.id, target).to_dict()
+        return True
+
+    def _update(self, **fields: Any) -> None:
+        self._data.update(fields)
+        if self._live and not self._closed:
+            session.reporter().submit(session.backend().update_task, self.id, fields)
+        else:
+            self._data = session.backend().update_task(self.id, fields).to_dict()
+
+    def _reload(self) -> None:
+        _sync()
+        self._data = session.backend().get_task(self.id).to_dict()
+
+    # -- status ----------------------------------------------------------------------------------
+    def get_status(self) -> str:
+        """The task's status now: created, queued, in_progress, stopped, completed, failed, published…"""
+        self._reload()
+        return str(self._data["status"])
+
+    def get_status_message(self) -> str:
+        self._reload()
+        return str(self._data.get("status_message") or "")
+
+    def _set_status(self, target: str, *, force: bool = False, message: str = "", reason: str = "") -> None:
+        _sync()
+        self._data = session.backend().set_task_status(self.id, target, force=force, message=message,
+                                                       reason=reason).to_dict()
+
+    def mark_started(self, force: bool = False) -> None:
+        self._set_status(statuses.IN_PROGRESS, force=force)
+
+    def mark_stopped(self, force: bool = False, status_message: str | None = None) -> None:
+        """Mark the task stopped (aborted). Unlike ClearML, this never kills your kernel."""
+        self._set_status(statuses.STOPPED, force=force, message=status_message or "")
+
+    def mark_completed(self, ignore_errors: bool = True, status_message: str | None = None,
+                       force: bool = False) -> None:
+        """Mark the task completed. Unlike ClearML, this never kills the process or kernel."""
+        self._set_status(statuses.COMPLETED, force=force, message=status_message or "")
+
+    def mark_failed(self, ignore_errors: bool = True, status_reason: str | None = None,
+                    status_message: str | None = None, force: bool = False) -> None:
+        self._set_status(statuses.FAILED, force=force, message=status_message or "", reason=status_reason or "")
+
+    def publish(self, ignore_errors: bool = True) -> None:
+        """Publish the task: its results become final and read-only."""
+        self._set_status(statuses.PUBLISHED)
+
+    def started(self, ignore_errors: bool = True, force: bool = False) -> None:
+        self.mark_started(force=force)
+
+    def stopped(self, ignore_errors: bool = True, force: bool = False, status_reason: str | None = None,
+                status_message: str | None = None) -> None:
+        self._set_status(statuses.STOPPED, force=force, message=status_message or "", reason=status_reason or "")
+
+    def completed(self, ignore_errors: bool = True) -> None:
+        self.mark_completed()
+
+    def reset(self, set_started_on_success: bool = False, force: bool = False) -> None:
+        """Back to draft with all results cleared; parameters and code stay."""
+        _sync()
+        self._data = session.backend().reset_task(self.id, force=force).to_dict()
+        if set_started_on_success:
+            self.mark_started()
+
+    def delete(self, delete_artifacts_and_models: bool = True, skip_models_used_by_other_tasks: bool = True,
+               raise_on_error: bool = False, callback: Any = None) -> bool:
+        """Delete the task and everything it owns; its stored files become garbage to collect."""
+        if self._live and not self._closed:
+            self._finish(statuses.STOPPED, timeout=session.config().exit_timeout)
+        try:
+            _sync()
+            session.backend().delete_task(self.id, force=True)
+        except Exception:
+            if raise_on_error:
+                raise
+            return False
+        return True
+
+    def wait_for_status(self, status: Iterable[str] = (statuses.COMPLETED, statuses.STOPPED, statuses.CLOSED),
+                        raise_on_status: Iterable[str] | None = (statuses.FAILED,),
+                        check_interval_sec: float = 60.0) -> None:
+        """Block until the task reaches one of ``status``; raise RuntimeError on ``raise_on_status``."""
+        wanted = {str(s) for s in status}
+        bad = {str(s) for s in (raise_on_status or ())}
+        while True:
+            now = self.get_status()
+            if now in bad:
+                raise RuntimeError(f"task {self.id} is {now}: {self._data.get('status_reason') or 'no reason given'}")
+            if now in wanted:
+                return
+            time.sleep(max(0.05, float(check_interval_sec)))
+
+    def flush(self, wait_for_uploads: bool = False) -> bool:
+        _hand_over_model_metrics()
+        if not session.has_reporter():
+            return True
+        return session.reporter().flush(None if wait_for_uploads else session.config().exit_timeout)
+
+    def close(self) -> None:
+        """Finish the run: write everything reported, and mark the task completed (or failed,
+        if an exception is on its way out). The process and kernel go on."""
+        if self._closed:
+            return
+        exc = session.exit_state["exception"]
+        target = statuses.FAILED if exc is not None else statuses.COMPLETED
+        reason = f"Exception: {type(exc).__name__}: {exc}" if exc is not None else ""
+        self._finish(target, reason=reason, timeout=session.config().exit_timeout)
+
+    def _finish(self, target: str, *, reason: str = "", timeout: float = 5.0) -> None:
+        if self._closed:
+            return
+        self._close_artifacts()  # last sync of registered artifacts; waits for uploads in flight
+        deadline = time.monotonic() + timeout
+        init_flow.stop_capture(self, timeout=max(0.0, deadline - time.monotonic()))
+        _hand_over_model_metrics()
+        rep = session.reporter()
+        if not rep.flush(timeout=max(0.0, deadline - time.monotonic())):
+            print(f"jupyter-track: task {self.id}: not everything reported could be stored within {timeout:.0f} s",
+                  file=sys.stderr)
+        self._closed = True
+        if session.main_task() is self:
+            session.set_main_task(None)
+        if rep.offline:  # no round trip to a server known to be away: the status waits in the spool
+            rep.submit(session.backend().set_task_status, self.id, target, reason=reason)
+            rep.flush(timeout=max(0.0, deadline - time.monotonic()))
+            self._data["status"] = target
+            return
+        try:
+            current = session.backend().get_task(self.id)
+            if current.status == statuses.IN_PROGRESS:
+                current = session.backend().set_task_status(self.id, target, reason=reason)
+            self._data = current.to_dict()
+            init_flow.remember_for_reuse(self)
+        except Exception as exc:  # the process is ending or the store is gone: say so, do not hang
+            print(f"jupyter-track: task {self.id}: could not record status {target!r}: {exc}", file=sys.stderr)
+
+    # -- iterations ------------------------------------------------------------------------------
+    def set_initial_iteration(self, offset: int = 0) -> int:
+        return self.get_logger().set_initial_iteration(offset)
+
+    def get_initial_iteration(self) -> int:
+        return self.get_logger().get_initial_iteration()
+
+    def get_last_iteration(self) -> int:
+        self._reload()
+        return int(self._data.get("last_iteration") or 0)
+
+
+def _hand_over_model_metrics() -> None:
+    """Metrics reported on models wait in memory for a batch; a task's flush or close writes
+    them too. Only when some were reported: the module is not loaded otherwise."""
+    metrics = sys.modules.get("jupyter_ext.sdk.models.metrics")
+    if metrics is not None:
+        metrics.pending.hand_over()
