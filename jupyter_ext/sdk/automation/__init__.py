@@ -1,0 +1,1 @@
+"""Automation: hyperparameter search, schedules and triggers (public names in ``jupyter_ext.automation``)."""
