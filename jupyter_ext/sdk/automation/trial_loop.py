@@ -165,6 +165,8 @@ class TrialLoop:
             if trial.task_id else (None, None)
         trial.objective, trial.iteration = value, iteration
         trial.state, trial.message, trial.ended = state, message, time.time()
+        if state in ("pruned", "stopped") and message:
+            self._say_why_stopped(trial)
         trial.execution = None
         self.opt.optimizer.complete(trial.index, value, state)
         self._log(f"trial {trial.index} {state}" + (f": {message}" if message else "")
@@ -177,6 +179,17 @@ class TrialLoop:
         if self.callback is not None and state in ("completed", "stopped"):
             best = self.opt._ranked(1)
             self.callback(trial.task_id, value, iteration, dict(trial.values), best[0].task_id if best else None)
+
+    def _say_why_stopped(self, trial: Trial) -> None:
+        """The trial's own SDK records the signal it got; the task says why it was stopped."""
+        backend = session.backend()
+        try:
+            row = backend.get_task(trial.task_id)
+            if row.status == statuses.STOPPED and row.status_reason != trial.message:
+                backend.set_task_status(trial.task_id, statuses.STOPPED, reason=trial.message[:2000],
+                                        message="stopped by the optimizer")
+        except TrackError as exc:
+            self._log(f"could not record why trial {trial.index} stopped: {exc.message}")
 
     # -- finishing ---------------------------------------------------------------------------------
     def _finish(self) -> None:
