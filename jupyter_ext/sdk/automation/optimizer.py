@@ -160,7 +160,7 @@ class HyperParameterOptimizer:
         """The optimizer task's id (after ``start``)."""
         if self._loop is None:
             raise InvalidArgument("the optimizer has no task before start() or start_locally()")
-        return self._loop.task.id
+        return str(self._loop.task.id)
 
     def get_optimizer(self) -> SearchStrategy:
         return self.optimizer
