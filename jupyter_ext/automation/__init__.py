@@ -11,6 +11,7 @@ from jupyter_ext.sdk.automation.parameters import (
     UniformIntegerParameterRange,
     UniformParameterRange,
 )
+from jupyter_ext.sdk.automation.scheduler import TaskScheduler
 from jupyter_ext.sdk.automation.search import GridSearch, RandomSearch, SearchStrategy
 from jupyter_ext.sdk.pipelines.controller import PipelineController
 from jupyter_ext.sdk.pipelines.decorator import PipelineDecorator
@@ -18,5 +19,5 @@ from jupyter_ext.sdk.pipelines.decorator import PipelineDecorator
 __all__ = [
     "DiscreteParameterRange", "GridSearch", "HyperParameterOptimizer", "LogUniformParameterRange", "Parameter",
     "ParameterSet", "PipelineController", "PipelineDecorator", "RandomSearch", "SearchStrategy",
-    "UniformIntegerParameterRange", "UniformParameterRange",
+    "TaskScheduler", "UniformIntegerParameterRange", "UniformParameterRange",
 ]
