@@ -83,7 +83,8 @@ class TaskScheduler:
             raise InvalidArgument(f"schedule_function must be callable; got {schedule_function!r}")
         cron = Cron.of(minute=minute, hour=hour, day=day, weekdays=weekdays, month=month, year=year,
                        timezone=self.timezone)
-        label = name or (getattr(schedule_function, "__name__", "function") if schedule_function else f"task {task_id}")
+        label = str(name or (getattr(schedule_function, "__name__", "function") if schedule_function
+                             else f"task {task_id}"))
         if label in self.entries:
             raise InvalidArgument(f"there is already a schedule named {label!r}; give name=... to tell them apart")
         if limit_execution_time is not None and limit_execution_time <= 0:
@@ -204,7 +205,8 @@ class TaskScheduler:
 
     def get_state(self) -> dict[str, Any]:
         """What the scheduler stores: each entry's schedule, next and last fires, launched tasks."""
-        return json.loads(json.dumps(self._state(), default=str))
+        state: dict[str, Any] = json.loads(json.dumps(self._state(), default=str))
+        return state
 
     @property
     def id(self) -> str:
