@@ -13,11 +13,12 @@ from jupyter_ext.sdk.automation.parameters import (
 )
 from jupyter_ext.sdk.automation.scheduler import TaskScheduler
 from jupyter_ext.sdk.automation.search import GridSearch, RandomSearch, SearchStrategy
+from jupyter_ext.sdk.automation.triggers import TriggerScheduler
 from jupyter_ext.sdk.pipelines.controller import PipelineController
 from jupyter_ext.sdk.pipelines.decorator import PipelineDecorator
 
 __all__ = [
     "DiscreteParameterRange", "GridSearch", "HyperParameterOptimizer", "LogUniformParameterRange", "Parameter",
     "ParameterSet", "PipelineController", "PipelineDecorator", "RandomSearch", "SearchStrategy",
-    "TaskScheduler", "UniformIntegerParameterRange", "UniformParameterRange",
+    "TaskScheduler", "TriggerScheduler", "UniformIntegerParameterRange", "UniformParameterRange",
 ]

@@ -16,7 +16,7 @@ from typing import Any
 
 from jupyter_ext.core import param_types as param_values
 from jupyter_ext.core import status as statuses
-from jupyter_ext.errors import AlreadyExists, InvalidArgument
+from jupyter_ext.errors import AlreadyExists, Conflict, InvalidArgument
 from jupyter_ext.sdk import _session as session
 
 RUNS_FOLDER = ".runs"
@@ -41,16 +41,16 @@ def split_overrides(overrides: Mapping[str, Any] | None) -> tuple[dict[str, Any]
 def launch_clone(base_id: str, launch_id: str, *, queue: str | None, name: str, project: str | None,
                  parameters: Mapping[str, Any] | None = None, overrides: Mapping[str, Any] | None = None,
                  parent_id: str | None = None, tags: Sequence[str] = ()) -> str | None:
-    """Clone ``base_id`` into task ``launch_id`` and enqueue it; None when that task exists
-    already (this firing happened)."""
+    """Clone ``base_id`` into task ``launch_id`` (``tags`` added) and enqueue it; None when that
+    task exists already (this firing happened)."""
     from jupyter_ext.sdk.pipelines.launch import _task_overrides
 
     backend = session.backend()
     base = backend.get_task(base_id)
     spec = {"id": launch_id, "project": project or base.project_name, "name": name, "type": base.type,
-            "status": statuses.CREATED, "tags": list(base.tags), "user": session.getpid_user(),
-            "system_tags": list(dict.fromkeys([*(t for t in base.system_tags if t != "development"), FIRED_TAG,
-                                               *tags])),
+            "status": statuses.CREATED, "tags": list(dict.fromkeys([*base.tags, *tags])),
+            "user": session.getpid_user(),
+            "system_tags": list(dict.fromkeys([*(t for t in base.system_tags if t != "development"), FIRED_TAG])),
             "script": dict(base.script), "output_uri": base.output_uri, "parent_id": parent_id or base.id,
             "comment": f"launched from task {base.id}"}
     try:
@@ -105,6 +105,22 @@ def run_function(function: Callable[..., Any], launch_id: str, *, name: str, pro
     thread = threading.Thread(target=call, name=f"jupyter-track-call-{label}", daemon=True)
     thread.start()
     return thread
+
+
+def reuse_base(base_id: str, queue: str | None) -> str | None:
+    """``reuse_task``: the base task itself goes back to the queue (reset first); None when it is
+    queued or running already."""
+    backend = session.backend()
+    try:
+        row = backend.get_task(base_id)
+        if row.status in (statuses.QUEUED, statuses.IN_PROGRESS):
+            return None
+        if row.status not in (statuses.CREATED, statuses.STOPPED, statuses.FAILED):
+            backend.reset_task(row.id, force=True)
+        backend.enqueue_task(row.id, queue)
+    except Conflict:
+        return None
+    return base_id
 
 
 def is_running(task_id: str) -> bool:

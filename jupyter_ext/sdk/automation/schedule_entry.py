@@ -7,8 +7,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from jupyter_ext.core.cron import Cron
-from jupyter_ext.errors import Conflict
-from jupyter_ext.sdk import _session as session
 
 HISTORY = 20  # fires kept in the stored state, newest last
 
@@ -81,16 +79,10 @@ class ScheduleEntry:
 
     def reuse(self, parent_id: str) -> str | None:
         """``reuse_task``: the base task itself goes back to the queue (reset first)."""
+        from jupyter_ext.sdk.automation.launch import reuse_base
+
         assert self.base_task_id is not None
-        backend = session.backend()
-        try:
-            row = backend.get_task(self.base_task_id)
-            if row.status not in ("created", "stopped", "failed"):
-                backend.reset_task(row.id, force=True)
-            backend.enqueue_task(row.id, self.queue)
-        except Conflict:
-            return None
-        return self.base_task_id
+        return reuse_base(self.base_task_id, self.queue)
 
     def document(self) -> dict[str, Any]:
         target = {"task": self.base_task_id, "queue": self.queue} if self.base_task_id else \

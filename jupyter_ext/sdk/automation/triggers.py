@@ -1,0 +1,271 @@
+"""TriggerScheduler: launch a task or call a function when a dataset version, a model or a
+task changes the way a trigger asks for.
+
+    trig = TriggerScheduler()
+    trig.add_dataset_trigger(schedule_task_id=train.id, schedule_queue="default",
+                             trigger_project="Datasets/Titanic", trigger_on_tags=["ready"])
+    trig.add_model_trigger(schedule_function=deploy, trigger_project="Titanic", trigger_on_publish=True)
+    trig.add_task_trigger(schedule_task_id=report.id, schedule_queue="default", trigger_on_status=["failed"])
+    trig.start()
+
+Only what happens after ``start()`` fires. Each look reads the objects of the triggers'
+projects that changed since the last look (by their ``last_update``; dataset versions by
+their list). An event's launched task has an id made from the trigger and the event, so two
+trigger services (or one restarted) fire each event once. A function gets the object's id.
+"""
+from __future__ import annotations
+
+import re
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from jupyter_ext.errors import InvalidArgument, NotFound
+from jupyter_ext.sdk import _session as session
+from jupyter_ext.sdk.automation import launch
+from jupyter_ext.sdk.automation.service_task import ServiceTask
+from jupyter_ext.sdk.automation.trigger_rules import Trigger
+
+TRIGGER_TAG = "trigger-scheduler"
+DEFAULT_POLL_S = 0.5
+HISTORY = 50
+
+
+class TriggerScheduler:
+    """Triggers on datasets, models and tasks (ClearML's ``TriggerScheduler``)."""
+
+    def __init__(self, pooling_frequency_minutes: float | None = None, sync_frequency_minutes: float = 15,
+                 force_create_task_name: str | None = None, force_create_task_project: str | None = None) -> None:
+        if pooling_frequency_minutes is not None and pooling_frequency_minutes <= 0:
+            raise InvalidArgument(f"pooling_frequency_minutes must be positive; got {pooling_frequency_minutes}")
+        self.poll_s = DEFAULT_POLL_S if pooling_frequency_minutes is None else pooling_frequency_minutes * 60
+        self.service = ServiceTask(name=force_create_task_name or "Trigger Scheduler",
+                                   project=force_create_task_project or "DevOps", tag=TRIGGER_TAG)
+        self.triggers: dict[str, Trigger] = {}
+        self.history: list[dict[str, Any]] = []
+        self._seen: dict[tuple[str, str], set[str]] = {}  # (trigger, object) -> event keys already handled
+        self._stamps: dict[str, float] = {}  # task or model id -> last_update at the last look
+        self._last: dict[str, str] = {}  # trigger -> the last task it launched
+        self._threads: dict[str, threading.Thread] = {}
+        self._stop = threading.Event()
+        self._begun = False
+
+    # -- adding ------------------------------------------------------------------------------------
+    def _add(self, kind: str, *, schedule_task_id: Any, schedule_queue: str | None,
+             schedule_function: Callable[..., Any] | None, trigger_project: str | None, trigger_name: str | None,
+             name: str | None, **rest: Any) -> None:
+        task_id = getattr(schedule_task_id, "id", schedule_task_id)
+        label = str(name or f"{kind} trigger {len(self.triggers) + 1}")
+        if label in self.triggers:
+            raise InvalidArgument(f"there is already a trigger named {label!r}; give name=... to tell them apart")
+        try:
+            pattern = re.compile(trigger_name) if trigger_name else None
+        except re.error as exc:
+            raise InvalidArgument(f"trigger_name {trigger_name!r} is not a valid regular expression: {exc}") from None
+        trigger = Trigger(kind=kind, name=label, base_task_id=None if task_id is None else str(task_id),
+                          queue=schedule_queue, function=schedule_function, project=trigger_project,
+                          name_pattern=pattern, **rest)
+        trigger.check()
+        if trigger.base_task_id is not None:
+            try:
+                session.backend().get_task(trigger.base_task_id)
+            except NotFound:
+                raise InvalidArgument(f"schedule_task_id {trigger.base_task_id!r}: there is no such task") from None
+        self.triggers[label] = trigger
+
+    def add_dataset_trigger(self, schedule_task_id: Any = None, schedule_queue: str | None = None,
+                            schedule_function: Callable[..., Any] | None = None, trigger_project: str | None = None,
+                            trigger_name: str | None = None, trigger_on_publish: bool | None = None,
+                            trigger_on_tags: Sequence[str] | None = None, trigger_on_archive: bool | None = None,
+                            trigger_required_tags: Sequence[str] | None = None, name: str | None = None,
+                            target_project: str | None = None, add_tag: bool | str = True,
+                            single_instance: bool = False, reuse_task: bool = False,
+                            task_parameters: Mapping[str, Any] | None = None,
+                            task_overrides: Mapping[str, Any] | None = None) -> None:
+        """Fire on a dataset version in ``trigger_project``: finalized (``trigger_on_publish``, and
+        the default), given all of ``trigger_on_tags``, or archived."""
+        self._add("dataset", schedule_task_id=schedule_task_id, schedule_queue=schedule_queue,
+                  schedule_function=schedule_function, trigger_project=trigger_project, trigger_name=trigger_name,
+                  name=name, on_publish=bool(trigger_on_publish), on_tags=list(trigger_on_tags or ()),
+                  on_archive=bool(trigger_on_archive), required_tags=list(trigger_required_tags or ()),
+                  target_project=target_project, add_tag=bool(add_tag), single_instance=single_instance,
+                  reuse_task=reuse_task, task_parameters=dict(task_parameters or {}),
+                  task_overrides=dict(task_overrides or {}))
+
+    def add_model_trigger(self, schedule_task_id: Any = None, schedule_queue: str | None = None,
+                          schedule_function: Callable[..., Any] | None = None, trigger_project: str | None = None,
+                          trigger_name: str | None = None, trigger_on_publish: bool | None = None,
+                          trigger_on_tags: Sequence[str] | None = None, trigger_on_archive: bool | None = None,
+                          trigger_required_tags: Sequence[str] | None = None, name: str | None = None,
+                          target_project: str | None = None, add_tag: bool | str = True,
+                          single_instance: bool = False, reuse_task: bool = False,
+                          task_parameters: Mapping[str, Any] | None = None,
+                          task_overrides: Mapping[str, Any] | None = None) -> None:
+        """Fire on a model in ``trigger_project``: published, given all of ``trigger_on_tags``,
+        archived, or (no condition) created."""
+        self._add("model", schedule_task_id=schedule_task_id, schedule_queue=schedule_queue,
+                  schedule_function=schedule_function, trigger_project=trigger_project, trigger_name=trigger_name,
+                  name=name, on_publish=bool(trigger_on_publish), on_tags=list(trigger_on_tags or ()),
+                  on_archive=bool(trigger_on_archive), required_tags=list(trigger_required_tags or ()),
+                  target_project=target_project, add_tag=bool(add_tag), single_instance=single_instance,
+                  reuse_task=reuse_task, task_parameters=dict(task_parameters or {}),
+                  task_overrides=dict(task_overrides or {}))
+
+    def add_task_trigger(self, schedule_task_id: Any = None, schedule_queue: str | None = None,
+                         schedule_function: Callable[..., Any] | None = None, trigger_project: str | None = None,
+                         trigger_name: str | None = None, trigger_on_tags: Sequence[str] | None = None,
+                         trigger_on_status: Sequence[str] | None = None, trigger_exclude_dev_tasks: bool | None = None,
+                         trigger_on_metric: str | None = None, trigger_on_variant: str | None = None,
+                         trigger_on_threshold: float | None = None, trigger_on_sign: str | None = None,
+                         trigger_required_tags: Sequence[str] | None = None, name: str | None = None,
+                         target_project: str | None = None, add_tag: bool | str = True,
+                         single_instance: bool = False, reuse_task: bool = False,
+                         task_parameters: Mapping[str, Any] | None = None,
+                         task_overrides: Mapping[str, Any] | None = None) -> None:
+        """Fire on a task in ``trigger_project``: reaching one of ``trigger_on_status``, given all
+        of ``trigger_on_tags``, or its last ``trigger_on_metric``/``trigger_on_variant`` at or
+        beyond ``trigger_on_threshold`` (``trigger_on_sign`` "max": at or above; "min": at or below)."""
+        self._add("task", schedule_task_id=schedule_task_id, schedule_queue=schedule_queue,
+                  schedule_function=schedule_function, trigger_project=trigger_project, trigger_name=trigger_name,
+                  name=name, on_tags=list(trigger_on_tags or ()), on_status=list(trigger_on_status or ()),
+                  exclude_dev=bool(trigger_exclude_dev_tasks), metric=trigger_on_metric, variant=trigger_on_variant,
+                  threshold=None if trigger_on_threshold is None else float(trigger_on_threshold),
+                  sign=trigger_on_sign or "min", required_tags=list(trigger_required_tags or ()),
+                  target_project=target_project, add_tag=bool(add_tag), single_instance=single_instance,
+                  reuse_task=reuse_task, task_parameters=dict(task_parameters or {}),
+                  task_overrides=dict(task_overrides or {}))
+
+    # -- running -----------------------------------------------------------------------------------
+    def start(self) -> None:
+        """Watch until ``stop()`` (or Ctrl-C)."""
+        if not self._begun:
+            self.begin()
+        try:
+            while not self._stop.is_set():
+                self.run_pending()
+                self._stop.wait(self.poll_s)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            self.service.finish(self.get_state())
+
+    def start_remotely(self, queue: str = "services") -> None:
+        """Watch on a worker of ``queue``: this script is enqueued as the service's task and,
+        there, calls ``start()``."""
+        from jupyter_ext.sdk.tasks.task import Task
+
+        if not Task.running_locally():
+            self.start()
+            return
+        task = Task.current_task() or Task.init(project_name=self.service.project, task_name=self.service.name,
+                                                task_type="service", reuse_last_task_id=False)
+        task.execute_remotely(queue_name=queue, exit_process=True)
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def begin(self) -> None:
+        """Open the service's task and take note of what holds now (it does not fire)."""
+        if not self.triggers:
+            raise InvalidArgument("no triggers: add one with add_dataset_trigger, add_model_trigger or "
+                                  "add_task_trigger before start()")
+        self.service.open()
+        self._look(fire=False)
+        self._begun = True
+
+    def run_pending(self) -> int:
+        """One look: fire every new event; how many fired."""
+        if not self._begun:
+            self.begin()
+        fired = self._look(fire=True)
+        self.service.save(self.get_state(), force=bool(fired))
+        return fired
+
+    # -- looking -----------------------------------------------------------------------------------
+    def _look(self, *, fire: bool) -> int:
+        fired = 0
+        for trigger in self.triggers.values():
+            for obj_id, events in self._events(trigger):
+                seen = self._seen.setdefault((trigger.name, obj_id), set())
+                for event, stamp in events.items():
+                    key = f"{event}@{stamp}"
+                    if key in seen:
+                        continue
+                    seen.add(key)
+                    if fire:
+                        fired += self._fire(trigger, obj_id, key)
+        return fired
+
+    def _events(self, trigger: Trigger) -> list[tuple[str, dict[str, str]]]:
+        backend = session.backend()
+        out: list[tuple[str, dict[str, str]]] = []
+        if trigger.kind == "dataset":
+            for row in backend.dataset_call("list_versions", project=trigger.project):
+                if trigger.in_scope(row["name"], row.get("tags") or ()):
+                    out.append((row["id"], trigger.events(row)))
+        elif trigger.kind == "model":
+            for row in backend.query_models(project_name=trigger.project, include_archived=True):
+                if trigger.in_scope(row["name"], row.get("tags") or ()):
+                    out.append((row["id"], trigger.events(row)))
+        else:
+            for task in backend.query_tasks(project_name=trigger.project, statuses=trigger.on_status or None):
+                if task.id == self.service.id or launch.FIRED_TAG in task.system_tags:
+                    continue  # its own launches never trigger it
+                changed = self._stamps.get(f"{trigger.name}/{task.id}") != task.last_update
+                if not changed or not trigger.in_scope(task.name, task.tags, task.system_tags):
+                    continue
+                self._stamps[f"{trigger.name}/{task.id}"] = task.last_update
+                metrics = backend.get_last_metrics(task.id) if trigger.metric else None
+                out.append((task.id, trigger.events(task.to_dict(), metrics)))
+        return out
+
+    def _fire(self, trigger: Trigger, obj_id: str, key: str) -> int:
+        last = self._last.get(trigger.name)
+        if trigger.single_instance and last and (launch.is_running(last) or (
+                trigger.name in self._threads and self._threads[trigger.name].is_alive())):
+            self._note(trigger, obj_id, key, "", "skipped: the last launch is still running")
+            return 0
+        launch_id = launch.fire_id("trigger", self.service.project, self.service.name, trigger.name, obj_id, key)
+        title = f"{trigger.name}: {trigger.kind} {obj_id[:8]} {key.split('@')[0]}"
+        if trigger.function is not None:
+            thread = launch.run_function(trigger.function, launch_id, name=title, project=self.service.project,
+                                         args=(obj_id,), parent_id=self.service.id or None)
+            if thread is None:
+                self._note(trigger, obj_id, key, launch_id, "already fired")
+                return 0
+            self._threads[trigger.name] = thread
+            launched: str | None = launch_id
+        elif trigger.reuse_task:
+            assert trigger.base_task_id is not None
+            launched = launch.reuse_base(trigger.base_task_id, trigger.queue)
+        else:
+            assert trigger.base_task_id is not None
+            launched = launch.launch_clone(trigger.base_task_id, launch_id, queue=trigger.queue, name=title,
+                                           project=trigger.target_project, parameters=trigger.task_parameters,
+                                           overrides=trigger.task_overrides,
+                                           tags=[trigger.name] if trigger.add_tag else ())
+        if launched is None:
+            self._note(trigger, obj_id, key, launch_id, "already fired")
+            return 0
+        self._last[trigger.name] = launched
+        self._note(trigger, obj_id, key, launched, "called" if trigger.function else f"enqueued in {trigger.queue}")
+        return 1
+
+    def _note(self, trigger: Trigger, obj_id: str, key: str, task_id: str, what: str) -> None:
+        self.history.append({"at": time.time(), "trigger": trigger.name, "object": obj_id, "event": key,
+                             "task": task_id, "what": what})
+        del self.history[:-HISTORY]
+
+    def get_state(self) -> dict[str, Any]:
+        """What the service stores: its triggers and their recent fires."""
+        triggers = [{"name": t.name, "kind": t.kind, "project": t.project, "task": t.base_task_id, "queue": t.queue,
+                     "function": getattr(t.function, "__qualname__", None), "last_task": self._last.get(t.name)}
+                    for t in self.triggers.values()]
+        return {"kind": "trigger-scheduler", "updated": time.time(), "triggers": triggers,
+                "history": list(self.history)}
+
+    @property
+    def id(self) -> str:
+        """The service task's id (after ``start``)."""
+        return self.service.id
