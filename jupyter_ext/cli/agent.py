@@ -8,6 +8,9 @@ import sys
 from typing import Any
 
 
+SERVICES_DEFAULT = 8
+
+
 def _home() -> str:
     from jupyter_ext.sdk import _session as session
 
@@ -26,14 +29,21 @@ def cmd_daemon(args: argparse.Namespace) -> int:
         argv += ["--name", args.name] if args.name else []
         argv += [flag for flag, on in (("--create-queue", args.create_queue), ("--venv", args.venv),
                                        ("--once", args.once)) if on]
+        argv += ["--services-mode", str(args.services_mode)] if args.services_mode else []
         pid, log = detach.start(_home(), args.name, argv)
         print(f"agent started in the background (pid {pid}); log: {log}\n"
               f"stop it with: jupyter track agent daemon --stop{' --name ' + args.name if args.name else ''}")
         return 0
     from jupyter_ext.agent.daemon import Daemon
 
-    daemon = Daemon(args.queues, name=args.name, polling_interval=args.polling_interval,
-                    create_queue=args.create_queue, venv=args.venv, once=args.once, echo=args.foreground)
+    options = dict(name=args.name, polling_interval=args.polling_interval, create_queue=args.create_queue,
+                   venv=args.venv, once=args.once, echo=args.foreground)
+    if args.services_mode:
+        from jupyter_ext.agent.services import ServicesDaemon
+
+        daemon: Daemon = ServicesDaemon(args.queues, services=args.services_mode, **options)
+    else:
+        daemon = Daemon(args.queues, **options)
     daemon.install_signal_handlers()
     return daemon.run()
 
@@ -100,6 +110,10 @@ def add_parser(sub: Any) -> None:
     d.add_argument("--once", action="store_true", help="exit when the queues are empty")
     d.add_argument("--venv", action="store_true",
                    help="run each task in a virtual environment with its requirements (cached)")
+    d.add_argument("--services-mode", type=int, nargs="?", const=SERVICES_DEFAULT, default=0, metavar="N",
+                   help=f"run up to N tasks at once, each in its own process (schedulers, triggers, "
+                        f"optimizers, pipeline controllers; default N={SERVICES_DEFAULT}); ended tasks are not "
+                        f"restarted")
     d.set_defaults(func=cmd_daemon)
 
     e = verbs.add_parser("execute", help="run one task here, now")

@@ -27,6 +27,7 @@ from jupyter_ext.errors import InvalidArgument, NotFound
 from jupyter_ext.sdk import _session as session
 from jupyter_ext.sdk.automation import launch
 from jupyter_ext.sdk.automation.schedule_entry import ScheduleEntry
+from jupyter_ext.sdk.automation import service_task
 from jupyter_ext.sdk.automation.service_task import ServiceTask
 
 SCHEDULER_TAG = "task-scheduler"
@@ -119,14 +120,7 @@ class TaskScheduler:
     def start_remotely(self, queue: str = "services") -> None:
         """Run the schedules on a worker of ``queue`` (``jupyter track agent daemon --queues services
         --services-mode``): this script is enqueued as the scheduler's task and, there, calls ``start()``."""
-        from jupyter_ext.sdk.tasks.task import Task
-
-        if not Task.running_locally():
-            self.start()
-            return
-        task = Task.current_task() or Task.init(project_name=self.service.project, task_name=self.service.name,
-                                                task_type="service", reuse_last_task_id=False)
-        task.execute_remotely(queue_name=queue, exit_process=True)
+        service_task.start_remotely(self.service, queue, self.start)
 
     def stop(self) -> None:
         """End ``start()``'s loop (from another thread)."""

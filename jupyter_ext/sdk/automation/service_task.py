@@ -17,6 +17,30 @@ STATE_CONFIG = "Automation State"
 SAVE_EVERY_S = 60.0
 
 
+def start_remotely(service: ServiceTask, queue: str, start: Any) -> None:
+    """Run ``start()`` on a worker of ``queue``: under an agent, start here; otherwise this
+    script's task (made now if there is none) is enqueued and the process ends."""
+    from jupyter_ext.errors import InvalidArgument, NotFound
+    from jupyter_ext.sdk.tasks.task import Task
+
+    if not Task.running_locally():  # under the agent: this run is the service's task
+        if Task.current_task() is None:
+            Task.init(project_name=service.project, task_name=service.name, task_type="service")
+        start()
+        return
+    backend = session.backend()
+    try:
+        backend.get_queue(queue)
+    except NotFound:
+        if queue != "services":
+            raise InvalidArgument(f"there is no queue named {queue!r}; create it (jupyter track queues create "
+                                  f"{queue}) or use the services queue") from None
+        backend.create_queue(queue)  # the services queue exists from the start, as ClearML's does
+    task = Task.current_task() or Task.init(project_name=service.project, task_name=service.name,
+                                            task_type="service", reuse_last_task_id=False)
+    task.execute_remotely(queue_name=queue, exit_process=True)
+
+
 class ServiceTask:
     def __init__(self, *, name: str, project: str, tag: str) -> None:
         self.name = name

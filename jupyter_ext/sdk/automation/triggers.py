@@ -24,6 +24,7 @@ from typing import Any
 from jupyter_ext.errors import InvalidArgument, NotFound
 from jupyter_ext.sdk import _session as session
 from jupyter_ext.sdk.automation import launch
+from jupyter_ext.sdk.automation import service_task
 from jupyter_ext.sdk.automation.service_task import ServiceTask
 from jupyter_ext.sdk.automation.trigger_rules import Trigger
 
@@ -153,14 +154,7 @@ class TriggerScheduler:
     def start_remotely(self, queue: str = "services") -> None:
         """Watch on a worker of ``queue``: this script is enqueued as the service's task and,
         there, calls ``start()``."""
-        from jupyter_ext.sdk.tasks.task import Task
-
-        if not Task.running_locally():
-            self.start()
-            return
-        task = Task.current_task() or Task.init(project_name=self.service.project, task_name=self.service.name,
-                                                task_type="service", reuse_last_task_id=False)
-        task.execute_remotely(queue_name=queue, exit_process=True)
+        service_task.start_remotely(self.service, queue, self.start)
 
     def stop(self) -> None:
         self._stop.set()
