@@ -162,7 +162,7 @@ class TaskScheduler:
                 entry.name in self._threads and self._threads[entry.name].is_alive())):
             entry.note(moment, key, "", f"skipped: the last run ({entry.last_task}) is still running")
             return
-        launch_id = launch.fire_id(self.service.id, entry.name, key)
+        launch_id = launch.fire_id("schedule", self.service.project, self.service.name, entry.name, key)
         title = f"{entry.name} @ {key}"
         if entry.function is not None:
             thread = launch.run_function(entry.function, launch_id, name=title, project=self.service.project,
