@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from jupyter_ext.sdk.automation.optimizer import HyperParameterOptimizer
 
 POLL_S = 0.25
+REPORT_EVERY_S = 2.0  # the trials table and plots, rewritten at most this often (and at the end)
 OPTIMIZER_TAG = "optimizer"
 
 
@@ -34,6 +35,7 @@ class TrialLoop:
         self.stopping = ""
         self.error: BaseException | None = None
         self.exhausted = False
+        self._reported_at = 0.0
         self.started = time.time()
         self.task, self.own_task = self._optimizer_task()
         self.logger = self.task.get_logger()
@@ -175,10 +177,15 @@ class TrialLoop:
         finished = [t for t in self.trials if t.finished]
         if value is not None:
             self.logger.report_scalar(self.opt.objective.title, self.opt.objective.series, value, trial.index)
-        report.report(self.logger, self.trials, self.opt.names, self.opt.objective, len(finished))
+        if time.monotonic() - self._reported_at >= REPORT_EVERY_S:
+            self._report(len(finished))
         if self.callback is not None and state in ("completed", "stopped"):
             best = self.opt._ranked(1)
             self.callback(trial.task_id, value, iteration, dict(trial.values), best[0].task_id if best else None)
+
+    def _report(self, iteration: int) -> None:
+        report.report(self.logger, self.trials, self.opt.names, self.opt.objective, iteration)
+        self._reported_at = time.monotonic()
 
     def _say_why_stopped(self, trial: Trial) -> None:
         """The trial's own SDK records the signal it got; the task says why it was stopped."""
@@ -198,6 +205,7 @@ class TrialLoop:
                 trial.state, trial.ended = "stopped", time.time()
                 trial.message = trial.message or self.stopping or "the optimizer ended"
         self._archive_all_but_top()
+        self._report(len(self.trials))
         best = self.opt._ranked(1)
         self._log("search ended" + (f" ({self.stopping})" if self.stopping else "")
                   + (f"; best trial {best[0].index} (task {best[0].task_id}): "

@@ -31,16 +31,22 @@ print("TASK_ID=" + task.id)
 
 
 @pytest.fixture(autouse=True)
-def _private_home(track_home: Path) -> Path:
+def _private_home(track_home: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    # On a loaded machine a child may need more than the default 5 s to store its last reports
+    # at exit; the trials (children of this process) and scripts get longer.
+    monkeypatch.setenv("JUPYTER_TRACK_EXIT_TIMEOUT", "120")
+    backend().list_projects()  # the store is made and migrated once, before any child opens it
     return track_home
 
 
 @pytest.fixture
 def toy_base(run_py: Any, task_id_of: Callable[[str], str]) -> str:
     """The id of the toy objective's base task, run once here (x=0, y=0)."""
-    done = run_py.run(TOY, name="toy.py")
+    done = run_py.run(TOY, name="toy.py", env={"JUPYTER_TRACK_EXIT_TIMEOUT": "120"})
     assert done.returncode == 0, done.stderr
-    return task_id_of(done.stdout)
+    task_id = task_id_of(done.stdout)
+    assert backend().get_task(task_id).status == "completed", done.stderr
+    return task_id
 
 
 def backend() -> Any:
