@@ -97,3 +97,15 @@ def test_comparison_notebook(workdir: Path, nb_home: Path) -> None:
     widgets = [o for c in nb.cells for o in c.get("outputs", []) if "application/vnd.jupyter.widget-view+json" in
                o.get("data", {})]
     assert len(widgets) == 2 and all("image/png" in w["data"] for w in widgets)
+
+
+def test_titanic_hyperparameter_search(workdir: Path, nb_home: Path) -> None:
+    nb = _execute(workdir / "titanic_hpo.ipynb", nb_home)
+    text = _outputs(nb)
+    assert "HyperParameterOptimizer" in text and "optimizer completed" in text
+    assert "['Objective over trials', 'Parallel Coordinates', 'Trials']" in text
+    from jupyter_ext import Task
+
+    trials = [t for t in Task.get_tasks(project_name="ClearML_Test") if "optimizer-trial" in t.data["system_tags"]]
+    assert len(trials) == 4 and all(t.get_status() == "completed" for t in trials)
+    assert sum(1 for t in trials if not t.get_archived()) == 3  # save_top_k_tasks_only

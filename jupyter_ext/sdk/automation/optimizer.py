@@ -192,16 +192,15 @@ class HyperParameterOptimizer:
                  "metrics": {self.objective.title: {self.objective.series: t.objective}}} for t in self._ranked(top_k)]
 
     def _repr_html_(self) -> str:
-        from html import escape
+        from jupyter_ext.notebook.optimizer_view import optimizer_html
 
-        from jupyter_ext.sdk.automation.report import table_rows
+        return optimizer_html(self)
 
-        rows = table_rows(self.trials(), self.names, self.objective)
-        head = "".join(f"<th>{escape(str(c))}</th>" for c in rows[0])
-        body = "".join("<tr>" + "".join(f"<td>{escape('' if c is None else str(c))}</td>" for c in r) + "</tr>"
-                       for r in rows[1:])
-        state = "running" if self.is_active() else "not started" if self._loop is None else "finished"
-        return f"<div><b>HyperParameterOptimizer</b> ({state})<table><tr>{head}</tr>{body}</table></div>"
+    def _ipython_display_(self) -> None:
+        """In a notebook: the trials table, updated in place while the search runs."""
+        from jupyter_ext.notebook.optimizer_view import show_optimizer
+
+        show_optimizer(self)
 
 
 def _positive(name: str, value: Any) -> None:
