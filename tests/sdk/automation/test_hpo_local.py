@@ -104,3 +104,19 @@ def test_stop_aborts_running_trials(toy_base: str) -> None:
     for t in opt.trials():
         assert backend().get_task(t.task_id).status == "stopped"
     assert backend().get_task(opt.id).status == "stopped"
+
+
+@pytest.mark.parametrize("limit,reason", [({"max_iteration_per_job": 1}, "reached max_iteration_per_job (1)"),
+                                          ({"time_limit_per_job": 0.01}, "time_limit_per_job of 0.01 min exceeded")])
+def test_iteration_and_time_limits_stop_a_trial(toy_base: str, limit: dict[str, Any], reason: str) -> None:
+    opt = HyperParameterOptimizer(
+        base_task_id=toy_base, hyper_parameters=[DiscreteParameterRange("General/x", [60])],
+        objective_metric_title="loss", objective_metric_series="validation", optimizer_class=GridSearch,
+        max_number_of_concurrent_tasks=1, **limit)
+    opt.start_locally()
+    assert opt.wait(timeout=3)  # the trial holds for 5 minutes unless it is stopped
+    [trial] = opt.trials()
+    assert trial.state == "stopped" and trial.message == reason
+    row = backend().get_task(trial.task_id)
+    assert row.status == "stopped" and row.status_reason == reason
+    assert backend().get_task(opt.id).status == "completed"  # the search itself ended normally
