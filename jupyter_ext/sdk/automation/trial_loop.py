@@ -20,7 +20,10 @@ if TYPE_CHECKING:
     from jupyter_ext.sdk.automation.optimizer import HyperParameterOptimizer
 
 POLL_S = 0.25
-REPORT_EVERY_S = 2.0  # the trials table and plots, rewritten at most this often (and at the end)
+# The trials table and plots are stored anew at each report (a task's plots are never replaced),
+# so reports thin out as the search goes on: at most every 2 s, or a quarter of the time run so
+# far, and once at the end.
+REPORT_EVERY_S = 2.0
 OPTIMIZER_TAG = "optimizer"
 
 
@@ -177,7 +180,8 @@ class TrialLoop:
         finished = [t for t in self.trials if t.finished]
         if value is not None:
             self.logger.report_scalar(self.opt.objective.title, self.opt.objective.series, value, trial.index)
-        if time.monotonic() - self._reported_at >= REPORT_EVERY_S:
+        since = time.monotonic() - self._reported_at
+        if since >= max(REPORT_EVERY_S, (time.time() - self.started) / 4):
             self._report(len(finished))
         if self.callback is not None and state in ("completed", "stopped"):
             best = self.opt._ranked(1)
