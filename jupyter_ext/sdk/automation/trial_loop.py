@@ -120,10 +120,22 @@ class TrialLoop:
                     trial_ops.run_here(trial, self.wake.set)
                 else:
                     session.backend().enqueue_task(trial.task_id, self.opt.execution_queue)
+                    if index == 0:
+                        self._warn_if_no_worker()
             except TrackError as exc:
                 self._end(trial, "failed", f"could not launch: {exc.message}")
                 continue
             self._log(f"trial {index} launched (task {trial.task_id}): {values}")
+
+    def _warn_if_no_worker(self) -> None:
+        queue = self.opt.execution_queue
+        try:
+            workers = session.backend().list_workers()
+        except TrackError:
+            return
+        if not any(queue in (w.get("queues") or ()) and w.get("state") != "lost" for w in workers):
+            print(f"jupyter-track: no worker listens to queue {queue!r}: the trials wait there. Start one with:  "
+                  f"jupyter track agent daemon --queues {queue}", file=sys.stderr, flush=True)
 
     def _out_of_budget(self) -> bool:
         if self.total_max_jobs is not None and len(self.trials) >= self.total_max_jobs:
