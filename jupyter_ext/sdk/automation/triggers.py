@@ -8,7 +8,8 @@ task changes the way a trigger asks for.
     trig.add_task_trigger(schedule_task_id=report.id, schedule_queue="default", trigger_on_status=["failed"])
     trig.start()
 
-Only what happens after ``start()`` fires. Each look reads the objects of the triggers'
+A first start fires only what happens after it; a restarted service (same name) also fires what
+changed while it was down (its last look is stored), once. Each look reads the objects of the triggers'
 projects that changed since the last look (by their ``last_update``; dataset versions by
 their list). An event's launched task has an id made from the trigger and the event, so two
 trigger services (or one restarted) fire each event once. A function gets the object's id.
@@ -51,6 +52,7 @@ class TriggerScheduler:
         self._threads: dict[str, threading.Thread] = {}
         self._stop = threading.Event()
         self._begun = False
+        self._watermark: float | None = None  # when the last look began: a restart fires what changed after
 
     # -- adding ------------------------------------------------------------------------------------
     def _add(self, kind: str, *, schedule_task_id: Any, schedule_queue: str | None,
@@ -159,49 +161,60 @@ class TriggerScheduler:
     def stop(self) -> None:
         self._stop.set()
 
-    def begin(self) -> None:
-        """Open the service's task and take note of what holds now (it does not fire)."""
+    def begin(self) -> int:
+        """Open the service's task and take note of what holds now. A first start fires nothing;
+        a restarted service (the same name) fires what changed after its last look; how many fired."""
         if not self.triggers:
             raise InvalidArgument("no triggers: add one with add_dataset_trigger, add_model_trigger or "
                                   "add_task_trigger before start()")
-        self.service.open()
-        self._look(fire=False)
+        kept = self.service.open()
+        watermark = kept.get("watermark") if kept.get("kind") == "trigger-scheduler" else None
+        self.history = [h for h in kept.get("history") or [] if isinstance(h, dict)][-HISTORY:]
+        fired = self._look(fire_after=float(watermark) if isinstance(watermark, (int, float)) else None)
         self._begun = True
+        self.service.save(self.get_state(), force=True)
+        return fired
 
     def run_pending(self) -> int:
         """One look: fire every new event; how many fired."""
         if not self._begun:
-            self.begin()
-        fired = self._look(fire=True)
+            return self.begin()
+        fired = self._look(fire_after=0.0)
         self.service.save(self.get_state(), force=bool(fired))
         return fired
 
     # -- looking -----------------------------------------------------------------------------------
-    def _look(self, *, fire: bool) -> int:
+    def _look(self, *, fire_after: float | None) -> int:
+        """Fire the events not seen yet of objects changed after ``fire_after`` (None: fire none)."""
+        looked_at = time.time()
         fired = 0
         for trigger in self.triggers.values():
-            for obj_id, events in self._events(trigger):
+            for obj_id, events, changed in self._events(trigger):
                 seen = self._seen.setdefault((trigger.name, obj_id), set())
                 for event, stamp in events.items():
                     key = f"{event}@{stamp}"
                     if key in seen:
                         continue
                     seen.add(key)
-                    if fire:
+                    if fire_after is not None and changed > fire_after:
                         fired += self._fire(trigger, obj_id, key)
+        self._watermark = looked_at
         return fired
 
-    def _events(self, trigger: Trigger) -> list[tuple[str, dict[str, str]]]:
+    def _events(self, trigger: Trigger) -> list[tuple[str, dict[str, str], float]]:
+        """(object id, events holding now, when the object last changed) per object in scope."""
         backend = session.backend()
-        out: list[tuple[str, dict[str, str]]] = []
+        out: list[tuple[str, dict[str, str], float]] = []
         if trigger.kind == "dataset":
             for row in backend.dataset_call("list_versions", project=trigger.project):
                 if trigger.in_scope(row["name"], row.get("tags") or ()):
-                    out.append((row["id"], trigger.events(row)))
+                    # a version's tags carry no time: a restart sees versions made or finalized while down
+                    changed = max(float(row.get("created") or 0.0), float(row.get("finalized") or 0.0))
+                    out.append((row["id"], trigger.events(row), changed))
         elif trigger.kind == "model":
             for row in backend.query_models(project_name=trigger.project, include_archived=True):
                 if trigger.in_scope(row["name"], row.get("tags") or ()):
-                    out.append((row["id"], trigger.events(row)))
+                    out.append((row["id"], trigger.events(row), float(row.get("last_update") or 0.0)))
         else:
             for task in backend.query_tasks(project_name=trigger.project, statuses=trigger.on_status or None):
                 if task.id == self.service.id or launch.FIRED_TAG in task.system_tags:
@@ -211,7 +224,7 @@ class TriggerScheduler:
                     continue
                 self._stamps[f"{trigger.name}/{task.id}"] = task.last_update
                 metrics = backend.get_last_metrics(task.id) if trigger.metric else None
-                out.append((task.id, trigger.events(task.to_dict(), metrics)))
+                out.append((task.id, trigger.events(task.to_dict(), metrics), task.last_update))
         return out
 
     def _fire(self, trigger: Trigger, obj_id: str, key: str) -> int:
@@ -256,7 +269,7 @@ class TriggerScheduler:
         triggers = [{"name": t.name, "kind": t.kind, "project": t.project, "task": t.base_task_id, "queue": t.queue,
                      "function": getattr(t.function, "__qualname__", None), "last_task": self._last.get(t.name)}
                     for t in self.triggers.values()]
-        return {"kind": "trigger-scheduler", "updated": time.time(), "triggers": triggers,
+        return {"kind": "trigger-scheduler", "updated": time.time(), "watermark": self._watermark, "triggers": triggers,
                 "history": list(self.history)}
 
     @property

@@ -126,3 +126,24 @@ def test_bad_triggers_are_refused(target: Any) -> None:
                               trigger_on_threshold=1, trigger_on_sign="above")
     with pytest.raises(InvalidArgument, match="no triggers"):
         trig.start()
+
+
+def test_a_restarted_service_fires_what_happened_while_it_was_down_once(target: Any, Task: Any) -> None:
+    def service() -> TriggerScheduler:
+        trig = TriggerScheduler(force_create_task_name="restartable")
+        trig.add_task_trigger(schedule_task_id=target.id, schedule_queue="default", trigger_project="Train",
+                              trigger_on_status=["failed"], name="on failure")
+        return trig
+
+    before = Task.create(project_name="Train", task_name="failed before the first start")
+    backend().set_task_status(before.id, "failed", force=True)
+    first = service()
+    assert first.begin() == 0 and first.run_pending() == 0  # what held at the first start never fires
+    down = Task.create(project_name="Train", task_name="failed while down")
+    backend().set_task_status(down.id, "failed", force=True)
+    second = service()
+    assert second.begin() == 1  # the event of the downtime fires at start, once
+    assert second.history[-1]["object"] == down.id and second.run_pending() == 0
+    third = service()
+    assert third.begin() == 0  # and a further restart neither repeats it nor fires the old failure
+    assert len(_queued_clones(target.id)) == 1
