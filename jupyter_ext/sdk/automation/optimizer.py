@@ -81,6 +81,7 @@ class HyperParameterOptimizer:
             self.space, objective_sign=objective_metric_sign, total_max_jobs=self.limits["total_max_jobs"],
             min_iteration_per_job=self.limits["min_iteration_per_job"],
             max_iteration_per_job=self.limits["max_iteration_per_job"], **optimizer_kwargs)
+        self.report_period_s: float | None = None  # None: every 2 s at first, thinning out as the search goes on
         self._loop: TrialLoop | None = None
         self._lock = threading.Lock()
 
@@ -153,6 +154,37 @@ class HyperParameterOptimizer:
     def set_time_limit(self, in_minutes: float | None = None) -> None:
         """Limit the whole search to ``in_minutes`` from its start."""
         self.optimization_time_limit = in_minutes
+
+    def get_time_limit(self) -> float | None:
+        """The search's time limit in minutes (``optimization_time_limit``), or None."""
+        return self.optimization_time_limit
+
+    def elapsed(self) -> float:
+        """Minutes since the search started (-1 before it did)."""
+        import time
+
+        return -1.0 if self._loop is None else (time.time() - self._loop.started) / 60
+
+    def reached_time_limit(self) -> bool:
+        """Whether ``optimization_time_limit`` has passed."""
+        limit = self.optimization_time_limit
+        return limit is not None and self._loop is not None and self.elapsed() >= limit
+
+    def set_report_period(self, report_period_minutes: float) -> None:
+        """Rewrite the trials table and plots at most every ``report_period_minutes``."""
+        if report_period_minutes <= 0:
+            raise InvalidArgument(f"report_period_minutes must be positive; got {report_period_minutes}")
+        self.report_period_s = report_period_minutes * 60
+
+    def get_num_active_experiments(self) -> int:
+        """How many trials are queued or running now."""
+        return len(self.get_active_experiments())
+
+    def get_active_experiments(self) -> list[Any]:
+        """The tasks of the trials queued or running now."""
+        from jupyter_ext.sdk.tasks.task import Task
+
+        return [Task.get_task(task_id=t.task_id) for t in self.trials() if t.state in ("running", "pruning")]
 
     # -- results -----------------------------------------------------------------------------------
     @property

@@ -193,7 +193,8 @@ class TrialLoop:
         if value is not None:
             self.logger.report_scalar(self.opt.objective.title, self.opt.objective.series, value, trial.index)
         since = time.monotonic() - self._reported_at
-        if since >= max(REPORT_EVERY_S, (time.time() - self.started) / 4):
+        period = self.opt.report_period_s
+        if since >= (period if period is not None else max(REPORT_EVERY_S, (time.time() - self.started) / 4)):
             self._report(len(finished))
         if self.callback is not None and state in ("completed", "stopped"):
             best = self.opt._ranked(1)

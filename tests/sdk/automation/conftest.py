@@ -45,7 +45,8 @@ def toy_base(run_py: Any, task_id_of: Callable[[str], str]) -> str:
     done = run_py.run(TOY, name="toy.py", env={"JUPYTER_TRACK_EXIT_TIMEOUT": "120"})
     assert done.returncode == 0, done.stderr
     task_id = task_id_of(done.stdout)
-    assert backend().get_task(task_id).status == "completed", done.stderr
+    found = [r.status for r in backend().query_tasks(task_ids=[task_id])]
+    assert found == ["completed"], done.stdout + done.stderr
     return task_id
 
 

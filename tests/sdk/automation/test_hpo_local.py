@@ -40,6 +40,7 @@ def test_grid_search_finds_the_known_best_and_reports_it(toy_base: str) -> None:
     assert opt.wait(timeout=5)
     trials = opt.trials()
     assert len(trials) == 6 and [t.state for t in trials] == ["completed"] * 6
+    assert opt.elapsed() > 0 and not opt.reached_time_limit() and opt.get_num_active_experiments() == 0
     assert sorted(v for _, v in ended) == sorted(t.objective for t in trials)  # the callback saw each one
     top = opt.get_top_experiments(top_k=2)
     best = top[0]
@@ -97,6 +98,7 @@ def test_stop_aborts_running_trials(toy_base: str) -> None:
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and not all(t.objective is not None for t in opt.trials()[:2]):
         time.sleep(0.2)  # both trials are running and reported once (they then hold)
+    assert {t.status for t in opt.get_active_experiments()} == {"in_progress"} and opt.get_num_active_experiments() == 2
     opt.stop()
     assert not opt.is_active()
     states = {t.state for t in opt.trials()}
