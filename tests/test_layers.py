@@ -1,0 +1,40 @@
+"""The layer map of docs/architecture.md holds: import-linter's contracts (pyproject.toml) are
+kept, and an import that points up breaks them."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+LINT = "import sys; from importlinter.cli import lint_imports_command; sys.exit(lint_imports_command())"
+
+
+def _lint_imports(root: Path) -> subprocess.CompletedProcess[str]:
+    """``lint-imports`` on the package under ``root``, with the contracts of its pyproject.toml."""
+    env = dict(os.environ, PYTHONPATH=str(root), COLUMNS="200")
+    return subprocess.run([sys.executable, "-c", LINT, "--no-cache"], cwd=root, env=env, capture_output=True,
+                          text=True, timeout=300)
+
+
+def test_every_import_contract_is_kept() -> None:
+    out = _lint_imports(ROOT)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "0 broken" in out.stdout
+
+
+def test_an_upward_import_breaks_the_layer_contract(tmp_path: Path) -> None:
+    copy = tmp_path / "project"
+    shutil.copytree(ROOT / "jupyter_ext", copy / "jupyter_ext",
+                    ignore=shutil.ignore_patterns("__pycache__", "labextension", "*.pyc"))
+    shutil.copy(ROOT / "pyproject.toml", copy / "pyproject.toml")
+    assert _lint_imports(copy).returncode == 0  # the copy alone is fine: the plant below is what breaks it
+
+    planted = copy / "jupyter_ext" / "core" / "status.py"
+    planted.write_text(planted.read_text(encoding="utf-8") + "\n\ndef _up() -> object:\n"
+                       "    from jupyter_ext.sdk.tasks import task\n\n    return task\n", encoding="utf-8")
+    out = _lint_imports(copy)
+    assert out.returncode == 1, out.stdout + out.stderr
+    assert "jupyter_ext.core.status -> jupyter_ext.sdk.tasks.task" in out.stdout, out.stdout
