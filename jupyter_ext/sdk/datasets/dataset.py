@@ -21,6 +21,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from jupyter_ext.errors import Conflict, InvalidArgument, NotFound, TrackError, Unavailable
+from jupyter_ext.sdk import _notebook
 from jupyter_ext.sdk import _session as session
 from jupyter_ext.sdk import _transfers as file_cache
 from jupyter_ext.sdk.datasets import files as df
@@ -60,14 +61,10 @@ class Dataset(DatasetLocalCopies, DatasetRegistry):
 
     def preview(self) -> None:
         """Display the version in a notebook: its fields and its first files."""
-        from jupyter_ext.notebook.preview import show
-
-        show(self)
+        _notebook.show_preview(self)
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
-        from jupyter_ext.notebook.preview import dataset_bundle
-
-        return dataset_bundle(self)
+        return _notebook.dataset_bundle(self)
 
     def _reload(self) -> None:
         self._row = _call("get", self.id)

@@ -11,6 +11,7 @@ from typing import Any
 
 from jupyter_ext.core import param_types as param_values
 from jupyter_ext.errors import InvalidArgument, NotFound, TrackError
+from jupyter_ext.sdk import _notebook
 from jupyter_ext.sdk import _session as session
 from jupyter_ext.sdk import _transfers as files
 
@@ -46,14 +47,10 @@ class BaseModel:
 
     def preview(self) -> None:
         """Display the model in a notebook: its fields, labels, metadata and design."""
-        from jupyter_ext.notebook.preview import show
-
-        show(self)
+        _notebook.show_preview(self)
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
-        from jupyter_ext.notebook.preview import model_bundle
-
-        return model_bundle(self)
+        return _notebook.model_bundle(self)
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.id} {self.name!r} version={self.version}>"

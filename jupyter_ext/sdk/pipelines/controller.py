@@ -24,6 +24,7 @@ from jupyter_ext.core import names, pipelines
 from jupyter_ext.core import param_types as param_values
 from jupyter_ext.core import status as statuses
 from jupyter_ext.errors import Conflict, InvalidArgument, NotFound
+from jupyter_ext.sdk import _notebook
 from jupyter_ext.sdk import _session as session
 from jupyter_ext.sdk.pipelines.building import ARGS_SECTION, PipelineBuilding
 from jupyter_ext.sdk.pipelines.engine import Engine
@@ -83,9 +84,7 @@ class PipelineController(PipelineBuilding):
     def _repr_html_(self) -> str | None:
         if self._task is None:
             return None
-        from jupyter_ext.notebook.pipeline_view import pipeline_html
-
-        return pipeline_html(session.backend().get_pipeline(self.id))
+        return _notebook.pipeline_html(session.backend().get_pipeline(self.id))
 
     # -- running ---------------------------------------------------------------------------------
     def start(self, queue: str | None = None, step_task_created_callback: Callable[..., Any] | None = None,

@@ -23,7 +23,7 @@ from jupyter_ext.core import status as statuses
 from jupyter_ext.core.redact import redact_argv
 from jupyter_ext.core.task_types import check_task_type
 from jupyter_ext.errors import InvalidArgument, Unavailable
-from jupyter_ext.integrations import argparse_args as argparse_hook
+from jupyter_ext.integrations import argparse_args as argparse_hook  # loaded with Task (sees early parse_args)
 from jupyter_ext.sdk import _session as session
 from jupyter_ext.sdk.tasks import last_task as session_cache
 from jupyter_ext.sdk.tasks import remote

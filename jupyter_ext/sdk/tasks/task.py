@@ -15,7 +15,7 @@ from jupyter_ext.core import names
 from jupyter_ext.core import status as statuses
 from jupyter_ext.core.task_types import check_task_type
 from jupyter_ext.errors import InvalidArgument, NotFound
-from jupyter_ext.integrations import argparse_args as argparse_hook
+from jupyter_ext.sdk import _notebook
 from jupyter_ext.sdk import _session as session
 from jupyter_ext.sdk.enums import TaskStatusEnum, TaskTypes
 from jupyter_ext.sdk.enums import TaskTypes as _TaskType
@@ -56,17 +56,13 @@ class Task(TaskLookup, ParametersMixin, ResultsMixin, ModelsMixin, ArtifactsMixi
     # -- in a notebook (the code lives in jupyter_ext.notebook, loaded only when displayed) --------
     def show(self) -> None:
         """Display the task's live scalar plot: new points stream in while it reports."""
-        from jupyter_ext.notebook.display import show_task
-
-        show_task(self)
+        _notebook.show_task(self)
 
     def _ipython_display_(self) -> None:
         self.show()
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
-        from jupyter_ext.notebook.display import task_mimebundle
-
-        return task_mimebundle(self)
+        return _notebook.task_bundle(self)
 
     # -- creating and finding tasks --------------------------------------------------------------
     @classmethod
