@@ -1,6 +1,6 @@
 """The agent daemon: listen to queues, run their tasks one at a time, report as a worker.
 
-The main thread pops the next task (queues in priority order) and runs it (``execute.py``).
+The main thread pops the next task (queues in priority order) and runs it (``client/execution.py``).
 A heartbeat thread reports every few seconds — the current task and the machine's load — and
 gets back whether that task must be aborted (the user pressed Abort, or it left in_progress);
 the run then kills the child's process group and the task ends stopped. SIGTERM and SIGINT
@@ -18,11 +18,23 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from jupyter_ext.agent.execute import Execution
+from jupyter_ext.client.execution import Execution, Interpreter
 from jupyter_ext.errors import AlreadyExists, InvalidArgument, NotFound, TrackError
 from jupyter_ext.sdk import _session as session
 
 HEARTBEAT_S = 2.0
+
+
+def execution_for(task_id: str, *, venv: bool = False, echo: bool = True, worker: str = "") -> Execution:
+    """A run of ``task_id`` with this process's backend, reporter and home; with ``venv``, in an
+    environment holding the task's requirements (made once, kept under the home)."""
+    interpreter: Interpreter | None = None
+    if venv:
+        from jupyter_ext.agent.venv import ensure_venv
+
+        interpreter = ensure_venv
+    return Execution(task_id, session.backend(), session.reporter(), session.config().home, echo=echo, worker=worker,
+                     interpreter=interpreter)
 
 
 def worker_id_for(name: str | None) -> str:
@@ -126,7 +138,7 @@ class Daemon:
 
     def _run_one(self, row: Any) -> None:
         self._say(f"task {row.id} ({row.project_name} / {row.name}) from queue {getattr(row, 'queue', '') or '?'}")
-        execution = Execution(row.id, venv=self.venv, echo=self.echo, worker=self.worker_id)
+        execution = execution_for(row.id, venv=self.venv, echo=self.echo, worker=self.worker_id)
         self.current = execution
         if self._stop.is_set():  # a signal arrived between the pop and here
             execution.abort("the agent was stopped")

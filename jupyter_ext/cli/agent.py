@@ -41,11 +41,11 @@ def cmd_daemon(args: argparse.Namespace) -> int:
 def cmd_execute(args: argparse.Namespace) -> int:
     import signal
 
-    from jupyter_ext.agent.execute import Execution
+    from jupyter_ext.agent.daemon import execution_for
     from jupyter_ext.cli.main import _backend, _resolve_task
 
     row = _resolve_task(_backend(), args.id)
-    execution = Execution(row.id, venv=args.venv, echo=True)
+    execution = execution_for(row.id, venv=args.venv, echo=True)
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda signum, _frame: execution.abort(f"the agent was stopped (signal {signum})"))
     return execution.run()

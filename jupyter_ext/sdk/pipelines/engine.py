@@ -1,7 +1,7 @@
 """The controller's loop, in this process: launch each step once its parents are done, watch
 it, stop its descendants when it fails, record the DAG on the run, finish the run.
 
-Steps run either as local child processes (``jupyter_ext.agent.execute.run_task``, one thread
+Steps run either as local child processes (``jupyter_ext.client.execution.run_task``, one thread
 each, so independent steps run side by side) or on queues (``Backend.enqueue_task``; workers
 run them). Nodes may be added while the loop runs (PipelineDecorator adds one per component
 call); the loop ends once ``close()`` was called and every node is finished.
@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from jupyter_ext.client.execution import run_task
 from jupyter_ext.core import pipelines
 from jupyter_ext.core import status as statuses
 from jupyter_ext.errors import InvalidArgument, TrackError
@@ -142,8 +143,6 @@ class Engine:
         self._set_state(node, "launched")
 
     def _run_locally(self, node: Node) -> None:
-        from jupyter_ext.agent.execute import run_task
-
         task_id = str(node.executed)
 
         def remember(execution: Any) -> None:
@@ -151,7 +150,8 @@ class Engine:
 
         def run() -> None:
             try:
-                run_task(task_id, echo=False, on_start=remember)
+                run_task(task_id, session.backend(), session.reporter(), session.config().home, echo=False,
+                         on_start=remember)
             except BaseException as exc:
                 node.message = f"local run failed: {type(exc).__name__}: {exc}"
             finally:

@@ -23,11 +23,11 @@ import types
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from jupyter_ext.config import TASK_ID_VARS
 from jupyter_ext.errors import InvalidArgument
 
 KWARGS = "kwargs"
 KWARGS_ARTIFACTS = "kwargs_artifacts"
-TASK_ID_VARS = ("JUPYTER_TRACK_TASK_ID", "CLEARML_TASK_ID")
 _BASIC = (int, float, str, bool, type(None))
 
 

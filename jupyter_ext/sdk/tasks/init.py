@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from jupyter_ext import config as _config  # noqa: F401
+from jupyter_ext import config as _config
 from jupyter_ext.capture.console import install_console_capture
 from jupyter_ext.client import local as _local_backend  # noqa: F401  (loaded here, not in Task.init)
 from jupyter_ext.client import reporter as _reporter  # noqa: F401
@@ -104,7 +104,7 @@ def _attach_remote(cls: type[Task], task_id: str, streams: Any, arg_parser: Any,
     try:
         row = backend.get_task(task_id)
     except NotFound:
-        raise InvalidArgument(f"{remote.TASK_ID_VARS[0]}={task_id} names no task in {cfg.api_host or cfg.store_url}; "
+        raise InvalidArgument(f"{_config.TASK_ID_VARS[0]}={task_id} names no task in {cfg.api_host or cfg.store_url}; "
                               f"unset it to run this script as a new task") from None
     if row.status != statuses.IN_PROGRESS:
         row = backend.set_task_status(task_id, statuses.IN_PROGRESS, force=True)

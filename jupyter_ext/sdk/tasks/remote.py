@@ -18,9 +18,7 @@ import tempfile
 from collections.abc import Mapping, MutableMapping
 from typing import Any
 
-TASK_ID_VARS = ("JUPYTER_TRACK_TASK_ID", "CLEARML_TASK_ID")
-AGENT_CONSOLE_VAR = "JUPYTER_TRACK_AGENT_CONSOLE"
-"""Set to ``1`` by the agent, which records the child's console itself: the SDK must not too."""
+from jupyter_ext.config import AGENT_CONSOLE_VAR, TASK_ID_VARS
 
 
 def remote_task_id() -> str | None:
