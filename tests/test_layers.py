@@ -32,9 +32,21 @@ def test_an_upward_import_breaks_the_layer_contract(tmp_path: Path) -> None:
     shutil.copy(ROOT / "pyproject.toml", copy / "pyproject.toml")
     assert _lint_imports(copy).returncode == 0  # the copy alone is fine: the plant below is what breaks it
 
-    planted = copy / "jupyter_ext" / "core" / "status.py"
+    planted = copy / "jupyter_ext" / "core" / "rules" / "status.py"
     planted.write_text(planted.read_text(encoding="utf-8") + "\n\ndef _up() -> object:\n"
                        "    from jupyter_ext.sdk.tasks import task\n\n    return task\n", encoding="utf-8")
     out = _lint_imports(copy)
     assert out.returncode == 1, out.stdout + out.stderr
-    assert "jupyter_ext.core.status -> jupyter_ext.sdk.tasks.task" in out.stdout, out.stdout
+    assert "jupyter_ext.core.rules.status -> jupyter_ext.sdk.tasks.task" in out.stdout, out.stdout
+
+
+def test_the_pure_rules_import_without_sqlalchemy() -> None:
+    code = ("import sys, pkgutil, importlib, jupyter_ext.core.rules as rules\n"
+            "names = [m.name for m in pkgutil.iter_modules(rules.__path__)]\n"
+            "for name in names: importlib.import_module('jupyter_ext.core.rules.' + name)\n"
+            "print(len(names), sorted(m for m in sys.modules if m.split('.')[0] in ('sqlalchemy', 'alembic')))\n")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=dict(os.environ, PYTHONPATH=str(ROOT)),
+                         capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    count, loaded = out.stdout.split(" ", 1)
+    assert int(count) >= 7 and loaded.strip() == "[]", out.stdout

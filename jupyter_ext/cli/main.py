@@ -38,7 +38,7 @@ def _table(rows: list[list[str]], header: list[str]) -> str:
 
 
 def cmd_tasks(args: argparse.Namespace) -> int:
-    from jupyter_ext.core.status import LABELS
+    from jupyter_ext.core.rules.status import LABELS
 
     rows = _backend().query_tasks(
         project_name=args.project, task_name=args.name, tags=args.tag or None,
@@ -73,7 +73,7 @@ def _resolve_task(backend: Any, prefix: str) -> Any:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    from jupyter_ext.core.param_types import to_flat_dict
+    from jupyter_ext.core.rules.param_types import to_flat_dict
 
     backend = _backend()
     row = _resolve_task(backend, args.task_id)

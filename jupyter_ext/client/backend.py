@@ -238,7 +238,7 @@ class Backend(abc.ABC):
         ``pending_uploads``, ``mark_stored``, ``finalize``, ``update``, ``move``,
         ``dependency_graph``, ``diff``, ``squash``, ``delete``)."""
 
-    # -- pipelines (core/pipelines.py, core/pipeline_runs.py) ----------------------------------
+    # -- pipelines (core/rules/pipelines.py, core/pipeline_runs.py) ----------------------------------
     @abc.abstractmethod
     def list_pipelines(self, *, project: str | None = None, status: str | None = None, limit: int | None = None,
                        offset: int = 0) -> list[dict[str, Any]]:

@@ -27,8 +27,8 @@ from jupyter_ext.client import workspace
 from jupyter_ext.client.backend import Backend
 from jupyter_ext.client.reporter import Reporter
 from jupyter_ext.config import AGENT_CONSOLE_VAR, TASK_ID_VARS, WORKER_ID_VAR
-from jupyter_ext.core import status as statuses
-from jupyter_ext.core.redact import REDACTED
+from jupyter_ext.core.rules import status as statuses
+from jupyter_ext.core.rules.redact import REDACTED
 from jupyter_ext.errors import TrackError
 
 STDOUT, STDERR = 20, 40  # console levels, as the SDK's capture records them

@@ -12,7 +12,7 @@ import uuid
 
 from sqlalchemy.engine import Connection
 
-from jupyter_ext.core import names
+from jupyter_ext.core.rules import names
 from jupyter_ext.errors import AlreadyExists, Conflict, InvalidArgument, NotFound
 from jupyter_ext.store import models as model_rows
 from jupyter_ext.store import projects as project_rows

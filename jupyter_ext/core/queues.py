@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 
-from jupyter_ext.core import names, status
+from jupyter_ext.core.rules import names, status
 from jupyter_ext.errors import AlreadyExists, Conflict, InvalidArgument, NotFound
 from jupyter_ext.store import queues as queue_rows
 from jupyter_ext.store import tasks as task_rows

@@ -9,7 +9,8 @@ import dataclasses
 import time
 from typing import Any
 
-from jupyter_ext.core import scalars, status
+from jupyter_ext.core import scalars
+from jupyter_ext.core.rules import status
 from jupyter_ext.store import blob_refs
 from jupyter_ext.store import events as event_rows
 from jupyter_ext.store import tasks as task_rows

@@ -13,8 +13,9 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 
-from jupyter_ext.core import names, projects, status
-from jupyter_ext.core.task_types import DEFAULT_TASK_TYPE, check_task_type
+from jupyter_ext.core import projects
+from jupyter_ext.core.rules import names, status
+from jupyter_ext.core.rules.task_types import DEFAULT_TASK_TYPE, check_task_type
 from jupyter_ext.errors import AlreadyExists, Conflict, InvalidArgument, NotFound
 from jupyter_ext.store import artifacts as artifact_rows
 from jupyter_ext.store import events as event_rows

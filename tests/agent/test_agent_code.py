@@ -87,7 +87,7 @@ def test_jupyter_track_task_creates_a_draft_with_args_and_requirements(local_sta
     assert (row.status, row.project_name, row.name, row.type, row.tags) == \
         ("created", "CLI", "from the command line", "testing", ("cli",))
     assert row.script["requirements"] == "numpy\ntqdm\n" and "parse_args" in row.script["diff"]
-    from jupyter_ext.core.param_types import to_flat_dict
+    from jupyter_ext.core.rules.param_types import to_flat_dict
     from jupyter_ext.store.rows import ParamRow
 
     assert to_flat_dict(backend.get_parameters(task_id)) == {"Args/epochs": 4, "Args/optimizer": "adam"}

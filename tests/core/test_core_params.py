@@ -9,8 +9,8 @@ from typing import Any
 import numpy as np
 import pytest
 
-from jupyter_ext.core import param_types as param_values
 from jupyter_ext.core import params, tasks
+from jupyter_ext.core.rules import param_types as param_values
 from jupyter_ext.errors import Conflict, InvalidArgument
 from jupyter_ext.store.meta import MetaStore
 from jupyter_ext.store.rows import ConfigRow

@@ -20,6 +20,7 @@ import os
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from jupyter_ext.core.rules.dataset_paths import check_folder
 from jupyter_ext.errors import Conflict, InvalidArgument, NotFound, TrackError, Unavailable
 from jupyter_ext.sdk import _notebook
 from jupyter_ext.sdk import _session as session
@@ -276,8 +277,6 @@ class Dataset(DatasetLocalCopies, DatasetRegistry):
                     verbose: bool = False) -> tuple[int, int, int]:
         """Make the files under ``dataset_path`` match a local folder; (added, modified, removed)."""
         self._check_draft()
-        from jupyter_ext.core.datasets import check_folder
-
         prefix = check_folder(dataset_path)
         local = set(rel for rel, _ in df.scan_local(local_path, None, None, dataset_path, True))
         removed = 0

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from jupyter_ext.core import param_types as param_values
+from jupyter_ext.core.rules import param_types as param_values
 from jupyter_ext.errors import InvalidArgument, NotFound, TrackError
 from jupyter_ext.sdk import _notebook
 from jupyter_ext.sdk import _session as session

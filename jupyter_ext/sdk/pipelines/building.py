@@ -7,8 +7,9 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from jupyter_ext.core import names, pipelines
-from jupyter_ext.core import param_types as param_values
+from jupyter_ext.core.rules import names, pipelines
+from jupyter_ext.core.rules import param_types as param_values
+from jupyter_ext.core.rules.task_types import check_task_type
 from jupyter_ext.errors import Conflict, InvalidArgument, NotFound
 from jupyter_ext.sdk import _session as session
 from jupyter_ext.sdk.pipelines.node import Node as StepNode
@@ -123,8 +124,6 @@ class PipelineBuilding:
                 raise InvalidArgument(f"step {name!r}: function_return names must be identifiers (they are read "
                                       f"as '${{{name}.NAME}}'), not {r!r}")
         if task_type is not None:
-            from jupyter_ext.core.task_types import check_task_type
-
             check_task_type(task_type)
         self._nodes[name] = StepNode(
             name=name, kind="function", parents=_parent_list(parents), queue=execution_queue, function=function,

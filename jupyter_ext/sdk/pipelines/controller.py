@@ -20,9 +20,9 @@ import threading
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from jupyter_ext.core import names, pipelines
-from jupyter_ext.core import param_types as param_values
-from jupyter_ext.core import status as statuses
+from jupyter_ext.core.rules import names, pipelines
+from jupyter_ext.core.rules import param_types as param_values
+from jupyter_ext.core.rules import status as statuses
 from jupyter_ext.errors import Conflict, InvalidArgument, NotFound
 from jupyter_ext.sdk import _notebook
 from jupyter_ext.sdk import _session as session

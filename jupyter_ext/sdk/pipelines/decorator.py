@@ -24,6 +24,7 @@ import threading
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from jupyter_ext.core.rules.pipelines import check_step_name
 from jupyter_ext.errors import InvalidArgument
 from jupyter_ext.sdk.pipelines.controller import PipelineController
 from jupyter_ext.sdk.pipelines.function_step import is_basic
@@ -255,7 +256,6 @@ class PipelineDecorator:
                   draft: bool | None = False, working_dir: str | None = None,
                   continue_behaviour: Mapping[str, Any] | None = None, stage: str | None = None) -> Any:
         """Mark a function as a pipeline step. Outside a pipeline it stays a plain function."""
-        from jupyter_ext.core.pipelines import check_step_name
         from jupyter_ext.sdk.pipelines.function_step import function_source
 
         if name is not None:

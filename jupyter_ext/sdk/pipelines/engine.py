@@ -16,8 +16,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from jupyter_ext.client.execution import run_task
-from jupyter_ext.core import pipelines
-from jupyter_ext.core import status as statuses
+from jupyter_ext.core.rules import pipelines
+from jupyter_ext.core.rules import status as statuses
 from jupyter_ext.errors import InvalidArgument, TrackError
 from jupyter_ext.sdk import _session as session
 from jupyter_ext.sdk.pipelines import launch as pipeline_launch

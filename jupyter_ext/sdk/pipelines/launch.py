@@ -8,9 +8,9 @@ import os
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from jupyter_ext.core import param_types as param_values
-from jupyter_ext.core import pipelines
-from jupyter_ext.core.pipelines import Ref
+from jupyter_ext.core.rules import param_types as param_values
+from jupyter_ext.core.rules import pipelines
+from jupyter_ext.core.rules.pipelines import Ref
 from jupyter_ext.errors import InvalidArgument
 from jupyter_ext.sdk import _session as session
 from jupyter_ext.sdk.pipelines import function_step as pipeline_step

@@ -6,9 +6,9 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from jupyter_ext.core import status as statuses
+from jupyter_ext.core.rules import status as statuses
 
-# Controller states (core.pipelines.NODE_STATES) that count as "finished".
+# Controller states (core.rules.pipelines.NODE_STATES) that count as "finished".
 FINISHED = frozenset({"completed", "failed", "aborted", "skipped", "cached"})
 SUCCEEDED = frozenset({"completed", "cached"})
 

@@ -24,7 +24,7 @@ import weakref
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from jupyter_ext.core.names import check_artifact_name
+from jupyter_ext.core.rules.names import check_artifact_name
 from jupyter_ext.errors import Conflict, InvalidArgument, NotFound, TrackError, Unavailable
 from jupyter_ext.sdk import _session as session
 from jupyter_ext.sdk.artifacts.artifact import Artifact, ArtifactsView, PendingUpload

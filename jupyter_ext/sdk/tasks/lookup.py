@@ -5,9 +5,9 @@ import os
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from jupyter_ext.core import names
-from jupyter_ext.core import status as statuses
-from jupyter_ext.core.task_types import DEFAULT_TASK_TYPE, check_task_type
+from jupyter_ext.core.rules import names
+from jupyter_ext.core.rules import status as statuses
+from jupyter_ext.core.rules.task_types import DEFAULT_TASK_TYPE, check_task_type
 from jupyter_ext.errors import InvalidArgument, NotFound
 from jupyter_ext.sdk import _session as session
 

@@ -7,7 +7,7 @@ import os
 from collections.abc import Mapping, MutableMapping
 from typing import TYPE_CHECKING, Any
 
-from jupyter_ext.core import param_types as param_values
+from jupyter_ext.core.rules import param_types as param_values
 from jupyter_ext.errors import InvalidArgument
 from jupyter_ext.sdk import _session as session
 from jupyter_ext.sdk.tasks import remote

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from jupyter_ext.core import status as statuses
+from jupyter_ext.core.rules import status as statuses
 from jupyter_ext.errors import InvalidArgument
 from jupyter_ext.sdk import _session as session
 from jupyter_ext.sdk.tasks.lookup import sync as _sync

@@ -19,6 +19,7 @@ from collections.abc import Mapping, MutableMapping
 from typing import Any
 
 from jupyter_ext.config import AGENT_CONSOLE_VAR, TASK_ID_VARS
+from jupyter_ext.core.rules.param_types import to_sections
 
 
 def remote_task_id() -> str | None:
@@ -42,8 +43,6 @@ class RemoteValues:
 
     @classmethod
     def load(cls, backend: Any, task_id: str) -> RemoteValues:
-        from jupyter_ext.core.param_types import to_sections
-
         sections = to_sections(backend.get_parameters(task_id))
         configs = {c.name: (c.type, c.text) for c in backend.get_configurations(task_id)}
         return cls(sections, configs)

@@ -11,9 +11,9 @@ import time
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from jupyter_ext.core import names
-from jupyter_ext.core import status as statuses
-from jupyter_ext.core.task_types import check_task_type
+from jupyter_ext.core.rules import names
+from jupyter_ext.core.rules import status as statuses
+from jupyter_ext.core.rules.task_types import check_task_type
 from jupyter_ext.errors import InvalidArgument, NotFound
 from jupyter_ext.sdk import _notebook
 from jupyter_ext.sdk import _session as session
