@@ -46,6 +46,13 @@ def ensure(conn: Connection, name: str) -> ProjectRow:
     return row
 
 
+def list_with_counts(store: MetaStore) -> list[tuple[ProjectRow, int]]:
+    """Every project, with the number of tasks directly in it, read in one transaction."""
+    with store.read() as conn:
+        counts = task_rows.count_by_project(conn)
+        return [(p, counts.get(p.id, 0)) for p in project_rows.list_all(conn)]
+
+
 def get(conn: Connection, *, project_id: str | None = None, name: str | None = None) -> ProjectRow:
     row = None
     if project_id is not None:

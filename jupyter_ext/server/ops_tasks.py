@@ -11,12 +11,9 @@ from jupyter_ext.wire import codec
 
 
 def list_projects(call: Call) -> dict[str, Any]:
-    from jupyter_ext.store import tasks as task_rows
+    from jupyter_ext.core import projects
 
-    rows = call.backend.list_projects()
-    with call.backend.store.read() as conn:
-        counts = task_rows.count_by_project(conn)
-    items = [codec.project_out(p, counts.get(p.id, 0)) for p in rows]
+    items = [codec.project_out(p, count) for p, count in projects.list_with_counts(call.backend.store)]
     return {"items": items, "total": len(items)}
 
 
