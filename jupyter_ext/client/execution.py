@@ -229,7 +229,7 @@ class Execution:
 
 def _command(python: str, space: workspace.Workspace) -> list[str]:
     if space.entry.endswith(".ipynb"):
-        return [python, "-u", "-m", "jupyter_ext.agent.notebook_runner", space.entry, *space.argv]
+        return [python, "-u", "-m", "jupyter_ext.client.notebook_runner", space.entry, *space.argv]
     if space.entry.endswith(".sh"):
         return ["bash", space.entry, *space.argv]
     return [python, "-u", space.entry, *space.argv]

@@ -1,4 +1,4 @@
-"""``python -m jupyter_ext.agent.notebook_runner NOTEBOOK``: run a notebook top to bottom in a
+"""``python -m jupyter_ext.client.notebook_runner NOTEBOOK``: run a notebook top to bottom in a
 kernel (nbclient), printing each cell's output as it ends so the agent records it.
 
 The kernel inherits this process's environment, ``JUPYTER_TRACK_TASK_ID`` included: a
@@ -31,14 +31,15 @@ def _print_outputs(cell: Any) -> None:
 
 def main(argv: list[str]) -> int:
     if not argv:
-        print("usage: python -m jupyter_ext.agent.notebook_runner NOTEBOOK.ipynb", file=sys.stderr)
+        print("usage: python -m jupyter_ext.client.notebook_runner NOTEBOOK.ipynb", file=sys.stderr)
         return 2
     import nbformat
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
 
     path = os.path.abspath(argv[0])
-    nb = nbformat.read(path, as_version=4)
+    # nbformat ships no type annotations.
+    nb = nbformat.read(path, as_version=4)  # type: ignore[no-untyped-call]
     kernel = (nb.metadata.get("kernelspec") or {}).get("name") or "python3"
     client = NotebookClient(nb, kernel_name=kernel, timeout=None, allow_errors=False,
                             resources={"metadata": {"path": os.path.dirname(path)}})
@@ -52,7 +53,7 @@ def main(argv: list[str]) -> int:
     finally:
         root, _ = os.path.splitext(path)
         try:
-            nbformat.write(nb, root + ".executed.ipynb")
+            nbformat.write(nb, root + ".executed.ipynb")  # type: ignore[no-untyped-call]
         except OSError:
             pass
     return code
