@@ -333,7 +333,7 @@ class _Sample:
         """While offline: the bytes and a ``put_blob`` (or ``put_blob_file``), then the event."""
         import hashlib
 
-        from jupyter_ext.core.reporting import EventBatch
+        from jupyter_ext.core.event_batch import EventBatch
 
         data = self.data
         sha, size = (None, 0) if data is None else (hashlib.sha256(data).hexdigest(), len(data))
