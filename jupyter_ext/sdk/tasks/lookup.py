@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -107,16 +108,22 @@ class TaskLookup:
         allow_archived: bool = True,
         task_filter: Mapping[str, Any] | None = None,
     ) -> _T:
-        """A task by id, or the newest task whose name matches ``task_name`` (a regex; use
-        ``^name$`` for an exact match) in ``project_name``."""
+        """A task by id, or the newest task named exactly ``task_name`` in ``project_name``.
+
+        As in ClearML, the name is matched whole (``"base"`` does not find ``"base 0"``; use
+        :meth:`get_tasks` for a regex) and a task that is not archived wins over an archived one."""
         _sync()
         backend = session.backend()
         if task_id:
             return cls(backend.get_task(task_id).to_dict())
         if not project_name and not task_name:
             raise InvalidArgument("Task.get_task needs task_id=, or project_name= and/or task_name=")
-        rows = backend.query_tasks(project_name=project_name, task_name=task_name, tags=tags,
-                                   include_archived=allow_archived, limit=1, **_filter_args(task_filter))
+        exact = f"^{re.escape(task_name)}$" if task_name else None
+        rows = backend.query_tasks(project_name=project_name, task_name=exact, tags=tags,
+                                   include_archived=False, limit=1, **_filter_args(task_filter))
+        if not rows and allow_archived:
+            rows = backend.query_tasks(project_name=project_name, task_name=exact, tags=tags,
+                                       include_archived=True, limit=1, **_filter_args(task_filter))
         if not rows:
             raise NotFound(f"no task named {task_name!r} in project {project_name!r}")
         return cls(rows[0].to_dict())

@@ -67,7 +67,7 @@ def test_guide_example_runs_locally_and_passes_an_artifact_url(make_template: An
     assert "step 'prepare_data' launched" in story and "step 'evaluate' completed" in story
     assert story.rstrip().endswith("pipeline completed")
     # the templates themselves were not touched
-    template = Task.get_task(project_name="Examples", task_name="^Model Training$")
+    template = Task.get_task(project_name="Examples", task_name="Model Training")
     assert template.status == "created" and template.get_parameters() == {}
 
 
