@@ -233,15 +233,20 @@ class Logger:
 
     def report_matplotlib_figure(self, title: str, series: str, figure: Any, iteration: int | None = None,
                                  report_image: bool = False, report_interactive: bool = True) -> None:
-        """Store a matplotlib figure as an interactive plot, or as a PNG when it cannot be
-        converted faithfully (images, 3-D) or when ``report_image=True``."""
-        from jupyter_ext.sdk.logging.figures import figure_from_matplotlib, matplotlib_to_png
+        """Store a matplotlib figure among the task's plots, as ClearML does.
 
-        converted = None if report_image or not report_interactive else figure_from_matplotlib(figure)
-        if converted is not None:
-            self._plot(title, series, iteration, converted)
+        It becomes an interactive plot when it converts faithfully; with
+        ``report_interactive=False``, or when it cannot be converted (pictures, 3-D axes), it is
+        stored among the plots as a picture (PNG). ``report_image=True`` stores the PNG as a debug
+        sample instead."""
+        from jupyter_ext.sdk.logging.figures import figure_from_matplotlib, matplotlib_to_png
+        from jupyter_ext.sdk.logging.figures.images import image_plot
+
+        if report_image:
+            self._sample(title, series, iteration, "image", matplotlib_to_png(figure), "image/png", ".png", None)
             return
-        self._sample(title, series, iteration, "image", matplotlib_to_png(figure), "image/png", ".png", None)
+        converted = figure_from_matplotlib(figure) if report_interactive else None
+        self._plot(title, series, iteration, converted or image_plot(matplotlib_to_png(figure), title))
 
     # -- images and media -----------------------------------------------------------------------
     def report_image(self, title: str, series: str, iteration: int | None = None, local_path: str | None = None,
