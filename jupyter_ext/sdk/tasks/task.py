@@ -15,7 +15,7 @@ from jupyter_ext.core import names
 from jupyter_ext.core import status as statuses
 from jupyter_ext.core.task_types import check_task_type
 from jupyter_ext.errors import InvalidArgument, NotFound
-from jupyter_ext.integrations import argparse_args as argparse_hook
+from jupyter_ext.integrations import argparse_args  # noqa: F401  (installed on import: parse_args before Task.init is seen too)
 from jupyter_ext.sdk import _session as session
 from jupyter_ext.sdk.enums import TaskStatusEnum, TaskTypes
 from jupyter_ext.sdk.enums import TaskTypes as _TaskType
