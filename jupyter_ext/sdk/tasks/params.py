@@ -11,6 +11,7 @@ from jupyter_ext.core import param_types as param_values
 from jupyter_ext.errors import InvalidArgument
 from jupyter_ext.sdk import _session as session
 from jupyter_ext.sdk.tasks import remote
+from jupyter_ext.sdk.tasks._host import TaskPart
 from jupyter_ext.store.rows import ConfigRow
 
 if TYPE_CHECKING:
@@ -35,15 +36,7 @@ class ConnectedDict(dict):  # type: ignore[type-arg]
         self._task._store_section(self._section, changes)
 
 
-class ParametersMixin:
-    _live: bool
-    _closed: bool
-    _remote: remote.RemoteValues | None
-
-    if TYPE_CHECKING:
-        @property
-        def id(self) -> str: ...
-
+class ParametersMixin(TaskPart):
     # -- connecting objects ----------------------------------------------------------------------
     def connect(self, mutable: Any, name: str | None = None, ignore_remote_overrides: bool = False) -> Any:
         """Record ``mutable``'s values as hyperparameters and return it (a dict comes back as a
