@@ -38,9 +38,15 @@ class ResultsMixin(TaskPart):
         return session.backend().get_last_metrics(self.id)
 
     def get_reported_single_value(self, name: str) -> float | None:
+        """The single value reported as ``name`` (``logger.report_single_value``), or None if there is none.
+
+        >>> task.get_reported_single_value("Best ROC AUC")
+        91.5
+        """
         return self.get_reported_single_values().get(name)
 
     def get_reported_single_values(self) -> dict[str, float | None]:
+        """Every single value the task reported, ``{name: value}`` (the last one reported under each name)."""
         _sync()
         return session.backend().get_single_values(self.id)
 
