@@ -81,10 +81,11 @@ def _returned_classes(member: object, own: dict[str, list[type]]) -> Iterator[ty
                 yield cls
 
 
-def public_names() -> list[tuple[str, bool]]:
-    """(qualified name, has a docstring) for every public SDK name."""
+def public_names() -> list[tuple[str, str, bool]]:
+    """(name as the user reaches it, where it is defined, has a docstring) for every public SDK
+    name: ``Task.get_parameter`` is defined on ``ParametersMixin``."""
     own = _own_classes()
-    names: dict[str, bool] = {}
+    names: dict[str, tuple[str, bool]] = {}
     queue: list[type] = []
     for export in jupyter_ext.__all__:
         if export.startswith("_"):
@@ -93,7 +94,7 @@ def public_names() -> list[tuple[str, bool]]:
         if inspect.isclass(value):
             queue.append(value)
         else:
-            names[f"jupyter_ext.{export}"] = bool(inspect.getdoc(value))
+            names[f"jupyter_ext.{export}"] = (f"{value.__module__}.{export}", bool(inspect.getdoc(value)))
             queue.extend(_returned_classes(value, own))
     queue.extend(getattr(importlib.import_module(module), name) for module, name in _ALSO_MET)
     done: set[type] = set()
@@ -102,16 +103,16 @@ def public_names() -> list[tuple[str, bool]]:
         if cls in done or cls.__name__.startswith("_"):
             continue
         done.add(cls)
-        names[cls.__qualname__] = bool(cls.__doc__ and cls.__doc__.strip())
-        for _owner, name, member in _members(cls):
+        names[cls.__qualname__] = (cls.__qualname__, bool(cls.__doc__ and cls.__doc__.strip()))
+        for owner, name, member in _members(cls):
             if isinstance(member, enum.Enum):
                 continue  # a value of an enum: named by its class's docstring
             if inspect.isclass(member):
                 queue.append(member)
                 continue
-            names[f"{cls.__qualname__}.{name}"] = _has_doc(member)
+            names[f"{cls.__qualname__}.{name}"] = (f"{owner}.{name}", _has_doc(member))
             queue.extend(_returned_classes(member, own))
-    return sorted(names.items())
+    return sorted((name, where, documented) for name, (where, documented) in names.items())
 
 
 def _has_doc(member: object) -> bool:
@@ -121,13 +122,16 @@ def _has_doc(member: object) -> bool:
 
 def test_every_public_sdk_name_has_a_docstring() -> None:
     names = public_names()
-    missing = [name for name, documented in names if not documented]
+    missing = [name if where == name else f"{name} (defined as {where})"
+               for name, where, documented in names if not documented]
     assert len(names) > 250, f"the walk found only {len(names)} public names; it has lost its way"
     assert not missing, f"{len(missing)} of {len(names)} public SDK names have no docstring:\n  " + "\n  ".join(missing)
 
 
 if __name__ == "__main__":
     found = public_names()
-    lacking = [n for n, documented in found if not documented]
-    print("\n".join(lacking))
-    print(f"{len(lacking)} of {len(found)} public SDK names lack a docstring")
+    lacking = [(name, where) for name, where, documented in found if not documented]
+    print("\n".join(f"{name}  ({where})" for name, where in lacking))
+    definitions = {where: documented for _, where, documented in found}
+    print(f"{len(lacking)} of {len(found)} public SDK names lack a docstring "
+          f"({sum(not d for d in definitions.values())} of {len(definitions)} definitions)")
