@@ -87,6 +87,7 @@ class Artifact:
     # -- what it is ------------------------------------------------------------------------------
     @property
     def name(self) -> str:
+        """The name the artifact was stored under (``task.artifacts[name]``)."""
         return str(self._row["name"])
 
     @property

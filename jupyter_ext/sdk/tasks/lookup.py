@@ -11,6 +11,7 @@ from jupyter_ext.core import status as statuses
 from jupyter_ext.core.task_types import DEFAULT_TASK_TYPE, check_task_type
 from jupyter_ext.errors import InvalidArgument, NotFound
 from jupyter_ext.sdk import _session as session
+from jupyter_ext.sdk.tasks._host import TaskPart
 
 if TYPE_CHECKING:
     from jupyter_ext.sdk.tasks.task import Task
@@ -28,15 +29,7 @@ _sync = sync
 _T = TypeVar("_T", bound="TaskLookup")
 
 
-class TaskLookup:
-    if TYPE_CHECKING:
-        def __init__(self, data: Mapping[str, Any], *, live: bool = False) -> None: ...
-
-        @property
-        def id(self) -> str: ...
-
-        def set_parameters(self, *args: Mapping[str, Any], **kwargs: Any) -> None: ...
-
+class TaskLookup(TaskPart):
     @classmethod
     def create(
         cls: type[_T],
