@@ -27,7 +27,7 @@ from jupyter_ext.wire.routes import API_PREFIX, ROUTE
 if TYPE_CHECKING:
     import requests
 
-    from jupyter_ext.core.reporting import BatchResult, EventBatch
+    from jupyter_ext.core.event_batch import BatchResult, EventBatch
     from jupyter_ext.store.blobs import BlobStore
     from jupyter_ext.store.rows import ConfigRow, ParamRow, ProjectRow, TaskRow
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from jupyter_ext.errors import TrackError, Unavailable
 
 if TYPE_CHECKING:
-    from jupyter_ext.core.reporting import BatchResult, EventBatch
+    from jupyter_ext.core.event_batch import BatchResult, EventBatch
     from jupyter_ext.store.blobs import BlobStore
     from jupyter_ext.store.meta import MetaStore
     from jupyter_ext.store.rows import ConfigRow, ParamRow, ProjectRow, TaskRow
@@ -414,3 +414,24 @@ DATASET_OPERATIONS = frozenset({
     "create", "get", "find", "list_versions", "files", "removed_files", "add_files", "remove_files",
     "pending_uploads", "mark_stored", "finalize", "update", "move", "dependency_graph", "diff", "squash", "delete",
 })
+
+
+def _after_open(method: Callable[..., Any]) -> Callable[..., Any]:
+    """Wait for the store before the method runs. The methods import ``core`` (and so SQLAlchemy)
+    lazily; while the opener thread is importing SQLAlchemy, a second thread importing it too can
+    get a partially initialised module (circular imports inside SQLAlchemy meet CPython's import
+    deadlock avoidance), so only the opener imports it first."""
+    import functools
+
+    @functools.wraps(method)
+    def wrapper(self: LocalBackend, *args: Any, **kwargs: Any) -> Any:
+        if not self._opened.is_set():
+            self.store  # noqa: B018 - waits for opening and raises its error
+        return method(self, *args, **kwargs)
+
+    return wrapper
+
+
+for _name, _method in list(vars(LocalBackend).items()):
+    if callable(_method) and not _name.startswith("_") and _name not in {"open_in_background", "close", "from_config"}:
+        setattr(LocalBackend, _name, _after_open(_method))

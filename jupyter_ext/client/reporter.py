@@ -387,7 +387,7 @@ class Reporter:
             self._note_error(f"cannot replay the spool in {self.spool_dir}: {exc}")
 
     def _take_events(self) -> Any:
-        from jupyter_ext.core.reporting import EventBatch
+        from jupyter_ext.core.event_batch import EventBatch
 
         batch = EventBatch()
         for task_id, bufs in list(self.scalars.items()):

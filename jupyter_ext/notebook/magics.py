@@ -29,7 +29,7 @@ class _Parser(argparse.ArgumentParser):
 
 def _parser() -> _Parser:
     p = _Parser(prog="%track", add_help=False)
-    p.add_argument("name", nargs="?")
+    p.add_argument("name", nargs="*")  # a name with spaces needs no quotes: %track Churn/first run
     p.add_argument("--project", "-p")
     p.add_argument("--type", "-t", dest="task_type", default="training")
     p.add_argument("--tags")
@@ -61,8 +61,8 @@ def track(line: str, shell: Any = None) -> Any:
         from jupyter_ext.notebook.compare import compare
 
         return compare(words[1:])
-    args = _parser().parse_args(words)
-    project, name = args.project, args.name
+    args = _parser().parse_intermixed_args(words)
+    project, name = args.project, " ".join(args.name)
     if name and "/" in name and not project:
         project, _, name = name.rpartition("/")
     tags = [t.strip() for t in (args.tags or "").split(",") if t.strip()]

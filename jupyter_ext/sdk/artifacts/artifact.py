@@ -86,6 +86,7 @@ class Artifact:
     # -- what it is ------------------------------------------------------------------------------
     @property
     def name(self) -> str:
+        """The name the artifact was stored under (``task.artifacts[name]``)."""
         return str(self._row["name"])
 
     @property

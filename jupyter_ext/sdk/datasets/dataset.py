@@ -149,26 +149,36 @@ class Dataset(DatasetLocalCopies, DatasetRegistry):
     # -- properties ------------------------------------------------------------------------------
     @property
     def id(self) -> str:
+        """The version's id. It is also the id of the task that backs the version."""
         return str(self._row["id"])
 
     @property
     def name(self) -> str:
+        """The dataset's name, shared by all its versions, e.g. ``"cifar_dataset"``."""
         return str(self._row["name"])
 
     @property
     def project(self) -> str:
+        """The name of the dataset's project, e.g. ``"Datasets/CIFAR10"``."""
         return str(self._row["project_name"])
 
     @property
     def version(self) -> str:
+        """The version as a string: ``"1"``, ``"2"`` … (or ``"1.0.1"`` after ``"1.0.0"``) when numbered
+        automatically, else the ``dataset_version`` given to :meth:`create`."""
         return str(self._row["version"])
 
     @property
     def description(self) -> str:
+        """The version's description; :meth:`set_description` changes it."""
         return str(self._row["description"])
 
     @property
     def tags(self) -> list[str]:
+        """The version's tags. Assigning a list replaces them in the store:
+
+        >>> ds.tags = ["raw", "2024"]
+        """
         return list(self._row["tags"])
 
     @tags.setter
@@ -177,22 +187,29 @@ class Dataset(DatasetLocalCopies, DatasetRegistry):
 
     @property
     def parent_ids(self) -> list[str]:
+        """The ids of the versions this one was made from (``parent_datasets`` of :meth:`create`), in merge order."""
         return list(self._row["parents"])
 
     @property
     def file_entries(self) -> list[FileEntry]:
+        """Every stored file of the version (inherited ones included; links are in :attr:`link_entries`),
+        as :class:`FileEntry` objects with ``relative_path``, ``hash`` (sha256), ``size`` and ``state``.
+        Read from the store on each access."""
         return [e for e in self._entries() if e.link is None]
 
     @property
     def file_entries_dict(self) -> dict[str, FileEntry]:
+        """:attr:`file_entries` by their path in the dataset."""
         return {e.relative_path: e for e in self.file_entries}
 
     @property
     def link_entries(self) -> list[FileEntry]:
+        """The version's external files (:meth:`add_external_files`), each with its ``link`` URL."""
         return [e for e in self._entries() if e.link is not None]
 
     @property
     def link_entries_dict(self) -> dict[str, FileEntry]:
+        """:attr:`link_entries` by their path in the dataset."""
         return {e.relative_path: e for e in self.link_entries}
 
     def _entries(self) -> list[FileEntry]:
@@ -205,6 +222,7 @@ class Dataset(DatasetLocalCopies, DatasetRegistry):
         return bool(self._row["status"] == FINAL)
 
     def set_description(self, description: str) -> None:
+        """Replace the version's description."""
         self._row = _call("update", self.id, {"description": str(description)})
 
     # -- changing a draft --------------------------------------------------------------------------
@@ -391,12 +409,15 @@ class Dataset(DatasetLocalCopies, DatasetRegistry):
         return paths
 
     def list_added_files(self, dataset_id: str | None = None) -> list[str]:
+        """Paths of the files this version (or the version ``dataset_id``) added: paths its parents did not have."""
         return [f["path"] for f in _call("files", dataset_id or self.id) if f["state"] == "added"]
 
     def list_modified_files(self, dataset_id: str | None = None) -> list[str]:
+        """Paths this version (or the version ``dataset_id``) took from its parents with other content."""
         return [f["path"] for f in _call("files", dataset_id or self.id) if f["state"] == "modified"]
 
     def list_removed_files(self, dataset_id: str | None = None) -> list[str]:
+        """Paths its parents had that this version (or the version ``dataset_id``) removed."""
         return list(_call("removed_files", dataset_id or self.id))
 
     def get_dependency_graph(self) -> dict[str, list[str]]:

@@ -64,10 +64,13 @@ class BaseModel:
     # -- fields ----------------------------------------------------------------------------------
     @property
     def id(self) -> str:
+        """The model's id (the same for all its versions): what ``Model(model_id=...)`` and
+        ``InputModel(model_id=...)`` take."""
         return str(self._row["id"])
 
     @property
     def name(self) -> str:
+        """The model's name in the registry, e.g. ``"MyModel"``."""
         return str(self._row["name"])
 
     @property
@@ -82,10 +85,13 @@ class BaseModel:
 
     @property
     def project_name(self) -> str:
+        """The name of the model's project (:attr:`project` is its id)."""
         return str(self._row.get("project_name") or "")
 
     @property
     def comment(self) -> str:
+        """The model's description ("" when none). Assigning to it stores the new text, also on a
+        published model."""
         return str(self._row.get("comment") or "")
 
     @comment.setter
@@ -94,6 +100,10 @@ class BaseModel:
 
     @property
     def tags(self) -> list[str]:
+        """The model's tags. Assigning a list replaces them in the store, also on a published model:
+
+        >>> model.tags = [*model.tags, "production"]
+        """
         return list(self._row.get("tags") or ())
 
     @tags.setter
@@ -102,10 +112,13 @@ class BaseModel:
 
     @property
     def system_tags(self) -> list[str]:
+        """Always ``[]``: kept so ClearML code that reads it runs; models here carry no system tags."""
         return []
 
     @property
     def framework(self) -> str:
+        """The framework the model was made with, a :class:`Framework` name such as ``"pytorch"``
+        ("" when none was given)."""
         return str(self._row.get("framework") or "")
 
     @property
@@ -135,10 +148,12 @@ class BaseModel:
 
     @property
     def published(self) -> bool:
+        """True once :meth:`publish` made the model final (as of the last read or change through this object)."""
         return bool(self._row.get("published"))
 
     @property
     def archived(self) -> bool:
+        """True if the model is archived (hidden from ``Model.query_models`` unless ``include_archived=True``)."""
         return bool(self._row.get("archived"))
 
     @property
@@ -153,11 +168,14 @@ class BaseModel:
 
     @property
     def size(self) -> int:
+        """The size in bytes of this version's stored weights (a folder counts as its zip); 0 when there
+        are none, or when they were only registered by URI."""
         w = self._weights()
         return int(w["size"]) if w else 0
 
     @property
     def iteration(self) -> int | None:
+        """The training iteration recorded with this version's weights (``update_weights(iteration=...)``), or None."""
         w = self._weights()
         return None if w is None or w.get("iteration") is None else int(w["iteration"])
 

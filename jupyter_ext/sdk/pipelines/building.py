@@ -38,9 +38,12 @@ class PipelineBuilding:
         self._parameter_info[name] = {"description": description or "", "type": param_type or ""}
 
     def get_parameters(self) -> dict[str, Any]:
+        """The pipeline's parameters, ``{name: value}``, as :meth:`add_parameter` declared them."""
         return dict(self._parameters)
 
     def set_default_execution_queue(self, default_execution_queue: str | None) -> None:
+        """The queue for steps added without ``execution_queue``; it wins over ``start(queue=...)``.
+        None goes back to ``start``'s queue. ``start_locally()`` needs it when a step names no queue."""
         self._default_execution_queue = default_execution_queue
 
     def add_step(self, name: str, base_task_id: str | None = None, parents: Sequence[str] | None = None,

@@ -229,6 +229,8 @@ class PipelineController(PipelineBuilding):
     # -- reading ---------------------------------------------------------------------------------
     @property
     def id(self) -> str:
+        """The id of the pipeline run (its controller task). It exists once the run has started:
+        before :meth:`start` it raises ``InvalidArgument``."""
         if self._task is None:
             raise InvalidArgument("the pipeline has not started; its id exists once start() is called")
         return str(self._task.id)
@@ -239,15 +241,26 @@ class PipelineController(PipelineBuilding):
         return self._task
 
     def get_pipeline_dag(self) -> Mapping[str, StepNode]:
+        """The steps by name, each a :class:`Node` with its ``parents``, ``state``, ``executed`` task id
+        and live ``status``.
+
+        >>> [(name, node.state) for name, node in pipe.get_pipeline_dag().items()]
+        [('prepare_data', 'completed'), ('train_model', 'launched')]
+        """
         return dict(self._nodes)
 
     def get_processed_nodes(self) -> Sequence[StepNode]:
+        """The steps that have been launched or have finished (completed, failed, aborted, skipped,
+        cached): every step that is no longer pending."""
         return [n for n in self._nodes.values() if n.state != "pending"]
 
     def get_running_nodes(self) -> Sequence[StepNode]:
+        """The steps launched and not finished yet."""
         return [n for n in self._nodes.values() if n.state == "launched"]
 
     def get_logger(self) -> Any:
+        """The :class:`Logger` of the pipeline run's own task, to report plots and scalars about the
+        whole run. Available once the run has started."""
         if self._task is None:
             raise InvalidArgument("the pipeline has not started; call get_logger() after start()")
         return self._task.get_logger()

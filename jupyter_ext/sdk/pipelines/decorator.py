@@ -371,6 +371,8 @@ class PipelineDecorator:
 
     @classmethod
     def set_default_execution_queue(cls, default_execution_queue: str | None) -> None:
+        """The queue for the components (those that name no ``execution_queue``) of the pipelines
+        run from now on; ``pipeline(default_queue=...)`` wins. With none, they run here as child processes."""
         cls._default_queue = default_execution_queue
 
     @classmethod
@@ -391,6 +393,8 @@ class PipelineDecorator:
 
     @classmethod
     def get_logger(cls) -> Any:
+        """The :class:`Logger` of the pipeline running now (its controller task), else
+        ``Logger.current_logger()``: inside a component, that of the component's task."""
         ctrl = _current()
         if ctrl is not None:
             return ctrl.get_logger()

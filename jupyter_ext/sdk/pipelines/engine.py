@@ -109,15 +109,27 @@ class Engine:
 
     def _launch(self, node: Node) -> None:
         ctrl = self.ctrl
+        # As ClearML: the callbacks see the step's parameters with their ${...} references resolved,
+        # and what they leave in the dict is what the step gets.
+        parameters = dict(node.parameters)
+        if node.kind != "function" and node.executed is None:
+            try:
+                refs = ctrl._references()
+                parameters = {k: pipeline_launch.resolve(v, refs, node.recursively_parse_parameters)
+                              for k, v in parameters.items()}
+            except TrackError as exc:
+                self._set_state(node, "failed", f"could not resolve the step's parameters: {exc.message}")
+                return
         for callback in (ctrl._created_callback, node.pre_execute_callback):
-            if callback is not None and callback(ctrl, node, dict(node.parameters)) is False:
+            if callback is not None and callback(ctrl, node, parameters) is False:
                 self._set_state(node, "skipped", "skipped by a callback (it returned False)")
                 return
         try:
             if node.executed is None:
                 node.executed = pipeline_launch.create_step_task(
                     node, run_id=ctrl.id, project=ctrl._steps_project(node), refs=ctrl._references(),
-                    tags=ctrl._step_tags(), upload=ctrl._upload_input)
+                    tags=ctrl._step_tags(), upload=ctrl._upload_input,
+                    parameters=parameters if node.kind != "function" else None)
             from jupyter_ext.sdk.tasks.task import Task
 
             node.job = Task.get_task(task_id=node.executed)

@@ -75,14 +75,18 @@ class Node:
 
     @property
     def skip_job(self) -> bool:
+        """True if the step was not run: a step it needs failed or was aborted, the run was stopped
+        or ended first, or a ``pre_execute_callback`` (or ``step_task_created_callback``) returned False."""
         return self.state == "skipped"
 
     @property
     def finished(self) -> bool:
+        """True once the step is over: completed, failed, aborted, skipped or cached."""
         return self.state in FINISHED
 
     @property
     def succeeded(self) -> bool:
+        """True if the step completed, or its result was reused from an earlier run (cached)."""
         return self.state in SUCCEEDED
 
     def document(self) -> dict[str, Any]:

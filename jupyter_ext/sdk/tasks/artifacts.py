@@ -28,6 +28,7 @@ from jupyter_ext.core.rules.names import check_artifact_name
 from jupyter_ext.errors import Conflict, InvalidArgument, NotFound, TrackError, Unavailable
 from jupyter_ext.sdk import _session as session
 from jupyter_ext.sdk.artifacts.artifact import Artifact, ArtifactsView, PendingUpload
+from jupyter_ext.sdk.tasks._host import TaskPart
 
 if TYPE_CHECKING:  # loaded on first use: a script that stores no artifact does not pay for them
     from jupyter_ext.sdk.artifacts.codec import Serialized
@@ -43,16 +44,7 @@ _with_registered: weakref.WeakSet[Any] = weakref.WeakSet()
 _exit_hook_installed = False
 
 
-class ArtifactsMixin:
-    _live: bool
-    _closed: bool
-
-    if TYPE_CHECKING:
-        @property
-        def id(self) -> str: ...
-
-        def get_output_destination(self, extra_path: str | None = None, **_: Any) -> str: ...
-
+class ArtifactsMixin(TaskPart):
     @property
     def artifacts(self) -> Mapping[str, Artifact]:
         """The task's artifacts by name (read-only), including uploads still in flight and
