@@ -9,11 +9,14 @@ import atexit
 import os
 import sys
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jupyter_ext.core import model_metrics as rules
+from jupyter_ext.core.rules import model_metrics as rules
+from jupyter_ext.core.rules.model_metrics import SINGLE_VALUE_ITERATION, SINGLE_VALUE_TITLE
 from jupyter_ext.sdk import _session as session
-from jupyter_ext.store.model_metrics import SINGLE_VALUE_ITERATION, SINGLE_VALUE_TITLE, Point
+
+if TYPE_CHECKING:
+    from jupyter_ext.store.model_metrics import Point
 
 MAX_PENDING = 10_000  # points of one model kept before they are handed over without waiting
 
