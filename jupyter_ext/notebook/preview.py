@@ -88,7 +88,8 @@ def table_html(df: Any) -> str:
     shape = getattr(df, "shape", None)
     note = f"<p><small>{shape[0]} rows × {shape[1]} columns" if shape else "<p><small>"
     note += f", first {MAX_ROWS} shown</small></p>" if shape and shape[0] > MAX_ROWS else "</small></p>"
-    return df.head(MAX_ROWS).to_html(max_cols=40, border=0) + note
+    html: str = df.head(MAX_ROWS).to_html(max_cols=40, border=0)
+    return html + note
 
 
 def json_tree_html(value: Any, key: str = "", depth: int = 0) -> str:

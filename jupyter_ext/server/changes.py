@@ -108,8 +108,8 @@ class ChangeFeed:
             for r in changed:
                 if r.queue:
                     touched[r.queue] = max(touched.get(r.queue, 0.0), r.last_update)
-            for r in conn.execute(select(queues.c.name, queues.c.created).where(queues.c.created > since)):
-                touched[r.name] = max(touched.get(r.name, 0.0), r.created)
+            for q in conn.execute(select(queues.c.name, queues.c.created).where(queues.c.created > since)):
+                touched[q.name] = max(touched.get(q.name, 0.0), q.created)
             rows += [("queue", name, stamp, {"name": name}) for name, stamp in touched.items()]
             rows += [("worker", r.id, r.last_seen, {"task": r.task_id}) for r in conn.execute(
                 select(workers.c.id, workers.c.last_seen, workers.c.task_id).where(workers.c.last_seen > since))]

@@ -141,7 +141,7 @@ class LivePlotState:
             return {"t": "reset", "series": series, "tails": self._tails()}
 
     def _tails(self) -> list[list[Any]]:
-        out = []
+        out: list[list[Any]] = []
         for key, s in self.streams.items():
             tail = s.tail()
             if tail is None or not np.isfinite(tail[1]):  # JSON has no NaN: no provisional end then
@@ -303,7 +303,7 @@ def _install_tap() -> None:
                         plot.offer(*item)
         return original(batch)
 
-    backend.write_events = write_events
+    backend.write_events = write_events  # type: ignore[method-assign]  # a tap on this one backend, undone on untap
     _tapped[id(backend)] = original
 
 

@@ -95,10 +95,15 @@ def latest(*, request: bool = False, wait: float = 0.0) -> dict[str, Any] | None
         try:
             comm.send({"request": "content"})
         except Exception:
-            return _state["doc"]
+            return _latest()
         with _arrived:
             _arrived.wait_for(lambda: _state["doc_time"] >= asked_at, timeout=wait)
-    return _state["doc"]
+    return _latest()
+
+
+def _latest() -> dict[str, Any] | None:
+    doc: dict[str, Any] | None = _state["doc"]
+    return doc
 
 
 def reset() -> None:

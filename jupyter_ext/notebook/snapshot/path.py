@@ -181,8 +181,8 @@ def _from_parent_command_line() -> str | None:
         import psutil
 
         parent = psutil.Process(os.getppid())
-        argv = parent.cmdline()
-        cwd = parent.cwd()
+        argv: list[str] = parent.cmdline()
+        cwd: str = parent.cwd()
     except Exception:
         return None
     if not any(("nbconvert" in a or "papermill" in a or "nbclient" in a) for a in argv[:3]):

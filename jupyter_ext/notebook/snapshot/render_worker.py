@@ -119,7 +119,7 @@ def _exporter(html_exporter: Any) -> Any:
     except ImportError:
         return html_exporter(template_name="lab")
 
-    class SnapshotExporter(html_exporter):  # type: ignore[misc,valid-type]
+    class SnapshotExporter(html_exporter):  # type: ignore[misc]
         def from_notebook_node(self, nb: Any, resources: Any = None, **kw: Any) -> Any:
             lang = nb.metadata.get("language_info", {})
             lexer = lang.get("pygments_lexer", lang.get("name", None))
@@ -139,7 +139,8 @@ def _reused_cleaner() -> Any:
     """nbconvert's ``clean_html`` filter with the same rules, but one bleach Cleaner for every
     call: nbconvert builds a new one (an html5lib parser) per code cell."""
     import bleach
-    from nbconvert.filters.strings import _get_default_css_sanitizer
+    # private to nbconvert (not re-exported), used so the rules stay exactly clean_html's own
+    from nbconvert.filters.strings import _get_default_css_sanitizer  # type: ignore[attr-defined]
 
     kwargs: dict[str, Any] = {}
     css_sanitizer = _get_default_css_sanitizer()
