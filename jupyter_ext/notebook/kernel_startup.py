@@ -9,7 +9,7 @@ if _jt_os.environ.get("JUPYTER_TRACK_AUTOLOAD") == "1":
         if type(_jt_ip).__name__ == "ZMQInteractiveShell":  # a kernel, not a terminal IPython
             _jt_ip.extension_manager.load_extension("jupyter_ext")
         del _jt_ip
-    except Exception:
+    except Exception:  # noqa: BLE001 - nothing may raise at kernel start
         pass  # jupyter_ext is not installed in this kernel's environment: nothing to load
 
 _jt_chain = _jt_os.environ.get("JUPYTER_TRACK_PYTHONSTARTUP_CHAIN")

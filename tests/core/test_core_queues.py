@@ -59,7 +59,7 @@ def test_every_task_is_handed_out_exactly_once_to_threads_and_processes(store: M
                 time.sleep(0.005)
             while (row := queues.pop_next(own, worker, ["high", "default"])) is not None:
                 got.setdefault(worker, []).append(row.id)
-        except BaseException as exc:
+        except BaseException as exc:  # noqa: BLE001 - re-raised by the test's main thread
             errors.append(exc)
         finally:
             own.close()

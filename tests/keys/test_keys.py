@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import base64
 import os
+import pathlib
 import sqlite3
 import subprocess
 import sys
@@ -23,7 +24,7 @@ def test_a_created_pair_authenticates_and_the_store_keeps_no_secret(store, db_ur
     assert info == {"access_key": access, "name": "laptop", "user": "ann"}
     path = db_url.split(":///", 1)[1]
     store.close()
-    raw = b"".join(open(p, "rb").read() for p in (path, path + "-wal") if os.path.exists(p))
+    raw = b"".join(pathlib.Path(p).read_bytes() for p in (path, path + "-wal") if os.path.exists(p))
     assert access.encode() in raw  # the public half is looked up by value
     assert secret.encode() not in raw
     row = sqlite3.connect(path).execute("SELECT salt, secret_digest FROM api_keys").fetchone()

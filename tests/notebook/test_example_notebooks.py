@@ -25,7 +25,8 @@ def workdir(tmp_path: Path) -> Path:
 
 def _execute(path: Path, home: Path, timeout: int = 600) -> Any:
     nb = nbformat.read(str(path), as_version=4)
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}})
+    client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
+                            resources={"metadata": {"path": str(path.parent)}})
     client.execute(env=kernel_env(home, JUPYTER_TRACK_NOTEBOOK_PATH=str(path)))
     return nb
 

@@ -149,7 +149,8 @@ def test_extension_is_enabled_by_its_shipped_config(tmp_path: Path) -> None:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     cmd = [sys.executable, "-m", "jupyter_server", "--no-browser", f"--port={port}", "--ip=127.0.0.1",
-           "--IdentityProvider.token=secret-token", "--allow-root", f"--ServerApp.root_dir={tmp_path}", "--ServerApp.base_url=/hub/user/ann/"]
+           "--IdentityProvider.token=secret-token", "--allow-root", f"--ServerApp.root_dir={tmp_path}",
+           "--ServerApp.base_url=/hub/user/ann/"]
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         url = _wait_for_line(proc, r"(http://127\.0\.0\.1:\d+/hub/user/ann/)\?token").group(1)

@@ -74,7 +74,8 @@ class ParametersMixin:
             return ConnectedDict(self, section, mutable)  # type: ignore[arg-type]
         if isinstance(mutable, (str, bytes, int, float, list, tuple)) or mutable is None:
             raise InvalidArgument(f"connect() takes a dict, dataclass, argparse object or an object with attributes; "
-                                  f"got {type(mutable).__name__}. To store one value use task.set_parameter(name, value)")
+                                  f"got {type(mutable).__name__}. "
+                                  "To store one value use task.set_parameter(name, value)")
         if stored is not None:
             remote.override_object(mutable, stored.section(section), list(param_values.object_to_mapping(mutable)))
         self._store_section(section, param_values.object_to_mapping(mutable))
@@ -142,16 +143,19 @@ class ParametersMixin:
         if isinstance(configuration, (str, os.PathLike)):
             path = os.fspath(configuration)
             if not os.path.isfile(path):
-                raise InvalidArgument(f"configuration file {path!r} does not exist; pass a dict or an existing file path")
+                raise InvalidArgument(f"configuration file {path!r} does not exist; "
+                                      "pass a dict or an existing file path")
             with open(path, encoding="utf-8") as fh:
                 text = fh.read()
             ext = os.path.splitext(path)[1].lstrip(".").lower() or "text"
             self.set_configuration_object(section, config_text=text, description=description, config_type=ext)
             return configuration
-        raise InvalidArgument(f"connect_configuration takes a dict, a list or a file path; got {type(configuration).__name__}")
+        raise InvalidArgument("connect_configuration takes a dict, a list or a file path; "
+                              f"got {type(configuration).__name__}")
 
     def set_configuration_object(self, name: str, config_text: str | None = None, description: str | None = None,
-                                 config_type: str | None = None, config_dict: dict[str, Any] | list[Any] | None = None) -> None:
+                                 config_type: str | None = None,
+                                 config_dict: dict[str, Any] | list[Any] | None = None) -> None:
         if (config_text is None) == (config_dict is None):
             raise InvalidArgument("set_configuration_object needs exactly one of config_text= or config_dict=")
         if config_dict is not None:

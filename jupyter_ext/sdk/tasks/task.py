@@ -15,7 +15,6 @@ from jupyter_ext.core import names
 from jupyter_ext.core import status as statuses
 from jupyter_ext.core.task_types import check_task_type
 from jupyter_ext.errors import InvalidArgument, NotFound
-from jupyter_ext.integrations import argparse_args as argparse_hook
 from jupyter_ext.sdk import _session as session
 from jupyter_ext.sdk.enums import TaskStatusEnum, TaskTypes
 from jupyter_ext.sdk.enums import TaskTypes as _TaskType
@@ -366,7 +365,7 @@ class Task(TaskLookup, ParametersMixin, ResultsMixin, ModelsMixin, ArtifactsMixi
                 current = session.backend().set_task_status(self.id, target, reason=reason)
             self._data = current.to_dict()
             init_flow.remember_for_reuse(self)
-        except Exception as exc:  # the process is ending or the store is gone: say so, do not hang
+        except Exception as exc:  # noqa: BLE001 - the process is ending or the store is gone: say so, do not hang
             print(f"jupyter-track: task {self.id}: could not record status {target!r}: {exc}", file=sys.stderr)
 
     # -- iterations ------------------------------------------------------------------------------
