@@ -245,7 +245,9 @@ def _check_steps() -> list[list[tuple[str, str, list[str]]]]:
     if _has_import_contract():
         python.append(("import contract", ".", [os.path.join(bin_, "lint-imports")]))
     node = os.path.join(ROOT, "labextension", "node_modules", ".bin")
-    typescript = [("tsc --noEmit", "labextension", [os.path.join(node, "tsc"), "--noEmit", "-p", "tsconfig.test.json"]),
+    tsc = [os.path.join(node, "tsc"), "--noEmit", "-p", "tsconfig.test.json",  # the sources and their specs
+           "--incremental", "--tsBuildInfoFile", os.path.join("node_modules", ".cache", "tsc-check.tsbuildinfo")]
+    typescript = [("tsc --noEmit", "labextension", tsc),
                   ("eslint", "labextension", ["npm", "run", "--silent", "lint"]),
                   ("prettier --check", "labextension", ["npm", "run", "--silent", "format:check"]),
                   ("jest", "labextension", [os.path.join(node, "jest"), "--ci", "--silent"])]
