@@ -36,8 +36,7 @@ def test_a_task_from_a_git_checkout_runs_its_commit_plus_the_uncommitted_change(
     local = local_stack.runner.run_file(repo / "train.py")
     assert local.returncode == 0, local.stderr
     assert "WORD=uncommitted" in local.stdout
-    source = task_id_of(local.stdout)
-    time.sleep(0.1)
+    source = task_id_of(local.stdout)  # the run has exited: everything it recorded is stored
     script = local_stack.backend.get_task(source).script
     assert script["repository"] == str(origin) and script["entry_point"] == "train.py"
     (repo / "pkg" / "helper.py").write_text("WORD = 'changed after the run'\n")  # must not matter

@@ -100,6 +100,7 @@ def test_standalone_server_serves_keys_only(server_process: Any, tmp_path: Path)
     assert list((store_path.parent / "blobs").rglob(sha))  # --blobs defaults to blobs/ beside a SQLite store
 
 
+@pytest.mark.slow
 def test_standalone_server_speaks_tls(tmp_path: Path) -> None:
     from jupyter_ext.client.http import HttpBackend
     from jupyter_ext.errors import Unavailable
@@ -133,6 +134,7 @@ def test_standalone_server_speaks_tls(tmp_path: Path) -> None:
         _stop(proc)
 
 
+@pytest.mark.slow
 def test_extension_is_enabled_by_its_shipped_config(tmp_path: Path) -> None:
     """The file pip installs into etc/jupyter/jupyter_server_config.d switches the API on."""
     shipped = ROOT / "jupyter-config" / "jupyter_server_config.d" / "jupyter_ext.json"

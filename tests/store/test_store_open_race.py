@@ -70,6 +70,7 @@ def test_threads_opening_different_fresh_stores_at_once(tmp_path: Path) -> None:
     assert not failures, failures
 
 
+@pytest.mark.slow
 def test_processes_opening_a_fresh_store_at_once(tmp_path: Path) -> None:
     db = tmp_path / "home" / "track.db"
     go = tmp_path / "go"
