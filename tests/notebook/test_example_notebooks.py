@@ -12,6 +12,8 @@ import pytest
 from conftest import kernel_env
 from nbclient import NotebookClient
 
+pytestmark = pytest.mark.slow  # whole notebooks executed in kernels
+
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"
 

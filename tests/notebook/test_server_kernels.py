@@ -16,6 +16,8 @@ from typing import Any
 import pytest
 from conftest import kernel_env
 
+pytestmark = pytest.mark.slow  # a Jupyter server started as a process, with kernels
+
 TOKEN = "t0ken-for-tests-only"
 PROBE = '''
 def _jupyter_server_extension_points():
