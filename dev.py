@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Set up and run jupyter-ext from a fresh clone, with nothing but python3 (and node/npm).
 
-    python3 dev.py demo      # make .venv, install everything, run the Titanic notebook, open JupyterLab
+    python3 dev.py demo      # make .venv, install, run the Titanic notebook, open JupyterLab
     python3 dev.py demo --headless   # the same without opening JupyterLab
     python3 dev.py test      # make .venv, install everything, run the whole test suite
                              # (then the store/server tests again on a throwaway PostgreSQL)
@@ -154,7 +154,7 @@ def demo(args: list[str]) -> None:
     """Run the guide's walkthrough notebook as a tracked run, then open JupyterLab on notebooks/.
 
     ``--headless`` (implied when there is no terminal, or under CI) stops after the run."""
-    setup()
+    setup(frameworks=False)  # the walkthrough needs none of them
     build_labextension()
     headless = "--headless" in args or "CI" in os.environ or not sys.stdin.isatty()
     run(PY, os.path.join(ROOT, "examples", "run_notebook.py"),
