@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import sys
 from collections.abc import Mapping
 from typing import Any
 
@@ -157,9 +158,9 @@ def config_file_path(env: Mapping[str, str] | None = None) -> str:
 def _read_file(path: str) -> dict[str, Any]:
     if not os.path.exists(path):
         return {}
-    try:
+    if sys.version_info >= (3, 11):
         import tomllib
-    except ImportError:  # Python 3.10
+    else:
         import tomli as tomllib
     try:
         with open(path, "rb") as fh:

@@ -48,13 +48,13 @@ def machine_info() -> dict[str, Any]:
         import psutil
 
         info["memory"] = int(psutil.virtual_memory().total)
-    except Exception:
+    except Exception:  # noqa: BLE001 - psutil's errors differ per platform; 0 means unknown
         info["memory"] = 0
     try:
         from jupyter_ext.capture.environment import collect_gpus
 
         info["gpus"] = [g.get("name", "") for g in collect_gpus()]
-    except Exception:
+    except Exception:  # noqa: BLE001 - a broken GPU driver must not stop the agent registering
         info["gpus"] = []
     return info
 
@@ -66,7 +66,7 @@ def machine_stats() -> dict[str, Any]:
         vm = psutil.virtual_memory()
         return {"cpu_percent": psutil.cpu_percent(interval=None), "memory_used": int(vm.used),
                 "memory_free": int(vm.available), "load": os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0}
-    except Exception:
+    except Exception:  # noqa: BLE001 - psutil's errors differ per platform; no stats this beat
         return {}
 
 
@@ -171,13 +171,13 @@ class Daemon:
             try:
                 answer = backend.worker_heartbeat(self.worker_id, current.task_id if current else None,
                                                   machine_stats())
-            except Exception as exc:  # the server may be restarting: keep running the task
+            except Exception as exc:  # noqa: BLE001 - the server may be restarting: keep running the task
                 print(f"jupyter-track agent: heartbeat failed: {exc}", file=sys.stderr)
                 continue
             if current is not None and answer.get("abort") and not current.aborted:
                 try:
                     current.check_stopped()
-                except Exception as exc:
+                except Exception as exc:  # noqa: BLE001 - the task runs on; reported and retried next beat
                     print(f"jupyter-track agent: cannot read task {current.task_id}: {exc}", file=sys.stderr)
 
     def _say(self, text: str) -> None:

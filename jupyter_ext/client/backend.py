@@ -272,8 +272,8 @@ class Backend(abc.ABC):
         raise InvalidArgument(f"{type(self).__name__} cannot receive a sync")
 
     # -- lifecycle -----------------------------------------------------------------------------
-    def open_in_background(self) -> None:
+    def open_in_background(self) -> None:  # noqa: B027 - optional: most backends open at once
         """Start whatever slow opening the backend needs, without waiting for it."""
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 - optional: a backend without connections has nothing to do
         """Release connections."""

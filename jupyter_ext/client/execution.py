@@ -134,7 +134,7 @@ class Execution:
         except TrackError as exc:
             console.agent(f"cannot run the task: {exc.message}")
             return self._set_final(statuses.FAILED, f"agent: {exc.message}", 1)
-        except Exception as exc:  # the task must not stay in_progress because the agent broke
+        except Exception as exc:  # noqa: BLE001 - the task must not stay in_progress because the agent broke
             console.agent(f"cannot run the task: {type(exc).__name__}: {exc}")
             return self._set_final(statuses.FAILED, f"agent: {type(exc).__name__}: {exc}", 1)
         return self._finish(code, space)
@@ -178,7 +178,7 @@ class Execution:
                 next_check = time.monotonic() + STATUS_CHECK_S
                 try:
                     self.check_stopped()
-                except Exception:  # an unreachable server must not stop the run; look again later
+                except Exception:  # noqa: BLE001 - an unreachable server must not stop the run; look again later
                     pass
             if self.aborted:
                 if killed_at is None:

@@ -62,7 +62,7 @@ class LocalBackend(Backend):
             # background thread, not in the first flush (close()) or the first read.
             if warm_up:
                 import numpy  # noqa: F401
-        except BaseException as exc:  # handed to every waiting caller
+        except BaseException as exc:  # noqa: BLE001 - handed to every waiting caller
             self._error = exc
         finally:
             self._opened.set()

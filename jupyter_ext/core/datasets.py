@@ -134,7 +134,8 @@ def find(store: MetaStore, *, project: str | None, name: str | None, version: st
     if version is not None:
         found = [r for r in found if r["version"] == check_version(version)]
     if not found:
-        what = f"{name!r}" + (f" version {version}" if version is not None else "") + (f" in {project!r}" if project else "")
+        what = (f"{name!r}" + (f" version {version}" if version is not None else "")
+                + (f" in {project!r}" if project else ""))
         raise NotFound(f"no dataset {what}" + (" that is finalized" if only_final else ""))
     return found[0]
 
@@ -302,7 +303,8 @@ def diff(store: MetaStore, source_id: str, target_id: str) -> dict[str, list[str
         b = rows.files_by_path(conn, target_id)
     return {
         "added": sorted(set(b) - set(a)), "removed": sorted(set(a) - set(b)),
-        "modified": sorted(p for p in set(a) & set(b) if (a[p]["sha256"], a[p]["url"]) != (b[p]["sha256"], b[p]["url"])),
+        "modified": sorted(p for p in set(a) & set(b)
+                           if (a[p]["sha256"], a[p]["url"]) != (b[p]["sha256"], b[p]["url"])),
     }
 
 

@@ -63,8 +63,9 @@ def resolve(conn: Connection, name_or_id: str | None, *, create: bool = False) -
         return found
     if name == DEFAULT_QUEUE or create:
         return _insert(conn, name, ())
+    known = ", ".join(q.name for q in queue_rows.list_all(conn)) or "none yet"
     raise NotFound(f"no queue named {name!r}; create it (`jupyter track queues create {name}`, "
-                   f"create_queue=True) or use one of: {', '.join(q.name for q in queue_rows.list_all(conn)) or 'none yet'}")
+                   f"create_queue=True) or use one of: {known}")
 
 
 def _insert(conn: Connection, name: str, tags: Sequence[str]) -> QueueRow:
@@ -239,7 +240,7 @@ def abort(store: MetaStore, task_id: str, *, user: str | None = None) -> TaskRow
 def _local_user() -> str:
     try:
         return getpass.getuser()
-    except Exception:  # no user name in this environment (some containers)
+    except (ImportError, KeyError, OSError):  # no user name in this environment (some containers)
         return "user"
 
 

@@ -241,7 +241,8 @@ def _where(conn: Connection, task_ids: Sequence[str] | None, project_name: Seque
 def update(store: MetaStore, task_id: str, fields: Mapping[str, Any]) -> TaskRow:
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
-        raise InvalidArgument(f"cannot edit {', '.join(sorted(unknown))}; editable fields: {', '.join(EDITABLE_FIELDS)}")
+        raise InvalidArgument(f"cannot edit {', '.join(sorted(unknown))}; "
+                              f"editable fields: {', '.join(EDITABLE_FIELDS)}")
     values = dict(fields)
     if "name" in values:
         values["name"] = check_name(values["name"])

@@ -98,7 +98,7 @@ class Comparison:
 
         try:
             linked = session.backend().get_task_models(task.id)
-        except Exception:
+        except Exception:  # noqa: BLE001 - a display must not fail the cell
             return "<i>none</i>"
         items = []
         for mode in ("input", "output"):

@@ -50,5 +50,5 @@ def _requirements() -> str:
         from jupyter_ext.capture.environment import collect_packages, requirements_text
 
         return str(requirements_text(collect_packages()))
-    except Exception:  # only `agent --venv` needs them; the task can still run without
+    except Exception:  # noqa: BLE001 - only `agent --venv` needs them; the task can still run without
         return ""

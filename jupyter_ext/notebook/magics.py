@@ -89,28 +89,28 @@ def _snapshot(run: Any) -> None:
 
     if run is None:
         print("jupyter-track: nothing tracked; run %track first", file=sys.stderr)
-        return None
+        return
     if live_document.connected():
         # The frontend's answer is handled on this thread once the cell ends: do not wait for it.
         run.snapshots.now(always=True)
         print("jupyter-track: snapshot requested (stored in the background)")
-        return None
+        return
     stored = run.snapshots.now(always=True, wait=True, timeout=60)
     if stored:
         print(f"jupyter-track: notebook stored with task {run.task.id} (artifacts 'notebook', 'notebook preview')")
     else:
         why = run.snapshots.last_error or ("the notebook file was not found" if not run.current_path() else "timeout")
         print(f"jupyter-track: snapshot not stored: {why}", file=sys.stderr)
-    return None
+    return
 
 
 def _status(run: Any) -> None:
     if run is None:
         print("jupyter-track: nothing tracked")
-        return None
+        return
     print(f"jupyter-track: task {run.task.id} ({run.task.get_project_name()} / {run.task.name}), "
           f"notebook {run.current_path() or 'unknown'} [{run.found_by}], snapshots stored: {run.snapshots.stored}")
-    return None
+    return
 
 
 def register(shell: Any) -> None:

@@ -52,18 +52,14 @@ class MetaStore:
         # One writer per process at a time: SQLite serialises writers anyway, and waiting
         # on a Python lock is cheaper than spinning on SQLITE_BUSY.
         lock = self._sqlite_write_lock if self.dialect == "sqlite" else contextlib.nullcontext()
-        with lock, _translated():
-            with self.engine.connect().execution_options(**{_WRITE: True}) as conn:
-                with conn.begin():
-                    yield conn
+        with lock, _translated(), self.engine.connect().execution_options(**{_WRITE: True}) as conn, conn.begin():
+            yield conn
 
     @contextlib.contextmanager
     def read(self) -> Iterator[Connection]:
         """A read-only snapshot transaction."""
-        with _translated():
-            with self.engine.connect() as conn:
-                with conn.begin():
-                    yield conn
+        with _translated(), self.engine.connect() as conn, conn.begin():
+            yield conn
 
     # -- schema ---------------------------------------------------------------------------
     def current_revision(self) -> str | None:

@@ -9,6 +9,8 @@ import pytest
 
 from .conftest import Stack
 
+pytestmark = pytest.mark.slow  # a notebook run in a kernel, then by an agent
+
 
 def test_track_with_a_queue_hands_the_notebook_to_an_agent(local_stack: Stack) -> None:
     import nbformat

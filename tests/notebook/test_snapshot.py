@@ -99,6 +99,7 @@ def test_bad_arguments_say_what_is_wrong(kernel: Kernel) -> None:
         kernel.run("%track --bogus")
 
 
+@pytest.mark.slow
 def test_comm_content_has_unsaved_edits_and_follows_renames(kernel: Kernel, tmp_path: Path) -> None:
     on_disk = _write_notebook(tmp_path / "work.ipynb", "saved version")
     live = json.loads(json.dumps(on_disk))

@@ -48,7 +48,7 @@ def test_the_schema_comparison_would_see_a_difference(fresh: MetaStore) -> None:
 
 
 def test_head_revision_is_alembics_head() -> None:
-    assert migrations.HEAD_REVISION == script_head()
+    assert script_head() == migrations.HEAD_REVISION
 
 
 def test_store_records_the_head_revision(store: MetaStore) -> None:

@@ -75,7 +75,8 @@ def flatten(mapping: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
 _SCALAR_NAMES = {t: t.__name__ for t in _SCALARS}
 
 
-def rows_from_mapping(section: str, mapping: Mapping[str, Any], descriptions: Mapping[str, str] | None = None) -> list[ParamRow]:
+def rows_from_mapping(section: str, mapping: Mapping[str, Any],
+                      descriptions: Mapping[str, str] | None = None) -> list[ParamRow]:
     if any(isinstance(v, Mapping) and v for v in mapping.values()):
         mapping = flatten(mapping)
     desc = descriptions or {}

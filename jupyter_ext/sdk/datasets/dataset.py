@@ -252,7 +252,7 @@ class Dataset(DatasetLocalCopies, DatasetRegistry):
         hashes = df.hash_files([local for _, local in found], max_workers, "hash",
                                stage=df.staging_store(str(self._row["location"] or "")))
         entries = [{"path": rel, "sha256": sha, "size": size, "source": local}
-                   for (rel, local), (sha, size) in zip(found, hashes)]
+                   for (rel, local), (sha, size) in zip(found, hashes, strict=True)]
         counts: dict[str, int] = _call("add_files", self.id, entries)
         self._reload()
         return counts
@@ -267,7 +267,7 @@ class Dataset(DatasetLocalCopies, DatasetRegistry):
         paths = dataset_path if isinstance(dataset_path, (list, tuple)) else [dataset_path] * len(urls)
         if len(paths) != len(urls):
             raise InvalidArgument("give one dataset_path per source_url")
-        entries = [e for url, dp in zip(urls, paths)
+        entries = [e for url, dp in zip(urls, paths, strict=True)
                    for e in df.external_entries(str(url), df.wildcards(wildcard), dp, recursive, read_hash)]
         counts = _call("add_files", self.id, entries)
         self._reload()
@@ -351,7 +351,7 @@ class Dataset(DatasetLocalCopies, DatasetRegistry):
                     frame = batch.to_pandas() if batch is not None else pd.DataFrame()
                 else:
                     frame = pd.read_csv(src, nrows=PREVIEW_ROWS, sep="\t" if src.lower().endswith(".tsv") else ",")
-            except Exception as exc:  # a preview is a courtesy: an unreadable table must not fail the upload
+            except Exception as exc:  # noqa: BLE001 - a preview is a courtesy: an unreadable table must not fail the upload
                 print(f"dataset {self.name}: no preview of {e['path']}: {exc}")
                 continue
             logger.report_table("Dataset preview", e["path"], iteration=0, table_plot=frame)

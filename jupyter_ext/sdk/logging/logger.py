@@ -104,7 +104,8 @@ class Logger:
     def report_single_value(self, name: str, value: float) -> None:
         """A single number for the whole run (e.g. "Best ROC AUC"), shown in the summary table."""
         if not isinstance(name, str) or not name:
-            raise InvalidArgument("a single value needs a non-empty name, e.g. report_single_value('Best ROC AUC', 91.5)")
+            raise InvalidArgument("a single value needs a non-empty name, "
+                                  "e.g. report_single_value('Best ROC AUC', 91.5)")
         number = value if value.__class__ in (float, int) else _as_float(value, "value")
         session.reporter().add_event("single_value", (self._task_id, name, float(number), _time()))
 

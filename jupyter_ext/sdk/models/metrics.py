@@ -83,14 +83,14 @@ class _Pending:
             self._timer = None
         try:
             self.hand_over()
-        except Exception as exc:  # a timer thread has nobody to raise to
+        except Exception as exc:  # noqa: BLE001 - a timer thread has nobody to raise to
             print(f"jupyter-track: could not hand model metrics over: {exc}", file=sys.stderr)
 
     def _at_exit(self) -> None:
         try:
             if self.hand_over():
                 session.reporter().flush(timeout=session.config().exit_timeout)
-        except Exception as exc:  # never turn a clean exit into a traceback
+        except Exception as exc:  # noqa: BLE001 - never turn a clean exit into a traceback
             print(f"jupyter-track: model metrics reported last may be lost: {exc}", file=sys.stderr)
 
 

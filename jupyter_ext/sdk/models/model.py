@@ -156,9 +156,9 @@ class Model(BaseModel):
         ``force=True`` removes it even when other tasks use it as their input model. With
         ``delete_weights_file`` its stored files are deleted at once (only those: the rest of
         the store is not looked at); a file that another model version or an artifact also
-        holds (the same bytes are stored once) stays. Unlike ClearML, a registered remote URL (``register_uri``, ``import_model``) is
-        never deleted: it was not ours. Without ``delete_weights_file`` the files stay until
-        the next ``jupyter track gc``.
+        holds (the same bytes are stored once) stays. Unlike ClearML, a registered remote URL
+        (``register_uri``, ``import_model``) is never deleted: it was not ours. Without
+        ``delete_weights_file`` the files stay until the next ``jupyter track gc``.
         """
         model_id = model.id if isinstance(model, BaseModel) else str(model)
         try:

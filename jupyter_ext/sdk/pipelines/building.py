@@ -90,7 +90,8 @@ class PipelineBuilding:
         self._nodes[name] = node
         return True
 
-    def add_function_step(self, name: str, function: Callable[..., Any], function_kwargs: Mapping[str, Any] | None = None,
+    def add_function_step(self, name: str, function: Callable[..., Any],
+                          function_kwargs: Mapping[str, Any] | None = None,
                           function_return: Sequence[str] | None = None, project_name: str | None = None,
                           task_name: str | None = None, task_type: str | None = None,
                           auto_connect_frameworks: Mapping[str, Any] | None = None,

@@ -237,7 +237,8 @@ class PipelineDecorator:
     _default_queue: str | None = None
 
     @classmethod
-    def component(cls, _func: Callable[..., Any] | None = None, *, return_values: str | Sequence[str] = ("return_object",),
+    def component(cls, _func: Callable[..., Any] | None = None, *,
+                  return_values: str | Sequence[str] = ("return_object",),
                   name: str | None = None, cache: bool = False, packages: bool | str | Sequence[str] | None = None,
                   parents: list[str] | None = None, execution_queue: str | None = None, continue_on_fail: bool = False,
                   docker: str | None = None, docker_args: str | None = None,

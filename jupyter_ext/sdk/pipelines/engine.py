@@ -79,7 +79,7 @@ class Engine:
                         break
                 self.wake.wait(POLL_S)
                 self.wake.clear()
-        except BaseException as exc:  # recorded on the run; wait() re-raises it in the caller
+        except BaseException as exc:  # noqa: BLE001 - recorded on the run; wait() re-raises it in the caller
             self.error = exc
             self.stopping = self.stopping or f"controller error: {type(exc).__name__}: {exc}"
             self._abort_running(self.stopping)
@@ -136,7 +136,7 @@ class Engine:
         except TrackError as exc:
             self._set_state(node, "failed", f"could not create the step: {exc.message}")
             return
-        except Exception as exc:  # an input that cannot be stored (pickling…): this step fails, not the loop
+        except Exception as exc:  # noqa: BLE001 - an input that cannot be stored (pickling…): this step fails, not the loop
             self._set_state(node, "failed", f"could not create the step: {type(exc).__name__}: {exc}")
             return
         if node.cache_executed_step and self._use_cache(node):
@@ -164,7 +164,7 @@ class Engine:
             try:
                 run_task(task_id, session.backend(), session.reporter(), session.config().home, echo=False,
                          on_start=remember)
-            except BaseException as exc:
+            except BaseException as exc:  # noqa: BLE001 - recorded on the node the loop reads
                 node.message = f"local run failed: {type(exc).__name__}: {exc}"
             finally:
                 self.wake.set()

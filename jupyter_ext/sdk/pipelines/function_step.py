@@ -160,15 +160,16 @@ def _global_line(name: str, value: Any) -> str | None:
         return f"import {module_name} as {name}"
     mod = getattr(value, "__module__", None)
     qual = getattr(value, "__qualname__", None) or getattr(value, "__name__", None)
-    if isinstance(mod, str) and mod not in ("__main__", "builtins") and isinstance(qual, str) and "." not in qual:
-        if getattr(sys.modules.get(mod), qual, None) is value:
-            return f"from {mod} import {qual}" + ("" if qual == name else f" as {name}")
+    if (isinstance(mod, str) and mod not in ("__main__", "builtins") and isinstance(qual, str) and "." not in qual
+            and getattr(sys.modules.get(mod), qual, None) is value):
+        return f"from {mod} import {qual}" + ("" if qual == name else f" as {name}")
     if is_basic(value) and len(repr(value)) < 2000:
         return f"{name} = {value!r}"
     return None
 
 
-def function_script(func: Callable[..., Any], *, return_names: Sequence[str], helper_functions: Sequence[Callable[..., Any]] = (),
+def function_script(func: Callable[..., Any], *, return_names: Sequence[str],
+                    helper_functions: Sequence[Callable[..., Any]] = (),
                     step_name: str = "", skip_global_imports: bool = False, working_dir: str | None = None) -> str:
     """The standalone script of a function step. ``working_dir``: the folder the pipeline was
     started from, put on ``sys.path`` when it exists where the step runs (its local modules)."""
@@ -177,7 +178,8 @@ def function_script(func: Callable[..., Any], *, return_names: Sequence[str], he
     funcs = [*helper_functions, *[d for d in decorators if d not in helper_functions], step]
     sources = [function_source(f) for f in funcs[:-1]] + [step_source]
     defined = {user_function(f).__name__ for f in funcs}
-    header = f'"""Pipeline step {step_name or func.__name__!r}: function {func.__name__}, written out by jupyter-ext."""'
+    header = (f'"""Pipeline step {step_name or func.__name__!r}: function {func.__name__}, '
+              'written out by jupyter-ext."""')
     # annotations stay text: they may name what only the defining module imported
     parts = [header, "from __future__ import annotations"]
     if working_dir:
@@ -257,7 +259,7 @@ def store_results(task: Any, result: Any, return_names: Sequence[str]) -> None:
             raise InvalidArgument(f"the function declares {len(names)} return values {names} but returned "
                                   f"{type(result).__name__}; return a tuple of {len(names)} values")
         values = list(result)
-    for name, value in zip(names, values):
+    for name, value in zip(names, values, strict=True):
         if not task.upload_artifact(name, value, extension_name=".pkl", wait_on_upload=True):
             raise RuntimeError(f"return value {name!r} could not be stored")
 

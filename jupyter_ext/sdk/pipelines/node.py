@@ -70,7 +70,7 @@ class Node:
             return self.state
         try:
             return str(self.job.get_status())
-        except Exception:
+        except Exception:  # noqa: BLE001 - the step's last known state stands
             return self.state
 
     @property

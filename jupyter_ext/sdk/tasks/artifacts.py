@@ -226,7 +226,7 @@ class ArtifactsMixin(TaskPart):
         for name in list(self._artifact_state().registered):
             try:
                 self._sync_registered(name)
-            except Exception as exc:  # a frame changed mid-read, a full disk: try again next time
+            except Exception as exc:  # noqa: BLE001 - a frame changed mid-read, a full disk: try again next time
                 print(f"jupyter-track: registered artifact {name!r} of task {self.id} was not synced: {exc}",
                       file=sys.stderr)
 
@@ -293,7 +293,7 @@ class _Upload:
             self.run(keep_on_unavailable=True)
         except Unavailable:
             raise
-        except Exception as exc:  # the caller has moved on; say what was lost
+        except Exception as exc:  # noqa: BLE001 - the caller has moved on; say what was lost
             print(f"jupyter-track: artifact {self.spec['name']!r} of task {self.task_id} was not stored: {exc}",
                   file=sys.stderr)
 

@@ -285,7 +285,7 @@ def _capture_environment(task: Task, cfg: Any, entry: str, rep: Any, backend: An
         rep.submit(backend.update_task, task.id, fields)
         if env_vars:
             rep.submit(backend.set_parameters, task.id, rows_from_mapping("Environment", env_vars), force=True)
-    except Exception as exc:  # capture is best effort; the run itself must go on
+    except Exception as exc:  # noqa: BLE001 - capture is best effort; the run itself must go on
         print(f"jupyter-track: environment capture failed: {exc}", file=sys.stderr)
 
 

@@ -68,7 +68,8 @@ class ParametersMixin(TaskPart):
             return ConnectedDict(self, section, mutable)  # type: ignore[arg-type]
         if isinstance(mutable, (str, bytes, int, float, list, tuple)) or mutable is None:
             raise InvalidArgument(f"connect() takes a dict, dataclass, argparse object or an object with attributes; "
-                                  f"got {type(mutable).__name__}. To store one value use task.set_parameter(name, value)")
+                                  f"got {type(mutable).__name__}. "
+                                  "To store one value use task.set_parameter(name, value)")
         if stored is not None:
             remote.override_object(mutable, stored.section(section), list(param_values.object_to_mapping(mutable)))
         self._store_section(section, param_values.object_to_mapping(mutable))
@@ -155,16 +156,19 @@ class ParametersMixin(TaskPart):
         if isinstance(configuration, (str, os.PathLike)):
             path = os.fspath(configuration)
             if not os.path.isfile(path):
-                raise InvalidArgument(f"configuration file {path!r} does not exist; pass a dict or an existing file path")
+                raise InvalidArgument(f"configuration file {path!r} does not exist; "
+                                      "pass a dict or an existing file path")
             with open(path, encoding="utf-8") as fh:
                 text = fh.read()
             ext = os.path.splitext(path)[1].lstrip(".").lower() or "text"
             self.set_configuration_object(section, config_text=text, description=description, config_type=ext)
             return configuration
-        raise InvalidArgument(f"connect_configuration takes a dict, a list or a file path; got {type(configuration).__name__}")
+        raise InvalidArgument("connect_configuration takes a dict, a list or a file path; "
+                              f"got {type(configuration).__name__}")
 
     def set_configuration_object(self, name: str, config_text: str | None = None, description: str | None = None,
-                                 config_type: str | None = None, config_dict: dict[str, Any] | list[Any] | None = None) -> None:
+                                 config_type: str | None = None,
+                                 config_dict: dict[str, Any] | list[Any] | None = None) -> None:
         """Store a configuration object named ``name`` (replacing one of that name): either
         ``config_text`` as is (type ``config_type``, "text" by default) or ``config_dict``, a dict or
         list stored as indented JSON (type "dictionary"). Give exactly one of the two.

@@ -185,5 +185,5 @@ def _yaml(text: str) -> Any:
         return None
     try:
         return yaml.safe_load(text)
-    except Exception:
+    except yaml.YAMLError:
         return None

@@ -16,7 +16,8 @@ def _sync() -> None:
 
 
 class ResultsMixin(TaskPart):
-    def get_reported_scalars(self, max_samples: int = 0, x_axis: str = "iter", as_numpy: bool = False) -> dict[str, Any]:
+    def get_reported_scalars(self, max_samples: int = 0, x_axis: str = "iter",
+                             as_numpy: bool = False) -> dict[str, Any]:
         """``{title: {series: {"x": [...], "y": [...]}}}``, downsampled to ``max_samples`` points per
         series (default 5000) keeping each bucket's min and max, so spikes stay visible.
         ``as_numpy=True`` returns numpy arrays instead of lists."""

@@ -416,7 +416,7 @@ class Task(TaskLookup, ParametersMixin, ResultsMixin, ModelsMixin, ArtifactsMixi
                 current = session.backend().set_task_status(self.id, target, reason=reason)
             self._data = current.to_dict()
             init_flow.remember_for_reuse(self)
-        except Exception as exc:  # the process is ending or the store is gone: say so, do not hang
+        except Exception as exc:  # noqa: BLE001 - the process is ending or the store is gone: say so, do not hang
             print(f"jupyter-track: task {self.id}: could not record status {target!r}: {exc}", file=sys.stderr)
 
     # -- iterations ------------------------------------------------------------------------------
