@@ -38,8 +38,7 @@ def main(argv: list[str]) -> int:
     from nbclient.exceptions import CellExecutionError
 
     path = os.path.abspath(argv[0])
-    # nbformat ships no type annotations.
-    nb = nbformat.read(path, as_version=4)  # type: ignore[no-untyped-call]
+    nb = nbformat.read(path, as_version=4)
     kernel = (nb.metadata.get("kernelspec") or {}).get("name") or "python3"
     client = NotebookClient(nb, kernel_name=kernel, timeout=None, allow_errors=False,
                             resources={"metadata": {"path": os.path.dirname(path)}})
@@ -53,7 +52,7 @@ def main(argv: list[str]) -> int:
     finally:
         root, _ = os.path.splitext(path)
         try:
-            nbformat.write(nb, root + ".executed.ipynb")  # type: ignore[no-untyped-call]
+            nbformat.write(nb, root + ".executed.ipynb")
         except OSError:
             pass
     return code

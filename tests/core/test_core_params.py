@@ -128,7 +128,8 @@ def test_configurations(store: MetaStore, make_task: Any) -> None:
 def test_a_parameter_given_twice_in_one_write_is_refused_and_nothing_changes(store: MetaStore, make_task: Any) -> None:
     task = make_task()
     params.set_parameters(store, task.id, param_values.rows_from_flat({"lr": 0.1}))
-    rows = param_values.rows_from_mapping("General", {"lr": 0.2}) + param_values.rows_from_mapping("General", {"lr": 0.3})
+    rows = [*param_values.rows_from_mapping("General", {"lr": 0.2}),
+            *param_values.rows_from_mapping("General", {"lr": 0.3})]
     with pytest.raises(InvalidArgument, match="General/lr is given twice"):
         params.set_parameters(store, task.id, rows, replace=True)
     assert param_values.to_flat_dict(params.get_parameters(store, task.id)) == {"General/lr": 0.1}

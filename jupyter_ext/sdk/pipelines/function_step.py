@@ -101,7 +101,8 @@ def decorated_source(func: Callable[..., Any]) -> tuple[str, list[Callable[..., 
         return source, [], []
     text = textwrap.dedent(inspect.getsource(inner))
     tree = ast.parse(text)
-    node = next(n for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name == inner.__name__)
+    node = next(n for n in tree.body
+                if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name == inner.__name__)
     kept = list(node.decorator_list)
     for i, deco in enumerate(node.decorator_list):
         if _is_pipeline_decorator(deco):
