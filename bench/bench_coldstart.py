@@ -8,7 +8,8 @@ Figures (medians of fresh processes, each on its own new JUPYTER_TRACK_HOME):
 - ``upload_artifact`` of a 50 MiB file with ``wait_on_upload=True`` right after ``Task.init``,
   against ``sha256sum`` + ``cp`` of the same file;
 - opening a new store: the one-step schema against the migration chain;
-- ``python -c "from jupyter_ext import Task"`` above ``python -c pass``.
+- ``python -c "from jupyter_ext import Task"`` above ``python -c pass``;
+- ``jupyter track tasks`` on a store of 10,000 tasks.
 The machine's state (cores, load average) is printed with the table.
 """
 from __future__ import annotations
@@ -16,10 +17,13 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import sys
 import textwrap
 import time
 
 from _common import EMIT, PYTHON, Row, child_env, fresh_home, main, repeat, run_child, wall_of
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 SCRIPT = EMIT + """
 import resource, time
@@ -116,6 +120,21 @@ def _import_pair() -> tuple[float, float]:
     return sdk, bare
 
 
+def _cli_tasks(n_tasks: int = 10_000) -> tuple[list[float], float]:
+    """Walls of ``jupyter track tasks`` (the default page of 50) on a store of ``n_tasks``."""
+    from jupyter_ext.client.local import LocalBackend
+
+    with fresh_home() as home:
+        backend = LocalBackend(f"sqlite:///{os.path.join(home, 'track.db')}", os.path.join(home, "blobs"))
+        t0 = time.perf_counter()
+        for i in range(n_tasks):
+            backend.create_task({"project": f"bench/p{i % 20}", "name": f"task {i}"})
+        filling = time.perf_counter() - t0
+        backend.close()
+        argv = [PYTHON, "-m", "jupyter_ext.cli.main", "tasks"]
+        return repeat(lambda: wall_of(argv, home), desc="jupyter track tasks"), filling
+
+
 def collect() -> list[Row]:
     state = [machine()]
     cold = repeat(_cold, desc="init+100k+close")
@@ -123,6 +142,7 @@ def collect() -> list[Row]:
     imports = repeat(_import_pair, runs=9, desc="import", warmup=2)
     one_step = repeat(lambda: run_child("CHAIN = False\n" + OPEN_NEW), desc="new store, one step")
     chain = repeat(lambda: run_child("CHAIN = True\n" + OPEN_NEW), desc="new store, chain")
+    listing, filling = _cli_tasks()
     state.append(machine())
     return [
         Row("fresh process: Task.init + 1k params + 100k scalars + close()", [c["total"] for c in cold], 0.150,
@@ -136,6 +156,8 @@ def collect() -> list[Row]:
         Row("  upload / (sha256sum + cp)", [u[0] / u[1] for u in uploads], 1.1, unit=""),
         Row("from jupyter_ext import Task, above python -c pass", [s - b for s, b in imports], 0.030,
             notes=["subprocess wall clock, spawn to exit, pairs run back to back"]),
+        Row("jupyter track tasks on a store of 10,000 tasks (wall)", listing, 0.150,
+            notes=[f"python -m jupyter_ext.cli.main tasks; the store was filled in {filling:.0f} s"]),
         Row("open a new store: one step (create + stamp)", [r["open"] for r in one_step], None),
         Row("open a new store: migration chain (reference)", [r["open"] for r in chain], None),
     ]
