@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable
 from typing import IO, Any
 
-from jupyter_ext.agent import workspace
+from jupyter_ext.agent import standby, workspace
 from jupyter_ext.core import status as statuses
 from jupyter_ext.core.redact import REDACTED
 from jupyter_ext.errors import TrackError
@@ -117,8 +117,10 @@ class Execution:
             if self.aborted:
                 return self._finish(-signal.SIGTERM, space)
             command = _command(python, space)
-            console.agent(f"{' '.join(command)}  (in {space.cwd})")
-            code = self._run_child(command, space.cwd, self._child_env())
+            env = self._child_env()
+            warm = standby.take(python, env) if command[:3] == [python, "-u", space.entry] else None
+            console.agent(f"{' '.join(command)}  (in {space.cwd}{', warm interpreter' if warm else ''})")
+            code = self._run_child(command, space.cwd, env, warm=warm)
         except TrackError as exc:
             console.agent(f"cannot run the task: {exc.message}")
             return self._set_final(statuses.FAILED, f"agent: {exc.message}", 1)
@@ -143,10 +145,16 @@ class Execution:
         """A helper command (venv, pip): its output goes to the task's console too."""
         return self._run_child(command, cwd, dict(os.environ, PYTHONUNBUFFERED="1"))
 
-    def _run_child(self, command: list[str], cwd: str, env: dict[str, str]) -> int:
+    def _run_child(self, command: list[str], cwd: str, env: dict[str, str],
+                   warm: subprocess.Popen[bytes] | None = None) -> int:
+        """``warm``: a standby interpreter (agent/standby.py) to run ``command``'s script in."""
         assert self.console is not None
-        proc = subprocess.Popen(command, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, start_new_session=True)
+        if warm is not None:
+            proc = warm
+            standby.launch(proc, command[2:], cwd, env)
+        else:
+            proc = subprocess.Popen(command, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                    stderr=subprocess.PIPE, start_new_session=True)
         self._proc = proc
         assert proc.stdout is not None and proc.stderr is not None
         pumps = [threading.Thread(target=_pump, args=(stream, level, self.console), daemon=True,

@@ -1,0 +1,139 @@
+"""A warm interpreter for the agent's next Python script: started ahead (while the agent opens
+the store, or while a daemon waits for work), it imports what every tracked script pays for at
+start (SQLAlchemy, numpy, the store and the rules), then waits on its stdin for the task's
+command line, working folder and environment, and runs the script as ``python -u script.py``
+would (``__main__``, ``sys.argv``, ``sys.path[0]``, exit code, traceback).
+
+It is a new interpreter, not a fork: nothing of the agent's threads or open files leaks into it.
+It is used only when it was started with the very environment the task gets (apart from the
+task's own variables), since the interpreter reads some variables only at start; otherwise the
+script gets a new interpreter as before.
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import Mapping, Sequence
+
+# Variables that name the task or the worker: set per task, read by the SDK after start.
+TASK_VARS = frozenset({"JUPYTER_TRACK_TASK_ID", "CLEARML_TASK_ID", "JUPYTER_TRACK_AGENT_CONSOLE",
+                       "JUPYTER_TRACK_WORKER_ID"})
+
+_lock = threading.Lock()
+_ready: tuple[subprocess.Popen[bytes], str, dict[str, str]] | None = None
+
+
+def prepare(python: str = sys.executable) -> None:
+    """Start a warm interpreter for the next script, unless one is waiting already."""
+    global _ready
+    with _lock:
+        if _ready is not None and _ready[0].poll() is None:
+            return
+        env = dict(os.environ, PYTHONUNBUFFERED="1")
+        try:
+            proc = subprocess.Popen([python, "-u", "-m", "jupyter_ext.agent.standby"], env=env,
+                                    stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                    start_new_session=True)
+        except OSError:
+            return  # the script will get a new interpreter, as without a standby
+        _ready = (proc, python, env)
+
+
+def take(python: str, env: Mapping[str, str]) -> subprocess.Popen[bytes] | None:
+    """The waiting interpreter, if it suits a script run by ``python`` with ``env``; else None
+    (and a waiting one that does not suit is stopped)."""
+    global _ready
+    with _lock:
+        found, _ready = _ready, None
+    if found is None:
+        return None
+    proc, started_with, start_env = found
+    if proc.poll() is None and started_with == python and _untasked(start_env) == _untasked(env):
+        return proc
+    _stop(proc)
+    return None
+
+
+def launch(proc: subprocess.Popen[bytes], argv: Sequence[str], cwd: str, env: Mapping[str, str]) -> None:
+    """Hand the script to a taken interpreter: ``argv[0]`` is the script's path."""
+    assert proc.stdin is not None
+    try:
+        proc.stdin.write(json.dumps({"argv": list(argv), "cwd": cwd, "env": dict(env)}).encode() + b"\n")
+        proc.stdin.close()
+    except OSError:
+        pass  # it died meanwhile: its exit code and stderr say so, as a script's would
+
+
+def discard() -> None:
+    """Stop the waiting interpreter, if any (the agent is ending)."""
+    global _ready
+    with _lock:
+        found, _ready = _ready, None
+    if found is not None:
+        _stop(found[0])
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    for stream in (proc.stdin, proc.stdout, proc.stderr):
+        if stream is not None:
+            try:
+                stream.close()
+            except OSError:
+                pass
+    try:  # with its stdin closed it leaves by itself; a hung import does not get to wait for it
+        proc.wait(timeout=2.0)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def _untasked(env: Mapping[str, str]) -> dict[str, str]:
+    return {k: v for k, v in env.items() if k not in TASK_VARS}
+
+
+def _run(spec: dict[str, object]) -> None:
+    import runpy
+
+    argv = [str(a) for a in spec["argv"]]  # type: ignore[attr-defined]
+    os.chdir(str(spec["cwd"]))
+    os.environ.clear()
+    os.environ.update({str(k): str(v) for k, v in spec["env"].items()})  # type: ignore[attr-defined]
+    path = os.path.abspath(argv[0])
+    sys.argv = argv
+    sys.path[0] = os.path.dirname(path)
+    sys.stdin = open(os.devnull)  # as the agent runs scripts: nothing to read
+    try:
+        runpy.run_path(path, run_name="__main__")
+    except (SystemExit, KeyboardInterrupt):
+        raise
+    except BaseException as exc:
+        # The traceback a direct run prints: from the script's own frames, not this launcher's.
+        tb = exc.__traceback__
+        while tb is not None and os.path.abspath(tb.tb_frame.f_code.co_filename) != path:
+            tb = tb.tb_next
+        if tb is not None:
+            exc.__traceback__ = tb
+        sys.excepthook(type(exc), exc, exc.__traceback__)
+        sys.exit(1)
+
+
+def main() -> None:
+    # What a tracked script imports anyway, paid before the task arrives. Neither reads the
+    # environment at import (the SDK, which does, is left to the script).
+    import numpy  # noqa: F401
+
+    import jupyter_ext.core.reporting
+    import jupyter_ext.core.tasks
+    import jupyter_ext.store.meta  # noqa: F401
+
+    line = sys.stdin.buffer.readline()
+    if not line.strip():
+        return  # discarded, or the agent is gone
+    _run(json.loads(line))
+
+
+if __name__ == "__main__":
+    main()
