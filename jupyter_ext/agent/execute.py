@@ -31,6 +31,7 @@ STDOUT, STDERR = 20, 40  # console levels, as the SDK's capture records them
 KILL_GRACE_S = 10.0  # after SIGTERM, before SIGKILL: time for the child's SDK to flush and say "stopped"
 REASON_LINES = 5
 STATUS_CHECK_S = 2.0
+STANDBY_IDLE_S = 30.0  # how long a warm interpreter waits for a pipeline's next step
 
 
 class Console:
@@ -251,4 +252,8 @@ def run_task(task_id: str, *, venv: bool = False, echo: bool = True, worker: str
     execution = Execution(task_id, venv=venv, echo=echo, worker=worker)
     if on_start is not None:
         on_start(execution)
-    return execution.run()
+    try:
+        return execution.run()
+    finally:
+        if not venv:  # a pipeline's next step starts in a warm interpreter; one left unused leaves by itself
+            standby.prepare(idle_timeout=STANDBY_IDLE_S)

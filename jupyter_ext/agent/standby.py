@@ -12,34 +12,54 @@ script gets a new interpreter as before.
 from __future__ import annotations
 
 import json
+import math
 import os
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 # Variables that name the task or the worker: set per task, read by the SDK after start.
 TASK_VARS = frozenset({"JUPYTER_TRACK_TASK_ID", "CLEARML_TASK_ID", "JUPYTER_TRACK_AGENT_CONSOLE",
                        "JUPYTER_TRACK_WORKER_ID"})
 
+# A standby with an idle limit is not handed out this close to it (it may be leaving).
+_IDLE_MARGIN_S = 5.0
+
+
+@dataclass
+class _Standby:
+    proc: subprocess.Popen[bytes]
+    python: str
+    env: dict[str, str]
+    leaves_at: float  # time.monotonic() after which it may have left by itself (inf: never)
+
+
 _lock = threading.Lock()
-_ready: tuple[subprocess.Popen[bytes], str, dict[str, str]] | None = None
+_ready: _Standby | None = None
 
 
-def prepare(python: str = sys.executable) -> None:
-    """Start a warm interpreter for the next script, unless one is waiting already."""
+def prepare(python: str = sys.executable, idle_timeout: float | None = None) -> None:
+    """Start a warm interpreter for the next script, unless one is waiting already.
+    ``idle_timeout``: it leaves by itself when no script came in that many seconds (a pipeline's
+    controller, which may never run another step, does not keep it for the rest of its life)."""
     global _ready
     with _lock:
-        if _ready is not None and _ready[0].poll() is None:
+        if _ready is not None and _ready.proc.poll() is None and time.monotonic() < _ready.leaves_at:
             return
         env = dict(os.environ, PYTHONUNBUFFERED="1")
+        argv = [python, "-u", "-m", "jupyter_ext.agent.standby"]
+        if idle_timeout is not None:
+            argv += ["--idle-timeout", str(idle_timeout)]
         try:
-            proc = subprocess.Popen([python, "-u", "-m", "jupyter_ext.agent.standby"], env=env,
-                                    stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                    start_new_session=True)
+            proc = subprocess.Popen(argv, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                    stderr=subprocess.PIPE, start_new_session=True)
         except OSError:
             return  # the script will get a new interpreter, as without a standby
-        _ready = (proc, python, env)
+        leaves_at = math.inf if idle_timeout is None else time.monotonic() + idle_timeout - _IDLE_MARGIN_S
+        _ready = _Standby(proc, python, env, leaves_at)
 
 
 def take(python: str, env: Mapping[str, str]) -> subprocess.Popen[bytes] | None:
@@ -50,10 +70,10 @@ def take(python: str, env: Mapping[str, str]) -> subprocess.Popen[bytes] | None:
         found, _ready = _ready, None
     if found is None:
         return None
-    proc, started_with, start_env = found
-    if proc.poll() is None and started_with == python and _untasked(start_env) == _untasked(env):
-        return proc
-    _stop(proc)
+    if (found.proc.poll() is None and time.monotonic() < found.leaves_at and found.python == python
+            and _untasked(found.env) == _untasked(env)):
+        return found.proc
+    _stop(found.proc)
     return None
 
 
@@ -73,7 +93,7 @@ def discard() -> None:
     with _lock:
         found, _ready = _ready, None
     if found is not None:
-        _stop(found[0])
+        _stop(found.proc)
 
 
 def _stop(proc: subprocess.Popen[bytes]) -> None:
@@ -129,7 +149,14 @@ def main() -> None:
     import jupyter_ext.core.tasks
     import jupyter_ext.store.meta  # noqa: F401
 
+    idle = None
+    if sys.argv[1:2] == ["--idle-timeout"]:
+        idle = threading.Timer(float(sys.argv[2]), os._exit, args=(0,))
+        idle.daemon = True
+        idle.start()
     line = sys.stdin.buffer.readline()
+    if idle is not None:
+        idle.cancel()
     if not line.strip():
         return  # discarded, or the agent is gone
     _run(json.loads(line))

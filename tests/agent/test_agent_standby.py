@@ -54,3 +54,41 @@ def test_a_failing_script_in_the_warm_interpreter_fails_as_a_direct_run(local_st
     console = local_stack.console(clone.id)
     assert "warm interpreter" in console
     assert 'in inner' in console and "standby" not in console.split("Traceback", 1)[-1]
+
+
+def test_an_unused_standby_with_an_idle_limit_leaves_by_itself() -> None:
+    import os
+    import sys
+
+    from jupyter_ext.agent import standby
+
+    standby.prepare(idle_timeout=2.0)
+    waiting = standby._ready
+    assert waiting is not None
+    assert waiting.proc.wait(timeout=60) == 0  # gone without being told
+    # and one that close to its limit is never handed out (it may be leaving as the script arrives)
+    assert standby.take(sys.executable, dict(os.environ, PYTHONUNBUFFERED="1")) is None
+    assert standby._ready is None
+
+
+def test_a_standby_started_with_another_environment_is_not_used() -> None:
+    import os
+    import sys
+
+    from jupyter_ext.agent import standby
+
+    standby.prepare()
+    waiting = standby._ready
+    assert waiting is not None
+    env = dict(os.environ, PYTHONUNBUFFERED="1", JUPYTER_TRACK_TASK_ID="abc")
+    changed = dict(env, PYTHONHASHSEED="7")
+    assert standby.take(sys.executable, changed) is None  # read at start: a new interpreter is needed
+    assert waiting.proc.poll() is not None  # and the unsuitable one was stopped
+    standby.prepare()
+    proc = standby.take(sys.executable, env)  # the task's own variables do not count
+    assert proc is not None
+    standby.launch(proc, ["-c-unused"], os.getcwd(), env)  # no such script: it fails
+    assert proc.wait(timeout=60) != 0
+    for stream in (proc.stdout, proc.stderr):
+        assert stream is not None
+        stream.close()
