@@ -74,6 +74,8 @@ class Execution:
         self.console: Console | None = None
         # Without a daemon's heartbeat, this run looks at the task's status itself.
         self.watch_status = not worker
+        # Start a warm interpreter for the next run as this one starts (a pipeline's next step).
+        self.warm_next = False
 
     @property
     def aborted(self) -> bool:
@@ -120,6 +122,8 @@ class Execution:
             command = _command(python, space)
             env = self._child_env()
             warm = standby.take(python, env) if command[:3] == [python, "-u", space.entry] else None
+            if self.warm_next:  # the next one warms up while this one runs; unused, it leaves by itself
+                standby.prepare(python, idle_timeout=STANDBY_IDLE_S)
             console.agent(f"{' '.join(command)}  (in {space.cwd}{', warm interpreter' if warm else ''})")
             code = self._run_child(command, space.cwd, env, warm=warm)
         except TrackError as exc:
@@ -252,8 +256,5 @@ def run_task(task_id: str, *, venv: bool = False, echo: bool = True, worker: str
     execution = Execution(task_id, venv=venv, echo=echo, worker=worker)
     if on_start is not None:
         on_start(execution)
-    try:
-        return execution.run()
-    finally:
-        if not venv:  # a pipeline's next step starts in a warm interpreter; one left unused leaves by itself
-            standby.prepare(idle_timeout=STANDBY_IDLE_S)
+    execution.warm_next = not venv
+    return execution.run()
