@@ -58,18 +58,24 @@ class LocalBackend(Backend):
         try:
             MetaStore = _import_meta_store(warm_up)  # noqa: N806 - a class
             self._store = MetaStore.open(self.store_url)
-            # Scalars are written and read with numpy, and the first writes go through these rules;
-            # their imports (~0.1 s) belong here, on this background thread, not in the first flush
-            # (close()) or the first read.
+            # The first writes go through these rules: imported here, on this background thread,
+            # not in the first flush (close()) or the first read.
             if warm_up:
-                import numpy  # noqa: F401
-
                 import jupyter_ext.core.params
                 import jupyter_ext.core.tasks  # noqa: F401
         except BaseException as exc:  # handed to every waiting caller
             self._error = exc
         finally:
             self._opened.set()
+        if warm_up and self._error is None:
+            # Scalars are written and read with numpy (~0.1 s to import). The store is usable
+            # meanwhile (task rows, artifacts need no numpy); a thread that needs it waits at its
+            # own top-level ``import numpy`` for this one to finish, and an import that fails here
+            # fails there again, with its error, for the caller that needs it.
+            try:
+                import numpy  # noqa: F401
+            except ImportError:
+                pass
 
     @property
     def store(self) -> MetaStore:
