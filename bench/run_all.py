@@ -17,6 +17,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bench_agent
 import bench_artifacts
 import bench_automagic
+import bench_coldstart
 import bench_datasets
 import bench_http
 import bench_import
@@ -35,9 +36,9 @@ import bench_ui
 from _common import RUNS, Row, table
 
 # Foundation first, then the server, the notebook and lab faces, and the queue/agent/pipeline stack.
-SCRIPTS = (bench_import, bench_init, bench_scalars, bench_params_close, bench_readback, bench_artifacts,
-           bench_datasets, bench_automagic, bench_http, bench_offline, bench_sync, bench_notebook, bench_ui,
-           bench_queues, bench_agent, bench_pipelines, bench_model_metrics, bench_model_remove)
+SCRIPTS = (bench_import, bench_init, bench_coldstart, bench_scalars, bench_params_close, bench_readback,
+           bench_artifacts, bench_datasets, bench_automagic, bench_http, bench_offline, bench_sync, bench_notebook,
+           bench_ui, bench_queues, bench_agent, bench_pipelines, bench_model_metrics, bench_model_remove)
 
 
 def main() -> None:

@@ -18,6 +18,7 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
+from jupyter_ext.client import standby
 from jupyter_ext.client.execution import Execution, Interpreter
 from jupyter_ext.errors import AlreadyExists, InvalidArgument, NotFound, TrackError
 from jupyter_ext.sdk import _session as session
@@ -113,6 +114,8 @@ class Daemon:
         idle_said = False
         try:
             while not self._stop.is_set():
+                if not self.venv:  # the next script's interpreter warms up while the queues are empty
+                    standby.prepare()
                 row = backend.pop_next_task(self.worker_id, self.queues)
                 if row is None:
                     if self.once:
@@ -127,6 +130,7 @@ class Daemon:
                 self._run_one(row)
         finally:
             self._stop.set()
+            standby.discard()
             beat.join(timeout=HEARTBEAT_S + 5)
             try:
                 backend.unregister_worker(self.worker_id)

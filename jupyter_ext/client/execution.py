@@ -23,7 +23,7 @@ import time
 from collections.abc import Callable
 from typing import IO, Any
 
-from jupyter_ext.client import workspace
+from jupyter_ext.client import standby, workspace
 from jupyter_ext.client.backend import Backend
 from jupyter_ext.client.reporter import Reporter
 from jupyter_ext.config import AGENT_CONSOLE_VAR, TASK_ID_VARS, WORKER_ID_VAR
@@ -35,6 +35,7 @@ STDOUT, STDERR = 20, 40  # console levels, as the SDK's capture records them
 KILL_GRACE_S = 10.0  # after SIGTERM, before SIGKILL: time for the child's SDK to flush and say "stopped"
 REASON_LINES = 5
 STATUS_CHECK_S = 2.0
+STANDBY_IDLE_S = 30.0  # how long a warm interpreter waits for a pipeline's next step
 
 RunTool = Callable[[list[str], str], int]
 """Runs a helper command (venv, pip) in a folder, its output going to the task's console."""
@@ -87,6 +88,8 @@ class Execution:
         self.console: Console | None = None
         # Without a daemon's heartbeat, this run looks at the task's status itself.
         self.watch_status = not worker
+        # Start a warm interpreter for the next run as this one starts (a pipeline's next step).
+        self.warm_next = False
 
     @property
     def aborted(self) -> bool:
@@ -129,8 +132,12 @@ class Execution:
             if self.aborted:
                 return self._finish(-signal.SIGTERM, space)
             command = _command(python, space)
-            console.agent(f"{' '.join(command)}  (in {space.cwd})")
-            code = self._run_child(command, space.cwd, self._child_env())
+            env = self._child_env()
+            warm = standby.take(python, env) if command[:3] == [python, "-u", space.entry] else None
+            if self.warm_next:  # the next one warms up while this one runs; unused, it leaves by itself
+                standby.prepare(python, idle_timeout=STANDBY_IDLE_S)
+            console.agent(f"{' '.join(command)}  (in {space.cwd}{', warm interpreter' if warm else ''})")
+            code = self._run_child(command, space.cwd, env, warm=warm)
         except TrackError as exc:
             console.agent(f"cannot run the task: {exc.message}")
             return self._set_final(statuses.FAILED, f"agent: {exc.message}", 1)
@@ -155,10 +162,16 @@ class Execution:
         """A helper command (venv, pip): its output goes to the task's console too."""
         return self._run_child(command, cwd, dict(os.environ, PYTHONUNBUFFERED="1"))
 
-    def _run_child(self, command: list[str], cwd: str, env: dict[str, str]) -> int:
+    def _run_child(self, command: list[str], cwd: str, env: dict[str, str],
+                   warm: subprocess.Popen[bytes] | None = None) -> int:
+        """``warm``: a standby interpreter (client/standby.py) to run ``command``'s script in."""
         assert self.console is not None
-        proc = subprocess.Popen(command, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, start_new_session=True)
+        if warm is not None:
+            proc = warm
+            standby.launch(proc, command[2:], cwd, env)
+        else:
+            proc = subprocess.Popen(command, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                    stderr=subprocess.PIPE, start_new_session=True)
         self._proc = proc
         assert proc.stdout is not None and proc.stderr is not None
         pumps = [threading.Thread(target=_pump, args=(stream, level, self.console), daemon=True,
@@ -255,4 +268,5 @@ def run_task(task_id: str, backend: Backend, reporter: Reporter, home: str, *, e
     execution = Execution(task_id, backend, reporter, home, echo=echo, worker=worker)
     if on_start is not None:
         on_start(execution)
+    execution.warm_next = execution.interpreter is None
     return execution.run()

@@ -82,10 +82,17 @@ class MetaStore:
         with _MIGRATING, _translated(), self._store_lock():
             if self.current_revision() == HEAD_REVISION:
                 return
-            from jupyter_ext.store.migrations.runner import upgrade_to_head
+            from jupyter_ext.store import fresh_schema
 
             with self.engine.connect().execution_options(**{_WRITE: True}) as conn:
-                upgrade_to_head(conn)
+                with conn.begin():
+                    empty = fresh_schema.is_empty(conn)
+                    if empty:  # a new home: the current schema at once, no migration chain
+                        fresh_schema.create_current_schema(conn)
+                if not empty:
+                    from jupyter_ext.store.migrations.runner import upgrade_to_head
+
+                    upgrade_to_head(conn)
 
     @contextlib.contextmanager
     def _store_lock(self) -> Iterator[None]:
