@@ -1,10 +1,14 @@
 #!/usr/bin/env python3
 """Set up and run jupyter-ext from a fresh clone, with nothing but python3 (and node/npm).
 
-    python3 dev.py demo      # make .venv, install everything, run the Titanic notebook, open JupyterLab
+    python3 dev.py demo      # make .venv, install, run the Titanic notebook, open JupyterLab
     python3 dev.py demo --headless   # the same without opening JupyterLab
     python3 dev.py test      # make .venv, install everything, run the whole test suite
                              # (then the store/server tests again on a throwaway PostgreSQL)
+    python3 dev.py test --quick   # the tests not marked slow, without PostgreSQL, the browser
+                                  # (tests/ui) and the frameworks (tests/integrations)
+    python3 dev.py check     # the static gates in under a minute: ruff, mypy, the import contract,
+                             # tsc, ESLint, Prettier and jest (no frameworks installed)
 
 Installs are skipped when nothing they depend on changed since the last run.
 """
@@ -15,6 +19,8 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
+import time
 import venv
 
 ROOT = os.path.dirname(os.path.abspath(__file__))
@@ -36,17 +42,36 @@ def _inputs_digest() -> str:
     return digest.hexdigest()
 
 
-def setup() -> None:
+def _read(path: str) -> str:
+    with open(path) as fh:
+        return fh.read()
+
+
+def _stamped(path: str, digest: str) -> bool:
+    return os.path.exists(path) and _read(path) == digest
+
+
+def _stamp(path: str, digest: str) -> None:
+    with open(path, "w") as fh:
+        fh.write(digest)
+
+
+def setup(*, frameworks: bool = True) -> None:
+    """.venv with the package and its test and demo extras; the ``frameworks`` extra (torch,
+    transformers, ...: gigabytes) only for the runs that test the framework hooks."""
     if not os.path.exists(PY):
         print(f"creating {VENV}", flush=True)
         venv.EnvBuilder(with_pip=True).create(VENV)
+    wanted = {"test", "demo"} | ({"frameworks"} if frameworks else set())
     digest = _inputs_digest()
-    if os.path.exists(STAMP) and open(STAMP).read() == digest:
+    # The stamp: the inputs' digest, then the extras installed (a stamp without them had all three).
+    stamp = _read(STAMP).split("\n") if os.path.exists(STAMP) else [""]
+    installed = set(stamp[1].split(",")) if len(stamp) > 1 else {"test", "demo", "frameworks"}
+    if stamp[0] == digest and wanted <= installed:
         return
     run(PY, "-m", "pip", "install", "--quiet", "--upgrade", "pip")
-    run(PY, "-m", "pip", "install", "--quiet", "-e", ".[test,demo,frameworks]")
-    with open(STAMP, "w") as fh:
-        fh.write(digest)
+    run(PY, "-m", "pip", "install", "--quiet", "-e", f".[{','.join(sorted(wanted))}]")
+    _stamp(STAMP, digest + "\n" + ",".join(sorted(wanted)))
 
 
 def _run_in(folder: str, *cmd: str, env: dict[str, str]) -> None:
@@ -70,22 +95,32 @@ def _tree_digest(*paths: str) -> str:
     return digest.hexdigest()
 
 
+def npm_install() -> bool:
+    """labextension/node_modules as package-lock.json says; False when there is no npm."""
+    if shutil.which("npm") is None:
+        return False
+    stamp = os.path.join(VENV, ".node_modules")
+    digest = _tree_digest("labextension/package.json", "labextension/package-lock.json")
+    if not (_stamped(stamp, digest) and os.path.isdir(os.path.join(ROOT, "labextension", "node_modules"))):
+        _run_in("labextension", "npm", "install", "--no-fund", "--no-audit", env=dict(os.environ))
+        _stamp(stamp, digest)
+    return True
+
+
 def build_labextension() -> None:
     """Build the JupyterLab extension (labextension/, TypeScript) when its sources changed, and
     link the build into .venv so `jupyter lab` from .venv loads the current one."""
-    if shutil.which("npm") is None:
+    if not npm_install():
         print("npm not found: the JupyterLab panels are not built (install node and npm)", flush=True)
         return
     stamp = os.path.join(VENV, ".labextension")
     built = os.path.join(ROOT, "jupyter_ext", "labextension")
     digest = _tree_digest("labextension/package.json", "labextension/package-lock.json", "labextension/tsconfig.json",
                           "labextension/src", "labextension/style")
-    if not (os.path.exists(stamp) and open(stamp).read() == digest and os.path.exists(os.path.join(built, "package.json"))):
+    if not (_stamped(stamp, digest) and os.path.exists(os.path.join(built, "package.json"))):
         env = dict(os.environ, PATH=os.path.join(VENV, "bin") + os.pathsep + os.environ.get("PATH", ""))
-        _run_in("labextension", "npm", "install", "--no-fund", "--no-audit", env=env)
         _run_in("labextension", "npm", "run", "build", env=env)
-        with open(stamp, "w") as fh:
-            fh.write(digest)
+        _stamp(stamp, digest)
     link = os.path.join(VENV, "share", "jupyter", "labextensions", "jupyter-ext")
     if os.path.realpath(link) != os.path.realpath(built):
         if os.path.isdir(link) and not os.path.islink(link):
@@ -103,11 +138,10 @@ def ui_test_tools() -> None:
     ui = os.path.join(ROOT, "ui-tests")
     stamp = os.path.join(VENV, ".ui-tests")
     digest = _tree_digest("ui-tests/package.json")
-    if not (os.path.exists(stamp) and open(stamp).read() == digest and os.path.isdir(os.path.join(ui, "node_modules"))):
+    if not (_stamped(stamp, digest) and os.path.isdir(os.path.join(ui, "node_modules"))):
         _run_in("ui-tests", "npm", "install", "--no-fund", "--no-audit",
                 env=dict(os.environ, PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD="1"))
-        with open(stamp, "w") as fh:
-            fh.write(digest)
+        _stamp(stamp, digest)
     if not os.path.exists("/usr/bin/chromium") and shutil.which("apt-get") and os.geteuid() == 0:
         try:
             run("apt-get", "update", "-q")
@@ -120,7 +154,7 @@ def demo(args: list[str]) -> None:
     """Run the guide's walkthrough notebook as a tracked run, then open JupyterLab on notebooks/.
 
     ``--headless`` (implied when there is no terminal, or under CI) stops after the run."""
-    setup()
+    setup(frameworks=False)  # the walkthrough needs none of them
     build_labextension()
     headless = "--headless" in args or "CI" in os.environ or not sys.stdin.isatty()
     run(PY, os.path.join(ROOT, "examples", "run_notebook.py"),
@@ -173,21 +207,96 @@ def postgres_pass(env: dict[str, str]) -> int:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+# What `test --quick` leaves out besides the slow tests: the browser and the framework hooks.
+QUICK_SKIPS = ("tests/ui", "tests/integrations")
+
+
 def test(args: list[str]) -> None:
-    setup()
-    build_labextension()
-    ui_test_tools()
+    """The whole suite, then the PostgreSQL pass; ``--quick``: the tests not marked slow, without
+    PostgreSQL, the browser (tests/ui) and the framework hooks (tests/integrations)."""
+    quick = "--quick" in args
+    args = [a for a in args if a != "--quick"]
+    setup(frameworks=not quick)
+    if quick:
+        pytest_args = ["-m", "not slow", *(f"--ignore={path}" for path in QUICK_SKIPS), *args]
+    else:
+        build_labextension()
+        ui_test_tools()
+        pytest_args = args
     env = dict(os.environ)
     env.setdefault("PYTHONDONTWRITEBYTECODE", "1")
-    result = subprocess.run([PY, "-m", "pytest", "-q", *args], cwd=ROOT, env=env)
+    result = subprocess.run([PY, "-m", "pytest", "-q", *pytest_args], cwd=ROOT, env=env)
     code = result.returncode
-    if not args and postgres_tools():
+    if not args and not quick and postgres_tools():
         code = postgres_pass(env) or code
     sys.exit(code)
 
 
+def _has_import_contract() -> bool:
+    with open(os.path.join(ROOT, "pyproject.toml"), encoding="utf-8") as fh:
+        return any(line.strip() == "[tool.importlinter]" for line in fh)
+
+
+def _check_steps() -> list[list[tuple[str, str, list[str]]]]:
+    """Two lanes run side by side (Python, then TypeScript), each a list of (name, folder, command)."""
+    bin_ = os.path.join(VENV, "bin")
+    python = [("ruff", ".", [PY, "-m", "ruff", "check", "jupyter_ext", "tests", "bench", "examples", "dev.py"]),
+              ("mypy --strict", ".", [PY, "-m", "mypy"])]
+    if _has_import_contract():
+        python.append(("import contract", ".", [os.path.join(bin_, "lint-imports")]))
+    node = os.path.join(ROOT, "labextension", "node_modules", ".bin")
+    tsc = [os.path.join(node, "tsc"), "--noEmit", "-p", "tsconfig.test.json",  # the sources and their specs
+           "--incremental", "--tsBuildInfoFile", os.path.join("node_modules", ".cache", "tsc-check.tsbuildinfo")]
+    typescript = [("tsc --noEmit", "labextension", tsc),
+                  ("eslint", "labextension", ["npm", "run", "--silent", "lint"]),
+                  ("prettier --check", "labextension", ["npm", "run", "--silent", "format:check"]),
+                  ("jest", "labextension", [os.path.join(node, "jest"), "--ci", "--silent"])]
+    return [python, typescript] if shutil.which("npm") else [python]
+
+
+def check(args: list[str]) -> None:
+    """The static gates and the frontend's unit tests: every step runs, then the exit code says
+    whether all passed (a failing step prints its output)."""
+    setup(frameworks=False)
+    lanes = _check_steps()
+    if len(lanes) == 1:
+        print("npm not found: tsc, ESLint, Prettier and jest are not run (install node and npm)", flush=True)
+    else:
+        npm_install()
+    failed: list[str] = []
+    lock = threading.Lock()
+    env = dict(os.environ, PATH=os.path.join(VENV, "bin") + os.pathsep + os.environ.get("PATH", ""))
+
+    def run_lane(steps: list[tuple[str, str, list[str]]]) -> None:
+        for name, folder, cmd in steps:
+            started = time.monotonic()
+            done = subprocess.run(cmd, cwd=os.path.join(ROOT, folder), env=env, capture_output=True, text=True)
+            took = time.monotonic() - started
+            with lock:
+                mark = "ok  " if done.returncode == 0 else "FAIL"
+                print(f"{mark} {name:<18} {took:5.1f} s", flush=True)
+                if done.returncode != 0:
+                    failed.append(name)
+                    print((done.stdout + done.stderr).rstrip() + "\n", flush=True)
+
+    started = time.monotonic()
+    threads = [threading.Thread(target=run_lane, args=(lane,)) for lane in lanes]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    total = time.monotonic() - started
+    print(f"{'failed: ' + ', '.join(failed) if failed else 'all passed'} ({total:.1f} s)", flush=True)
+    sys.exit(1 if failed else 0)
+
+
+def setup_all(args: list[str]) -> None:
+    setup()
+    build_labextension()
+
+
 def main() -> None:
-    verbs = {"demo": demo, "test": test, "setup": lambda _a: (setup(), build_labextension())}
+    verbs = {"demo": demo, "test": test, "check": check, "setup": setup_all}
     if len(sys.argv) < 2 or sys.argv[1] not in verbs:
         print(__doc__)
         sys.exit(2)

@@ -162,7 +162,8 @@ def table(rows: Sequence[Row]) -> str:
     widths = [max(len(x[i]) for x in (head, *body)) for i in range(len(head))]
 
     def line(cells: Sequence[str]) -> str:
-        return "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths)))
+        return "  ".join(c.ljust(w) if i == 0 else c.rjust(w)
+                         for i, (c, w) in enumerate(zip(cells, widths, strict=True)))
 
     out = [line(head), line(tuple("-" * w for w in widths))]
     out += [line(b) for b in body]

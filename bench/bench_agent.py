@@ -114,7 +114,7 @@ def overhead() -> list[Row]:
         plain = repeat(direct, desc="python train.py")
         agent = repeat(through_agent, desc="agent execute")
         backend.close()
-    extra = [a - p for a, p in zip(sorted(agent), sorted(plain))]
+    extra = [a - p for a, p in zip(sorted(agent), sorted(plain), strict=True)]
     return [Row("python train.py (Task.init, connect, 20 scalars)", plain, None),
             Row("jupyter track agent execute --id <clone of it>", agent, None),
             Row("agent overhead per task (sorted pairs)", extra, None,

@@ -45,7 +45,7 @@ from jupyter_ext.sdk import _session as session
 from jupyter_ext.automation import HyperParameterOptimizer, UniformIntegerParameterRange, GridSearch
 
 import threading
-import jupyter_ext.agent.execute as execute
+import jupyter_ext.client.execution as execute
 calls, returns, lock = [], [], threading.Lock()
 run_task = execute.run_task
 

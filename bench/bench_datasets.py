@@ -122,7 +122,8 @@ def collect() -> list[Row]:
             unit="", notes=[f"modified files seen: {sorted({int(r['modified']) for r in runs})}"]),
         Row(f"first get_local_copy of {gb:.2f} GB ({FILES:,} files)", [r["first"] for r in runs],
             runs[0]["total"] / 500e6, unit="s",
-            notes=[f"target = the time at 500 MB/s; medians: {sorted(r['total'] / 1e6 / r['first'] for r in runs)[len(runs) // 2]:.0f} MB/s"]),
+            notes=["target = the time at 500 MB/s; medians: "
+                   f"{sorted(r['total'] / 1e6 / r['first'] for r in runs)[len(runs) // 2]:.0f} MB/s"]),
         Row(f"cached get_local_copy of {FILES:,} files", [r["cached"] for r in runs], 0.5, unit="s"),
     ]
 

@@ -98,7 +98,8 @@ with store.write() as conn:
             id=tid, project_id=p.id, project_name=p.name, name=f"run {{i}}", type="training",
             status="completed", status_message="", status_reason="", comment="c" * 40, parent_id=None, user="me",
             created=now + i, started=now + i, completed=now + i + 60, last_update=now + (i * 7919) % 10_000,
-            last_iteration=100, archived=False, tags=("sweep",), system_tags=(), script={{"repo": "r", "entry": "t.py"}},
+            last_iteration=100, archived=False, tags=("sweep",), system_tags=(),
+            script={{"repo": "r", "entry": "t.py"}},
             runtime={{}}, output_uri=None))
         core_scalars.append(conn, tid, [("loss", "val", [100], [1.0 / (i + 1)], [now + i])])
 for i in range(0, 10_000, 7):

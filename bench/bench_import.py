@@ -23,7 +23,7 @@ def _walls() -> list[float]:
 
 
 def collect(runs: int = 9) -> list[Row]:
-    bare, pkg, sdk = (list(x) for x in zip(*repeat(_walls, runs=runs, desc="import", warmup=2)))
+    bare, pkg, sdk = (list(x) for x in zip(*repeat(_walls, runs=runs, desc="import", warmup=2), strict=True))
     return [
         Row("python -c pass (reference)", bare, None),
         Row("python -c 'import jupyter_ext'", pkg, 0.050,

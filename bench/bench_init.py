@@ -42,7 +42,7 @@ def _quick_exit() -> tuple[float, float]:
 
 def collect() -> list[Row]:
     runs = repeat(lambda: run_child(INIT), desc="Task.init")
-    lost, wall = zip(*repeat(_quick_exit, desc="init + exit", warmup=0))
+    lost, wall = zip(*repeat(_quick_exit, desc="init + exit", warmup=0), strict=True)
     return [
         Row("Task.init() in caller", [r["init"] for r in runs], 0.020,
             notes=["perf_counter around Task.init only; fresh process + fresh JUPYTER_TRACK_HOME each run"]),

@@ -86,7 +86,8 @@ for i in range(60):
     cells.append({"cell_type": "markdown", "metadata": {}, "source": f"## Step {i}\\nSome *prose* about step {i}."})
     outputs = [{"output_type": "stream", "name": "stdout", "text": f"epoch {i} loss=0.{i:03d} token: abc{i}\\n" * 20}]
     if i % 6 != 5:  # 50 plots of ~100 KB: a 5 MB notebook
-        outputs.append({"output_type": "display_data", "metadata": {}, "data": {"image/png": png, "text/plain": "<Figure>"}})
+        outputs.append({"output_type": "display_data", "metadata": {},
+                        "data": {"image/png": png, "text/plain": "<Figure>"}})
     cells.append({"cell_type": "code", "metadata": {}, "execution_count": i, "outputs": outputs,
                   "source": f"%env API_KEY=sk-{i:040d}\\nimport numpy as np\\nx = np.arange({i})\\nprint(x.sum())"})
 nb = {"cells": cells, "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},

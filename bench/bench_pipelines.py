@@ -17,21 +17,21 @@ import time
 with open("noop_steps.py", "w") as fh:
     fh.write("def noop(x=0):\\n    return x + 1\\n")
 from noop_steps import noop
-import jupyter_ext.agent.execute as execute
+import jupyter_ext.sdk.pipelines.engine as engine
 from jupyter_ext.automation import PipelineController
 from jupyter_ext.sdk import _session as session
 
 returned = {{}}  # task id -> when run_task gave the step back (the child gone, its status final)
-run_task = execute.run_task
+run_task = engine.run_task
 
 
-def timed_run_task(task_id, **kw):
-    code = run_task(task_id, **kw)
+def timed_run_task(task_id, *args, **kw):
+    code = run_task(task_id, *args, **kw)
     returned[task_id] = time.time()
     return code
 
 
-execute.run_task = timed_run_task
+engine.run_task = timed_run_task
 
 pipe = PipelineController(name="bench", project="bench/pipelines", add_run_number=False)
 for i in range({STEPS}):

@@ -104,10 +104,12 @@ def collect() -> list[Row]:
         t0 = time.perf_counter()
         reused = os.path.exists(marker)
         if reused:  # BENCH_UI_HOME kept from an earlier run: seeding takes minutes
-            seeded = json.load(open(marker))
+            with open(marker) as fh:
+                seeded = json.load(fh)
         else:
             seeded = run_child(SEED, home=home, timeout=3600)
-            json.dump(seeded, open(marker, "w"))
+            with open(marker, "w") as fh:
+                json.dump(seeded, fh)
         seed_s = time.perf_counter() - t0
         port = _free_port()
         env = child_env(home)
@@ -139,7 +141,8 @@ def collect() -> list[Row]:
             notes=[f"{TITLES} titles x {SERIES} series; the first chart reads its {SERIES} series "
                    f"({SERIES * POINTS:,} points, min/max-downsampled by the server); {got['charts']} charts laid out",
                    "store reused from BENCH_UI_HOME" if reused else f"store seeded once in {seed_s:.0f} s (untimed)"]),
-        Row("Scalars tab to first chart, right after the task reported a new point", [v * ms for v in got["scalarsFresh"]],
+        Row("Scalars tab to first chart, right after the task reported a new point",
+            [v * ms for v in got["scalarsFresh"]],
             1.0, "ms", notes=["before each open one point is posted to each series of the first chart: no cached "
                               f"answer fits, the server reads and downsamples the {SERIES * POINTS:,} points again"]),
         Row("table scroll to a far row until real rows show", [v * ms for v in got["scroll"]], None, "ms"),

@@ -18,6 +18,7 @@ import bench_agent
 import bench_artifacts
 import bench_automagic
 import bench_automation
+import bench_coldstart
 import bench_datasets
 import bench_http
 import bench_import
@@ -36,9 +37,10 @@ import bench_ui
 from _common import RUNS, Row, table
 
 # Foundation first, then the server, the notebook and lab faces, and the queue/agent/pipeline stack.
-SCRIPTS = (bench_import, bench_init, bench_scalars, bench_params_close, bench_readback, bench_artifacts,
-           bench_datasets, bench_automagic, bench_http, bench_offline, bench_sync, bench_notebook, bench_ui,
-           bench_queues, bench_agent, bench_pipelines, bench_model_metrics, bench_model_remove, bench_automation)
+SCRIPTS = (bench_import, bench_init, bench_coldstart, bench_scalars, bench_params_close, bench_readback,
+           bench_artifacts, bench_datasets, bench_automagic, bench_http, bench_offline, bench_sync, bench_notebook,
+           bench_ui, bench_queues, bench_agent, bench_pipelines, bench_model_metrics, bench_model_remove,
+           bench_automation)
 
 
 def main() -> None:

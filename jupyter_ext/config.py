@@ -10,12 +10,21 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import sys
 from collections.abc import Mapping
 from typing import Any
 
 from jupyter_ext.errors import InvalidArgument
 
 ENV_PREFIX = "JUPYTER_TRACK_"
+
+# What an agent (or a pipeline running a step here) tells the child process that runs a task.
+TASK_ID_VARS = ("JUPYTER_TRACK_TASK_ID", "CLEARML_TASK_ID")
+"""The task the child's ``Task.init`` attaches to; the first is the one set, both are read."""
+AGENT_CONSOLE_VAR = "JUPYTER_TRACK_AGENT_CONSOLE"
+"""Set to ``1`` by the agent, which records the child's console itself: the SDK must not too."""
+WORKER_ID_VAR = "JUPYTER_TRACK_WORKER_ID"
+"""The worker that runs the task, when an agent daemon does."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -149,9 +158,9 @@ def config_file_path(env: Mapping[str, str] | None = None) -> str:
 def _read_file(path: str) -> dict[str, Any]:
     if not os.path.exists(path):
         return {}
-    try:
+    if sys.version_info >= (3, 11):
         import tomllib
-    except ImportError:  # Python 3.10
+    else:
         import tomli as tomllib
     try:
         with open(path, "rb") as fh:

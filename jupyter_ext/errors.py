@@ -17,6 +17,7 @@ class TrackError(Exception):
         self.message = message
 
     def to_dict(self) -> dict[str, str]:
+        """The error's code and message, ``{"code": "not_found", "message": "..."}``; :func:`from_dict` undoes it."""
         return {"code": self.code, "message": self.message}
 
 

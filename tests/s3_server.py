@@ -8,6 +8,7 @@ Every port is chosen free and bound to 127.0.0.1; logs, data and sockets stay in
 """
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -55,8 +56,8 @@ class S3Server:
         key, secret = "test" + uuid.uuid4().hex[:12], uuid.uuid4().hex
         config = os.path.join(folder, "s3.json")
         with open(config, "w") as fh:
-            fh.write('{"identities":[{"name":"tests","credentials":[{"accessKey":"%s","secretKey":"%s"}],'
-                     '"actions":["Admin","Read","Write","List","Tagging"]}]}' % (key, secret))
+            json.dump({"identities": [{"name": "tests", "credentials": [{"accessKey": key, "secretKey": secret}],
+                                       "actions": ["Admin", "Read", "Write", "List", "Tagging"]}]}, fh)
         (master, master_grpc, volume, volume_grpc, filer, filer_grpc, s3, s3_grpc, iam, debug,
          mq_agent, mq_broker, sftp) = _free_ports(13)
         argv = [
@@ -70,8 +71,8 @@ class S3Server:
             f"-debug.port={debug}", f"-mq.agent.port={mq_agent}", f"-mq.broker.port={mq_broker}",
             f"-sftp.port={sftp}",
         ]
-        log = open(os.path.join(folder, "logs", "server.out"), "wb")
-        process = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        with open(os.path.join(folder, "logs", "server.out"), "wb") as log:  # the child keeps its own copy
+            process = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         server = cls(f"http://127.0.0.1:{s3}", key, secret, process, folder)
         server._wait_ready(timeout)
         return server

@@ -1,6 +1,6 @@
 """The agent: runs queued tasks on this machine (``jupyter track agent daemon|execute|list``).
 
-``execute.run_task(task_id)`` runs one task in a child process and sets its final status;
-``daemon.Daemon`` listens to queues as a worker; ``create`` makes tasks from scripts
+``daemon.Daemon`` listens to queues as a worker and runs each task in a child process
+(``client/execution.py``, shared with pipelines; ``--venv`` through ``venv.py``); ``create`` makes tasks from scripts
 (``jupyter track task``).
 """

@@ -11,8 +11,8 @@ import os
 from collections.abc import Sequence
 from typing import Any
 
-from jupyter_ext.core import names
-from jupyter_ext.core.task_types import check_task_type
+from jupyter_ext.core.rules import names
+from jupyter_ext.core.rules.task_types import check_task_type
 from jupyter_ext.errors import InvalidArgument
 from jupyter_ext.sdk import _session as session
 
@@ -101,7 +101,7 @@ def create_script_task(*, project: str, name: str, script: str, args: Sequence[s
                        requirements: str | None = None, packages: Sequence[str] = (), cwd: str | None = None,
                        task_type: str = "training", tags: Sequence[str] = (), queue: str | None = None) -> Any:
     """Create the draft task (and enqueue it when ``queue`` is given); returns its row."""
-    from jupyter_ext.core.param_types import rows_from_mapping
+    from jupyter_ext.core.rules.param_types import rows_from_mapping
 
     project = names.normalize_project_name(project)
     name = names.check_task_name(name)

@@ -1,6 +1,6 @@
 """The agent daemon: listen to queues, run their tasks one at a time, report as a worker.
 
-The main thread pops the next task (queues in priority order) and runs it (``execute.py``).
+The main thread pops the next task (queues in priority order) and runs it (``client/execution.py``).
 A heartbeat thread reports every few seconds — the current task and the machine's load — and
 gets back whether that task must be aborted (the user pressed Abort, or it left in_progress);
 the run then kills the child's process group and the task ends stopped. SIGTERM and SIGINT
@@ -18,11 +18,24 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from jupyter_ext.agent.execute import Execution
+from jupyter_ext.client import standby
+from jupyter_ext.client.execution import Execution, Interpreter
 from jupyter_ext.errors import AlreadyExists, InvalidArgument, NotFound, TrackError
 from jupyter_ext.sdk import _session as session
 
 HEARTBEAT_S = 2.0
+
+
+def execution_for(task_id: str, *, venv: bool = False, echo: bool = True, worker: str = "") -> Execution:
+    """A run of ``task_id`` with this process's backend, reporter and home; with ``venv``, in an
+    environment holding the task's requirements (made once, kept under the home)."""
+    interpreter: Interpreter | None = None
+    if venv:
+        from jupyter_ext.agent.venv import ensure_venv
+
+        interpreter = ensure_venv
+    return Execution(task_id, session.backend(), session.reporter(), session.config().home, echo=echo, worker=worker,
+                     interpreter=interpreter)
 
 
 def worker_id_for(name: str | None) -> str:
@@ -36,13 +49,13 @@ def machine_info() -> dict[str, Any]:
         import psutil
 
         info["memory"] = int(psutil.virtual_memory().total)
-    except Exception:
+    except Exception:  # noqa: BLE001 - psutil's errors differ per platform; 0 means unknown
         info["memory"] = 0
     try:
         from jupyter_ext.capture.environment import collect_gpus
 
         info["gpus"] = [g.get("name", "") for g in collect_gpus()]
-    except Exception:
+    except Exception:  # noqa: BLE001 - a broken GPU driver must not stop the agent registering
         info["gpus"] = []
     return info
 
@@ -54,7 +67,7 @@ def machine_stats() -> dict[str, Any]:
         vm = psutil.virtual_memory()
         return {"cpu_percent": psutil.cpu_percent(interval=None), "memory_used": int(vm.used),
                 "memory_free": int(vm.available), "load": os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0}
-    except Exception:
+    except Exception:  # noqa: BLE001 - psutil's errors differ per platform; no stats this beat
         return {}
 
 
@@ -101,6 +114,8 @@ class Daemon:
         idle_said = False
         try:
             while not self._stop.is_set():
+                if not self.venv:  # the next script's interpreter warms up while the queues are empty
+                    standby.prepare()
                 row = backend.pop_next_task(self.worker_id, self.queues)
                 if row is None:
                     if self.once:
@@ -115,6 +130,7 @@ class Daemon:
                 self._run_one(row)
         finally:
             self._stop.set()
+            standby.discard()
             beat.join(timeout=HEARTBEAT_S + 5)
             try:
                 backend.unregister_worker(self.worker_id)
@@ -126,7 +142,7 @@ class Daemon:
 
     def _run_one(self, row: Any) -> None:
         self._say(f"task {row.id} ({row.project_name} / {row.name}) from queue {getattr(row, 'queue', '') or '?'}")
-        execution = Execution(row.id, venv=self.venv, echo=self.echo, worker=self.worker_id)
+        execution = execution_for(row.id, venv=self.venv, echo=self.echo, worker=self.worker_id)
         self.current = execution
         if self._stop.is_set():  # a signal arrived between the pop and here
             execution.abort("the agent was stopped")
@@ -159,13 +175,13 @@ class Daemon:
             try:
                 answer = backend.worker_heartbeat(self.worker_id, current.task_id if current else None,
                                                   machine_stats())
-            except Exception as exc:  # the server may be restarting: keep running the task
+            except Exception as exc:  # noqa: BLE001 - the server may be restarting: keep running the task
                 print(f"jupyter-track agent: heartbeat failed: {exc}", file=sys.stderr)
                 continue
             if current is not None and answer.get("abort") and not current.aborted:
                 try:
                     current.check_stopped()
-                except Exception as exc:
+                except Exception as exc:  # noqa: BLE001 - the task runs on; reported and retried next beat
                     print(f"jupyter-track agent: cannot read task {current.task_id}: {exc}", file=sys.stderr)
 
     def _say(self, text: str) -> None:

@@ -12,8 +12,8 @@ import threading
 from collections.abc import Sequence
 from typing import Any
 
-from jupyter_ext.agent.daemon import HEARTBEAT_S, Daemon, machine_info, machine_stats
-from jupyter_ext.agent.execute import Execution
+from jupyter_ext.agent.daemon import HEARTBEAT_S, Daemon, execution_for, machine_info, machine_stats
+from jupyter_ext.client.execution import Execution
 from jupyter_ext.errors import InvalidArgument, TrackError
 from jupyter_ext.sdk import _session as session
 
@@ -88,13 +88,13 @@ class ServicesDaemon(Daemon):
                 self._stop.wait(self.polling_interval)
                 continue
             self._say(f"{slot.worker_id}: task {row.id} ({row.project_name} / {row.name})")
-            execution = Execution(row.id, venv=self.venv, echo=self.echo, worker=slot.worker_id)
+            execution = execution_for(row.id, venv=self.venv, echo=self.echo, worker=slot.worker_id)
             slot.current = execution
             if self._stop.is_set():
                 execution.abort("the agent was stopped")
             try:
                 code = execution.run()
-            except Exception as exc:  # one broken run must not take the other slots down
+            except Exception as exc:  # noqa: BLE001 - one broken run must not take the other slots down
                 code = -1
                 print(f"jupyter-track agent: {slot.worker_id}: task {row.id}: {type(exc).__name__}: {exc}",
                       file=sys.stderr)
@@ -112,11 +112,11 @@ class ServicesDaemon(Daemon):
                 current = slot.current
                 try:
                     answer = backend.worker_heartbeat(slot.worker_id, current.task_id if current else None, stats)
-                except Exception as exc:  # the server may be restarting: keep the tasks running
+                except Exception as exc:  # noqa: BLE001 - the server may be restarting: keep the tasks running
                     print(f"jupyter-track agent: heartbeat of {slot.worker_id} failed: {exc}", file=sys.stderr)
                     continue
                 if current is not None and answer.get("abort") and not current.aborted:
                     try:
                         current.check_stopped()
-                    except Exception as exc:
+                    except Exception as exc:  # noqa: BLE001 - said, and looked at again at the next beat
                         print(f"jupyter-track agent: cannot read task {current.task_id}: {exc}", file=sys.stderr)

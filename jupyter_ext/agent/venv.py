@@ -15,7 +15,7 @@ import site
 import sys
 from collections.abc import Callable
 
-from jupyter_ext.agent.workspace import agent_dir
+from jupyter_ext.client.workspace import agent_dir
 from jupyter_ext.errors import InvalidArgument
 
 Run = Callable[[list[str], str], int]  # (command, cwd) -> exit code; output goes to the task's console

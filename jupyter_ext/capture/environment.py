@@ -3,7 +3,7 @@
 The point is reproducibility ("which Python, which GPU, which numpy?") without leaking the
 user's secrets: environment variables are *not* captured unless the user names them with
 wildcard patterns (ClearML's ``log_os_environments`` / ``CLEARML_LOG_ENVIRONMENT``), and any
-captured value whose name looks secret is masked by :mod:`jupyter_ext.core.redact`.
+captured value whose name looks secret is masked by :mod:`jupyter_ext.core.rules.redact`.
 
 Every probe is best effort: a missing ``/proc``, an absent ``nvidia-smi`` or an unreadable
 passwd entry gives ``None`` or an empty list, never an exception, because a task must start even
@@ -15,7 +15,7 @@ import os
 import re
 import sys
 
-from jupyter_ext.core.redact import redact_argv, redact_mapping
+from jupyter_ext.core.rules.redact import redact_argv, redact_mapping
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing would cost more than this module
 if TYPE_CHECKING:

@@ -16,7 +16,7 @@ import os
 import signal
 import subprocess
 
-from jupyter_ext.core.redact import redact_url
+from jupyter_ext.core.rules.redact import redact_url
 from jupyter_ext.errors import InvalidArgument
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing would cost more than this module

@@ -154,7 +154,7 @@ class ResourceMonitor:
                     if now >= next_report - 1e-3:
                         self._emit(int(round(now - start)))
                         next_report = now + opts.report_period
-                except Exception as exc:  # a failing sensor must not end monitoring for good
+                except Exception as exc:  # noqa: BLE001 - a failing sensor must not end monitoring for good
                     _warn_once(f"resource monitor: {type(exc).__name__}: {exc}")
                 self.cpu_seconds = time.thread_time() - cpu0
         finally:
@@ -184,7 +184,7 @@ class ResourceMonitor:
             out.update(network_tx_mbs=net.bytes_sent, network_rx_mbs=net.bytes_recv)
         try:
             disk = psutil.disk_io_counters()
-        except Exception:
+        except Exception:  # noqa: BLE001 - psutil's errors differ per platform
             disk = None
         if disk is not None:
             out.update(io_read_mbs=disk.read_bytes, io_write_mbs=disk.write_bytes)
@@ -225,7 +225,7 @@ def _cpu_temperature(psutil: Any) -> float | None:
         return None
     try:
         sensors = reader()
-    except Exception:
+    except Exception:  # noqa: BLE001 - psutil's errors differ per platform
         return None
     for name in ("coretemp", "k10temp", "cpu_thermal", "cpu-thermal", "zenpower"):
         readings = [r.current for r in sensors.get(name, ()) if r.current]
@@ -269,7 +269,7 @@ class _GpuReader:
 
             pynvml.nvmlInit()
             return cls(pynvml, None)
-        except Exception:
+        except Exception:  # noqa: BLE001 - pynvml raises its own errors when no driver: try nvidia-smi
             pass
         import shutil
 
@@ -279,7 +279,7 @@ class _GpuReader:
         reader = cls(None, smi)
         try:
             return reader if reader.read() else None
-        except Exception:
+        except Exception:  # noqa: BLE001 - nvidia-smi's output varies: no GPU reader then
             return None
 
     def read(self) -> dict[str, float]:
@@ -309,7 +309,7 @@ class _GpuReader:
             mem = nvml.nvmlDeviceGetMemoryInfo(h)
             try:
                 power: float | None = nvml.nvmlDeviceGetPowerUsage(h) / 1000.0
-            except Exception:
+            except Exception:  # noqa: BLE001 - pynvml raises its own errors on boards without power readings
                 power = None
             rows.append((i, float(nvml.nvmlDeviceGetUtilizationRates(h).gpu), mem.used / MB, mem.total / MB,
                          float(nvml.nvmlDeviceGetTemperature(h, 0)), power))

@@ -7,7 +7,6 @@ import json
 import sys
 from typing import Any
 
-
 SERVICES_DEFAULT = 8
 
 
@@ -51,14 +50,20 @@ def cmd_daemon(args: argparse.Namespace) -> int:
 def cmd_execute(args: argparse.Namespace) -> int:
     import signal
 
-    from jupyter_ext.agent.execute import Execution
+    from jupyter_ext.agent.daemon import execution_for
     from jupyter_ext.cli.main import _backend, _resolve_task
+    from jupyter_ext.client import standby
 
-    row = _resolve_task(_backend(), args.id)
-    execution = Execution(row.id, venv=args.venv, echo=True)
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda signum, _frame: execution.abort(f"the agent was stopped (signal {signum})"))
-    return execution.run()
+    if not args.venv:  # the script's interpreter starts while this one opens the store
+        standby.prepare()
+    try:
+        row = _resolve_task(_backend(), args.id)
+        execution = execution_for(row.id, venv=args.venv, echo=True)
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(sig, lambda signum, _frame: execution.abort(f"the agent was stopped (signal {signum})"))
+        return execution.run()
+    finally:
+        standby.discard()  # unused (a notebook, a shell script): it must not outlive the agent
 
 
 def cmd_list(args: argparse.Namespace) -> int:

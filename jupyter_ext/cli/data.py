@@ -44,10 +44,9 @@ def _current_id(args: argparse.Namespace) -> str:
 def _dataset(args: argparse.Namespace) -> Any:
     from jupyter_ext.sdk.datasets.dataset import Dataset
 
-    if getattr(args, "project", None) or getattr(args, "name", None):
-        if not getattr(args, "id", None):
-            return Dataset.get(dataset_project=args.project, dataset_name=args.name,
-                               dataset_version=getattr(args, "version", None))
+    if (getattr(args, "project", None) or getattr(args, "name", None)) and not getattr(args, "id", None):
+        return Dataset.get(dataset_project=args.project, dataset_name=args.name,
+                           dataset_version=getattr(args, "version", None))
     return Dataset.get(dataset_id=_current_id(args))
 
 

@@ -31,14 +31,14 @@ def _ago(ts: float | None) -> str:
 
 def _table(rows: list[list[str]], header: list[str]) -> str:
     widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(header)]
-    lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths))]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True))]
     lines.append("  ".join("-" * w for w in widths))
-    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths)) for r in rows]
+    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows]
     return "\n".join(lines)
 
 
 def cmd_tasks(args: argparse.Namespace) -> int:
-    from jupyter_ext.core.status import LABELS
+    from jupyter_ext.core.rules.status import LABELS
 
     rows = _backend().query_tasks(
         project_name=args.project, task_name=args.name, tags=args.tag or None,
@@ -73,7 +73,7 @@ def _resolve_task(backend: Any, prefix: str) -> Any:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    from jupyter_ext.core.param_types import to_flat_dict
+    from jupyter_ext.core.rules.param_types import to_flat_dict
 
     backend = _backend()
     row = _resolve_task(backend, args.task_id)

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # at run time these load with the store, off the caller's path
-    from jupyter_ext.core.reporting import BatchResult, EventBatch
+    from jupyter_ext.core.event_batch import BatchResult, EventBatch
     from jupyter_ext.store.rows import ConfigRow, ParamRow, ProjectRow, TaskRow
 
 
@@ -238,7 +238,7 @@ class Backend(abc.ABC):
         ``pending_uploads``, ``mark_stored``, ``finalize``, ``update``, ``move``,
         ``dependency_graph``, ``diff``, ``squash``, ``delete``)."""
 
-    # -- pipelines (core/pipelines.py, core/pipeline_runs.py) ----------------------------------
+    # -- pipelines (core/rules/pipelines.py, core/pipeline_runs.py) ----------------------------------
     @abc.abstractmethod
     def list_pipelines(self, *, project: str | None = None, status: str | None = None, limit: int | None = None,
                        offset: int = 0) -> list[dict[str, Any]]:
@@ -272,8 +272,8 @@ class Backend(abc.ABC):
         raise InvalidArgument(f"{type(self).__name__} cannot receive a sync")
 
     # -- lifecycle -----------------------------------------------------------------------------
-    def open_in_background(self) -> None:
+    def open_in_background(self) -> None:  # noqa: B027 - optional: most backends open at once
         """Start whatever slow opening the backend needs, without waiting for it."""
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 - optional: a backend without connections has nothing to do
         """Release connections."""

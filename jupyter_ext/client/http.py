@@ -27,7 +27,7 @@ from jupyter_ext.wire.routes import API_PREFIX, ROUTE
 if TYPE_CHECKING:
     import requests
 
-    from jupyter_ext.core.reporting import BatchResult, EventBatch
+    from jupyter_ext.core.event_batch import BatchResult, EventBatch
     from jupyter_ext.store.blobs import BlobStore
     from jupyter_ext.store.rows import ConfigRow, ParamRow, ProjectRow, TaskRow
 
@@ -255,11 +255,11 @@ class HttpBackend(ModelCalls, QueueCalls, Backend):
     def get_debug_samples(self, task_id: str, title: str | None = None,
                           series: str | None = None) -> list[dict[str, Any]]:
         params = {k: v for k, v in (("title", title), ("series", series)) if v is not None}
-        return self._json("get_debug_samples", {"task_id": task_id}, params=params)["items"]  # type: ignore
+        return self._json("get_debug_samples", {"task_id": task_id}, params=params)["items"]  # type: ignore[no-any-return]
 
     def get_console(self, task_id: str, last: int | None = None) -> list[dict[str, Any]]:
         params = {} if last is None else {"tail": last}
-        return self._json("get_console", {"task_id": task_id}, params=params)["items"]  # type: ignore
+        return self._json("get_console", {"task_id": task_id}, params=params)["items"]  # type: ignore[no-any-return]
 
     # -- files ------------------------------------------------------------------------------------
     def put_blob(self, data: bytes) -> tuple[str, int]:

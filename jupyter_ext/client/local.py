@@ -1,19 +1,22 @@
 """LocalBackend: the embedded default. Calls ``core/`` in process on a SQLite file and a
 blob folder under ``JUPYTER_TRACK_HOME``; nothing to start, works in a plain script.
 
-Opening the store imports SQLAlchemy and may run migrations (~0.3 s), so it can start in a
-background thread the moment ``Task.init`` is called, and every call waits for it.
+Opening the store imports SQLAlchemy and may create or migrate the schema (~0.2 s), so it can
+start in a background thread the moment ``Task.init`` is called, and every call that reads or
+writes metadata waits for it; blob transfers do not.
 """
 from __future__ import annotations
 
+import functools
 import threading
+import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from jupyter_ext.errors import TrackError, Unavailable
 
 if TYPE_CHECKING:
-    from jupyter_ext.core.reporting import BatchResult, EventBatch
+    from jupyter_ext.core.event_batch import BatchResult, EventBatch
     from jupyter_ext.store.blobs import BlobStore
     from jupyter_ext.store.meta import MetaStore
     from jupyter_ext.store.rows import ConfigRow, ParamRow, ProjectRow, TaskRow
@@ -53,19 +56,26 @@ class LocalBackend(Backend):
 
     def _open(self, warm_up: bool = True) -> None:
         try:
-            from jupyter_ext.store.blobs import BlobStore
-            from jupyter_ext.store.meta import MetaStore
-
+            MetaStore = _import_meta_store(warm_up)  # noqa: N806 - a class
             self._store = MetaStore.open(self.store_url)
-            self._blobs = BlobStore(self.blob_url, self._storage_options(self.blob_url))
-            # Scalars are written and read with numpy; its import (~0.1 s) belongs here, on this
-            # background thread, not in the first flush (close()) or the first read.
+            # The first writes go through these rules: imported here, on this background thread,
+            # not in the first flush (close()) or the first read.
             if warm_up:
-                import numpy  # noqa: F401
-        except BaseException as exc:  # handed to every waiting caller
+                import jupyter_ext.core.params
+                import jupyter_ext.core.tasks  # noqa: F401
+        except BaseException as exc:  # noqa: BLE001 - handed to every waiting caller
             self._error = exc
         finally:
             self._opened.set()
+        if warm_up and self._error is None:
+            # Scalars are written and read with numpy (~0.1 s to import). The store is usable
+            # meanwhile (task rows, artifacts need no numpy); a thread that needs it waits at its
+            # own top-level ``import numpy`` for this one to finish, and an import that fails here
+            # fails there again, with its error, for the caller that needs it.
+            try:
+                import numpy  # noqa: F401
+            except ImportError:
+                pass
 
     @property
     def store(self) -> MetaStore:
@@ -81,8 +91,14 @@ class LocalBackend(Backend):
 
     @property
     def blobs(self) -> BlobStore:
-        self.store  # noqa: B018 - waits for opening and raises its error
-        assert self._blobs is not None
+        """The default blob folder. It needs nothing of the metadata store, so a file is hashed and
+        copied while the store is still opening (a fresh process's first upload overlaps it)."""
+        if self._blobs is None:
+            with self._lock:
+                if self._blobs is None:
+                    from jupyter_ext.store.blobs import BlobStore
+
+                    self._blobs = BlobStore(self.blob_url, self._storage_options(self.blob_url))
         return self._blobs
 
     def close(self) -> None:
@@ -408,6 +424,57 @@ class LocalBackend(Backend):
         if operation not in DATASET_OPERATIONS:
             raise InvalidArgument(f"unknown dataset operation {operation!r}")
         return getattr(datasets, operation)(self.store, *args, **kwargs)
+
+
+def _import_meta_store(reporting: bool) -> type[MetaStore]:
+    """``MetaStore`` (importing SQLAlchemy). Two threads importing SQLAlchemy at once can meet it
+    half-initialised (an ImportError about a circular import): a user's thread may be importing it
+    while this one opens the store, so a failed import is tried again once it has settled.
+
+    ``reporting``: the reporter's first cycle imports ``core.reporting`` itself before it calls
+    the backend; importing it here first makes that thread wait for this one's import instead of
+    entering SQLAlchemy's from a second point at the same time."""
+    for attempt in range(3):
+        try:
+            if reporting:
+                import jupyter_ext.core.reporting  # noqa: F401
+            from jupyter_ext.store.meta import MetaStore
+
+            return MetaStore
+        except ImportError:
+            if attempt == 2:
+                raise
+            time.sleep(0.05)
+    raise AssertionError("unreachable")
+
+
+# Calls that only move bytes: they never need the metadata store, so they do not wait for it.
+_BLOB_ONLY = frozenset({"put_blob", "get_blob", "has_blob", "blobs_at", "put_blob_file", "download_blob"})
+
+
+def _after_opening(method: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(method)
+    def call(self: LocalBackend, *args: Any, **kwargs: Any) -> Any:
+        if not self._opened.is_set():
+            self.store  # noqa: B018 - opens, or waits for the opening thread, and raises its error
+        return method(self, *args, **kwargs)
+
+    return call
+
+
+def _wait_for_the_store(cls: type[LocalBackend]) -> None:
+    """Every metadata call waits until the store is open *before* it imports ``core/``: that
+    import pulls in SQLAlchemy, and a second thread importing it while the opening thread does
+    (the reporter's first write, a ``Task.get_tasks`` right after ``Task.init``) could leave it
+    half-initialised and the store unopenable for the whole process."""
+    for name, member in list(vars(cls).items()):
+        if name.startswith("_") or name in _BLOB_ONLY or name in ("open_in_background", "close"):
+            continue
+        if callable(member) and not isinstance(member, (classmethod, staticmethod)):
+            setattr(cls, name, _after_opening(member))
+
+
+_wait_for_the_store(LocalBackend)
 
 
 DATASET_OPERATIONS = frozenset({

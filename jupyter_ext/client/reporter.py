@@ -25,6 +25,7 @@ the backend is away; the exit says what waits where.
 from __future__ import annotations
 
 import atexit
+import functools
 import os
 import sys
 import threading
@@ -192,7 +193,7 @@ class Reporter:
                     # bytes are stored): write them in this round too, or a flush (and so close()
                     # and the exit hook) would return before they are in the store.
                     self._cycle()
-            except BaseException as exc:  # keep the thread alive; the caller sees the error on close
+            except BaseException as exc:  # noqa: BLE001 - keep the thread alive; the caller sees the error on close
                 self._note_error(f"{type(exc).__name__}: {exc}")
             with self._done:
                 self._completed = max(self._completed, target)
@@ -202,7 +203,7 @@ class Reporter:
             if self._offline and not self._stopping and time.monotonic() >= self._next_probe:
                 try:
                     self._drain()
-                except BaseException as exc:
+                except BaseException as exc:  # noqa: BLE001 - keep the thread alive; the caller sees it on close
                     self._note_error(f"{type(exc).__name__}: {exc}")
 
     def _cycle(self) -> bool:
@@ -222,7 +223,7 @@ class Reporter:
                 self._spool_events(batch)
             return bool(ops)
         for i, (fn, args, kwargs) in enumerate(ops):
-            if self._with_retry(lambda: fn(*args, **kwargs)) is _OFFLINE:
+            if self._with_retry(functools.partial(fn, *args, **kwargs)) is _OFFLINE:
                 for op in ops[i:]:
                     self._spool_op(op)
                 if batch is not None and len(batch):
@@ -338,7 +339,7 @@ class Reporter:
                 fn(*args, **kwargs)
         except Unavailable:
             raise
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - one bad spooled op must not block the rest; noted
             self._note_error(f"{type(exc).__name__}: {exc}")
         self.replayed += 1
 
@@ -387,7 +388,7 @@ class Reporter:
             self._note_error(f"cannot replay the spool in {self.spool_dir}: {exc}")
 
     def _take_events(self) -> Any:
-        from jupyter_ext.core.reporting import EventBatch
+        from jupyter_ext.core.event_batch import EventBatch
 
         batch = EventBatch()
         for task_id, bufs in list(self.scalars.items()):
@@ -436,7 +437,7 @@ class Reporter:
                     return _OFFLINE
                 time.sleep(delay)
                 delay *= 2
-            except Exception as exc:
+            except Exception as exc:  # noqa: BLE001 - noted; the caller sees it on close
                 self._note_error(f"{type(exc).__name__}: {exc}")
                 return None
 

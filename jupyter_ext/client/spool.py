@@ -41,7 +41,7 @@ class NotSpoolable(TypeError):
 
 # -- values <-> JSON + binary parts ---------------------------------------------------------------
 def _row_types() -> dict[str, type]:
-    from jupyter_ext.core.reporting import EventBatch
+    from jupyter_ext.core.event_batch import EventBatch
     from jupyter_ext.store.rows import ConfigRow, ParamRow
 
     return {"ParamRow": ParamRow, "ConfigRow": ConfigRow, "EventBatch": EventBatch}

@@ -8,8 +8,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
-from jupyter_ext.core import status
-from jupyter_ext.core.names import check_artifact_name
+from jupyter_ext.core.rules import status
+from jupyter_ext.core.rules.names import check_artifact_name
 from jupyter_ext.errors import Conflict, InvalidArgument, NotFound
 from jupyter_ext.store import artifacts as artifact_rows
 from jupyter_ext.store import blob_refs

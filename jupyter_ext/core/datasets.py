@@ -21,8 +21,10 @@ import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from jupyter_ext.core import projects, status, tasks
-from jupyter_ext.core.names import check_artifact_name, check_tags
+from jupyter_ext.core import projects, tasks
+from jupyter_ext.core.rules import status
+from jupyter_ext.core.rules.dataset_paths import check_dataset_path, check_folder
+from jupyter_ext.core.rules.names import check_artifact_name, check_tags
 from jupyter_ext.errors import Conflict, InvalidArgument, NotFound
 from jupyter_ext.store import datasets as rows
 from jupyter_ext.store.blobs import check_sha256
@@ -32,32 +34,6 @@ DATASET_TAG = "dataset"
 DRAFT = "draft"
 FINAL = "final"
 _SEMVER = re.compile(r"^\d+(\.\d+)*$")
-
-
-# A path already in normal form (what scanning a folder gives) is returned as it is: no
-# whitespace at either end, no backslash, no empty, "." or ".." part, no drive. Checked once
-# per file of a dataset, on both sides of the API.
-_NORMAL = re.compile(r"(?![A-Za-z]:/)(?!\.\.?(?:/|$))[^/\\\s](?:[^/\\]|/(?![/]|\.\.?(?:/|$)))*(?<![/\s])")
-_DRIVE = re.compile(r"[A-Za-z]:/")
-
-
-def check_dataset_path(path: object) -> str:
-    """A file's place inside a dataset: relative, "/"-separated, no ``..``."""
-    if isinstance(path, str) and _NORMAL.fullmatch(path) is not None:
-        return path
-    if not isinstance(path, str) or not path.strip():
-        raise InvalidArgument("a dataset path must be a non-empty relative path like 'imgs/cat.jpg'")
-    norm = path.replace("\\", "/").strip()
-    if norm.startswith("/") or _DRIVE.match(norm):
-        raise InvalidArgument(f"dataset path {path!r} is absolute; use a path relative to the dataset root")
-    parts = [p for p in norm.split("/") if p not in ("", ".")]
-    if not parts or any(p == ".." for p in parts):
-        raise InvalidArgument(f"dataset path {path!r} may not contain '..': it must stay inside the dataset")
-    return "/".join(parts)
-
-
-def check_folder(dataset_path: str | None) -> str:
-    return "" if dataset_path in (None, "", ".", "/") else check_dataset_path(dataset_path)
 
 
 def version_key(version: str) -> str:
@@ -158,7 +134,8 @@ def find(store: MetaStore, *, project: str | None, name: str | None, version: st
     if version is not None:
         found = [r for r in found if r["version"] == check_version(version)]
     if not found:
-        what = f"{name!r}" + (f" version {version}" if version is not None else "") + (f" in {project!r}" if project else "")
+        what = (f"{name!r}" + (f" version {version}" if version is not None else "")
+                + (f" in {project!r}" if project else ""))
         raise NotFound(f"no dataset {what}" + (" that is finalized" if only_final else ""))
     return found[0]
 
@@ -326,7 +303,8 @@ def diff(store: MetaStore, source_id: str, target_id: str) -> dict[str, list[str
         b = rows.files_by_path(conn, target_id)
     return {
         "added": sorted(set(b) - set(a)), "removed": sorted(set(a) - set(b)),
-        "modified": sorted(p for p in set(a) & set(b) if (a[p]["sha256"], a[p]["url"]) != (b[p]["sha256"], b[p]["url"])),
+        "modified": sorted(p for p in set(a) & set(b)
+                           if (a[p]["sha256"], a[p]["url"]) != (b[p]["sha256"], b[p]["url"])),
     }
 
 

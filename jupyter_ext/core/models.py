@@ -15,9 +15,9 @@ import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from jupyter_ext.core import param_types as param_values
 from jupyter_ext.core import projects
-from jupyter_ext.core.names import check_artifact_name, check_tags
+from jupyter_ext.core.rules import param_types as param_values
+from jupyter_ext.core.rules.names import check_artifact_name, check_tags
 from jupyter_ext.errors import Conflict, InvalidArgument, NotFound
 from jupyter_ext.store import blob_refs
 from jupyter_ext.store import models as model_rows

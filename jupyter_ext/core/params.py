@@ -23,6 +23,12 @@ def _check_editable(conn: Any, task_id: str, force: bool) -> None:
 def set_parameters(store: MetaStore, task_id: str, rows: list[ParamRow], *, replace: bool = False,
                    force: bool = False) -> None:
     """Add or overwrite parameters; ``replace=True`` first drops every stored parameter."""
+    seen: set[tuple[str, str]] = set()
+    for row in rows:
+        if (row.section, row.name) in seen:
+            raise InvalidArgument(f"parameter {row.section}/{row.name} is given twice in one write; give each once "
+                                  f"(a bare name is the same as General/<name>)")
+        seen.add((row.section, row.name))
     with store.write() as conn:
         _check_editable(conn, task_id, force)
         if replace:

@@ -4,7 +4,8 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from jupyter_ext.core import params, pipelines, tasks
+from jupyter_ext.core import params, tasks
+from jupyter_ext.core.rules import pipelines
 from jupyter_ext.errors import InvalidArgument
 from jupyter_ext.store.meta import MetaStore
 from jupyter_ext.store.rows import TaskRow

@@ -12,7 +12,7 @@ import uuid
 
 from sqlalchemy.engine import Connection
 
-from jupyter_ext.core import names
+from jupyter_ext.core.rules import names
 from jupyter_ext.errors import AlreadyExists, Conflict, InvalidArgument, NotFound
 from jupyter_ext.store import models as model_rows
 from jupyter_ext.store import projects as project_rows
@@ -44,6 +44,13 @@ def ensure(conn: Connection, name: str) -> ProjectRow:
         parent_id = row.id
     assert row is not None
     return row
+
+
+def list_with_counts(store: MetaStore) -> list[tuple[ProjectRow, int]]:
+    """Every project, with the number of tasks directly in it, read in one transaction."""
+    with store.read() as conn:
+        counts = task_rows.count_by_project(conn)
+        return [(p, counts.get(p.id, 0)) for p in project_rows.list_all(conn)]
 
 
 def get(conn: Connection, *, project_id: str | None = None, name: str | None = None) -> ProjectRow:

@@ -14,13 +14,13 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 
-from jupyter_ext.core import names, status
+from jupyter_ext.core.rules import names, status
 from jupyter_ext.errors import AlreadyExists, Conflict, InvalidArgument, NotFound
 from jupyter_ext.store import queues as queue_rows
 from jupyter_ext.store import tasks as task_rows
 from jupyter_ext.store import workers as worker_rows
 from jupyter_ext.store.meta import MetaStore
-from jupyter_ext.store.queues import QueueRow
+from jupyter_ext.store.queues import EntryRow, QueueRow
 from jupyter_ext.store.rows import TaskRow
 
 DEFAULT_QUEUE = "default"
@@ -63,8 +63,9 @@ def resolve(conn: Connection, name_or_id: str | None, *, create: bool = False) -
         return found
     if name == DEFAULT_QUEUE or create:
         return _insert(conn, name, ())
+    known = ", ".join(q.name for q in queue_rows.list_all(conn)) or "none yet"
     raise NotFound(f"no queue named {name!r}; create it (`jupyter track queues create {name}`, "
-                   f"create_queue=True) or use one of: {', '.join(q.name for q in queue_rows.list_all(conn)) or 'none yet'}")
+                   f"create_queue=True) or use one of: {known}")
 
 
 def _insert(conn: Connection, name: str, tags: Sequence[str]) -> QueueRow:
@@ -93,6 +94,27 @@ def get(store: MetaStore, name_or_id: str) -> dict[str, Any]:
         raise NotFound(f"no queue named (or with id) {name_or_id!r}; list queues with `jupyter track queues`")
     with store.read() as conn:
         return _describe(conn, [found])[0]
+
+
+def find_with_tasks(store: MetaStore, name_or_id: str) -> tuple[QueueRow | None, list[str]]:
+    """The queue (None when there is none: ``default`` is not made by looking) and the ids of
+    the tasks waiting in it, read together."""
+    with store.read() as conn:
+        found = queue_rows.get(conn, name_or_id)
+        return found, ([] if found is None else queue_rows.task_ids_in(conn, found.id))
+
+
+def find_with_entry(store: MetaStore, name_or_id: str, task_id: str) -> tuple[QueueRow | None, EntryRow | None]:
+    """The queue (None when there is none) and the task's entry in whichever queue it waits."""
+    with store.read() as conn:
+        return queue_rows.get(conn, name_or_id), queue_rows.entry_of(conn, task_id)
+
+
+def waiting_in(store: MetaStore, task_id: str) -> str | None:
+    """The queue the task was last put in (the one a dequeue takes it out of); None for none."""
+    with store.read() as conn:
+        row = task_rows.get(conn, task_id)
+    return row.queue if row is not None else None
 
 
 def list_all(store: MetaStore) -> list[dict[str, Any]]:
@@ -218,7 +240,7 @@ def abort(store: MetaStore, task_id: str, *, user: str | None = None) -> TaskRow
 def _local_user() -> str:
     try:
         return getpass.getuser()
-    except Exception:  # no user name in this environment (some containers)
+    except (ImportError, KeyError, OSError):  # no user name in this environment (some containers)
         return "user"
 
 

@@ -166,6 +166,11 @@ def window(it: np.ndarray, va: np.ndarray, ti: np.ndarray, x_axis: str, x_min: f
     return it[keep], va[keep], (ti[keep] if len(ti) else ti)
 
 
+def fingerprint(conn: Connection, task_id: str) -> tuple[tuple[Any, ...], ...]:
+    """A value that changes whenever the task's scalars do (the key of cached charts)."""
+    return tuple((mid, s.count, s.last_iter, s.last_time) for mid, s in scalar_rows.summaries(conn, task_id))
+
+
 def read_series(conn: Connection, task_id: str, *, max_samples: int | None, x_axis: str = "iter",
                 titles: Sequence[str] | None = None, include_monitor: bool = True,
                 as_numpy: bool = False, x_min: float | None = None,

@@ -375,5 +375,6 @@ def _import_dataset(conn: Any, record: Mapping[str, Any]) -> dict[str, Any]:
     raw.insert_rows(conn, "dataset_tags", [{"dataset_id": dataset_id, "tag": t} for t in record.get("tags") or ()])
     _record_blobs(conn, record)
     raw.insert_rows(conn, "dataset_files", [{**f, "dataset_id": dataset_id} for f in record.get("files") or ()])
-    raw.insert_rows(conn, "dataset_removed", [{"dataset_id": dataset_id, "path": p} for p in record.get("removed") or ()])
+    raw.insert_rows(conn, "dataset_removed",
+                    [{"dataset_id": dataset_id, "path": p} for p in record.get("removed") or ()])
     return {"created": True}

@@ -13,8 +13,9 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 
-from jupyter_ext.core import names, projects, status
-from jupyter_ext.core.task_types import DEFAULT_TASK_TYPE, check_task_type
+from jupyter_ext.core import projects
+from jupyter_ext.core.rules import names, status
+from jupyter_ext.core.rules.task_types import DEFAULT_TASK_TYPE, check_task_type
 from jupyter_ext.errors import AlreadyExists, Conflict, InvalidArgument, NotFound
 from jupyter_ext.store import artifacts as artifact_rows
 from jupyter_ext.store import events as event_rows
@@ -240,7 +241,8 @@ def _where(conn: Connection, task_ids: Sequence[str] | None, project_name: Seque
 def update(store: MetaStore, task_id: str, fields: Mapping[str, Any]) -> TaskRow:
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
-        raise InvalidArgument(f"cannot edit {', '.join(sorted(unknown))}; editable fields: {', '.join(EDITABLE_FIELDS)}")
+        raise InvalidArgument(f"cannot edit {', '.join(sorted(unknown))}; "
+                              f"editable fields: {', '.join(EDITABLE_FIELDS)}")
     values = dict(fields)
     if "name" in values:
         values["name"] = check_name(values["name"])

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 
-from jupyter_ext.core import status
+from jupyter_ext.core.rules import status
 from jupyter_ext.errors import InvalidArgument, NotFound
 from jupyter_ext.store import tasks as task_rows
 from jupyter_ext.store import workers as worker_rows

@@ -53,7 +53,7 @@ def _run(name: str, module: ModuleType, callbacks: Sequence[Callback]) -> None:
     for callback in callbacks:
         try:
             callback(module)
-        except Exception as exc:  # a hook that fails must never break the user's import
+        except Exception as exc:  # noqa: BLE001 - a hook that fails must never break the user's import
             print(f"jupyter-track: could not hook into {name}: {type(exc).__name__}: {exc}", file=sys.stderr)
 
 

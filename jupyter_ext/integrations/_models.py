@@ -36,7 +36,7 @@ def saved(key: str, framework: str, target: Any, task: Task | None = None) -> No
     try:
         with reporting():
             _record(owner, framework, path)
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - a hook must never break the user's training
         warn(f"recording the {framework} model saved to {path}", exc)
 
 

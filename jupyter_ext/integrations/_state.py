@@ -86,7 +86,7 @@ def patch_aliases(owners: list[Any], name: str, make: Callable[[Any], Any]) -> N
     except (AttributeError, TypeError):
         pass
     wrapper.__jupyter_track_original__ = first
-    for owner, current in zip(owners, originals):
+    for owner, current in zip(owners, originals, strict=True):
         if current is first:
             setattr(owner, name, wrapper)
 

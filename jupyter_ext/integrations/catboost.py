@@ -38,7 +38,7 @@ class _Curves:
     def after_iteration(self, info: Any) -> bool:
         try:
             self.report(info.metrics)
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - a hook must never break the user's training
             warn("reporting CatBoost metrics", exc)
         return True
 
@@ -65,7 +65,7 @@ def hook(module: ModuleType) -> None:
             result = original(self, *args, **kwargs)
             try:
                 curves.report(self.get_evals_result())
-            except Exception as exc:
+            except Exception as exc:  # noqa: BLE001 - a hook must never break the user's training
                 warn("reporting CatBoost metrics", exc)
             return result
         return _fit

@@ -32,7 +32,7 @@ def attach(task: Task, switch: bool | Mapping[str, bool]) -> None:
             ctx = click.get_current_context(silent=True)
             if ctx is not None:
                 _connect(task, _params_of(ctx))
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - a hook must never break the user's program
             warn("reading click's parameters", exc)
     _imports.when_imported("click", _patch)
 
@@ -70,7 +70,7 @@ def _patch(module: ModuleType) -> None:
             if task is not None and not task._closed and _switch[0]:
                 try:
                     _connect(task, _params_of(ctx))
-                except Exception as exc:
+                except Exception as exc:  # noqa: BLE001 - a hook must never break the user's program
                     warn("connecting click's parameters", exc)
             return original(self, ctx)
         return invoke

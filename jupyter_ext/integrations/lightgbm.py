@@ -25,7 +25,7 @@ def _callback(task: Any) -> Any:
             for item in env.evaluation_result_list or ():
                 data, metric, value = item[0], item[1], item[2]
                 logger.report_scalar(str(metric), str(data), float(value), int(env.iteration))
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - a hook must never break the user's training
             warn("reporting LightGBM metrics", exc)
 
     report_to_task.order = 30  # type: ignore[attr-defined]  # after LightGBM's own evaluation

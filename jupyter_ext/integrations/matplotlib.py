@@ -49,7 +49,7 @@ def report_figure(figure: Any, changed: bool | None = None) -> None:
             figure.stale = False  # rendering above settled it; a change from now on marks it again
             _stored[figure] = title
             _this_cell.add(figure)
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - a hook must never break the user's plot
         warn("storing a matplotlib figure", exc)
 
 
@@ -148,7 +148,7 @@ def _patch_pyplot(module: ModuleType) -> None:
 
                     for manager in Gcf.get_all_fig_managers():
                         report_figure(manager.canvas.figure)
-                except Exception as exc:
+                except Exception as exc:  # noqa: BLE001 - a hook must never break the user's plot
                     warn("storing matplotlib figures on show()", exc)
             return original(*args, **kwargs)
         return show

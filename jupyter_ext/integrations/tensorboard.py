@@ -31,10 +31,7 @@ def split_tag(tag: str) -> tuple[str, str]:
 
 
 def _step(tag: str, given: Any) -> int:
-    if given is None:
-        step = _steps.get(tag, -1) + 1
-    else:
-        step = int(given.item() if hasattr(given, "item") else given)
+    step = _steps.get(tag, -1) + 1 if given is None else int(given.item() if hasattr(given, "item") else given)
     _steps[tag] = step
     return step
 
@@ -106,7 +103,7 @@ def _add_histogram(task: Any, a: dict[str, Any]) -> None:
         return
     bins = a.get("max_bins") or 30
     counts, edges = np.histogram(values, bins=int(bins))
-    centres = [f"{(lo + hi) / 2:.4g}" for lo, hi in zip(edges[:-1], edges[1:])]
+    centres = [f"{(lo + hi) / 2:.4g}" for lo, hi in zip(edges[:-1], edges[1:], strict=True)]
     title, series = split_tag(a["tag"])
     task.get_logger().report_histogram(title, series, counts, iteration=_step(a["tag"], a.get("global_step")),
                                        xlabels=centres, xaxis="value", yaxis="count")
@@ -178,7 +175,7 @@ def _make(name: str, report: Callable[[Any, dict[str, Any]], None], signature: i
                 try:
                     bound = signature.bind(self, *args, **kwargs)
                     report(task, bound.arguments)
-                except Exception as exc:
+                except Exception as exc:  # noqa: BLE001 - a hook must never break the user's training
                     warn(f"reporting SummaryWriter.{name}", exc)
                 return original(self, *args, **kwargs)
         return method

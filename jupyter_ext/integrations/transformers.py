@@ -34,14 +34,14 @@ def report_logs(logger: Any, logs: dict[str, Any], step: int) -> None:
 def patch_trainer(module: ModuleType) -> None:
     from transformers import TrainerCallback
 
-    class ReportToTask(TrainerCallback):
+    class ReportToTask(TrainerCallback):  # type: ignore[misc]  # transformers is not followed: see pyproject.toml
         def on_log(self, args: Any, state: Any, control: Any, logs: Any = None, **kwargs: Any) -> None:
             task = task_for(KEY)
             if task is None or not logs or not state.is_world_process_zero:
                 return
             try:
                 report_logs(task.get_logger(), dict(logs), int(state.global_step))
-            except Exception as exc:
+            except Exception as exc:  # noqa: BLE001 - a hook must never break the user's training
                 warn("reporting Trainer logs", exc)
 
     def make_init(original: Any) -> Any:

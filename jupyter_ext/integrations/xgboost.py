@@ -29,7 +29,7 @@ def _callback(module: ModuleType, task: Any) -> Any:
                         last = values[-1]
                         value = last[0] if isinstance(last, tuple) else last  # (mean, std) in cv
                         logger.report_scalar(str(metric), str(data), float(value), int(epoch))
-            except Exception as exc:
+            except Exception as exc:  # noqa: BLE001 - a hook must never break the user's training
                 warn("reporting XGBoost metrics", exc)
             return False  # never ask to stop training
 
@@ -43,7 +43,7 @@ def hook(module: ModuleType) -> None:
             if task is not None:
                 try:
                     kwargs["callbacks"] = [*(kwargs.get("callbacks") or ()), _callback(module, task)]
-                except Exception as exc:
+                except Exception as exc:  # noqa: BLE001 - a hook must never break the user's training
                     warn("adding the XGBoost callback", exc)
             return original(*args, **kwargs)
         return train

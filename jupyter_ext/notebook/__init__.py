@@ -37,7 +37,7 @@ def load_ipython_extension(shell: Any) -> None:
         live.remember_parent(shell)
         try:
             display.after_cell()
-        except Exception as exc:  # a plot that cannot redraw must not break the user's cell
+        except Exception as exc:  # noqa: BLE001 - a plot that cannot redraw must not break the user's cell
             import sys
 
             print(f"jupyter-track: could not update a live plot: {exc}", file=sys.stderr)

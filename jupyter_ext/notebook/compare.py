@@ -48,14 +48,20 @@ class Comparison:
         return {n: [p.get(n) for p in per_task] for n in names}
 
     def differing_parameters(self) -> list[str]:
+        """The ``"Section/name"`` parameters whose values are not the same in all the tasks."""
         return [n for n, values in self.parameters().items() if len({repr(v) for v in values}) > 1]
 
     def single_values(self) -> dict[str, list[float | None]]:
+        """``{name: [value per task]}`` for every single value any of the tasks reported (None where a
+        task did not report it)."""
         per_task = [t.get_reported_single_values() for t in self.tasks]
         names = sorted({k for p in per_task for k in p})
         return {n: [p.get(n) for p in per_task] for n in names}
 
     def html(self) -> str:
+        """The comparison as an HTML fragment: the parameter table (differing rows first and
+        highlighted), single values side by side, and each task's artifacts and models. The
+        scalar charts are drawn only when the comparison is displayed in a notebook."""
         heads = "".join(f"<th>{html.escape(t.name)}<br><small>{t.id[:8]}</small></th>" for t in self.tasks)
         parts = ["<div class='jupyter-track-compare'>"]
         params = self.parameters()
@@ -92,7 +98,7 @@ class Comparison:
 
         try:
             linked = session.backend().get_task_models(task.id)
-        except Exception:
+        except Exception:  # noqa: BLE001 - a display must not fail the cell
             return "<i>none</i>"
         items = []
         for mode in ("input", "output"):

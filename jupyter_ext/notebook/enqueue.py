@@ -17,7 +17,7 @@ from jupyter_ext.errors import InvalidArgument
 def enqueue_notebook(*, project: str | None, name: str | None, task_type: str, tags: list[str], queue: str,
                      shell: Any = None) -> Any:
     """Create the task holding the notebook and enqueue it in ``queue``; its row."""
-    from jupyter_ext.core import names
+    from jupyter_ext.core.rules import names
     from jupyter_ext.notebook.run import _default_project
     from jupyter_ext.notebook.snapshot import notebook_file
     from jupyter_ext.notebook.snapshot import path as notebook_path
@@ -50,5 +50,5 @@ def _requirements() -> str:
         from jupyter_ext.capture.environment import collect_packages, requirements_text
 
         return str(requirements_text(collect_packages()))
-    except Exception:  # only `agent --venv` needs them; the task can still run without
+    except Exception:  # noqa: BLE001 - only `agent --venv` needs them; the task can still run without
         return ""

@@ -4,11 +4,12 @@ import os as _jt_os
 
 if _jt_os.environ.get("JUPYTER_TRACK_AUTOLOAD") == "1":
     try:
-        _jt_ip = get_ipython()  # noqa: F821  (IPython puts it in the namespace it runs us in)
+        # IPython puts get_ipython in the namespace it runs this file in
+        _jt_ip = get_ipython()  # type: ignore[name-defined]  # noqa: F821
         if type(_jt_ip).__name__ == "ZMQInteractiveShell":  # a kernel, not a terminal IPython
             _jt_ip.extension_manager.load_extension("jupyter_ext")
         del _jt_ip
-    except Exception:
+    except Exception:  # noqa: BLE001 - nothing may raise at kernel start
         pass  # jupyter_ext is not installed in this kernel's environment: nothing to load
 
 _jt_chain = _jt_os.environ.get("JUPYTER_TRACK_PYTHONSTARTUP_CHAIN")

@@ -29,7 +29,7 @@ class _Parser(argparse.ArgumentParser):
 
 def _parser() -> _Parser:
     p = _Parser(prog="%track", add_help=False)
-    p.add_argument("name", nargs="?")
+    p.add_argument("name", nargs="*")  # a name with spaces needs no quotes: %track Churn/first run
     p.add_argument("--project", "-p")
     p.add_argument("--type", "-t", dest="task_type", default="training")
     p.add_argument("--tags")
@@ -61,8 +61,8 @@ def track(line: str, shell: Any = None) -> Any:
         from jupyter_ext.notebook.compare import compare
 
         return compare(words[1:])
-    args = _parser().parse_args(words)
-    project, name = args.project, args.name
+    args = _parser().parse_intermixed_args(words)
+    project, name = args.project, " ".join(args.name)
     if name and "/" in name and not project:
         project, _, name = name.rpartition("/")
     tags = [t.strip() for t in (args.tags or "").split(",") if t.strip()]
@@ -89,28 +89,28 @@ def _snapshot(run: Any) -> None:
 
     if run is None:
         print("jupyter-track: nothing tracked; run %track first", file=sys.stderr)
-        return None
+        return
     if live_document.connected():
         # The frontend's answer is handled on this thread once the cell ends: do not wait for it.
         run.snapshots.now(always=True)
         print("jupyter-track: snapshot requested (stored in the background)")
-        return None
+        return
     stored = run.snapshots.now(always=True, wait=True, timeout=60)
     if stored:
         print(f"jupyter-track: notebook stored with task {run.task.id} (artifacts 'notebook', 'notebook preview')")
     else:
         why = run.snapshots.last_error or ("the notebook file was not found" if not run.current_path() else "timeout")
         print(f"jupyter-track: snapshot not stored: {why}", file=sys.stderr)
-    return None
+    return
 
 
 def _status(run: Any) -> None:
     if run is None:
         print("jupyter-track: nothing tracked")
-        return None
+        return
     print(f"jupyter-track: task {run.task.id} ({run.task.get_project_name()} / {run.task.name}), "
           f"notebook {run.current_path() or 'unknown'} [{run.found_by}], snapshots stored: {run.snapshots.stored}")
-    return None
+    return
 
 
 def register(shell: Any) -> None:

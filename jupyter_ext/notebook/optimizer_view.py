@@ -18,9 +18,9 @@ def optimizer_html(opt: Any) -> str:
     rows = table_rows(trials, opt.names, opt.objective)
     state = "running" if opt.is_active() else "not started" if opt._loop is None else "finished"
     best = opt.get_top_experiments_details(1)
+    value = best[0]["metrics"][opt.objective.title][opt.objective.series] if best else None
     summary = (f"best: trial task {best[0]['task_id'][:8]} {escape(str(best[0]['hyper_parameters']))} → "
-               f"{opt.objective.title}/{opt.objective.series} = {best[0]['metrics'][opt.objective.title][opt.objective.series]:g}"
-               if best else "no objective reported yet")
+               f"{opt.objective.title}/{opt.objective.series} = {value:g}" if best else "no objective reported yet")
     done = sum(1 for t in trials if t.finished)
     head = "".join(f"<th>{escape(str(c))}</th>" for c in rows[0][:-1])
     body = "".join("<tr>" + "".join(f"<td>{escape('' if c is None else str(c))}</td>" for c in r[:-1]) + "</tr>"

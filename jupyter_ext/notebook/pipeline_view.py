@@ -9,7 +9,7 @@ import html
 from collections.abc import Mapping
 from typing import Any
 
-from jupyter_ext.core import pipelines
+from jupyter_ext.core.rules import pipelines
 
 COLORS = {
     "completed": "#2e7d32", "published": "#1b5e20", "cached": "#558b2f", "in_progress": "#1565c0",

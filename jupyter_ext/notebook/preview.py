@@ -22,7 +22,8 @@ IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
 
 def _card(title: str, rows: list[tuple[str, Any]], body: str = "") -> str:
     cells = "".join(f"<tr><th style='text-align:left;padding-right:12px'>{html.escape(k)}</th>"
-                    f"<td style='text-align:left'>{html.escape(str(v))}</td></tr>" for k, v in rows if v not in (None, ""))
+                    f"<td style='text-align:left'>{html.escape(str(v))}</td></tr>"
+                    for k, v in rows if v not in (None, ""))
     return f"<div class='jupyter-track-preview'><b>{html.escape(title)}</b><table>{cells}</table>{body}</div>"
 
 
@@ -36,7 +37,7 @@ def artifact_bundle(artifact: Any) -> dict[str, Any]:
     data: dict[str, Any] = {"text/plain": repr(artifact)}
     try:
         body, extra = _artifact_body(artifact)
-    except Exception as exc:  # a preview must never fail the cell: say why it is missing
+    except Exception as exc:  # noqa: BLE001 - a preview must never fail the cell: say why it is missing
         body, extra = f"<p><i>no preview: {html.escape(f'{type(exc).__name__}: {exc}')}</i></p>", {}
     data["text/html"] = head + body
     data.update(extra)
@@ -88,13 +89,14 @@ def table_html(df: Any) -> str:
     shape = getattr(df, "shape", None)
     note = f"<p><small>{shape[0]} rows × {shape[1]} columns" if shape else "<p><small>"
     note += f", first {MAX_ROWS} shown</small></p>" if shape and shape[0] > MAX_ROWS else "</small></p>"
-    return df.head(MAX_ROWS).to_html(max_cols=40, border=0) + note
+    html: str = df.head(MAX_ROWS).to_html(max_cols=40, border=0)
+    return html + note
 
 
 def json_tree_html(value: Any, key: str = "", depth: int = 0) -> str:
     """A collapsible tree (``<details>``), open for the first two levels; no script needed."""
     label = f"<b>{html.escape(key)}</b>: " if key else ""
-    if isinstance(value, dict) or isinstance(value, list):
+    if isinstance(value, (dict, list)):
         items = value.items() if isinstance(value, dict) else enumerate(value)
         count = len(value)
         kids = "".join(f"<li>{json_tree_html(v, str(k), depth + 1)}</li>" for k, v in list(items)[:500])
@@ -134,7 +136,7 @@ def model_bundle(model: Any) -> dict[str, Any]:
         body += "<p><b>Design</b></p>" + _pre(model.config_text)
     try:
         body += model_metrics_html(model.get_reported_single_values(), model.get_reported_scalars())
-    except Exception as exc:  # a preview must never fail the cell: say why the metrics are missing
+    except Exception as exc:  # noqa: BLE001 - a preview must never fail the cell: say why the metrics are missing
         body += f"<p><i>no metrics: {html.escape(f'{type(exc).__name__}: {exc}')}</i></p>"
     return {"text/plain": repr(model), "text/html": _card(f"Model {model.name!r}", rows, body)}
 

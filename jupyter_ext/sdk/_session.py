@@ -181,7 +181,7 @@ def _finish_at_exit(task: Task, timeout: float) -> None:
             task._finish("failed", reason=f"Exit code {code}", timeout=timeout)
         else:
             task._finish("completed", timeout=timeout)
-    except BaseException as err:  # never turn a clean exit into a traceback
+    except BaseException as err:  # noqa: BLE001 - never turn a clean exit into a traceback
         print(f"jupyter-track: could not finish task {task.id} at exit: {err}", file=sys.stderr)
 
 
@@ -190,5 +190,5 @@ def getpid_user() -> str:
         import getpass
 
         return getpass.getuser()
-    except Exception:
+    except (ImportError, KeyError, OSError):  # no user entry
         return os.environ.get("USER", "")

@@ -5,6 +5,13 @@ import enum
 
 
 class TaskTypes(str, enum.Enum):
+    """The kinds of task, as ClearML names them. A member equals its string, so either works:
+
+    >>> Task.init(project_name="Demo", task_name="eval", task_type=Task.TaskTypes.testing)
+    >>> Task.TaskTypes.testing == "testing"
+    True
+    """
+
     training = "training"
     testing = "testing"
     inference = "inference"
@@ -22,6 +29,13 @@ class TaskTypes(str, enum.Enum):
 
 
 class TaskStatusEnum(str, enum.Enum):
+    """The statuses a task goes through (created → queued → in_progress → completed, stopped or
+    failed; then published), as ClearML names them. A member equals its string:
+
+    >>> task.get_status() == Task.TaskStatusEnum.completed
+    True
+    """
+
     created = "created"
     queued = "queued"
     in_progress = "in_progress"

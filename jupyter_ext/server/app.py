@@ -69,7 +69,7 @@ def handlers(services: Services, base_url: str, *, jupyter: bool) -> list[tuple[
 def make_app(services: Services, *, base_url: str = "/", **settings: Any) -> tornado.web.Application:
     """The standalone application: API keys only."""
     services.keys_only = True
-    return tornado.web.Application(handlers(services, base_url, jupyter=False),  # type: ignore[arg-type]
+    return tornado.web.Application(handlers(services, base_url, jupyter=False),
                                    default_handler_class=NotFoundHandler,
                                    default_handler_args={"services": services}, **settings)
 

@@ -38,7 +38,7 @@ class BackgroundServer:
 
         try:
             self.loop.run_until_complete(begin())
-        except BaseException as exc:  # handed to the constructor's caller
+        except BaseException as exc:  # noqa: BLE001 - handed to the constructor's caller
             self._error = exc
             self._ready.set()
             return

@@ -87,32 +87,13 @@ class ChangeFeed:
             await asyncio.sleep(POLL_SECONDS)
 
     def _changed_rows(self) -> list[dict[str, Any]]:
-        from sqlalchemy import select
-
-        from jupyter_ext.store.schema import models, queues, tasks, workers
+        from jupyter_ext.core.changes import changed_since
 
         first = self._watermark is None
         since = (time.time() if first else self._watermark or 0.0) - _LOOKBACK
         out: list[dict[str, Any]] = []
         top = self._watermark or 0.0
-        with self._services.backend.store.read() as conn:
-            changed = conn.execute(select(tasks.c.id, tasks.c.last_update, tasks.c.status, tasks.c.last_iteration,
-                                          tasks.c.queue).where(tasks.c.last_update > since)).all()
-            rows = [("task", r.id, r.last_update, {"status": r.status, "last_iteration": r.last_iteration})
-                    for r in changed]
-            rows += [("model", r.id, r.last_update, {}) for r in conn.execute(
-                select(models.c.id, models.c.last_update).where(models.c.last_update > since))]
-            # A queue changes when one of its tasks does (enqueued, taken, dequeued, moved): the
-            # task's newest stamp stands for the queue's.
-            touched: dict[str, float] = {}
-            for r in changed:
-                if r.queue:
-                    touched[r.queue] = max(touched.get(r.queue, 0.0), r.last_update)
-            for r in conn.execute(select(queues.c.name, queues.c.created).where(queues.c.created > since)):
-                touched[r.name] = max(touched.get(r.name, 0.0), r.created)
-            rows += [("queue", name, stamp, {"name": name}) for name, stamp in touched.items()]
-            rows += [("worker", r.id, r.last_seen, {"task": r.task_id}) for r in conn.execute(
-                select(workers.c.id, workers.c.last_seen, workers.c.task_id).where(workers.c.last_seen > since))]
+        rows = changed_since(self._services.backend.store, since)
         for kind, ident, stamp, extra in rows:
             top = max(top, stamp)
             if self._seen.get((kind, ident)) == stamp:

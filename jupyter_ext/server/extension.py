@@ -24,6 +24,6 @@ def load(server_app: Any) -> None:
 
 
 def _shown(url: str) -> str:
-    from jupyter_ext.core.redact import redact_url
+    from jupyter_ext.core.rules.redact import redact_url
 
     return redact_url(url)

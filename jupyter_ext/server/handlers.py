@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import tornado.web
 
@@ -30,7 +30,14 @@ class TooLarge(errors.InvalidArgument):
     http_status = 413
 
 
-class TrackMixin:
+if TYPE_CHECKING:
+    # Mixed into a tornado RequestHandler or WebSocketHandler (app.py): type it as the former.
+    _Handler = tornado.web.RequestHandler
+else:
+    _Handler = object
+
+
+class TrackMixin(_Handler):
     """Everything but the host's own authentication (``_host_authenticate``)."""
 
     services: Services
@@ -78,7 +85,7 @@ class TrackMixin:
     def check_xsrf_cookie(self) -> None:
         if getattr(self, "via_key", False):
             return  # no cookie was used, so there is no cross-site request to forge
-        super().check_xsrf_cookie()  # type: ignore[misc]
+        super().check_xsrf_cookie()
 
     def _check_declared_size(self) -> None:
         declared = self.request.headers.get("Content-Length")
@@ -139,7 +146,7 @@ class TrackMixin:
         self.finish(answer.payload)
 
     def compute_etag(self) -> str | None:
-        return getattr(self, "_track_etag", None) or super().compute_etag()  # type: ignore[misc, no-any-return]
+        return getattr(self, "_track_etag", None) or super().compute_etag()
 
     # -- errors -----------------------------------------------------------------------------------
     def write_error(self, status_code: int, **kwargs: Any) -> None:

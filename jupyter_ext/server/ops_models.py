@@ -62,7 +62,7 @@ def create_model(call: Call) -> dict[str, Any]:
 
 
 def get_model(call: Call) -> dict[str, Any]:
-    return out(call.backend.get_model(call.path["model_id"], call.q_int("version", None, lo=1)))  # type: ignore
+    return out(call.backend.get_model(call.path["model_id"], call.q_int("version", None, lo=1)))  # type: ignore[no-any-return]
 
 
 def update_model(call: Call) -> dict[str, Any]:
@@ -114,7 +114,8 @@ def report_model_metrics(call: Call) -> dict[str, Any]:
         raise errors.InvalidArgument(f"unknown field(s) {', '.join(unknown)}; send "
                                      '{"scalars": [{"title", "series", "iteration", "value"}], '
                                      '"single_values": [{"name", "value"}]}')
-    result = call.backend.report_model_metrics(model_id, call.body.get("scalars"), call.body.get("single_values"))
+    result = call.backend.report_model_metrics(model_id, call.body.get("scalars") or (),
+                                               call.body.get("single_values") or ())
     call.announce("model", model_id, ["metrics"])
     return result
 
@@ -155,7 +156,7 @@ def get_dataset_files(call: Call) -> dict[str, Any]:
 
 
 def diff_datasets(call: Call) -> dict[str, Any]:
-    return call.backend.dataset_call("diff", call.path["dataset_id"], call.path["other_id"])  # type: ignore
+    return call.backend.dataset_call("diff", call.path["dataset_id"], call.path["other_id"])  # type: ignore[no-any-return]
 
 
 def dataset_call(call: Call) -> dict[str, Any]:

@@ -23,12 +23,9 @@ def dequeue_task(call: Call) -> dict[str, Any]:
     from jupyter_ext.core import queues
 
     task_id = call.path["task_id"]
-    with call.backend.store.read() as conn:  # the queue it leaves, for the announcement
-        from jupyter_ext.store import tasks as task_rows
-
-        before = task_rows.get(conn, task_id)
+    before = queues.waiting_in(call.backend.store, task_id)  # the queue it leaves, for the announcement
     row = queues.dequeue(call.backend.store, task_id)
-    return _task_changed(call, row, before.queue if before else None)
+    return _task_changed(call, row, before)
 
 
 def abort_task(call: Call) -> dict[str, Any]:
@@ -66,11 +63,9 @@ def get_queue(call: Call) -> dict[str, Any]:
 
 
 def delete_queue(call: Call) -> Reply:
-    from jupyter_ext.store import queues as queue_rows
+    from jupyter_ext.core import queues
 
-    with call.backend.store.read() as conn:  # read, not get_queue: that would make a missing `default`
-        found = queue_rows.get(conn, call.path["queue"])
-        waiting = [] if found is None else queue_rows.task_ids_in(conn, found.id)
+    found, waiting = queues.find_with_tasks(call.backend.store, call.path["queue"])
     if found is None:
         raise errors.NotFound(f"no queue named (or with id) {call.path['queue']!r}")
     call.backend.delete_queue(found.id, force=bool(call.q_bool("force", False)))
@@ -81,13 +76,10 @@ def delete_queue(call: Call) -> Reply:
 
 
 def move_queue_entry(call: Call) -> dict[str, Any]:
-    from jupyter_ext.store import queues as queue_rows
+    from jupyter_ext.core import queues
 
     task_id = call.path["task_id"]
-    store = call.backend.store
-    with store.read() as conn:
-        source = queue_rows.get(conn, call.path["queue"])
-        entry = queue_rows.entry_of(conn, task_id)
+    source, entry = queues.find_with_entry(call.backend.store, call.path["queue"], task_id)
     position = call.b("position", "bottom", (str, int))
     if entry is not None and (source is None or entry.queue_id != source.id):  # not queued at all: core says so
         raise errors.NotFound(f"task {task_id} is not waiting in queue {call.path['queue']!r}; reload the queue")

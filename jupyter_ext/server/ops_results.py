@@ -45,7 +45,6 @@ def _number(call: Call, name: str) -> float | None:
 
 def get_scalars(call: Call) -> Encoded:
     from jupyter_ext.core import scalars, tasks
-    from jupyter_ext.store import scalars as scalar_rows
 
     task_id = call.path["task_id"]
     wanted = call.q_list("series", commas=False)
@@ -59,7 +58,7 @@ def get_scalars(call: Call) -> Encoded:
     titles = sorted({w.split("/", 1)[0] for w in wanted}) if wanted else None
     with call.backend.store.read() as conn:
         tasks._get(conn, task_id)
-        fingerprint = tuple((mid, s.count, s.last_iter, s.last_time) for mid, s in scalar_rows.summaries(conn, task_id))
+        fingerprint = scalars.fingerprint(conn, task_id)
 
         def encode() -> bytes:
             data = scalars.read_series(conn, task_id, max_samples=max_points, x_axis=x_axis, titles=titles,

@@ -11,12 +11,9 @@ from jupyter_ext.wire import codec
 
 
 def list_projects(call: Call) -> dict[str, Any]:
-    from jupyter_ext.store import tasks as task_rows
+    from jupyter_ext.core import projects
 
-    rows = call.backend.list_projects()
-    with call.backend.store.read() as conn:
-        counts = task_rows.count_by_project(conn)
-    items = [codec.project_out(p, counts.get(p.id, 0)) for p in rows]
+    items = [codec.project_out(p, count) for p, count in projects.list_with_counts(call.backend.store)]
     return {"items": items, "total": len(items)}
 
 
@@ -60,7 +57,7 @@ def list_tasks(call: Call) -> dict[str, Any]:
     name = call.q("name")
     search = call.q("search")
     if search:
-        name = "(?i)" + re.escape(search) if not name else name
+        name = name if name else "(?i)" + re.escape(search)
     order = call.q("order_by") or "-created"
     from jupyter_ext.core import task_columns, tasks
 
@@ -198,7 +195,8 @@ def _changed(call: Call, row: Any, fields: list[str]) -> dict[str, Any]:
 
 
 OPERATIONS = {f.__name__: f for f in (
-    list_projects, create_project, update_project, delete_project, list_tasks, create_task, get_task, update_task, delete_task, clone_task,
+    list_projects, create_project, update_project, delete_project, list_tasks, create_task, get_task, update_task,
+    delete_task, clone_task,
     reset_task, publish_task, archive_task, unarchive_task, set_task_status, move_task, is_task_reusable,
     get_parameters, set_parameters, get_configurations, set_configuration,
 )}

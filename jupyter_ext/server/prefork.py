@@ -70,10 +70,10 @@ def run_workers(count: int, work: Callable[[int], None]) -> None:
             break
         except InterruptedError:  # pragma: no cover - PEP 475 retries os.wait itself
             continue
-        index = children.pop(pid, None)
-        if index is None or stopping:
+        ended = children.pop(pid, None)
+        if ended is None or stopping:
             continue
         if os.waitstatus_to_exitcode(status) != 0:
-            log.warning("API worker %d ended (status %d); starting it again", index, status)
+            log.warning("API worker %d ended (status %d); starting it again", ended, status)
             time.sleep(_RESTART_PAUSE)
-            start(index)
+            start(ended)

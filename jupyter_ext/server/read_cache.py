@@ -25,7 +25,7 @@ import threading
 from collections.abc import Awaitable, Callable, Hashable
 from typing import Any
 
-from jupyter_ext.store.change_marker import change_marker
+from jupyter_ext.core.changes import marker as change_marker
 
 # Pure reads of the store (route names of wire/routes.py).
 CACHEABLE = frozenset({

@@ -194,7 +194,8 @@ class BlobStore:
     # -- staging (local folders only) ------------------------------------------------------------
     def _staged_path(self, sha: str, st: os.stat_result) -> str:
         # ctime too: a tool can restore a file's mtime after changing it, nobody can set its ctime.
-        return os.path.join(self._base, "staging", f"{check_sha256(sha)}-{st.st_size}-{st.st_mtime_ns}-{st.st_ctime_ns}")
+        return os.path.join(self._base, "staging",
+                            f"{check_sha256(sha)}-{st.st_size}-{st.st_mtime_ns}-{st.st_ctime_ns}")
 
     def _make_parent(self, path: str) -> None:
         parent = os.path.dirname(path)

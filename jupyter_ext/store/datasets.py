@@ -163,7 +163,8 @@ def _insert_new(conn: Connection, table: Any) -> Any:
 
 
 def removed(conn: Connection, dataset_id: str) -> list[str]:
-    stmt = select(dataset_removed.c.path).where(dataset_removed.c.dataset_id == dataset_id).order_by(dataset_removed.c.path)
+    stmt = (select(dataset_removed.c.path).where(dataset_removed.c.dataset_id == dataset_id)
+            .order_by(dataset_removed.c.path))
     return [r.path for r in conn.execute(stmt)]
 
 
@@ -227,4 +228,4 @@ def _many(conn: Connection, stmt: Any, rows: Sequence[Mapping[str, Any]]) -> Non
 
 def _dicts(result: Any) -> list[dict[str, Any]]:
     keys = list(result.keys())
-    return [dict(zip(keys, row)) for row in result]
+    return [dict(zip(keys, row, strict=True)) for row in result]

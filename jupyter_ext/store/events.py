@@ -34,7 +34,8 @@ def upsert_single_values(conn: Connection, task_id: str, values: dict[str, tuple
 def get_single_values(conn: Connection, task_id: str) -> dict[str, float | None]:
     stmt = select(single_values.c.name, single_values.c.value).where(single_values.c.task_id == task_id)
     # A NULL value was a NaN: SQLite stores NaN as NULL.
-    return {r.name: float("nan") if r.value is None else r.value for r in conn.execute(stmt.order_by(single_values.c.name))}
+    return {r.name: float("nan") if r.value is None else r.value
+            for r in conn.execute(stmt.order_by(single_values.c.name))}
 
 
 def insert_debug_samples(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:

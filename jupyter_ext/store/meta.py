@@ -52,18 +52,14 @@ class MetaStore:
         # One writer per process at a time: SQLite serialises writers anyway, and waiting
         # on a Python lock is cheaper than spinning on SQLITE_BUSY.
         lock = self._sqlite_write_lock if self.dialect == "sqlite" else contextlib.nullcontext()
-        with lock, _translated():
-            with self.engine.connect().execution_options(**{_WRITE: True}) as conn:
-                with conn.begin():
-                    yield conn
+        with lock, _translated(), self.engine.connect().execution_options(**{_WRITE: True}) as conn, conn.begin():
+            yield conn
 
     @contextlib.contextmanager
     def read(self) -> Iterator[Connection]:
         """A read-only snapshot transaction."""
-        with _translated():
-            with self.engine.connect() as conn:
-                with conn.begin():
-                    yield conn
+        with _translated(), self.engine.connect() as conn, conn.begin():
+            yield conn
 
     # -- schema ---------------------------------------------------------------------------
     def current_revision(self) -> str | None:
@@ -86,10 +82,17 @@ class MetaStore:
         with _MIGRATING, _translated(), self._store_lock():
             if self.current_revision() == HEAD_REVISION:
                 return
-            from jupyter_ext.store.migrations.runner import upgrade_to_head
+            from jupyter_ext.store import fresh_schema
 
             with self.engine.connect().execution_options(**{_WRITE: True}) as conn:
-                upgrade_to_head(conn)
+                with conn.begin():
+                    empty = fresh_schema.is_empty(conn)
+                    if empty:  # a new home: the current schema at once, no migration chain
+                        fresh_schema.create_current_schema(conn)
+                if not empty:
+                    from jupyter_ext.store.migrations.runner import upgrade_to_head
+
+                    upgrade_to_head(conn)
 
     @contextlib.contextmanager
     def _store_lock(self) -> Iterator[None]:

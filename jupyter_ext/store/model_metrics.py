@@ -1,7 +1,8 @@
 """Rows of ``model_metrics``: a model's own scalars and single values, one row per point.
 
 Single values share the table under ClearML's convention (title ``SINGLE_VALUE_TITLE``, the
-name as series, iteration ``SINGLE_VALUE_ITERATION``), so one upsert and one read serve both.
+name as series, iteration ``SINGLE_VALUE_ITERATION``, both in ``core/rules/model_metrics.py``),
+so one upsert and one read serve both.
 """
 from __future__ import annotations
 
@@ -12,9 +13,6 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from jupyter_ext.store.schema import model_metrics
-
-SINGLE_VALUE_TITLE = "Summary"
-SINGLE_VALUE_ITERATION = -(2**31)
 
 Point = tuple[str, str, int, float]  # (title, series, iteration, value)
 

@@ -16,12 +16,14 @@ def upsert_params(conn: Connection, task_id: str, rows: Sequence[ParamRow]) -> N
     keys = {(r.section, r.name) for r in rows}
     existing = {
         (r.section, r.name): r.position
-        for r in conn.execute(select(params.c.section, params.c.name, params.c.position).where(params.c.task_id == task_id))
+        for r in conn.execute(select(params.c.section, params.c.name, params.c.position)
+                              .where(params.c.task_id == task_id))
     }
     next_pos = (max(existing.values()) + 1) if existing else 0
     stale = [k for k in keys if k in existing]
     for section, name in stale:
-        conn.execute(delete(params).where(and_(params.c.task_id == task_id, params.c.section == section, params.c.name == name)))
+        conn.execute(delete(params).where(and_(params.c.task_id == task_id, params.c.section == section,
+                                               params.c.name == name)))
     values = []
     for r in rows:
         pos = existing.get((r.section, r.name))
@@ -51,7 +53,8 @@ def count_params(conn: Connection, task_id: str) -> int:
 
 
 def upsert_config(conn: Connection, task_id: str, row: ConfigRow) -> None:
-    conn.execute(delete(configurations).where(and_(configurations.c.task_id == task_id, configurations.c.name == row.name)))
+    conn.execute(delete(configurations).where(and_(configurations.c.task_id == task_id,
+                                                   configurations.c.name == row.name)))
     conn.execute(configurations.insert().values(
         task_id=task_id, name=row.name, type=row.type, text=row.text, description=row.description,
     ))

@@ -34,7 +34,8 @@ def select_in(conn: Connection, name: str, column: str, values: Sequence[Any]) -
     t = TABLES[name]
     out: list[dict[str, Any]] = []
     for start in range(0, len(values), 500):  # SQLite limits bound parameters per statement
-        out += [dict(r._mapping) for r in conn.execute(select(t).where(t.c[column].in_(list(values[start:start + 500]))))]
+        chunk = list(values[start:start + 500])
+        out += [dict(r._mapping) for r in conn.execute(select(t).where(t.c[column].in_(chunk)))]
     return out
 
 

@@ -211,6 +211,7 @@ def delete_for_task(conn: Connection, task_id: str) -> None:
 
 def max_iteration(conn: Connection, task_id: str) -> int | None:
     v = conn.execute(
-        select(func.max(metrics.c.last_iter)).where(and_(metrics.c.task_id == task_id, ~metrics.c.title.startswith(":monitor:")))
+        select(func.max(metrics.c.last_iter)).where(and_(metrics.c.task_id == task_id,
+                                                         ~metrics.c.title.startswith(":monitor:")))
     ).scalar()
     return None if v is None else int(v)

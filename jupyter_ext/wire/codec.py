@@ -22,7 +22,7 @@ from jupyter_ext.errors import InvalidArgument
 if TYPE_CHECKING:
     import numpy as np
 
-    from jupyter_ext.core.reporting import BatchResult, EventBatch
+    from jupyter_ext.core.event_batch import BatchResult, EventBatch
     from jupyter_ext.store.rows import ConfigRow, ParamRow, ProjectRow, TaskRow
 
 TIME_FIELDS = frozenset({"created", "started", "completed", "last_update", "last_time", "time", "finalized",
@@ -241,7 +241,7 @@ def batch_out(batch: EventBatch) -> dict[str, Any]:
 def batch_in(data: Any, task_id: str | None = None) -> EventBatch:
     """A batch from a request body. With ``task_id`` (the task's own events route) an event may
     leave ``task_id`` out, and naming another task is refused."""
-    from jupyter_ext.core.reporting import EventBatch
+    from jupyter_ext.core.event_batch import EventBatch
 
     if not isinstance(data, dict):
         raise InvalidArgument("the events body is an object with lists: scalars, single_values, plots, "
@@ -328,7 +328,7 @@ def result_out(result: BatchResult) -> dict[str, Any]:
 
 
 def result_in(data: Mapping[str, Any]) -> BatchResult:
-    from jupyter_ext.core.reporting import BatchResult
+    from jupyter_ext.core.event_batch import BatchResult
 
     return BatchResult(written=int(data.get("written", 0)), dropped=dict(data.get("dropped") or {}))
 

@@ -55,7 +55,11 @@ const plugin: JupyterFrontEndPlugin<void> = {
     // Notebook 7's notebook page has one document in its main area: views go to the right panel.
     const viewArea = labShell ? 'main' : 'right';
     /** One tab per id: show the open one, or make it (and forget it when it closes). */
-    const showOnce = (tabs: Map<string, MainAreaWidget<ReactWidget>>, id: string, make: () => MainAreaWidget<ReactWidget>) => {
+    const showOnce = (
+      tabs: Map<string, MainAreaWidget<ReactWidget>>,
+      id: string,
+      make: () => MainAreaWidget<ReactWidget>
+    ) => {
       let widget = tabs.get(id);
       if (!widget || widget.isDisposed) {
         widget = make();

@@ -18,7 +18,13 @@ import { INotebookTracker, NotebookActions, NotebookPanel } from '@jupyterlab/no
 import type { Kernel, KernelMessage } from '@jupyterlab/services';
 import type { JSONObject } from '@lumino/coreutils';
 
-import { absoluteNotebookPath, IProbeAnswer, parseProbe, PROBE_EXPRESSION, SNAPSHOT_TARGET } from './model/notebookPath';
+import {
+  absoluteNotebookPath,
+  IProbeAnswer,
+  parseProbe,
+  PROBE_EXPRESSION,
+  SNAPSHOT_TARGET
+} from './model/notebookPath';
 
 /** A probe lost in a restart never gets its reply: give up on it after this long and ask again. */
 const PROBE_TIMEOUT_MS = 15000;

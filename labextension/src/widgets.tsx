@@ -50,7 +50,13 @@ function Sidebar(props: { env: IEnv; model: ExperimentsModel; live: LiveFeed }):
       <div className="je-sidebar">
         <div className="je-tabs je-sidebar-tabs" role="tablist">
           {SECTIONS.map(s => (
-            <button key={s} role="tab" aria-selected={s === section} className={`je-tab ${s === section ? 'je-active' : ''}`} onClick={() => setSection(s)}>
+            <button
+              key={s}
+              role="tab"
+              aria-selected={s === section}
+              className={`je-tab ${s === section ? 'je-active' : ''}`}
+              onClick={() => setSection(s)}
+            >
               {s}
             </button>
           ))}
@@ -104,7 +110,13 @@ function RunSidebar(props: { env: IEnv; queues: QueuesModel; pipelines: Pipeline
       <div className="je-sidebar">
         <div className="je-tabs je-sidebar-tabs" role="tablist">
           {RUN_SECTIONS.map(s => (
-            <button key={s} role="tab" aria-selected={s === section} className={`je-tab ${s === section ? 'je-active' : ''}`} onClick={() => setSection(s)}>
+            <button
+              key={s}
+              role="tab"
+              aria-selected={s === section}
+              className={`je-tab ${s === section ? 'je-active' : ''}`}
+              onClick={() => setSection(s)}
+            >
               {s === 'Queues' ? 'Queues & Workers' : s}
             </button>
           ))}

@@ -8,6 +8,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from .conftest import Stack, pid_alive
 
 
@@ -17,6 +19,7 @@ def _git(cwd: Path, *args: str) -> str:
     return done.stdout.strip()
 
 
+@pytest.mark.slow
 def test_a_task_from_a_git_checkout_runs_its_commit_plus_the_uncommitted_change(
         local_stack: Stack, task_id_of: Any, tmp_path: Path) -> None:
     origin = tmp_path / "origin.git"
@@ -36,8 +39,7 @@ def test_a_task_from_a_git_checkout_runs_its_commit_plus_the_uncommitted_change(
     local = local_stack.runner.run_file(repo / "train.py")
     assert local.returncode == 0, local.stderr
     assert "WORD=uncommitted" in local.stdout
-    source = task_id_of(local.stdout)
-    time.sleep(0.1)
+    source = task_id_of(local.stdout)  # the run has exited: everything it recorded is stored
     script = local_stack.backend.get_task(source).script
     assert script["repository"] == str(origin) and script["entry_point"] == "train.py"
     (repo / "pkg" / "helper.py").write_text("WORD = 'changed after the run'\n")  # must not matter
@@ -63,6 +65,7 @@ def test_a_task_from_a_git_checkout_runs_its_commit_plus_the_uncommitted_change(
     assert recorded["version_num"] == _git(repo, "rev-parse", "HEAD") and "changed after the run" in recorded["diff"]
 
 
+@pytest.mark.slow
 def test_jupyter_track_task_creates_a_draft_with_args_and_requirements(local_stack: Stack,
                                                                        tmp_path: Path) -> None:
     script = local_stack.runner.write("""
@@ -87,7 +90,7 @@ def test_jupyter_track_task_creates_a_draft_with_args_and_requirements(local_sta
     assert (row.status, row.project_name, row.name, row.type, row.tags) == \
         ("created", "CLI", "from the command line", "testing", ("cli",))
     assert row.script["requirements"] == "numpy\ntqdm\n" and "parse_args" in row.script["diff"]
-    from jupyter_ext.core.param_types import to_flat_dict
+    from jupyter_ext.core.rules.param_types import to_flat_dict
     from jupyter_ext.store.rows import ParamRow
 
     assert to_flat_dict(backend.get_parameters(task_id)) == {"Args/epochs": 4, "Args/optimizer": "adam"}
@@ -110,6 +113,7 @@ def test_bad_input_to_jupyter_track_task_writes_nothing(local_stack: Stack) -> N
     assert local_stack.backend.query_tasks(project_name="Bad") == []
 
 
+@pytest.mark.slow
 def test_execute_in_a_venv_installs_the_requirements_once(local_stack: Stack) -> None:
     script = local_stack.runner.write("""
         import sys
@@ -134,6 +138,7 @@ def test_execute_in_a_venv_installs_the_requirements_once(local_stack: Stack) ->
     assert len([p for p in venvs.iterdir() if p.is_dir()]) == 1
 
 
+@pytest.mark.slow
 def test_a_notebook_task_runs_in_a_kernel(local_stack: Stack, tmp_path: Path) -> None:
     import nbformat
 
@@ -161,6 +166,7 @@ def test_a_notebook_task_runs_in_a_kernel(local_stack: Stack, tmp_path: Path) ->
     assert local_stack.backend.get_scalars(task_id, max_samples=None)["x"]["y"]["y"] == [0, 10, 20]
 
 
+@pytest.mark.slow
 def test_detached_daemon_runs_tasks_and_stops(local_stack: Stack) -> None:
     script = local_stack.runner.write("print('ran in the background')\n", name="bg.py")
     started = local_stack.cli("agent", "daemon", "--queues", "default", "--detached", "--name", "bg",
@@ -191,6 +197,7 @@ def test_a_missing_queue_is_a_clear_error(local_stack: Stack) -> None:
     assert json.loads(listed.stdout) == []
 
 
+@pytest.mark.slow
 def test_abort_reaches_a_run_started_by_execute(local_stack: Stack, tmp_path: Path) -> None:
     pid_file = tmp_path / "child.pid"
     script = local_stack.runner.write(f"""

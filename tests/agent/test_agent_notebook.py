@@ -9,6 +9,8 @@ import pytest
 
 from .conftest import Stack
 
+pytestmark = pytest.mark.slow  # a notebook run in a kernel, then by an agent
+
 
 def test_track_with_a_queue_hands_the_notebook_to_an_agent(local_stack: Stack) -> None:
     import nbformat
@@ -28,7 +30,7 @@ def test_track_with_a_queue_hands_the_notebook_to_an_agent(local_stack: Stack) -
     path = local_stack.runner.workdir / "nightly.ipynb"
     nbformat.write(nb, str(path))
     env = local_stack.env({"JUPYTER_TRACK_NOTEBOOK_PATH": str(path)})
-    here = subprocess.run([sys.executable, "-m", "jupyter_ext.agent.notebook_runner", str(path)], env=env,
+    here = subprocess.run([sys.executable, "-m", "jupyter_ext.client.notebook_runner", str(path)], env=env,
                           cwd=local_stack.runner.workdir, capture_output=True, text=True, timeout=180, check=False)
     assert here.returncode == 0, here.stdout + here.stderr
     assert "notebook queued as task" in here.stdout and "tracked here: False" in here.stdout

@@ -8,9 +8,14 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from jupyter_ext.store.rows import ParamRow
 
 from .conftest import Stack, pid_alive
+
+# a script run, then an agent daemon running its clone, per test
+pytestmark = pytest.mark.slow
 
 TRAIN = """
     import os

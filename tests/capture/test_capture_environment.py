@@ -17,7 +17,7 @@ from jupyter_ext.capture.environment import (
     collect_packages,
     requirements_text,
 )
-from jupyter_ext.core.redact import REDACTED
+from jupyter_ext.core.rules.redact import REDACTED
 
 
 def test_environment_is_json_and_has_the_keys(tmp_path: Path) -> None:

@@ -19,7 +19,7 @@ def test_capture_imports_nothing_heavy() -> None:
     code = (
         "import sys, json\n"
         "import jupyter_ext.capture.console, jupyter_ext.capture.environment, jupyter_ext.capture.git\n"
-        "import jupyter_ext.core.redact\n"
+        "import jupyter_ext.core.rules.redact\n"
         f"print(json.dumps([m for m in {FORBIDDEN!r} if m in sys.modules]))\n"
     )
     assert json.loads(_run(code)) == []

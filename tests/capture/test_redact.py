@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from jupyter_ext.core.redact import (
+from jupyter_ext.core.rules.redact import (
     REDACTED,
     is_secret_name,
     redact_argv,

@@ -41,6 +41,7 @@ def test_help_lists_the_verbs(home_env):
         assert verb in out.stdout
 
 
+@pytest.mark.slow
 def test_tasks_lists_the_task_with_filters(home_env):
     env, task_id = home_env
     out = _run(["tasks", "--json"], env)

@@ -25,6 +25,7 @@ def ok(env: dict[str, str], *args: str, cwd: str | None = None) -> str:
     return out.stdout
 
 
+@pytest.mark.slow
 def test_create_add_close_get_list_keeps_the_current_dataset(env, tmp_path):
     src = tmp_path / "images"
     (src / "sub").mkdir(parents=True)
@@ -48,6 +49,7 @@ def test_create_add_close_get_list_keeps_the_current_dataset(env, tmp_path):
     assert ds_id in found
 
 
+@pytest.mark.slow
 def test_child_version_diff_and_finalized_refusal(env, tmp_path):
     src = tmp_path / "d"
     src.mkdir()
@@ -73,6 +75,7 @@ def test_errors_say_what_to_do(env, tmp_path):
     assert "create" in out.stderr or "does not exist" in out.stderr
 
 
+@pytest.mark.slow
 def test_attach_the_preparing_script_and_metadata_to_a_version(env, tmp_path):
     src = tmp_path / "d"
     src.mkdir()

@@ -9,8 +9,8 @@ from typing import Any
 import numpy as np
 import pytest
 
-from jupyter_ext.core.param_types import rows_from_mapping, to_flat_dict
 from jupyter_ext.core.reporting import EventBatch
+from jupyter_ext.core.rules.param_types import rows_from_mapping, to_flat_dict
 from jupyter_ext.errors import AlreadyExists, Conflict, InvalidArgument, NotFound
 from jupyter_ext.store.rows import ConfigRow, TaskRow
 

@@ -52,3 +52,64 @@ def test_two_backends_share_one_store(backend: LocalBackend, db_url: str, tmp_pa
 def test_blob_store_location(backend: LocalBackend, tmp_path: Path) -> None:
     sha, _ = backend.put_blob(b"where")
     assert list((tmp_path / "blobs").rglob(sha))
+
+
+def _run(code: str) -> list[str]:
+    import subprocess
+    import sys
+    import textwrap
+
+    out = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], check=False, capture_output=True, text=True,
+                         timeout=60)
+    assert out.returncode == 0, out.stderr
+    return out.stdout.split()
+
+
+def test_a_call_made_while_opening_waits_before_importing_the_rules(tmp_path: Path) -> None:
+    # A second thread importing SQLAlchemy while the opening thread does could leave it half
+    # initialised: a metadata call waits for the opening before it imports core/.
+    got = _run(f"""
+        import sys, threading, time
+        from jupyter_ext.client.local import LocalBackend
+        release = threading.Event()
+        real_open = LocalBackend._open
+        def held_open(self, *args):
+            release.wait()
+            real_open(self, *args)
+        LocalBackend._open = held_open
+        b = LocalBackend({f"sqlite:///{tmp_path / 't.db'}"!r}, {str(tmp_path / 'blobs')!r})
+        b.open_in_background(warm_up=False)
+        result = []
+        caller = threading.Thread(target=lambda: result.append(b.query_tasks()))
+        caller.start()
+        time.sleep(0.3)
+        print("core.tasks" if "jupyter_ext.core.tasks" in sys.modules else "-", caller.is_alive())
+        release.set()
+        caller.join(30)
+        print(result)
+    """)
+    assert got == ["-", "True", "[[]]"]
+
+
+def test_blobs_are_stored_while_the_store_is_still_opening(tmp_path: Path) -> None:
+    # Hashing and copying a file needs nothing of the metadata store: a fresh process's first
+    # upload overlaps the opening instead of waiting for it.
+    source = tmp_path / "data.bin"
+    source.write_bytes(b"x" * 100_000)
+    got = _run(f"""
+        import threading
+        from jupyter_ext.client.local import LocalBackend
+        release = threading.Event()
+        real_open = LocalBackend._open
+        def held_open(self, *args):
+            release.wait()
+            real_open(self, *args)
+        LocalBackend._open = held_open
+        b = LocalBackend({f"sqlite:///{tmp_path / 't.db'}"!r}, {str(tmp_path / 'blobs')!r})
+        b.open_in_background()
+        sha, size = b.put_blob_file({str(source)!r})
+        print(size, b.get_blob(sha) == b"x" * 100_000, b._opened.is_set())
+        release.set()
+        print(b.query_tasks())
+    """)
+    assert got == ["100000", "True", "False", "[]"]

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from jupyter_ext.core import pipelines
+from jupyter_ext.core.rules import pipelines
 from jupyter_ext.errors import InvalidArgument, NotFound
 from jupyter_ext.store.rows import ConfigRow
 

@@ -36,6 +36,7 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+@pytest.mark.slow
 def test_a_run_against_a_dead_server_spools_and_a_later_process_replays(run_py, tmp_path: Path,
                                                                        db_url: str) -> None:
     background = pytest.importorskip("jupyter_ext.server.background")

@@ -139,6 +139,7 @@ def server(tmp_path: Path, db_url: str) -> Any:
         made.up.stop()
 
 
+@pytest.mark.slow
 def test_uploads_made_while_the_server_is_down_are_sent_by_the_next_process(run_py: Any, server: Any) -> None:
     server.stop()
     out = run_py.run(RUN, env=server.env, timeout=120)

@@ -9,8 +9,8 @@ from typing import Any
 import numpy as np
 import pytest
 
-from jupyter_ext.core import param_types as param_values
 from jupyter_ext.core import params, tasks
+from jupyter_ext.core.rules import param_types as param_values
 from jupyter_ext.errors import Conflict, InvalidArgument
 from jupyter_ext.store.meta import MetaStore
 from jupyter_ext.store.rows import ConfigRow
@@ -123,3 +123,19 @@ def test_configurations(store: MetaStore, make_task: Any) -> None:
                                                         ConfigRow("b", "yaml", "a: 1", "desc")]
     with pytest.raises(InvalidArgument):
         params.set_configuration(store, task.id, ConfigRow("", "text", "x"))
+
+
+def test_a_parameter_given_twice_in_one_write_is_refused_and_nothing_changes(store: MetaStore, make_task: Any) -> None:
+    task = make_task()
+    params.set_parameters(store, task.id, param_values.rows_from_flat({"lr": 0.1}))
+    rows = [*param_values.rows_from_mapping("General", {"lr": 0.2}),
+            *param_values.rows_from_mapping("General", {"lr": 0.3})]
+    with pytest.raises(InvalidArgument, match="General/lr is given twice"):
+        params.set_parameters(store, task.id, rows, replace=True)
+    assert param_values.to_flat_dict(params.get_parameters(store, task.id)) == {"General/lr": 0.1}
+
+
+def test_a_bare_name_and_its_general_spelling_are_one_parameter_the_later_wins() -> None:
+    rows = param_values.rows_from_flat({"General/lr": 0.1, "depth": 4, "lr": 0.5})
+    assert [(r.section, r.name, param_values.to_flat_dict([r])[f"{r.section}/{r.name}"]) for r in rows] == [
+        ("General", "depth", 4), ("General", "lr", 0.5)]

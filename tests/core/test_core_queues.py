@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from jupyter_ext.core import queues, tasks, workers
@@ -38,6 +39,7 @@ def _entries(store: MetaStore) -> dict[str, str]:
         return {r.task_id: r.queue_id for r in conn.execute(select(queue_entries))}
 
 
+@pytest.mark.slow
 def test_every_task_is_handed_out_exactly_once_to_threads_and_processes(store: MetaStore, make_task: Any,
                                                                         db_url: str, tmp_path: Path) -> None:
     queues.create(store, "high")
@@ -59,7 +61,7 @@ def test_every_task_is_handed_out_exactly_once_to_threads_and_processes(store: M
                 time.sleep(0.005)
             while (row := queues.pop_next(own, worker, ["high", "default"])) is not None:
                 got.setdefault(worker, []).append(row.id)
-        except BaseException as exc:
+        except BaseException as exc:  # noqa: BLE001 - re-raised by the test's main thread
             errors.append(exc)
         finally:
             own.close()

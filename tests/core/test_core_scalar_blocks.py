@@ -25,7 +25,8 @@ def _series(seed: int = 1) -> tuple[np.ndarray, np.ndarray]:
     return np.arange(N, dtype="<i8") * 3 + 7, va
 
 
-def _write(store: Any, task_id: str, it: np.ndarray, va: np.ndarray, sizes: tuple[int, ...] = (1, 5000, 77_777)) -> None:
+def _write(store: Any, task_id: str, it: np.ndarray, va: np.ndarray,
+           sizes: tuple[int, ...] = (1, 5000, 77_777)) -> None:
     pos, k = 0, 0
     while pos < len(it):  # uneven batches: chunks filled up across appends
         step = sizes[k % len(sizes)]

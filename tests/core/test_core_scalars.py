@@ -103,7 +103,7 @@ def test_downsample_keeps_global_spikes(store: MetaStore, make_task: Any) -> Non
         assert got["x"][got["y"].index(1_000.0)] == 31_337
         assert got["x"][got["y"].index(-1_000.0)] == 77_777
         # every point returned is a real point
-        assert all(values[x] == y for x, y in zip(got["x"], got["y"]) if not math.isnan(y))
+        assert all(values[x] == y for x, y in zip(got["x"], got["y"], strict=True) if not math.isnan(y))
 
 
 def test_no_downsample_below_the_limit(store: MetaStore, make_task: Any) -> None:

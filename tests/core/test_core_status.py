@@ -5,11 +5,12 @@ from typing import Any
 
 import pytest
 
-from jupyter_ext.core import status, tasks
+from jupyter_ext.core import tasks
+from jupyter_ext.core.rules import status
 from jupyter_ext.errors import Conflict, InvalidArgument
 from jupyter_ext.store.meta import MetaStore
 
-# Written out from the reference (clearml-server's state machine), not copied from core/status.py.
+# Written out from the reference (clearml-server's state machine), not copied from core/rules/status.py.
 ALLOWED = {
     "created": {"queued", "in_progress"},
     "queued": {"created", "in_progress", "stopped"},

@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from jupyter_ext.core import params, reporting, scalars, tasks
-from jupyter_ext.core.param_types import rows_from_mapping, to_flat_dict
 from jupyter_ext.core.reporting import EventBatch
+from jupyter_ext.core.rules.param_types import rows_from_mapping, to_flat_dict
 from jupyter_ext.errors import AlreadyExists, Conflict, InvalidArgument, NotFound
 from jupyter_ext.store import events as event_rows
 from jupyter_ext.store.meta import MetaStore
@@ -86,7 +86,7 @@ def test_get_missing_is_not_found(store: MetaStore) -> None:
 
 
 def test_all_eleven_types(store: MetaStore) -> None:
-    from jupyter_ext.core.task_types import TASK_TYPES
+    from jupyter_ext.core.rules.task_types import TASK_TYPES
 
     assert len(TASK_TYPES) == 11
     for t in TASK_TYPES:

@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from jupyter_ext.core.cron import Cron
+from jupyter_ext.core.rules.cron import Cron
 from jupyter_ext.errors import InvalidArgument
 
 UTC = dt.timezone.utc

@@ -43,5 +43,5 @@ def scalars(task: Any) -> dict[str, dict[str, list[tuple[int, float]]]]:
     for title, per_series in task.get_reported_scalars().items():
         if title.startswith(":monitor:"):
             continue
-        out[title] = {s: list(zip(v["x"], v["y"])) for s, v in per_series.items()}
+        out[title] = {s: list(zip(v["x"], v["y"], strict=True)) for s, v in per_series.items()}
     return out

@@ -26,7 +26,8 @@ done(task, loaded=loaded, ours=ours)
     assert out["loaded"] == []
     # Only the switchboard is loaded; no module of a framework's integration.
     assert out["ours"] == ["jupyter_ext.integrations._imports", "jupyter_ext.integrations._state",
-                           "jupyter_ext.integrations._switches", "jupyter_ext.integrations.click_args"]
+                           "jupyter_ext.integrations._switches", "jupyter_ext.integrations.argparse_args",
+                           "jupyter_ext.integrations.click_args"]
 
 
 def test_frameworks_are_hooked_when_imported_before_or_after_init(run_py: Any) -> None:

@@ -105,11 +105,11 @@ def test_a_figure_reported_explicitly_is_not_stored_twice(run_py: Any, stored: A
     proc = run_py.run(PRELUDE + AGG + """
 from jupyter_ext import Logger
 task = Task.init(project_name="Auto", task_name="explicit")
-fig, ax = plt.subplots(); ax.imshow([[0, 1], [1, 0]])         # stored as a PNG: rendered by savefig
+fig, ax = plt.subplots(); ax.imshow([[0, 1], [1, 0]])         # a picture among the plots (no plotly form)
 Logger.current_logger().report_matplotlib_figure(title="EDA", series="pixels", figure=fig, iteration=0)
 plt.show()                                                    # unchanged since: nothing new
 done(task)
 """)
     task = stored(result_of(proc)["id"])
-    assert task.get_reported_plots() == []
-    assert [s["metric"] for s in task.get_debug_samples("EDA", "pixels")] == ["EDA"]
+    assert [(p["metric"], p["variant"]) for p in task.get_reported_plots()] == [("EDA", "pixels")]
+    assert task.get_debug_samples("EDA", "pixels") == []

@@ -12,6 +12,8 @@ import pytest
 from conftest import kernel_env
 from nbclient import NotebookClient
 
+pytestmark = pytest.mark.slow  # whole notebooks executed in kernels
+
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"
 
@@ -25,7 +27,8 @@ def workdir(tmp_path: Path) -> Path:
 
 def _execute(path: Path, home: Path, timeout: int = 600) -> Any:
     nb = nbformat.read(str(path), as_version=4)
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}})
+    client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
+                            resources={"metadata": {"path": str(path.parent)}})
     client.execute(env=kernel_env(home, JUPYTER_TRACK_NOTEBOOK_PATH=str(path)))
     return nb
 

@@ -22,7 +22,8 @@ def test_live_plot_renders_and_reacts(tmp_path: Path) -> None:
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
-        dom = subprocess.run([str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--virtual-time-budget=5000",
+        dom = subprocess.run([str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu",
+                              "--virtual-time-budget=5000",
                               "--dump-dom", f"http://127.0.0.1:{server.server_address[1]}/index.html"],
                              capture_output=True, text=True, timeout=120).stdout
     finally:

@@ -23,8 +23,8 @@ def _decode(msg: dict[str, Any], buffers: list[Any]) -> dict[str, Any]:
         out.append((bx[at:at + n], by[at:at + n]))
         at += n
     if msg["t"] == "reset":
-        return {**msg, "series": [{**s, "x": xs, "y": ys} for s, (xs, ys) in zip(msg["series"], out)]}
-    return {**msg, "d": [[sid, xs, ys] for (sid, _), (xs, ys) in zip(msg["d"], out)]}
+        return {**msg, "series": [{**s, "x": xs, "y": ys} for s, (xs, ys) in zip(msg["series"], out, strict=True)]}
+    return {**msg, "d": [[sid, xs, ys] for (sid, _), (xs, ys) in zip(msg["d"], out, strict=True)]}
 
 
 def _apply(state: dict[int, dict[str, Any]], msg: dict[str, Any]) -> None:

@@ -26,6 +26,7 @@ def _images(messages: list[dict[str, Any]]) -> int:
                and "image/png" in m["content"]["data"])
 
 
+@pytest.mark.slow
 def test_figures_shown_in_a_tracked_notebook_land_in_plots(inline_kernel: Kernel) -> None:
     from jupyter_ext import Task
 

@@ -16,6 +16,8 @@ from typing import Any
 import pytest
 from conftest import kernel_env
 
+pytestmark = pytest.mark.slow  # a Jupyter server started as a process, with kernels
+
 TOKEN = "t0ken-for-tests-only"
 PROBE = '''
 def _jupyter_server_extension_points():
@@ -62,7 +64,8 @@ def server(tmp_path: Path, nb_home: Path) -> Iterator[Server]:
     env = kernel_env(nb_home, JUPYTER_RUNTIME_DIR=str(runtime),
                      PYTHONPATH=os.pathsep.join([str(ext), os.environ.get("PYTHONPATH", "")]))
     proc = subprocess.Popen([sys.executable, "-m", "jupyter_server", "--no-browser", f"--port={port}",
-                             "--ip=127.0.0.1", "--allow-root", f"--IdentityProvider.token={TOKEN}", f"--ServerApp.root_dir={root}",
+                             "--ip=127.0.0.1", "--allow-root", f"--IdentityProvider.token={TOKEN}",
+                             f"--ServerApp.root_dir={root}",
                              f"--config={config}"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}/"
     srv = Server(url, runtime, proc)
@@ -71,9 +74,9 @@ def server(tmp_path: Path, nb_home: Path) -> Iterator[Server]:
         try:
             srv.api("GET", "api/status")
             break
-        except Exception:
+        except Exception as exc:  # noqa: BLE001 - any failure means "not up yet" until the deadline
             if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("jupyter server did not start: " + proc.stderr.read().decode()[-2000:])
+                raise RuntimeError("jupyter server did not start: " + proc.stderr.read().decode()[-2000:]) from exc
             time.sleep(0.3)
     try:
         yield srv

@@ -71,7 +71,7 @@ def test_track_again_closes_the_old_task_and_starts_a_new_one(kernel: Kernel) ->
     kernel.run('%load_ext jupyter_ext\n%track "Runs/first"\nfrom jupyter_ext import Task')
     first = _task_id(kernel)
     # (with --queue the notebook goes to an agent instead: tests/agent/test_agent_notebook.py)
-    kernel.run('%track "Runs/first" --tags a,b --type testing')
+    kernel.run('%track Runs/first again --tags a,b --type testing')  # a name with spaces needs no quotes
     second = _task_id(kernel)
     assert first != second
     kernel.run("x = 1")  # the kernel lives on
@@ -86,6 +86,7 @@ def test_track_again_closes_the_old_task_and_starts_a_new_one(kernel: Kernel) ->
     again = Task.get_task(task_id=second)
     assert again.get_status() == "in_progress"
     assert again.get_tags() == ["a", "b"] and again.task_type == "testing"
+    assert (again.get_project_name(), again.name) == ("Runs", "first again")
     deadline = time.monotonic() + 20
     while "kernel" not in again.data["runtime"] and time.monotonic() < deadline:
         time.sleep(0.2)
@@ -98,6 +99,7 @@ def test_bad_arguments_say_what_is_wrong(kernel: Kernel) -> None:
         kernel.run("%track --bogus")
 
 
+@pytest.mark.slow
 def test_comm_content_has_unsaved_edits_and_follows_renames(kernel: Kernel, tmp_path: Path) -> None:
     on_disk = _write_notebook(tmp_path / "work.ipynb", "saved version")
     live = json.loads(json.dumps(on_disk))

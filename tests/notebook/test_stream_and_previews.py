@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from jupyter_ext.core.redact import redact_code
+from jupyter_ext.core.rules.redact import redact_code
 from jupyter_ext.notebook import preview
 from jupyter_ext.notebook.live_plot.buckets import SeriesStream
 from jupyter_ext.notebook.snapshot import notebook_file

@@ -6,6 +6,11 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+# each test runs scripts against a real S3 server started for it
+pytestmark = pytest.mark.slow
+
 
 def _keys(s3: Any, prefix: str) -> list[str]:
     """The keys under ``prefix`` (bucket/folder), relative to it."""

@@ -2,7 +2,9 @@
 the standalone app on 127.0.0.1, both over a private store in ``tmp_path``."""
 from __future__ import annotations
 
+import json
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -85,3 +87,39 @@ def api(standalone: BackgroundServer) -> Iterator[Any]:
 
     yield call
     session.close()
+
+
+@pytest.fixture
+def changes_socket(standalone: BackgroundServer, db_url: str, tmp_path: Path) -> Iterator[Any]:
+    """The standalone app's ``changes`` WebSocket, handed over once the server's poller has made its
+    first poll (that one only learns where "now" is): from then on a row written straight to the
+    store is reported. Probe tasks, written until one is reported, tell when that happened."""
+    import base64
+
+    import websocket
+
+    from jupyter_ext.client.local import LocalBackend
+
+    access, secret = standalone.create_key("ui")
+    token = base64.b64encode(f"{access}:{secret}".encode()).decode()
+    sock = websocket.create_connection(f"ws://127.0.0.1:{standalone.port}/{API_PREFIX}changes",
+                                       header=[f"Authorization: Basic {token}"], timeout=10)
+    direct = LocalBackend(db_url, str(tmp_path / "blobs"))
+    try:
+        deadline = time.monotonic() + 30
+        reported = False
+        while not reported:
+            assert time.monotonic() < deadline, "the change poller never reported a write to the store"
+            probe = direct.create_task({"name": "probe", "project": "changes probe"}).id
+            sock.settimeout(3.0)  # a few poll periods
+            try:
+                while json.loads(sock.recv()).get("id") != probe:
+                    pass
+                reported = True
+            except websocket.WebSocketTimeoutException:
+                pass  # written before the first poll: that poll took it as "now"; write another
+        sock.settimeout(10)
+    finally:
+        direct.close()
+    yield sock
+    sock.close()

@@ -2,15 +2,11 @@
 errors, and the change announced on the websocket."""
 from __future__ import annotations
 
-import base64
 import json
 import time
 from typing import Any
 
 import pytest
-
-from jupyter_ext.server.background import BackgroundServer
-from jupyter_ext.wire.routes import API_PREFIX
 
 
 def _model(api: Any) -> str:
@@ -82,26 +78,16 @@ def test_deleting_the_model_deletes_its_metrics(api: Any) -> None:
     assert api("GET", f"models/{model_id}/metrics").status_code == 404
 
 
-def test_a_report_is_announced_on_the_changes_socket(standalone: BackgroundServer, api: Any) -> None:
-    import websocket
-
-    access, secret = standalone.create_key("ui")
-    token = base64.b64encode(f"{access}:{secret}".encode()).decode()
+def test_a_report_is_announced_on_the_changes_socket(changes_socket: Any, api: Any) -> None:
     model_id = _model(api)
-    sock = websocket.create_connection(f"ws://127.0.0.1:{standalone.port}/{API_PREFIX}changes",
-                                       header=[f"Authorization: Basic {token}"], timeout=10)
-    try:
-        time.sleep(0.3)  # the first poll learns where "now" is
-        api("POST", f"models/{model_id}/metrics", json={"single_values": [{"name": "a", "value": 1}]})
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            message = json.loads(sock.recv())
-            if message.get("id") == model_id and "metrics" in message.get("fields", []):
-                assert message["kind"] == "model"
-                return
-        raise AssertionError("no change message about the model's metrics")
-    finally:
-        sock.close()
+    api("POST", f"models/{model_id}/metrics", json={"single_values": [{"name": "a", "value": 1}]})
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        message = json.loads(changes_socket.recv())
+        if message.get("id") == model_id and "metrics" in message.get("fields", []):
+            assert message["kind"] == "model"
+            return
+    raise AssertionError("no change message about the model's metrics")
 
 
 def test_the_openapi_document_lists_both_operations(api: Any) -> None:

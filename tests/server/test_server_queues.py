@@ -1,14 +1,12 @@
 """Queues and workers over REST: the shapes the UI and agents read, and the change feed."""
 from __future__ import annotations
 
-import base64
 import json
 import time
 from pathlib import Path
 from typing import Any
 
 from jupyter_ext.server.background import BackgroundServer
-from jupyter_ext.wire.routes import API_PREFIX
 
 
 def _task(api: Any, name: str = "t", **spec: Any) -> str:
@@ -58,34 +56,26 @@ def test_rest_errors_carry_the_core_message(api: Any) -> None:
     assert api("DELETE", "queues/default", params={"force": "true"}).json()["deleted"]
 
 
-def test_queue_and_worker_changes_are_pushed(standalone: BackgroundServer, db_url: str, tmp_path: Path) -> None:
-    import websocket
-
+def test_queue_and_worker_changes_are_pushed(standalone: BackgroundServer, changes_socket: Any, db_url: str,
+                                             tmp_path: Path) -> None:
     from jupyter_ext.client.http import HttpBackend
     from jupyter_ext.client.local import LocalBackend
 
-    access, secret = standalone.create_key("ui")
-    token = base64.b64encode(f"{access}:{secret}".encode()).decode()
-    sock = websocket.create_connection(f"ws://127.0.0.1:{standalone.port}/{API_PREFIX}changes",
-                                       header=[f"Authorization: Basic {token}"], timeout=10)
-    try:
-        time.sleep(0.3)  # the first poll learns where "now" is
-        remote = HttpBackend(standalone.url, access, secret)
-        remote.create_queue("via-api")
-        assert _next(sock, "queue", "via-api")["name"] == "via-api"
-        remote.register_worker("api:1", ["via-api"], {})
-        assert _next(sock, "worker", "api:1")
-        remote.close()
-        # an agent on the embedded store writes it directly: the poller sees it
-        kernel = LocalBackend(db_url, str(tmp_path / "blobs"))
-        task = kernel.create_task({"project": "R", "name": "direct"})
-        kernel.enqueue_task(task.id, "direct-queue", create_queue=True)
-        kernel.register_worker("local:1", ["direct-queue"], {})
-        assert _next(sock, "queue", "direct-queue")["name"] == "direct-queue"
-        assert _next(sock, "worker", "local:1")
-        kernel.close()
-    finally:
-        sock.close()
+    sock = changes_socket
+    remote = HttpBackend(standalone.url, *standalone.create_key("sdk"))
+    remote.create_queue("via-api")
+    assert _next(sock, "queue", "via-api")["name"] == "via-api"
+    remote.register_worker("api:1", ["via-api"], {})
+    assert _next(sock, "worker", "api:1")
+    remote.close()
+    # an agent on the embedded store writes it directly: the poller sees it
+    kernel = LocalBackend(db_url, str(tmp_path / "blobs"))
+    task = kernel.create_task({"project": "R", "name": "direct"})
+    kernel.enqueue_task(task.id, "direct-queue", create_queue=True)
+    kernel.register_worker("local:1", ["direct-queue"], {})
+    assert _next(sock, "queue", "direct-queue")["name"] == "direct-queue"
+    assert _next(sock, "worker", "local:1")
+    kernel.close()
 
 
 def _next(sock: Any, kind: str, ident: str, timeout: float = 10.0) -> dict[str, Any]:

@@ -27,6 +27,7 @@ def _in_another_process(db_url: str, code: str) -> None:
                    timeout=120)
 
 
+@pytest.mark.slow
 def test_a_write_by_another_process_is_seen_on_the_next_read(api: Any, standalone: BackgroundServer,
                                                                db_url: str) -> None:
     task = api("POST", "tasks", json={"name": "before", "project": "cache"}).json()

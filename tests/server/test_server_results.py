@@ -114,33 +114,23 @@ def test_blobs_stream_both_ways_with_ranges(standalone: BackgroundServer, tmp_pa
         backend.close()
 
 
-def test_changes_are_pushed(standalone: BackgroundServer, db_url: str, tmp_path: Path) -> None:
-    import base64
-
+def test_changes_are_pushed(standalone: BackgroundServer, changes_socket: Any, db_url: str, tmp_path: Path) -> None:
     import websocket
 
     from jupyter_ext.client.http import HttpBackend
     from jupyter_ext.client.local import LocalBackend
 
-    access, secret = standalone.create_key("ui")
-    token = base64.b64encode(f"{access}:{secret}".encode()).decode()
-    ws_url = f"ws://127.0.0.1:{standalone.port}/{API_PREFIX}changes"
-    with pytest.raises(websocket.WebSocketBadStatusException):
-        websocket.create_connection(ws_url, timeout=10)  # no credentials, no socket
-    sock = websocket.create_connection(ws_url, header=[f"Authorization: Basic {token}"], timeout=10)
-    try:
-        time.sleep(0.3)  # the first poll learns where "now" is
-        remote = HttpBackend(standalone.url, access, secret)
-        made = remote.create_task({"name": "via api", "project": "C"})
-        remote.close()
-        assert _next_about(sock, made.id)["kind"] == "task"
-        kernel = LocalBackend(db_url, str(tmp_path / "blobs"))  # a script writing the store directly
-        direct = kernel.create_task({"name": "direct", "project": "C"})
-        kernel.close()
-        message = _next_about(sock, direct.id)
-        assert message["status"] == "created" and "last_update" in message["fields"]
-    finally:
-        sock.close()
+    with pytest.raises(websocket.WebSocketBadStatusException):  # no credentials, no socket
+        websocket.create_connection(f"ws://127.0.0.1:{standalone.port}/{API_PREFIX}changes", timeout=10)
+    remote = HttpBackend(standalone.url, *standalone.create_key("sdk"))
+    made = remote.create_task({"name": "via api", "project": "C"})
+    remote.close()
+    assert _next_about(changes_socket, made.id)["kind"] == "task"
+    kernel = LocalBackend(db_url, str(tmp_path / "blobs"))  # a script writing the store directly
+    direct = kernel.create_task({"name": "direct", "project": "C"})
+    kernel.close()
+    message = _next_about(changes_socket, direct.id)
+    assert message["status"] == "created" and "last_update" in message["fields"]
 
 
 def _next_about(sock: Any, ident: str, timeout: float = 10.0) -> dict[str, Any]:

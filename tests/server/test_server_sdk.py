@@ -4,6 +4,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from jupyter_ext.server.background import BackgroundServer
 
 
@@ -60,16 +62,33 @@ def test_a_dead_server_fails_fast_and_clearly(tmp_path: Path) -> None:
     backend.close()
 
 
-def test_an_expired_token_is_renewed(standalone: BackgroundServer) -> None:
-    import time
+class _ClockAhead:
+    """What the server's key module reads as the time: the real clock, ``ahead`` seconds later."""
 
+    def __init__(self, ahead: float) -> None:
+        import time
+
+        self._time = time
+        self.ahead = ahead
+
+    def time(self) -> float:
+        return self._time.time() + self.ahead
+
+    def monotonic(self) -> float:
+        return self._time.monotonic()
+
+
+def test_an_expired_token_is_renewed(standalone: BackgroundServer, monkeypatch: pytest.MonkeyPatch) -> None:
     from jupyter_ext.client.http import HttpBackend
+    from jupyter_ext.core import keys
 
     backend = HttpBackend(standalone.url, *standalone.create_key("short"), token_ttl=3.0)
     try:
         row = backend.create_task({"name": "t", "project": "P"})
         first = backend._auth_header()["Authorization"]
-        time.sleep(3.5)  # the token has expired: the next call gets a 401, trades the key again, succeeds
+        # the server (in this process) lives 10 s later: the token has expired, so the next call
+        # gets a 401, trades the key for a new token and succeeds
+        monkeypatch.setattr(keys, "time", _ClockAhead(10.0))
         assert backend.get_task(row.id).id == row.id
         assert backend._auth_header()["Authorization"] != first
     finally:

@@ -100,6 +100,7 @@ def test_standalone_server_serves_keys_only(server_process: Any, tmp_path: Path)
     assert list((store_path.parent / "blobs").rglob(sha))  # --blobs defaults to blobs/ beside a SQLite store
 
 
+@pytest.mark.slow
 def test_standalone_server_speaks_tls(tmp_path: Path) -> None:
     from jupyter_ext.client.http import HttpBackend
     from jupyter_ext.errors import Unavailable
@@ -133,6 +134,7 @@ def test_standalone_server_speaks_tls(tmp_path: Path) -> None:
         _stop(proc)
 
 
+@pytest.mark.slow
 def test_extension_is_enabled_by_its_shipped_config(tmp_path: Path) -> None:
     """The file pip installs into etc/jupyter/jupyter_server_config.d switches the API on."""
     shipped = ROOT / "jupyter-config" / "jupyter_server_config.d" / "jupyter_ext.json"
@@ -149,7 +151,8 @@ def test_extension_is_enabled_by_its_shipped_config(tmp_path: Path) -> None:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     cmd = [sys.executable, "-m", "jupyter_server", "--no-browser", f"--port={port}", "--ip=127.0.0.1",
-           "--IdentityProvider.token=secret-token", "--allow-root", f"--ServerApp.root_dir={tmp_path}", "--ServerApp.base_url=/hub/user/ann/"]
+           "--IdentityProvider.token=secret-token", "--allow-root", f"--ServerApp.root_dir={tmp_path}",
+           "--ServerApp.base_url=/hub/user/ann/"]
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         url = _wait_for_line(proc, r"(http://127\.0\.0\.1:\d+/hub/user/ann/)\?token").group(1)

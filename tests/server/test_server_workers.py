@@ -35,6 +35,7 @@ def _alive(pid: int) -> bool:
         return False
 
 
+@pytest.mark.slow
 def test_workers_share_the_port_the_store_and_revocations(tmp_path: Path) -> None:
     store_url = f"sqlite:///{tmp_path / 'track.db'}"
     meta = MetaStore.open(store_url)

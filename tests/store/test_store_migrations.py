@@ -14,7 +14,7 @@ from alembic.migration import MigrationContext
 
 from jupyter_ext.store import migrations
 from jupyter_ext.store.meta import MetaStore
-from jupyter_ext.store.migrations.runner import script_head
+from jupyter_ext.store.migrations.runner import alembic_config, script_head, upgrade_to_head
 from jupyter_ext.store.schema import metadata
 
 
@@ -26,8 +26,11 @@ def _diffs(store: MetaStore, target: sa.MetaData) -> list[object]:
 
 @pytest.fixture
 def fresh(tmp_path: Path) -> Iterator[MetaStore]:
-    """A database built by running the migrations now (not the suite's shared template)."""
-    opened = MetaStore.open(f"sqlite:///{tmp_path / 'fresh.db'}")
+    """A database built by running the migration chain now (a new store opened by MetaStore
+    gets the schema in one step instead; test_store_fresh_schema compares the two)."""
+    opened = MetaStore.open(f"sqlite:///{tmp_path / 'fresh.db'}", migrate=False)
+    with opened.engine.connect() as conn:
+        upgrade_to_head(conn)
     yield opened
     opened.close()
 
@@ -48,7 +51,7 @@ def test_the_schema_comparison_would_see_a_difference(fresh: MetaStore) -> None:
 
 
 def test_head_revision_is_alembics_head() -> None:
-    assert migrations.HEAD_REVISION == script_head()
+    assert script_head() == migrations.HEAD_REVISION
 
 
 def test_store_records_the_head_revision(store: MetaStore) -> None:
@@ -103,7 +106,14 @@ def test_reopening_an_up_to_date_database_does_not_import_alembic(store: MetaSto
 
 def test_opening_an_old_database_does_import_alembic(tmp_path: Path) -> None:
     # The counterpart of the test above: a database that needs migrating goes through Alembic.
-    url = f"sqlite:///{tmp_path / 'new.db'}"
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    old = MetaStore.open(url, migrate=False)
+    with old.engine.connect() as conn:
+        from alembic import command
+
+        command.upgrade(alembic_config(conn), "0007")
+        conn.commit()
+    old.close()
     code = (
         "import sys\n"
         "from jupyter_ext.store.meta import MetaStore\n"

@@ -70,6 +70,7 @@ def test_threads_opening_different_fresh_stores_at_once(tmp_path: Path) -> None:
     assert not failures, failures
 
 
+@pytest.mark.slow
 def test_processes_opening_a_fresh_store_at_once(tmp_path: Path) -> None:
     db = tmp_path / "home" / "track.db"
     go = tmp_path / "go"
@@ -88,7 +89,7 @@ def test_processes_opening_a_fresh_store_at_once(tmp_path: Path) -> None:
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(OPENERS)]
     go.touch()
     outs = [p.communicate(timeout=180) for p in procs]
-    for p, (out, err) in zip(procs, outs):
+    for p, (out, err) in zip(procs, outs, strict=True):
         assert p.returncode == 0, err
         assert out.strip() == migrations.HEAD_REVISION
     store = MetaStore.open(f"sqlite:///{db}")

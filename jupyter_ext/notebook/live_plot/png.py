@@ -38,7 +38,7 @@ def _panel(draw: Any, font: Any, ox: int, oy: int, title: str,
     left, right, top, bottom = 52, 10, 22, 40
     w, h = PANEL_W - left - right, PANEL_H - top - bottom
     draw.text((ox + left, oy + 4), title[:48], fill="#222", font=font)
-    finite = [(x, y) for _, xs, ys in lines for x, y in zip(xs, ys) if _ok(x) and _ok(y)]
+    finite = [(x, y) for _, xs, ys in lines for x, y in zip(xs, ys, strict=False) if _ok(x) and _ok(y)]
     if not finite:
         draw.text((ox + left, oy + top + 10), "no points", fill="#888", font=font)
         return
@@ -65,7 +65,7 @@ def _panel(draw: Any, font: Any, ox: int, oy: int, title: str,
     legend_x = ox + left
     for n, (label, xs, ys) in enumerate(lines):
         color = COLORS[n % len(COLORS)]
-        pts = [(X(x), Y(y)) for x, y in zip(xs, ys) if _ok(x) and _ok(y)]
+        pts = [(X(x), Y(y)) for x, y in zip(xs, ys, strict=False) if _ok(x) and _ok(y)]
         if len(pts) > 1:
             draw.line(pts, fill=color, width=2)
         elif pts:

@@ -107,8 +107,8 @@ class LivePlotState:
                     counts = {(task.id, title, series): int(summary.get("count") or 0)
                               for title, by_series in backend.get_last_metrics(task.id).items()
                               for series, summary in by_series.items()}
-                except Exception:
-                    continue  # a task whose row is not stored yet has no history
+                except Exception:  # noqa: BLE001 - a task whose row is not stored yet has no history
+                    continue
                 if not self.live:
                     self.seen.update(counts)
                 for title, by_series in data.items():
@@ -141,7 +141,7 @@ class LivePlotState:
             return {"t": "reset", "series": series, "tails": self._tails()}
 
     def _tails(self) -> list[list[Any]]:
-        out = []
+        out: list[list[Any]] = []
         for key, s in self.streams.items():
             tail = s.tail()
             if tail is None or not np.isfinite(tail[1]):  # JSON has no NaN: no provisional end then
@@ -196,7 +196,7 @@ class LivePlotState:
             dxs: list[np.ndarray] = []
             dys: list[np.ndarray] = []
             reset = False
-            for task_id, title, series, iters, values, times in chunks:
+            for task_id, title, series, iters, values, _times in chunks:
                 key = (task_id, title, series)
                 kind, xs, ys = self._stream(key, new).add(iters, values)
                 if kind == "reset":
@@ -257,7 +257,7 @@ def _list(a: np.ndarray) -> list[float | None]:
     finite = np.isfinite(a)
     if finite.all():
         return a.tolist()  # type: ignore[no-any-return]
-    return [float(v) if ok else None for v, ok in zip(a.tolist(), finite.tolist())]
+    return [float(v) if ok else None for v, ok in zip(a.tolist(), finite.tolist(), strict=True)]
 
 
 # -- the widget -----------------------------------------------------------------------------------
@@ -303,7 +303,7 @@ def _install_tap() -> None:
                         plot.offer(*item)
         return original(batch)
 
-    backend.write_events = write_events
+    backend.write_events = write_events  # type: ignore[method-assign]  # a tap on this one backend, undone on untap
     _tapped[id(backend)] = original
 
 
@@ -332,7 +332,7 @@ def _run_pump() -> None:
         time.sleep(PERIOD_S)
         try:
             _pump_once(plots)
-        except Exception:  # a closed comm or a vanished task: the next round will tell
+        except Exception:  # noqa: BLE001 - a closed comm or a vanished task: the next round will tell
             pass
 
 
@@ -360,7 +360,7 @@ def _poll_store(plot: LivePlotState) -> None:
             if backend.get_task(task.id).status != "in_progress":
                 continue
             data = backend.get_scalars(task.id, max_samples=None, x_axis="iter", as_numpy=True)
-        except Exception:
+        except Exception:  # noqa: BLE001 - a vanished task: the next round will tell
             continue
         for title, by_series in data.items():
             for series, xy in by_series.items():
@@ -397,7 +397,7 @@ def remember_parent(shell: Any) -> None:
     if get is not None:
         try:
             _parent["header"] = get()
-        except Exception:
+        except Exception:  # noqa: BLE001 - no kernel parent to remember: plots still draw
             pass
 
 
@@ -412,5 +412,5 @@ def _adopt_parent() -> None:
         setter = getattr(shell, "set_thread_parent", None)
         if setter is not None:
             setter(header)
-    except Exception:
+    except Exception:  # noqa: BLE001 - no kernel parent to restore: plots still draw
         pass

@@ -32,7 +32,7 @@ def register(shell: Any = None) -> bool:
         from comm import get_comm_manager
 
         manager = get_comm_manager()
-    except Exception:
+    except Exception:  # noqa: BLE001 - no kernel comm manager: no live document
         return False
     if manager is None:
         return False
@@ -94,11 +94,16 @@ def latest(*, request: bool = False, wait: float = 0.0) -> dict[str, Any] | None
     if request:
         try:
             comm.send({"request": "content"})
-        except Exception:
-            return _state["doc"]
+        except Exception:  # noqa: BLE001 - a closed comm: the last document is the answer
+            return _latest()
         with _arrived:
             _arrived.wait_for(lambda: _state["doc_time"] >= asked_at, timeout=wait)
-    return _state["doc"]
+    return _latest()
+
+
+def _latest() -> dict[str, Any] | None:
+    doc: dict[str, Any] | None = _state["doc"]
+    return doc
 
 
 def reset() -> None:

@@ -1,7 +1,7 @@
 """A notebook as stored with a task: read and redacted (render_worker.py renders it).
 
 Redaction walks every text the notebook holds (cell sources, stream text, text-like outputs,
-tracebacks, attachments' names) through :func:`jupyter_ext.core.redact.redact_code`; binary
+tracebacks, attachments' names) through :func:`jupyter_ext.core.rules.redact.redact_code`; binary
 outputs (base64 images) are left alone, both because no secret hides there and because running
 regular expressions over megabytes of base64 would be the slowest part of a snapshot.
 """
@@ -11,7 +11,7 @@ import copy
 import json
 from typing import Any
 
-from jupyter_ext.core.redact import redact_code
+from jupyter_ext.core.rules.redact import redact_code
 
 # Output mime types whose payload is text a person (or a secret) could have written.
 _BINARY_PREFIXES = ("image/png", "image/jpeg", "image/gif", "image/webp", "image/bmp", "application/pdf",

@@ -48,7 +48,7 @@ def detect(user_ns: dict[str, Any] | None = None) -> tuple[str | None, str]:
     if env:
         return os.path.abspath(env), "environment"
     ns = user_ns or {}
-    vsc = ns.get("__vsc_ipynb_file__") or os.environ.get("__vsc_ipynb_file__")
+    vsc = ns.get("__vsc_ipynb_file__") or os.environ.get("__vsc_ipynb_file__")  # noqa: SIM112 - VS Code's own name
     if isinstance(vsc, str) and vsc:
         return os.path.abspath(vsc), "vscode"
     found = _from_sessions_api()
@@ -72,7 +72,7 @@ def kernel_id() -> str | None:
         from ipykernel.connect import get_connection_file
 
         name = os.path.basename(get_connection_file())
-    except Exception:
+    except Exception:  # noqa: BLE001 - not in a kernel: the path is found another way
         return None
     match = re.match(r"kernel-(.+)\.json$", name)
     return match.group(1) if match else None
@@ -85,13 +85,13 @@ def running_servers() -> list[dict[str, Any]]:
         from jupyter_core.paths import jupyter_runtime_dir
 
         dirs.append(jupyter_runtime_dir())
-    except Exception:
+    except Exception:  # noqa: BLE001 - a best-effort hint: other places are tried
         pass
     try:
         from ipykernel.connect import get_connection_file
 
         dirs.append(os.path.dirname(get_connection_file()))
-    except Exception:
+    except Exception:  # noqa: BLE001 - a best-effort hint: other places are tried
         pass
     files: set[str] = set()
     for d in dict.fromkeys(dirs):
@@ -157,7 +157,7 @@ def fetch_sessions(server: dict[str, Any]) -> list[dict[str, Any]]:
     try:
         with urllib.request.urlopen(request, timeout=SESSIONS_TIMEOUT_S, context=context) as response:
             data = json.loads(response.read().decode("utf-8"))
-    except Exception:
+    except Exception:  # noqa: BLE001 - a best-effort hint: other places are tried
         return []
     return data if isinstance(data, list) else []
 
@@ -181,9 +181,9 @@ def _from_parent_command_line() -> str | None:
         import psutil
 
         parent = psutil.Process(os.getppid())
-        argv = parent.cmdline()
-        cwd = parent.cwd()
-    except Exception:
+        argv: list[str] = parent.cmdline()
+        cwd: str = parent.cwd()
+    except Exception:  # noqa: BLE001 - psutil's errors differ per platform
         return None
     if not any(("nbconvert" in a or "papermill" in a or "nbclient" in a) for a in argv[:3]):
         return None

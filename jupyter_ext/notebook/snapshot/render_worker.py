@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import subprocess
 import sys
 import threading
 import time
@@ -44,7 +45,7 @@ def _serve(stdin: IO[str], stdout: IO[str]) -> None:
             continue
         try:
             answer = _snapshot(json.loads(line), exporter, nbformat, rejoin_lines)
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - sent back as the answer
             answer = {"ok": False, "error": f"{type(exc).__name__}: {exc}"}
         stdout.write(json.dumps(answer) + "\n")
         stdout.flush()
@@ -119,7 +120,7 @@ def _exporter(html_exporter: Any) -> Any:
     except ImportError:
         return html_exporter(template_name="lab")
 
-    class SnapshotExporter(html_exporter):  # type: ignore[misc,valid-type]
+    class SnapshotExporter(html_exporter):  # type: ignore[misc]
         def from_notebook_node(self, nb: Any, resources: Any = None, **kw: Any) -> Any:
             lang = nb.metadata.get("language_info", {})
             lexer = lang.get("pygments_lexer", lang.get("name", None))
@@ -139,7 +140,7 @@ def _reused_cleaner() -> Any:
     """nbconvert's ``clean_html`` filter with the same rules, but one bleach Cleaner for every
     call: nbconvert builds a new one (an html5lib parser) per code cell."""
     import bleach
-    from nbconvert.filters.strings import _get_default_css_sanitizer
+    from nbconvert.filters.strings import _get_default_css_sanitizer  # type: ignore[attr-defined]  # private: clean_html's own rules
 
     kwargs: dict[str, Any] = {}
     css_sanitizer = _get_default_css_sanitizer()
@@ -198,7 +199,7 @@ def stop() -> None:
             _worker.stdin.close()
             try:
                 _worker.wait(timeout=5)
-            except Exception:
+            except subprocess.TimeoutExpired:
                 _worker.kill()
         _worker = None
 

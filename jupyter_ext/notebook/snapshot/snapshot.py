@@ -110,7 +110,7 @@ class Snapshotter:
             stored = False
             try:
                 stored = self._take(always=always, soft=soft)
-            except Exception as exc:  # never let a bad notebook kill the thread; say what happened
+            except Exception as exc:  # noqa: BLE001 - never let a bad notebook kill the thread; say what happened
                 self.last_error = f"{type(exc).__name__}: {exc}"
                 print(f"jupyter-track: notebook snapshot failed: {self.last_error}", file=sys.stderr)
             for r in requests:

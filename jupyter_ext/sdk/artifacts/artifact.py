@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from jupyter_ext.errors import InvalidArgument, TrackError
+from jupyter_ext.sdk import _notebook
 from jupyter_ext.sdk import _session as session
 
 if TYPE_CHECKING:
@@ -63,9 +64,7 @@ class PreviewText(str):
         return obj
 
     def __call__(self) -> None:
-        from jupyter_ext.notebook.preview import show
-
-        show(self._artifact)
+        _notebook.show_preview(self._artifact)
 
 
 class Artifact:
@@ -87,6 +86,7 @@ class Artifact:
     # -- what it is ------------------------------------------------------------------------------
     @property
     def name(self) -> str:
+        """The name the artifact was stored under (``task.artifacts[name]``)."""
         return str(self._row["name"])
 
     @property
@@ -122,9 +122,7 @@ class Artifact:
         return PreviewText(str(self._row.get("preview") or ""), self)
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
-        from jupyter_ext.notebook.preview import artifact_bundle
-
-        return artifact_bundle(self)
+        return _notebook.artifact_bundle(self)
 
     @property
     def content_type(self) -> str:

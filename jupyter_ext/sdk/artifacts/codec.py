@@ -178,7 +178,7 @@ def _preview(preview: Any, default: Any) -> str:
 def _safe_repr(obj: Any) -> str:
     try:
         return repr(obj)
-    except Exception:  # an object whose __repr__ fails still deserves to be stored
+    except Exception:  # noqa: BLE001 - an object whose __repr__ fails still deserves to be stored
         return f"<{type(obj).__name__} object>"
 
 
@@ -228,7 +228,8 @@ def _numpy(name: str, stem: str, arr: Any, preview: Any, ext: str | None) -> Ser
                 with open(path, "wb") as raw, _gzip(raw) as gz:
                     np.savetxt(gz, arr, delimiter=",")
             except ValueError as exc:
-                raise InvalidArgument(f"artifact {name!r}: only 1-D and 2-D arrays can be stored as CSV ({exc})") from exc
+                raise InvalidArgument(f"artifact {name!r}: only 1-D and 2-D arrays can be stored as CSV "
+                                      f"({exc})") from exc
         return Serialized("numpy", "text/csv", stem + ".csv.gz", _preview(preview, arr), path, temporary=True)
     if ext not in (None, ".npz"):
         raise InvalidArgument(f"artifact {name!r}: numpy arrays are stored as .npz or .csv.gz, not {ext!r}")
@@ -260,9 +261,9 @@ def _dataframe(name: str, stem: str, df: Any, preview: Any, ext: str | None) -> 
     with _writing(ext) as path:
         try:
             if ext == ".csv.gz":
-                with open(path, "wb") as raw, _gzip(raw) as gz:
-                    with io.TextIOWrapper(gz, encoding="utf-8", newline="") as text:
-                        df.to_csv(text)
+                with open(path, "wb") as raw, _gzip(raw) as gz, io.TextIOWrapper(gz, encoding="utf-8",
+                                                                                   newline="") as text:
+                    df.to_csv(text)
             elif ext == ".parquet":
                 df.to_parquet(path)
             elif ext == ".feather":
@@ -325,17 +326,17 @@ def _zip_paths(name: str, stem: str, entries: list[Path], preview: Any) -> Seria
 def _zip(stem: str, files: list[Path], base: Path, preview: Any, header: str) -> Serialized:
     lines = [header]
     # A fixed date per entry keeps the archive's bytes, and so its hash, the same for the same files.
-    with _writing(".zip") as path:
-        with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as zf:
-            for f in files:
-                rel = f.relative_to(base).as_posix()
-                info = zipfile.ZipInfo(rel, date_time=(1980, 1, 1, 0, 0, 0))
-                info.compress_type = zipfile.ZIP_DEFLATED
-                info.external_attr = (f.stat().st_mode & 0xFFFF) << 16
-                with open(f, "rb") as src, zf.open(info, "w", force_zip64=True) as dst:
-                    while chunk := src.read(1 << 20):
-                        dst.write(chunk)
-                lines.append(f"{rel} - {f.stat().st_size}\n")
+    with _writing(".zip") as path, zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED,
+                                                    allowZip64=True) as zf:
+        for f in files:
+            rel = f.relative_to(base).as_posix()
+            info = zipfile.ZipInfo(rel, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = (f.stat().st_mode & 0xFFFF) << 16
+            with open(f, "rb") as src, zf.open(info, "w", force_zip64=True) as dst:
+                while chunk := src.read(1 << 20):
+                    dst.write(chunk)
+            lines.append(f"{rel} - {f.stat().st_size}\n")
     return Serialized("archive", "application/zip", stem + ".zip", _preview(preview, "".join(lines)), path,
                       temporary=True)
 

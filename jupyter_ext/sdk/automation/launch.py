@@ -14,8 +14,8 @@ import traceback
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from jupyter_ext.core import param_types as param_values
-from jupyter_ext.core import status as statuses
+from jupyter_ext.core.rules import param_types as param_values
+from jupyter_ext.core.rules import status as statuses
 from jupyter_ext.errors import AlreadyExists, Conflict, InvalidArgument
 from jupyter_ext.sdk import _session as session
 
@@ -93,7 +93,7 @@ def run_function(function: Callable[..., Any], launch_id: str, *, name: str, pro
         target, reason = statuses.COMPLETED, ""
         try:
             function(*args)
-        except BaseException as exc:  # the record says how the call went; the scheduler goes on
+        except BaseException as exc:  # noqa: BLE001 - the record says how the call went; the scheduler goes on
             target, reason = statuses.FAILED, f"{type(exc).__name__}: {exc}"
             session.reporter().add_event("console", (launch_id, 40, traceback.format_exc(), time.time()))
         finally:

@@ -224,13 +224,13 @@ class HyperParameterOptimizer:
                  "metrics": {self.objective.title: {self.objective.series: t.objective}}} for t in self._ranked(top_k)]
 
     def _repr_html_(self) -> str:
-        from jupyter_ext.notebook.optimizer_view import optimizer_html
+        from jupyter_ext.sdk._notebook import optimizer_html
 
         return optimizer_html(self)
 
     def _ipython_display_(self) -> None:
         """In a notebook: the trials table, updated in place while the search runs."""
-        from jupyter_ext.notebook.optimizer_view import show_optimizer
+        from jupyter_ext.sdk._notebook import show_optimizer
 
         show_optimizer(self)
 

@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from jupyter_ext.core.cron import Cron
+from jupyter_ext.core.rules.cron import Cron
 
 HISTORY = 20  # fires kept in the stored state, newest last
 

@@ -6,7 +6,7 @@
     sched.add_task(schedule_function=cleanup, minute=30)        # every hour at :30
     sched.start()                       # or sched.start_remotely(queue="services")
 
-Times follow cron in the scheduler's ``timezone`` (UTC unless given; see ``core/cron.py``):
+Times follow cron in the scheduler's ``timezone`` (UTC unless given; see ``core/rules/cron.py``):
 ``minute=30`` fires at :30 of every hour (ClearML read it as "every 30 minutes"; write
 ``minute="*/30"`` for that). The scheduler is a task of type ``service`` whose configuration
 ``Automation State`` holds each entry's last fire and the tasks it launched, so a restarted scheduler
@@ -22,12 +22,11 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from jupyter_ext.core.cron import Cron
+from jupyter_ext.core.rules.cron import Cron
 from jupyter_ext.errors import InvalidArgument, NotFound
 from jupyter_ext.sdk import _session as session
-from jupyter_ext.sdk.automation import launch
+from jupyter_ext.sdk.automation import launch, service_task
 from jupyter_ext.sdk.automation.schedule_entry import ScheduleEntry
-from jupyter_ext.sdk.automation import service_task
 from jupyter_ext.sdk.automation.service_task import ServiceTask
 
 SCHEDULER_TAG = "task-scheduler"

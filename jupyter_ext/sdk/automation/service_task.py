@@ -8,7 +8,7 @@ import sys
 import time
 from typing import Any
 
-from jupyter_ext.core import status as statuses
+from jupyter_ext.core.rules import status as statuses
 from jupyter_ext.errors import TrackError
 from jupyter_ext.sdk import _session as session
 from jupyter_ext.store.rows import ConfigRow

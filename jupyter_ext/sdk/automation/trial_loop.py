@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from jupyter_ext.core import status as statuses
+from jupyter_ext.core.rules import status as statuses
 from jupyter_ext.errors import TrackError
 from jupyter_ext.sdk import _session as session
 from jupyter_ext.sdk.automation import report
@@ -83,7 +83,7 @@ class TrialLoop:
                     break
                 self.wake.wait(self.poll_s)
                 self.wake.clear()
-        except BaseException as exc:  # the loop broke: stop the trials, record why, wait() re-raises
+        except BaseException as exc:  # noqa: BLE001 - the loop broke: stop the trials, record why, wait() re-raises
             self.error = exc
             self.stopping = self.stopping or f"optimizer error: {type(exc).__name__}: {exc}"
             for t in self._running():

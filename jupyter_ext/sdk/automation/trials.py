@@ -9,8 +9,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from jupyter_ext.core import param_types as param_values
-from jupyter_ext.core import status as statuses
+from jupyter_ext.core.rules import param_types as param_values
+from jupyter_ext.core.rules import status as statuses
 from jupyter_ext.errors import TrackError
 from jupyter_ext.sdk import _session as session
 
@@ -91,15 +91,16 @@ def create_trial_task(base_id: str, trial: Trial, *, name: str, parent_id: str, 
 
 def run_here(trial: Trial, on_end: Any) -> None:
     """Run the trial's task in a child process of this one, on a thread of its own."""
-    from jupyter_ext.agent.execute import run_task
+    from jupyter_ext.client.execution import run_task
 
     def remember(execution: Any) -> None:
         trial.execution = execution
 
     def run() -> None:
         try:
-            run_task(trial.task_id, echo=False, on_start=remember)
-        except BaseException as exc:
+            run_task(trial.task_id, session.backend(), session.reporter(), session.config().home, echo=False,
+                     on_start=remember)
+        except BaseException as exc:  # noqa: BLE001 - recorded on the trial the loop reads
             trial.message = f"local run failed: {type(exc).__name__}: {exc}"
         finally:
             on_end()

@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from jupyter_ext.core import status as statuses
+from jupyter_ext.core.rules import status as statuses
 from jupyter_ext.errors import InvalidArgument
 
 KINDS = ("dataset", "model", "task")

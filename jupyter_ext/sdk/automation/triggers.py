@@ -24,8 +24,7 @@ from typing import Any
 
 from jupyter_ext.errors import InvalidArgument, NotFound
 from jupyter_ext.sdk import _session as session
-from jupyter_ext.sdk.automation import launch
-from jupyter_ext.sdk.automation import service_task
+from jupyter_ext.sdk.automation import launch, service_task
 from jupyter_ext.sdk.automation.service_task import ServiceTask
 from jupyter_ext.sdk.automation.trigger_rules import Trigger
 

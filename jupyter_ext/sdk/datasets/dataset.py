@@ -20,7 +20,9 @@ import os
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from jupyter_ext.core.rules.dataset_paths import check_folder
 from jupyter_ext.errors import Conflict, InvalidArgument, NotFound, TrackError, Unavailable
+from jupyter_ext.sdk import _notebook
 from jupyter_ext.sdk import _session as session
 from jupyter_ext.sdk import _transfers as file_cache
 from jupyter_ext.sdk.datasets import files as df
@@ -60,14 +62,10 @@ class Dataset(DatasetLocalCopies, DatasetRegistry):
 
     def preview(self) -> None:
         """Display the version in a notebook: its fields and its first files."""
-        from jupyter_ext.notebook.preview import show
-
-        show(self)
+        _notebook.show_preview(self)
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
-        from jupyter_ext.notebook.preview import dataset_bundle
-
-        return dataset_bundle(self)
+        return _notebook.dataset_bundle(self)
 
     def _reload(self) -> None:
         self._row = _call("get", self.id)
@@ -151,26 +149,36 @@ class Dataset(DatasetLocalCopies, DatasetRegistry):
     # -- properties ------------------------------------------------------------------------------
     @property
     def id(self) -> str:
+        """The version's id. It is also the id of the task that backs the version."""
         return str(self._row["id"])
 
     @property
     def name(self) -> str:
+        """The dataset's name, shared by all its versions, e.g. ``"cifar_dataset"``."""
         return str(self._row["name"])
 
     @property
     def project(self) -> str:
+        """The name of the dataset's project, e.g. ``"Datasets/CIFAR10"``."""
         return str(self._row["project_name"])
 
     @property
     def version(self) -> str:
+        """The version as a string: ``"1"``, ``"2"`` … (or ``"1.0.1"`` after ``"1.0.0"``) when numbered
+        automatically, else the ``dataset_version`` given to :meth:`create`."""
         return str(self._row["version"])
 
     @property
     def description(self) -> str:
+        """The version's description; :meth:`set_description` changes it."""
         return str(self._row["description"])
 
     @property
     def tags(self) -> list[str]:
+        """The version's tags. Assigning a list replaces them in the store:
+
+        >>> ds.tags = ["raw", "2024"]
+        """
         return list(self._row["tags"])
 
     @tags.setter
@@ -179,22 +187,29 @@ class Dataset(DatasetLocalCopies, DatasetRegistry):
 
     @property
     def parent_ids(self) -> list[str]:
+        """The ids of the versions this one was made from (``parent_datasets`` of :meth:`create`), in merge order."""
         return list(self._row["parents"])
 
     @property
     def file_entries(self) -> list[FileEntry]:
+        """Every stored file of the version (inherited ones included; links are in :attr:`link_entries`),
+        as :class:`FileEntry` objects with ``relative_path``, ``hash`` (sha256), ``size`` and ``state``.
+        Read from the store on each access."""
         return [e for e in self._entries() if e.link is None]
 
     @property
     def file_entries_dict(self) -> dict[str, FileEntry]:
+        """:attr:`file_entries` by their path in the dataset."""
         return {e.relative_path: e for e in self.file_entries}
 
     @property
     def link_entries(self) -> list[FileEntry]:
+        """The version's external files (:meth:`add_external_files`), each with its ``link`` URL."""
         return [e for e in self._entries() if e.link is not None]
 
     @property
     def link_entries_dict(self) -> dict[str, FileEntry]:
+        """:attr:`link_entries` by their path in the dataset."""
         return {e.relative_path: e for e in self.link_entries}
 
     def _entries(self) -> list[FileEntry]:
@@ -207,6 +222,7 @@ class Dataset(DatasetLocalCopies, DatasetRegistry):
         return bool(self._row["status"] == FINAL)
 
     def set_description(self, description: str) -> None:
+        """Replace the version's description."""
         self._row = _call("update", self.id, {"description": str(description)})
 
     # -- changing a draft --------------------------------------------------------------------------
@@ -236,7 +252,7 @@ class Dataset(DatasetLocalCopies, DatasetRegistry):
         hashes = df.hash_files([local for _, local in found], max_workers, "hash",
                                stage=df.staging_store(str(self._row["location"] or "")))
         entries = [{"path": rel, "sha256": sha, "size": size, "source": local}
-                   for (rel, local), (sha, size) in zip(found, hashes)]
+                   for (rel, local), (sha, size) in zip(found, hashes, strict=True)]
         counts: dict[str, int] = _call("add_files", self.id, entries)
         self._reload()
         return counts
@@ -251,7 +267,7 @@ class Dataset(DatasetLocalCopies, DatasetRegistry):
         paths = dataset_path if isinstance(dataset_path, (list, tuple)) else [dataset_path] * len(urls)
         if len(paths) != len(urls):
             raise InvalidArgument("give one dataset_path per source_url")
-        entries = [e for url, dp in zip(urls, paths)
+        entries = [e for url, dp in zip(urls, paths, strict=True)
                    for e in df.external_entries(str(url), df.wildcards(wildcard), dp, recursive, read_hash)]
         counts = _call("add_files", self.id, entries)
         self._reload()
@@ -279,8 +295,6 @@ class Dataset(DatasetLocalCopies, DatasetRegistry):
                     verbose: bool = False) -> tuple[int, int, int]:
         """Make the files under ``dataset_path`` match a local folder; (added, modified, removed)."""
         self._check_draft()
-        from jupyter_ext.core.datasets import check_folder
-
         prefix = check_folder(dataset_path)
         local = set(rel for rel, _ in df.scan_local(local_path, None, None, dataset_path, True))
         removed = 0
@@ -337,7 +351,7 @@ class Dataset(DatasetLocalCopies, DatasetRegistry):
                     frame = batch.to_pandas() if batch is not None else pd.DataFrame()
                 else:
                     frame = pd.read_csv(src, nrows=PREVIEW_ROWS, sep="\t" if src.lower().endswith(".tsv") else ",")
-            except Exception as exc:  # a preview is a courtesy: an unreadable table must not fail the upload
+            except Exception as exc:  # noqa: BLE001 - a preview is a courtesy: an unreadable table must not fail the upload
                 print(f"dataset {self.name}: no preview of {e['path']}: {exc}")
                 continue
             logger.report_table("Dataset preview", e["path"], iteration=0, table_plot=frame)
@@ -395,12 +409,15 @@ class Dataset(DatasetLocalCopies, DatasetRegistry):
         return paths
 
     def list_added_files(self, dataset_id: str | None = None) -> list[str]:
+        """Paths of the files this version (or the version ``dataset_id``) added: paths its parents did not have."""
         return [f["path"] for f in _call("files", dataset_id or self.id) if f["state"] == "added"]
 
     def list_modified_files(self, dataset_id: str | None = None) -> list[str]:
+        """Paths this version (or the version ``dataset_id``) took from its parents with other content."""
         return [f["path"] for f in _call("files", dataset_id or self.id) if f["state"] == "modified"]
 
     def list_removed_files(self, dataset_id: str | None = None) -> list[str]:
+        """Paths its parents had that this version (or the version ``dataset_id``) removed."""
         return list(_call("removed_files", dataset_id or self.id))
 
     def get_dependency_graph(self) -> dict[str, list[str]]:

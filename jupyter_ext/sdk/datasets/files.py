@@ -27,6 +27,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from jupyter_ext.core.rules.dataset_paths import check_dataset_path, check_folder
 from jupyter_ext.errors import InvalidArgument, TrackError, Unavailable
 from jupyter_ext.sdk import _session as session
 from jupyter_ext.sdk import _transfers as file_cache
@@ -34,18 +35,6 @@ from jupyter_ext.store.blobs import changed_too_recently, sha256_of_file
 
 if TYPE_CHECKING:
     from jupyter_ext.store.blobs import BlobStore
-
-
-def check_dataset_path(path: str) -> str:
-    from jupyter_ext.core.datasets import check_dataset_path as check  # loads the store: only when used
-
-    return check(path)
-
-
-def check_folder(path: str | None) -> str:
-    from jupyter_ext.core.datasets import check_folder as check
-
-    return check(path)
 
 
 _T = TypeVar("_T")

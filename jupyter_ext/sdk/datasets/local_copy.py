@@ -78,7 +78,7 @@ class DatasetLocalCopies:
             bad += [f["path"] for f, p in present if f["size"] and os.path.getsize(p) != int(f["size"])]
         else:
             hashes = df.hash_files([p for _, p in present], None, "verify", show=verbose)
-            bad += [f["path"] for (f, _), (sha, size) in zip(present, hashes)
+            bad += [f["path"] for (f, _), (sha, size) in zip(present, hashes, strict=True)
                     if (f["sha256"] and sha != f["sha256"]) or (not f["sha256"] and f["size"] and size != f["size"])]
         if verbose:
             print(f"dataset {self.name}: {len(bad)} file(s) differ")

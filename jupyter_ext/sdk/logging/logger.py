@@ -104,15 +104,23 @@ class Logger:
     def report_single_value(self, name: str, value: float) -> None:
         """A single number for the whole run (e.g. "Best ROC AUC"), shown in the summary table."""
         if not isinstance(name, str) or not name:
-            raise InvalidArgument("a single value needs a non-empty name, e.g. report_single_value('Best ROC AUC', 91.5)")
+            raise InvalidArgument("a single value needs a non-empty name, "
+                                  "e.g. report_single_value('Best ROC AUC', 91.5)")
         number = value if value.__class__ in (float, int) else _as_float(value, "value")
         session.reporter().add_event("single_value", (self._task_id, name, float(number), _time()))
 
     def set_initial_iteration(self, offset: int = 0) -> int:
+        """Add ``offset`` to the iteration of every scalar reported from now on, so a continued run
+        that counts from 0 again goes on where the last one stopped. Plots, images and media keep
+        the iteration you give them. Returns the offset.
+
+        >>> logger.set_initial_iteration(task.get_last_iteration() + 1)
+        """
         self._offset = _as_iteration(offset)
         return self._offset
 
     def get_initial_iteration(self) -> int:
+        """The offset :meth:`set_initial_iteration` set (0 by default)."""
         return self._offset
 
     # -- text -----------------------------------------------------------------------------------
@@ -139,6 +147,11 @@ class Logger:
         session.reporter().add_event("plot", payload)
 
     def report_plotly(self, title: str, series: str, figure: Any, iteration: int | None = None) -> None:
+        """Store a plotly figure under ``title``/``series``: a ``plotly.graph_objects.Figure`` or a
+        dict ``{"data": [...], "layout": {...}}``. plotly itself is not needed to report a dict.
+
+        >>> logger.report_plotly("ROC", "validation", fig, iteration=epoch)
+        """
         from jupyter_ext.sdk.logging.figures import figure_from_plotly
 
         self._plot(title, series, iteration, figure_from_plotly(figure))
@@ -146,6 +159,13 @@ class Logger:
     def report_line_plot(self, title: str, series: Any, xaxis: str, yaxis: str, mode: str = "lines",
                          iteration: int | None = None, reverse_xaxis: bool = False, comment: str | None = None,
                          extra_layout: dict[str, Any] | None = None) -> None:
+        """Store a plot of several lines, one per :class:`SeriesInfo` in ``series`` (each with a name
+        and N x 2 ``(x, y)`` data, optionally one hover label per point). ``mode`` is ``"lines"``,
+        ``"markers"`` or ``"lines+markers"``; ``reverse_xaxis=True`` draws x from right to left.
+
+        >>> logger.report_line_plot("loss", [Logger.SeriesInfo("train", [[0, 1.0], [1, 0.5]])],
+        ...                         xaxis="epoch", yaxis="loss", iteration=0)
+        """
         from jupyter_ext.sdk.logging.figures import line_plot
 
         fig = line_plot(series, title=title, xaxis=xaxis, yaxis=yaxis, mode=mode, reverse_xaxis=reverse_xaxis,
@@ -156,6 +176,12 @@ class Logger:
                          xaxis: str | None = None, yaxis: str | None = None, labels: list[str] | None = None,
                          mode: str = "lines", comment: str | None = None,
                          extra_layout: dict[str, Any] | None = None) -> None:
+        """Store N x 2 ``scatter`` points (a list of ``[x, y]`` or an array) as the series ``series``
+        of the plot ``title``; ``labels`` gives one hover text per point. ``mode`` is ``"lines"``
+        (the default, as in ClearML), ``"markers"`` or ``"lines+markers"``.
+
+        >>> logger.report_scatter2d("embedding", "class A", points, iteration=0, mode="markers")
+        """
         from jupyter_ext.sdk.logging.figures import scatter2d
 
         self._plot(title, series, iteration, scatter2d(scatter, series=series, title=title, xaxis=xaxis, yaxis=yaxis,
@@ -166,6 +192,9 @@ class Logger:
                          xaxis: str | None = None, yaxis: str | None = None, zaxis: str | None = None,
                          labels: list[str] | None = None, mode: str = "markers", fill: bool = False,
                          comment: str | None = None, extra_layout: dict[str, Any] | None = None) -> None:
+        """Store N x 3 ``scatter`` points as a 3-D scatter plot. As in ClearML, ``scatter`` may also
+        be a list of N x 3 arrays, one trace each, with ``series`` a list of one name per array.
+        ``fill=True`` draws a surface along the z axis."""
         from jupyter_ext.sdk.logging.figures import scatter3d
 
         self._plot(title, series, iteration, scatter3d(scatter, series=series, title=title, xaxis=xaxis, yaxis=yaxis,
@@ -176,6 +205,13 @@ class Logger:
                          labels: list[str] | None = None, xlabels: list[str] | None = None,
                          xaxis: str | None = None, yaxis: str | None = None, mode: str | None = None,
                          data_args: dict[str, Any] | None = None, extra_layout: dict[str, Any] | None = None) -> None:
+        """Store a bar chart of ``values``: one row of bar heights, or a 2-D array with one row per
+        trace (``labels`` names the traces, ``xlabels`` the bars). ``mode`` is ``"group"`` (the
+        default), ``"stack"`` or ``"relative"``; ``data_args`` is merged into every plotly trace.
+        The heights are stored as given: bin your data first (e.g. ``numpy.histogram``).
+
+        >>> logger.report_histogram("class counts", "train", [120, 80, 45], xlabels=["cat", "dog", "bird"])
+        """
         from jupyter_ext.sdk.logging.figures import histogram
 
         self._plot(title, series, iteration, histogram(values, series=series, title=title, labels=labels,
@@ -186,6 +222,7 @@ class Logger:
                       labels: list[str] | None = None, xlabels: list[str] | None = None, xaxis: str | None = None,
                       yaxis: str | None = None, mode: str | None = None,
                       extra_layout: dict[str, Any] | None = None) -> None:
+        """Store a bar chart of ``values``, exactly as :meth:`report_histogram` does."""
         from jupyter_ext.sdk.logging.figures import vector
 
         self._plot(title, series, iteration, vector(values, series=series, title=title, labels=labels,
@@ -196,6 +233,13 @@ class Logger:
                                 xaxis: str | None = None, yaxis: str | None = None, xlabels: list[str] | None = None,
                                 ylabels: list[str] | None = None, yaxis_reversed: bool = False,
                                 comment: str | None = None, extra_layout: dict[str, Any] | None = None) -> None:
+        """Store a 2-D ``matrix`` as a heatmap with each cell's value printed in it (up to 400 cells).
+        ``xlabels`` name the columns, ``ylabels`` the rows; row 0 is at the bottom unless
+        ``yaxis_reversed=True``.
+
+        >>> logger.report_confusion_matrix("confusion", "val", cm, iteration=epoch,
+        ...                                xlabels=classes, ylabels=classes, yaxis_reversed=True)
+        """
         from jupyter_ext.sdk.logging.figures import confusion_matrix
 
         self._plot(title, series, iteration, confusion_matrix(
@@ -206,6 +250,8 @@ class Logger:
                       xaxis: str | None = None, yaxis: str | None = None, xlabels: list[str] | None = None,
                       ylabels: list[str] | None = None, yaxis_reversed: bool = False,
                       extra_layout: dict[str, Any] | None = None) -> None:
+        """Store a 2-D ``matrix`` as a heatmap, as :meth:`report_confusion_matrix` does but without
+        numbers in the cells."""
         from jupyter_ext.sdk.logging.figures import matrix as matrix_figure
 
         self._plot(title, series, iteration, matrix_figure(
@@ -217,6 +263,8 @@ class Logger:
                        xlabels: list[str] | None = None, ylabels: list[str] | None = None,
                        camera: Any = None, comment: str | None = None,
                        extra_layout: dict[str, Any] | None = None) -> None:
+        """Store a 2-D ``matrix`` as a 3-D surface whose height at ``[row][column]`` is the value.
+        ``xlabels`` name the columns, ``ylabels`` the rows; ``camera`` is the ``(x, y, z)`` eye position."""
         from jupyter_ext.sdk.logging.figures import surface
 
         self._plot(title, series, iteration, surface(
@@ -226,6 +274,13 @@ class Logger:
     def report_table(self, title: str, series: str, iteration: int | None = None, table_plot: Any = None,
                      csv: str | None = None, url: str | None = None, extra_layout: dict[str, Any] | None = None,
                      extra_data: dict[str, Any] | None = None) -> None:
+        """Store a table: give exactly one of ``table_plot`` (a pandas DataFrame, or a list of rows
+        whose first row is the header), ``csv`` (a local path) or ``url`` (a CSV to read).
+        A CSV's first column becomes the index, and a DataFrame's index is shown unless it is the
+        default ``0, 1, 2 …``. Only the first 10,000 rows are kept; the title says when rows were cut.
+
+        >>> logger.report_table("leaderboard", "top runs", iteration=0, table_plot=df)
+        """
         from jupyter_ext.sdk.logging.figures import table
 
         self._plot(title, series, iteration, table(table_plot=table_plot, csv=csv, url=url, title=title,
@@ -233,15 +288,20 @@ class Logger:
 
     def report_matplotlib_figure(self, title: str, series: str, figure: Any, iteration: int | None = None,
                                  report_image: bool = False, report_interactive: bool = True) -> None:
-        """Store a matplotlib figure as an interactive plot, or as a PNG when it cannot be
-        converted faithfully (images, 3-D) or when ``report_image=True``."""
-        from jupyter_ext.sdk.logging.figures import figure_from_matplotlib, matplotlib_to_png
+        """Store a matplotlib figure among the task's plots, as ClearML does.
 
-        converted = None if report_image or not report_interactive else figure_from_matplotlib(figure)
-        if converted is not None:
-            self._plot(title, series, iteration, converted)
+        It becomes an interactive plot when it converts faithfully; with
+        ``report_interactive=False``, or when it cannot be converted (pictures, 3-D axes), it is
+        stored among the plots as a picture (PNG). ``report_image=True`` stores the PNG as a debug
+        sample instead."""
+        from jupyter_ext.sdk.logging.figures import figure_from_matplotlib, matplotlib_to_png
+        from jupyter_ext.sdk.logging.figures.images import image_plot
+
+        if report_image:
+            self._sample(title, series, iteration, "image", matplotlib_to_png(figure), "image/png", ".png", None)
             return
-        self._sample(title, series, iteration, "image", matplotlib_to_png(figure), "image/png", ".png", None)
+        converted = figure_from_matplotlib(figure) if report_interactive else None
+        self._plot(title, series, iteration, converted or image_plot(matplotlib_to_png(figure), title))
 
     # -- images and media -----------------------------------------------------------------------
     def report_image(self, title: str, series: str, iteration: int | None = None, local_path: str | None = None,
@@ -304,14 +364,20 @@ class Logger:
         return True
 
     def set_flush_period(self, period: float) -> None:
+        """How often, in seconds, the background reporter hands what was reported to the store. It
+        applies to the whole process, not only to this logger."""
         if not isinstance(period, (int, float)) or period <= 0 or math.isnan(period):
             raise InvalidArgument("the flush period must be a positive number of seconds")
         session.reporter().flush_period = float(period)
 
     def set_default_upload_destination(self, uri: str) -> None:
+        """Remember ``uri`` as this logger's upload destination, for :meth:`get_default_upload_destination`.
+        Unlike ClearML, images and media always go to the tracker's own store, whatever it says."""
         self._upload_destination = uri
 
     def get_default_upload_destination(self) -> str:
+        """The destination :meth:`set_default_upload_destination` set, else the task's output
+        destination (``task.get_output_destination()``), else "" (the tracker's own store)."""
         return self._upload_destination or self._task.get_output_destination() or ""
 
 
@@ -333,7 +399,7 @@ class _Sample:
         """While offline: the bytes and a ``put_blob`` (or ``put_blob_file``), then the event."""
         import hashlib
 
-        from jupyter_ext.core.reporting import EventBatch
+        from jupyter_ext.core.event_batch import EventBatch
 
         data = self.data
         sha, size = (None, 0) if data is None else (hashlib.sha256(data).hexdigest(), len(data))

@@ -9,8 +9,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from jupyter_ext.core import param_types as param_values
+from jupyter_ext.core.rules import param_types as param_values
 from jupyter_ext.errors import InvalidArgument, NotFound, TrackError
+from jupyter_ext.sdk import _notebook
 from jupyter_ext.sdk import _session as session
 from jupyter_ext.sdk import _transfers as files
 
@@ -46,14 +47,10 @@ class BaseModel:
 
     def preview(self) -> None:
         """Display the model in a notebook: its fields, labels, metadata and design."""
-        from jupyter_ext.notebook.preview import show
-
-        show(self)
+        _notebook.show_preview(self)
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
-        from jupyter_ext.notebook.preview import model_bundle
-
-        return model_bundle(self)
+        return _notebook.model_bundle(self)
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.id} {self.name!r} version={self.version}>"
@@ -67,10 +64,13 @@ class BaseModel:
     # -- fields ----------------------------------------------------------------------------------
     @property
     def id(self) -> str:
+        """The model's id (the same for all its versions): what ``Model(model_id=...)`` and
+        ``InputModel(model_id=...)`` take."""
         return str(self._row["id"])
 
     @property
     def name(self) -> str:
+        """The model's name in the registry, e.g. ``"MyModel"``."""
         return str(self._row["name"])
 
     @property
@@ -85,10 +85,13 @@ class BaseModel:
 
     @property
     def project_name(self) -> str:
+        """The name of the model's project (:attr:`project` is its id)."""
         return str(self._row.get("project_name") or "")
 
     @property
     def comment(self) -> str:
+        """The model's description ("" when none). Assigning to it stores the new text, also on a
+        published model."""
         return str(self._row.get("comment") or "")
 
     @comment.setter
@@ -97,6 +100,10 @@ class BaseModel:
 
     @property
     def tags(self) -> list[str]:
+        """The model's tags. Assigning a list replaces them in the store, also on a published model:
+
+        >>> model.tags = [*model.tags, "production"]
+        """
         return list(self._row.get("tags") or ())
 
     @tags.setter
@@ -105,10 +112,13 @@ class BaseModel:
 
     @property
     def system_tags(self) -> list[str]:
+        """Always ``[]``: kept so ClearML code that reads it runs; models here carry no system tags."""
         return []
 
     @property
     def framework(self) -> str:
+        """The framework the model was made with, a :class:`Framework` name such as ``"pytorch"``
+        ("" when none was given)."""
         return str(self._row.get("framework") or "")
 
     @property
@@ -138,10 +148,12 @@ class BaseModel:
 
     @property
     def published(self) -> bool:
+        """True once :meth:`publish` made the model final (as of the last read or change through this object)."""
         return bool(self._row.get("published"))
 
     @property
     def archived(self) -> bool:
+        """True if the model is archived (hidden from ``Model.query_models`` unless ``include_archived=True``)."""
         return bool(self._row.get("archived"))
 
     @property
@@ -156,11 +168,14 @@ class BaseModel:
 
     @property
     def size(self) -> int:
+        """The size in bytes of this version's stored weights (a folder counts as its zip); 0 when there
+        are none, or when they were only registered by URI."""
         w = self._weights()
         return int(w["size"]) if w else 0
 
     @property
     def iteration(self) -> int | None:
+        """The training iteration recorded with this version's weights (``update_weights(iteration=...)``), or None."""
         w = self._weights()
         return None if w is None or w.get("iteration") is None else int(w["iteration"])
 

@@ -9,11 +9,14 @@ import atexit
 import os
 import sys
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jupyter_ext.core import model_metrics as rules
+from jupyter_ext.core.rules import model_metrics as rules
+from jupyter_ext.core.rules.model_metrics import SINGLE_VALUE_ITERATION, SINGLE_VALUE_TITLE
 from jupyter_ext.sdk import _session as session
-from jupyter_ext.store.model_metrics import SINGLE_VALUE_ITERATION, SINGLE_VALUE_TITLE, Point
+
+if TYPE_CHECKING:
+    from jupyter_ext.store.model_metrics import Point
 
 MAX_PENDING = 10_000  # points of one model kept before they are handed over without waiting
 
@@ -80,14 +83,14 @@ class _Pending:
             self._timer = None
         try:
             self.hand_over()
-        except Exception as exc:  # a timer thread has nobody to raise to
+        except Exception as exc:  # noqa: BLE001 - a timer thread has nobody to raise to
             print(f"jupyter-track: could not hand model metrics over: {exc}", file=sys.stderr)
 
     def _at_exit(self) -> None:
         try:
             if self.hand_over():
                 session.reporter().flush(timeout=session.config().exit_timeout)
-        except Exception as exc:  # never turn a clean exit into a traceback
+        except Exception as exc:  # noqa: BLE001 - never turn a clean exit into a traceback
             print(f"jupyter-track: model metrics reported last may be lost: {exc}", file=sys.stderr)
 
 

@@ -144,6 +144,7 @@ class Model(BaseModel):
         self._update_row(session.backend().archive_model(self.id, True))
 
     def unarchive(self) -> None:
+        """Take the model out of the archive: ``query_models`` finds it again."""
         sync()
         self._update_row(session.backend().archive_model(self.id, False))
 
@@ -155,9 +156,9 @@ class Model(BaseModel):
         ``force=True`` removes it even when other tasks use it as their input model. With
         ``delete_weights_file`` its stored files are deleted at once (only those: the rest of
         the store is not looked at); a file that another model version or an artifact also
-        holds (the same bytes are stored once) stays. Unlike ClearML, a registered remote URL (``register_uri``, ``import_model``) is
-        never deleted: it was not ours. Without ``delete_weights_file`` the files stay until
-        the next ``jupyter track gc``.
+        holds (the same bytes are stored once) stays. Unlike ClearML, a registered remote URL
+        (``register_uri``, ``import_model``) is never deleted: it was not ours. Without
+        ``delete_weights_file`` the files stay until the next ``jupyter track gc``.
         """
         model_id = model.id if isinstance(model, BaseModel) else str(model)
         try:
@@ -305,14 +306,18 @@ class ModelList(list[Model]):
         return super().__contains__(item)
 
     def get(self, name: str, default: Model | None = None) -> Model | None:
+        """The newest model named ``name`` (the name the task connected it under, else the model's own
+        name), or ``default``."""
         found = self._named(name)
         return default if found is None else found
 
     def keys(self) -> list[str]:
+        """The names the models can be looked up by, oldest first, each once."""
         return list(dict.fromkeys(m.link_name or m.name for m in self))
 
     @classmethod
     def of(cls, rows: Iterable[Mapping[str, Any]]) -> ModelList:
+        """A ModelList of :class:`Model` objects made from model rows as the backend returns them."""
         return cls(Model._wrap(r) for r in rows)
 
 

@@ -7,8 +7,9 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from jupyter_ext.core import names, pipelines
-from jupyter_ext.core import param_types as param_values
+from jupyter_ext.core.rules import names, pipelines
+from jupyter_ext.core.rules import param_types as param_values
+from jupyter_ext.core.rules.task_types import check_task_type
 from jupyter_ext.errors import Conflict, InvalidArgument, NotFound
 from jupyter_ext.sdk import _session as session
 from jupyter_ext.sdk.pipelines.node import Node as StepNode
@@ -37,9 +38,12 @@ class PipelineBuilding:
         self._parameter_info[name] = {"description": description or "", "type": param_type or ""}
 
     def get_parameters(self) -> dict[str, Any]:
+        """The pipeline's parameters, ``{name: value}``, as :meth:`add_parameter` declared them."""
         return dict(self._parameters)
 
     def set_default_execution_queue(self, default_execution_queue: str | None) -> None:
+        """The queue for steps added without ``execution_queue``; it wins over ``start(queue=...)``.
+        None goes back to ``start``'s queue. ``start_locally()`` needs it when a step names no queue."""
         self._default_execution_queue = default_execution_queue
 
     def add_step(self, name: str, base_task_id: str | None = None, parents: Sequence[str] | None = None,
@@ -86,7 +90,8 @@ class PipelineBuilding:
         self._nodes[name] = node
         return True
 
-    def add_function_step(self, name: str, function: Callable[..., Any], function_kwargs: Mapping[str, Any] | None = None,
+    def add_function_step(self, name: str, function: Callable[..., Any],
+                          function_kwargs: Mapping[str, Any] | None = None,
                           function_return: Sequence[str] | None = None, project_name: str | None = None,
                           task_name: str | None = None, task_type: str | None = None,
                           auto_connect_frameworks: Mapping[str, Any] | None = None,
@@ -123,8 +128,6 @@ class PipelineBuilding:
                 raise InvalidArgument(f"step {name!r}: function_return names must be identifiers (they are read "
                                       f"as '${{{name}.NAME}}'), not {r!r}")
         if task_type is not None:
-            from jupyter_ext.core.task_types import check_task_type
-
             check_task_type(task_type)
         self._nodes[name] = StepNode(
             name=name, kind="function", parents=_parent_list(parents), queue=execution_queue, function=function,

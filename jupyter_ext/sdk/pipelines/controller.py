@@ -20,10 +20,11 @@ import threading
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from jupyter_ext.core import names, pipelines
-from jupyter_ext.core import param_types as param_values
-from jupyter_ext.core import status as statuses
+from jupyter_ext.core.rules import names, pipelines
+from jupyter_ext.core.rules import param_types as param_values
+from jupyter_ext.core.rules import status as statuses
 from jupyter_ext.errors import Conflict, InvalidArgument, NotFound
+from jupyter_ext.sdk import _notebook
 from jupyter_ext.sdk import _session as session
 from jupyter_ext.sdk.pipelines.building import ARGS_SECTION, PipelineBuilding
 from jupyter_ext.sdk.pipelines.engine import Engine
@@ -83,9 +84,7 @@ class PipelineController(PipelineBuilding):
     def _repr_html_(self) -> str | None:
         if self._task is None:
             return None
-        from jupyter_ext.notebook.pipeline_view import pipeline_html
-
-        return pipeline_html(session.backend().get_pipeline(self.id))
+        return _notebook.pipeline_html(session.backend().get_pipeline(self.id))
 
     # -- running ---------------------------------------------------------------------------------
     def start(self, queue: str | None = None, step_task_created_callback: Callable[..., Any] | None = None,
@@ -230,6 +229,8 @@ class PipelineController(PipelineBuilding):
     # -- reading ---------------------------------------------------------------------------------
     @property
     def id(self) -> str:
+        """The id of the pipeline run (its controller task). It exists once the run has started:
+        before :meth:`start` it raises ``InvalidArgument``."""
         if self._task is None:
             raise InvalidArgument("the pipeline has not started; its id exists once start() is called")
         return str(self._task.id)
@@ -240,15 +241,26 @@ class PipelineController(PipelineBuilding):
         return self._task
 
     def get_pipeline_dag(self) -> Mapping[str, StepNode]:
+        """The steps by name, each a :class:`Node` with its ``parents``, ``state``, ``executed`` task id
+        and live ``status``.
+
+        >>> [(name, node.state) for name, node in pipe.get_pipeline_dag().items()]
+        [('prepare_data', 'completed'), ('train_model', 'launched')]
+        """
         return dict(self._nodes)
 
     def get_processed_nodes(self) -> Sequence[StepNode]:
+        """The steps that have been launched or have finished (completed, failed, aborted, skipped,
+        cached): every step that is no longer pending."""
         return [n for n in self._nodes.values() if n.state != "pending"]
 
     def get_running_nodes(self) -> Sequence[StepNode]:
+        """The steps launched and not finished yet."""
         return [n for n in self._nodes.values() if n.state == "launched"]
 
     def get_logger(self) -> Any:
+        """The :class:`Logger` of the pipeline run's own task, to report plots and scalars about the
+        whole run. Available once the run has started."""
         if self._task is None:
             raise InvalidArgument("the pipeline has not started; call get_logger() after start()")
         return self._task.get_logger()

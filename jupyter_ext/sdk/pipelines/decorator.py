@@ -24,6 +24,7 @@ import threading
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from jupyter_ext.core.rules.pipelines import check_step_name
 from jupyter_ext.errors import InvalidArgument
 from jupyter_ext.sdk.pipelines.controller import PipelineController
 from jupyter_ext.sdk.pipelines.function_step import is_basic
@@ -236,7 +237,8 @@ class PipelineDecorator:
     _default_queue: str | None = None
 
     @classmethod
-    def component(cls, _func: Callable[..., Any] | None = None, *, return_values: str | Sequence[str] = ("return_object",),
+    def component(cls, _func: Callable[..., Any] | None = None, *,
+                  return_values: str | Sequence[str] = ("return_object",),
                   name: str | None = None, cache: bool = False, packages: bool | str | Sequence[str] | None = None,
                   parents: list[str] | None = None, execution_queue: str | None = None, continue_on_fail: bool = False,
                   docker: str | None = None, docker_args: str | None = None,
@@ -255,7 +257,6 @@ class PipelineDecorator:
                   draft: bool | None = False, working_dir: str | None = None,
                   continue_behaviour: Mapping[str, Any] | None = None, stage: str | None = None) -> Any:
         """Mark a function as a pipeline step. Outside a pipeline it stays a plain function."""
-        from jupyter_ext.core.pipelines import check_step_name
         from jupyter_ext.sdk.pipelines.function_step import function_source
 
         if name is not None:
@@ -371,6 +372,8 @@ class PipelineDecorator:
 
     @classmethod
     def set_default_execution_queue(cls, default_execution_queue: str | None) -> None:
+        """The queue for the components (those that name no ``execution_queue``) of the pipelines
+        run from now on; ``pipeline(default_queue=...)`` wins. With none, they run here as child processes."""
         cls._default_queue = default_execution_queue
 
     @classmethod
@@ -391,6 +394,8 @@ class PipelineDecorator:
 
     @classmethod
     def get_logger(cls) -> Any:
+        """The :class:`Logger` of the pipeline running now (its controller task), else
+        ``Logger.current_logger()``: inside a component, that of the component's task."""
         ctrl = _current()
         if ctrl is not None:
             return ctrl.get_logger()

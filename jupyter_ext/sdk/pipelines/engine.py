@@ -1,7 +1,7 @@
 """The controller's loop, in this process: launch each step once its parents are done, watch
 it, stop its descendants when it fails, record the DAG on the run, finish the run.
 
-Steps run either as local child processes (``jupyter_ext.agent.execute.run_task``, one thread
+Steps run either as local child processes (``jupyter_ext.client.execution.run_task``, one thread
 each, so independent steps run side by side) or on queues (``Backend.enqueue_task``; workers
 run them). Nodes may be added while the loop runs (PipelineDecorator adds one per component
 call); the loop ends once ``close()`` was called and every node is finished.
@@ -15,8 +15,9 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from jupyter_ext.core import pipelines
-from jupyter_ext.core import status as statuses
+from jupyter_ext.client.execution import run_task
+from jupyter_ext.core.rules import pipelines
+from jupyter_ext.core.rules import status as statuses
 from jupyter_ext.errors import InvalidArgument, TrackError
 from jupyter_ext.sdk import _session as session
 from jupyter_ext.sdk.pipelines import launch as pipeline_launch
@@ -78,7 +79,7 @@ class Engine:
                         break
                 self.wake.wait(POLL_S)
                 self.wake.clear()
-        except BaseException as exc:  # recorded on the run; wait() re-raises it in the caller
+        except BaseException as exc:  # noqa: BLE001 - recorded on the run; wait() re-raises it in the caller
             self.error = exc
             self.stopping = self.stopping or f"controller error: {type(exc).__name__}: {exc}"
             self._abort_running(self.stopping)
@@ -108,22 +109,34 @@ class Engine:
 
     def _launch(self, node: Node) -> None:
         ctrl = self.ctrl
+        # As ClearML: the callbacks see the step's parameters with their ${...} references resolved,
+        # and what they leave in the dict is what the step gets.
+        parameters = dict(node.parameters)
+        if node.kind != "function" and node.executed is None:
+            try:
+                refs = ctrl._references()
+                parameters = {k: pipeline_launch.resolve(v, refs, node.recursively_parse_parameters)
+                              for k, v in parameters.items()}
+            except TrackError as exc:
+                self._set_state(node, "failed", f"could not resolve the step's parameters: {exc.message}")
+                return
         for callback in (ctrl._created_callback, node.pre_execute_callback):
-            if callback is not None and callback(ctrl, node, dict(node.parameters)) is False:
+            if callback is not None and callback(ctrl, node, parameters) is False:
                 self._set_state(node, "skipped", "skipped by a callback (it returned False)")
                 return
         try:
             if node.executed is None:
                 node.executed = pipeline_launch.create_step_task(
                     node, run_id=ctrl.id, project=ctrl._steps_project(node), refs=ctrl._references(),
-                    tags=ctrl._step_tags(), upload=ctrl._upload_input)
+                    tags=ctrl._step_tags(), upload=ctrl._upload_input,
+                    parameters=parameters if node.kind != "function" else None)
             from jupyter_ext.sdk.tasks.task import Task
 
             node.job = Task.get_task(task_id=node.executed)
         except TrackError as exc:
             self._set_state(node, "failed", f"could not create the step: {exc.message}")
             return
-        except Exception as exc:  # an input that cannot be stored (pickling…): this step fails, not the loop
+        except Exception as exc:  # noqa: BLE001 - an input that cannot be stored (pickling…): this step fails, not the loop
             self._set_state(node, "failed", f"could not create the step: {type(exc).__name__}: {exc}")
             return
         if node.cache_executed_step and self._use_cache(node):
@@ -142,8 +155,6 @@ class Engine:
         self._set_state(node, "launched")
 
     def _run_locally(self, node: Node) -> None:
-        from jupyter_ext.agent.execute import run_task
-
         task_id = str(node.executed)
 
         def remember(execution: Any) -> None:
@@ -151,8 +162,9 @@ class Engine:
 
         def run() -> None:
             try:
-                run_task(task_id, echo=False, on_start=remember)
-            except BaseException as exc:
+                run_task(task_id, session.backend(), session.reporter(), session.config().home, echo=False,
+                         on_start=remember)
+            except BaseException as exc:  # noqa: BLE001 - recorded on the node the loop reads
                 node.message = f"local run failed: {type(exc).__name__}: {exc}"
             finally:
                 self.wake.set()

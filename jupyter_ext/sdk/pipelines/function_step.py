@@ -2,7 +2,10 @@
 what that script does when a step task runs it.
 
 The source comes from ``inspect.getsource``, which also finds functions defined in notebook
-cells (IPython keeps each cell's code in ``linecache``). Decorators are left out. The names a
+cells (IPython keeps each cell's code in ``linecache``). The pipeline's own decorator is left
+out; other decorators the function was given before it became a step (``@our_decorator`` under
+``@PipelineDecorator.component()``, or on a function passed to ``add_function_step``) are kept
+with their definitions, so the step runs the decorated function, as in ClearML. The names a
 function uses from its module (``np`` of ``import numpy as np``, a ``from x import y``, a
 constant) become import lines or assignments at the top of the script, so a function written
 in a notebook runs the same in its own process.
@@ -23,11 +26,11 @@ import types
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from jupyter_ext.config import TASK_ID_VARS
 from jupyter_ext.errors import InvalidArgument
 
 KWARGS = "kwargs"
 KWARGS_ARTIFACTS = "kwargs_artifacts"
-TASK_ID_VARS = ("JUPYTER_TRACK_TASK_ID", "CLEARML_TASK_ID")
 _BASIC = (int, float, str, bool, type(None))
 
 
@@ -61,6 +64,65 @@ def function_source(func: Callable[..., Any]) -> str:
             lines = text.splitlines()
             return "\n".join(lines[node.lineno - 1:node.end_lineno]) + "\n"
     raise InvalidArgument(f"cannot find 'def {func.__name__}' in its source")
+
+
+def user_function(func: Callable[..., Any]) -> Callable[..., Any]:
+    """The function the user wrote under ``func``'s decorators: through ``__wrapped__`` and
+    through closures of wrappers that did not use ``functools.wraps``."""
+    func = inspect.unwrap(func)
+    seen = {id(func)}
+    while isinstance(func, types.FunctionType) and "<locals>" in func.__qualname__ and func.__closure__:
+        inner = [c.cell_contents for c in func.__closure__ if _is_function_cell(c)]
+        if not inner or id(inner[0]) in seen:
+            break
+        func = inspect.unwrap(inner[0])
+        seen.add(id(func))
+    return func
+
+
+def _is_function_cell(cell: Any) -> bool:
+    try:
+        return isinstance(cell.cell_contents, types.FunctionType)
+    except ValueError:  # an empty cell
+        return False
+
+
+def _is_pipeline_decorator(node: ast.expr) -> bool:
+    text = ast.unparse(node)
+    return "PipelineDecorator" in text or "PipelineController" in text or text.split("(")[0].endswith("component")
+
+
+def decorated_source(func: Callable[..., Any]) -> tuple[str, list[Callable[..., Any]], list[str]]:
+    """The ``def`` of the function the user wrote with the decorators applied before it became a
+    step; the decorator functions the script must define; the lines importing the others."""
+    inner = user_function(func)
+    source = function_source(inner)
+    if inner is func:
+        return source, [], []
+    text = textwrap.dedent(inspect.getsource(inner))
+    tree = ast.parse(text)
+    node = next(n for n in tree.body
+                if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name == inner.__name__)
+    kept = list(node.decorator_list)
+    for i, deco in enumerate(node.decorator_list):
+        if _is_pipeline_decorator(deco):
+            kept = node.decorator_list[i + 1:]  # only those applied before the step was made
+    lines = text.splitlines()
+    header = ["@" + ast.get_source_segment(text, d) for d in kept]  # type: ignore[operator]
+    helpers: list[Callable[..., Any]] = []
+    imports: list[str] = []
+    glb = inner.__globals__
+    for deco in kept:
+        for name in sorted({n.id for n in ast.walk(deco) if isinstance(n, ast.Name)}):
+            value = glb.get(name)
+            if isinstance(value, types.FunctionType) and value.__module__ in ("__main__", inner.__module__):
+                helpers.append(value)
+            elif value is not None:
+                line = _global_line(name, value)
+                if line:
+                    imports.append(line)
+    body = "\n".join(lines[node.lineno - 1:node.end_lineno]) + "\n"
+    return "\n".join(header) + ("\n" if header else "") + body, helpers, imports
 
 
 def _names_used(code: types.CodeType) -> set[str]:
@@ -99,22 +161,26 @@ def _global_line(name: str, value: Any) -> str | None:
         return f"import {module_name} as {name}"
     mod = getattr(value, "__module__", None)
     qual = getattr(value, "__qualname__", None) or getattr(value, "__name__", None)
-    if isinstance(mod, str) and mod not in ("__main__", "builtins") and isinstance(qual, str) and "." not in qual:
-        if getattr(sys.modules.get(mod), qual, None) is value:
-            return f"from {mod} import {qual}" + ("" if qual == name else f" as {name}")
+    if (isinstance(mod, str) and mod not in ("__main__", "builtins") and isinstance(qual, str) and "." not in qual
+            and getattr(sys.modules.get(mod), qual, None) is value):
+        return f"from {mod} import {qual}" + ("" if qual == name else f" as {name}")
     if is_basic(value) and len(repr(value)) < 2000:
         return f"{name} = {value!r}"
     return None
 
 
-def function_script(func: Callable[..., Any], *, return_names: Sequence[str], helper_functions: Sequence[Callable[..., Any]] = (),
+def function_script(func: Callable[..., Any], *, return_names: Sequence[str],
+                    helper_functions: Sequence[Callable[..., Any]] = (),
                     step_name: str = "", skip_global_imports: bool = False, working_dir: str | None = None) -> str:
     """The standalone script of a function step. ``working_dir``: the folder the pipeline was
     started from, put on ``sys.path`` when it exists where the step runs (its local modules)."""
-    funcs = [*helper_functions, func]
-    sources = [function_source(f) for f in funcs]
-    defined = {inspect.unwrap(f).__name__ for f in funcs}
-    header = f'"""Pipeline step {step_name or func.__name__!r}: function {func.__name__}, written out by jupyter-ext."""'
+    step_source, decorators, decorator_imports = decorated_source(func)
+    step = user_function(func)
+    funcs = [*helper_functions, *[d for d in decorators if d not in helper_functions], step]
+    sources = [function_source(f) for f in funcs[:-1]] + [step_source]
+    defined = {user_function(f).__name__ for f in funcs}
+    header = (f'"""Pipeline step {step_name or func.__name__!r}: function {func.__name__}, '
+              'written out by jupyter-ext."""')
     # annotations stay text: they may name what only the defining module imported
     parts = [header, "from __future__ import annotations"]
     if working_dir:
@@ -122,12 +188,13 @@ def function_script(func: Callable[..., Any], *, return_names: Sequence[str], he
                      f"{working_dir!r} not in _sys.path:\n    _sys.path.append({working_dir!r})")
     if not skip_global_imports:
         lines = global_lines(funcs, defined)
+        lines += [line for line in decorator_imports if line not in lines]
         if lines:
             parts.append("\n".join(lines))
     parts.extend(sources)
     parts.append(f"if __name__ == \"__main__\":\n"
                  f"    from jupyter_ext.sdk.pipelines.function_step import run_function_step\n\n"
-                 f"    run_function_step({inspect.unwrap(func).__name__}, {list(return_names)!r})\n")
+                 f"    run_function_step({step.__name__}, {list(return_names)!r})\n")
     return "\n\n".join(parts)
 
 
@@ -193,7 +260,7 @@ def store_results(task: Any, result: Any, return_names: Sequence[str]) -> None:
             raise InvalidArgument(f"the function declares {len(names)} return values {names} but returned "
                                   f"{type(result).__name__}; return a tuple of {len(names)} values")
         values = list(result)
-    for name, value in zip(names, values):
+    for name, value in zip(names, values, strict=True):
         if not task.upload_artifact(name, value, extension_name=".pkl", wait_on_upload=True):
             raise RuntimeError(f"return value {name!r} could not be stored")
 

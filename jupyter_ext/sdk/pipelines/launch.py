@@ -8,9 +8,9 @@ import os
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from jupyter_ext.core import param_types as param_values
-from jupyter_ext.core import pipelines
-from jupyter_ext.core.pipelines import Ref
+from jupyter_ext.core.rules import param_types as param_values
+from jupyter_ext.core.rules import pipelines
+from jupyter_ext.core.rules.pipelines import Ref
 from jupyter_ext.errors import InvalidArgument
 from jupyter_ext.sdk import _session as session
 from jupyter_ext.sdk.pipelines import function_step as pipeline_step
@@ -80,9 +80,10 @@ def resolve(value: Any, refs: References, recursive: bool) -> Any:
 
 
 def create_step_task(node: Node, *, run_id: str, project: str, refs: References, tags: list[str],
-                     upload: Callable[[str, Any], str]) -> str:
+                     upload: Callable[[str, Any], str], parameters: Mapping[str, Any] | None = None) -> str:
     """The step task, ready to run; its id. ``upload(name, obj)`` stores an input the step needs
-    as an artifact of the run and returns ``<run id>.<name>``."""
+    as an artifact of the run and returns ``<run id>.<name>``. ``parameters``: a task step's
+    parameter overrides already resolved (and maybe changed by a pre-execute callback)."""
     backend = session.backend()
     system_tags = [pipelines.STEP_TAG]
     if node.kind == "function":
@@ -101,9 +102,10 @@ def create_step_task(node: Node, *, run_id: str, project: str, refs: References,
             row = backend.update_task(row.id, {"parent_id": run_id})
         task_id = row.id
         recursive = node.recursively_parse_parameters
-        if node.parameters:
-            values = {k: resolve(v, refs, recursive) for k, v in node.parameters.items()}
-            backend.set_parameters(task_id, param_values.rows_from_flat(values))
+        if parameters is None:
+            parameters = {k: resolve(v, refs, recursive) for k, v in node.parameters.items()}
+        if parameters:
+            backend.set_parameters(task_id, param_values.rows_from_flat(parameters))
         for name, value in node.configurations.items():
             value = resolve(value, refs, True)
             text = value if isinstance(value, str) else json.dumps(value, indent=2, default=str)

@@ -6,9 +6,9 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from jupyter_ext.core import status as statuses
+from jupyter_ext.core.rules import status as statuses
 
-# Controller states (core.pipelines.NODE_STATES) that count as "finished".
+# Controller states (core.rules.pipelines.NODE_STATES) that count as "finished".
 FINISHED = frozenset({"completed", "failed", "aborted", "skipped", "cached"})
 SUCCEEDED = frozenset({"completed", "cached"})
 
@@ -70,19 +70,23 @@ class Node:
             return self.state
         try:
             return str(self.job.get_status())
-        except Exception:
+        except Exception:  # noqa: BLE001 - the step's last known state stands
             return self.state
 
     @property
     def skip_job(self) -> bool:
+        """True if the step was not run: a step it needs failed or was aborted, the run was stopped
+        or ended first, or a ``pre_execute_callback`` (or ``step_task_created_callback``) returned False."""
         return self.state == "skipped"
 
     @property
     def finished(self) -> bool:
+        """True once the step is over: completed, failed, aborted, skipped or cached."""
         return self.state in FINISHED
 
     @property
     def succeeded(self) -> bool:
+        """True if the step completed, or its result was reused from an earlier run (cached)."""
         return self.state in SUCCEEDED
 
     def document(self) -> dict[str, Any]:

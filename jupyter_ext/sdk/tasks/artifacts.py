@@ -24,10 +24,11 @@ import weakref
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from jupyter_ext.core.names import check_artifact_name
+from jupyter_ext.core.rules.names import check_artifact_name
 from jupyter_ext.errors import Conflict, InvalidArgument, NotFound, TrackError, Unavailable
 from jupyter_ext.sdk import _session as session
 from jupyter_ext.sdk.artifacts.artifact import Artifact, ArtifactsView, PendingUpload
+from jupyter_ext.sdk.tasks._host import TaskPart
 
 if TYPE_CHECKING:  # loaded on first use: a script that stores no artifact does not pay for them
     from jupyter_ext.sdk.artifacts.codec import Serialized
@@ -43,16 +44,7 @@ _with_registered: weakref.WeakSet[Any] = weakref.WeakSet()
 _exit_hook_installed = False
 
 
-class ArtifactsMixin:
-    _live: bool
-    _closed: bool
-
-    if TYPE_CHECKING:
-        @property
-        def id(self) -> str: ...
-
-        def get_output_destination(self, extra_path: str | None = None, **_: Any) -> str: ...
-
+class ArtifactsMixin(TaskPart):
     @property
     def artifacts(self) -> Mapping[str, Artifact]:
         """The task's artifacts by name (read-only), including uploads still in flight and
@@ -234,7 +226,7 @@ class ArtifactsMixin:
         for name in list(self._artifact_state().registered):
             try:
                 self._sync_registered(name)
-            except Exception as exc:  # a frame changed mid-read, a full disk: try again next time
+            except Exception as exc:  # noqa: BLE001 - a frame changed mid-read, a full disk: try again next time
                 print(f"jupyter-track: registered artifact {name!r} of task {self.id} was not synced: {exc}",
                       file=sys.stderr)
 
@@ -301,7 +293,7 @@ class _Upload:
             self.run(keep_on_unavailable=True)
         except Unavailable:
             raise
-        except Exception as exc:  # the caller has moved on; say what was lost
+        except Exception as exc:  # noqa: BLE001 - the caller has moved on; say what was lost
             print(f"jupyter-track: artifact {self.spec['name']!r} of task {self.task_id} was not stored: {exc}",
                   file=sys.stderr)
 

@@ -14,16 +14,17 @@ import uuid
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from jupyter_ext import config as _config  # noqa: F401
+from jupyter_ext import config as _config
 from jupyter_ext.capture.console import install_console_capture
 from jupyter_ext.client import local as _local_backend  # noqa: F401  (loaded here, not in Task.init)
 from jupyter_ext.client import reporter as _reporter  # noqa: F401
-from jupyter_ext.core import names
-from jupyter_ext.core import status as statuses
-from jupyter_ext.core.redact import redact_argv
-from jupyter_ext.core.task_types import check_task_type
+from jupyter_ext.core.rules import names
+from jupyter_ext.core.rules import status as statuses
+from jupyter_ext.core.rules.param_types import rows_from_mapping
+from jupyter_ext.core.rules.redact import redact_argv
+from jupyter_ext.core.rules.task_types import check_task_type
 from jupyter_ext.errors import InvalidArgument, Unavailable
-from jupyter_ext.integrations import argparse_args as argparse_hook
+from jupyter_ext.integrations import argparse_args as argparse_hook  # loaded with Task (sees early parse_args)
 from jupyter_ext.sdk import _session as session
 from jupyter_ext.sdk.tasks import last_task as session_cache
 from jupyter_ext.sdk.tasks import remote
@@ -104,7 +105,7 @@ def _attach_remote(cls: type[Task], task_id: str, streams: Any, arg_parser: Any,
     try:
         row = backend.get_task(task_id)
     except NotFound:
-        raise InvalidArgument(f"{remote.TASK_ID_VARS[0]}={task_id} names no task in {cfg.api_host or cfg.store_url}; "
+        raise InvalidArgument(f"{_config.TASK_ID_VARS[0]}={task_id} names no task in {cfg.api_host or cfg.store_url}; "
                               f"unset it to run this script as a new task") from None
     if row.status != statuses.IN_PROGRESS:
         row = backend.set_task_status(task_id, statuses.IN_PROGRESS, force=True)
@@ -283,10 +284,8 @@ def _capture_environment(task: Task, cfg: Any, entry: str, rep: Any, backend: An
         fields = {"runtime": runtime} if remote else {"script": script, "runtime": runtime}
         rep.submit(backend.update_task, task.id, fields)
         if env_vars:
-            from jupyter_ext.core.param_types import rows_from_mapping
-
             rep.submit(backend.set_parameters, task.id, rows_from_mapping("Environment", env_vars), force=True)
-    except Exception as exc:  # capture is best effort; the run itself must go on
+    except Exception as exc:  # noqa: BLE001 - capture is best effort; the run itself must go on
         print(f"jupyter-track: environment capture failed: {exc}", file=sys.stderr)
 
 

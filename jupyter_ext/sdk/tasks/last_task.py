@@ -39,7 +39,8 @@ def last_task(home: str, project: str, name: str, task_type: str) -> dict[str, A
 def remember(home: str, project: str, name: str, task_type: str, task_id: str, reusable: bool) -> None:
     data = _read(home)
     now = time.time()
-    data = {k: v for k, v in data.items() if isinstance(v, dict) and now - float(v.get("time", 0)) <= REUSE_WINDOW_SECONDS}
+    data = {k: v for k, v in data.items()
+            if isinstance(v, dict) and now - float(v.get("time", 0)) <= REUSE_WINDOW_SECONDS}
     data[_key(project, name, task_type)] = {"id": task_id, "time": now, "reusable": reusable}
     os.makedirs(home, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=home, prefix=".session-")

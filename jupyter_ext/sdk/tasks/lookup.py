@@ -2,14 +2,16 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from jupyter_ext.core import names
-from jupyter_ext.core import status as statuses
-from jupyter_ext.core.task_types import DEFAULT_TASK_TYPE, check_task_type
+from jupyter_ext.core.rules import names
+from jupyter_ext.core.rules import status as statuses
+from jupyter_ext.core.rules.task_types import DEFAULT_TASK_TYPE, check_task_type
 from jupyter_ext.errors import InvalidArgument, NotFound
 from jupyter_ext.sdk import _session as session
+from jupyter_ext.sdk.tasks._host import TaskPart
 
 if TYPE_CHECKING:
     from jupyter_ext.sdk.tasks.task import Task
@@ -27,15 +29,7 @@ _sync = sync
 _T = TypeVar("_T", bound="TaskLookup")
 
 
-class TaskLookup:
-    if TYPE_CHECKING:
-        def __init__(self, data: Mapping[str, Any], *, live: bool = False) -> None: ...
-
-        @property
-        def id(self) -> str: ...
-
-        def set_parameters(self, *args: Mapping[str, Any], **kwargs: Any) -> None: ...
-
+class TaskLookup(TaskPart):
     @classmethod
     def create(
         cls: type[_T],
@@ -107,16 +101,22 @@ class TaskLookup:
         allow_archived: bool = True,
         task_filter: Mapping[str, Any] | None = None,
     ) -> _T:
-        """A task by id, or the newest task whose name matches ``task_name`` (a regex; use
-        ``^name$`` for an exact match) in ``project_name``."""
+        """A task by id, or the newest task named exactly ``task_name`` in ``project_name``.
+
+        As in ClearML, the name is matched whole (``"base"`` does not find ``"base 0"``; use
+        :meth:`get_tasks` for a regex) and a task that is not archived wins over an archived one."""
         _sync()
         backend = session.backend()
         if task_id:
             return cls(backend.get_task(task_id).to_dict())
         if not project_name and not task_name:
             raise InvalidArgument("Task.get_task needs task_id=, or project_name= and/or task_name=")
-        rows = backend.query_tasks(project_name=project_name, task_name=task_name, tags=tags,
-                                   include_archived=allow_archived, limit=1, **_filter_args(task_filter))
+        exact = f"^{re.escape(task_name)}$" if task_name else None
+        rows = backend.query_tasks(project_name=project_name, task_name=exact, tags=tags,
+                                   include_archived=False, limit=1, **_filter_args(task_filter))
+        if not rows and allow_archived:
+            rows = backend.query_tasks(project_name=project_name, task_name=exact, tags=tags,
+                                       include_archived=True, limit=1, **_filter_args(task_filter))
         if not rows:
             raise NotFound(f"no task named {task_name!r} in project {project_name!r}")
         return cls(rows[0].to_dict())

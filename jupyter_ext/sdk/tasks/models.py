@@ -7,20 +7,14 @@ from typing import TYPE_CHECKING, Any, cast
 
 from jupyter_ext.errors import InvalidArgument
 from jupyter_ext.sdk import _session as session
+from jupyter_ext.sdk.tasks._host import TaskPart
 
 if TYPE_CHECKING:
     from jupyter_ext.sdk.models.model import ModelList
     from jupyter_ext.sdk.tasks.task import Task
 
 
-class ModelsMixin:
-    if TYPE_CHECKING:
-        @property
-        def id(self) -> str: ...
-
-        @property
-        def name(self) -> str: ...
-
+class ModelsMixin(TaskPart):
     @property
     def models(self) -> dict[str, ModelList]:
         """``{"input": [...], "output": [...]}``: the models this task used and made, oldest

@@ -7,10 +7,11 @@ import os
 from collections.abc import Mapping, MutableMapping
 from typing import TYPE_CHECKING, Any
 
-from jupyter_ext.core import param_types as param_values
+from jupyter_ext.core.rules import param_types as param_values
 from jupyter_ext.errors import InvalidArgument
 from jupyter_ext.sdk import _session as session
 from jupyter_ext.sdk.tasks import remote
+from jupyter_ext.sdk.tasks._host import TaskPart
 from jupyter_ext.store.rows import ConfigRow
 
 if TYPE_CHECKING:
@@ -30,20 +31,13 @@ class ConnectedDict(dict):  # type: ignore[type-arg]
         self._task._store_section(self._section, {key: value})
 
     def update(self, *args: Any, **kwargs: Any) -> None:
+        """Update the dict as ``dict.update`` does, and record the changed values on the task."""
         changes = dict(*args, **kwargs)
         super().update(changes)
         self._task._store_section(self._section, changes)
 
 
-class ParametersMixin:
-    _live: bool
-    _closed: bool
-    _remote: remote.RemoteValues | None
-
-    if TYPE_CHECKING:
-        @property
-        def id(self) -> str: ...
-
+class ParametersMixin(TaskPart):
     # -- connecting objects ----------------------------------------------------------------------
     def connect(self, mutable: Any, name: str | None = None, ignore_remote_overrides: bool = False) -> Any:
         """Record ``mutable``'s values as hyperparameters and return it (a dict comes back as a
@@ -74,7 +68,8 @@ class ParametersMixin:
             return ConnectedDict(self, section, mutable)  # type: ignore[arg-type]
         if isinstance(mutable, (str, bytes, int, float, list, tuple)) or mutable is None:
             raise InvalidArgument(f"connect() takes a dict, dataclass, argparse object or an object with attributes; "
-                                  f"got {type(mutable).__name__}. To store one value use task.set_parameter(name, value)")
+                                  f"got {type(mutable).__name__}. "
+                                  "To store one value use task.set_parameter(name, value)")
         if stored is not None:
             remote.override_object(mutable, stored.section(section), list(param_values.object_to_mapping(mutable)))
         self._store_section(section, param_values.object_to_mapping(mutable))
@@ -106,6 +101,15 @@ class ParametersMixin:
         self._write_params(param_values.rows_from_flat(_merge(args, kwargs)), replace=False)
 
     def set_parameter(self, name: str, value: Any, description: str | None = None, value_type: Any = None) -> None:
+        """Set one parameter, ``"Section/name"`` or a bare name (the General section), keeping the others.
+
+        >>> task.set_parameter("General/batch_size", 64, description="per GPU")
+
+        Unlike ClearML, which stores every value as a string, the value keeps its type: an int comes
+        back from :meth:`get_parameter` as an int, a list as a list (numpy scalars become Python
+        numbers; other objects are stored as their ``str``). ``value_type`` is accepted for ClearML
+        code and not needed.
+        """
         rows = param_values.rows_from_flat({name: value})
         if description:
             from dataclasses import replace
@@ -119,10 +123,20 @@ class ParametersMixin:
         return param_values.to_flat_dict(session.backend().get_parameters(self.id))
 
     def get_parameter(self, name: str, default: Any = None, cast: bool = False) -> Any:
+        """One parameter's value, with the type it was stored with, or ``default`` if the task has no
+        such parameter. ``name`` is ``"Section/name"``; a bare name is looked up in the General section.
+
+        >>> task.get_parameter("Args/learning_rate")
+        0.001
+
+        ``cast`` is accepted for ClearML code: values already come back typed, not as strings.
+        """
         key = name if "/" in name else f"{param_values.DEFAULT_SECTION}/{name}"
         return self.get_parameters().get(key, default)
 
     def get_parameters_as_dict(self, cast: bool = False) -> dict[str, dict[str, Any]]:
+        """All parameters by section, ``{"Args": {"lr": 0.001}, "General": {...}}``, each value with the
+        type it was stored with (so ``cast`` is not needed)."""
         _sync()
         return param_values.to_sections(session.backend().get_parameters(self.id))
 
@@ -142,16 +156,25 @@ class ParametersMixin:
         if isinstance(configuration, (str, os.PathLike)):
             path = os.fspath(configuration)
             if not os.path.isfile(path):
-                raise InvalidArgument(f"configuration file {path!r} does not exist; pass a dict or an existing file path")
+                raise InvalidArgument(f"configuration file {path!r} does not exist; "
+                                      "pass a dict or an existing file path")
             with open(path, encoding="utf-8") as fh:
                 text = fh.read()
             ext = os.path.splitext(path)[1].lstrip(".").lower() or "text"
             self.set_configuration_object(section, config_text=text, description=description, config_type=ext)
             return configuration
-        raise InvalidArgument(f"connect_configuration takes a dict, a list or a file path; got {type(configuration).__name__}")
+        raise InvalidArgument("connect_configuration takes a dict, a list or a file path; "
+                              f"got {type(configuration).__name__}")
 
     def set_configuration_object(self, name: str, config_text: str | None = None, description: str | None = None,
-                                 config_type: str | None = None, config_dict: dict[str, Any] | list[Any] | None = None) -> None:
+                                 config_type: str | None = None,
+                                 config_dict: dict[str, Any] | list[Any] | None = None) -> None:
+        """Store a configuration object named ``name`` (replacing one of that name): either
+        ``config_text`` as is (type ``config_type``, "text" by default) or ``config_dict``, a dict or
+        list stored as indented JSON (type "dictionary"). Give exactly one of the two.
+
+        >>> task.set_configuration_object("model", config_dict={"layers": 4, "dropout": 0.1})
+        """
         if (config_text is None) == (config_dict is None):
             raise InvalidArgument("set_configuration_object needs exactly one of config_text= or config_dict=")
         if config_dict is not None:
@@ -175,6 +198,7 @@ class ParametersMixin:
         self.set_configuration_object(name, config_dict=merged)
 
     def get_configuration_object(self, name: str) -> str | None:
+        """The text of the configuration object ``name``, or None if the task has none of that name."""
         _sync()
         for cfg in session.backend().get_configurations(self.id):
             if cfg.name == name:
@@ -182,6 +206,8 @@ class ParametersMixin:
         return None
 
     def get_configuration_object_as_dict(self, name: str) -> dict[str, Any] | list[Any] | None:
+        """The configuration object ``name`` parsed as JSON, a dict or a list; None if there is no
+        such object or its text is not a JSON dict or list."""
         text = self.get_configuration_object(name)
         if text is None:
             return None
@@ -192,6 +218,7 @@ class ParametersMixin:
         return value if isinstance(value, (dict, list)) else None
 
     def get_configuration_objects(self) -> dict[str, str]:
+        """The text of every configuration object of the task, by name."""
         _sync()
         return {c.name: c.text for c in session.backend().get_configurations(self.id)}
 

@@ -8,17 +8,17 @@ with a short message instead.
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, cast
 
-from jupyter_ext.core import status as statuses
+from jupyter_ext.core.rules import status as statuses
 from jupyter_ext.errors import InvalidArgument
 from jupyter_ext.sdk import _session as session
+from jupyter_ext.sdk.tasks._host import TaskPart
 from jupyter_ext.sdk.tasks.lookup import sync as _sync
 
 if TYPE_CHECKING:
     from jupyter_ext.sdk.tasks.task import Task
 
-_T = TypeVar("_T", bound="QueueMixin")
 # Where an enqueue may start from without a reset (the rule itself is core/queues.py).
 _ENQUEUE_FROM = (statuses.CREATED, statuses.STOPPED, statuses.FAILED, statuses.QUEUED)
 
@@ -31,26 +31,7 @@ class ExecutedRemotely(Exception):
         return [str(self)]
 
 
-class QueueMixin:
-    if TYPE_CHECKING:
-        _data: dict[str, Any]
-        _live: bool
-        _closed: bool
-
-        @property
-        def id(self) -> str: ...
-
-        def _finish(self, target: str, *, reason: str = "", timeout: float = 5.0) -> None: ...
-
-        def flush(self, wait_for_uploads: bool = False) -> bool: ...
-
-        @classmethod
-        def clone(cls: type[_T], source_task: Task | str | None = None, name: str | None = None,
-                  comment: str | None = None, parent: str | None = None, project: str | None = None) -> _T: ...
-
-        @staticmethod
-        def running_locally() -> bool: ...
-
+class QueueMixin(TaskPart):
     @classmethod
     def enqueue(cls, task: Task | str, queue_name: str | None = None, queue_id: str | None = None,
                 force: bool = False) -> dict[str, Any]:

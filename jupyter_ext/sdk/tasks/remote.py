@@ -18,9 +18,8 @@ import tempfile
 from collections.abc import Mapping, MutableMapping
 from typing import Any
 
-TASK_ID_VARS = ("JUPYTER_TRACK_TASK_ID", "CLEARML_TASK_ID")
-AGENT_CONSOLE_VAR = "JUPYTER_TRACK_AGENT_CONSOLE"
-"""Set to ``1`` by the agent, which records the child's console itself: the SDK must not too."""
+from jupyter_ext.config import AGENT_CONSOLE_VAR, TASK_ID_VARS
+from jupyter_ext.core.rules.param_types import to_sections
 
 
 def remote_task_id() -> str | None:
@@ -44,8 +43,6 @@ class RemoteValues:
 
     @classmethod
     def load(cls, backend: Any, task_id: str) -> RemoteValues:
-        from jupyter_ext.core.param_types import to_sections
-
         sections = to_sections(backend.get_parameters(task_id))
         configs = {c.name: (c.type, c.text) for c in backend.get_configurations(task_id)}
         return cls(sections, configs)
@@ -188,5 +185,5 @@ def _yaml(text: str) -> Any:
         return None
     try:
         return yaml.safe_load(text)
-    except Exception:
+    except yaml.YAMLError:
         return None

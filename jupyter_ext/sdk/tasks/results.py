@@ -1,10 +1,11 @@
 """Reading back what a task reported: scalars, single values, plots, console, debug samples."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from jupyter_ext.errors import InvalidArgument
 from jupyter_ext.sdk import _session as session
+from jupyter_ext.sdk.tasks._host import TaskPart
 
 DEFAULT_MAX_SAMPLES = 5000  # ClearML's server-side cap per series
 
@@ -14,12 +15,9 @@ def _sync() -> None:
         session.reporter().flush()
 
 
-class ResultsMixin:
-    if TYPE_CHECKING:
-        @property
-        def id(self) -> str: ...
-
-    def get_reported_scalars(self, max_samples: int = 0, x_axis: str = "iter", as_numpy: bool = False) -> dict[str, Any]:
+class ResultsMixin(TaskPart):
+    def get_reported_scalars(self, max_samples: int = 0, x_axis: str = "iter",
+                             as_numpy: bool = False) -> dict[str, Any]:
         """``{title: {series: {"x": [...], "y": [...]}}}``, downsampled to ``max_samples`` points per
         series (default 5000) keeping each bucket's min and max, so spikes stay visible.
         ``as_numpy=True`` returns numpy arrays instead of lists."""
@@ -41,9 +39,15 @@ class ResultsMixin:
         return session.backend().get_last_metrics(self.id)
 
     def get_reported_single_value(self, name: str) -> float | None:
+        """The single value reported as ``name`` (``logger.report_single_value``), or None if there is none.
+
+        >>> task.get_reported_single_value("Best ROC AUC")
+        91.5
+        """
         return self.get_reported_single_values().get(name)
 
     def get_reported_single_values(self) -> dict[str, float | None]:
+        """Every single value the task reported, ``{name: value}`` (the last one reported under each name)."""
         _sync()
         return session.backend().get_single_values(self.id)
 

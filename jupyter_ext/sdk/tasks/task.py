@@ -11,11 +11,11 @@ import time
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from jupyter_ext.core import names
-from jupyter_ext.core import status as statuses
-from jupyter_ext.core.task_types import check_task_type
+from jupyter_ext.core.rules import names
+from jupyter_ext.core.rules import status as statuses
+from jupyter_ext.core.rules.task_types import check_task_type
 from jupyter_ext.errors import InvalidArgument, NotFound
-from jupyter_ext.integrations import argparse_args as argparse_hook
+from jupyter_ext.sdk import _notebook
 from jupyter_ext.sdk import _session as session
 from jupyter_ext.sdk.enums import TaskStatusEnum, TaskTypes
 from jupyter_ext.sdk.enums import TaskTypes as _TaskType
@@ -56,17 +56,13 @@ class Task(TaskLookup, ParametersMixin, ResultsMixin, ModelsMixin, ArtifactsMixi
     # -- in a notebook (the code lives in jupyter_ext.notebook, loaded only when displayed) --------
     def show(self) -> None:
         """Display the task's live scalar plot: new points stream in while it reports."""
-        from jupyter_ext.notebook.display import show_task
-
-        show_task(self)
+        _notebook.show_task(self)
 
     def _ipython_display_(self) -> None:
         self.show()
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
-        from jupyter_ext.notebook.display import task_mimebundle
-
-        return task_mimebundle(self)
+        return _notebook.task_bundle(self)
 
     # -- creating and finding tasks --------------------------------------------------------------
     @classmethod
@@ -116,14 +112,17 @@ class Task(TaskLookup, ParametersMixin, ResultsMixin, ModelsMixin, ArtifactsMixi
     # -- what a task is --------------------------------------------------------------------------
     @property
     def id(self) -> str:
+        """The task's unique id, as the UI, the CLI and ``Task.get_task(task_id=...)`` know it."""
         return str(self._data["id"])
 
     @property
     def task_id(self) -> str:
+        """The same as :attr:`id` (ClearML's spelling)."""
         return self.id
 
     @property
     def name(self) -> str:
+        """The task's name. Assigning to it renames the task, as :meth:`set_name` does."""
         return str(self._data["name"])
 
     @name.setter
@@ -132,10 +131,12 @@ class Task(TaskLookup, ParametersMixin, ResultsMixin, ModelsMixin, ArtifactsMixi
 
     @property
     def comment(self) -> str:
+        """The task's description ("" when it has none); :meth:`set_comment` changes it."""
         return str(self._data.get("comment") or "")
 
     @property
     def task_type(self) -> str:
+        """The task's type as a string, e.g. ``"training"`` (one of the :class:`TaskTypes` values)."""
         return str(self._data["type"])
 
     @property
@@ -144,14 +145,17 @@ class Task(TaskLookup, ParametersMixin, ResultsMixin, ModelsMixin, ArtifactsMixi
         return str(self._data.get("project_id") or "")
 
     def get_project_name(self) -> str:
+        """The name of the task's project, e.g. ``"Image Classification/Cats vs Dogs"``."""
         return str(self._data.get("project_name") or "")
 
     @property
     def status(self) -> str:
+        """The task's status now, read from the store: the same as :meth:`get_status`."""
         return self.get_status()
 
     @property
     def parent(self) -> str | None:
+        """The id of the task's parent (set by :meth:`set_parent` or ``Task.clone(parent=...)``), or None."""
         return self._data.get("parent_id")
 
     @property
@@ -162,6 +166,7 @@ class Task(TaskLookup, ParametersMixin, ResultsMixin, ModelsMixin, ArtifactsMixi
 
     @property
     def logger(self) -> Logger:
+        """The task's :class:`Logger`, the same object as :meth:`get_logger` returns."""
         return self.get_logger()
 
     def get_logger(self) -> Logger:
@@ -178,11 +183,21 @@ class Task(TaskLookup, ParametersMixin, ResultsMixin, ModelsMixin, ArtifactsMixi
         return remote_task_id() is None
 
     def get_output_destination(self, extra_path: str | None = None, **_: Any) -> str:
+        """Where the task's artifacts and models are stored: its ``output_uri``, else the
+        ``default_output_uri`` setting, else "" (the tracker's own blob store).
+
+        ``extra_path`` is joined to a non-empty destination with one "/":
+
+        >>> task.get_output_destination(extra_path="checkpoints")
+        's3://bucket/experiments/checkpoints'
+        """
         base = str(self._data.get("output_uri") or session.config().default_output_uri or "")
         return base if not extra_path or not base else f"{base.rstrip('/')}/{extra_path.lstrip('/')}"
 
     @property
     def output_uri(self) -> str:
+        """The task's storage destination (see :meth:`get_output_destination`). Assign a folder or a
+        URI (``s3://…``) to send the artifacts and models stored from now on there."""
         return self.get_output_destination()
 
     @output_uri.setter
@@ -191,35 +206,55 @@ class Task(TaskLookup, ParametersMixin, ResultsMixin, ModelsMixin, ArtifactsMixi
 
     # -- editing ---------------------------------------------------------------------------------
     def set_name(self, name: str) -> None:
+        """Rename the task. The name must be a non-empty string (surrounding spaces are dropped)."""
         self._update(name=names.check_task_name(name))
 
     def set_comment(self, comment: str) -> None:
+        """Replace the task's description (its comment)."""
         self._update(comment=str(comment))
 
     def set_task_type(self, task_type: str | _TaskType) -> None:
+        """Change the task's type: a :class:`TaskTypes` member or its string, e.g. ``"testing"``.
+        An unknown type raises ``InvalidArgument`` naming the known ones."""
         self._update(type=check_task_type(task_type))
 
     def set_parent(self, parent: Task | str | None) -> None:
+        """Make ``parent`` (a Task or a task id) this task's parent; None removes the parent."""
         self._update(parent_id=parent.id if isinstance(parent, Task) else parent)
 
     def get_tags(self) -> list[str]:
+        """The task's tags, in the order they were added."""
         return list(self._data.get("tags") or ())
 
     def set_tags(self, tags: Sequence[str]) -> None:
+        """Replace the task's tags with ``tags`` (spaces around each are dropped, duplicates kept once)."""
         self._update(tags=list(names.check_tags(tags)))
 
     def add_tags(self, tags: Sequence[str] | str) -> None:
+        """Add one tag or a list of tags, keeping the ones the task has.
+
+        >>> task.add_tags(["baseline", "resnet50"])
+        >>> task.add_tags("best")
+        """
         self._update(tags=list(dict.fromkeys([*self.get_tags(), *names.check_tags(tags)])))
 
     def set_archived(self, archive: bool) -> None:
+        """Archive the task (True) or take it out of the archive (False); nothing is deleted.
+        A task that is running or queued cannot be archived: stop or dequeue it first."""
         _sync()
         self._data = session.backend().archive_task(self.id, bool(archive)).to_dict()
 
     def get_archived(self) -> bool:
+        """True if the task is archived (as last read: :meth:`get_status` or :attr:`data` reload it)."""
         return bool(self._data.get("archived"))
 
     def move_to_project(self, new_project_id: str | None = None, new_project_name: str | None = None,
                         system_tags: Sequence[str] | None = None) -> bool:
+        """Move the task to another project, given by id or by name (a project named that way is
+        created if it does not exist yet). Returns True.
+
+        >>> task.move_to_project(new_project_name="Image Classification/Archive")
+        """
         if not new_project_id and not new_project_name:
             raise InvalidArgument("move_to_project needs new_project_id= or new_project_name=")
         backend = session.backend()
@@ -252,6 +287,8 @@ class Task(TaskLookup, ParametersMixin, ResultsMixin, ModelsMixin, ArtifactsMixi
         return str(self._data["status"])
 
     def get_status_message(self) -> str:
+        """The message stored with the task's last status change, e.g. the one given to
+        :meth:`mark_stopped` ("" when there is none). Read from the store."""
         self._reload()
         return str(self._data.get("status_message") or "")
 
@@ -261,6 +298,8 @@ class Task(TaskLookup, ParametersMixin, ResultsMixin, ModelsMixin, ArtifactsMixi
                                                        reason=reason).to_dict()
 
     def mark_started(self, force: bool = False) -> None:
+        """Mark the task ``in_progress``. A change the status rules do not allow (say, from
+        ``published``) raises ``Conflict``; ``force=True`` makes it anyway."""
         self._set_status(statuses.IN_PROGRESS, force=force)
 
     def mark_stopped(self, force: bool = False, status_message: str | None = None) -> None:
@@ -274,6 +313,9 @@ class Task(TaskLookup, ParametersMixin, ResultsMixin, ModelsMixin, ArtifactsMixi
 
     def mark_failed(self, ignore_errors: bool = True, status_reason: str | None = None,
                     status_message: str | None = None, force: bool = False) -> None:
+        """Mark the task failed, storing ``status_reason`` and ``status_message`` with it; the
+        process and kernel go on. ``ignore_errors`` is accepted for ClearML code; a change the
+        status rules do not allow (say, from ``completed``) raises ``Conflict`` unless ``force=True``."""
         self._set_status(statuses.FAILED, force=force, message=status_message or "", reason=status_reason or "")
 
     def publish(self, ignore_errors: bool = True) -> None:
@@ -281,13 +323,17 @@ class Task(TaskLookup, ParametersMixin, ResultsMixin, ModelsMixin, ArtifactsMixi
         self._set_status(statuses.PUBLISHED)
 
     def started(self, ignore_errors: bool = True, force: bool = False) -> None:
+        """The same as :meth:`mark_started` (ClearML's older spelling)."""
         self.mark_started(force=force)
 
     def stopped(self, ignore_errors: bool = True, force: bool = False, status_reason: str | None = None,
                 status_message: str | None = None) -> None:
+        """Mark the task stopped, storing ``status_reason`` and ``status_message`` with it
+        (ClearML's older spelling of :meth:`mark_stopped`). Never kills your kernel."""
         self._set_status(statuses.STOPPED, force=force, message=status_message or "", reason=status_reason or "")
 
     def completed(self, ignore_errors: bool = True) -> None:
+        """The same as :meth:`mark_completed` (ClearML's older spelling)."""
         self.mark_completed()
 
     def reset(self, set_started_on_success: bool = False, force: bool = False) -> None:
@@ -326,6 +372,10 @@ class Task(TaskLookup, ParametersMixin, ResultsMixin, ModelsMixin, ArtifactsMixi
             time.sleep(max(0.05, float(check_interval_sec)))
 
     def flush(self, wait_for_uploads: bool = False) -> bool:
+        """Hand everything reported so far (scalars, plots, console, artifacts, model metrics) to
+        the store. Waits at most ``exit_timeout`` seconds (a setting), or with
+        ``wait_for_uploads=True`` until every upload has finished. Returns False if not everything
+        was written in time; the rest is still written in the background."""
         _hand_over_model_metrics()
         if not session.has_reporter():
             return True
@@ -366,17 +416,22 @@ class Task(TaskLookup, ParametersMixin, ResultsMixin, ModelsMixin, ArtifactsMixi
                 current = session.backend().set_task_status(self.id, target, reason=reason)
             self._data = current.to_dict()
             init_flow.remember_for_reuse(self)
-        except Exception as exc:  # the process is ending or the store is gone: say so, do not hang
+        except Exception as exc:  # noqa: BLE001 - the process is ending or the store is gone: say so, do not hang
             print(f"jupyter-track: task {self.id}: could not record status {target!r}: {exc}", file=sys.stderr)
 
     # -- iterations ------------------------------------------------------------------------------
     def set_initial_iteration(self, offset: int = 0) -> int:
+        """Add ``offset`` to the iteration of every scalar reported from now on (for a continued
+        run that restarts counting at 0). Returns the offset. See :meth:`Logger.set_initial_iteration`."""
         return self.get_logger().set_initial_iteration(offset)
 
     def get_initial_iteration(self) -> int:
+        """The offset :meth:`set_initial_iteration` set (0 by default)."""
         return self.get_logger().get_initial_iteration()
 
     def get_last_iteration(self) -> int:
+        """The highest iteration reported so far (scalars and plots), read from the store; 0 before
+        anything was reported."""
         self._reload()
         return int(self._data.get("last_iteration") or 0)
 

@@ -55,7 +55,10 @@ describe('weightsAddress', () => {
   const v = (w: Partial<IModelVersion>): IModelVersion => ({ version: 1, ...w });
 
   it('gives a registered URL as it is', () => {
-    expect(weightsAddress(v({ url: 's3://bucket/m.pt', blob_sha256: null }))).toEqual({ url: 's3://bucket/m.pt', sha256: null });
+    expect(weightsAddress(v({ url: 's3://bucket/m.pt', blob_sha256: null }))).toEqual({
+      url: 's3://bucket/m.pt',
+      sha256: null
+    });
   });
 
   it('offers a download for bytes in the server own store (which has no outside address)', () => {
@@ -67,8 +70,12 @@ describe('weightsAddress', () => {
       url: `s3://bucket/models/sha256/ab/${SHA}`,
       sha256: null
     });
-    expect(weightsAddress(v({ blob_sha256: SHA, location: '/data/store' })).url).toBe(`file:///data/store/sha256/ab/${SHA}`);
-    expect(weightsAddress(v({ blob_sha256: SHA, location: 'file:///data/store' })).url).toBe(`file:///data/store/sha256/ab/${SHA}`);
+    expect(weightsAddress(v({ blob_sha256: SHA, location: '/data/store' })).url).toBe(
+      `file:///data/store/sha256/ab/${SHA}`
+    );
+    expect(weightsAddress(v({ blob_sha256: SHA, location: 'file:///data/store' })).url).toBe(
+      `file:///data/store/sha256/ab/${SHA}`
+    );
   });
 
   it('is empty without weights', () => {
@@ -95,7 +102,13 @@ describe('metricCharts', () => {
     ]);
     expect(charts.map(c => c.title)).toEqual(['accuracy', 'loss']);
     expect(charts[1].traces.map(t => t.name)).toEqual(['train', 'val']);
-    expect(charts[1].traces[1]).toEqual({ type: 'scatter', mode: 'lines+markers', name: 'val', x: [1, 2, 3], y: [1.1, 0.6, 0.4] });
+    expect(charts[1].traces[1]).toEqual({
+      type: 'scatter',
+      mode: 'lines+markers',
+      name: 'val',
+      x: [1, 2, 3],
+      y: [1.1, 0.6, 0.4]
+    });
   });
 
   it('drops markers on long series and never pairs an x without a y', () => {
@@ -179,14 +192,20 @@ describe('TrackClient model routes', () => {
     const { state, client } = modelServer();
     state.metrics = { scalars: [{ title: 'loss', series: 's', iterations: [1], values: [2] }] } as IModelMetrics;
     expect((await client.modelVersions('m1')).map(v => v.version)).toEqual([1]);
-    expect(await client.modelMetrics('m1')).toEqual({ scalars: [{ title: 'loss', series: 's', iterations: [1], values: [2] }], single_values: [] });
+    expect(await client.modelMetrics('m1')).toEqual({
+      scalars: [{ title: 'loss', series: 's', iterations: [1], values: [2] }],
+      single_values: []
+    });
   });
 });
 
 describe('ModelDetailsModel', () => {
   it('reads the model, its versions and its metrics', async () => {
     const { state, client } = modelServer();
-    state.metrics = { scalars: [{ title: 'loss', series: 'train', iterations: [1, 2], values: [1, 0.5] }], single_values: [{ name: 'f1', value: 0.8 }] };
+    state.metrics = {
+      scalars: [{ title: 'loss', series: 'train', iterations: [1, 2], values: [1, 0.5] }],
+      single_values: [{ name: 'f1', value: 0.8 }]
+    };
     const model = new ModelDetailsModel(client, 'm1', 0);
     let fired = 0;
     model.changed.connect(() => fired++);

@@ -9,16 +9,21 @@ import {
 } from '../api/normalize';
 import { encodeQuery, errorFromBody, withQuery } from '../api/transport';
 
-describe('answers of the REST API in the views\' shapes', () => {
+describe("answers of the REST API in the views' shapes", () => {
   it('flattens {title: {series: {x, y}}} keeping order and nulls', () => {
-    const list = seriesList({ loss: { train: { x: [0, 1], y: [1, null] }, val: { x: [0], y: [2] } }, acc: { val: { x: [], y: [] } } });
+    const list = seriesList({
+      loss: { train: { x: [0, 1], y: [1, null] }, val: { x: [0], y: [2] } },
+      acc: { val: { x: [], y: [] } }
+    });
     expect(list.map(s => `${s.title}/${s.series}`)).toEqual(['loss/train', 'loss/val', 'acc/val']);
     expect(list[0].y).toEqual([1, null]);
   });
 
   it('reads the metric summary dict', () => {
     const m = metricList({ loss: { train: { last: 0.1, min: 0.05, max: 2, count: 50, last_iteration: 49 } } });
-    expect(m).toEqual([{ title: 'loss', series: 'train', count: 50, last_value: 0.1, min_value: 0.05, max_value: 2, last_iter: 49 }]);
+    expect(m).toEqual([
+      { title: 'loss', series: 'train', count: 50, last_value: 0.1, min_value: 0.05, max_value: 2, last_iter: 49 }
+    ]);
   });
 
   it('sorts single values by name', () => {
@@ -49,17 +54,21 @@ describe('answers of the REST API in the views\' shapes', () => {
     ]);
   });
 
-  it('hides internal projects (a dataset\'s .datasets folder)', () => {
+  it("hides internal projects (a dataset's .datasets folder)", () => {
     expect(projectOut({ id: '1', name: 'A/.datasets/x', path: 'A/.datasets/x', parent: null }).hidden).toBe(true);
     expect(projectOut({ id: '2', name: 'A/B', path: 'A/B', parent: null }).hidden).toBe(false);
   });
 
   it('encodes queries: lists joined, empty values left out', () => {
-    expect(encodeQuery({ status: ['a', 'b'], tag: [], search: '', limit: 5, x: undefined })).toBe('?status=a%2Cb&limit=5');
+    expect(encodeQuery({ status: ['a', 'b'], tag: [], search: '', limit: 5, x: undefined })).toBe(
+      '?status=a%2Cb&limit=5'
+    );
   });
 
   it('adds a query to a path that already repeats a parameter', () => {
-    expect(withQuery('scalars?series=a%2Fb&series=c', { max_points: 10 })).toBe('scalars?series=a%2Fb&series=c&max_points=10');
+    expect(withQuery('scalars?series=a%2Fb&series=c', { max_points: 10 })).toBe(
+      'scalars?series=a%2Fb&series=c&max_points=10'
+    );
     expect(withQuery('tasks', {})).toBe('tasks');
   });
 

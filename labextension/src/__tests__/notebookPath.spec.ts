@@ -28,7 +28,7 @@ describe('the notebook path sent to the kernel', () => {
     expect(absoluteNotebookPath('/', '/root', 'b.ipynb')).toBe('/b.ipynb');
   });
 
-  it('expands a root under the home with the kernel\'s home', () => {
+  it("expands a root under the home with the kernel's home", () => {
     expect(absoluteNotebookPath('~/work', '/home/ann/', 'x.ipynb')).toBe('/home/ann/work/x.ipynb');
     expect(absoluteNotebookPath('~', '/home/ann', 'x.ipynb')).toBe('/home/ann/x.ipynb');
   });

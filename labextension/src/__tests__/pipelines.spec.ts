@@ -13,23 +13,52 @@ import {
   stepProgress
 } from '../model/pipelines';
 
-const node = (name: string, parents: string[] = [], extra: Partial<IPipelineNode> = {}): IPipelineNode => ({ name, parents, ...extra });
+const node = (name: string, parents: string[] = [], extra: Partial<IPipelineNode> = {}): IPipelineNode => ({
+  name,
+  parents,
+  ...extra
+});
 
 describe('dagLevels', () => {
   it('puts a step one level right of its deepest parent', () => {
     // a -> b -> d, a -> c, c -> d, e alone
-    const levels = dagLevels(['a', 'b', 'c', 'd', 'e'], [['a', 'b'], ['b', 'd'], ['a', 'c'], ['c', 'd']]);
+    const levels = dagLevels(
+      ['a', 'b', 'c', 'd', 'e'],
+      [
+        ['a', 'b'],
+        ['b', 'd'],
+        ['a', 'c'],
+        ['c', 'd']
+      ]
+    );
     expect(Object.fromEntries(levels)).toEqual({ a: 0, b: 1, c: 1, d: 2, e: 0 });
   });
 
   it('takes the longest path, not the shortest', () => {
     // a -> d directly, and a -> b -> c -> d
-    const levels = dagLevels(['a', 'b', 'c', 'd'], [['a', 'd'], ['a', 'b'], ['b', 'c'], ['c', 'd']]);
+    const levels = dagLevels(
+      ['a', 'b', 'c', 'd'],
+      [
+        ['a', 'd'],
+        ['a', 'b'],
+        ['b', 'c'],
+        ['c', 'd']
+      ]
+    );
     expect(levels.get('d')).toBe(3);
   });
 
   it('survives a cycle and edges to unknown steps', () => {
-    const levels = dagLevels(['a', 'b', 'c'], [['a', 'b'], ['b', 'c'], ['c', 'b'], ['ghost', 'a'], ['a', 'a']]);
+    const levels = dagLevels(
+      ['a', 'b', 'c'],
+      [
+        ['a', 'b'],
+        ['b', 'c'],
+        ['c', 'b'],
+        ['ghost', 'a'],
+        ['a', 'a']
+      ]
+    );
     expect(levels.size).toBe(3);
     expect(levels.get('a')).toBe(0);
     for (const l of levels.values()) {
@@ -39,7 +68,12 @@ describe('dagLevels', () => {
 });
 
 describe('layoutDag', () => {
-  const nodes = [node('train_b', ['prep']), node('prep'), node('train_a', ['prep']), node('report', ['train_a', 'train_b'])];
+  const nodes = [
+    node('train_b', ['prep']),
+    node('prep'),
+    node('train_a', ['prep']),
+    node('report', ['train_a', 'train_b'])
+  ];
 
   it('places levels in columns and never overlaps two nodes', () => {
     const layout = layoutDag(nodes);
@@ -88,7 +122,12 @@ describe('step status and progress', () => {
   it('measures a running step up to now and a finished one to its end', () => {
     const now = Date.parse('2026-01-01T00:10:00Z');
     expect(nodeDuration(node('a', [], { status: 'in_progress', started: '2026-01-01T00:00:00Z' }), now)).toBe(600000);
-    expect(nodeDuration(node('a', [], { status: 'completed', started: '2026-01-01T00:00:00Z', completed: '2026-01-01T00:00:30Z' }), now)).toBe(30000);
+    expect(
+      nodeDuration(
+        node('a', [], { status: 'completed', started: '2026-01-01T00:00:00Z', completed: '2026-01-01T00:00:30Z' }),
+        now
+      )
+    ).toBe(30000);
     expect(nodeDuration(node('a'), now)).toBeNull();
     expect(nodeDuration(node('a', [], { duration: 2.5 }), now)).toBe(2500);
   });
@@ -98,7 +137,9 @@ describe('step status and progress', () => {
     expect(stepProgress({ ...run, steps: { completed: 2, failed: 1, in_progress: 1, queued: 2 } })).toEqual([3, 6]);
     expect(stepProgress({ ...run, steps_done: 1, steps_total: 4 })).toEqual([1, 4]);
     // The server's shape: `steps` the number, `step_status` the counts; skipped/cached steps are done.
-    expect(stepProgress({ ...run, steps: 5, step_status: { completed: 1, skipped: 1, cached: 1, pending: 2 } })).toEqual([3, 5]);
+    expect(
+      stepProgress({ ...run, steps: 5, step_status: { completed: 1, skipped: 1, cached: 1, pending: 2 } })
+    ).toEqual([3, 5]);
     expect(stepProgress(run)).toEqual([0, 0]);
   });
 });

@@ -56,7 +56,12 @@ describe('normalizeQueue', () => {
  * A stand-in for the server's queue routes (the model's seam is the transport): it keeps the
  * order itself, applies moves as the contract says, and can be told to refuse the next move.
  */
-function queueServer(): { transport: Transport; state: Record<string, string[]>; requests: [string, IRequest][]; refuse: { next: boolean } } {
+function queueServer(): {
+  transport: Transport;
+  state: Record<string, string[]>;
+  requests: [string, IRequest][];
+  refuse: { next: boolean };
+} {
   const state: Record<string, string[]> = { default: ['t1', 't2', 't3', 't4'], gpu: ['g1'] };
   const requests: [string, IRequest][] = [];
   const refuse = { next: false };

@@ -133,7 +133,10 @@ export class TrackClient {
     return seriesList(await this.request(path, { query: rest as Query }));
   }
   /** Series of several tasks, keyed by task id. */
-  async compareScalars(ids: string[], query: { max_points?: number; metrics?: string[] } = {}): Promise<Record<string, ISeries[]>> {
+  async compareScalars(
+    ids: string[],
+    query: { max_points?: number; metrics?: string[] } = {}
+  ): Promise<Record<string, ISeries[]>> {
     const answer = await this.request<{ tasks?: Record<string, unknown> }>('scalars', {
       query: { ...query, tasks: ids } as Query
     });
@@ -153,7 +156,9 @@ export class TrackClient {
     return itemsOf<IPlot>(await this.request(`tasks/${enc(id)}/plots`)).map(plotOut);
   }
   async debugSamples(id: string, title?: string, series?: string): Promise<IDebugSample[]> {
-    return itemsOf<IDebugSample>(await this.request(`tasks/${enc(id)}/debug-samples`, { query: { title, series } })).map(sampleOut);
+    return itemsOf<IDebugSample>(
+      await this.request(`tasks/${enc(id)}/debug-samples`, { query: { title, series } })
+    ).map(sampleOut);
   }
   async console(id: string, tail = 1000, search?: string): Promise<IConsoleLine[]> {
     return itemsOf(await this.request(`tasks/${enc(id)}/console`, { query: { tail, search } }), 'lines');
@@ -228,7 +233,9 @@ export class TrackClient {
   }
 
   // pipelines
-  async pipelines(query: { project?: string; status?: string; limit?: number; offset?: number } = {}): Promise<IPipelineRun[]> {
+  async pipelines(
+    query: { project?: string; status?: string; limit?: number; offset?: number } = {}
+  ): Promise<IPipelineRun[]> {
     return itemsOf<IPipelineRun>(await this.request('pipelines', { query: query as Query }));
   }
   pipeline(taskId: string): Promise<IPipeline> {

@@ -39,7 +39,7 @@ export function paramDiff(perTask: IParam[][]): IDiffRow[] {
 
 /** Single values (e.g. "Best ROC AUC") of each task side by side. */
 export function singleValueTable(perTask: ISingleValue[][]): IDiffRow[] {
-  return paramDiff(
-    perTask.map(values => values.map(v => ({ section: 'single', name: v.name, value: v.value })))
-  ).map(row => ({ ...row, key: row.key.slice('single/'.length) }));
+  return paramDiff(perTask.map(values => values.map(v => ({ section: 'single', name: v.name, value: v.value })))).map(
+    row => ({ ...row, key: row.key.slice('single/'.length) })
+  );
 }

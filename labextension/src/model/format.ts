@@ -66,7 +66,9 @@ export function formatNumber(value: unknown): string {
     if (Number.isInteger(value)) {
       return String(value);
     }
-    return Math.abs(value) >= 1e-3 && Math.abs(value) < 1e6 ? value.toPrecision(5).replace(/\.?0+$/, '') : value.toExponential(3);
+    return Math.abs(value) >= 1e-3 && Math.abs(value) < 1e6
+      ? value.toPrecision(5).replace(/\.?0+$/, '')
+      : value.toExponential(3);
   }
   if (value === null || value === undefined) {
     return '';

@@ -18,7 +18,9 @@ export interface IMetadataRow {
 }
 
 /** Metadata entries as table rows, by key; values printed as the SDK would give them back. */
-export function metadataRows(metadata: Record<string, IModelMetadataEntry | unknown> | undefined | null): IMetadataRow[] {
+export function metadataRows(
+  metadata: Record<string, IModelMetadataEntry | unknown> | undefined | null
+): IMetadataRow[] {
   return Object.entries(metadata ?? {})
     .map(([key, entry]) => {
       // ClearML's {key, type, value} form; a bare value (an older row) reads as its own type.
@@ -79,7 +81,9 @@ export function weightsAddress(weights: IModelVersion | null | undefined): IWeig
 
 /** An address safe to hand out: the browser's blob URL without the page's token. */
 export function withoutToken(url: string): string {
-  return url.replace(/([?&])token=[^&#]*(&?)/, (_, sep: string, more: string) => (more ? sep : '')).replace(/[?&]$/, '');
+  return url
+    .replace(/([?&])token=[^&#]*(&?)/, (_, sep: string, more: string) => (more ? sep : ''))
+    .replace(/[?&]$/, '');
 }
 
 export interface IMetricChart {
@@ -206,7 +210,8 @@ export class ModelDetailsModel {
     if (!model.parent_id) {
       return null;
     }
-    if (this.model?.parent_id === model.parent_id && this.parentName !== null) { // read once
+    if (this.model?.parent_id === model.parent_id && this.parentName !== null) {
+      // read once
       return this.parentName;
     }
     try {

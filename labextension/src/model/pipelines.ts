@@ -135,7 +135,8 @@ export function stepProgress(run: IPipelineRun): [number, number] {
   const counts = run.step_status ?? (typeof run.steps === 'object' ? run.steps : {});
   const count = (n: unknown) => (typeof n === 'number' && Number.isFinite(n) ? n : 0);
   const total =
-    run.steps_total ?? (typeof run.steps === 'number' ? run.steps : Object.values(counts).reduce((s, n) => s + count(n), 0));
+    run.steps_total ??
+    (typeof run.steps === 'number' ? run.steps : Object.values(counts).reduce((s, n) => s + count(n), 0));
   const done =
     run.steps_done ?? Object.entries(counts).reduce((s, [status, n]) => s + (FINISHED.has(status) ? count(n) : 0), 0);
   return [done, total];

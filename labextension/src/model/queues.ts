@@ -141,7 +141,9 @@ export class QueuesModel {
     const byId = new Map(queue.entries.map(e => [e.task_id, e]));
     this._replace({ ...queue, entries: moved.order.map(id => byId.get(id) as IQueueEntry) });
     try {
-      this._replace(normalizeQueue(await this.client.moveEntry(queue.name, taskId, serverPosition(moved.order, moved.index))));
+      this._replace(
+        normalizeQueue(await this.client.moveEntry(queue.name, taskId, serverPosition(moved.order, moved.index)))
+      );
     } catch (error) {
       await this.refresh();
       throw error;
@@ -236,5 +238,7 @@ export function normalizeQueue(queue: IQueue): IQueue {
 
 /** `default` first (where tasks go unless told otherwise), then by name. */
 export function sortQueues(queues: IQueue[]): IQueue[] {
-  return [...queues].sort((a, b) => Number(b.name === 'default') - Number(a.name === 'default') || a.name.localeCompare(b.name));
+  return [...queues].sort(
+    (a, b) => Number(b.name === 'default') - Number(a.name === 'default') || a.name.localeCompare(b.name)
+  );
 }

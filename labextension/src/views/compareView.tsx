@@ -119,7 +119,8 @@ export function CompareView(props: { ids: string[] }): JSX.Element {
             <h4>{t.name}</h4>
             {data.artifacts[i].map(a => (
               <div key={a.name} className="je-artifact">
-                <b>{a.name}</b> <span className="je-dim">{a.type}</span> <span className="je-dim">{formatBytes(a.size)}</span>
+                <b>{a.name}</b> <span className="je-dim">{a.type}</span>{' '}
+                <span className="je-dim">{formatBytes(a.size)}</span>
                 {a.preview ? <pre className="je-code">{a.preview}</pre> : null}
               </div>
             ))}

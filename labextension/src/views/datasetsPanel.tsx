@@ -81,7 +81,9 @@ export function DatasetsPanel(props: { refreshSignal: number }): JSX.Element {
   }, [picked.join(',')]);
 
   const byAge = (ids: string[]) =>
-    [...ids].sort((x, y) => String(all.find(d => d.id === x)?.created ?? '').localeCompare(String(all.find(d => d.id === y)?.created ?? '')));
+    [...ids].sort((x, y) =>
+      String(all.find(d => d.id === x)?.created ?? '').localeCompare(String(all.find(d => d.id === y)?.created ?? ''))
+    );
   const label = (id: string) => {
     const d = all.find(v => v.id === id);
     return d?.version ?? id.slice(0, 8);
@@ -92,8 +94,7 @@ export function DatasetsPanel(props: { refreshSignal: number }): JSX.Element {
   const graph = layoutVersions(versions);
   const width = Math.max(300, ...graph.nodes.map(n => n.x + 140));
   const height = Math.max(60, ...graph.nodes.map(n => n.y + 40));
-  const pick = (id: string, add: boolean) =>
-    setPicked(add ? [...picked.filter(p => p !== id), id].slice(-2) : [id]);
+  const pick = (id: string, add: boolean) => setPicked(add ? [...picked.filter(p => p !== id), id].slice(-2) : [id]);
 
   return (
     <div className="je-datasets">
@@ -103,7 +104,12 @@ export function DatasetsPanel(props: { refreshSignal: number }): JSX.Element {
       <ErrorLine error={error} />
       <div className="je-dataset-names">
         {names.map(n => (
-          <div key={n} className={`je-project ${name === n ? 'je-selected' : ''}`} data-dataset={n} onClick={() => (setName(n), setPicked([]))}>
+          <div
+            key={n}
+            className={`je-project ${name === n ? 'je-selected' : ''}`}
+            data-dataset={n}
+            onClick={() => (setName(n), setPicked([]))}
+          >
             {n}
           </div>
         ))}
@@ -126,10 +132,12 @@ export function DatasetsPanel(props: { refreshSignal: number }): JSX.Element {
               >
                 <rect width={120} height={30} rx={4} />
                 <text x={8} y={19}>
-                  {n.ds.version ?? n.ds.id.slice(0, 8)} {n.ds.status === 'final' || n.ds.status === 'completed' ? '' : `(${n.ds.status ?? ''})`}
+                  {n.ds.version ?? n.ds.id.slice(0, 8)}{' '}
+                  {n.ds.status === 'final' || n.ds.status === 'completed' ? '' : `(${n.ds.status ?? ''})`}
                 </text>
                 <title>
-                  {n.ds.id} · {formatTime(n.ds.created)} · {n.ds.file_count ?? '?'} files · {formatBytes(n.ds.total_size)}
+                  {n.ds.id} · {formatTime(n.ds.created)} · {n.ds.file_count ?? '?'} files ·{' '}
+                  {formatBytes(n.ds.total_size)}
                 </title>
               </g>
             ))}

@@ -63,7 +63,9 @@ export function ExperimentsPanel(props: IExperimentsPanelProps): JSX.Element {
     archive: () => run(() => model.archiveSelected(!f.archived)),
     remove: () =>
       run(async () => {
-        if (await confirm('Delete tasks', `Delete ${selected.length} task(s) and everything they reported?`, 'Delete')) {
+        if (
+          await confirm('Delete tasks', `Delete ${selected.length} task(s) and everything they reported?`, 'Delete')
+        ) {
           await model.deleteSelected();
         }
       }),
@@ -80,7 +82,10 @@ export function ExperimentsPanel(props: IExperimentsPanelProps): JSX.Element {
       }),
     tag: () =>
       run(async () => {
-        const answer = await InputDialog.getText({ title: `Tag ${selected.length} task(s)`, label: 'Tag (prefix - to remove)' });
+        const answer = await InputDialog.getText({
+          title: `Tag ${selected.length} task(s)`,
+          label: 'Tag (prefix - to remove)'
+        });
         if (answer.button.accept && answer.value) {
           const remove = answer.value.startsWith('-');
           await model.tagSelected(remove ? answer.value.slice(1) : answer.value, remove);
@@ -122,7 +127,12 @@ export function ExperimentsPanel(props: IExperimentsPanelProps): JSX.Element {
           value={f.status}
           onChange={status => void model.setFilters({ status })}
         />
-        <MultiPick label="Type" options={TASK_TYPES} value={f.type} onChange={type => void model.setFilters({ type })} />
+        <MultiPick
+          label="Type"
+          options={TASK_TYPES}
+          value={f.type}
+          onChange={type => void model.setFilters({ type })}
+        />
         <input
           className="je-tag-filter"
           placeholder="Tag"
@@ -131,35 +141,73 @@ export function ExperimentsPanel(props: IExperimentsPanelProps): JSX.Element {
           onKeyDown={e => {
             if (e.key === 'Enter') {
               const v = (e.target as HTMLInputElement).value;
-              void model.setFilters({ tag: v.split(',').map(s => s.trim()).filter(Boolean) });
+              void model.setFilters({
+                tag: v
+                  .split(',')
+                  .map(s => s.trim())
+                  .filter(Boolean)
+              });
             }
           }}
         />
         <label className="je-check">
-          <input type="checkbox" checked={f.archived} onChange={e => void model.setFilters({ archived: e.target.checked })} />
+          <input
+            type="checkbox"
+            checked={f.archived}
+            onChange={e => void model.setFilters({ archived: e.target.checked })}
+          />
           Archived
         </label>
       </div>
       <div className="je-toolbar je-bulk">
-        <button className="je-btn" data-action="compare" disabled={selected.length < 2} onClick={() => props.onCompare(selected)}>
+        <button
+          className="je-btn"
+          data-action="compare"
+          disabled={selected.length < 2}
+          onClick={() => props.onCompare(selected)}
+        >
           Compare
         </button>
-        <button className="je-btn" data-action="archive" disabled={!selected.length || busy} onClick={() => void bulk.archive()}>
+        <button
+          className="je-btn"
+          data-action="archive"
+          disabled={!selected.length || busy}
+          onClick={() => void bulk.archive()}
+        >
           {f.archived ? 'Restore' : 'Archive'}
         </button>
-        <button className="je-btn" data-action="move" disabled={!selected.length || busy} onClick={() => void bulk.move()}>
+        <button
+          className="je-btn"
+          data-action="move"
+          disabled={!selected.length || busy}
+          onClick={() => void bulk.move()}
+        >
           Move
         </button>
-        <button className="je-btn" data-action="tag" disabled={!selected.length || busy} onClick={() => void bulk.tag()}>
+        <button
+          className="je-btn"
+          data-action="tag"
+          disabled={!selected.length || busy}
+          onClick={() => void bulk.tag()}
+        >
           Tag
         </button>
-        <button className="je-btn" data-action="delete" disabled={!selected.length || busy} onClick={() => void bulk.remove()}>
+        <button
+          className="je-btn"
+          data-action="delete"
+          disabled={!selected.length || busy}
+          onClick={() => void bulk.remove()}
+        >
           Delete
         </button>
         <button className="je-btn" data-action="columns" onClick={() => void bulk.columns()}>
           Columns
         </button>
-        <button className="je-btn" data-action="refresh" onClick={() => void run(() => Promise.all([model.loadProjects(), model.refresh()]))}>
+        <button
+          className="je-btn"
+          data-action="refresh"
+          onClick={() => void run(() => Promise.all([model.loadProjects(), model.refresh()]))}
+        >
           ⟳
         </button>
       </div>

@@ -3,7 +3,16 @@ import { Clipboard } from '@jupyterlab/apputils';
 
 import type { IModel, IModelVersion } from '../api/types';
 import { formatBytes, formatNumber, formatTime } from '../model/format';
-import { labelRows, metadataRows, metricCharts, metricLayout, ModelDetailsModel, versionRows, weightsAddress, withoutToken } from '../model/models';
+import {
+  labelRows,
+  metadataRows,
+  metricCharts,
+  metricLayout,
+  ModelDetailsModel,
+  versionRows,
+  weightsAddress,
+  withoutToken
+} from '../model/models';
 import { ErrorLine, Tags, useSignal } from './common';
 import { useEnv } from './env';
 import { Plot } from './plot';
@@ -39,7 +48,13 @@ function CopyButton(props: { text: string; what: string }): JSX.Element {
   );
 }
 
-function Section(props: { title: string; name: string; count?: number; children: React.ReactNode; wide?: boolean }): JSX.Element {
+function Section(props: {
+  title: string;
+  name: string;
+  count?: number;
+  children: React.ReactNode;
+  wide?: boolean;
+}): JSX.Element {
   return (
     <section className={`je-model-section ${props.wide ? 'je-wide' : ''}`} data-section={props.name}>
       <h4>
@@ -76,7 +91,11 @@ function Weights(props: { weights: IModelVersion | null | undefined }): JSX.Elem
   );
 }
 
-function Overview(props: { model: IModel; parentName: string | null; onOpenModel?: (id: string) => void }): JSX.Element {
+function Overview(props: {
+  model: IModel;
+  parentName: string | null;
+  onOpenModel?: (id: string) => void;
+}): JSX.Element {
   const env = useEnv();
   const m = props.model;
   const w = m.weights;
@@ -96,7 +115,12 @@ function Overview(props: { model: IModel; parentName: string | null; onOpenModel
     [
       'Task',
       m.task_id ? (
-        <a key="task" href="#" data-action="open-task" onClick={e => (e.preventDefault(), env.openTask(m.task_id as string))}>
+        <a
+          key="task"
+          href="#"
+          data-action="open-task"
+          onClick={e => (e.preventDefault(), env.openTask(m.task_id as string))}
+        >
           open the task that made it
         </a>
       ) : (
@@ -107,7 +131,12 @@ function Overview(props: { model: IModel; parentName: string | null; onOpenModel
   if (m.parent_id) {
     rows.push([
       'Parent model',
-      <a key="parent" href="#" data-action="open-parent" onClick={e => (e.preventDefault(), props.onOpenModel?.(m.parent_id as string))}>
+      <a
+        key="parent"
+        href="#"
+        data-action="open-parent"
+        onClick={e => (e.preventDefault(), props.onOpenModel?.(m.parent_id as string))}
+      >
         {props.parentName ?? m.parent_id.slice(0, 12)}
       </a>
     ]);
@@ -160,10 +189,7 @@ function Versions(props: { versions: IModelVersion[]; current?: number }): JSX.E
 function Metrics(props: { model: ModelDetailsModel }): JSX.Element {
   const { metrics, errors } = props.model;
   const charts = React.useMemo(() => metricCharts(metrics.scalars), [metrics]);
-  const layouts = React.useMemo(
-    () => new Map(charts.map(c => [c.title, metricLayout(c)])),
-    [charts]
-  );
+  const layouts = React.useMemo(() => new Map(charts.map(c => [c.title, metricLayout(c)])), [charts]);
   const empty = !charts.length && !metrics.single_values.length;
   return (
     <div className="je-model-metrics">
@@ -213,8 +239,11 @@ export function ModelView(props: { model: ModelDetailsModel; onOpenModel?: (id: 
     <div className="je-model-view" data-model-id={model.id}>
       <div className="je-task-header">
         <div className="je-task-title">
-          <span className={`je-status ${m?.published ? 'je-status-published' : 'je-status-created'}`}>{m?.published ? 'Published' : 'Draft'}</span>{' '}
-          {m?.archived ? <span className="je-status je-status-stopped">Archived</span> : null} <span className="je-task-name">{m?.name ?? model.id}</span>
+          <span className={`je-status ${m?.published ? 'je-status-published' : 'je-status-created'}`}>
+            {m?.published ? 'Published' : 'Draft'}
+          </span>{' '}
+          {m?.archived ? <span className="je-status je-status-stopped">Archived</span> : null}{' '}
+          <span className="je-task-name">{m?.name ?? model.id}</span>
           <span className="je-dim"> {m?.project_name ?? ''}</span>
         </div>
         <div className="je-toolbar">
@@ -237,7 +266,11 @@ export function ModelView(props: { model: ModelDetailsModel; onOpenModel?: (id: 
               <Weights weights={m.weights} />
             </Section>
             <Section title="Description" name="description">
-              {m.comment ? <div className="je-model-comment">{m.comment}</div> : <div className="je-dim">No description.</div>}
+              {m.comment ? (
+                <div className="je-model-comment">{m.comment}</div>
+              ) : (
+                <div className="je-dim">No description.</div>
+              )}
             </Section>
             <Section title="Versions" name="versions" count={model.versions.length}>
               <ErrorLine error={model.errors.versions} />

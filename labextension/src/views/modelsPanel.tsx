@@ -32,7 +32,12 @@ export function ModelsPanel(props: { refreshSignal: number }): JSX.Element {
     <div className="je-models">
       <div className="je-toolbar">
         <span className="je-section-title">Models</span>
-        <input className="je-search" placeholder="Filter name, framework, tag" value={filter} onChange={e => setFilter(e.target.value)} />
+        <input
+          className="je-search"
+          placeholder="Filter name, framework, tag"
+          value={filter}
+          onChange={e => setFilter(e.target.value)}
+        />
       </div>
       <ErrorLine error={error} />
       <VirtualList

@@ -3,7 +3,16 @@ import { Dialog, showDialog } from '@jupyterlab/apputils';
 
 import { STATUS_LABELS } from '../api/types';
 import { formatDuration, formatTime, taskDuration } from '../model/format';
-import { GAP_X, IPlacedNode, isRunning, NODE_H, NODE_W, nodeDuration, nodeStatus, PipelineModel } from '../model/pipelines';
+import {
+  GAP_X,
+  IPlacedNode,
+  isRunning,
+  NODE_H,
+  NODE_W,
+  nodeDuration,
+  nodeStatus,
+  PipelineModel
+} from '../model/pipelines';
 import { ErrorLine, StatusBadge, useAction, useSignal } from './common';
 import { useEnv } from './env';
 
@@ -78,7 +87,8 @@ export function PipelineView(props: { model: PipelineModel }): JSX.Element {
     <div className="je-pipeline-view" data-task-id={model.id}>
       <div className="je-task-header">
         <div className="je-task-title">
-          {p ? <StatusBadge status={p.task.status} /> : null} <span className="je-task-name">{p?.task.name ?? model.id}</span>
+          {p ? <StatusBadge status={p.task.status} /> : null}{' '}
+          <span className="je-task-name">{p?.task.name ?? model.id}</span>
           <span className="je-dim"> {p?.task.project_name ?? ''}</span>
         </div>
         <div className="je-toolbar">
@@ -88,7 +98,12 @@ export function PipelineView(props: { model: PipelineModel }): JSX.Element {
           <button className="je-btn" data-action="open-controller" disabled={!p} onClick={() => env.openTask(model.id)}>
             Controller task
           </button>
-          <button className="je-btn" data-action="abort-pipeline" disabled={!running || busy} onClick={() => void abort()}>
+          <button
+            className="je-btn"
+            data-action="abort-pipeline"
+            disabled={!running || busy}
+            onClick={() => void abort()}
+          >
             Abort
           </button>
         </div>
@@ -105,7 +120,15 @@ export function PipelineView(props: { model: PipelineModel }): JSX.Element {
       <div className="je-dag-scroll">
         <svg className="je-dag" width={layout.width} height={layout.height} role="img" aria-label="Pipeline steps">
           <defs>
-            <marker id={`je-arrow-${model.id}`} viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+            <marker
+              id={`je-arrow-${model.id}`}
+              viewBox="0 0 10 10"
+              refX="9"
+              refY="5"
+              markerWidth="7"
+              markerHeight="7"
+              orient="auto-start-reverse"
+            >
               <path d="M 0 0 L 10 5 L 0 10 z" className="je-dag-arrow" />
             </marker>
           </defs>

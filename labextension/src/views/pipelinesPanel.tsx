@@ -13,13 +13,24 @@ export function PipelinesPanel(props: { model: PipelinesModel; onOpen: (id: stri
   React.useEffect(() => void model.refresh(), [model]);
   const needle = filter.toLowerCase();
   const runs = model.runs.filter(
-    r => !needle || r.name.toLowerCase().includes(needle) || String(r.project_name ?? r.project ?? '').toLowerCase().includes(needle)
+    r =>
+      !needle ||
+      r.name.toLowerCase().includes(needle) ||
+      String(r.project_name ?? r.project ?? '')
+        .toLowerCase()
+        .includes(needle)
   );
   return (
     <div className="je-pipelines">
       <div className="je-toolbar">
         <span className="je-section-title">Pipelines</span>
-        <input className="je-search" placeholder="Filter name, project" aria-label="Filter pipelines" value={filter} onChange={e => setFilter(e.target.value)} />
+        <input
+          className="je-search"
+          placeholder="Filter name, project"
+          aria-label="Filter pipelines"
+          value={filter}
+          onChange={e => setFilter(e.target.value)}
+        />
       </div>
       <ErrorLine error={model.error} />
       {model.loaded && runs.length === 0 ? <div className="je-empty">No pipeline runs.</div> : null}

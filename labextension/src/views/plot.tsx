@@ -69,7 +69,10 @@ export function Plot(props: IPlotProps): JSX.Element {
         }
         const layout = merge(themeLayout(), { ...props.layout, height: props.height ?? 280, autosize: true });
         await Plotly.react(el, props.data, layout, { responsive: true, displaylogo: false });
-        const node = el as unknown as { on?: (name: string, cb: (e: Record<string, unknown>) => void) => void; _jeBound?: boolean };
+        const node = el as unknown as {
+          on?: (name: string, cb: (e: Record<string, unknown>) => void) => void;
+          _jeBound?: boolean;
+        };
         if (node.on && !node._jeBound) {
           node._jeBound = true;
           node.on('plotly_relayout', e => relayout.current?.(e));

@@ -16,7 +16,11 @@ export function ProjectTree(props: { model: ExperimentsModel }): JSX.Element {
   const create = () =>
     run(async () => {
       const prefix = current ? `${current.path || current.name}/` : '';
-      const answer = await InputDialog.getText({ title: 'New project', label: 'Name (use / for subprojects)', text: prefix });
+      const answer = await InputDialog.getText({
+        title: 'New project',
+        label: 'Name (use / for subprojects)',
+        text: prefix
+      });
       if (answer.button.accept && answer.value) {
         await model.createProject(answer.value);
       }
@@ -78,7 +82,11 @@ export function ProjectTree(props: { model: ExperimentsModel }): JSX.Element {
             onClick={e => {
               e.stopPropagation();
               const next = new Set(collapsed);
-              open ? next.add(id) : next.delete(id);
+              if (open) {
+                next.add(id);
+              } else {
+                next.delete(id);
+              }
               setCollapsed(next);
             }}
           >
@@ -102,19 +110,25 @@ export function ProjectTree(props: { model: ExperimentsModel }): JSX.Element {
         <button
           className="je-btn"
           title={model.canEditProjects ? 'Rename project' : 'This server cannot rename projects yet'}
-          disabled={!current || !model.canEditProjects} onClick={() => void rename()}>
+          disabled={!current || !model.canEditProjects}
+          onClick={() => void rename()}
+        >
           Rename
         </button>
         <button
           className="je-btn"
           title={model.canEditProjects ? 'Move project' : 'This server cannot move projects yet'}
-          disabled={!current || !model.canEditProjects} onClick={() => void move()}>
+          disabled={!current || !model.canEditProjects}
+          onClick={() => void move()}
+        >
           Move
         </button>
         <button
           className="je-btn"
           title={model.canEditProjects ? 'Delete project' : 'This server cannot delete projects yet'}
-          disabled={!current || !model.canEditProjects} onClick={() => void remove()}>
+          disabled={!current || !model.canEditProjects}
+          onClick={() => void remove()}
+        >
           Delete
         </button>
       </div>

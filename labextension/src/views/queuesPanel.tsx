@@ -47,14 +47,20 @@ export function QueuesPanel(props: { model: QueuesModel }): JSX.Element {
         {model.queues.map(q => (
           <QueueSection key={q.id || q.name} model={model} queue={q} run={run} />
         ))}
-        {model.loaded && model.queues.length === 0 ? <div className="je-empty">No queues yet. Enqueue a task or create one.</div> : null}
+        {model.loaded && model.queues.length === 0 ? (
+          <div className="je-empty">No queues yet. Enqueue a task or create one.</div>
+        ) : null}
       </div>
       <WorkersList model={model} />
     </div>
   );
 }
 
-function QueueSection(props: { model: QueuesModel; queue: IQueue; run: (a: () => Promise<unknown>) => Promise<void> }): JSX.Element {
+function QueueSection(props: {
+  model: QueuesModel;
+  queue: IQueue;
+  run: (a: () => Promise<unknown>) => Promise<void>;
+}): JSX.Element {
   const { model, queue, run } = props;
   const [open, setOpen] = React.useState(true);
   const [dropAt, setDropAt] = React.useState<number | null>(null);
@@ -114,7 +120,10 @@ function QueueSection(props: { model: QueuesModel; queue: IQueue; run: (a: () =>
         </button>
       </div>
       {open && entries.length > 0 ? (
-        <div className="je-queue-entries" style={{ height: Math.min(entries.length, VISIBLE_ENTRIES) * ENTRY_HEIGHT + 2 }}>
+        <div
+          className="je-queue-entries"
+          style={{ height: Math.min(entries.length, VISIBLE_ENTRIES) * ENTRY_HEIGHT + 2 }}
+        >
           <VirtualList
             count={entries.length}
             rowHeight={ENTRY_HEIGHT}
@@ -159,7 +168,14 @@ function EntryRow(props: {
   const env = useEnv();
   const move = (to: MoveTarget) => void run(() => model.move(queue, entry.task_id, to));
   const button = (label: string, title: string, action: string, disabled: boolean, onClick: () => void) => (
-    <button className="je-icon-btn" title={title} aria-label={title} data-action={action} disabled={disabled} onClick={onClick}>
+    <button
+      className="je-icon-btn"
+      title={title}
+      aria-label={title}
+      data-action={action}
+      disabled={disabled}
+      onClick={onClick}
+    >
       {label}
     </button>
   );
@@ -223,12 +239,23 @@ function EntryRow(props: {
           </select>
         ) : null}
         {button('⏏', 'Dequeue (back to draft)', 'dequeue', false, () => void run(() => model.dequeue(entry.task_id)))}
-        {button('■', 'Abort', 'abort', false, () =>
-          void run(async () => {
-            if (await confirm('Abort task', `Abort "${entry.name ?? entry.task_id}"? It leaves the queue as aborted.`, 'Abort')) {
-              await model.abort(entry.task_id);
-            }
-          })
+        {button(
+          '■',
+          'Abort',
+          'abort',
+          false,
+          () =>
+            void run(async () => {
+              if (
+                await confirm(
+                  'Abort task',
+                  `Abort "${entry.name ?? entry.task_id}"? It leaves the queue as aborted.`,
+                  'Abort'
+                )
+              ) {
+                await model.abort(entry.task_id);
+              }
+            })
         )}
       </div>
     </div>
@@ -254,13 +281,19 @@ function WorkersList(props: { model: QueuesModel }): JSX.Element {
         className="je-list je-worker-list"
         count={workers.length}
         rowHeight={WORKER_HEIGHT}
-        renderRow={(i, style) => <WorkerRow key={workers[i].id} style={style} worker={workers[i]} openTask={env.openTask} />}
+        renderRow={(i, style) => (
+          <WorkerRow key={workers[i].id} style={style} worker={workers[i]} openTask={env.openTask} />
+        )}
       />
     </div>
   );
 }
 
-function WorkerRow(props: { style: React.CSSProperties; worker: IWorker; openTask: (id: string) => void }): JSX.Element {
+function WorkerRow(props: {
+  style: React.CSSProperties;
+  worker: IWorker;
+  openTask: (id: string) => void;
+}): JSX.Element {
   const w = props.worker;
   const task = w.task;
   return (

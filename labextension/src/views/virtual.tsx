@@ -53,9 +53,7 @@ export function VirtualList(props: IVirtualListProps): JSX.Element {
 
   const rows: React.ReactNode[] = [];
   for (let i = start; i < end; i++) {
-    rows.push(
-      props.renderRow(i, { position: 'absolute', top: i * rowHeight, height: rowHeight, left: 0, right: 0 })
-    );
+    rows.push(props.renderRow(i, { position: 'absolute', top: i * rowHeight, height: rowHeight, left: 0, right: 0 }));
   }
   return (
     <div

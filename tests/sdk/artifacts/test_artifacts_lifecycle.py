@@ -61,6 +61,7 @@ def test_wait_on_upload_stores_before_returning(task: Any, sdk_backend: Callable
     assert _stored_names(sdk_backend, task.id) == ["cfg"]
 
 
+@pytest.mark.slow
 def test_close_waits_for_slow_uploads_and_a_new_process_reads_them(
         Task: Any, run_py: Any, monkeypatch: pytest.MonkeyPatch, files_dir: Path) -> None:
     monkeypatch.setenv("JUPYTER_TRACK_EXIT_TIMEOUT", "0.2")  # close's own flush gives up quickly
@@ -86,6 +87,7 @@ print("GOT=" + json.dumps({{"names": list(arts), "raw": open(arts["data.raw"].ge
                    "meta": {"m": "v"}}
 
 
+@pytest.mark.slow
 def test_a_script_that_ends_without_close_keeps_its_uploads(run_py: Any, task_id_of: Any) -> None:
     # The upload takes longer than the exit hook's own time limit (exit_timeout + 1 s).
     out = run_py.run("""
@@ -175,6 +177,7 @@ def test_temporary_files_are_removed(task: Any, private_tmp: Path, files_dir: Pa
     assert list(private_tmp.iterdir()) == []
 
 
+@pytest.mark.slow
 def test_many_artifacts_one_query(Task: Any, sdk_backend: Callable[[], Any], monkeypatch: pytest.MonkeyPatch) -> None:
     task = Task.init(project_name="Artifacts", task_name="many", reuse_last_task_id=False)
     for i in range(1000):
@@ -218,6 +221,7 @@ def test_a_registered_frame_is_an_audit_table_with_a_uniqueness_summary(task: An
         task.upload_artifact("live", df)
 
 
+@pytest.mark.slow
 def test_a_registered_frame_is_synced_at_close_when_changed(task: Any, run_py: Any) -> None:
     df = pd.DataFrame({"a": [1, 2]})
     task.register_artifact("live", df)
@@ -275,6 +279,7 @@ def test_unregister_stops_the_syncing(task: Any) -> None:
     assert task.artifacts["live"].get()["a"].tolist() == [1], "what was stored stays"
 
 
+@pytest.mark.slow
 def test_a_script_that_ends_without_close_syncs_its_registered_frames(run_py: Any, task_id_of: Any) -> None:
     out = run_py.run("""
 import pandas as pd

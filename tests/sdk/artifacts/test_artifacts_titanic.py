@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 TITANIC = ROOT / "examples" / "data" / "titanic.csv"
 
 # The guide's code. Step 1 creates the task; step 3 uses numpy, imported in the guide only in

@@ -72,6 +72,7 @@ def test_a_cached_copy_of_10000_files_returns_at_once(Dataset: Any, write_files:
     assert time.perf_counter() - start <= 0.5
 
 
+@pytest.mark.slow
 def test_concurrent_local_copies_from_two_processes(Dataset: Any, write_files: Callable[..., Path],
                                                     run_py: Any) -> None:
     ds = _final(Dataset, {f"{i}.bin": os.urandom(2048) for i in range(500)}, write_files)

@@ -13,6 +13,7 @@ from jupyter_ext.errors import Conflict, InvalidArgument, NotFound
 from .conftest import blob_files
 
 
+@pytest.mark.slow
 def test_the_guides_snippets_with_only_the_import_changed(run_py: Any) -> None:
     (run_py.workdir / "data").mkdir()
     (run_py.workdir / "data" / "cifar-10-python.tar.gz").write_bytes(b"cifar bytes" * 1000)

@@ -75,6 +75,7 @@ def test_task_models_is_empty_for_a_task_without_models(task: Any) -> None:
     assert models["output"].keys() == []
 
 
+@pytest.mark.slow
 def test_a_new_process_reads_what_the_first_wrote(run_py: Any, tmp_path: Path) -> None:
     first = run_py.run("""
         import os

@@ -223,6 +223,7 @@ def test_remove_refuses_a_model_other_tasks_use_unless_forced(Task: Any, task: A
     assert Model.remove("no-such-model") is False
 
 
+@pytest.mark.slow
 def test_remove_through_a_server_deletes_only_that_models_unshared_weights(
         track_home: Path, tmp_path: Path, db_url: str, weights: Callable[..., str],
         monkeypatch: pytest.MonkeyPatch) -> None:

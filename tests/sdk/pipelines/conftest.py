@@ -1,5 +1,5 @@
 """Pipelines against the embedded store of the test's home; steps run as real child processes
-(``jupyter_ext.agent.execute.run_task``) or by a real ``jupyter track agent daemon``."""
+(``jupyter_ext.client.execution.run_task``) or by a real ``jupyter track agent daemon``."""
 from __future__ import annotations
 
 import textwrap

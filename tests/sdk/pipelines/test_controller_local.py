@@ -67,7 +67,7 @@ def test_guide_example_runs_locally_and_passes_an_artifact_url(make_template: An
     assert "step 'prepare_data' launched" in story and "step 'evaluate' completed" in story
     assert story.rstrip().endswith("pipeline completed")
     # the templates themselves were not touched
-    template = Task.get_task(project_name="Examples", task_name="^Model Training$")
+    template = Task.get_task(project_name="Examples", task_name="Model Training")
     assert template.status == "created" and template.get_parameters() == {}
 
 
@@ -219,6 +219,12 @@ def test_overrides_references_callbacks_monitoring_and_cache(make_template: Any)
     make_template("Data Preparation")
     seen: list[tuple[str, ...]] = []
 
+    def before_b(pipe: Any, node: Any, params: dict[str, Any]) -> bool:
+        # as ClearML: the references arrive resolved, and what the callback changes is what b gets
+        seen.append(("pre", node.name, params["General/data_url"]))
+        params["General/extra"] = "set by the callback"
+        return True
+
     def build(name: str) -> Any:
         pipe = _controller(name=name)
         pipe.add_step(name="a", base_task_project="Examples", base_task_name="Data Preparation",
@@ -228,7 +234,7 @@ def test_overrides_references_callbacks_monitoring_and_cache(make_template: Any)
                       configuration_overrides={"extra": {"from": "${a.id}"}, "note": "plain text"},
                       task_overrides={"comment": "after ${a.id}", "script.branch": "dev"},
                       monitor_artifacts=[("dataset", "b_dataset")],
-                      pre_execute_callback=lambda p, node, params: seen.append(("pre", node.name)) or True,
+                      pre_execute_callback=before_b,
                       post_execute_callback=lambda p, node: seen.append(("post", node.name, node.status)),
                       status_change_callback=lambda p, node, old: seen.append(("change", node.name, old,
                                                                                node.state)))
@@ -247,7 +253,8 @@ def test_overrides_references_callbacks_monitoring_and_cache(make_template: Any)
     assert b.get_configuration_object("note") == "plain text"
     assert b.comment == f"after {a_id}" and b.data["script"]["branch"] == "dev"
     assert first.task.artifacts["b_dataset"].get() == {"rows": [0, 1, 2]}  # copied to the run
-    assert ("pre", "b") in seen and ("post", "b", "completed") in seen
+    assert ("pre", "b", f"3-{a_id}") in seen and ("post", "b", "completed") in seen
+    assert b.get_parameters()["General/extra"] == "set by the callback"
     assert ("change", "b", "pending", "launched") in seen and ("change", "b", "launched", "completed") in seen
 
     second = build("Options")

@@ -3,6 +3,7 @@ failures seen through the lazy results, and debug_pipeline (no tasks at all)."""
 from __future__ import annotations
 
 import json
+import pathlib
 from typing import Any
 
 import pytest
@@ -59,7 +60,7 @@ def test_guide_example_runs_with_no_agent(run_py: Any) -> None:
 
     prep, train = (Task.get_task(task_id=n["task_id"]) for n in view["nodes"])
     path = prep.artifacts["result_data"].get()
-    assert path.endswith("prepared.json") and json.load(open(path)) == [1, 2, 3]
+    assert path.endswith("prepared.json") and json.loads(pathlib.Path(path).read_text()) == [1, 2, 3]
     assert train.artifacts["return_object"].get() == "model-6.bin"
     assert train.get_parameters()["kwargs_artifacts/data_path"] == f"{prep.id}.result_data"
     assert "@PipelineDecorator" not in train.data["script"]["diff"]

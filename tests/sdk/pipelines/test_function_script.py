@@ -38,7 +38,9 @@ def test_script_holds_source_helpers_imports_and_constants() -> None:
     script = pipeline_step.function_script(step, return_names=["text", "base"], helper_functions=[helper],
                                            step_name="s1", working_dir="/nowhere")
     compile(script, "step.py", "exec")
-    assert "@_decorate" not in script and "def step(values: list[int]" in script
+    # the user's decorator is kept with its definition: the step runs decorated, as in ClearML
+    assert "@_decorate\ndef step(values: list[int]" in script and "def _decorate(func: Any)" in script
+    assert "import functools" in script
     assert "def helper(x: int)" in script
     assert "import json as js" in script and "\nimport os\n" in script
     assert "from collections import OrderedDict" in script

@@ -1,10 +1,10 @@
-"""The rules of core/pipelines.py: names, the DAG, references, the stored document and its view."""
+"""The rules of core/rules/pipelines.py: names, the DAG, references, the stored document and its view."""
 from __future__ import annotations
 
 import pytest
 
-from jupyter_ext.core import pipelines
-from jupyter_ext.core.pipelines import Ref
+from jupyter_ext.core.rules import pipelines
+from jupyter_ext.core.rules.pipelines import Ref
 from jupyter_ext.errors import InvalidArgument
 
 

@@ -88,7 +88,7 @@ def test_a_clone_runs_with_its_edited_values(run_py: Any, task_id_of: Any, fresh
     assert json.loads(_value(out, "KEPT")) == {"lr": 0.5}
     assert _value(out, "LOCAL") == "False"
 
-    from jupyter_ext.core.param_types import to_flat_dict
+    from jupyter_ext.core.rules.param_types import to_flat_dict
 
     backend = session.backend()
     row = backend.get_task(clone.id)

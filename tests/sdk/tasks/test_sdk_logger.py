@@ -161,8 +161,14 @@ def test_matplotlib_figure_as_plot_and_as_image(task: Any) -> None:
     logger = task.get_logger()
     logger.report_matplotlib_figure("mpl", "interactive", fig, iteration=1)
     logger.report_matplotlib_figure("mpl png", "image", fig, iteration=2, report_image=True)
+    logger.report_matplotlib_figure("mpl static", "picture", fig, iteration=3, report_interactive=False)
     plt.close(fig)
-    assert "mpl" in plots_by_title(task)
+    plots = plots_by_title(task)
+    assert plots["mpl"]["figure"]["data"][0]["y"] == [3.0, 1.0, 2.0]
+    # report_interactive=False: among the plots as a picture (ClearML), not a debug sample
+    static = plots["mpl static"]["figure"]
+    assert static["data"] == [] and static["layout"]["images"][0]["source"].startswith("data:image/png;base64,")
+    assert "mpl png" not in plots and task.get_debug_samples("mpl static", "picture") == []
     samples = task.get_debug_samples("mpl png", "image")
     assert len(samples) == 1
     assert task.get_debug_sample_bytes(samples[0]).startswith(b"\x89PNG")

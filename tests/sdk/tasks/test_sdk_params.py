@@ -85,6 +85,22 @@ def test_set_parameters_replaces_update_parameters_merges(task: Any) -> None:
     assert task.get_parameter("missing", default="d") == "d"
 
 
+def test_edited_get_parameters_written_back_on_a_live_task_and_a_clone(task: Any, Task: Any) -> None:
+    # ClearML users edit what get_parameters() returned with the bare name and write it back
+    task.connect({"lr": 0.1, "depth": 4})
+    edited = task.get_parameters()
+    edited["lr"] = 0.5
+    task.set_parameters(edited)
+    assert task.get_parameters() == {"General/lr": 0.5, "General/depth": 4}
+    clone = Task.clone(task, name="edited clone")
+    again = clone.get_parameters()
+    again["depth"] = 8
+    clone.set_parameters(again)
+    task.close()
+    assert Task.get_task(task_id=clone.id).get_parameters() == {"General/lr": 0.5, "General/depth": 8}
+    assert Task.get_task(task_id=task.id).get_parameters() == {"General/lr": 0.5, "General/depth": 4}
+
+
 def test_params_of_a_completed_task_need_force(task: Any, Task: Any) -> None:
     task.connect({"lr": 0.1})
     task.close()

@@ -64,16 +64,30 @@ def test_close_then_connect_is_refused(task: Any) -> None:
     task.close()  # twice is harmless
 
 
-def test_get_task_by_project_and_name(Task: Any) -> None:
+def test_get_task_by_project_and_name_matches_the_whole_name(Task: Any) -> None:
     a = Task.create(project_name="Find", task_name="exp")
-    b = Task.create(project_name="Find", task_name="exp 2")
+    Task.create(project_name="Find", task_name="exp 2")
     Task.create(project_name="Elsewhere", task_name="exp")
-    assert Task.get_task(project_name="Find", task_name="^exp$").id == a.id
-    assert Task.get_task(project_name="Find", task_name="exp").id == b.id  # newest match
+    dotted = Task.create(project_name="Find", task_name="v1.0 (base)")
+    Task.create(project_name="Find", task_name="v1x0 (base)")
+    # As ClearML: "exp" is the task named exp, not the newer "exp 2"; regex characters are literal
+    assert Task.get_task(project_name="Find", task_name="exp").id == a.id
+    assert Task.get_task(project_name="Find", task_name="v1.0 (base)").id == dotted.id
     with pytest.raises(NotFound):
-        Task.get_task(project_name="Find", task_name="^nope$")
+        Task.get_task(project_name="Find", task_name="ex")
     with pytest.raises(InvalidArgument):
         Task.get_task()
+
+
+def test_get_task_prefers_a_task_that_is_not_archived(Task: Any) -> None:
+    kept = Task.create(project_name="Find", task_name="base")
+    archived = Task.create(project_name="Find", task_name="base")
+    archived.set_archived(True)
+    assert Task.get_task(project_name="Find", task_name="base").id == kept.id
+    kept.set_archived(True)
+    assert Task.get_task(project_name="Find", task_name="base").id == archived.id
+    with pytest.raises(NotFound):
+        Task.get_task(project_name="Find", task_name="base", allow_archived=False)
 
 
 def test_get_tasks_and_query_tasks(Task: Any) -> None:

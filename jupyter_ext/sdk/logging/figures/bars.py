@@ -53,7 +53,7 @@ def histogram(
     bins = check_labels(xlabels, rows.shape[1], "xlabels", "bars in each row of values")
     names = _trace_names(labels, series, rows.shape[0])
     data = []
-    for row, name in zip(rows, names):
+    for row, name in zip(rows, names, strict=True):
         trace = {
             "type": "bar",
             "name": name,

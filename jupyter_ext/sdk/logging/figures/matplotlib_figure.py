@@ -171,7 +171,7 @@ def _domains(axes: list[Any]) -> dict[Any, tuple[list[float], list[float]]]:
 
 def _same_box(first: Any, second: Any) -> bool:
     a, b = first.get_position().bounds, second.get_position().bounds
-    return all(abs(p - q) < 1e-6 for p, q in zip(a, b))
+    return all(abs(p - q) < 1e-6 for p, q in zip(a, b, strict=True))
 
 
 def _axes_title(ax: Any) -> str:

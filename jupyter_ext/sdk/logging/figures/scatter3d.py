@@ -47,7 +47,7 @@ def scatter3d(
             "pass one list of labels per array"
         )
     data = []
-    for index, (group, name) in enumerate(zip(groups, names)):
+    for index, (group, name) in enumerate(zip(groups, names, strict=True)):
         what = "scatter" if len(groups) == 1 else f"scatter[{index}]"
         points = as_rows(group, what, 3, _EXAMPLE)
         trace: dict[str, Any] = {

@@ -132,7 +132,9 @@ export function ConfigTab(props: { model: TaskModel }): JSX.Element {
     });
   return (
     <div className="je-tab-config">
-      {!editable ? <div className="je-note">Read-only: only a draft can be edited. Clone this task to change its parameters.</div> : null}
+      {!editable ? (
+        <div className="je-note">Read-only: only a draft can be edited. Clone this task to change its parameters.</div>
+      ) : null}
       <ErrorLine error={model.errors.parameters || error} />
       {[...sections.entries()].map(([section, params]) => (
         <div key={section} className="je-param-section">
@@ -185,7 +187,13 @@ export function ConfigTab(props: { model: TaskModel }): JSX.Element {
   );
 }
 
-function ConfigObject(props: { model: TaskModel; name: string; type?: string; text: string; editable: boolean }): JSX.Element {
+function ConfigObject(props: {
+  model: TaskModel;
+  name: string;
+  type?: string;
+  text: string;
+  editable: boolean;
+}): JSX.Element {
   const [text, setText] = React.useState(props.text);
   const [error, run] = useAction();
   React.useEffect(() => setText(props.text), [props.text]);
@@ -196,11 +204,18 @@ function ConfigObject(props: { model: TaskModel; name: string; type?: string; te
       </h4>
       {props.editable ? (
         <>
-          <textarea className="je-code" value={text} aria-label={`configuration ${props.name}`} onChange={e => setText(e.target.value)} />
+          <textarea
+            className="je-code"
+            value={text}
+            aria-label={`configuration ${props.name}`}
+            onChange={e => setText(e.target.value)}
+          />
           {text !== props.text ? (
             <button
               className="je-btn je-primary"
-              onClick={() => void run(() => props.model.saveConfiguration({ name: props.name, type: props.type, text }))}
+              onClick={() =>
+                void run(() => props.model.saveConfiguration({ name: props.name, type: props.type, text }))
+              }
             >
               Save {props.name}
             </button>

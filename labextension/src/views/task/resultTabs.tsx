@@ -9,7 +9,10 @@ import { Plot } from '../plot';
 
 function figureOf(p: IPlot): { data: unknown[]; layout: Record<string, unknown> } {
   const fig = p.figure ?? p.plot ?? {};
-  return { data: (fig.data as unknown[]) ?? [], layout: { title: { text: `${p.title} / ${p.series}` }, ...(fig.layout ?? {}) } };
+  return {
+    data: (fig.data as unknown[]) ?? [],
+    layout: { title: { text: `${p.title} / ${p.series}` }, ...(fig.layout ?? {}) }
+  };
 }
 
 /** Plots: every reported plotly figure (tables, histograms, confusion matrices, matplotlib). */
@@ -51,7 +54,7 @@ export function DebugSamplesTab(props: { model: TaskModel }): JSX.Element {
       groups.set(key, s);
     }
   }
-  const src = (s: IDebugSample) => (s.sha256 ? env.blobUrl(s.sha256) : s.url ?? '');
+  const src = (s: IDebugSample) => (s.sha256 ? env.blobUrl(s.sha256) : (s.url ?? ''));
   return (
     <div className="je-tab-debug">
       <ErrorLine error={model.errors.debugSamples} />
@@ -118,7 +121,13 @@ export function ConsoleTab(props: { model: TaskModel }): JSX.Element {
   return (
     <div className="je-tab-console">
       <div className="je-toolbar">
-        <input className="je-search" placeholder="Search console" aria-label="Search console" value={search} onChange={e => setSearch(e.target.value)} />
+        <input
+          className="je-search"
+          placeholder="Search console"
+          aria-label="Search console"
+          value={search}
+          onChange={e => setSearch(e.target.value)}
+        />
         <select className="je-select" aria-label="Tail" value={tail} onChange={e => setTail(Number(e.target.value))}>
           {[100, 1000, 10000, 100000].map(n => (
             <option key={n} value={n}>
@@ -174,7 +183,11 @@ function ArtifactPreview(props: { artifact: IArtifact }): JSX.Element {
     return <pre className="je-code">{pretty}</pre>;
   }
   if (text !== null && isCsv) {
-    const rows = text.split('\n').filter(Boolean).slice(0, 101).map(r => r.split(','));
+    const rows = text
+      .split('\n')
+      .filter(Boolean)
+      .slice(0, 101)
+      .map(r => r.split(','));
     return (
       <table className="je-grid je-csv">
         <tbody>
@@ -209,7 +222,8 @@ export function ArtifactsTab(props: { model: TaskModel }): JSX.Element {
         <div key={a.name} className="je-artifact" data-artifact={a.name}>
           <div className="je-artifact-head" onClick={() => setOpen(open === a.name ? null : a.name)}>
             <span className="je-twisty">{open === a.name ? '▾' : '▸'}</span>
-            <b>{a.name}</b> <span className="je-dim">{a.type}</span> <span className="je-dim">{formatBytes(a.size)}</span>{' '}
+            <b>{a.name}</b> <span className="je-dim">{a.type}</span>{' '}
+            <span className="je-dim">{formatBytes(a.size)}</span>{' '}
             {a.sha256 ? (
               <a href={env.blobUrl(a.sha256)} download={a.name} onClick={e => e.stopPropagation()}>
                 download

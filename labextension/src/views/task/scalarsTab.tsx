@@ -44,7 +44,12 @@ export function ChartControls(props: {
         {o.smoothing.toFixed(2)}
       </label>
       <label className="je-check">
-        <input type="checkbox" checked={o.log} aria-label="Log scale" onChange={e => props.onChange({ ...o, log: e.target.checked })} />
+        <input
+          type="checkbox"
+          checked={o.log}
+          aria-label="Log scale"
+          onChange={e => props.onChange({ ...o, log: e.target.checked })}
+        />
         Log scale
       </label>
       <select
@@ -71,7 +76,17 @@ export function traces(series: ISeries[], options: IChartOptions, namePrefix = '
     const name = namePrefix + s.series;
     const color = `hsl(${(i * 137.5) % 360}, 65%, 50%)`;
     if (options.smoothing > 0) {
-      out.push({ type, mode: 'lines', name, x: x(s), y, line: { color, width: 1 }, opacity: 0.25, showlegend: false, hoverinfo: 'skip' });
+      out.push({
+        type,
+        mode: 'lines',
+        name,
+        x: x(s),
+        y,
+        line: { color, width: 1 },
+        opacity: 0.25,
+        showlegend: false,
+        hoverinfo: 'skip'
+      });
       out.push({ type, mode: 'lines', name, x: x(s), y: smooth(y, options.smoothing), line: { color, width: 1.5 } });
     } else {
       out.push({ type, mode: 'lines', name, x: x(s), y, line: { color, width: 1.5 } });
@@ -98,7 +113,8 @@ export function zoomRange(event: Record<string, unknown>, xAxis: XAxis): [number
   if (a === undefined || b === undefined) {
     return undefined; // a y-only zoom: keep what we have
   }
-  const num = (v: unknown) => (xAxis === 'timestamp' ? Date.parse(String(v).replace(' ', 'T') + 'Z') / 1000 : Number(v));
+  const num = (v: unknown) =>
+    xAxis === 'timestamp' ? Date.parse(String(v).replace(' ', 'T') + 'Z') / 1000 : Number(v);
   return [num(a), num(b)];
 }
 
@@ -124,12 +140,15 @@ function Chart(props: {
     if (!el || visible) {
       return;
     }
-    const observer = new IntersectionObserver(entries => {
-      if (entries.some(e => e.isIntersecting)) {
-        setVisible(true);
-        observer.disconnect();
-      }
-    }, { rootMargin: '300px' });
+    const observer = new IntersectionObserver(
+      entries => {
+        if (entries.some(e => e.isIntersecting)) {
+          setVisible(true);
+          observer.disconnect();
+        }
+      },
+      { rootMargin: '300px' }
+    );
     observer.observe(el);
     return () => observer.disconnect();
   }, []);
@@ -148,7 +167,10 @@ function Chart(props: {
     };
   }, [visible, chart.series.join('\n'), options.xAxis, range, props.epoch]);
 
-  const data = React.useMemo(() => (series ? traces(series, options) : []), [series, options.smoothing, options.log, options.xAxis]);
+  const data = React.useMemo(
+    () => (series ? traces(series, options) : []),
+    [series, options.smoothing, options.log, options.xAxis]
+  );
   const layout = React.useMemo(() => {
     const l = chartLayout(chart.title, options);
     if (range) {

@@ -76,7 +76,11 @@ export function TaskView(props: { model: TaskModel; initialTab?: TabName; onGone
   const actions = {
     clone: () =>
       run(async () => {
-        const answer = await InputDialog.getText({ title: 'Clone task', label: 'Name of the new draft', text: `Clone of ${t?.name ?? ''}` });
+        const answer = await InputDialog.getText({
+          title: 'Clone task',
+          label: 'Name of the new draft',
+          text: `Clone of ${t?.name ?? ''}`
+        });
         if (answer.button.accept) {
           const clone = await model.clone(answer.value || undefined);
           env.openTask(clone.id);
@@ -84,7 +88,9 @@ export function TaskView(props: { model: TaskModel; initialTab?: TabName; onGone
       }),
     reset: () =>
       run(async () => {
-        if (await confirm('Reset task', 'Reset drops everything this task reported and makes it a draft again.', 'Reset')) {
+        if (
+          await confirm('Reset task', 'Reset drops everything this task reported and makes it a draft again.', 'Reset')
+        ) {
           await model.act('reset');
         }
       }),
@@ -104,7 +110,10 @@ export function TaskView(props: { model: TaskModel; initialTab?: TabName; onGone
       }),
     enqueue: () =>
       run(async () => {
-        const pick = await pickQueue(env, model.enqueueMode === 'clone' ? `Clone "${t?.name}" and enqueue` : `Enqueue "${t?.name}"`);
+        const pick = await pickQueue(
+          env,
+          model.enqueueMode === 'clone' ? `Clone "${t?.name}" and enqueue` : `Enqueue "${t?.name}"`
+        );
         if (pick === null) {
           return;
         }
@@ -146,7 +155,11 @@ export function TaskView(props: { model: TaskModel; initialTab?: TabName; onGone
             className="je-btn"
             data-action="enqueue"
             disabled={!t || busy || model.enqueueMode === 'none'}
-            title={model.enqueueMode === 'clone' ? 'A finished task runs again as a clone' : 'Send to a queue for a worker to run'}
+            title={
+              model.enqueueMode === 'clone'
+                ? 'A finished task runs again as a clone'
+                : 'Send to a queue for a worker to run'
+            }
             onClick={() => void actions.enqueue()}
           >
             {model.enqueueMode === 'clone' ? 'Clone & enqueue' : 'Enqueue'}
@@ -164,13 +177,24 @@ export function TaskView(props: { model: TaskModel; initialTab?: TabName; onGone
           <button className="je-btn" data-action="rename" disabled={!t || busy} onClick={() => void actions.rename()}>
             Rename
           </button>
-          <button className="je-btn" data-action="edit" disabled={!t} onClick={() => setTab('Configuration')} title="Edit the hyperparameters of a draft">
+          <button
+            className="je-btn"
+            data-action="edit"
+            disabled={!t}
+            onClick={() => setTab('Configuration')}
+            title="Edit the hyperparameters of a draft"
+          >
             Edit
           </button>
           <button className="je-btn" data-action="reset" disabled={!t || busy} onClick={() => void actions.reset()}>
             Reset
           </button>
-          <button className="je-btn" data-action="publish" disabled={!t || busy || t.status === 'published'} onClick={() => void actions.publish()}>
+          <button
+            className="je-btn"
+            data-action="publish"
+            disabled={!t || busy || t.status === 'published'}
+            onClick={() => void actions.publish()}
+          >
             Publish
           </button>
           <button className="je-btn" data-action="archive" disabled={!t || busy} onClick={() => void actions.archive()}>

@@ -169,10 +169,9 @@ def parse_ref(body: str, text: str | None = None) -> Ref:
         if len(ref.path) != 3:
             raise InvalidArgument(f"reference {full!r}: write '${{{ref.step}.artifacts.NAME.url}}' "
                                   f"(escape a dot inside NAME as '\\.')")
-    if kind == "models":
-        if len(ref.path) != 4 or ref.path[1] not in ("input", "output"):
-            raise InvalidArgument(f"reference {full!r}: write '${{{ref.step}.models.output.-1.url}}' "
-                                  f"(input or output, an index or a model name, an attribute)")
+    if kind == "models" and (len(ref.path) != 4 or ref.path[1] not in ("input", "output")):
+        raise InvalidArgument(f"reference {full!r}: write '${{{ref.step}.models.output.-1.url}}' "
+                              f"(input or output, an index or a model name, an attribute)")
     if kind == "parameters":
         ref = Ref(ref.step, ("parameters", ".".join(ref.path[1:])), full)
     return ref

@@ -75,7 +75,8 @@ def flatten(mapping: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
 _SCALAR_NAMES = {t: t.__name__ for t in _SCALARS}
 
 
-def rows_from_mapping(section: str, mapping: Mapping[str, Any], descriptions: Mapping[str, str] | None = None) -> list[ParamRow]:
+def rows_from_mapping(section: str, mapping: Mapping[str, Any],
+                      descriptions: Mapping[str, str] | None = None) -> list[ParamRow]:
     if any(isinstance(v, Mapping) and v for v in mapping.values()):
         mapping = flatten(mapping)
     desc = descriptions or {}
@@ -91,16 +92,20 @@ def rows_from_mapping(section: str, mapping: Mapping[str, Any], descriptions: Ma
 
 
 def rows_from_flat(values: Mapping[str, Any]) -> list[ParamRow]:
-    """``{"Section/name": value}`` (a bare name goes to the General section)."""
-    rows = []
+    """``{"Section/name": value}`` (a bare name goes to the General section).
+
+    A bare name and its ``General/`` spelling are one parameter: the later key wins, as when
+    ClearML users edit ``task.get_parameters()`` with ``p["lr"] = 0.5`` and write it back."""
+    rows: dict[tuple[str, str], ParamRow] = {}
     for key, value in values.items():
         if not isinstance(key, str) or not key:
             raise InvalidArgument(f"parameter keys must be non-empty strings like 'Section/name'; got {key!r}")
         section, _, name = key.partition("/") if "/" in key else (DEFAULT_SECTION, "", key)
         check_name(section, name)
         encoded, type_name = encode(value)
-        rows.append(ParamRow(section, name, encoded, type_name))
-    return rows
+        rows.pop((section, name), None)  # the later spelling also takes the later position
+        rows[(section, name)] = ParamRow(section, name, encoded, type_name)
+    return list(rows.values())
 
 
 def object_to_mapping(obj: Any) -> dict[str, Any]:

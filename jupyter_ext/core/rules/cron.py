@@ -1,4 +1,4 @@
-"""The schedule rule: which minutes a cron-like entry fires in, in a given time zone.
+"""The schedule rule (pure, no database): which minutes a cron-like entry fires in, in a given time zone.
 
 An entry names any of minute, hour, day (of the month), weekdays, month and year; each is a
 number, a list of numbers, or a cron field text (``"*"``, ``"*/15"``, ``"1-5"``, ``"0,30"``).
@@ -95,7 +95,7 @@ class Cron:
     @classmethod
     def of(cls, *, minute: Any = None, hour: Any = None, day: Any = None, weekdays: Any = None, month: Any = None,
            year: Any = None, timezone: str | None = None) -> Cron:
-        given = {f: parse_field(f, v) for f, v in zip(FIELDS, (minute, hour, day, weekdays, month, year))}
+        given = {f: parse_field(f, v) for f, v in zip(FIELDS, (minute, hour, day, weekdays, month, year), strict=False)}
         if all(v is None for v in given.values()):
             raise InvalidArgument("a schedule needs at least one of minute, hour, day, weekdays, month or year "
                                   "(minute='*' fires every minute)")

@@ -1,4 +1,4 @@
-"""``python -m jupyter_ext.agent.notebook_runner NOTEBOOK``: run a notebook top to bottom in a
+"""``python -m jupyter_ext.client.notebook_runner NOTEBOOK``: run a notebook top to bottom in a
 kernel (nbclient), printing each cell's output as it ends so the agent records it.
 
 The kernel inherits this process's environment, ``JUPYTER_TRACK_TASK_ID`` included: a
@@ -31,7 +31,7 @@ def _print_outputs(cell: Any) -> None:
 
 def main(argv: list[str]) -> int:
     if not argv:
-        print("usage: python -m jupyter_ext.agent.notebook_runner NOTEBOOK.ipynb", file=sys.stderr)
+        print("usage: python -m jupyter_ext.client.notebook_runner NOTEBOOK.ipynb", file=sys.stderr)
         return 2
     import nbformat
     from nbclient import NotebookClient

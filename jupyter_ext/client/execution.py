@@ -1,7 +1,10 @@
 """Run one task here: fetch it, make its code and environment available, run it in a child
 process with ``JUPYTER_TRACK_TASK_ID`` set, record the child's console, set the final status.
 
-The child's own SDK attaches to the task (``sdk/remote.py``) and takes the stored parameters.
+Both the agent (``jupyter track agent daemon|execute``) and pipelines (steps run locally) use
+this runner; it is given the backend, the reporter and the home it works with, so it knows
+nothing of the SDK's process-wide session. The child's own SDK attaches to the task
+(``sdk/tasks/remote.py``) and takes the stored parameters.
 The agent reads the child's stdout and stderr (and pip's) into the task's console, and tells
 the child's SDK not to capture its console too (``JUPYTER_TRACK_AGENT_CONSOLE=1``), so each line
 is stored once. The exit code gives the status — completed (0), failed (the reason is the last
@@ -20,26 +23,34 @@ import time
 from collections.abc import Callable
 from typing import IO, Any
 
-from jupyter_ext.agent import workspace
-from jupyter_ext.core import status as statuses
-from jupyter_ext.core.redact import REDACTED
+from jupyter_ext.client import standby, workspace
+from jupyter_ext.client.backend import Backend
+from jupyter_ext.client.reporter import Reporter
+from jupyter_ext.config import AGENT_CONSOLE_VAR, TASK_ID_VARS, WORKER_ID_VAR
+from jupyter_ext.core.rules import status as statuses
+from jupyter_ext.core.rules.redact import REDACTED
 from jupyter_ext.errors import TrackError
-from jupyter_ext.sdk import _session as session
-from jupyter_ext.sdk.tasks.remote import AGENT_CONSOLE_VAR, TASK_ID_VARS
 
 STDOUT, STDERR = 20, 40  # console levels, as the SDK's capture records them
 KILL_GRACE_S = 10.0  # after SIGTERM, before SIGKILL: time for the child's SDK to flush and say "stopped"
 REASON_LINES = 5
 STATUS_CHECK_S = 2.0
+STANDBY_IDLE_S = 30.0  # how long a warm interpreter waits for a pipeline's next step
+
+RunTool = Callable[[list[str], str], int]
+"""Runs a helper command (venv, pip) in a folder, its output going to the task's console."""
+Interpreter = Callable[[str, str, RunTool, Callable[[str], None]], str]
+"""``(home, requirements, run_tool, say) -> python``: the Python that runs the task (the agent's
+``--venv`` makes an environment holding the task's requirements); by default this one."""
 
 
 class Console:
     """Lines for the task's console log (through the reporter), echoed to this terminal if asked."""
 
-    def __init__(self, task_id: str, echo: bool) -> None:
+    def __init__(self, task_id: str, reporter: Reporter, echo: bool) -> None:
         self.task_id = task_id
         self.echo = echo
-        self.reporter = session.reporter()
+        self.reporter = reporter
         self.last_err: collections.deque[str] = collections.deque(maxlen=REASON_LINES)
         self.first_line_at: float | None = None
 
@@ -62,9 +73,13 @@ class Console:
 class Execution:
     """One run of one task. ``abort()`` (from another thread or a signal handler) stops it."""
 
-    def __init__(self, task_id: str, *, venv: bool = False, echo: bool = True, worker: str = "") -> None:
+    def __init__(self, task_id: str, backend: Backend, reporter: Reporter, home: str, *, echo: bool = True,
+                 worker: str = "", interpreter: Interpreter | None = None) -> None:
         self.task_id = task_id
-        self.venv = venv
+        self.backend = backend
+        self.reporter = reporter
+        self.home = home
+        self.interpreter = interpreter
         self.echo = echo
         self.worker = worker
         self._aborted = threading.Event()
@@ -73,6 +88,8 @@ class Execution:
         self.console: Console | None = None
         # Without a daemon's heartbeat, this run looks at the task's status itself.
         self.watch_status = not worker
+        # Start a warm interpreter for the next run as this one starts (a pipeline's next step).
+        self.warm_next = False
 
     @property
     def aborted(self) -> bool:
@@ -85,7 +102,7 @@ class Execution:
     def check_stopped(self) -> bool:
         """Abort when the task was stopped from outside (an abort, a reset); True if so. A task
         the child already finished (completed, failed) is left to end by itself."""
-        row = session.backend().get_task(self.task_id)
+        row = self.backend.get_task(self.task_id)
         outside = row.status in (statuses.STOPPED, statuses.CREATED, statuses.QUEUED)
         if outside or (row.status == statuses.IN_PROGRESS and row.status_message == "stopping"):
             self.abort(f"aborted ({row.status_message or row.status})")
@@ -93,15 +110,15 @@ class Execution:
         return False
 
     def run(self) -> int:
-        backend = session.backend()
+        backend = self.backend
         row = backend.get_task(self.task_id)
         if row.status != statuses.IN_PROGRESS:  # `execute` on a draft or queued task: it starts here
             row = backend.set_task_status(self.task_id, statuses.IN_PROGRESS, force=True,
                                           message=f"started by {self.worker or 'jupyter track agent execute'}")
-        console = self.console = Console(self.task_id, self.echo)
+        console = self.console = Console(self.task_id, self.reporter, self.echo)
         console.agent(f"running task {self.task_id} ({row.project_name} / {row.name})"
                       + (f" on {self.worker}" if self.worker else ""))
-        home = session.config().home
+        home = self.home
         code = 1
         try:
             space = workspace.prepare(self.task_id, row.script, home, console.agent)
@@ -109,20 +126,22 @@ class Execution:
                 console.agent("warning: the recorded command line had secrets masked as " + REDACTED + "; give "
                               "them to the agent's environment or as the task's parameters instead")
             python = sys.executable
-            if self.venv:
-                from jupyter_ext.agent.venv import ensure_venv
-
-                python = ensure_venv(home, str(row.script.get("requirements") or ""), self._run_tool,
-                                     console.agent)
+            if self.interpreter is not None:
+                python = self.interpreter(home, str(row.script.get("requirements") or ""), self._run_tool,
+                                          console.agent)
             if self.aborted:
                 return self._finish(-signal.SIGTERM, space)
             command = _command(python, space)
-            console.agent(f"{' '.join(command)}  (in {space.cwd})")
-            code = self._run_child(command, space.cwd, self._child_env())
+            env = self._child_env()
+            warm = standby.take(python, env) if command[:3] == [python, "-u", space.entry] else None
+            if self.warm_next:  # the next one warms up while this one runs; unused, it leaves by itself
+                standby.prepare(python, idle_timeout=STANDBY_IDLE_S)
+            console.agent(f"{' '.join(command)}  (in {space.cwd}{', warm interpreter' if warm else ''})")
+            code = self._run_child(command, space.cwd, env, warm=warm)
         except TrackError as exc:
             console.agent(f"cannot run the task: {exc.message}")
             return self._set_final(statuses.FAILED, f"agent: {exc.message}", 1)
-        except Exception as exc:  # the task must not stay in_progress because the agent broke
+        except Exception as exc:  # noqa: BLE001 - the task must not stay in_progress because the agent broke
             console.agent(f"cannot run the task: {type(exc).__name__}: {exc}")
             return self._set_final(statuses.FAILED, f"agent: {type(exc).__name__}: {exc}", 1)
         return self._finish(code, space)
@@ -136,17 +155,23 @@ class Execution:
         env[AGENT_CONSOLE_VAR] = "1"
         env["PYTHONUNBUFFERED"] = "1"
         if self.worker:
-            env["JUPYTER_TRACK_WORKER_ID"] = self.worker
+            env[WORKER_ID_VAR] = self.worker
         return env
 
     def _run_tool(self, command: list[str], cwd: str) -> int:
         """A helper command (venv, pip): its output goes to the task's console too."""
         return self._run_child(command, cwd, dict(os.environ, PYTHONUNBUFFERED="1"))
 
-    def _run_child(self, command: list[str], cwd: str, env: dict[str, str]) -> int:
+    def _run_child(self, command: list[str], cwd: str, env: dict[str, str],
+                   warm: subprocess.Popen[bytes] | None = None) -> int:
+        """``warm``: a standby interpreter (client/standby.py) to run ``command``'s script in."""
         assert self.console is not None
-        proc = subprocess.Popen(command, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, start_new_session=True)
+        if warm is not None:
+            proc = warm
+            standby.launch(proc, command[2:], cwd, env)
+        else:
+            proc = subprocess.Popen(command, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                    stderr=subprocess.PIPE, start_new_session=True)
         self._proc = proc
         assert proc.stdout is not None and proc.stderr is not None
         pumps = [threading.Thread(target=_pump, args=(stream, level, self.console), daemon=True,
@@ -166,7 +191,7 @@ class Execution:
                 next_check = time.monotonic() + STATUS_CHECK_S
                 try:
                     self.check_stopped()
-                except Exception:  # an unreachable server must not stop the run; look again later
+                except Exception:  # noqa: BLE001 - an unreachable server must not stop the run; look again later
                     pass
             if self.aborted:
                 if killed_at is None:
@@ -200,10 +225,10 @@ class Execution:
         return result
 
     def _set_final(self, target: str, reason: str, code: int) -> int:
-        backend = session.backend()
+        backend = self.backend
         if self.console is not None:
             self.console.agent(f"finished: {target}" + (f" ({reason})" if reason else ""))
-        session.reporter().flush(timeout=30)
+        self.reporter.flush(timeout=30)
         row = backend.get_task(self.task_id)
         # A bare `raise SystemExit(1)` passes no hook the child's SDK sees, so it ends its task
         # completed; the exit code is the truth.
@@ -217,7 +242,7 @@ class Execution:
 
 def _command(python: str, space: workspace.Workspace) -> list[str]:
     if space.entry.endswith(".ipynb"):
-        return [python, "-u", "-m", "jupyter_ext.agent.notebook_runner", space.entry, *space.argv]
+        return [python, "-u", "-m", "jupyter_ext.client.notebook_runner", space.entry, *space.argv]
     if space.entry.endswith(".sh"):
         return ["bash", space.entry, *space.argv]
     return [python, "-u", space.entry, *space.argv]
@@ -236,11 +261,12 @@ def _signal_group(proc: subprocess.Popen[bytes], sig: int) -> None:
         pass
 
 
-def run_task(task_id: str, *, venv: bool = False, echo: bool = True, worker: str = "",
-             on_start: Callable[[Execution], Any] | None = None) -> int:
+def run_task(task_id: str, backend: Backend, reporter: Reporter, home: str, *, echo: bool = True,
+             worker: str = "", on_start: Callable[[Execution], Any] | None = None) -> int:
     """Run ``task_id`` here in a child process and return its exit code; the task ends
-    completed, failed or stopped. Used by ``jupyter track agent execute`` and pipelines."""
-    execution = Execution(task_id, venv=venv, echo=echo, worker=worker)
+    completed, failed or stopped. Pipelines run their local steps with it."""
+    execution = Execution(task_id, backend, reporter, home, echo=echo, worker=worker)
     if on_start is not None:
         on_start(execution)
+    execution.warm_next = execution.interpreter is None
     return execution.run()

@@ -5,7 +5,8 @@ the home and checked out into a fresh folder per run, with the recorded uncommit
 applied (``git apply``); a task whose repository has no remote names its local checkout, which
 serves on the same machine; (b) the script text stored with the task (when there was no
 repository, ``script.diff`` holds the whole file), written to a fresh folder under the entry
-point's own name, run in the recorded working directory when it exists here; (c) the entry point path itself, when it exists here.
+point's own name, run in the recorded working directory when it exists here; (c) the entry
+point path itself, when it exists here.
 """
 from __future__ import annotations
 
