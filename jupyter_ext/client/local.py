@@ -16,7 +16,20 @@ if TYPE_CHECKING:
     from jupyter_ext.core.reporting import BatchResult, EventBatch
     from jupyter_ext.store.blobs import BlobStore
     from jupyter_ext.store.meta import MetaStore
-    from jupyter_ext.store.rows import ConfigRow, ParamRow, ProjectRow, TaskRow
+    from jupyter_ext.store.rows import (
+        ArtifactRow,
+        ConfigRow,
+        DatasetFileRow,
+        DatasetVersionRow,
+        ModelRow,
+        ModelVersionRow,
+        ParamRow,
+        PipelineRunRow,
+        ProjectRow,
+        QueueRow,
+        TaskRow,
+        WorkerRow,
+    )
 
 from jupyter_ext.client.backend import Backend
 
@@ -155,15 +168,15 @@ class LocalBackend(Backend):
         from jupyter_ext.core import queues
         return queues.abort(self.store, task_id)
 
-    def list_queues(self) -> list[dict[str, Any]]:
+    def list_queues(self) -> list[QueueRow]:
         from jupyter_ext.core import queues
         return queues.list_all(self.store)
 
-    def get_queue(self, name_or_id: str) -> dict[str, Any]:
+    def get_queue(self, name_or_id: str) -> QueueRow:
         from jupyter_ext.core import queues
         return queues.get(self.store, name_or_id)
 
-    def create_queue(self, name: str, tags: Sequence[str] = ()) -> dict[str, Any]:
+    def create_queue(self, name: str, tags: Sequence[str] = ()) -> QueueRow:
         from jupyter_ext.core import queues
         return queues.create(self.store, name, tags)
 
@@ -172,7 +185,7 @@ class LocalBackend(Backend):
         queues.delete(self.store, name_or_id, force=force)
 
     def move_queue_entry(self, task_id: str, *, queue: str | None = None,
-                         position: str | int = "bottom") -> dict[str, Any]:
+                         position: str | int = "bottom") -> QueueRow:
         from jupyter_ext.core import queues
         return queues.move_entry(self.store, task_id, queue=queue, position=position)
 
@@ -180,7 +193,7 @@ class LocalBackend(Backend):
         from jupyter_ext.core import queues as core_queues
         return core_queues.pop_next(self.store, worker_id, queues)
 
-    def register_worker(self, worker_id: str, queues: Sequence[str], info: Mapping[str, Any]) -> dict[str, Any]:
+    def register_worker(self, worker_id: str, queues: Sequence[str], info: Mapping[str, Any]) -> WorkerRow:
         from jupyter_ext.core import workers
         return workers.register(self.store, worker_id, queues, info)
 
@@ -192,7 +205,7 @@ class LocalBackend(Backend):
         from jupyter_ext.core import workers
         workers.unregister(self.store, worker_id)
 
-    def list_workers(self) -> list[dict[str, Any]]:
+    def list_workers(self) -> list[WorkerRow]:
         from jupyter_ext.core import workers
         return workers.list_all(self.store)
 
@@ -296,11 +309,11 @@ class LocalBackend(Backend):
                           open_location=self.blobs_at)
 
     # -- artifacts -------------------------------------------------------------------------------
-    def put_artifact(self, task_id: str, spec: Mapping[str, Any]) -> dict[str, Any]:
+    def put_artifact(self, task_id: str, spec: Mapping[str, Any]) -> ArtifactRow:
         from jupyter_ext.core import artifacts
         return artifacts.put(self.store, task_id, spec)
 
-    def get_artifacts(self, task_id: str) -> list[dict[str, Any]]:
+    def get_artifacts(self, task_id: str) -> list[ArtifactRow]:
         from jupyter_ext.core import artifacts
         return artifacts.list_for_task(self.store, task_id)
 
@@ -309,36 +322,36 @@ class LocalBackend(Backend):
         artifacts.remove(self.store, task_id, name)
 
     # -- models ----------------------------------------------------------------------------------
-    def create_model(self, spec: Mapping[str, Any]) -> dict[str, Any]:
+    def create_model(self, spec: Mapping[str, Any]) -> ModelRow:
         from jupyter_ext.core import models
         return models.create(self.store, spec)
 
-    def get_model(self, model_id: str, version: int | None = None) -> dict[str, Any]:
+    def get_model(self, model_id: str, version: int | None = None) -> ModelRow:
         from jupyter_ext.core import models
         return models.get_version(self.store, model_id, version)
 
-    def update_model(self, model_id: str, fields: Mapping[str, Any]) -> dict[str, Any]:
+    def update_model(self, model_id: str, fields: Mapping[str, Any]) -> ModelRow:
         from jupyter_ext.core import models
         return models.update(self.store, model_id, fields)
 
     def set_model_metadata(self, model_id: str, items: Mapping[str, Any], *, replace: bool = False
-                           ) -> dict[str, Any]:
+                           ) -> ModelRow:
         from jupyter_ext.core import models
         return models.set_metadata(self.store, model_id, items, replace=replace)
 
-    def add_model_version(self, model_id: str, spec: Mapping[str, Any]) -> dict[str, Any]:
+    def add_model_version(self, model_id: str, spec: Mapping[str, Any]) -> ModelRow:
         from jupyter_ext.core import models
         return models.add_version(self.store, model_id, spec)
 
-    def get_model_versions(self, model_id: str) -> list[dict[str, Any]]:
+    def get_model_versions(self, model_id: str) -> list[ModelVersionRow]:
         from jupyter_ext.core import models
         return models.versions(self.store, model_id)
 
-    def publish_model(self, model_id: str) -> dict[str, Any]:
+    def publish_model(self, model_id: str) -> ModelRow:
         from jupyter_ext.core import models
         return models.publish(self.store, model_id)
 
-    def archive_model(self, model_id: str, archived: bool = True) -> dict[str, Any]:
+    def archive_model(self, model_id: str, archived: bool = True) -> ModelRow:
         from jupyter_ext.core import models
         return models.archive(self.store, model_id, archived)
 
@@ -348,12 +361,12 @@ class LocalBackend(Backend):
         if delete_weights and held:
             gc.collect_these(self.store, self.blobs, held, open_location=self.blobs_at)
 
-    def query_models(self, **filters: Any) -> list[dict[str, Any]]:
+    def query_models(self, **filters: Any) -> list[ModelRow]:
         from jupyter_ext.core import models
         return models.query(self.store, **filters)
 
     def find_model(self, project_name: str | None, model_name: str, version: int | None = None,
-                   tags: Sequence[str] | None = None, only_published: bool = False) -> dict[str, Any]:
+                   tags: Sequence[str] | None = None, only_published: bool = False) -> ModelRow:
         from jupyter_ext.core import models
         return models.find(self.store, project_name, model_name, version, tags=tags, only_published=only_published)
 
@@ -361,7 +374,7 @@ class LocalBackend(Backend):
         from jupyter_ext.core import models
         models.link_task(self.store, task_id, model_id, mode, name)
 
-    def get_task_models(self, task_id: str) -> dict[str, list[dict[str, Any]]]:
+    def get_task_models(self, task_id: str) -> dict[str, list[ModelRow]]:
         from jupyter_ext.core import models
         return models.task_models(self.store, task_id)
 
@@ -376,7 +389,7 @@ class LocalBackend(Backend):
 
     # -- pipelines -------------------------------------------------------------------------------
     def list_pipelines(self, *, project: str | None = None, status: str | None = None, limit: int | None = None,
-                       offset: int = 0) -> list[dict[str, Any]]:
+                       offset: int = 0) -> list[PipelineRunRow]:
         from jupyter_ext.core import pipeline_runs
         return pipeline_runs.list_runs(self.store, project=project, status=status, limit=limit, offset=offset)
 
@@ -401,16 +414,79 @@ class LocalBackend(Backend):
         return sync.import_record(self.store, record)
 
     # -- datasets --------------------------------------------------------------------------------
-    def dataset_call(self, operation: str, *args: Any, **kwargs: Any) -> Any:
+    def create_dataset(self, spec: Mapping[str, Any]) -> DatasetVersionRow:
         from jupyter_ext.core import datasets
-        from jupyter_ext.errors import InvalidArgument
+        return datasets.create(self.store, spec)
 
-        if operation not in DATASET_OPERATIONS:
-            raise InvalidArgument(f"unknown dataset operation {operation!r}")
-        return getattr(datasets, operation)(self.store, *args, **kwargs)
+    def get_dataset(self, dataset_id: str) -> DatasetVersionRow:
+        from jupyter_ext.core import datasets
+        return datasets.get(self.store, dataset_id)
 
+    def find_dataset(self, *, project: str | None, name: str | None, version: str | None = None,
+                     tags: Sequence[str] | None = None, only_final: bool = False,
+                     include_archived: bool = False) -> DatasetVersionRow:
+        from jupyter_ext.core import datasets
+        return datasets.find(self.store, project=project, name=name, version=version, tags=tags,
+                             only_final=only_final, include_archived=include_archived)
 
-DATASET_OPERATIONS = frozenset({
-    "create", "get", "find", "list_versions", "files", "removed_files", "add_files", "remove_files",
-    "pending_uploads", "mark_stored", "finalize", "update", "move", "dependency_graph", "diff", "squash", "delete",
-})
+    def query_datasets(self, *, project: str | None = None, name: str | None = None,
+                       tags: Sequence[str] | None = None, ids: Sequence[str] | None = None,
+                       only_final: bool = False, include_archived: bool = True, exact_name: bool = False,
+                       recursive: bool = True) -> list[DatasetVersionRow]:
+        from jupyter_ext.core import datasets
+        return datasets.list_versions(self.store, project=project, name=name, tags=tags, ids=ids,
+                                      only_final=only_final, include_archived=include_archived,
+                                      exact_name=exact_name, recursive=recursive)
+
+    def get_dataset_files(self, dataset_id: str, folder: str | None = None) -> list[DatasetFileRow]:
+        from jupyter_ext.core import datasets
+        return datasets.files(self.store, dataset_id, folder)
+
+    def get_removed_dataset_files(self, dataset_id: str) -> list[str]:
+        from jupyter_ext.core import datasets
+        return datasets.removed_files(self.store, dataset_id)
+
+    def add_dataset_files(self, dataset_id: str, entries: Sequence[Mapping[str, Any]]) -> dict[str, int]:
+        from jupyter_ext.core import datasets
+        return datasets.add_files(self.store, dataset_id, entries)
+
+    def remove_dataset_files(self, dataset_id: str, pattern: str, recursive: bool = True) -> int:
+        from jupyter_ext.core import datasets
+        return datasets.remove_files(self.store, dataset_id, pattern, recursive)
+
+    def get_pending_dataset_uploads(self, dataset_id: str) -> list[DatasetFileRow]:
+        from jupyter_ext.core import datasets
+        return datasets.pending_uploads(self.store, dataset_id)
+
+    def mark_dataset_files_stored(self, dataset_id: str, stored: Sequence[Mapping[str, Any]]) -> None:
+        from jupyter_ext.core import datasets
+        datasets.mark_stored(self.store, dataset_id, stored)
+
+    def finalize_dataset(self, dataset_id: str) -> DatasetVersionRow:
+        from jupyter_ext.core import datasets
+        return datasets.finalize(self.store, dataset_id)
+
+    def update_dataset(self, dataset_id: str, fields: Mapping[str, Any]) -> DatasetVersionRow:
+        from jupyter_ext.core import datasets
+        return datasets.update(self.store, dataset_id, fields)
+
+    def move_dataset(self, dataset_id: str, project: str) -> DatasetVersionRow:
+        from jupyter_ext.core import datasets
+        return datasets.move(self.store, dataset_id, project)
+
+    def get_dataset_graph(self, dataset_id: str) -> dict[str, list[str]]:
+        from jupyter_ext.core import datasets
+        return datasets.dependency_graph(self.store, dataset_id)
+
+    def diff_datasets(self, source_id: str, target_id: str) -> dict[str, list[str]]:
+        from jupyter_ext.core import datasets
+        return datasets.diff(self.store, source_id, target_id)
+
+    def squash_datasets(self, name: str, dataset_ids: Sequence[str], *, project: str | None = None,
+                        location: str = "") -> DatasetVersionRow:
+        from jupyter_ext.core import datasets
+        return datasets.squash(self.store, name=name, dataset_ids=dataset_ids, project=project, location=location)
+
+    def delete_dataset(self, dataset_id: str, *, force: bool = False) -> None:
+        from jupyter_ext.core import datasets
+        datasets.delete(self.store, dataset_id, force=force)

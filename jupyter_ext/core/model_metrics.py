@@ -25,6 +25,7 @@ from jupyter_ext.errors import InvalidArgument
 from jupyter_ext.store import model_metrics as metric_rows
 from jupyter_ext.store import models as model_rows
 from jupyter_ext.store.meta import MetaStore
+from jupyter_ext.store.rows import ModelRow
 from jupyter_ext.store.model_metrics import SINGLE_VALUE_ITERATION, SINGLE_VALUE_TITLE, Point
 
 MAX_NAME = 1024
@@ -151,7 +152,7 @@ def shape(points: Iterable[Point]) -> dict[str, list[dict[str, Any]]]:
     return {"scalars": [series[k] for k in sorted(series)], "single_values": sorted(singles, key=lambda s: s["name"])}
 
 
-def _model(conn: Any, model_id: str) -> dict[str, Any]:
+def _model(conn: Any, model_id: str) -> ModelRow:
     from jupyter_ext.core.models import _get
 
     return _get(conn, model_id)

@@ -200,13 +200,39 @@ ROUTES: tuple[Route, ...] = (
     Route("GET", "datasets", "list_datasets", "Dataset versions", tag="datasets",
           query=(_P("project"), _P("name", "string", "text in the name"), _P("tag", "array"),
                  _P("final", "boolean", "only finalized versions"), *_PAGE)),
+    Route("POST", "datasets/query", "query_datasets", "Dataset versions matching filters given as a JSON body",
+          tag="datasets", body="json"),
+    Route("GET", "datasets/find", "find_dataset", "The newest version of a dataset by exact name, or the given "
+          "version", tag="datasets", query=(_P("project"), _P("name"), _P("version"), _P("tag", "array"),
+                                             _P("only_final", "boolean"), _P("include_archived", "boolean"))),
+    Route("POST", "datasets", "create_dataset", "A new draft version", tag="datasets", body="json", status=201),
+    Route("POST", "datasets/squash", "squash_datasets", "One finalized version holding the merged files of "
+          "several (no bytes copied)", tag="datasets", body="json", status=201),
     Route("GET", "datasets/{dataset_id}", "get_dataset", "One dataset version", tag="datasets"),
+    Route("PATCH", "datasets/{dataset_id}", "update_dataset", "Edit a version (description, tags, metadata, "
+          "archived, name)", tag="datasets", body="json"),
+    Route("DELETE", "datasets/{dataset_id}", "delete_dataset", "Delete a version (a parent only with force)",
+          tag="datasets", query=(_P("force", "boolean", "delete it even when other versions are its children"),)),
     Route("GET", "datasets/{dataset_id}/files", "get_dataset_files", "Files of a version (inherited included)",
           tag="datasets", query=(_P("folder"), *_PAGE)),
+    Route("POST", "datasets/{dataset_id}/files", "add_dataset_files", "Record files by their dataset path "
+          "(unchanged ones are skipped)", tag="datasets", body="json"),
+    Route("POST", "datasets/{dataset_id}/files/remove", "remove_dataset_files", "Remove the files matching a "
+          "wildcard or under a folder", tag="datasets", body="json"),
+    Route("GET", "datasets/{dataset_id}/removed", "get_removed_dataset_files", "Paths removed from the parents' "
+          "files", tag="datasets"),
+    Route("GET", "datasets/{dataset_id}/pending", "get_pending_dataset_uploads", "Files whose bytes are not "
+          "uploaded yet", tag="datasets"),
+    Route("POST", "datasets/{dataset_id}/stored", "mark_dataset_files_stored", "Record that files' bytes are "
+          "stored", tag="datasets", body="json"),
+    Route("POST", "datasets/{dataset_id}/finalize", "finalize_dataset", "Make a version read-only", tag="datasets",
+          body="json"),
+    Route("POST", "datasets/{dataset_id}/move", "move_dataset", "Move a version to another project",
+          tag="datasets", body="json"),
+    Route("GET", "datasets/{dataset_id}/graph", "get_dataset_graph", "The version and its ancestors: {id: "
+          "[parent ids]}", tag="datasets"),
     Route("GET", "datasets/{dataset_id}/diff/{other_id}", "diff_datasets", "Files added, removed and changed",
           tag="datasets"),
-    Route("POST", "dataset-ops/{operation}", "dataset_call", "Run one dataset operation (the SDK's calls)",
-          tag="datasets", body="json"),
 )
 
 
