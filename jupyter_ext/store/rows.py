@@ -131,6 +131,9 @@ def _known(cls: type, data: Mapping[str, Any]) -> dict[str, Any]:
 
 
 _FIELDS: dict[type, frozenset[str]] = {}
+# Ranges a field keeps, read by wire/schemas.py into the OpenAPI document.
+_FROM_0 = {"minimum": 0}
+_FROM_1 = {"minimum": 1}
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -139,12 +142,12 @@ class ModelVersionRow:
     or a registered ``url``."""
 
     model_id: str
-    version: int
+    version: int = dataclasses.field(metadata=_FROM_1)
     location: str
     blob_sha256: str | None
     url: str | None
     file_name: str
-    size: int
+    size: int = dataclasses.field(metadata=_FROM_0)
     is_package: bool
     iteration: int | None
     created: float
@@ -170,12 +173,12 @@ class ModelRow:
     comment: str
     task_id: str | None
     parent_id: str | None
-    labels: dict[str, Any]
+    labels: dict[str, int]
     design: str
     metadata: dict[str, Any]
     published: bool
     archived: bool
-    latest_version: int
+    latest_version: int = dataclasses.field(metadata=_FROM_0)
     user: str
     created: float
     last_update: float
@@ -215,11 +218,11 @@ class DatasetVersionRow:
     description: str
     parents: tuple[str, ...]
     location: str
-    file_count: int
-    total_size: int
-    added: int
-    modified: int
-    removed: int
+    file_count: int = dataclasses.field(metadata=_FROM_0)
+    total_size: int = dataclasses.field(metadata=_FROM_0)
+    added: int = dataclasses.field(metadata=_FROM_0)
+    modified: int = dataclasses.field(metadata=_FROM_0)
+    removed: int = dataclasses.field(metadata=_FROM_0)
     metadata: dict[str, Any]
     archived: bool
     created: float
@@ -245,7 +248,7 @@ class DatasetFileRow:
     dataset_id: str
     path: str
     sha256: str | None
-    size: int
+    size: int = dataclasses.field(metadata=_FROM_0)
     location: str
     url: str | None
     state: str  # inherited | added | modified
@@ -273,7 +276,7 @@ class ArtifactRow:
     url: str | None
     file_name: str
     content_type: str
-    size: int
+    size: int = dataclasses.field(metadata=_FROM_0)
     preview: str
     metadata: dict[str, str]
     user: str
@@ -316,7 +319,7 @@ class QueueRow:
     tags: tuple[str, ...]
     created: float
     entries: tuple[QueueEntryRow, ...] = ()
-    num_entries: int = 0
+    num_entries: int = dataclasses.field(default=0, metadata=_FROM_0)
     workers: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
@@ -378,7 +381,7 @@ class PipelineRunRow:
 
     task: TaskRow
     version: str
-    steps: int
+    steps: int = dataclasses.field(metadata=_FROM_0)
     step_status: dict[str, int]
 
     def to_dict(self) -> dict[str, Any]:

@@ -12,7 +12,7 @@ import type {
   IProject,
   ISeries,
   ISingleValue
-} from './types';
+} from './shapes';
 
 type Nested<T> = Record<string, Record<string, T>>;
 
