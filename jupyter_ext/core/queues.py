@@ -11,7 +11,6 @@ import getpass
 import time
 import uuid
 from collections.abc import Sequence
-from typing import Any
 
 from sqlalchemy.engine import Connection
 

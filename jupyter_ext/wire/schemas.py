@@ -107,7 +107,7 @@ class Schemas:
         omitted = _OMITTED_WHEN_NONE.get(cls.__name__, frozenset())
         props: dict[str, Any] = {}
         required: list[str] = []
-        for f in dataclasses.fields(cls):  # type: ignore[arg-type]
+        for f in dataclasses.fields(cls):
             if f.name == flat:
                 continue
             schema = self.type_of(hints[f.name], field=f.name)

@@ -17,7 +17,7 @@ import dataclasses
 import fnmatch
 import glob
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from jupyter_ext.errors import Conflict, InvalidArgument, NotFound, TrackError, Unavailable

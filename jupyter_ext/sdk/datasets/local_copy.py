@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from jupyter_ext.errors import AlreadyExists, InvalidArgument, NotFound
 from jupyter_ext.sdk import _session as session
