@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # at run time these load with the store, off the caller's path
+    from jupyter_ext.core.gc import Collected
     from jupyter_ext.core.reporting import BatchResult, EventBatch
     from jupyter_ext.store.rows import (
         ArtifactRow,
@@ -108,7 +109,7 @@ class Backend(abc.ABC):
     def register_worker(self, worker_id: str, queues: Sequence[str], info: Mapping[str, Any]) -> WorkerRow: ...
 
     @abc.abstractmethod
-    def worker_heartbeat(self, worker_id: str, task_id: str | None, stats: Mapping[str, Any]) -> dict[str, Any]:
+    def worker_heartbeat(self, worker_id: str, task_id: str | None, stats: Mapping[str, Any]) -> dict[str, bool]:
         """``{"abort": bool}``: True when the task the worker runs should be stopped."""
 
     @abc.abstractmethod
@@ -176,7 +177,7 @@ class Backend(abc.ABC):
         """Copy stored bytes to ``dest``, checked against their sha256."""
 
     @abc.abstractmethod
-    def collect_garbage(self, *, grace_seconds: float = 0.0, dry_run: bool = False) -> Any: ...
+    def collect_garbage(self, *, grace_seconds: float = 0.0, dry_run: bool = False) -> Collected: ...
 
     # -- artifacts -----------------------------------------------------------------------------
     @abc.abstractmethod

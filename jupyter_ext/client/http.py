@@ -28,6 +28,7 @@ from jupyter_ext.wire.routes import API_PREFIX, ROUTE
 if TYPE_CHECKING:
     import requests
 
+    from jupyter_ext.core.gc import Collected
     from jupyter_ext.core.reporting import BatchResult, EventBatch
     from jupyter_ext.store.blobs import BlobStore
     from jupyter_ext.store.rows import ArtifactRow, ConfigRow, ParamRow, ProjectRow, TaskRow
@@ -375,7 +376,7 @@ class HttpBackend(ModelCalls, QueueCalls, DatasetCalls, Backend):
             raise
         return dest
 
-    def collect_garbage(self, *, grace_seconds: float = 0.0, dry_run: bool = False) -> Any:
+    def collect_garbage(self, *, grace_seconds: float = 0.0, dry_run: bool = False) -> Collected:
         from jupyter_ext.core.gc import Collected
 
         got = self._json("collect_garbage", body={"grace_seconds": grace_seconds, "dry_run": dry_run})

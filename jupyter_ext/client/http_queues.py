@@ -63,7 +63,7 @@ class QueueCalls:
         body = {"id": worker_id, "queues": names, "info": dict(info)}
         return codec.worker_in(self._post("register_worker", None, body))
 
-    def worker_heartbeat(self, worker_id: str, task_id: str | None, stats: Mapping[str, Any]) -> dict[str, Any]:
+    def worker_heartbeat(self, worker_id: str, task_id: str | None, stats: Mapping[str, Any]) -> dict[str, bool]:
         body = {"task": task_id, "stats": dict(stats)}
         return dict(self._post("worker_heartbeat", {"worker_id": worker_id}, body))
 

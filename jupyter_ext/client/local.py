@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from jupyter_ext.errors import TrackError, Unavailable
 
 if TYPE_CHECKING:
+    from jupyter_ext.core.gc import Collected
     from jupyter_ext.core.reporting import BatchResult, EventBatch
     from jupyter_ext.store.blobs import BlobStore
     from jupyter_ext.store.meta import MetaStore
@@ -197,7 +198,7 @@ class LocalBackend(Backend):
         from jupyter_ext.core import workers
         return workers.register(self.store, worker_id, queues, info)
 
-    def worker_heartbeat(self, worker_id: str, task_id: str | None, stats: Mapping[str, Any]) -> dict[str, Any]:
+    def worker_heartbeat(self, worker_id: str, task_id: str | None, stats: Mapping[str, Any]) -> dict[str, bool]:
         from jupyter_ext.core import workers
         return dict(workers.heartbeat(self.store, worker_id, task_id, stats))
 
@@ -303,7 +304,7 @@ class LocalBackend(Backend):
                       progress: Callable[[int], object] | None = None) -> str:
         return self.blobs_at(location).download(sha256, dest, progress)
 
-    def collect_garbage(self, *, grace_seconds: float = 0.0, dry_run: bool = False) -> Any:
+    def collect_garbage(self, *, grace_seconds: float = 0.0, dry_run: bool = False) -> Collected:
         from jupyter_ext.core import gc
         return gc.collect(self.store, self.blobs, grace_seconds=grace_seconds, dry_run=dry_run,
                           open_location=self.blobs_at)
