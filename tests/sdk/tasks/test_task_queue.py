@@ -35,7 +35,7 @@ def test_enqueue_by_queue_id_and_unknown_queues(Task: Any) -> None:
     with pytest.raises(NotFound, match="queues create"):
         Task.enqueue(other, queue_name="nope")
     with pytest.raises(InvalidArgument, match="different queues"):
-        Task.enqueue(other, queue_name="default", queue_id=queue["id"])
+        Task.enqueue(other, queue_name="default", queue_id=queue.id)
     with pytest.raises(InvalidArgument):
         Task.enqueue(42)
 
