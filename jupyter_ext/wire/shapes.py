@@ -20,11 +20,6 @@ class Items:
 
 
 @dataclasses.dataclass(frozen=True)
-class ListOf:
-    of: Any
-
-
-@dataclasses.dataclass(frozen=True)
 class MapOf:
     """An object whose keys are names (of series, modes, ids) and whose values are ``of``."""
 
@@ -77,13 +72,6 @@ class Deleted:
 @dataclasses.dataclass(frozen=True)
 class Reusable:
     reusable: bool
-
-
-@dataclasses.dataclass(frozen=True)
-class NextTask:
-    """``task`` is the task the worker now runs, or null when every queue was empty."""
-
-    task: Any  # TaskRow | None; named in the route table (this module imports no rows)
 
 
 @dataclasses.dataclass(frozen=True)
