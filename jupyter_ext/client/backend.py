@@ -10,8 +10,8 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # at run time these load with the store, off the caller's path
-    from jupyter_ext.core.gc import Collected
     from jupyter_ext.core.event_batch import BatchResult, EventBatch
+    from jupyter_ext.core.gc import Collected
     from jupyter_ext.store.rows import (
         ArtifactRow,
         ConfigRow,

@@ -28,8 +28,8 @@ from jupyter_ext.wire.routes import API_PREFIX, ROUTE
 if TYPE_CHECKING:
     import requests
 
-    from jupyter_ext.core.gc import Collected
     from jupyter_ext.core.event_batch import BatchResult, EventBatch
+    from jupyter_ext.core.gc import Collected
     from jupyter_ext.store.blobs import BlobStore
     from jupyter_ext.store.rows import ArtifactRow, ConfigRow, ParamRow, ProjectRow, TaskRow
 

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any
 from jupyter_ext.errors import TrackError, Unavailable
 
 if TYPE_CHECKING:
-    from jupyter_ext.core.gc import Collected
     from jupyter_ext.core.event_batch import BatchResult, EventBatch
+    from jupyter_ext.core.gc import Collected
     from jupyter_ext.store.blobs import BlobStore
     from jupyter_ext.store.meta import MetaStore
     from jupyter_ext.store.rows import (

@@ -10,7 +10,6 @@ from sqlalchemy.engine import Connection
 from jupyter_ext.store.rows import WorkerRow, dumps, loads
 from jupyter_ext.store.schema import workers
 
-
 # Heartbeats and pops run these often: built once.
 _TOUCH = (update(workers).where(workers.c.id == bindparam("b_id"))
           .values(task_id=bindparam("b_task"), stats=bindparam("b_stats"), last_seen=bindparam("b_now")))

@@ -27,8 +27,8 @@ from jupyter_ext.store.rows import (
 from jupyter_ext.wire.shapes import (
     BINARY,
     JSON,
-    ArtifactPut,
     Archived,
+    ArtifactPut,
     Caller,
     Collected,
     ConfigurationPut,

@@ -43,7 +43,8 @@ def test_models_round_trip_as_rows(any_backend: Any, tmp_path: Path) -> None:
     typed = any_backend.set_model_metadata(made.id, {"acc": 0.93, "note": "0.93"})
     assert typed.metadata["acc"] == {"value": 0.93, "type": "float"}
     assert typed.metadata["note"] == {"value": "0.93", "type": "str"}
-    assert any_backend.set_model_metadata(made.id, {"k": 1}, replace=True).metadata == {"k": {"value": 1, "type": "int"}}
+    replaced = any_backend.set_model_metadata(made.id, {"k": 1}, replace=True)
+    assert replaced.metadata == {"k": {"value": 1, "type": "int"}}
 
     assert [m.id for m in any_backend.query_models(project_name="M")] == [made.id]
     assert any_backend.query_models(model_name="^nothing$") == []

@@ -107,7 +107,8 @@ def _served(method: str, path: str) -> bool:
     want = path.split("/")
     for r in ROUTES:
         have = r.path.split("/")
-        if r.method == method and len(have) == len(want) and all(w in ("{}", h) for w, h in zip(want, have)):
+        same_shape = len(have) == len(want) and all(w in ("{}", h) for w, h in zip(want, have, strict=True))
+        if r.method == method and same_shape:
             return True
     return False
 

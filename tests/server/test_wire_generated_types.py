@@ -30,8 +30,8 @@ def test_the_checked_in_ts_types_are_generated_from_the_route_table(tmp_path: Pa
     assert done.returncode == 0, done.stderr
     expected, found = made.read_text(encoding="utf-8"), CHECKED_IN.read_text(encoding="utf-8")
     if found != expected:
-        first = next(i for i, (a, b) in enumerate(zip(found.splitlines() + [""], expected.splitlines() + [""]))
-                     if a != b)
+        lines = zip(found.splitlines() + [""], expected.splitlines() + [""], strict=False)
+        first = next(i for i, (a, b) in enumerate(lines) if a != b)
         pytest.fail(f"{CHECKED_IN.relative_to(LABEXTENSION.parent)} differs from the generated types from line "
                     f"{first + 1} on; regenerate it with `npm run gen:api` in labextension/ (never edit it by hand)")
 
