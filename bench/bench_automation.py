@@ -50,11 +50,11 @@ calls, returns, lock = [], [], threading.Lock()
 run_task = execute.run_task
 
 
-def timed_run_task(task_id, **kw):
+def timed_run_task(task_id, *args, **kw):
     with lock:
         calls.append(time.perf_counter())
     try:
-        return run_task(task_id, **kw)
+        return run_task(task_id, *args, **kw)
     finally:
         with lock:
             returns.append(time.perf_counter())

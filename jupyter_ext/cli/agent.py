@@ -71,17 +71,15 @@ def cmd_list(args: argparse.Namespace) -> int:
 
     workers = _backend().list_workers()
     if args.json:
-        print(json.dumps(workers, indent=2, default=str))
+        print(json.dumps([w.to_dict() for w in workers], indent=2, default=str))
         return 0
     if not workers:
         print("no workers; start one with: jupyter track agent daemon --queues default")
         return 0
     rows = []
     for w in workers:
-        task = w.get("task") or {}
-        running = f"{task.get('id', '')[:12]} {task.get('name', '')}".strip() if task else "-"
-        rows.append([str(w.get("id", "")), ",".join(w.get("queues") or ()), str(w.get("state", "")), running,
-                     _ago(w.get("last_seen"))])
+        running = f"{w.task.id[:12]} {w.task.name or ''}".strip() if w.task else "-"
+        rows.append([w.id, ",".join(w.queues), w.state, running, _ago(w.last_seen)])
     print(_table(rows, ["WORKER", "QUEUES", "STATE", "TASK", "LAST SEEN"]))
     return 0
 

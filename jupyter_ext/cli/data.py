@@ -206,7 +206,7 @@ def cmd_search(args: argparse.Namespace) -> int:
 def cmd_compare(args: argparse.Namespace) -> int:
     from jupyter_ext.sdk import _session as session
 
-    changes = session.backend().dataset_call("diff", args.source, args.target)
+    changes = session.backend().diff_datasets(args.source, args.target)
     for kind in ("added", "removed", "modified"):
         for path in changes[kind]:
             print(f"{kind:9s} {path}")

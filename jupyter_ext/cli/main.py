@@ -82,8 +82,11 @@ def cmd_show(args: argparse.Namespace) -> int:
     singles = backend.get_single_values(row.id)
     if args.json:
         print(json.dumps({"task": row.to_dict(), "parameters": params, "last_metrics": metrics,
-                          "single_values": singles, "artifacts": backend.get_artifacts(row.id),
-                          "models": backend.get_task_models(row.id)}, indent=2, default=str))
+                          "single_values": singles,
+                          "artifacts": [a.to_dict() for a in backend.get_artifacts(row.id)],
+                          "models": {mode: [m.to_dict() for m in found]
+                                     for mode, found in backend.get_task_models(row.id).items()}},
+                         indent=2, default=str))
         return 0
     print(f"{row.name}  ({row.id})")
     print(f"  project  {row.project_name}\n  type     {row.type}\n  status   {row.status}"
@@ -110,11 +113,11 @@ def cmd_show(args: argparse.Namespace) -> int:
     if artifacts:
         print("artifacts")
         for a in artifacts:
-            print(f"  {a['name']}  ({a['type']}, {a['size']:,} bytes)")
+            print(f"  {a.name}  ({a.type}, {a.size:,} bytes)")
     models = backend.get_task_models(row.id)
     for mode in ("input", "output"):
         for m in models[mode]:
-            print(f"{mode} model  {m['name']}  v{m['latest_version']}  ({m['id']})")
+            print(f"{mode} model  {m.name}  v{m.latest_version}  ({m.id})")
     return 0
 
 

@@ -21,24 +21,24 @@ def cmd_list(args: argparse.Namespace) -> int:
 
     found = _backend().list_queues()
     if args.json:
-        print(json.dumps(found, indent=2, default=str))
+        print(json.dumps([q.to_dict() for q in found], indent=2, default=str))
         return 0
     if not found:
         print("no queues yet; `jupyter track queues create NAME` makes one (`default` is made on first use)")
         return 0
-    rows = [[q["name"], str(q["num_entries"]), ", ".join(q["workers"]) or "-", ",".join(q["tags"]) or "-",
-             _ago(q["created"])] for q in found]
+    rows = [[q.name, str(q.num_entries), ", ".join(q.workers) or "-", ",".join(q.tags) or "-",
+             _ago(q.created)] for q in found]
     print(_table(rows, ["QUEUE", "WAITING", "WORKERS", "TAGS", "CREATED"]))
     if args.verbose:
         for q in found:
-            for i, e in enumerate(q["entries"]):
-                print(f"{q['name']}[{i}]  {e['task_id']}  {e['project']} / {e['name']}")
+            for i, e in enumerate(q.entries):
+                print(f"{q.name}[{i}]  {e.task_id}  {e.project} / {e.name}")
     return 0
 
 
 def cmd_create(args: argparse.Namespace) -> int:
     made = _backend().create_queue(args.name, args.tag or ())
-    print(f"created queue {made['name']} ({made['id']})")
+    print(f"created queue {made.name} ({made.id})")
     return 0
 
 
@@ -47,12 +47,12 @@ def cmd_delete(args: argparse.Namespace) -> int:
 
     backend = _backend()
     # looked up in the listing: asking for `default` by name would make it first
-    found = next((q for q in backend.list_queues() if args.name in (q["name"], q["id"])), None)
+    found = next((q for q in backend.list_queues() if args.name in (q.name, q.id)), None)
     if found is None:
         raise NotFound(f"no queue named (or with id) {args.name!r}; `jupyter track queues` lists them")
-    backend.delete_queue(found["id"], force=args.force)
-    sent_back = f"; {found['num_entries']} task(s) went back to draft" if found["num_entries"] else ""
-    print(f"deleted queue {found['name']}{sent_back}")
+    backend.delete_queue(found.id, force=args.force)
+    sent_back = f"; {found.num_entries} task(s) went back to draft" if found.num_entries else ""
+    print(f"deleted queue {found.name}{sent_back}")
     return 0
 
 

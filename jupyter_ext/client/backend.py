@@ -11,7 +11,21 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # at run time these load with the store, off the caller's path
     from jupyter_ext.core.event_batch import BatchResult, EventBatch
-    from jupyter_ext.store.rows import ConfigRow, ParamRow, ProjectRow, TaskRow
+    from jupyter_ext.core.gc import Collected
+    from jupyter_ext.store.rows import (
+        ArtifactRow,
+        ConfigRow,
+        DatasetFileRow,
+        DatasetVersionRow,
+        ModelRow,
+        ModelVersionRow,
+        ParamRow,
+        PipelineRunRow,
+        ProjectRow,
+        QueueRow,
+        TaskRow,
+        WorkerRow,
+    )
 
 
 class Backend(abc.ABC):
@@ -69,22 +83,22 @@ class Backend(abc.ABC):
         """Queued: stopped at once. Running under a live worker: marked ``stopping`` for it to stop."""
 
     @abc.abstractmethod
-    def list_queues(self) -> list[dict[str, Any]]:
+    def list_queues(self) -> list[QueueRow]:
         """Each queue: id, name, tags, created, entries (task_id, name, project, status, added,
         position) in order, num_entries, workers (ids of the workers listening)."""
 
     @abc.abstractmethod
-    def get_queue(self, name_or_id: str) -> dict[str, Any]: ...
+    def get_queue(self, name_or_id: str) -> QueueRow: ...
 
     @abc.abstractmethod
-    def create_queue(self, name: str, tags: Sequence[str] = ()) -> dict[str, Any]: ...
+    def create_queue(self, name: str, tags: Sequence[str] = ()) -> QueueRow: ...
 
     @abc.abstractmethod
     def delete_queue(self, name_or_id: str, *, force: bool = False) -> None: ...
 
     @abc.abstractmethod
     def move_queue_entry(self, task_id: str, *, queue: str | None = None,
-                         position: str | int = "bottom") -> dict[str, Any]:
+                         position: str | int = "bottom") -> QueueRow:
         """Move a queued task (``top``, ``bottom``, an index, ``before:<id>``); the queue it ends in."""
 
     @abc.abstractmethod
@@ -92,17 +106,17 @@ class Backend(abc.ABC):
         """Atomically take the first task of the first non-empty queue, now running on ``worker_id``."""
 
     @abc.abstractmethod
-    def register_worker(self, worker_id: str, queues: Sequence[str], info: Mapping[str, Any]) -> dict[str, Any]: ...
+    def register_worker(self, worker_id: str, queues: Sequence[str], info: Mapping[str, Any]) -> WorkerRow: ...
 
     @abc.abstractmethod
-    def worker_heartbeat(self, worker_id: str, task_id: str | None, stats: Mapping[str, Any]) -> dict[str, Any]:
+    def worker_heartbeat(self, worker_id: str, task_id: str | None, stats: Mapping[str, Any]) -> dict[str, bool]:
         """``{"abort": bool}``: True when the task the worker runs should be stopped."""
 
     @abc.abstractmethod
     def unregister_worker(self, worker_id: str) -> None: ...
 
     @abc.abstractmethod
-    def list_workers(self) -> list[dict[str, Any]]:
+    def list_workers(self) -> list[WorkerRow]:
         """Workers seen in the last 10 minutes: id, queues, state (running/idle/lost), last_seen,
         registered, info, stats, task ({id, name, status} or None)."""
 
@@ -163,62 +177,64 @@ class Backend(abc.ABC):
         """Copy stored bytes to ``dest``, checked against their sha256."""
 
     @abc.abstractmethod
-    def collect_garbage(self, *, grace_seconds: float = 0.0, dry_run: bool = False) -> Any: ...
+    def collect_garbage(self, *, grace_seconds: float = 0.0, dry_run: bool = False) -> Collected: ...
 
     # -- artifacts -----------------------------------------------------------------------------
     @abc.abstractmethod
-    def put_artifact(self, task_id: str, spec: Mapping[str, Any]) -> dict[str, Any]: ...
+    def put_artifact(self, task_id: str, spec: Mapping[str, Any]) -> ArtifactRow: ...
 
     @abc.abstractmethod
-    def get_artifacts(self, task_id: str) -> list[dict[str, Any]]: ...
+    def get_artifacts(self, task_id: str) -> list[ArtifactRow]: ...
 
     @abc.abstractmethod
     def remove_artifact(self, task_id: str, name: str) -> None: ...
 
     # -- models --------------------------------------------------------------------------------
     @abc.abstractmethod
-    def create_model(self, spec: Mapping[str, Any]) -> dict[str, Any]: ...
+    def create_model(self, spec: Mapping[str, Any]) -> ModelRow: ...
 
     @abc.abstractmethod
-    def get_model(self, model_id: str, version: int | None = None) -> dict[str, Any]:
+    def get_model(self, model_id: str, version: int | None = None) -> ModelRow:
         """The model with the weights of ``version`` (the latest by default) under ``weights``."""
 
     @abc.abstractmethod
-    def update_model(self, model_id: str, fields: Mapping[str, Any]) -> dict[str, Any]: ...
+    def update_model(self, model_id: str, fields: Mapping[str, Any]) -> ModelRow: ...
 
     @abc.abstractmethod
     def set_model_metadata(self, model_id: str, items: Mapping[str, Any], *, replace: bool = False
-                           ) -> dict[str, Any]: ...
+                           ) -> ModelRow: ...
 
     @abc.abstractmethod
-    def add_model_version(self, model_id: str, spec: Mapping[str, Any]) -> dict[str, Any]: ...
+    def add_model_version(self, model_id: str, spec: Mapping[str, Any]) -> ModelRow:
+        """The model at its new version (``version``, ``weights`` set)."""
 
     @abc.abstractmethod
-    def get_model_versions(self, model_id: str) -> list[dict[str, Any]]: ...
+    def get_model_versions(self, model_id: str) -> list[ModelVersionRow]: ...
 
     @abc.abstractmethod
-    def publish_model(self, model_id: str) -> dict[str, Any]: ...
+    def publish_model(self, model_id: str) -> ModelRow: ...
 
     @abc.abstractmethod
-    def archive_model(self, model_id: str, archived: bool = True) -> dict[str, Any]: ...
+    def archive_model(self, model_id: str, archived: bool = True) -> ModelRow: ...
 
     @abc.abstractmethod
     def remove_model(self, model_id: str, *, force: bool = False, delete_weights: bool = False) -> None:
         """``delete_weights``: also delete the stored files only this model's versions named."""
 
     @abc.abstractmethod
-    def query_models(self, **filters: Any) -> list[dict[str, Any]]:
+    def query_models(self, **filters: Any) -> list[ModelRow]:
         """Filters of :func:`jupyter_ext.core.models.query`."""
 
     @abc.abstractmethod
     def find_model(self, project_name: str | None, model_name: str, version: int | None = None,
-                   tags: Sequence[str] | None = None, only_published: bool = False) -> dict[str, Any]: ...
+                   tags: Sequence[str] | None = None, only_published: bool = False) -> ModelRow: ...
 
     @abc.abstractmethod
     def link_task_model(self, task_id: str, model_id: str, mode: str, name: str | None = None) -> None: ...
 
     @abc.abstractmethod
-    def get_task_models(self, task_id: str) -> dict[str, list[dict[str, Any]]]: ...
+    def get_task_models(self, task_id: str) -> dict[str, list[ModelRow]]:
+        """``{"input": [...], "output": [...]}``, each model with its ``link_name``."""
 
     @abc.abstractmethod
     def report_model_metrics(self, model_id: str, scalars: Sequence[Mapping[str, Any]] = (),
@@ -231,18 +247,76 @@ class Backend(abc.ABC):
         """``{"scalars": [{"title", "series", "iterations", "values"}], "single_values": [{"name", "value"}]}``."""
 
     # -- datasets ------------------------------------------------------------------------------
+    # The rules are :mod:`jupyter_ext.core.datasets`; each method is one of its functions.
     @abc.abstractmethod
-    def dataset_call(self, operation: str, *args: Any, **kwargs: Any) -> Any:
-        """Run one operation of :mod:`jupyter_ext.core.datasets` (``create``, ``get``, ``find``,
-        ``list_versions``, ``files``, ``removed_files``, ``add_files``, ``remove_files``,
-        ``pending_uploads``, ``mark_stored``, ``finalize``, ``update``, ``move``,
-        ``dependency_graph``, ``diff``, ``squash``, ``delete``)."""
+    def create_dataset(self, spec: Mapping[str, Any]) -> DatasetVersionRow:
+        """A new draft version (``name``, ``project``, ``parents``, ``version``, ``description``,
+        ``tags``, ``location``, ``created_by``)."""
+
+    @abc.abstractmethod
+    def get_dataset(self, dataset_id: str) -> DatasetVersionRow: ...
+
+    @abc.abstractmethod
+    def find_dataset(self, *, project: str | None, name: str | None, version: str | None = None,
+                     tags: Sequence[str] | None = None, only_final: bool = False,
+                     include_archived: bool = False) -> DatasetVersionRow:
+        """The newest version matching (or the given ``version``)."""
+
+    @abc.abstractmethod
+    def query_datasets(self, *, project: str | None = None, name: str | None = None,
+                       tags: Sequence[str] | None = None, ids: Sequence[str] | None = None,
+                       only_final: bool = False, include_archived: bool = True, exact_name: bool = False,
+                       recursive: bool = True) -> list[DatasetVersionRow]:
+        """Versions, newest first; ``name`` is text in the name unless ``exact_name``."""
+
+    @abc.abstractmethod
+    def get_dataset_files(self, dataset_id: str, folder: str | None = None) -> list[DatasetFileRow]: ...
+
+    @abc.abstractmethod
+    def get_removed_dataset_files(self, dataset_id: str) -> list[str]: ...
+
+    @abc.abstractmethod
+    def add_dataset_files(self, dataset_id: str, entries: Sequence[Mapping[str, Any]]) -> dict[str, int]:
+        """``{"added", "modified", "unchanged"}`` counts."""
+
+    @abc.abstractmethod
+    def remove_dataset_files(self, dataset_id: str, pattern: str, recursive: bool = True) -> int: ...
+
+    @abc.abstractmethod
+    def get_pending_dataset_uploads(self, dataset_id: str) -> list[DatasetFileRow]: ...
+
+    @abc.abstractmethod
+    def mark_dataset_files_stored(self, dataset_id: str, stored: Sequence[Mapping[str, Any]]) -> None: ...
+
+    @abc.abstractmethod
+    def finalize_dataset(self, dataset_id: str) -> DatasetVersionRow: ...
+
+    @abc.abstractmethod
+    def update_dataset(self, dataset_id: str, fields: Mapping[str, Any]) -> DatasetVersionRow: ...
+
+    @abc.abstractmethod
+    def move_dataset(self, dataset_id: str, project: str) -> DatasetVersionRow: ...
+
+    @abc.abstractmethod
+    def get_dataset_graph(self, dataset_id: str) -> dict[str, list[str]]:
+        """``{id: [parent ids]}`` for the version and all its ancestors."""
+
+    @abc.abstractmethod
+    def diff_datasets(self, source_id: str, target_id: str) -> dict[str, list[str]]:
+        """Paths ``target`` has ``added``, ``removed`` and ``modified`` relative to ``source``."""
+
+    @abc.abstractmethod
+    def squash_datasets(self, name: str, dataset_ids: Sequence[str], *, project: str | None = None,
+                        location: str = "") -> DatasetVersionRow: ...
+
+    @abc.abstractmethod
+    def delete_dataset(self, dataset_id: str, *, force: bool = False) -> None: ...
 
     # -- pipelines (core/rules/pipelines.py, core/pipeline_runs.py) ----------------------------------
     @abc.abstractmethod
     def list_pipelines(self, *, project: str | None = None, status: str | None = None, limit: int | None = None,
-                       offset: int = 0) -> list[dict[str, Any]]:
-        """Pipeline runs newest first: the run task's fields, ``steps`` and ``step_status``."""
+                       offset: int = 0) -> list[PipelineRunRow]:
+        """Pipeline runs newest first, with ``steps`` and ``step_status``."""
 
     @abc.abstractmethod
     def get_pipeline(self, task_id: str) -> dict[str, Any]:

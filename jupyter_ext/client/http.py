@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import IO, TYPE_CHECKING, Any
 
 from jupyter_ext.client.backend import Backend
+from jupyter_ext.client.http_datasets import DatasetCalls
 from jupyter_ext.client.http_models import ModelCalls
 from jupyter_ext.client.http_queues import QueueCalls
 from jupyter_ext.errors import InvalidArgument, TrackError, Unauthenticated, Unavailable
@@ -28,8 +29,9 @@ if TYPE_CHECKING:
     import requests
 
     from jupyter_ext.core.event_batch import BatchResult, EventBatch
+    from jupyter_ext.core.gc import Collected
     from jupyter_ext.store.blobs import BlobStore
-    from jupyter_ext.store.rows import ConfigRow, ParamRow, ProjectRow, TaskRow
+    from jupyter_ext.store.rows import ArtifactRow, ConfigRow, ParamRow, ProjectRow, TaskRow
 
 _CHUNK = 1 << 20
 READ_TIMEOUT = 120.0
@@ -44,7 +46,7 @@ def api_base(host: str) -> str:
     return base if base.endswith(API_PREFIX) else base + API_PREFIX
 
 
-class HttpBackend(ModelCalls, QueueCalls, Backend):
+class HttpBackend(ModelCalls, QueueCalls, DatasetCalls, Backend):
     def __init__(self, host: str, access_key: str, secret_key: str, *, verify: bool | str = True,
                  connect_timeout: float = 3.0, read_timeout: float = READ_TIMEOUT, retries: int = 3,
                  token_ttl: float = 3600.0, config: Any = None) -> None:
@@ -374,29 +376,25 @@ class HttpBackend(ModelCalls, QueueCalls, Backend):
             raise
         return dest
 
-    def collect_garbage(self, *, grace_seconds: float = 0.0, dry_run: bool = False) -> Any:
+    def collect_garbage(self, *, grace_seconds: float = 0.0, dry_run: bool = False) -> Collected:
         from jupyter_ext.core.gc import Collected
 
         got = self._json("collect_garbage", body={"grace_seconds": grace_seconds, "dry_run": dry_run})
         return Collected(**got)
 
     # -- artifacts --------------------------------------------------------------------------------
-    def put_artifact(self, task_id: str, spec: Mapping[str, Any]) -> dict[str, Any]:
-        return self._json("put_artifact", {"task_id": task_id}, dict(spec))  # type: ignore[no-any-return]
+    def put_artifact(self, task_id: str, spec: Mapping[str, Any]) -> ArtifactRow:
+        return codec.artifact_in(self._post("put_artifact", {"task_id": task_id}, dict(spec)))
 
-    def get_artifacts(self, task_id: str) -> list[dict[str, Any]]:
-        return self._json("get_artifacts", {"task_id": task_id})["items"]  # type: ignore[no-any-return]
+    def get_artifacts(self, task_id: str) -> list[ArtifactRow]:
+        return [codec.artifact_in(a) for a in self._request("get_artifacts", {"task_id": task_id})["items"]]
 
     def remove_artifact(self, task_id: str, name: str) -> None:
         self._request("remove_artifact", {"task_id": task_id, "name": name})
 
-    # -- datasets ---------------------------------------------------------------------------------
+    # -- copying between stores -------------------------------------------------------------------
     def sync_import(self, record: Mapping[str, Any]) -> dict[str, Any]:
         return dict(self._json("sync_import", body=record))
-
-    def dataset_call(self, operation: str, *args: Any, **kwargs: Any) -> Any:
-        body = {"args": codec.times_to_iso(list(args)), "kwargs": codec.times_to_iso(kwargs)}
-        return self._json("dataset_call", {"operation": operation}, body)["result"]
 
 
 class _Reading:

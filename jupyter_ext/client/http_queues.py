@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from jupyter_ext.wire import codec
 
 if TYPE_CHECKING:
-    from jupyter_ext.store.rows import TaskRow
+    from jupyter_ext.store.rows import PipelineRunRow, QueueRow, TaskRow, WorkerRow
 
 
 class QueueCalls:
@@ -33,20 +33,20 @@ class QueueCalls:
     def abort_task(self, task_id: str) -> TaskRow:
         return self._task_post("abort_task", task_id, {})
 
-    def list_queues(self) -> list[dict[str, Any]]:
+    def list_queues(self) -> list[QueueRow]:
         return [codec.queue_in(q) for q in self._request("list_queues")["items"]]
 
-    def get_queue(self, name_or_id: str) -> dict[str, Any]:
+    def get_queue(self, name_or_id: str) -> QueueRow:
         return codec.queue_in(self._request("get_queue", {"queue": name_or_id}))
 
-    def create_queue(self, name: str, tags: Sequence[str] = ()) -> dict[str, Any]:
+    def create_queue(self, name: str, tags: Sequence[str] = ()) -> QueueRow:
         return codec.queue_in(self._post("create_queue", None, {"name": name, "tags": list(tags)}))
 
     def delete_queue(self, name_or_id: str, *, force: bool = False) -> None:
         self._request("delete_queue", {"queue": name_or_id}, params={"force": "true" if force else "false"})
 
     def move_queue_entry(self, task_id: str, *, queue: str | None = None,
-                         position: str | int = "bottom") -> dict[str, Any]:
+                         position: str | int = "bottom") -> QueueRow:
         current = self.get_task(task_id).queue or "default"  # the route names the queue it is in now
         body: dict[str, Any] = {"position": position}
         if queue is not None:
@@ -58,24 +58,24 @@ class QueueCalls:
         got = self._post("pop_next_task", None, {"worker": worker_id, "queues": names})
         return None if got["task"] is None else codec.task_in(got["task"])
 
-    def register_worker(self, worker_id: str, queues: Sequence[str], info: Mapping[str, Any]) -> dict[str, Any]:
+    def register_worker(self, worker_id: str, queues: Sequence[str], info: Mapping[str, Any]) -> WorkerRow:
         names = [queues] if isinstance(queues, str) else list(queues)
         body = {"id": worker_id, "queues": names, "info": dict(info)}
         return codec.worker_in(self._post("register_worker", None, body))
 
-    def worker_heartbeat(self, worker_id: str, task_id: str | None, stats: Mapping[str, Any]) -> dict[str, Any]:
+    def worker_heartbeat(self, worker_id: str, task_id: str | None, stats: Mapping[str, Any]) -> dict[str, bool]:
         body = {"task": task_id, "stats": dict(stats)}
         return dict(self._post("worker_heartbeat", {"worker_id": worker_id}, body))
 
     def unregister_worker(self, worker_id: str) -> None:
         self._request("unregister_worker", {"worker_id": worker_id})
 
-    def list_workers(self) -> list[dict[str, Any]]:
+    def list_workers(self) -> list[WorkerRow]:
         return [codec.worker_in(w) for w in self._request("list_workers")["items"]]
 
     # -- pipelines --------------------------------------------------------------------------------
     def list_pipelines(self, *, project: str | None = None, status: str | None = None, limit: int | None = None,
-                       offset: int = 0) -> list[dict[str, Any]]:
+                       offset: int = 0) -> list[PipelineRunRow]:
         params: dict[str, Any] = {"offset": offset}
         if project:
             params["project"] = project
@@ -83,7 +83,7 @@ class QueueCalls:
             params["status"] = status
         if limit is not None:
             params["limit"] = limit
-        return [_pipeline_in(i) for i in self._request("list_pipelines", params=params)["items"]]
+        return [codec.pipeline_run_in(i) for i in self._request("list_pipelines", params=params)["items"]]
 
     def get_pipeline(self, task_id: str) -> dict[str, Any]:
         return _pipeline_in(self._request("get_pipeline", {"task_id": task_id}))

@@ -17,14 +17,27 @@ from jupyter_ext.errors import TrackError, Unavailable
 
 if TYPE_CHECKING:
     from jupyter_ext.core.event_batch import BatchResult, EventBatch
+    from jupyter_ext.core.gc import Collected
     from jupyter_ext.store.blobs import BlobStore
     from jupyter_ext.store.meta import MetaStore
-    from jupyter_ext.store.rows import ConfigRow, ParamRow, ProjectRow, TaskRow
+    from jupyter_ext.store.rows import (
+        ArtifactRow,
+        ConfigRow,
+        ModelRow,
+        ModelVersionRow,
+        ParamRow,
+        PipelineRunRow,
+        ProjectRow,
+        QueueRow,
+        TaskRow,
+        WorkerRow,
+    )
 
 from jupyter_ext.client.backend import Backend
+from jupyter_ext.client.local_datasets import LocalDatasetCalls
 
 
-class LocalBackend(Backend):
+class LocalBackend(LocalDatasetCalls, Backend):
     def __init__(self, store_url: str, blob_url: str,
                  storage_options: Callable[[str], dict[str, Any]] | None = None) -> None:
         self.store_url = store_url
@@ -171,15 +184,15 @@ class LocalBackend(Backend):
         from jupyter_ext.core import queues
         return queues.abort(self.store, task_id)
 
-    def list_queues(self) -> list[dict[str, Any]]:
+    def list_queues(self) -> list[QueueRow]:
         from jupyter_ext.core import queues
         return queues.list_all(self.store)
 
-    def get_queue(self, name_or_id: str) -> dict[str, Any]:
+    def get_queue(self, name_or_id: str) -> QueueRow:
         from jupyter_ext.core import queues
         return queues.get(self.store, name_or_id)
 
-    def create_queue(self, name: str, tags: Sequence[str] = ()) -> dict[str, Any]:
+    def create_queue(self, name: str, tags: Sequence[str] = ()) -> QueueRow:
         from jupyter_ext.core import queues
         return queues.create(self.store, name, tags)
 
@@ -188,7 +201,7 @@ class LocalBackend(Backend):
         queues.delete(self.store, name_or_id, force=force)
 
     def move_queue_entry(self, task_id: str, *, queue: str | None = None,
-                         position: str | int = "bottom") -> dict[str, Any]:
+                         position: str | int = "bottom") -> QueueRow:
         from jupyter_ext.core import queues
         return queues.move_entry(self.store, task_id, queue=queue, position=position)
 
@@ -196,11 +209,11 @@ class LocalBackend(Backend):
         from jupyter_ext.core import queues as core_queues
         return core_queues.pop_next(self.store, worker_id, queues)
 
-    def register_worker(self, worker_id: str, queues: Sequence[str], info: Mapping[str, Any]) -> dict[str, Any]:
+    def register_worker(self, worker_id: str, queues: Sequence[str], info: Mapping[str, Any]) -> WorkerRow:
         from jupyter_ext.core import workers
         return workers.register(self.store, worker_id, queues, info)
 
-    def worker_heartbeat(self, worker_id: str, task_id: str | None, stats: Mapping[str, Any]) -> dict[str, Any]:
+    def worker_heartbeat(self, worker_id: str, task_id: str | None, stats: Mapping[str, Any]) -> dict[str, bool]:
         from jupyter_ext.core import workers
         return dict(workers.heartbeat(self.store, worker_id, task_id, stats))
 
@@ -208,7 +221,7 @@ class LocalBackend(Backend):
         from jupyter_ext.core import workers
         workers.unregister(self.store, worker_id)
 
-    def list_workers(self) -> list[dict[str, Any]]:
+    def list_workers(self) -> list[WorkerRow]:
         from jupyter_ext.core import workers
         return workers.list_all(self.store)
 
@@ -306,17 +319,17 @@ class LocalBackend(Backend):
                       progress: Callable[[int], object] | None = None) -> str:
         return self.blobs_at(location).download(sha256, dest, progress)
 
-    def collect_garbage(self, *, grace_seconds: float = 0.0, dry_run: bool = False) -> Any:
+    def collect_garbage(self, *, grace_seconds: float = 0.0, dry_run: bool = False) -> Collected:
         from jupyter_ext.core import gc
         return gc.collect(self.store, self.blobs, grace_seconds=grace_seconds, dry_run=dry_run,
                           open_location=self.blobs_at)
 
     # -- artifacts -------------------------------------------------------------------------------
-    def put_artifact(self, task_id: str, spec: Mapping[str, Any]) -> dict[str, Any]:
+    def put_artifact(self, task_id: str, spec: Mapping[str, Any]) -> ArtifactRow:
         from jupyter_ext.core import artifacts
         return artifacts.put(self.store, task_id, spec)
 
-    def get_artifacts(self, task_id: str) -> list[dict[str, Any]]:
+    def get_artifacts(self, task_id: str) -> list[ArtifactRow]:
         from jupyter_ext.core import artifacts
         return artifacts.list_for_task(self.store, task_id)
 
@@ -325,36 +338,36 @@ class LocalBackend(Backend):
         artifacts.remove(self.store, task_id, name)
 
     # -- models ----------------------------------------------------------------------------------
-    def create_model(self, spec: Mapping[str, Any]) -> dict[str, Any]:
+    def create_model(self, spec: Mapping[str, Any]) -> ModelRow:
         from jupyter_ext.core import models
         return models.create(self.store, spec)
 
-    def get_model(self, model_id: str, version: int | None = None) -> dict[str, Any]:
+    def get_model(self, model_id: str, version: int | None = None) -> ModelRow:
         from jupyter_ext.core import models
         return models.get_version(self.store, model_id, version)
 
-    def update_model(self, model_id: str, fields: Mapping[str, Any]) -> dict[str, Any]:
+    def update_model(self, model_id: str, fields: Mapping[str, Any]) -> ModelRow:
         from jupyter_ext.core import models
         return models.update(self.store, model_id, fields)
 
     def set_model_metadata(self, model_id: str, items: Mapping[str, Any], *, replace: bool = False
-                           ) -> dict[str, Any]:
+                           ) -> ModelRow:
         from jupyter_ext.core import models
         return models.set_metadata(self.store, model_id, items, replace=replace)
 
-    def add_model_version(self, model_id: str, spec: Mapping[str, Any]) -> dict[str, Any]:
+    def add_model_version(self, model_id: str, spec: Mapping[str, Any]) -> ModelRow:
         from jupyter_ext.core import models
         return models.add_version(self.store, model_id, spec)
 
-    def get_model_versions(self, model_id: str) -> list[dict[str, Any]]:
+    def get_model_versions(self, model_id: str) -> list[ModelVersionRow]:
         from jupyter_ext.core import models
         return models.versions(self.store, model_id)
 
-    def publish_model(self, model_id: str) -> dict[str, Any]:
+    def publish_model(self, model_id: str) -> ModelRow:
         from jupyter_ext.core import models
         return models.publish(self.store, model_id)
 
-    def archive_model(self, model_id: str, archived: bool = True) -> dict[str, Any]:
+    def archive_model(self, model_id: str, archived: bool = True) -> ModelRow:
         from jupyter_ext.core import models
         return models.archive(self.store, model_id, archived)
 
@@ -364,12 +377,12 @@ class LocalBackend(Backend):
         if delete_weights and held:
             gc.collect_these(self.store, self.blobs, held, open_location=self.blobs_at)
 
-    def query_models(self, **filters: Any) -> list[dict[str, Any]]:
+    def query_models(self, **filters: Any) -> list[ModelRow]:
         from jupyter_ext.core import models
         return models.query(self.store, **filters)
 
     def find_model(self, project_name: str | None, model_name: str, version: int | None = None,
-                   tags: Sequence[str] | None = None, only_published: bool = False) -> dict[str, Any]:
+                   tags: Sequence[str] | None = None, only_published: bool = False) -> ModelRow:
         from jupyter_ext.core import models
         return models.find(self.store, project_name, model_name, version, tags=tags, only_published=only_published)
 
@@ -377,7 +390,7 @@ class LocalBackend(Backend):
         from jupyter_ext.core import models
         models.link_task(self.store, task_id, model_id, mode, name)
 
-    def get_task_models(self, task_id: str) -> dict[str, list[dict[str, Any]]]:
+    def get_task_models(self, task_id: str) -> dict[str, list[ModelRow]]:
         from jupyter_ext.core import models
         return models.task_models(self.store, task_id)
 
@@ -392,7 +405,7 @@ class LocalBackend(Backend):
 
     # -- pipelines -------------------------------------------------------------------------------
     def list_pipelines(self, *, project: str | None = None, status: str | None = None, limit: int | None = None,
-                       offset: int = 0) -> list[dict[str, Any]]:
+                       offset: int = 0) -> list[PipelineRunRow]:
         from jupyter_ext.core import pipeline_runs
         return pipeline_runs.list_runs(self.store, project=project, status=status, limit=limit, offset=offset)
 
@@ -415,15 +428,6 @@ class LocalBackend(Backend):
     def sync_import(self, record: Mapping[str, Any]) -> dict[str, Any]:
         from jupyter_ext.core import sync
         return sync.import_record(self.store, record)
-
-    # -- datasets --------------------------------------------------------------------------------
-    def dataset_call(self, operation: str, *args: Any, **kwargs: Any) -> Any:
-        from jupyter_ext.core import datasets
-        from jupyter_ext.errors import InvalidArgument
-
-        if operation not in DATASET_OPERATIONS:
-            raise InvalidArgument(f"unknown dataset operation {operation!r}")
-        return getattr(datasets, operation)(self.store, *args, **kwargs)
 
 
 def _import_meta_store(reporting: bool) -> type[MetaStore]:
@@ -475,9 +479,3 @@ def _wait_for_the_store(cls: type[LocalBackend]) -> None:
 
 
 _wait_for_the_store(LocalBackend)
-
-
-DATASET_OPERATIONS = frozenset({
-    "create", "get", "find", "list_versions", "files", "removed_files", "add_files", "remove_files",
-    "pending_uploads", "mark_stored", "finalize", "update", "move", "dependency_graph", "diff", "squash", "delete",
-})

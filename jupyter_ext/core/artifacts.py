@@ -15,12 +15,13 @@ from jupyter_ext.store import artifacts as artifact_rows
 from jupyter_ext.store import blob_refs
 from jupyter_ext.store.blobs import check_sha256
 from jupyter_ext.store.meta import MetaStore
+from jupyter_ext.store.rows import ArtifactRow
 from jupyter_ext.store.schema import tasks as task_table
 
 MODES = ("output", "input")
 
 
-def put(store: MetaStore, task_id: str, spec: Mapping[str, Any]) -> dict[str, Any]:
+def put(store: MetaStore, task_id: str, spec: Mapping[str, Any]) -> ArtifactRow:
     """Record an artifact whose bytes are already stored (``blob_sha256`` at ``location``) or
     that only names a remote ``url``."""
     name = check_artifact_name(spec.get("name"))
@@ -54,16 +55,18 @@ def put(store: MetaStore, task_id: str, spec: Mapping[str, Any]) -> dict[str, An
         if row["blob_sha256"]:
             blob_refs.record(conn, row["blob_sha256"], row["size"], row["location"])
         artifact_rows.replace(conn, row)
-        return row
+        stored = artifact_rows.get(conn, task_id, name)
+        assert stored is not None  # written a line above, in this transaction
+        return stored
 
 
-def list_for_task(store: MetaStore, task_id: str) -> list[dict[str, Any]]:
+def list_for_task(store: MetaStore, task_id: str) -> list[ArtifactRow]:
     with store.read() as conn:
         _status(conn, task_id)
         return artifact_rows.for_task(conn, task_id)
 
 
-def get(store: MetaStore, task_id: str, name: str) -> dict[str, Any]:
+def get(store: MetaStore, task_id: str, name: str) -> ArtifactRow:
     with store.read() as conn:
         _status(conn, task_id)
         row = artifact_rows.get(conn, task_id, name)

@@ -14,6 +14,7 @@
 """
 from __future__ import annotations
 
+import dataclasses
 import fnmatch
 import re
 import time
@@ -29,6 +30,7 @@ from jupyter_ext.errors import Conflict, InvalidArgument, NotFound
 from jupyter_ext.store import datasets as rows
 from jupyter_ext.store.blobs import check_sha256
 from jupyter_ext.store.meta import MetaStore
+from jupyter_ext.store.rows import DatasetFileRow, DatasetVersionRow
 
 DATASET_TAG = "dataset"
 DRAFT = "draft"
@@ -60,20 +62,20 @@ def check_version(version: object) -> str:
     return text
 
 
-def _get(conn: Any, dataset_id: str) -> dict[str, Any]:
+def _get(conn: Any, dataset_id: str) -> DatasetVersionRow:
     row = rows.get(conn, dataset_id)
     if row is None:
         raise NotFound(f"no dataset version with id {dataset_id!r}; list them with Dataset.list_datasets()")
     return row
 
 
-def _check_draft(row: dict[str, Any]) -> None:
-    if row["status"] == FINAL:
-        raise Conflict(f"dataset {row['name']!r} version {row['version']} ({row['id']}) is finalized and read-only; "
-                       f"make a new version with Dataset.create(..., parent_datasets=[{row['id']!r}])")
+def _check_draft(row: DatasetVersionRow) -> None:
+    if row.status == FINAL:
+        raise Conflict(f"dataset {row.name!r} version {row.version} ({row.id}) is finalized and read-only; "
+                       f"make a new version with Dataset.create(..., parent_datasets=[{row.id!r}])")
 
 
-def create(store: MetaStore, spec: Mapping[str, Any]) -> dict[str, Any]:
+def create(store: MetaStore, spec: Mapping[str, Any]) -> DatasetVersionRow:
     """A new draft version: ``name``, ``project``, ``parents`` (ids), ``version``, ``description``,
     ``tags``, ``location`` (where its files go), ``created_by`` (the id of the task that made it,
     recorded as its backing task's parent, as ClearML does: the way back to the preparing code)."""
@@ -89,15 +91,15 @@ def create(store: MetaStore, spec: Mapping[str, Any]) -> dict[str, Any]:
     try:
         with store.write() as conn:
             proj = projects.ensure(conn, project)
-            merged: dict[str, dict[str, Any]] = {}
+            merged: dict[str, DatasetFileRow] = {}
             for pid in parent_ids:
                 parent = _get(conn, pid)
-                if parent["status"] != FINAL:
-                    raise Conflict(f"parent dataset {pid} ({parent['name']!r} v{parent['version']}) is not finalized; "
+                if parent.status != FINAL:
+                    raise Conflict(f"parent dataset {pid} ({parent.name!r} v{parent.version}) is not finalized; "
                                    f"call finalize() on it before making a child version")
                 for f in rows.files(conn, pid):
-                    merged[f["path"]] = {**f, "state": "inherited", "source": None}
-            existing = [r["version"] for r in rows.query(conn, project_ids=[proj.id], name=name)]
+                    merged[f.path] = dataclasses.replace(f, state="inherited", source=None)
+            existing = [r.version for r in rows.query(conn, project_ids=[proj.id], name=name)]
             version = check_version(spec["version"]) if spec.get("version") is not None else next_version(existing)
             if version in existing:
                 raise Conflict(f"dataset {name!r} in {proj.name!r} already has version {version}; "
@@ -107,7 +109,7 @@ def create(store: MetaStore, spec: Mapping[str, Any]) -> dict[str, Any]:
                 "id": dataset_id, "project_id": proj.id, "name": name, "version": version,
                 "version_key": version_key(version), "status": DRAFT, "description": str(spec.get("description") or ""),
                 "parents": parent_ids, "location": str(spec.get("location") or ""), "file_count": len(merged),
-                "total_size": sum(int(f["size"]) for f in merged.values()), "added": 0, "modified": 0, "removed": 0,
+                "total_size": sum(int(f.size) for f in merged.values()), "added": 0, "modified": 0, "removed": 0,
                 "metadata": {}, "archived": False, "created": now, "finalized": None, "tags": tag_list,
             }
             rows.insert(conn, row)
@@ -118,21 +120,21 @@ def create(store: MetaStore, spec: Mapping[str, Any]) -> dict[str, Any]:
         raise
 
 
-def get(store: MetaStore, dataset_id: str) -> dict[str, Any]:
+def get(store: MetaStore, dataset_id: str) -> DatasetVersionRow:
     with store.read() as conn:
         return _get(conn, dataset_id)
 
 
 def find(store: MetaStore, *, project: str | None, name: str | None, version: str | None = None,
          tags: Sequence[str] | None = None, only_final: bool = False, include_archived: bool = False
-         ) -> dict[str, Any]:
+         ) -> DatasetVersionRow:
     """The newest version (highest version number) matching, or the given ``version``."""
     if not name and not project:
         raise InvalidArgument("give dataset_id=, or dataset_name= (and dataset_project=)")
     found = list_versions(store, project=project, name=name, tags=tags, only_final=only_final,
                           include_archived=include_archived, exact_name=True, recursive=False)
     if version is not None:
-        found = [r for r in found if r["version"] == check_version(version)]
+        found = [r for r in found if r.version == check_version(version)]
     if not found:
         what = (f"{name!r}" + (f" version {version}" if version is not None else "")
                 + (f" in {project!r}" if project else ""))
@@ -143,7 +145,7 @@ def find(store: MetaStore, *, project: str | None, name: str | None, version: st
 def list_versions(store: MetaStore, *, project: str | None = None, name: str | None = None,
                   tags: Sequence[str] | None = None, ids: Sequence[str] | None = None, only_final: bool = False,
                   include_archived: bool = True, exact_name: bool = False, recursive: bool = True
-                  ) -> list[dict[str, Any]]:
+                  ) -> list[DatasetVersionRow]:
     with store.read() as conn:
         project_ids = None
         if project:
@@ -153,14 +155,14 @@ def list_versions(store: MetaStore, *, project: str | None = None, name: str | N
         found = rows.query(conn, project_ids=project_ids, name=name if exact_name else None, ids=ids,
                            only_final=only_final, include_archived=include_archived)
     if name and not exact_name:
-        found = [r for r in found if name.lower() in r["name"].lower()]
+        found = [r for r in found if name.lower() in r.name.lower()]
     if tags:
         wanted = set(tags)
-        found = [r for r in found if wanted & set(r["tags"])]
+        found = [r for r in found if wanted & set(r.tags)]
     return found
 
 
-def files(store: MetaStore, dataset_id: str, folder: str | None = None) -> list[dict[str, Any]]:
+def files(store: MetaStore, dataset_id: str, folder: str | None = None) -> list[DatasetFileRow]:
     with store.read() as conn:
         _get(conn, dataset_id)
         return rows.files(conn, dataset_id, (check_folder(folder) + "/") if check_folder(folder) else None)
@@ -181,20 +183,21 @@ def add_files(store: MetaStore, dataset_id: str, entries: Sequence[Mapping[str, 
         _check_draft(row)
         current = rows.files_by_path(conn, dataset_id)
         latest = {check_dataset_path(e.get("path")): e for e in entries}  # a path given twice: the last wins
-        new_rows, replaced = [], []
+        new_rows: list[dict[str, Any]] = []
+        replaced: list[str] = []
         for path, e in latest.items():
             if not e.get("sha256") and not e.get("url"):
                 raise InvalidArgument(f"dataset file {path!r} has neither a hash nor a link")
             old = current.get(path)
-            if old is not None and old["sha256"] == e.get("sha256") and old["url"] == e.get("url"):
+            if old is not None and old.sha256 == e.get("sha256") and old.url == e.get("url"):
                 counts["unchanged"] += 1
                 continue
-            state = "added" if old is None or old["state"] == "added" else "modified"
+            state = "added" if old is None or old.state == "added" else "modified"
             counts[state] += 1
             if old is not None:
                 replaced.append(path)
             new_rows.append({"path": path, "sha256": e.get("sha256"), "size": int(e.get("size") or 0),
-                             "location": row["location"], "url": e.get("url"), "state": state,
+                             "location": row.location, "url": e.get("url"), "state": state,
                              "source": e.get("source")})
         rows.delete_files(conn, dataset_id, replaced)
         rows.insert_files(conn, dataset_id, new_rows)
@@ -218,12 +221,12 @@ def remove_files(store: MetaStore, dataset_id: str, pattern: str, recursive: boo
 
         gone = [p for p in current if hit(p)]
         rows.delete_files(conn, dataset_id, gone)
-        rows.add_removed(conn, dataset_id, [p for p in gone if current[p]["state"] != "added"])
+        rows.add_removed(conn, dataset_id, [p for p in gone if current[p].state != "added"])
         rows.update_fields(conn, dataset_id, **rows.stats(conn, dataset_id))
         return len(gone)
 
 
-def pending_uploads(store: MetaStore, dataset_id: str) -> list[dict[str, Any]]:
+def pending_uploads(store: MetaStore, dataset_id: str) -> list[DatasetFileRow]:
     with store.read() as conn:
         _get(conn, dataset_id)
         return rows.pending(conn, dataset_id)
@@ -242,14 +245,14 @@ def mark_stored(store: MetaStore, dataset_id: str, stored: Sequence[Mapping[str,
         rows.update_fields(conn, dataset_id, **rows.stats(conn, dataset_id))  # sizes may have changed
 
 
-def finalize(store: MetaStore, dataset_id: str) -> dict[str, Any]:
+def finalize(store: MetaStore, dataset_id: str) -> DatasetVersionRow:
     with store.write() as conn:
         row = _get(conn, dataset_id)
         _check_draft(row)
         waiting = rows.pending(conn, dataset_id)
         if waiting:
-            raise Conflict(f"dataset {row['name']!r} has {len(waiting)} file(s) not uploaded yet "
-                           f"(e.g. {waiting[0]['path']!r}); call upload() first, or finalize(auto_upload=True)")
+            raise Conflict(f"dataset {row.name!r} has {len(waiting)} file(s) not uploaded yet "
+                           f"(e.g. {waiting[0].path!r}); call upload() first, or finalize(auto_upload=True)")
         rows.update_fields(conn, dataset_id, status=FINAL, finalized=time.time(), **rows.stats(conn, dataset_id))
     task = tasks.get(store, dataset_id)
     if task.status == status.IN_PROGRESS:
@@ -257,7 +260,7 @@ def finalize(store: MetaStore, dataset_id: str) -> dict[str, Any]:
     return get(store, dataset_id)
 
 
-def update(store: MetaStore, dataset_id: str, fields: Mapping[str, Any]) -> dict[str, Any]:
+def update(store: MetaStore, dataset_id: str, fields: Mapping[str, Any]) -> DatasetVersionRow:
     allowed = {"description", "tags", "metadata", "archived", "name"}
     unknown = set(fields) - allowed
     if unknown:
@@ -273,7 +276,7 @@ def update(store: MetaStore, dataset_id: str, fields: Mapping[str, Any]) -> dict
         return _get(conn, dataset_id)
 
 
-def move(store: MetaStore, dataset_id: str, project: str) -> dict[str, Any]:
+def move(store: MetaStore, dataset_id: str, project: str) -> DatasetVersionRow:
     with store.write() as conn:
         _get(conn, dataset_id)
         rows.update_fields(conn, dataset_id, project_id=projects.ensure(conn, project).id)
@@ -289,7 +292,7 @@ def dependency_graph(store: MetaStore, dataset_id: str) -> dict[str, list[str]]:
             current = todo.pop()
             if current in graph:
                 continue
-            graph[current] = list(_get(conn, current)["parents"])
+            graph[current] = list(_get(conn, current).parents)
             todo.extend(graph[current])
     return graph
 
@@ -304,32 +307,33 @@ def diff(store: MetaStore, source_id: str, target_id: str) -> dict[str, list[str
     return {
         "added": sorted(set(b) - set(a)), "removed": sorted(set(a) - set(b)),
         "modified": sorted(p for p in set(a) & set(b)
-                           if (a[p]["sha256"], a[p]["url"]) != (b[p]["sha256"], b[p]["url"])),
+                           if (a[p].sha256, a[p].url) != (b[p].sha256, b[p].url)),
     }
 
 
 def squash(store: MetaStore, *, name: str, dataset_ids: Sequence[str], project: str | None = None,
-           location: str = "") -> dict[str, Any]:
+           location: str = "") -> DatasetVersionRow:
     """One standalone, finalized version holding the merged files of ``dataset_ids`` (later wins);
     no bytes are copied."""
     if not dataset_ids:
         raise InvalidArgument("squash needs dataset_ids=[...] (two or more versions)")
     with store.read() as conn:
-        merged: dict[str, dict[str, Any]] = {}
+        merged: dict[str, DatasetFileRow] = {}
         first = None
         for did in dataset_ids:
             src = _get(conn, str(did))
             first = first or src
-            for f in rows.files(conn, src["id"]):
-                if f["source"] is not None:
+            for f in rows.files(conn, src.id):
+                if f.source is not None:
                     raise Conflict(f"dataset {did} has files not uploaded yet; upload() it before squashing")
-                merged[f["path"]] = f
+                merged[f.path] = f
     assert first is not None
-    new = create(store, {"name": name, "project": project or first["project_name"], "location": location})
+    new = create(store, {"name": name, "project": project or first.project_name, "location": location})
     with store.write() as conn:
-        rows.insert_files(conn, new["id"], [{**f, "state": "added", "source": None} for f in merged.values()])
-        rows.update_fields(conn, new["id"], **rows.stats(conn, new["id"]))
-    return finalize(store, new["id"])
+        rows.insert_files(conn, new.id, [dataclasses.replace(f, state="added", source=None)
+                                         for f in merged.values()])
+        rows.update_fields(conn, new.id, **rows.stats(conn, new.id))
+    return finalize(store, new.id)
 
 
 def delete(store: MetaStore, dataset_id: str, *, force: bool = False) -> None:
@@ -338,7 +342,7 @@ def delete(store: MetaStore, dataset_id: str, *, force: bool = False) -> None:
         row = _get(conn, dataset_id)
         children = rows.children_of(conn, dataset_id)
     if children and not force:
-        raise Conflict(f"dataset {row['name']!r} v{row['version']} is the parent of {len(children)} version(s) "
+        raise Conflict(f"dataset {row.name!r} v{row.version} is the parent of {len(children)} version(s) "
                        f"({', '.join(children[:3])}); delete them first or pass force=True")
     with store.write() as conn:
         rows.delete_version(conn, dataset_id)

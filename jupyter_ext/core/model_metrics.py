@@ -13,6 +13,7 @@ from jupyter_ext.core.rules.model_metrics import parse, shape
 from jupyter_ext.store import model_metrics as metric_rows
 from jupyter_ext.store import models as model_rows
 from jupyter_ext.store.meta import MetaStore
+from jupyter_ext.store.rows import ModelRow
 
 
 def report(store: MetaStore, model_id: str, scalars: object = (), single_values: object = ()) -> dict[str, int]:
@@ -37,7 +38,7 @@ def get(store: MetaStore, model_id: str) -> dict[str, list[dict[str, Any]]]:
     return shape(points)
 
 
-def _model(conn: Any, model_id: str) -> dict[str, Any]:
+def _model(conn: Any, model_id: str) -> ModelRow:
     from jupyter_ext.core.models import _get
 
     return _get(conn, model_id)

@@ -9,6 +9,7 @@ Rules:
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 import time
 import uuid
@@ -22,6 +23,7 @@ from jupyter_ext.errors import Conflict, InvalidArgument, NotFound
 from jupyter_ext.store import blob_refs
 from jupyter_ext.store import models as model_rows
 from jupyter_ext.store.meta import MetaStore
+from jupyter_ext.store.rows import ModelRow, ModelVersionRow
 
 FRAMEWORKS = ("caffe", "caffe2", "catboost", "cntk", "darknet", "keras", "lightgbm", "megengine", "mknet", "onnx",
               "openvino", "paddlepaddle", "parquet", "pytorch", "scikitlearn", "tensorflow", "tensorflowjs",
@@ -45,20 +47,20 @@ def check_framework(framework: object) -> str:
     return name
 
 
-def _get(conn: Any, model_id: str) -> dict[str, Any]:
+def _get(conn: Any, model_id: str) -> ModelRow:
     row = model_rows.get(conn, model_id)
     if row is None:
         raise NotFound(f"no model with id {model_id!r}; find models with Model.query_models(...)")
     return row
 
 
-def _check_open(row: dict[str, Any], what: str) -> None:
-    if row["published"]:
-        raise Conflict(f"model {row['id']} ({row['name']!r}) is published, so its {what} cannot change; "
+def _check_open(row: ModelRow, what: str) -> None:
+    if row.published:
+        raise Conflict(f"model {row.id} ({row.name!r}) is published, so its {what} cannot change; "
                        f"register a new model (OutputModel(...)) based on it instead")
 
 
-def create(store: MetaStore, spec: Mapping[str, Any]) -> dict[str, Any]:
+def create(store: MetaStore, spec: Mapping[str, Any]) -> ModelRow:
     name = check_artifact_name(spec.get("name"), "a model")
     now = time.time()
     with store.write() as conn:
@@ -84,12 +86,12 @@ def create(store: MetaStore, spec: Mapping[str, Any]) -> dict[str, Any]:
         return _get(conn, row["id"])
 
 
-def get(store: MetaStore, model_id: str) -> dict[str, Any]:
+def get(store: MetaStore, model_id: str) -> ModelRow:
     with store.read() as conn:
         return _get(conn, model_id)
 
 
-def update(store: MetaStore, model_id: str, fields: Mapping[str, Any]) -> dict[str, Any]:
+def update(store: MetaStore, model_id: str, fields: Mapping[str, Any]) -> ModelRow:
     unknown = set(fields) - set(EDITABLE)
     if unknown:
         raise InvalidArgument(f"cannot edit {', '.join(sorted(unknown))} of a model; editable: {', '.join(EDITABLE)}")
@@ -108,7 +110,7 @@ def update(store: MetaStore, model_id: str, fields: Mapping[str, Any]) -> dict[s
         return _get(conn, model_id)
 
 
-def set_metadata(store: MetaStore, model_id: str, items: Mapping[str, Any], *, replace: bool = False) -> dict[str, Any]:
+def set_metadata(store: MetaStore, model_id: str, items: Mapping[str, Any], *, replace: bool = False) -> ModelRow:
     """Typed metadata: each value keeps its type (``"0.93"`` stays a string, ``0.93`` a float)."""
     typed = {}
     for key, value in items.items():
@@ -121,20 +123,20 @@ def set_metadata(store: MetaStore, model_id: str, items: Mapping[str, Any], *, r
     with store.write() as conn:
         row = _get(conn, model_id)
         _check_open(row, "metadata")
-        merged = {} if replace else dict(row["metadata"])
+        merged = {} if replace else dict(row.metadata)
         merged.update(typed)
         model_rows.update_fields(conn, model_id, metadata=merged, last_update=time.time())
         return _get(conn, model_id)
 
 
-def add_version(store: MetaStore, model_id: str, spec: Mapping[str, Any]) -> dict[str, Any]:
+def add_version(store: MetaStore, model_id: str, spec: Mapping[str, Any]) -> ModelRow:
     """The next version of the model's weights (bytes already stored, or a remote ``url``)."""
     if not spec.get("blob_sha256") and not spec.get("url"):
         raise InvalidArgument("a model version needs stored weights or a URL (register_uri=...)")
     with store.write() as conn:
         row = _get(conn, model_id)
         _check_open(row, "weights")
-        number = int(row["latest_version"]) + 1
+        number = int(row.latest_version) + 1
         location = str(spec.get("location") or blob_refs.DEFAULT_LOCATION)
         if spec.get("blob_sha256"):
             blob_refs.record(conn, spec["blob_sha256"], int(spec.get("size") or 0), location)
@@ -147,37 +149,37 @@ def add_version(store: MetaStore, model_id: str, spec: Mapping[str, Any]) -> dic
         return version(conn, model_id, number)
 
 
-def version(conn: Any, model_id: str, number: int | None = None) -> dict[str, Any]:
+def version(conn: Any, model_id: str, number: int | None = None) -> ModelRow:
     row = _get(conn, model_id)
-    n = row["latest_version"] if number is None else int(number)
+    n = row.latest_version if number is None else int(number)
     v = model_rows.version(conn, model_id, n) if n else None
     if number is not None and v is None:
-        raise NotFound(f"model {model_id} ({row['name']!r}) has no version {number}; it has {row['latest_version']}")
-    return {**row, "version": n, "weights": v}
+        raise NotFound(f"model {model_id} ({row.name!r}) has no version {number}; it has {row.latest_version}")
+    return dataclasses.replace(row, version=n, weights=v)
 
 
-def get_version(store: MetaStore, model_id: str, number: int | None = None) -> dict[str, Any]:
+def get_version(store: MetaStore, model_id: str, number: int | None = None) -> ModelRow:
     with store.read() as conn:
         return version(conn, model_id, number)
 
 
-def versions(store: MetaStore, model_id: str) -> list[dict[str, Any]]:
+def versions(store: MetaStore, model_id: str) -> list[ModelVersionRow]:
     with store.read() as conn:
         _get(conn, model_id)
         return model_rows.versions(conn, model_id)
 
 
-def publish(store: MetaStore, model_id: str) -> dict[str, Any]:
+def publish(store: MetaStore, model_id: str) -> ModelRow:
     with store.write() as conn:
         row = _get(conn, model_id)
-        if not row["latest_version"]:
-            raise Conflict(f"model {model_id} ({row['name']!r}) has no weights yet; "
+        if not row.latest_version:
+            raise Conflict(f"model {model_id} ({row.name!r}) has no weights yet; "
                            f"update_weights(...) before publish()")
         model_rows.update_fields(conn, model_id, published=True, last_update=time.time())
         return _get(conn, model_id)
 
 
-def archive(store: MetaStore, model_id: str, archived: bool = True) -> dict[str, Any]:
+def archive(store: MetaStore, model_id: str, archived: bool = True) -> ModelRow:
     with store.write() as conn:
         _get(conn, model_id)
         model_rows.update_fields(conn, model_id, archived=archived, last_update=time.time())
@@ -192,10 +194,10 @@ def remove(store: MetaStore, model_id: str, *, force: bool = False) -> list[tupl
         row = _get(conn, model_id)
         users = model_rows.tasks_using(conn, model_id, "input")
         if users and not force:
-            raise Conflict(f"model {model_id} ({row['name']!r}) is the input of {len(users)} task(s) "
+            raise Conflict(f"model {model_id} ({row.name!r}) is the input of {len(users)} task(s) "
                            f"({', '.join(users[:3])}); pass force=True to remove it anyway")
-        held = [(v["location"] or "", v["blob_sha256"]) for v in model_rows.versions(conn, model_id)
-                if v["blob_sha256"]]
+        held = [(v.location or "", v.blob_sha256) for v in model_rows.versions(conn, model_id)
+                if v.blob_sha256]
         model_rows.delete_model(conn, model_id)
     return held
 
@@ -203,7 +205,7 @@ def remove(store: MetaStore, model_id: str, *, force: bool = False) -> list[tupl
 def query(store: MetaStore, *, project_name: str | None = None, model_name: str | None = None,
           tags: Sequence[str] | None = None, only_published: bool = False, include_archived: bool = False,
           max_results: int | None = None, metadata: Mapping[str, Any] | None = None,
-          task_id: str | None = None, weights_url: str | None = None) -> list[dict[str, Any]]:
+          task_id: str | None = None, weights_url: str | None = None) -> list[ModelRow]:
     """Models newest first; ``model_name`` is a regex (``^name$`` for an exact name);
     ``weights_url``: only models with a version registered at that URL."""
     from jupyter_ext.core.tasks import compile_name, parse_tag_filter
@@ -221,11 +223,11 @@ def query(store: MetaStore, *, project_name: str | None = None, model_name: str 
                                 weights_url=weights_url)
     out = []
     for r in rows:
-        if name_re is not None and not name_re.search(r["name"]):
+        if name_re is not None and not name_re.search(r.name):
             continue
-        if all_tags and not set(all_tags) <= set(r["tags"]):
+        if all_tags and not set(all_tags) <= set(r.tags):
             continue
-        if metadata and any(str(r["metadata"].get(k, {}).get("value")) != str(v) for k, v in metadata.items()):
+        if metadata and any(str(r.metadata.get(k, {}).get("value")) != str(v) for k, v in metadata.items()):
             continue
         out.append(r)
         if max_results is not None and len(out) >= max_results:
@@ -234,14 +236,14 @@ def query(store: MetaStore, *, project_name: str | None = None, model_name: str 
 
 
 def find(store: MetaStore, project_name: str | None, model_name: str, version_number: int | None = None,
-         tags: Sequence[str] | None = None, only_published: bool = False) -> dict[str, Any]:
+         tags: Sequence[str] | None = None, only_published: bool = False) -> ModelRow:
     """One model by exact name (newest if several), at a version (the latest by default)."""
     rows = query(store, project_name=project_name, model_name=f"^{re.escape(model_name)}$", tags=tags,
                  only_published=only_published, include_archived=True)
     if not rows:
         where = f" in project {project_name!r}" if project_name else ""
         raise NotFound(f"no model named {model_name!r}{where}")
-    return get_version(store, rows[0]["id"], version_number)
+    return get_version(store, rows[0].id, version_number)
 
 
 def link_task(store: MetaStore, task_id: str, model_id: str, mode: str, name: str | None = None) -> None:
@@ -253,19 +255,19 @@ def link_task(store: MetaStore, task_id: str, model_id: str, mode: str, name: st
     with store.write() as conn:
         get_task(conn, task_id)
         row = _get(conn, model_id)
-        model_rows.link(conn, task_id, model_id, mode, name or row["name"])
+        model_rows.link(conn, task_id, model_id, mode, name or row.name)
 
 
-def task_models(store: MetaStore, task_id: str) -> dict[str, list[dict[str, Any]]]:
+def task_models(store: MetaStore, task_id: str) -> dict[str, list[ModelRow]]:
     from jupyter_ext.core.tasks import _get as get_task
 
-    out: dict[str, list[dict[str, Any]]] = {"input": [], "output": []}
+    out: dict[str, list[ModelRow]] = {"input": [], "output": []}
     with store.read() as conn:
         get_task(conn, task_id)
         for link in model_rows.links_of_task(conn, task_id):
             row = model_rows.get(conn, link["model_id"])
             if row is not None:
-                out[link["mode"]].append({**row, "link_name": link["name"]})
+                out[link["mode"]].append(dataclasses.replace(row, link_name=link["name"]))
     for rows in out.values():  # the link table's order is its key's (random ids): oldest model first
-        rows.sort(key=lambda r: (r["created"], r["id"]))
+        rows.sort(key=lambda r: (r.created, r.id))
     return out

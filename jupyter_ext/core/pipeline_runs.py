@@ -8,7 +8,7 @@ from jupyter_ext.core import params, tasks
 from jupyter_ext.core.rules import pipelines
 from jupyter_ext.errors import InvalidArgument
 from jupyter_ext.store.meta import MetaStore
-from jupyter_ext.store.rows import TaskRow
+from jupyter_ext.store.rows import PipelineRunRow, TaskRow
 
 
 def _document(store: MetaStore, run: TaskRow) -> dict[str, Any]:
@@ -35,7 +35,7 @@ def get(store: MetaStore, task_id: str) -> dict[str, Any]:
 
 
 def list_runs(store: MetaStore, *, project: str | None = None, status: str | None = None,
-              limit: int | None = None, offset: int = 0) -> list[dict[str, Any]]:
+              limit: int | None = None, offset: int = 0) -> list[PipelineRunRow]:
     """Runs newest first: the run task's fields, ``steps`` (how many) and ``step_status``
     (how many steps show each status)."""
     if offset < 0 or (limit is not None and limit < 0):
@@ -47,6 +47,6 @@ def list_runs(store: MetaStore, *, project: str | None = None, status: str | Non
     for run in page:
         doc = _document(store, run)
         nodes = pipelines.view(run.to_dict(), doc, _steps(store, doc), time.time())["nodes"]
-        out.append({**run.to_dict(), "version": doc.get("pipeline_version") or "", "steps": len(nodes),
-                    "step_status": pipelines.status_counts(nodes)})
+        out.append(PipelineRunRow(task=run, version=doc.get("pipeline_version") or "", steps=len(nodes),
+                                  step_status=pipelines.status_counts(nodes)))
     return out

@@ -6,11 +6,11 @@ The rule every function keeps: a task has a queue entry exactly while its status
 """
 from __future__ import annotations
 
+import dataclasses
 import getpass
 import time
 import uuid
 from collections.abc import Sequence
-from typing import Any
 
 from sqlalchemy.engine import Connection
 
@@ -20,8 +20,8 @@ from jupyter_ext.store import queues as queue_rows
 from jupyter_ext.store import tasks as task_rows
 from jupyter_ext.store import workers as worker_rows
 from jupyter_ext.store.meta import MetaStore
-from jupyter_ext.store.queues import EntryRow, QueueRow
-from jupyter_ext.store.rows import TaskRow
+from jupyter_ext.store.queues import EntryRow
+from jupyter_ext.store.rows import QueueRow, TaskRow
 
 DEFAULT_QUEUE = "default"
 MAX_QUEUE_NAME = 200
@@ -74,7 +74,7 @@ def _insert(conn: Connection, name: str, tags: Sequence[str]) -> QueueRow:
     return row
 
 
-def create(store: MetaStore, name: str, tags: Sequence[str] = ()) -> dict[str, Any]:
+def create(store: MetaStore, name: str, tags: Sequence[str] = ()) -> QueueRow:
     name = check_queue_name(name)
     checked = names.check_tags(list(tags))
     with store.write() as conn:
@@ -84,7 +84,7 @@ def create(store: MetaStore, name: str, tags: Sequence[str] = ()) -> dict[str, A
         return _describe(conn, [row])[0]
 
 
-def get(store: MetaStore, name_or_id: str) -> dict[str, Any]:
+def get(store: MetaStore, name_or_id: str) -> QueueRow:
     with store.read() as conn:
         found = queue_rows.get(conn, name_or_id)
     if found is None and name_or_id == DEFAULT_QUEUE:
@@ -117,18 +117,18 @@ def waiting_in(store: MetaStore, task_id: str) -> str | None:
     return row.queue if row is not None else None
 
 
-def list_all(store: MetaStore) -> list[dict[str, Any]]:
+def list_all(store: MetaStore) -> list[QueueRow]:
     with store.read() as conn:
         return _describe(conn, queue_rows.list_all(conn))
 
 
-def _describe(conn: Connection, rows: Sequence[QueueRow]) -> list[dict[str, Any]]:
+def _describe(conn: Connection, rows: Sequence[QueueRow]) -> list[QueueRow]:
     from jupyter_ext.core.workers import DROPPED_AFTER
 
     entries = queue_rows.entries_with_tasks(conn, [q.id for q in rows])
     listening = worker_rows.list_seen_since(conn, time.time() - DROPPED_AFTER)
-    return [{"id": q.id, "name": q.name, "tags": list(q.tags), "created": q.created, "entries": entries[q.id],
-             "num_entries": len(entries[q.id]), "workers": [w.id for w in listening if q.name in w.queues]}
+    return [dataclasses.replace(q, entries=tuple(entries[q.id]), num_entries=len(entries[q.id]),
+                                workers=tuple(w.id for w in listening if q.name in w.queues))
             for q in rows]
 
 
@@ -245,7 +245,7 @@ def _local_user() -> str:
 
 
 def move_entry(store: MetaStore, task_id: str, *, queue: str | None = None,
-               position: str | int = "bottom") -> dict[str, Any]:
+               position: str | int = "bottom") -> QueueRow:
     """Move a queued task within its queue or to another one. ``position``: ``"top"``,
     ``"bottom"``, an index (0 is the top; negative counts from the bottom, as list.insert),
     or ``"before:<task id>"`` / ``"after:<task id>"``. Returns the queue it ends in."""

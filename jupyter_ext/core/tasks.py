@@ -5,6 +5,7 @@ backend and the REST server call exactly the same rules.
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 import time
 import uuid
@@ -124,6 +125,23 @@ def compile_name(pattern: str | None) -> re.Pattern[str] | None:
                               f"use re.escape(name) for a literal name, or '^name$' for an exact match") from exc
 
 
+@dataclasses.dataclass(frozen=True)
+class TaskFilter:
+    """Which tasks a query, a page or a count is about; every field left out matches all.
+    ``task_name`` is a regular expression, ``tags`` ClearML's tag filter (``-tag`` excludes,
+    ``__$all`` first requires all), ``project_name`` one or several projects."""
+
+    task_ids: Sequence[str] | None = None
+    project_name: Sequence[str] | str | None = None
+    task_name: str | None = None
+    tags: Sequence[str] | str | None = None
+    statuses: Sequence[str] | None = None
+    types: Sequence[str] | None = None
+    include_archived: bool = True
+    archived_only: bool = False
+    include_subprojects: bool = True
+
+
 def query(
     store: MetaStore,
     *,
@@ -139,32 +157,25 @@ def query(
     offset: int = 0,
     newest_first: bool = True,
 ) -> list[TaskRow]:
-    rows, _ = page(store, task_ids=task_ids, project_name=project_name, task_name=task_name, tags=tags,
-                   statuses=statuses, types=types, include_archived=include_archived,
-                   include_subprojects=include_subprojects, limit=limit, offset=offset,
-                   descending=newest_first, with_total=False)
+    """The keywords of ``Backend.query_tasks`` (:class:`TaskFilter`'s, and the page)."""
+    where = TaskFilter(task_ids=task_ids, project_name=project_name, task_name=task_name, tags=tags,
+                       statuses=statuses, types=types, include_archived=include_archived,
+                       include_subprojects=include_subprojects)
+    rows, _ = page(store, where, limit=limit, offset=offset, descending=newest_first, with_total=False)
     return rows
 
 
 def page(
     store: MetaStore,
+    where: TaskFilter | None = None,
     *,
-    task_ids: Sequence[str] | None = None,
-    project_name: Sequence[str] | str | None = None,
-    task_name: str | None = None,
-    tags: Sequence[str] | str | None = None,
-    statuses: Sequence[str] | None = None,
-    types: Sequence[str] | None = None,
-    include_archived: bool = True,
-    archived_only: bool = False,
-    include_subprojects: bool = True,
     order_by: str = "created",
     descending: bool = True,
     limit: int | None = None,
     offset: int = 0,
     with_total: bool = True,
 ) -> tuple[list[TaskRow], int]:
-    """One page of the tasks matching the filters, in order, and how many match in all
+    """One page of the tasks matching the filter, in order, and how many match in all
     (-1 unless ``with_total``). ``order_by`` is a task field (:data:`ORDER_FIELDS`; a field's
     NULLs sort as its largest value), ``metric:<title>/<series>`` (the series' last value) or
     ``param:<section>/<name>`` (numbers by value, other values by their JSON text); tasks
@@ -172,13 +183,13 @@ def page(
     if offset < 0 or (limit is not None and limit < 0):
         raise InvalidArgument(f"limit and offset cannot be negative (got limit={limit}, offset={offset})")
     key = order_key(order_by)
+    where = where or TaskFilter()
     with store.read() as conn:
-        where = _where(conn, task_ids, project_name, task_name, tags, statuses, types, include_archived,
-                       include_subprojects)
-        if where is None:
+        found = _where(conn, where)
+        if found is None:
             return [], 0
         return task_rows.page(conn, order_by=key, order_desc=descending, limit=limit, offset=offset,
-                              archived_only=archived_only, with_total=with_total, **where)
+                              archived_only=where.archived_only, with_total=with_total, **found)
 
 
 ORDER_FIELDS = tuple(task_rows.ORDER_FIELDS)
@@ -197,45 +208,31 @@ def order_key(order_by: str) -> Any:
                           f"or param:<section>/<name> (prefix '-' for descending), got {order_by!r}")
 
 
-def count(
-    store: MetaStore,
-    *,
-    task_ids: Sequence[str] | None = None,
-    project_name: Sequence[str] | str | None = None,
-    task_name: str | None = None,
-    tags: Sequence[str] | str | None = None,
-    statuses: Sequence[str] | None = None,
-    types: Sequence[str] | None = None,
-    include_archived: bool = True,
-    archived_only: bool = False,
-    include_subprojects: bool = True,
-) -> int:
-    """How many tasks :func:`query` finds with the same filters (no limit), without building rows."""
+def count(store: MetaStore, where: TaskFilter | None = None) -> int:
+    """How many tasks match the filter (no limit), without building rows."""
+    where = where or TaskFilter()
     with store.read() as conn:
-        where = _where(conn, task_ids, project_name, task_name, tags, statuses, types, include_archived,
-                       include_subprojects)
-        return 0 if where is None else task_rows.count(conn, archived_only=archived_only, **where)
+        found = _where(conn, where)
+        return 0 if found is None else task_rows.count(conn, archived_only=where.archived_only, **found)
 
 
-def _where(conn: Connection, task_ids: Sequence[str] | None, project_name: Sequence[str] | str | None,
-           task_name: str | None, tags: Sequence[str] | str | None, statuses: Sequence[str] | None,
-           types: Sequence[str] | None, include_archived: bool, include_subprojects: bool) -> dict[str, Any] | None:
+def _where(conn: Connection, where: TaskFilter) -> dict[str, Any] | None:
     """The store filters of a query; None when it names projects that do not exist (no match)."""
-    for s in statuses or ():
+    for s in where.statuses or ():
         status.check_status(s)
-    for t in types or ():
+    for t in where.types or ():
         check_task_type(t)
-    name_re = compile_name(task_name)
-    any_tags, all_tags, not_tags = parse_tag_filter(tags)
+    name_re = compile_name(where.task_name)
+    any_tags, all_tags, not_tags = parse_tag_filter(where.tags)
     project_ids = None
-    if project_name is not None:
-        names = [project_name] if isinstance(project_name, str) else list(project_name)
-        project_ids = projects.ids_under(conn, names, recursive=include_subprojects)
+    if where.project_name is not None:
+        names = [where.project_name] if isinstance(where.project_name, str) else list(where.project_name)
+        project_ids = projects.ids_under(conn, names, recursive=where.include_subprojects)
         if not project_ids:
             return None
-    return {"ids": task_ids, "project_ids": project_ids, "statuses": statuses, "types": types, "any_tags": any_tags,
-            "all_tags": all_tags, "not_tags": not_tags, "include_archived": include_archived,
-            "name_filter": name_re}
+    return {"ids": where.task_ids, "project_ids": project_ids, "statuses": where.statuses, "types": where.types,
+            "any_tags": any_tags, "all_tags": all_tags, "not_tags": not_tags,
+            "include_archived": where.include_archived, "name_filter": name_re}
 
 
 def update(store: MetaStore, task_id: str, fields: Mapping[str, Any]) -> TaskRow:

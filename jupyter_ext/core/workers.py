@@ -1,6 +1,7 @@
 """Workers (agents): registration, heartbeats that carry the abort signal, and their listing."""
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -12,6 +13,7 @@ from jupyter_ext.errors import InvalidArgument, NotFound
 from jupyter_ext.store import tasks as task_rows
 from jupyter_ext.store import workers as worker_rows
 from jupyter_ext.store.meta import MetaStore
+from jupyter_ext.store.rows import WorkerRow, WorkerTaskRow
 
 # A worker not heard from for this long is ``lost``: its running task no longer counts as
 # supervised (abort stops it at once) …
@@ -39,7 +41,7 @@ def _mapping(value: object, what: str) -> dict[str, Any]:
     return dict(value)
 
 
-def register(store: MetaStore, worker_id: str, queues: Sequence[str], info: Mapping[str, Any]) -> dict[str, Any]:
+def register(store: MetaStore, worker_id: str, queues: Sequence[str], info: Mapping[str, Any]) -> WorkerRow:
     """Announce a worker listening to ``queues`` (in priority order); each must exist
     (``default`` is made on first use). Registering again replaces queues and info."""
     from jupyter_ext.core.queues import DEFAULT_QUEUE, check_queue_name, resolve
@@ -86,7 +88,7 @@ def is_running_it(conn: Connection, worker_id: str, task_id: str, now: float) ->
     return found is not None and found.task_id == task_id and now - found.last_seen < LOST_AFTER
 
 
-def list_all(store: MetaStore) -> list[dict[str, Any]]:
+def list_all(store: MetaStore) -> list[WorkerRow]:
     """Workers seen in the last :data:`DROPPED_AFTER` seconds, each with its state:
     ``running`` (it has a task), ``idle``, or ``lost`` (not seen for :data:`LOST_AFTER`)."""
     now = time.time()
@@ -94,15 +96,13 @@ def list_all(store: MetaStore) -> list[dict[str, Any]]:
         return _describe(conn, worker_rows.list_seen_since(conn, now - DROPPED_AFTER), now)
 
 
-def _describe(conn: Connection, rows: Sequence[worker_rows.WorkerRow | None], now: float) -> list[dict[str, Any]]:
+def _describe(conn: Connection, rows: Sequence[WorkerRow | None], now: float) -> list[WorkerRow]:
     present = [r for r in rows if r is not None]
     running = {t.id: t for t in task_rows.query(conn, ids=[r.task_id for r in present if r.task_id])}
     out = []
     for r in present:
         task = running.get(r.task_id) if r.task_id else None
         state = "lost" if now - r.last_seen >= LOST_AFTER else "running" if r.task_id else "idle"
-        out.append({"id": r.id, "queues": list(r.queues), "state": state, "last_seen": r.last_seen,
-                    "registered": r.registered, "info": r.info, "stats": r.stats,
-                    "task": None if r.task_id is None else {"id": r.task_id, "name": task.name if task else None,
-                                                            "status": task.status if task else None}})
+        out.append(dataclasses.replace(r, state=state, task=None if r.task_id is None else WorkerTaskRow(
+            id=r.task_id, name=task.name if task else None, status=task.status if task else None)))
     return out

@@ -103,7 +103,7 @@ class Comparison:
         items = []
         for mode in ("input", "output"):
             for m in linked.get(mode, []):
-                items.append(f"{mode}: {html.escape(str(m.get('name') or m.get('id')))}")
+                items.append(f"{mode}: {html.escape(m.name or m.id)}")
         return "<br>".join(items) or "<i>none</i>"
 
     # -- display -----------------------------------------------------------------------------------

@@ -1,19 +1,24 @@
-"""Operations on models and dataset versions."""
+"""Operations on the model registry: models, their versions, metrics and links to tasks."""
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from jupyter_ext import errors
 from jupyter_ext.server.call import Call
 from jupyter_ext.wire import codec
 
-out = codec.times_to_iso
+if TYPE_CHECKING:
+    from jupyter_ext.store.rows import ModelRow
+
+out = codec.row_out
 
 
-def _page(call: Call, rows: list[Any]) -> dict[str, Any]:
+def page(call: Call, rows: Sequence[Any]) -> dict[str, Any]:
+    """One page of rows (``offset``, ``limit`` from the query) and their total."""
     offset = call.q_int("offset", 0) or 0
     limit = call.q_int("limit", None, lo=1, hi=100_000)
-    return {"items": out(rows[offset: None if limit is None else offset + limit]), "total": len(rows)}
+    return {"items": codec.rows_out(rows[offset: None if limit is None else offset + limit]), "total": len(rows)}
 
 
 # -- models ---------------------------------------------------------------------------------------
@@ -24,45 +29,39 @@ def list_models(call: Call) -> dict[str, Any]:
         task_id=call.q("task"))
     framework = call.q("framework")
     if framework:
-        rows = [r for r in rows if str(r.get("framework", "")).lower() == framework.lower()]
-    return _page(call, rows)
+        rows = [r for r in rows if r.framework.lower() == framework.lower()]
+    return page(call, rows)
 
 
-def _bindable(fn: Any, *args: Any, **kwargs: Any) -> None:
-    """Refuse arguments the operation does not take, as the caller's mistake (not a crash)."""
-    import inspect
-
-    try:
-        inspect.signature(fn).bind(None, *args, **kwargs)
-    except TypeError as exc:
-        raise errors.InvalidArgument(f"{fn.__name__}: {exc}") from None
+_MODEL_FILTERS = ("project_name", "model_name", "tags", "only_published", "include_archived", "max_results",
+                  "metadata", "task_id", "weights_url")
 
 
 def query_models(call: Call) -> dict[str, Any]:
-    from jupyter_ext.core import models
-
-    _bindable(models.query, **call.body)
+    unknown = sorted(set(call.body) - set(_MODEL_FILTERS))
+    if unknown:
+        raise errors.InvalidArgument(f"query: unknown filter(s) {', '.join(unknown)}; use {', '.join(_MODEL_FILTERS)}")
     rows = call.backend.query_models(**call.body)
-    return {"items": out(rows), "total": len(rows)}
+    return {"items": codec.rows_out(rows), "total": len(rows)}
 
 
 def find_model(call: Call) -> dict[str, Any]:
     name = call.q("name")
     if not name:
         raise errors.InvalidArgument("give the model's name: ?name=...")
-    return out(call.backend.find_model(call.q("project"), name, call.q_int("version"),  # type: ignore[no-any-return]
+    return out(call.backend.find_model(call.q("project"), name, call.q_int("version"),
                                        tags=call.q_list("tag", commas=False),
                                        only_published=bool(call.q_bool("only_published", False))))
 
 
 def create_model(call: Call) -> dict[str, Any]:
     row = call.backend.create_model(call.body)
-    call.announce("model", row["id"], ["created"])
-    return out(row)  # type: ignore[no-any-return]
+    call.announce("model", row.id, ["created"])
+    return out(row)
 
 
 def get_model(call: Call) -> dict[str, Any]:
-    return out(call.backend.get_model(call.path["model_id"], call.q_int("version", None, lo=1)))  # type: ignore[no-any-return]
+    return out(call.backend.get_model(call.path["model_id"], call.q_int("version", None, lo=1)))
 
 
 def update_model(call: Call) -> dict[str, Any]:
@@ -85,13 +84,13 @@ def set_model_metadata(call: Call) -> dict[str, Any]:
 
 def get_model_versions(call: Call) -> dict[str, Any]:
     rows = call.backend.get_model_versions(call.path["model_id"])
-    return {"items": out(rows), "total": len(rows)}
+    return {"items": codec.rows_out(rows), "total": len(rows)}
 
 
 def add_model_version(call: Call) -> dict[str, Any]:
     row = call.backend.add_model_version(call.path["model_id"], call.body)
     call.announce("model", call.path["model_id"], ["versions"])
-    return out(row)  # type: ignore[no-any-return]
+    return out(row)
 
 
 def publish_model(call: Call) -> dict[str, Any]:
@@ -121,7 +120,7 @@ def report_model_metrics(call: Call) -> dict[str, Any]:
 
 
 def get_task_models(call: Call) -> dict[str, Any]:
-    return out(call.backend.get_task_models(call.path["task_id"]))  # type: ignore[no-any-return]
+    return {mode: codec.rows_out(rows) for mode, rows in call.backend.get_task_models(call.path["task_id"]).items()}
 
 
 def link_task_model(call: Call) -> dict[str, Any]:
@@ -134,53 +133,13 @@ def link_task_model(call: Call) -> dict[str, Any]:
     return get_task_models(call)
 
 
-def _changed(call: Call, row: dict[str, Any], fields: list[str]) -> dict[str, Any]:
-    call.announce("model", row["id"], fields)
-    return out(row)  # type: ignore[no-any-return]
-
-
-# -- datasets -------------------------------------------------------------------------------------
-def list_datasets(call: Call) -> dict[str, Any]:
-    rows = call.backend.dataset_call("list_versions", project=call.q("project"), name=call.q("name"),
-                                     tags=call.q_list("tag", commas=False),
-                                     only_final=bool(call.q_bool("final", False)))
-    return _page(call, rows)
-
-
-def get_dataset(call: Call) -> dict[str, Any]:
-    return out(call.backend.dataset_call("get", call.path["dataset_id"]))  # type: ignore[no-any-return]
-
-
-def get_dataset_files(call: Call) -> dict[str, Any]:
-    return _page(call, call.backend.dataset_call("files", call.path["dataset_id"], call.q("folder")))
-
-
-def diff_datasets(call: Call) -> dict[str, Any]:
-    return call.backend.dataset_call("diff", call.path["dataset_id"], call.path["other_id"])  # type: ignore[no-any-return]
-
-
-def dataset_call(call: Call) -> dict[str, Any]:
-    """The SDK's dataset operations, one per request; arguments as JSON."""
-    from jupyter_ext.client.local import DATASET_OPERATIONS
-    from jupyter_ext.core import datasets
-
-    args = call.b("args", [], list)
-    kwargs = call.b("kwargs", {}, dict)
-    if call.path["operation"] not in DATASET_OPERATIONS:
-        raise errors.InvalidArgument(f"unknown dataset operation {call.path['operation']!r}; one of "
-                                     f"{', '.join(sorted(DATASET_OPERATIONS))}")
-    _bindable(getattr(datasets, call.path["operation"]), *args, **kwargs)
-    result = call.backend.dataset_call(call.path["operation"], *args, **kwargs)
-    dataset_id = args[0] if args and isinstance(args[0], str) else None
-    if dataset_id and call.path["operation"] not in ("get", "files", "removed_files", "pending_uploads", "diff",
-                                                     "dependency_graph"):
-        call.announce("task", dataset_id, ["dataset"])
-    return {"result": out(result)}
+def _changed(call: Call, row: ModelRow, fields: list[str]) -> dict[str, Any]:
+    call.announce("model", row.id, fields)
+    return out(row)
 
 
 OPERATIONS = {f.__name__: f for f in (
     list_models, query_models, find_model, create_model, get_model, update_model, remove_model, set_model_metadata,
     get_model_versions, add_model_version, publish_model, archive_model, get_task_models, link_task_model,
     get_model_metrics, report_model_metrics,
-    list_datasets, get_dataset, get_dataset_files, diff_datasets, dataset_call,
 )}

@@ -22,7 +22,7 @@ def list_pipelines(call: Call) -> dict[str, Any]:
     items = call.backend.list_pipelines(project=call.q("project"), status=call.q("status"),
                                         limit=call.q_int("limit", None, lo=1, hi=10_000),
                                         offset=call.q_int("offset", 0) or 0)
-    return {"items": [_out(i) for i in items], "total": len(items)}
+    return {"items": [_out(i.to_dict()) for i in items], "total": len(items)}
 
 
 def get_pipeline(call: Call) -> dict[str, Any]:

@@ -54,7 +54,7 @@ def create_queue(call: Call) -> dict[str, Any]:
         raise errors.InvalidArgument('give the queue a name: {"name": "gpu"}')
     tags = call.b("tags", [], list)
     made = call.backend.create_queue(name, tags)
-    call.announce("queue", made["name"], ["created"], name=made["name"], queue_id=made["id"])
+    call.announce("queue", made.name, ["created"], name=made.name, queue_id=made.id)
     return codec.queue_out(made)
 
 
@@ -86,8 +86,8 @@ def move_queue_entry(call: Call) -> dict[str, Any]:
     target = call.backend.move_queue_entry(task_id, queue=call.b("queue", kind=str), position=position)
     assert source is not None  # the task was queued in it
     call.announce("queue", source.name, ["entries"], name=source.name, queue_id=source.id)
-    if target["id"] != source.id:
-        call.announce("queue", target["name"], ["entries"], name=target["name"], queue_id=target["id"])
+    if target.id != source.id:
+        call.announce("queue", target.name, ["entries"], name=target.name, queue_id=target.id)
         call.announce("task", task_id, ["queue"])
     return codec.queue_out(target)
 
@@ -116,7 +116,7 @@ def register_worker(call: Call) -> dict[str, Any]:
     if not worker_id:
         raise errors.InvalidArgument('give the worker id: {"id": "host:0", "queues": ["default"], "info": {}}')
     made = call.backend.register_worker(worker_id, call.b("queues", [], list), call.b("info", {}, dict))
-    call.announce("worker", made["id"], ["registered", "queues", "state"])
+    call.announce("worker", made.id, ["registered", "queues", "state"])
     return codec.worker_out(made)
 
 

@@ -132,7 +132,7 @@ def get_console(call: Call) -> dict[str, Any]:
 
 # -- artifacts ------------------------------------------------------------------------------------
 def get_artifacts(call: Call) -> dict[str, Any]:
-    items = codec.times_to_iso(call.backend.get_artifacts(call.path["task_id"]))
+    items = codec.rows_out(call.backend.get_artifacts(call.path["task_id"]))
     return {"items": items, "total": len(items)}
 
 
@@ -140,7 +140,7 @@ def put_artifact(call: Call) -> dict[str, Any]:
     task_id = call.path["task_id"]
     found = call.backend.put_artifact(task_id, codec.times_to_epoch(call.body))
     call.announce("task", task_id, ["artifacts"])
-    return codec.times_to_iso(found)  # type: ignore[no-any-return]
+    return codec.row_out(found)
 
 
 def remove_artifact(call: Call) -> dict[str, Any]:

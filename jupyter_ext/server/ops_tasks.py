@@ -61,7 +61,7 @@ def list_tasks(call: Call) -> dict[str, Any]:
     order = call.q("order_by") or "-created"
     from jupyter_ext.core import task_columns, tasks
 
-    filters: dict[str, Any] = dict(
+    where = tasks.TaskFilter(
         task_ids=call.q_list("id"), project_name=call.q_list("project", commas=False), task_name=name,
         tags=call.q_list("tag", commas=False), statuses=call.q_list("status"), types=call.q_list("type"),
         include_archived=archived not in ("false", "0"), archived_only=archived == "only",
@@ -73,8 +73,8 @@ def list_tasks(call: Call) -> dict[str, Any]:
     for c in extra:
         task_columns.parse(c)  # a malformed column is refused before any work
     store = call.backend.store
-    page, total = tasks.page(store, order_by=order.lstrip("-"), descending=order.startswith("-"), limit=limit,
-                             offset=offset, **filters)
+    page, total = tasks.page(store, where, order_by=order.lstrip("-"), descending=order.startswith("-"), limit=limit,
+                             offset=offset)
     items = [codec.task_out(r) for r in page]
     fields = [c for c in columns if not task_columns.is_extra(c)]
     if fields:

@@ -6,17 +6,17 @@ from typing import Any
 from sqlalchemy import and_, delete, select
 from sqlalchemy.engine import Connection
 
-from jupyter_ext.store.rows import dumps, loads
+from jupyter_ext.store.rows import ArtifactRow, dumps, loads
 from jupyter_ext.store.schema import artifacts
 
 FIELDS = ("task_id", "name", "type", "mode", "location", "blob_sha256", "url", "file_name", "content_type", "size",
           "preview", "metadata", "user", "time")
 
 
-def _row(r: Any) -> dict[str, Any]:
+def _row_to_artifact(r: Any) -> ArtifactRow:
     d = dict(r._mapping)
     d["metadata"] = loads(d.get("metadata"), {})
-    return d
+    return ArtifactRow(**d)
 
 
 def replace(conn: Connection, row: dict[str, Any]) -> None:
@@ -27,14 +27,14 @@ def replace(conn: Connection, row: dict[str, Any]) -> None:
     conn.execute(artifacts.insert().values(**values))
 
 
-def for_task(conn: Connection, task_id: str) -> list[dict[str, Any]]:
+def for_task(conn: Connection, task_id: str) -> list[ArtifactRow]:
     stmt = select(artifacts).where(artifacts.c.task_id == task_id).order_by(artifacts.c.id)
-    return [_row(r) for r in conn.execute(stmt)]
+    return [_row_to_artifact(r) for r in conn.execute(stmt)]
 
 
-def get(conn: Connection, task_id: str, name: str) -> dict[str, Any] | None:
+def get(conn: Connection, task_id: str, name: str) -> ArtifactRow | None:
     r = conn.execute(select(artifacts).where(and_(artifacts.c.task_id == task_id, artifacts.c.name == name))).first()
-    return None if r is None else _row(r)
+    return None if r is None else _row_to_artifact(r)
 
 
 def remove(conn: Connection, task_id: str, name: str | None = None, mode: str | None = None) -> int:

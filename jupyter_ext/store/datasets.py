@@ -12,7 +12,7 @@ from sqlalchemy.engine import Connection
 
 from jupyter_ext.store import tags as tag_rows
 from jupyter_ext.store.blob_refs import DEFAULT_LOCATION
-from jupyter_ext.store.rows import dumps, loads
+from jupyter_ext.store.rows import DatasetFileRow, DatasetVersionRow, dumps, loads
 from jupyter_ext.store.schema import (
     blob_copies,
     blobs,
@@ -29,18 +29,18 @@ def _select() -> Any:
         projects, projects.c.id == dataset_versions.c.project_id)
 
 
-def _rows(conn: Connection, result: Any) -> list[dict[str, Any]]:
+def _rows(conn: Connection, result: Any) -> list[DatasetVersionRow]:
     raw = list(result)
-    ids = [r.id for r in raw]
-    tags = tag_rows.load(conn, dataset_tags, "dataset_id", ids)
-    out = []
-    for r in raw:
-        d = dict(r._mapping)
-        d["parents"] = loads(d.get("parents"), [])
-        d["metadata"] = loads(d.get("metadata"), {})
-        d["tags"] = tags[r.id]
-        out.append(d)
-    return out
+    tags = tag_rows.load(conn, dataset_tags, "dataset_id", [r.id for r in raw])
+    return [_row_to_dataset(r, tags[r.id]) for r in raw]
+
+
+def _row_to_dataset(r: Any, tags: Sequence[str]) -> DatasetVersionRow:
+    d = dict(r._mapping)
+    d["parents"] = tuple(loads(d.get("parents"), []))
+    d["metadata"] = loads(d.get("metadata"), {})
+    d["archived"] = bool(d["archived"])
+    return DatasetVersionRow(**d, tags=tuple(tags))
 
 
 def insert(conn: Connection, row: dict[str, Any]) -> None:
@@ -51,14 +51,14 @@ def insert(conn: Connection, row: dict[str, Any]) -> None:
     set_tags(conn, row["id"], row.get("tags") or ())
 
 
-def get(conn: Connection, dataset_id: str) -> dict[str, Any] | None:
+def get(conn: Connection, dataset_id: str) -> DatasetVersionRow | None:
     found = _rows(conn, conn.execute(_select().where(dataset_versions.c.id == dataset_id)))
     return found[0] if found else None
 
 
 def query(conn: Connection, *, project_ids: Sequence[str] | None = None, name: str | None = None,
           ids: Sequence[str] | None = None, only_final: bool = False, include_archived: bool = True
-          ) -> list[dict[str, Any]]:
+          ) -> list[DatasetVersionRow]:
     stmt = _select()
     if project_ids is not None:
         stmt = stmt.where(dataset_versions.c.project_id.in_(list(project_ids)))
@@ -96,23 +96,24 @@ def children_of(conn: Connection, dataset_id: str) -> list[str]:
 
 
 # -- files ----------------------------------------------------------------------------------------
-def files(conn: Connection, dataset_id: str, prefix: str | None = None) -> list[dict[str, Any]]:
+def files(conn: Connection, dataset_id: str, prefix: str | None = None) -> list[DatasetFileRow]:
     stmt = select(dataset_files).where(dataset_files.c.dataset_id == dataset_id)
     if prefix:
         stmt = stmt.where(dataset_files.c.path.startswith(prefix, autoescape=True))
-    return _dicts(conn.execute(stmt.order_by(dataset_files.c.path)))
+    return _row_to_files(conn.execute(stmt.order_by(dataset_files.c.path)))
 
 
-def files_by_path(conn: Connection, dataset_id: str) -> dict[str, dict[str, Any]]:
-    return {f["path"]: f for f in files(conn, dataset_id)}
+def files_by_path(conn: Connection, dataset_id: str) -> dict[str, DatasetFileRow]:
+    return {f.path: f for f in files(conn, dataset_id)}
 
 
-def insert_files(conn: Connection, dataset_id: str, rows: Sequence[dict[str, Any]]) -> None:
-    if rows:
+def insert_files(conn: Connection, dataset_id: str, rows: Sequence[Mapping[str, Any] | DatasetFileRow]) -> None:
+    plain = [r.to_dict() if isinstance(r, DatasetFileRow) else r for r in rows]
+    if plain:
         _many(conn, dataset_files.insert(), [{
             "dataset_id": dataset_id, "path": r["path"], "sha256": r.get("sha256"), "size": int(r.get("size") or 0),
             "location": r.get("location") or "", "url": r.get("url"), "state": r["state"], "source": r.get("source"),
-        } for r in rows])
+        } for r in plain])
 
 
 def delete_files(conn: Connection, dataset_id: str, paths: Sequence[str]) -> None:
@@ -195,10 +196,10 @@ def stats(conn: Connection, dataset_id: str) -> dict[str, int]:
     }
 
 
-def pending(conn: Connection, dataset_id: str) -> list[dict[str, Any]]:
+def pending(conn: Connection, dataset_id: str) -> list[DatasetFileRow]:
     stmt = select(dataset_files).where(and_(dataset_files.c.dataset_id == dataset_id,
                                             dataset_files.c.source.is_not(None)))
-    return _dicts(conn.execute(stmt.order_by(dataset_files.c.path)))
+    return _row_to_files(conn.execute(stmt.order_by(dataset_files.c.path)))
 
 
 def delete_version(conn: Connection, dataset_id: str) -> None:
@@ -226,6 +227,11 @@ def _many(conn: Connection, stmt: Any, rows: Sequence[Mapping[str, Any]]) -> Non
     conn.exec_driver_sql(compiled.string, params)
 
 
-def _dicts(result: Any) -> list[dict[str, Any]]:
+def _row_to_files(result: Any) -> list[DatasetFileRow]:
+    """Rows straight from the driver's tuples, in the table's column order (no mapping per row)."""
     keys = list(result.keys())
-    return [dict(zip(keys, row, strict=True)) for row in result]
+    assert tuple(keys) == _FILE_COLUMNS, keys
+    return [DatasetFileRow(*row) for row in result]
+
+
+_FILE_COLUMNS = tuple(c.name for c in dataset_files.columns)

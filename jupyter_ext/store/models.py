@@ -8,24 +8,30 @@ from sqlalchemy import and_, delete, exists, select, update
 from sqlalchemy.engine import Connection
 
 from jupyter_ext.store import tags as tag_rows
-from jupyter_ext.store.rows import dumps, loads
+from jupyter_ext.store.rows import ModelRow, ModelVersionRow, dumps, loads
 from jupyter_ext.store.schema import model_tags, model_versions, models, projects, task_models
 
 _JSON = ("labels", "metadata")
 
 
-def _rows(conn: Connection, result: Any) -> list[dict[str, Any]]:
-    out = []
+def _rows(conn: Connection, result: Any) -> list[ModelRow]:
     raw = list(result)
-    ids = [r.id for r in raw]
-    tags = tag_rows.load(conn, model_tags, "model_id", ids)
-    for r in raw:
-        d = dict(r._mapping)
-        for k in _JSON:
-            d[k] = loads(d.get(k), {})
-        d["tags"] = tags[r.id]
-        out.append(d)
-    return out
+    tags = tag_rows.load(conn, model_tags, "model_id", [r.id for r in raw])
+    return [_row_to_model(r, tags[r.id]) for r in raw]
+
+
+def _row_to_model(r: Any, tags: Sequence[str]) -> ModelRow:
+    d = dict(r._mapping)
+    for k in _JSON:
+        d[k] = loads(d.get(k), {})
+    d["published"], d["archived"] = bool(d["published"]), bool(d["archived"])
+    return ModelRow(**d, tags=tuple(tags))
+
+
+def _row_to_version(r: Any) -> ModelVersionRow:
+    d = dict(r._mapping)
+    d["is_package"] = bool(d["is_package"])
+    return ModelVersionRow(**d)
 
 
 def _select() -> Any:
@@ -40,7 +46,7 @@ def insert(conn: Connection, row: dict[str, Any]) -> None:
     set_tags(conn, row["id"], row.get("tags") or ())
 
 
-def get(conn: Connection, model_id: str) -> dict[str, Any] | None:
+def get(conn: Connection, model_id: str) -> ModelRow | None:
     found = _rows(conn, conn.execute(_select().where(models.c.id == model_id)))
     return found[0] if found else None
 
@@ -61,7 +67,7 @@ def set_tags(conn: Connection, model_id: str, tags: Sequence[str]) -> None:
 
 def query(conn: Connection, *, project_ids: Sequence[str] | None = None, any_tags: Sequence[str] = (),
           not_tags: Sequence[str] = (), only_published: bool = False, include_archived: bool = False,
-          task_id: str | None = None, weights_url: str | None = None) -> list[dict[str, Any]]:
+          task_id: str | None = None, weights_url: str | None = None) -> list[ModelRow]:
     stmt = _select()
     if project_ids is not None:
         stmt = stmt.where(models.c.project_id.in_(list(project_ids)))
@@ -98,15 +104,15 @@ def add_version(conn: Connection, row: dict[str, Any]) -> None:
     conn.execute(model_versions.insert().values(**{c.name: row.get(c.name) for c in model_versions.columns}))
 
 
-def versions(conn: Connection, model_id: str) -> list[dict[str, Any]]:
+def versions(conn: Connection, model_id: str) -> list[ModelVersionRow]:
     stmt = select(model_versions).where(model_versions.c.model_id == model_id).order_by(model_versions.c.version)
-    return [dict(r._mapping) for r in conn.execute(stmt)]
+    return [_row_to_version(r) for r in conn.execute(stmt)]
 
 
-def version(conn: Connection, model_id: str, number: int) -> dict[str, Any] | None:
+def version(conn: Connection, model_id: str, number: int) -> ModelVersionRow | None:
     r = conn.execute(select(model_versions).where(and_(
         model_versions.c.model_id == model_id, model_versions.c.version == number))).first()
-    return None if r is None else dict(r._mapping)
+    return None if r is None else _row_to_version(r)
 
 
 def link(conn: Connection, task_id: str, model_id: str, mode: str, name: str) -> None:

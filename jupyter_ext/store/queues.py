@@ -11,16 +11,8 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.sql import Select
 
 from jupyter_ext.store.meta import MetaStore, _file_lock, _sqlite_path
-from jupyter_ext.store.rows import dumps, loads
+from jupyter_ext.store.rows import QueueEntryRow, QueueRow, dumps, loads
 from jupyter_ext.store.schema import projects, queue_entries, queues, tasks
-
-
-@dataclasses.dataclass(frozen=True)
-class QueueRow:
-    id: str
-    name: str
-    tags: tuple[str, ...]
-    created: float
 
 
 @dataclasses.dataclass(frozen=True)
@@ -52,7 +44,7 @@ _TAKE = (update(tasks).where(tasks.c.id == bindparam("b_id"), tasks.c.status == 
                  status_message=bindparam("b_message"), status_reason="", last_update=bindparam("b_now")))
 
 
-def _queue(r: Any) -> QueueRow:
+def _row_to_queue(r: Any) -> QueueRow:
     return QueueRow(id=r.id, name=r.name, tags=tuple(loads(r.tags, [])), created=r.created)
 
 
@@ -61,21 +53,21 @@ def get(conn: Connection, name_or_id: str) -> QueueRow | None:
     r = conn.execute(_BY_NAME, {"name": name_or_id}).first()
     if r is None:
         r = conn.execute(_BY_ID, {"queue_id": name_or_id}).first()
-    return None if r is None else _queue(r)
+    return None if r is None else _row_to_queue(r)
 
 
 def get_by_name(conn: Connection, name: str) -> QueueRow | None:
     r = conn.execute(_BY_NAME, {"name": name}).first()
-    return None if r is None else _queue(r)
+    return None if r is None else _row_to_queue(r)
 
 
 def get_by_id(conn: Connection, queue_id: str) -> QueueRow | None:
     r = conn.execute(_BY_ID, {"queue_id": queue_id}).first()
-    return None if r is None else _queue(r)
+    return None if r is None else _row_to_queue(r)
 
 
 def list_all(conn: Connection) -> list[QueueRow]:
-    return [_queue(r) for r in conn.execute(select(queues).order_by(queues.c.created, queues.c.name))]
+    return [_row_to_queue(r) for r in conn.execute(select(queues).order_by(queues.c.created, queues.c.name))]
 
 
 def insert(conn: Connection, row: QueueRow) -> None:
@@ -103,9 +95,9 @@ def entries(conn: Connection, queue_id: str) -> list[EntryRow]:
     return [_entry(r) for r in conn.execute(stmt)]
 
 
-def entries_with_tasks(conn: Connection, queue_ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
+def entries_with_tasks(conn: Connection, queue_ids: Sequence[str]) -> dict[str, list[QueueEntryRow]]:
     """Each queue's entries in order, with the task's name, project and status."""
-    found: dict[str, list[dict[str, Any]]] = {q: [] for q in queue_ids}
+    found: dict[str, list[QueueEntryRow]] = {q: [] for q in queue_ids}
     if not queue_ids:
         return found
     stmt = (select(queue_entries.c.queue_id, queue_entries.c.task_id, queue_entries.c.position,
@@ -116,8 +108,8 @@ def entries_with_tasks(conn: Connection, queue_ids: Sequence[str]) -> dict[str, 
             .order_by(queue_entries.c.queue_id, queue_entries.c.position, queue_entries.c.added,
                       queue_entries.c.task_id))
     for r in conn.execute(stmt):
-        found[r.queue_id].append({"task_id": r.task_id, "name": r.name, "project": r.project, "status": r.status,
-                                  "added": r.added, "position": r.position})
+        found[r.queue_id].append(QueueEntryRow(task_id=r.task_id, name=r.name, project=r.project, status=r.status,
+                                               added=r.added, position=r.position))
     return found
 
 

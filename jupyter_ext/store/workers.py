@@ -1,27 +1,14 @@
 """Rows of the ``workers`` table (SQL only; the rules are core/workers.py)."""
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.engine import Connection
 
-from jupyter_ext.store.rows import dumps, loads
+from jupyter_ext.store.rows import WorkerRow, dumps, loads
 from jupyter_ext.store.schema import workers
-
-
-@dataclasses.dataclass(frozen=True)
-class WorkerRow:
-    id: str
-    queues: tuple[str, ...]
-    task_id: str | None
-    info: dict[str, Any]
-    stats: dict[str, Any]
-    registered: float
-    last_seen: float
-
 
 # Heartbeats and pops run these often: built once.
 _TOUCH = (update(workers).where(workers.c.id == bindparam("b_id"))
@@ -30,19 +17,19 @@ _SET_TASK = (update(workers).where(workers.c.id == bindparam("b_id"))
              .values(task_id=bindparam("b_task"), last_seen=bindparam("b_now")))
 
 
-def _row(r: Any) -> WorkerRow:
+def _row_to_worker(r: Any) -> WorkerRow:
     return WorkerRow(id=r.id, queues=tuple(loads(r.queues, [])), task_id=r.task_id, info=loads(r.info, {}),
                      stats=loads(r.stats, {}), registered=r.registered, last_seen=r.last_seen)
 
 
 def get(conn: Connection, worker_id: str) -> WorkerRow | None:
     r = conn.execute(select(workers).where(workers.c.id == worker_id)).first()
-    return None if r is None else _row(r)
+    return None if r is None else _row_to_worker(r)
 
 
 def list_seen_since(conn: Connection, since: float) -> list[WorkerRow]:
     stmt = select(workers).where(workers.c.last_seen >= since).order_by(workers.c.id)
-    return [_row(r) for r in conn.execute(stmt)]
+    return [_row_to_worker(r) for r in conn.execute(stmt)]
 
 
 def upsert(conn: Connection, worker_id: str, queues: Sequence[str], info: Mapping[str, Any], now: float) -> None:

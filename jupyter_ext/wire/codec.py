@@ -23,7 +23,20 @@ if TYPE_CHECKING:
     import numpy as np
 
     from jupyter_ext.core.event_batch import BatchResult, EventBatch
-    from jupyter_ext.store.rows import ConfigRow, ParamRow, ProjectRow, TaskRow
+    from jupyter_ext.store.rows import (
+        ArtifactRow,
+        ConfigRow,
+        DatasetFileRow,
+        DatasetVersionRow,
+        ModelRow,
+        ModelVersionRow,
+        ParamRow,
+        PipelineRunRow,
+        ProjectRow,
+        QueueRow,
+        TaskRow,
+        WorkerRow,
+    )
 
 TIME_FIELDS = frozenset({"created", "started", "completed", "last_update", "last_time", "time", "finalized",
                          "last_used", "revoked"})
@@ -371,26 +384,81 @@ def series_in(data: Mapping[str, Any], as_numpy: bool) -> dict[str, Any]:
     return out
 
 
+# -- rows of the registry (models, datasets, artifacts, pipeline runs) ---------------------------
+def row_out(row: Any) -> dict[str, Any]:
+    """A row of :mod:`jupyter_ext.store.rows` as JSON: its ``to_dict()``, times as ISO-8601."""
+    return times_to_iso(row.to_dict())  # type: ignore[no-any-return]
+
+
+def rows_out(rows: Any) -> list[dict[str, Any]]:
+    return [row_out(r) for r in rows]
+
+
+def model_in(data: Mapping[str, Any]) -> ModelRow:
+    from jupyter_ext.store.rows import ModelRow
+
+    return ModelRow.from_dict(times_to_epoch(dict(data)))
+
+
+def model_version_in(data: Mapping[str, Any]) -> ModelVersionRow:
+    from jupyter_ext.store.rows import ModelVersionRow
+
+    return ModelVersionRow.from_dict(times_to_epoch(dict(data)))
+
+
+def dataset_in(data: Mapping[str, Any]) -> DatasetVersionRow:
+    from jupyter_ext.store.rows import DatasetVersionRow
+
+    return DatasetVersionRow.from_dict(times_to_epoch(dict(data)))
+
+
+def dataset_file_in(data: Mapping[str, Any]) -> DatasetFileRow:
+    from jupyter_ext.store.rows import DatasetFileRow
+
+    return DatasetFileRow.from_dict(data)  # no times in a file row
+
+
+def artifact_in(data: Mapping[str, Any]) -> ArtifactRow:
+    from jupyter_ext.store.rows import ArtifactRow
+
+    return ArtifactRow.from_dict(times_to_epoch(dict(data)))
+
+
+def pipeline_run_in(data: Mapping[str, Any]) -> PipelineRunRow:
+    """Times back to epoch seconds, except under keys that hold counts."""
+    from jupyter_ext.store.rows import PipelineRunRow
+
+    kept = {k: data[k] for k in ("step_status",) if k in data}
+    return PipelineRunRow.from_dict({**times_to_epoch({k: v for k, v in data.items() if k not in kept}), **kept})
+
+
 # -- queues and workers ---------------------------------------------------------------------------
 # Their time keys are converted here, by name, not through TIME_FIELDS: "added" is a count in a
 # dataset version, and a generic walk cannot tell the two apart.
-def queue_out(queue: Mapping[str, Any]) -> dict[str, Any]:
-    d = dict(queue)
+def queue_out(queue: QueueRow) -> dict[str, Any]:
+    d = queue.to_dict()
     d["created"] = iso(d.get("created"))
     d["entries"] = [{**e, "added": iso(e.get("added"))} for e in d.get("entries") or ()]
     return d
 
 
-def queue_in(data: Mapping[str, Any]) -> dict[str, Any]:
+def queue_in(data: Mapping[str, Any]) -> QueueRow:
+    from jupyter_ext.store.rows import QueueRow
+
     d = dict(data)
     d["created"] = epoch(d.get("created"))
     d["entries"] = [{**e, "added": epoch(e.get("added"))} for e in d.get("entries") or ()]
+    return QueueRow.from_dict(d)
+
+
+def worker_out(worker: WorkerRow) -> dict[str, Any]:
+    d = worker.to_dict()
+    d.update(last_seen=iso(worker.last_seen), registered=iso(worker.registered))
     return d
 
 
-def worker_out(worker: Mapping[str, Any]) -> dict[str, Any]:
-    return {**worker, "last_seen": iso(worker.get("last_seen")), "registered": iso(worker.get("registered"))}
+def worker_in(data: Mapping[str, Any]) -> WorkerRow:
+    from jupyter_ext.store.rows import WorkerRow
 
-
-def worker_in(data: Mapping[str, Any]) -> dict[str, Any]:
-    return {**data, "last_seen": epoch(data.get("last_seen")), "registered": epoch(data.get("registered"))}
+    return WorkerRow.from_dict({**data, "last_seen": epoch(data.get("last_seen")),
+                                "registered": epoch(data.get("registered"))})

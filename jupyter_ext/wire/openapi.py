@@ -5,6 +5,7 @@ from typing import Any
 
 from jupyter_ext._version import __version__
 from jupyter_ext.wire.routes import API_PREFIX, ROUTES, Param, Route
+from jupyter_ext.wire.schemas import Schemas
 
 _ERROR = {
     "type": "object",
@@ -29,23 +30,27 @@ def _param(p: Param, where: str) -> dict[str, Any]:
     return out
 
 
-def _operation(route: Route) -> dict[str, Any]:
+def _operation(route: Route, schemas: Schemas) -> dict[str, Any]:
+    answer: dict[str, Any] = {"description": "success"}
+    if route.method != "HEAD" and not route.websocket:
+        media = "application/octet-stream" if route.name == "get_blob" else "application/json"
+        answer["content"] = {media: {"schema": schemas.of(route.response)}}
     op: dict[str, Any] = {
         "operationId": route.name,
         "summary": route.summary,
         "tags": [route.tag],
         "parameters": [_param(Param(n), "path") for n in route.path_params] + [_param(p, "query") for p in route.query],
         "responses": {
-            str(route.status): {"description": "success", **({} if route.method == "HEAD" else {"content": {
-                ("application/octet-stream" if route.name == "get_blob" else "application/json"):
-                    {"schema": {"type": "string", "format": "binary"} if route.name == "get_blob"
-                     else {"type": "object"}}}})},
+            str(route.status): answer,
             "default": {"description": "an error", "content": {"application/json": {
                 "schema": {"$ref": "#/components/schemas/Error"}}}},
         },
     }
     if route.body == "json":
-        op["requestBody"] = {"required": False, "content": {"application/json": {"schema": {"type": "object"}}}}
+        body = schemas.of(route.request, request=True)
+        needed = route.request is not None and route.request != "json" and bool(
+            schemas.named.get(getattr(route.request, "__name__", ""), {}).get("required"))
+        op["requestBody"] = {"required": needed, "content": {"application/json": {"schema": body}}}
     elif route.body == "binary":
         op["requestBody"] = {"required": True, "content": {"application/octet-stream": {
             "schema": {"type": "string", "format": "binary"}}}}
@@ -57,15 +62,16 @@ def _operation(route: Route) -> dict[str, Any]:
 
 def document(base_url: str = "/") -> dict[str, Any]:
     paths: dict[str, dict[str, Any]] = {}
+    schemas = Schemas()
     for route in ROUTES:
-        paths.setdefault("/" + route.path, {})[route.method.lower()] = _operation(route)
+        paths.setdefault("/" + route.path, {})[route.method.lower()] = _operation(route, schemas)
     return {
         "openapi": "3.0.3",
         "info": {"title": "jupyter-ext tracking API", "version": __version__},
         "servers": [{"url": base_url.rstrip("/") + "/" + API_PREFIX.rstrip("/")}],
         "paths": paths,
         "components": {
-            "schemas": {"Error": _ERROR},
+            "schemas": {"Error": _ERROR, **dict(sorted(schemas.named.items()))},
             "securitySchemes": {
                 "accessKey": {"type": "http", "scheme": "basic",
                               "description": "access_key as user name, secret_key as password"},
@@ -77,3 +83,23 @@ def document(base_url: str = "/") -> dict[str, Any]:
         },
         "security": [{"accessKey": []}, {"bearer": []}, {"jupyter": []}],
     }
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m jupyter_ext.wire.openapi [PATH]``: write the document (to stdout without PATH),
+    the input of ``npm run gen:api`` in labextension/."""
+    import json
+    import sys
+
+    args = sys.argv[1:] if argv is None else argv
+    text = json.dumps(document(), indent=2, sort_keys=False) + "\n"
+    if args:
+        with open(args[0], "w", encoding="utf-8") as fh:
+            fh.write(text)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

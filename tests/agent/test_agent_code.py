@@ -192,7 +192,7 @@ def test_a_missing_queue_is_a_clear_error(local_stack: Stack) -> None:
     assert done.returncode == 2 and "no queue named 'gpu'" in done.stderr and "--create-queue" in done.stderr
     done = local_stack.cli("agent", "daemon", "--queues", "gpu", "--once", "--create-queue")
     assert done.returncode == 0, done.stderr
-    assert [q["name"] for q in local_stack.backend.list_queues()] == ["gpu"]
+    assert [q.name for q in local_stack.backend.list_queues()] == ["gpu"]
     listed = local_stack.cli("agent", "list", "--json")
     assert json.loads(listed.stdout) == []
 

@@ -48,7 +48,7 @@ def test_services_mode_runs_tasks_side_by_side_and_restarts_none(stack: Stack, t
     assert [r.status for r in rows] == ["completed", "completed", "failed"]
     workers = {(folder / i).read_text() for i in ids}
     assert len(workers) == 3 and all(":svc:service-" in w for w in workers)  # one slot each
-    listed = {w["id"] for w in stack.backend.list_workers()}
+    listed = {w.id for w in stack.backend.list_workers()}
     assert {f"{w}" for w in workers} <= listed  # each slot is a worker the panel shows
     # the failed task stays failed: nothing is started again on its own
     time.sleep(1.0)  # lets an (unwanted) restart happen before the agent is stopped; nothing is timed

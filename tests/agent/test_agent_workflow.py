@@ -149,7 +149,7 @@ def test_abort_while_running_stops_the_task_and_kills_the_child(stack: Stack, ta
     row = stack.wait_status(task_id, {"in_progress"})
     assert row.worker and row.worker.endswith(":w1")
     workers = stack.backend.list_workers()
-    assert [(w["id"].split(":")[-1], w["state"], (w["task"] or {}).get("id")) for w in workers] == \
+    assert [(w.id.split(":")[-1], w.state, w.task.id if w.task else None) for w in workers] == \
         [("w1", "running", task_id)]
     listed = stack.cli("agent", "list")
     assert ":w1" in listed.stdout and "running" in listed.stdout

@@ -55,17 +55,17 @@ def test_list_pipelines_filters_and_counts(any_backend: Any) -> None:
     second, _ = _run(any_backend, "Two", project="Other")
     any_backend.create_task({"project": "Pipes", "name": "not a run", "type": "controller"})
     runs = any_backend.list_pipelines()
-    assert [r["id"] for r in runs] == [second, first]
-    assert runs[1]["steps"] == 3 and runs[1]["step_status"] == {"completed": 1, "in_progress": 1, "pending": 1}
-    assert runs[1]["version"] == "1.2"
-    assert [r["id"] for r in any_backend.list_pipelines(project="Pipes")] == [first]
-    assert [r["id"] for r in any_backend.list_pipelines(limit=1, offset=1)] == [first]
+    assert [r.task.id for r in runs] == [second, first]
+    assert runs[1].steps == 3 and runs[1].step_status == {"completed": 1, "in_progress": 1, "pending": 1}
+    assert runs[1].version == "1.2"
+    assert [r.task.id for r in any_backend.list_pipelines(project="Pipes")] == [first]
+    assert [r.task.id for r in any_backend.list_pipelines(limit=1, offset=1)] == [first]
     if hasattr(any_backend, "_request"):  # the JSON itself: counts stay numbers (not mistaken for times)
         raw = any_backend._request("list_pipelines", params={"project": "Pipes"})["items"][0]
         assert raw["step_status"] == {"completed": 1, "in_progress": 1, "pending": 1}
         assert isinstance(raw["created"], str)
     any_backend.set_task_status(first, "completed")
-    assert [r["id"] for r in any_backend.list_pipelines(status="completed")] == [first]
+    assert [r.task.id for r in any_backend.list_pipelines(status="completed")] == [first]
 
 
 def test_errors_are_the_same_on_both_ends(any_backend: Any) -> None:

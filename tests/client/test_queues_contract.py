@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from jupyter_ext.errors import AlreadyExists, Conflict, InvalidArgument, NotFound
+from jupyter_ext.store.rows import WorkerTaskRow
 
 
 def _task(backend: Any, name: str = "t", **spec: Any) -> Any:
@@ -14,7 +15,7 @@ def _task(backend: Any, name: str = "t", **spec: Any) -> Any:
 
 
 def _entry_ids(backend: Any, queue: str = "default") -> list[str]:
-    return [e["task_id"] for e in backend.get_queue(queue)["entries"]]
+    return [e.task_id for e in backend.get_queue(queue).entries]
 
 
 def _age_worker(db_url: str, worker_id: str, seconds: float) -> None:
@@ -40,13 +41,13 @@ def test_enqueue_puts_a_draft_in_the_default_queue_made_on_first_use(backend: An
     assert (row.status, row.queue) == ("queued", "default")
     assert row.system_tags == ("keep",)  # enqueue drops "development", as ClearML does
     queues = backend.list_queues()
-    assert [q["name"] for q in queues] == ["default"]
+    assert [q.name for q in queues] == ["default"]
     queue = queues[0]
-    assert queue["num_entries"] == 1 and queue["workers"] == [] and queue["tags"] == []
-    entry = queue["entries"][0]
-    assert (entry["task_id"], entry["name"], entry["project"], entry["status"]) == (task.id, "t", "Q", "queued")
-    assert isinstance(entry["added"], float) and isinstance(queue["created"], float)
-    assert backend.get_queue(queue["id"])["name"] == "default"  # by id as well as by name
+    assert queue.num_entries == 1 and queue.workers == () and queue.tags == ()
+    entry = queue.entries[0]
+    assert (entry.task_id, entry.name, entry.project, entry.status) == (task.id, "t", "Q", "queued")
+    assert isinstance(entry.added, float) and isinstance(queue.created, float)
+    assert backend.get_queue(queue.id).name == "default"  # by id as well as by name
     assert backend.get_task(task.id).queue == "default"
 
 
@@ -61,7 +62,7 @@ def test_other_queues_must_exist_unless_asked_to_create(backend: Any) -> None:
 
 def test_queue_names_are_checked_and_unique(backend: Any) -> None:
     made = backend.create_queue("cpu", ["fast"])
-    assert (made["name"], made["tags"], made["entries"], made["num_entries"]) == ("cpu", ["fast"], [], 0)
+    assert (made.name, made.tags, made.entries, made.num_entries) == ("cpu", ("fast",), (), 0)
     with pytest.raises(AlreadyExists):
         backend.create_queue("cpu")
     for bad in ("", "a/b", "x" * 201, "tab\there", "next"):
@@ -136,7 +137,7 @@ def test_move_entries_within_a_queue_and_to_another(backend: Any) -> None:
         backend.enqueue_task(t.id)
         ids.append(t.id)
     a, b, c, d = ids
-    assert [e["task_id"] for e in backend.move_queue_entry(d, position="top")["entries"]] == [d, a, b, c]
+    assert [e.task_id for e in backend.move_queue_entry(d, position="top").entries] == [d, a, b, c]
     assert _entry_ids(backend) == [d, a, b, c]
     backend.move_queue_entry(d, position="bottom")
     assert _entry_ids(backend) == [a, b, c, d]
@@ -146,7 +147,7 @@ def test_move_entries_within_a_queue_and_to_another(backend: Any) -> None:
     assert _entry_ids(backend) == [d, b, c, a]
     backend.create_queue("gpu")
     moved = backend.move_queue_entry(c, queue="gpu", position="top")
-    assert moved["name"] == "gpu" and [e["task_id"] for e in moved["entries"]] == [c]
+    assert moved.name == "gpu" and [e.task_id for e in moved.entries] == [c]
     assert _entry_ids(backend) == [d, b, a]
     assert backend.get_task(c).queue == "gpu"
     with pytest.raises(InvalidArgument):
@@ -207,20 +208,20 @@ def test_workers_register_list_and_unregister(backend: Any, db_url: str) -> None
     with pytest.raises(NotFound):
         backend.register_worker("host:4", ["gpu"], {})
     made = backend.register_worker("host:4", [], {"host": "host", "pid": 42, "cpu_count": 2})
-    assert made["queues"] == ["default"] and made["state"] == "idle" and made["task"] is None
-    assert made["info"]["pid"] == 42
-    assert backend.get_queue("default")["workers"] == ["host:4"]
+    assert made.queues == ("default",) and made.state == "idle" and made.task is None
+    assert made.info["pid"] == 42
+    assert backend.get_queue("default").workers == ("host:4",)
     task = _task(backend, "run me")
     backend.enqueue_task(task.id)
     backend.pop_next_task("host:4", ["default"])
     backend.worker_heartbeat("host:4", task.id, {"cpu_percent": 50.0, "memory_used": 1024})
     (listed,) = backend.list_workers()
-    assert listed["state"] == "running" and listed["task"] == {"id": task.id, "name": "run me",
-                                                                "status": "in_progress"}
-    assert listed["stats"] == {"cpu_percent": 50.0, "memory_used": 1024}
-    assert isinstance(listed["last_seen"], float) and isinstance(listed["registered"], float)
+    assert listed.state == "running" and listed.task == WorkerTaskRow(id=task.id, name="run me",
+                                                                      status="in_progress")
+    assert listed.stats == {"cpu_percent": 50.0, "memory_used": 1024}
+    assert isinstance(listed.last_seen, float) and isinstance(listed.registered, float)
     _age_worker(db_url, "host:4", 90)
-    assert backend.list_workers()[0]["state"] == "lost"
+    assert backend.list_workers()[0].state == "lost"
     _age_worker(db_url, "host:4", 700)
     assert backend.list_workers() == []
     backend.unregister_worker("host:4")
@@ -239,7 +240,7 @@ def test_delete_queue_refuses_a_non_empty_queue_unless_forced(backend: Any) -> N
         backend.delete_queue("tmp")
     backend.delete_queue("tmp", force=True)
     assert backend.get_task(task.id).status == "created"
-    assert [q["name"] for q in backend.list_queues()] == []
+    assert [q.name for q in backend.list_queues()] == []
     with pytest.raises(NotFound):
         backend.delete_queue("tmp")
 

@@ -92,17 +92,17 @@ def _spooled_files(home: Path) -> list[Path]:
 
 
 def _check_stored(backend: Any, task_id: str, expect: dict[str, str]) -> None:
-    arts = {a["name"]: a for a in backend.get_artifacts(task_id)}
+    arts = {a.name: a for a in backend.get_artifacts(task_id)}
     assert set(arts) == {"raw", "gone", "cfg", "waited"}
     for name in ("raw", "gone"):
-        assert arts[name]["blob_sha256"] == expect[name]
+        assert arts[name].blob_sha256 == expect[name]
         assert hashlib.sha256(backend.get_blob(expect[name])).hexdigest() == expect[name]
-    assert json.loads(backend.get_blob(arts["cfg"]["blob_sha256"])) == {"lr": 0.25, "layers": [64, 32]}
-    assert json.loads(backend.get_blob(arts["waited"]["blob_sha256"])) == {"x": 1}
+    assert json.loads(backend.get_blob(arts["cfg"].blob_sha256)) == {"lr": 0.25, "layers": [64, 32]}
+    assert json.loads(backend.get_blob(arts["waited"].blob_sha256)) == {"x": 1}
     versions = backend.get_model_versions(expect["model"])
-    assert [(v["version"], v["blob_sha256"], v["iteration"]) for v in versions] == [(1, expect["weights"], 7)]
+    assert [(v.version, v.blob_sha256, v.iteration) for v in versions] == [(1, expect["weights"], 7)]
     assert hashlib.sha256(backend.get_blob(expect["weights"])).hexdigest() == expect["weights"]
-    assert backend.get_model(expect["model"])["name"] == "net"
+    assert backend.get_model(expect["model"]).name == "net"
     assert expect["uri"].endswith(expect["weights"]) or expect["weights"] in expect["uri"]
     samples = {s["series"]: s for s in backend.get_debug_samples(task_id)}
     assert samples["first"]["blob_sha256"] == expect["png"] and samples["first"]["iteration"] == 3
@@ -264,7 +264,7 @@ def test_in_this_process_a_spooled_artifact_is_pending_until_the_server_is_back(
     assert task.artifacts["raw"].hash == hashlib.sha256(data).hexdigest()
     assert task.artifacts["raw"].get_local_copy() and Path(task.artifacts["raw"].get_local_copy()).read_bytes() == data
     versions = server.up.services.backend.get_model_versions(model.id)
-    assert [v["blob_sha256"] for v in versions] == [hashlib.sha256(data[::-1]).hexdigest()]
+    assert [v.blob_sha256 for v in versions] == [hashlib.sha256(data[::-1]).hexdigest()]
     task.close()
     assert _spooled_files(track_home) == []
 
@@ -291,11 +291,11 @@ def test_a_spooled_file_whose_bytes_changed_is_not_sent_nor_the_row_that_names_i
             if name == "changed":
                 Path(path).write_bytes(b"c" * 5000)  # damaged on disk before the replay
         rep._drain()
-        assert [a["name"] for a in backend.get_artifacts(task.id)] == ["intact"]
+        assert [a.name for a in backend.get_artifacts(task.id)] == ["intact"]
         assert backend.get_blob(hashlib.sha256(b"b" * 5000).hexdigest()) == b"b" * 5000
         assert any("no longer has the bytes" in e for e in rep.errors)
         assert any("put_artifact not replayed" in e for e in rep.errors)
-        assert told[0][0] is None and told[0][1] is not None and told[1][0]["name"] == "intact"
+        assert told[0][0] is None and told[0][1] is not None and told[1][0].name == "intact"
         assert not (tmp_path / "spool").exists() or not list((tmp_path / "spool").rglob("blob-*"))
     finally:
         backend.close()

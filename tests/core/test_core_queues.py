@@ -126,7 +126,7 @@ def test_set_status_to_queued_joins_the_last_queue_and_leaving_removes_the_entry
     assert _entries(store) == {}
     row = tasks.set_status(store, t.id, "queued")
     gpu = queues.get(store, "gpu")
-    assert row.queue == "gpu" and _entries(store) == {t.id: gpu["id"]}
+    assert row.queue == "gpu" and _entries(store) == {t.id: gpu.id}
     queues.delete(store, "gpu", force=True)
     assert tasks.get(store, t.id).status == "created" and _entries(store) == {}
     tasks.set_status(store, t.id, "queued")  # its queue is gone: default
@@ -167,7 +167,7 @@ def test_a_queued_task_copied_by_sync_waits_in_its_queue_there(store: MetaStore,
         for record in sync.export(store, "task", t.id):
             sync.import_record(dest, record)
         copied = queues.get(dest, "gpu")
-        assert [e["task_id"] for e in copied["entries"]] == [t.id]
+        assert [e.task_id for e in copied.entries] == [t.id]
         assert queues.pop_next(dest, "w:1", ["gpu"]).id == t.id  # type: ignore[union-attr]
     finally:
         dest.close()

@@ -119,4 +119,4 @@ def test_a_dataset_round_trips_through_the_server(standalone: BackgroundServer, 
     assert done.returncode == 0, done.stderr
     assert "FILES=imgs/0.txt,imgs/1.txt,imgs/2.txt,imgs/3.txt,imgs/4.txt" in done.stdout, done.stdout
     assert "TEXT=file 3" in done.stdout
-    assert standalone.services.backend.dataset_call("list_versions", name="texts")[0]["status"] == "final"
+    assert standalone.services.backend.query_datasets(name="texts")[0].status == "final"

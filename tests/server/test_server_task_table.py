@@ -100,10 +100,10 @@ def test_archived_tags_and_subprojects_filter_in_sql(api: Any, seeded: MetaStore
 def test_a_page_costs_a_fixed_number_of_queries(seeded: MetaStore) -> None:
     statements: list[str] = []
     event.listen(seeded.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
-    small, _ = core_tasks.page(seeded, project_name="P", limit=2, order_by="last_update")
+    small, _ = core_tasks.page(seeded, core_tasks.TaskFilter(project_name="P"), limit=2, order_by="last_update")
     n_small = len(statements)
     statements.clear()
-    big, total = core_tasks.page(seeded, project_name="P", limit=50, order_by="last_update")
+    big, total = core_tasks.page(seeded, core_tasks.TaskFilter(project_name="P"), limit=50, order_by="last_update")
     assert len(small) == 2 and len(big) == 50 and total == N
     assert len(statements) == n_small <= 6  # project ids, page ids, COUNT, rows, tags (+ BEGIN)
 

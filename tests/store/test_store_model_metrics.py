@@ -14,7 +14,7 @@ from jupyter_ext.store.meta import MetaStore
 
 @pytest.fixture
 def model_id(store: MetaStore) -> str:
-    return str(models.create(store, {"name": "M", "project": "P"})["id"])
+    return str(models.create(store, {"name": "M", "project": "P"}).id)
 
 
 def _rows(store: MetaStore, model_id: str) -> list[Any]:
@@ -49,7 +49,7 @@ def test_deleting_the_model_deletes_its_metrics(store: MetaStore, model_id: str)
 
 
 def test_report_and_get_in_the_wire_shape(store: MetaStore, model_id: str) -> None:
-    before = models.get(store, model_id)["last_update"]
+    before = models.get(store, model_id).last_update
     got = model_metrics.report(store, model_id, [
         {"title": "loss", "series": "val", "iteration": 2, "value": 0.3},
         {"title": "loss", "series": "train", "iteration": 2, "value": 0.2},
@@ -63,7 +63,7 @@ def test_report_and_get_in_the_wire_shape(store: MetaStore, model_id: str) -> No
                     {"title": "loss", "series": "val", "iterations": [2], "values": [0.3]}],
         "single_values": [{"name": "best", "value": 3.0}, {"name": "test f1", "value": 0.7}],
     }
-    assert models.get(store, model_id)["last_update"] >= before  # sync copies a changed model again
+    assert models.get(store, model_id).last_update >= before  # sync copies a changed model again
     model_metrics.report(store, model_id, [], [{"name": "best", "value": 4.0}])
     assert model_metrics.get(store, model_id)["single_values"][0] == {"name": "best", "value": 4.0}
 

@@ -96,6 +96,6 @@ def test_processes_opening_a_fresh_store_at_once(tmp_path: Path) -> None:
     try:
         from jupyter_ext.core import tasks
 
-        assert tasks.count(store, project_name="race") == OPENERS
+        assert tasks.count(store, tasks.TaskFilter(project_name="race")) == OPENERS
     finally:
         store.close()

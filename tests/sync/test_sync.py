@@ -123,17 +123,17 @@ def test_everything_is_copied_with_ids_and_a_second_run_copies_nothing(filled, t
         sample = dest.get_debug_samples(task_id)[0]
         assert dest.get_blob(sample["blob_sha256"]) == source.get_blob(sample["blob_sha256"])
         artifact = dest.get_artifacts(task_id)[0]
-        assert artifact["location"] == "" and dest.has_blob(artifact["blob_sha256"])
+        assert artifact.location == "" and dest.has_blob(str(artifact.blob_sha256))
         model = dest.get_model(ids["model"])
-        assert model["name"] == "net" and dest.get_blob(model["weights"]["blob_sha256"]) == \
-            source.get_blob(model["weights"]["blob_sha256"])
-        assert dest.get_task_models(task_id)["output"][0]["id"] == ids["model"]
+        assert model.weights is not None and model.name == "net" and \
+            dest.get_blob(str(model.weights.blob_sha256)) == source.get_blob(str(model.weights.blob_sha256))
+        assert dest.get_task_models(task_id)["output"][0].id == ids["model"]
         parent, child = ids["datasets"]
-        assert dest.dataset_call("files", child) == source.dataset_call("files", child)
-        assert dest.dataset_call("get", parent)["status"] == "final"
-        for entry in dest.dataset_call("files", child):
-            if entry.get("sha256"):
-                assert dest.get_blob(entry["sha256"]) == source.get_blob(entry["sha256"])
+        assert dest.get_dataset_files(child) == source.get_dataset_files(child)
+        assert dest.get_dataset(parent).status == "final"
+        for entry in dest.get_dataset_files(child):
+            if entry.sha256:
+                assert dest.get_blob(entry.sha256) == source.get_blob(entry.sha256)
         assert "importing" not in dest.get_task(task_id).system_tags
     finally:
         source.close()
@@ -208,7 +208,7 @@ def test_sync_over_http_to_a_real_server(filled, tmp_path: Path, db_url: str) ->
         local = server.services.backend
         task_id = ids["task"]
         assert local.get_scalars(task_id, max_samples=None) == source.get_scalars(task_id, max_samples=None)
-        assert local.dataset_call("files", ids["datasets"][1]) == source.dataset_call("files", ids["datasets"][1])
+        assert local.get_dataset_files(ids["datasets"][1]) == source.get_dataset_files(ids["datasets"][1])
         env = {k: v for k, v in os.environ.items() if not k.startswith(("JUPYTER_TRACK_", "CLEARML_"))}
         env.update(JUPYTER_TRACK_HOME=str(home), JUPYTER_TRACK_CONFIG_FILE=str(tmp_path / "none.toml"),
                    JUPYTER_TRACK_SECRET_KEY=secret)
@@ -258,8 +258,8 @@ def test_tasks_and_models_changed_after_a_sync_are_sent_again(run_py: Any, track
         assert again.created == {"tasks": 0, "models": 0, "datasets": 0}
         assert dest.get_task(ids["task"]).status == "completed"
         assert dest.get_scalars(ids["task"], max_samples=None) == source.get_scalars(ids["task"], max_samples=None)
-        assert dest.get_model(ids["model"])["published"] and \
-            dest.get_task_models(ids["task"])["output"][0]["id"] == ids["model"]
+        assert dest.get_model(ids["model"]).published and \
+            dest.get_task_models(ids["task"])["output"][0].id == ids["model"]
         assert "importing" not in dest.get_task(ids["task"]).system_tags
         third = sync(source, dest, show_progress=False)
         assert third.updated == {"tasks": 0, "models": 0} and third.already_there["tasks"] == 1

@@ -133,7 +133,7 @@ class TrialLoop:
             workers = session.backend().list_workers()
         except TrackError:
             return
-        if not any(queue in (w.get("queues") or ()) and w.get("state") != "lost" for w in workers):
+        if not any(queue in w.queues and w.state != "lost" for w in workers):
             print(f"jupyter-track: no worker listens to queue {queue!r}: the trials wait there. Start one with:  "
                   f"jupyter track agent daemon --queues {queue}", file=sys.stderr, flush=True)
 

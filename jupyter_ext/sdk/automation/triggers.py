@@ -205,13 +205,15 @@ class TriggerScheduler:
         backend = session.backend()
         out: list[tuple[str, dict[str, str], float]] = []
         if trigger.kind == "dataset":
-            for row in backend.dataset_call("list_versions", project=trigger.project):
+            for version in backend.query_datasets(project=trigger.project):
+                row = version.to_dict()
                 if trigger.in_scope(row["name"], row.get("tags") or ()):
                     # a version's tags carry no time: a restart sees versions made or finalized while down
                     changed = max(float(row.get("created") or 0.0), float(row.get("finalized") or 0.0))
                     out.append((row["id"], trigger.events(row), changed))
         elif trigger.kind == "model":
-            for row in backend.query_models(project_name=trigger.project, include_archived=True):
+            for model in backend.query_models(project_name=trigger.project, include_archived=True):
+                row = model.to_dict()
                 if trigger.in_scope(row["name"], row.get("tags") or ()):
                     out.append((row["id"], trigger.events(row), float(row.get("last_update") or 0.0)))
         else:

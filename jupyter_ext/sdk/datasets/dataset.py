@@ -17,7 +17,7 @@ import dataclasses
 import fnmatch
 import glob
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from jupyter_ext.core.rules.dataset_paths import check_folder
@@ -28,12 +28,13 @@ from jupyter_ext.sdk import _transfers as file_cache
 from jupyter_ext.sdk.datasets import files as df
 from jupyter_ext.sdk.datasets.local_copy import DatasetLocalCopies
 from jupyter_ext.sdk.datasets.registry import DatasetRegistry
-from jupyter_ext.sdk.datasets.registry import call as _call
 from jupyter_ext.sdk.datasets.registry import id_of as _id_of
 
 if TYPE_CHECKING:
+    from jupyter_ext.client.backend import Backend
     from jupyter_ext.sdk.logging.logger import Logger
     from jupyter_ext.sdk.tasks.task import Task
+    from jupyter_ext.store.rows import DatasetFileRow, DatasetVersionRow
 
 FINAL = "final"  # core.datasets.FINAL; not imported from there, which would load the store
 PREVIEW_ROWS = 20
@@ -54,11 +55,11 @@ class FileEntry:
 class Dataset(DatasetLocalCopies, DatasetRegistry):
     """A version of a dataset. Made by :meth:`create`, :meth:`get` or :meth:`squash`."""
 
-    def __init__(self, row: Mapping[str, Any]) -> None:
-        self._row = dict(row)
+    def __init__(self, row: DatasetVersionRow) -> None:
+        self._row = row
 
     def __repr__(self) -> str:
-        return f"<Dataset {self.id} {self.name!r} v{self.version} project={self.project!r} {self._row['status']}>"
+        return f"<Dataset {self.id} {self.name!r} v{self.version} project={self.project!r} {self._row.status}>"
 
     def preview(self) -> None:
         """Display the version in a notebook: its fields and its first files."""
@@ -68,7 +69,7 @@ class Dataset(DatasetLocalCopies, DatasetRegistry):
         return _notebook.dataset_bundle(self)
 
     def _reload(self) -> None:
-        self._row = _call("get", self.id)
+        self._row = _backend().get_dataset(self.id)
 
     # -- making and finding versions -----------------------------------------------------------
     @classmethod
@@ -87,9 +88,9 @@ class Dataset(DatasetLocalCopies, DatasetRegistry):
         """
         parents = [_id_of(p) for p in parent_datasets or []]
         if parents and (dataset_name is None or dataset_project is None):
-            first = _call("get", parents[0])
-            dataset_name = dataset_name or first["name"]
-            dataset_project = dataset_project or first["project_name"]
+            first = _backend().get_dataset(parents[0])
+            dataset_name = dataset_name or first.name
+            dataset_project = dataset_project or first.project_name
         running = session.main_task()
         current = running if use_current_task else None
         if use_current_task and current is None:
@@ -97,14 +98,14 @@ class Dataset(DatasetLocalCopies, DatasetRegistry):
         if current is not None:
             dataset_name = dataset_name or current.name
             dataset_project = dataset_project or current.get_project_name()
-        row = _call("create", {
+        row = _backend().create_dataset({
             "name": dataset_name, "project": dataset_project, "parents": parents, "tags": list(dataset_tags or []),
             "version": None if dataset_version is None else str(dataset_version), "description": description,
             "location": file_cache.destination(output_uri), "user": session.getpid_user(),
             "created_by": running.id if running is not None else None,
         })
         if current is not None:  # the running task records which version it made
-            current.set_parameter(f"Datasets/{row['name']}", row["id"])
+            current.set_parameter(f"Datasets/{row.name}", row.id)
         return cls(row)
 
     @classmethod
@@ -122,19 +123,21 @@ class Dataset(DatasetLocalCopies, DatasetRegistry):
             dataset_id = current.get_parameter(f"Datasets/{alias}") or dataset_id
         try:
             if dataset_id:
-                row = _call("get", str(dataset_id))
+                row = _backend().get_dataset(str(dataset_id))
             elif only_published:
-                row = next((r for r in _call("list_versions", project=dataset_project, name=dataset_name,
-                                             tags=dataset_tags, only_final=True, include_archived=include_archived,
-                                             exact_name=True, recursive=False)
-                            if session.backend().get_task(r["id"]).status == "published"
-                            and (dataset_version is None or r["version"] == str(dataset_version))), None)
-                if row is None:
+                published = next((r for r in _backend().query_datasets(
+                                      project=dataset_project, name=dataset_name, tags=dataset_tags, only_final=True,
+                                      include_archived=include_archived, exact_name=True, recursive=False)
+                                  if session.backend().get_task(r.id).status == "published"
+                                  and (dataset_version is None or r.version == str(dataset_version))), None)
+                if published is None:
                     raise NotFound(f"no published version of dataset {dataset_name!r} in {dataset_project!r}")
+                row = published
             else:
-                row = _call("find", project=dataset_project, name=dataset_name,
-                            version=None if dataset_version is None else str(dataset_version), tags=dataset_tags,
-                            only_final=only_completed, include_archived=include_archived)
+                row = _backend().find_dataset(project=dataset_project, name=dataset_name,
+                                              version=None if dataset_version is None else str(dataset_version),
+                                              tags=dataset_tags, only_final=only_completed,
+                                              include_archived=include_archived)
         except NotFound:
             if not auto_create or dataset_id:
                 raise
@@ -150,28 +153,28 @@ class Dataset(DatasetLocalCopies, DatasetRegistry):
     @property
     def id(self) -> str:
         """The version's id. It is also the id of the task that backs the version."""
-        return str(self._row["id"])
+        return self._row.id
 
     @property
     def name(self) -> str:
         """The dataset's name, shared by all its versions, e.g. ``"cifar_dataset"``."""
-        return str(self._row["name"])
+        return self._row.name
 
     @property
     def project(self) -> str:
         """The name of the dataset's project, e.g. ``"Datasets/CIFAR10"``."""
-        return str(self._row["project_name"])
+        return self._row.project_name
 
     @property
     def version(self) -> str:
         """The version as a string: ``"1"``, ``"2"`` … (or ``"1.0.1"`` after ``"1.0.0"``) when numbered
         automatically, else the ``dataset_version`` given to :meth:`create`."""
-        return str(self._row["version"])
+        return self._row.version
 
     @property
     def description(self) -> str:
         """The version's description; :meth:`set_description` changes it."""
-        return str(self._row["description"])
+        return self._row.description
 
     @property
     def tags(self) -> list[str]:
@@ -179,16 +182,16 @@ class Dataset(DatasetLocalCopies, DatasetRegistry):
 
         >>> ds.tags = ["raw", "2024"]
         """
-        return list(self._row["tags"])
+        return list(self._row.tags)
 
     @tags.setter
     def tags(self, values: Sequence[str]) -> None:
-        self._row = _call("update", self.id, {"tags": list(values)})
+        self._row = _backend().update_dataset(self.id, {"tags": list(values)})
 
     @property
     def parent_ids(self) -> list[str]:
         """The ids of the versions this one was made from (``parent_datasets`` of :meth:`create`), in merge order."""
-        return list(self._row["parents"])
+        return list(self._row.parents)
 
     @property
     def file_entries(self) -> list[FileEntry]:
@@ -213,17 +216,17 @@ class Dataset(DatasetLocalCopies, DatasetRegistry):
         return {e.relative_path: e for e in self.link_entries}
 
     def _entries(self) -> list[FileEntry]:
-        return [FileEntry(f["path"], f["sha256"], int(f["size"]), f["url"], f["state"], f["source"])
-                for f in _call("files", self.id)]
+        return [FileEntry(f.path, f.sha256, f.size, f.url, f.state, f.source)
+                for f in _backend().get_dataset_files(self.id)]
 
     def is_final(self) -> bool:
         """True once finalized (read-only)."""
         self._reload()
-        return bool(self._row["status"] == FINAL)
+        return self._row.status == FINAL
 
     def set_description(self, description: str) -> None:
         """Replace the version's description."""
-        self._row = _call("update", self.id, {"description": str(description)})
+        self._row = _backend().update_dataset(self.id, {"description": str(description)})
 
     # -- changing a draft --------------------------------------------------------------------------
     def add_files(self, path: str | os.PathLike[str], wildcard: str | Sequence[str] | None = None,
@@ -250,10 +253,10 @@ class Dataset(DatasetLocalCopies, DatasetRegistry):
         self._check_draft()
         found = df.scan_local(path, df.wildcards(wildcard), local_base_folder, dataset_path, recursive)
         hashes = df.hash_files([local for _, local in found], max_workers, "hash",
-                               stage=df.staging_store(str(self._row["location"] or "")))
+                               stage=df.staging_store(self._row.location or ""))
         entries = [{"path": rel, "sha256": sha, "size": size, "source": local}
                    for (rel, local), (sha, size) in zip(found, hashes, strict=True)]
-        counts: dict[str, int] = _call("add_files", self.id, entries)
+        counts = _backend().add_dataset_files(self.id, entries)
         self._reload()
         return counts
 
@@ -269,7 +272,7 @@ class Dataset(DatasetLocalCopies, DatasetRegistry):
             raise InvalidArgument("give one dataset_path per source_url")
         entries = [e for url, dp in zip(urls, paths, strict=True)
                    for e in df.external_entries(str(url), df.wildcards(wildcard), dp, recursive, read_hash)]
-        counts = _call("add_files", self.id, entries)
+        counts = _backend().add_dataset_files(self.id, entries)
         self._reload()
         if verbose:
             print(f"dataset {self.name}: {counts['added']} links added, {counts['modified']} changed")
@@ -283,9 +286,9 @@ class Dataset(DatasetLocalCopies, DatasetRegistry):
         self._check_draft()
         if "://" in dataset_path:
             gone = [e.relative_path for e in self.link_entries if e.link and fnmatch.fnmatch(e.link, dataset_path)]
-            count = sum(int(_call("remove_files", self.id, glob.escape(p))) for p in gone)
+            count = sum(_backend().remove_dataset_files(self.id, glob.escape(p)) for p in gone)
         else:
-            count = int(_call("remove_files", self.id, dataset_path, recursive=recursive))
+            count = _backend().remove_dataset_files(self.id, dataset_path, recursive=recursive)
         self._reload()
         if verbose:
             print(f"dataset {self.name}: {count} file(s) removed")
@@ -298,9 +301,9 @@ class Dataset(DatasetLocalCopies, DatasetRegistry):
         prefix = check_folder(dataset_path)
         local = set(rel for rel, _ in df.scan_local(local_path, None, None, dataset_path, True))
         removed = 0
-        for f in _call("files", self.id, prefix or None):
-            if f["path"] not in local and f["url"] is None:
-                removed += int(_call("remove_files", self.id, glob.escape(f["path"])))
+        for f in _backend().get_dataset_files(self.id, prefix or None):
+            if f.path not in local and f.url is None:
+                removed += _backend().remove_dataset_files(self.id, glob.escape(f.path))
         counts = self._add_local(local_path, None, None, dataset_path, True, None)
         if verbose:
             print(f"dataset {self.name}: {counts['added']} added, {counts['modified']} modified, {removed} removed")
@@ -314,15 +317,15 @@ class Dataset(DatasetLocalCopies, DatasetRegistry):
         and ``chunk_size`` are accepted for ClearML code and ignored: files are never zipped,
         so one file can be fetched alone. Raises if any file could not be stored."""
         self._check_draft()
-        pending = _call("pending_uploads", self.id)
-        location = file_cache.destination(output_url) if output_url else str(self._row["location"] or "")
+        pending = _backend().get_pending_dataset_uploads(self.id)
+        location = file_cache.destination(output_url) if output_url else self._row.location or ""
         stored, errors = df.upload_pending(pending, location, max_workers=max_workers, retries=retries,
                                            show_progress=show_progress)
         if stored:
-            _call("mark_stored", self.id, stored)
+            _backend().mark_dataset_files_stored(self.id, stored)
         if preview and stored:
             stored_paths = {s["path"] for s in stored}
-            self._report_previews([e for e in pending if e["path"] in stored_paths])
+            self._report_previews([e for e in pending if e.path in stored_paths])
         self._reload()
         if verbose:
             print(f"dataset {self.name}: {len(stored)} file(s) uploaded")
@@ -331,9 +334,9 @@ class Dataset(DatasetLocalCopies, DatasetRegistry):
                              f"{'; '.join(errors[:3])}")
         return True
 
-    def _report_previews(self, uploaded: Sequence[Mapping[str, Any]]) -> None:
+    def _report_previews(self, uploaded: Sequence[DatasetFileRow]) -> None:
         """A table of the first rows of a few CSV/Parquet files, on the backing task."""
-        tables = [e for e in uploaded if e["path"].lower().endswith((".csv", ".parquet", ".tsv"))][:PREVIEW_FILES]
+        tables = [e for e in uploaded if e.path.lower().endswith((".csv", ".parquet", ".tsv"))][:PREVIEW_FILES]
         if not tables:
             return
         try:
@@ -342,7 +345,7 @@ class Dataset(DatasetLocalCopies, DatasetRegistry):
             return
         logger = self.get_logger()
         for e in tables:
-            src = str(e["source"])
+            src = str(e.source)
             try:
                 if src.lower().endswith(".parquet"):
                     import pyarrow.parquet as pq
@@ -352,9 +355,9 @@ class Dataset(DatasetLocalCopies, DatasetRegistry):
                 else:
                     frame = pd.read_csv(src, nrows=PREVIEW_ROWS, sep="\t" if src.lower().endswith(".tsv") else ",")
             except Exception as exc:  # noqa: BLE001 - a preview is a courtesy: an unreadable table must not fail the upload
-                print(f"dataset {self.name}: no preview of {e['path']}: {exc}")
+                print(f"dataset {self.name}: no preview of {e.path}: {exc}")
                 continue
-            logger.report_table("Dataset preview", e["path"], iteration=0, table_plot=frame)
+            logger.report_table("Dataset preview", e.path, iteration=0, table_plot=frame)
         logger.flush()
 
     def finalize(self, verbose: bool = False, raise_on_error: bool = True, auto_upload: bool = False) -> bool:
@@ -363,7 +366,7 @@ class Dataset(DatasetLocalCopies, DatasetRegistry):
         try:
             if auto_upload and not self.is_final():
                 self.upload(show_progress=verbose)
-            self._row = _call("finalize", self.id)
+            self._row = _backend().finalize_dataset(self.id)
         except TrackError:
             if raise_on_error:
                 raise
@@ -380,7 +383,7 @@ class Dataset(DatasetLocalCopies, DatasetRegistry):
         return True
 
     def _check_draft(self) -> None:
-        if self._row["status"] == FINAL:
+        if self._row.status == FINAL:
             raise Conflict(f"dataset {self.name!r} version {self.version} ({self.id}) is finalized and read-only; "
                            f"make a new version with Dataset.create(..., parent_datasets=[{self.id!r}])")
 
@@ -389,7 +392,7 @@ class Dataset(DatasetLocalCopies, DatasetRegistry):
                    dataset_id: str | None = None) -> list[str]:
         """Paths of the version's files, optionally under a folder or matching a wildcard
         (``"imgs/*.jpg"``); ``dataset_id`` keeps only files whose current bytes that version added."""
-        paths = [f["path"] for f in _call("files", self.id)]
+        paths = [f.path for f in _backend().get_dataset_files(self.id)]
         if dataset_path and dataset_path not in (".", "/", "*"):
             pattern = dataset_path.replace("\\", "/").strip("/")
             if any(c in pattern for c in "*?["):
@@ -402,31 +405,31 @@ class Dataset(DatasetLocalCopies, DatasetRegistry):
         if not recursive:
             paths = [p for p in paths if p.count("/") <= depth]
         if dataset_id:
-            mine = {(f["path"], f["sha256"], f["url"]) for f in _call("files", self.id)}
-            theirs = {f["path"] for f in _call("files", dataset_id)
-                      if f["state"] != "inherited" and (f["path"], f["sha256"], f["url"]) in mine}
+            mine = {(f.path, f.sha256, f.url) for f in _backend().get_dataset_files(self.id)}
+            theirs = {f.path for f in _backend().get_dataset_files(dataset_id)
+                      if f.state != "inherited" and (f.path, f.sha256, f.url) in mine}
             paths = [p for p in paths if p in theirs]
         return paths
 
     def list_added_files(self, dataset_id: str | None = None) -> list[str]:
         """Paths of the files this version (or the version ``dataset_id``) added: paths its parents did not have."""
-        return [f["path"] for f in _call("files", dataset_id or self.id) if f["state"] == "added"]
+        return [f.path for f in _backend().get_dataset_files(dataset_id or self.id) if f.state == "added"]
 
     def list_modified_files(self, dataset_id: str | None = None) -> list[str]:
         """Paths this version (or the version ``dataset_id``) took from its parents with other content."""
-        return [f["path"] for f in _call("files", dataset_id or self.id) if f["state"] == "modified"]
+        return [f.path for f in _backend().get_dataset_files(dataset_id or self.id) if f.state == "modified"]
 
     def list_removed_files(self, dataset_id: str | None = None) -> list[str]:
         """Paths its parents had that this version (or the version ``dataset_id``) removed."""
-        return list(_call("removed_files", dataset_id or self.id))
+        return _backend().get_removed_dataset_files(dataset_id or self.id)
 
     def get_dependency_graph(self) -> dict[str, list[str]]:
         """``{version id: [parent ids]}`` for this version and its ancestors."""
-        return dict(_call("dependency_graph", self.id))
+        return _backend().get_dataset_graph(self.id)
 
     def diff(self, other: str | Dataset) -> dict[str, list[str]]:
         """What this version added, removed and modified compared with ``other``."""
-        return dict(_call("diff", _id_of(other), self.id))
+        return _backend().diff_datasets(_id_of(other), self.id)
 
     # -- metadata, logger ------------------------------------------------------------------------
     def _task(self) -> Task:
@@ -460,3 +463,7 @@ class Dataset(DatasetLocalCopies, DatasetRegistry):
         artifact = self._task().artifacts.get(metadata_name)
         return None if artifact is None else artifact.get()
 
+
+def _backend() -> Backend:
+    """Wherever the store is (the dataset rules are :mod:`jupyter_ext.core.datasets`)."""
+    return session.backend()

@@ -22,7 +22,7 @@ import shutil
 import stat
 import tempfile
 import threading
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -35,6 +35,7 @@ from jupyter_ext.store.blobs import changed_too_recently, sha256_of_file
 
 if TYPE_CHECKING:
     from jupyter_ext.store.blobs import BlobStore
+    from jupyter_ext.store.rows import DatasetFileRow
 
 
 _T = TypeVar("_T")
@@ -256,36 +257,36 @@ def _hash_url(url: str) -> str:
     return digest.hexdigest()
 
 
-def upload_pending(pending: Sequence[Mapping[str, Any]], location: str, *, max_workers: int | None,
+def upload_pending(pending: Sequence[DatasetFileRow], location: str, *, max_workers: int | None,
                    retries: int, show_progress: bool) -> tuple[list[dict[str, Any]], list[str]]:
     """Store each pending file as a blob; (stored entries for ``mark_stored``, error messages)."""
     backend = session.backend()
     staged = staging_store(location)
-    total = sum(int(p.get("size") or 0) for p in pending)
+    total = sum(p.size for p in pending)
     stored: list[dict[str, Any]] = []
     errors: list[str] = []
     with count_bar(total, "upload", show_progress, unit="B") as tick:
-        def one(entry: Mapping[str, Any]) -> dict[str, Any] | str:
+        def one(entry: DatasetFileRow) -> dict[str, Any] | str:
             for attempt in range(max(0, retries) + 1):
                 try:
-                    source = str(entry["source"])
-                    if staged is not None and entry.get("sha256"):
-                        size = staged.store_staged(source, entry["sha256"])
+                    source = str(entry.source)
+                    if staged is not None and entry.sha256:
+                        size = staged.store_staged(source, entry.sha256)
                         if size is not None:
                             tick(size)
-                            return {"path": entry["path"], "sha256": entry["sha256"], "size": size,
+                            return {"path": entry.path, "sha256": entry.sha256, "size": size,
                                     "location": location}
                     st = os.stat(source)
                     seen = _hashed.get(os.path.abspath(source))
                     known = seen[3] if seen and seen == (st.st_size, st.st_mtime_ns, st.st_ctime_ns,
-                                                         entry.get("sha256")) else None
+                                                         entry.sha256) else None
                     sha, size = backend.put_blob_file(source, location, tick, known_sha256=known)
-                    return {"path": entry["path"], "sha256": sha, "size": size, "location": location}
+                    return {"path": entry.path, "sha256": sha, "size": size, "location": location}
                 except FileNotFoundError:
-                    return f"{entry['path']}: its local file {entry['source']} is gone; add it again"
+                    return f"{entry.path}: its local file {entry.source} is gone; add it again"
                 except (OSError, Unavailable) as exc:
                     if attempt == max(0, retries):
-                        return f"{entry['path']}: {exc}"
+                        return f"{entry.path}: {exc}"
             raise AssertionError("unreachable")
 
         for result in parallel_map(one, pending, max_workers):
@@ -322,7 +323,7 @@ def _locked(path: str) -> Iterator[None]:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def materialise(key: str, entries: Sequence[Mapping[str, Any]], *, max_workers: int | None, soft_links: bool,
+def materialise(key: str, entries: Sequence[DatasetFileRow], *, max_workers: int | None, soft_links: bool,
                 raise_on_error: bool, keep: bool = True) -> str:
     """Build ``<cache>/datasets/<key>`` from ``entries`` (dataset file rows) once.
 
@@ -353,38 +354,38 @@ def materialise(key: str, entries: Sequence[Mapping[str, Any]], *, max_workers: 
     return folder
 
 
-def _fill(root: str, entries: Sequence[Mapping[str, Any]], *, max_workers: int | None, soft_links: bool
+def _fill(root: str, entries: Sequence[DatasetFileRow], *, max_workers: int | None, soft_links: bool
           ) -> list[str]:
     backend = session.backend()
     blobs_at = getattr(backend, "blobs_at", None)
     made: set[str] = {root}
     for e in entries:
-        parent = os.path.dirname(os.path.join(root, *check_dataset_path(e["path"]).split("/")))
+        parent = os.path.dirname(os.path.join(root, *check_dataset_path(e.path).split("/")))
         if parent not in made:
             os.makedirs(parent, exist_ok=True)
             made.add(parent)
 
-    def one(e: Mapping[str, Any]) -> str | None:
-        dest = os.path.join(root, *e["path"].split("/"))
+    def one(e: DatasetFileRow) -> str | None:
+        dest = os.path.join(root, *e.path.split("/"))
         try:
-            if e.get("source"):  # a draft's file not uploaded yet: its local bytes, copied
-                shutil.copyfile(e["source"], dest)
-            elif e.get("url"):  # an external link: fetched (and cached) by its URL
-                shutil.copyfile(file_cache.fetch_url(e["url"], e["path"].rsplit("/", 1)[-1]), dest)
+            if e.source:  # a draft's file not uploaded yet: its local bytes, copied
+                shutil.copyfile(e.source, dest)
+            elif e.url:  # an external link: fetched (and cached) by its URL
+                shutil.copyfile(file_cache.fetch_url(e.url, e.path.rsplit("/", 1)[-1]), dest)
             else:
-                blob = blobs_at(e["location"] or "").url_of(e["sha256"]) if blobs_at is not None else ""
+                blob = blobs_at(e.location or "").url_of(str(e.sha256)) if blobs_at is not None else ""
                 if blob and "://" not in blob and os.path.isfile(blob):
                     _link(blob, dest, soft_links)
                 else:
-                    backend.download_blob(e["sha256"], dest, e["location"] or "")
+                    backend.download_blob(str(e.sha256), dest, e.location or "")
             if not os.path.islink(dest):
                 os.chmod(dest, READ_ONLY)
             return None
         except (OSError, TrackError) as exc:
-            return f"{e['path']}: {exc}"
+            return f"{e.path}: {exc}"
 
     with count_bar(len(entries), "get_local_copy", True) as tick:
-        def counted(e: Mapping[str, Any]) -> str | None:
+        def counted(e: DatasetFileRow) -> str | None:
             result = one(e)
             tick(1)
             return result

@@ -6,18 +6,21 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from jupyter_ext.errors import AlreadyExists, InvalidArgument, NotFound
+from jupyter_ext.sdk import _session as session
 from jupyter_ext.sdk.datasets import files as df
-from jupyter_ext.sdk.datasets.registry import call as _call
+
+if TYPE_CHECKING:
+    from jupyter_ext.store.rows import DatasetFileRow, DatasetVersionRow
 
 FINAL = "final"  # core.datasets.FINAL; not imported from there, which would load the store
 
 
 class DatasetLocalCopies:
     if TYPE_CHECKING:
-        _row: dict[str, Any]
+        _row: DatasetVersionRow
 
         @property
         def id(self) -> str: ...
@@ -35,15 +38,15 @@ class DatasetLocalCopies:
         is on the same disk. A second call returns at once. ``part``/``num_parts`` give one
         deterministic shard of the files; ``files=[...]`` only those dataset paths."""
         key = self.id + _subset_key(part, num_parts, files) + (".soft" if use_soft_links else "")
-        if self._row["status"] == FINAL:
+        if self._row.status == FINAL:
             found = df.cached_folder(key)
             if found is not None:
                 return found
         self._reload()
-        entries = _select(_call("files", self.id), part, num_parts, files, raise_on_error)
-        final = self._row["status"] == FINAL
+        entries = _select(session.backend().get_dataset_files(self.id), part, num_parts, files, raise_on_error)
+        final = self._row.status == FINAL
         if not final:  # a draft changes: its copy is keyed by its content and rebuilt each time
-            key += ".draft-" + hashlib.sha256(repr([(e["path"], e["sha256"], e["url"], e["source"])
+            key += ".draft-" + hashlib.sha256(repr([(e.path, e.sha256, e.url, e.source)
                                                      for e in entries]).encode()).hexdigest()[:16]
         return df.materialise(key, entries, max_workers=max_workers, soft_links=bool(use_soft_links),
                               raise_on_error=raise_on_error, keep=final)
@@ -70,16 +73,16 @@ class DatasetLocalCopies:
         """Dataset paths whose local bytes differ from the version's (missing files included);
         ``skip_hash=True`` compares sizes only."""
         root = local_copy_path or self.get_local_copy()
-        entries = [f for f in _call("files", self.id) if f["sha256"] or f["size"]]
-        present = [(f, os.path.join(root, *f["path"].split("/"))) for f in entries]
-        bad = [f["path"] for f, p in present if not os.path.isfile(p)]
+        entries = [f for f in session.backend().get_dataset_files(self.id) if f.sha256 or f.size]
+        present = [(f, os.path.join(root, *f.path.split("/"))) for f in entries]
+        bad = [f.path for f, p in present if not os.path.isfile(p)]
         present = [(f, p) for f, p in present if os.path.isfile(p)]
         if skip_hash or not present:
-            bad += [f["path"] for f, p in present if f["size"] and os.path.getsize(p) != int(f["size"])]
+            bad += [f.path for f, p in present if f.size and os.path.getsize(p) != f.size]
         else:
             hashes = df.hash_files([p for _, p in present], None, "verify", show=verbose)
-            bad += [f["path"] for (f, _), (sha, size) in zip(present, hashes, strict=True)
-                    if (f["sha256"] and sha != f["sha256"]) or (not f["sha256"] and f["size"] and size != f["size"])]
+            bad += [f.path for (f, _), (sha, size) in zip(present, hashes, strict=True)
+                    if (f.sha256 and sha != f.sha256) or (not f.sha256 and f.size and size != f.size)]
         if verbose:
             print(f"dataset {self.name}: {len(bad)} file(s) differ")
         return sorted(bad)
@@ -96,14 +99,14 @@ def _subset_key(part: int | None, num_parts: int | None, files: Sequence[str] | 
     return key
 
 
-def _select(entries: list[dict[str, Any]], part: int | None, num_parts: int | None,
-            files: Sequence[str] | None, raise_on_error: bool) -> list[dict[str, Any]]:
+def _select(entries: list[DatasetFileRow], part: int | None, num_parts: int | None,
+            files: Sequence[str] | None, raise_on_error: bool) -> list[DatasetFileRow]:
     if files is not None:
         wanted = set(files)
-        unknown = wanted - {e["path"] for e in entries}
+        unknown = wanted - {e.path for e in entries}
         if unknown and raise_on_error:
             raise NotFound(f"the dataset has no file(s) {sorted(unknown)[:5]}")
-        entries = [e for e in entries if e["path"] in wanted]
+        entries = [e for e in entries if e.path in wanted]
     if num_parts:
         assert part is not None
         n = len(entries)  # entries come sorted by path: contiguous, deterministic shards

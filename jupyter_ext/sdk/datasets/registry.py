@@ -11,11 +11,7 @@ from jupyter_ext.sdk import _transfers as file_cache
 
 if TYPE_CHECKING:
     from jupyter_ext.sdk.datasets.dataset import Dataset
-
-
-def call(operation: str, *args: Any, **kwargs: Any) -> Any:
-    """One operation of :mod:`jupyter_ext.core.datasets`, wherever the store is."""
-    return session.backend().dataset_call(operation, *args, **kwargs)
+    from jupyter_ext.store.rows import DatasetVersionRow
 
 
 def id_of(ds: str | Dataset) -> str:
@@ -27,7 +23,7 @@ _D = TypeVar("_D", bound="DatasetRegistry")
 
 class DatasetRegistry:
     if TYPE_CHECKING:
-        def __init__(self, row: Any) -> None: ...
+        def __init__(self, row: DatasetVersionRow) -> None: ...
 
         @property
         def id(self) -> str: ...
@@ -43,12 +39,12 @@ class DatasetRegistry:
                       include_archived: bool = True) -> list[dict[str, Any]]:
         """Versions as dicts (``id, name, project, version, tags, created, status, file_count …``),
         newest version first."""
-        found = call("list_versions", project=dataset_project, name=partial_name, tags=tags, ids=ids,
-                      only_final=only_completed, include_archived=include_archived,
-                      recursive=recursive_project_search)
-        return [{"id": r["id"], "name": r["name"], "project": r["project_name"], "version": r["version"],
-                 "tags": r["tags"], "created": r["created"], "status": r["status"], "description": r["description"],
-                 "file_count": r["file_count"], "total_size": r["total_size"], "parents": r["parents"]}
+        found = session.backend().query_datasets(project=dataset_project, name=partial_name, tags=tags, ids=ids,
+                                                 only_final=only_completed, include_archived=include_archived,
+                                                 recursive=recursive_project_search)
+        return [{"id": r.id, "name": r.name, "project": r.project_name, "version": r.version,
+                 "tags": list(r.tags), "created": r.created, "status": r.status, "description": r.description,
+                 "file_count": r.file_count, "total_size": r.total_size, "parents": list(r.parents)}
                 for r in found]
 
     @classmethod
@@ -61,7 +57,7 @@ class DatasetRegistry:
         ids += [cls.get(dataset_project=p, dataset_name=n).id for p, n in dataset_project_name_pairs or []]
         if not ids:
             raise InvalidArgument("squash needs dataset_ids=[...] or dataset_project_name_pairs=[(project, name), ...]")
-        return cls(call("squash", name=dataset_name, dataset_ids=ids, location=file_cache.destination(output_url)))
+        return cls(session.backend().squash_datasets(dataset_name, ids, location=file_cache.destination(output_url)))
 
     @classmethod
     def delete(cls, dataset_id: str | None = None, dataset_project: str | None = None,
@@ -71,47 +67,47 @@ class DatasetRegistry:
         """Delete a version (or, with ``entire_dataset=True``, every version of the dataset).
         A version that is the parent of another is kept unless ``force=True``. Stored files
         that no other version shares are freed by the next garbage collection."""
+        backend = session.backend()
         if dataset_id:
-            call("delete", str(dataset_id), force=force)
+            backend.delete_dataset(str(dataset_id), force=force)
             return
         if not entire_dataset:
-            call("delete", cls.get(dataset_project=dataset_project, dataset_name=dataset_name,
-                                    dataset_version=dataset_version, include_archived=True).id, force=force)
+            backend.delete_dataset(cls.get(dataset_project=dataset_project, dataset_name=dataset_name,
+                                           dataset_version=dataset_version, include_archived=True).id, force=force)
             return
-        versions = call("list_versions", project=dataset_project, name=dataset_name, exact_name=True,
-                         recursive=False)
+        versions = backend.query_datasets(project=dataset_project, name=dataset_name, exact_name=True,
+                                          recursive=False)
         if not versions:
             raise NotFound(f"no dataset {dataset_name!r} in {dataset_project!r}")
         for row in versions:  # newest first: children go before their parents
-            call("delete", row["id"], force=True)
+            backend.delete_dataset(row.id, force=True)
 
     @classmethod
     def rename(cls, new_dataset_name: str, dataset_project: str, dataset_name: str) -> None:
         """Give every version of a dataset a new name."""
         versions = cls._all_versions(dataset_project, dataset_name)
-        if call("list_versions", project=dataset_project, name=new_dataset_name, exact_name=True, recursive=False):
-            raise AlreadyExists(f"a dataset {new_dataset_name!r} already exists in {dataset_project!r}")
         backend = session.backend()
+        if backend.query_datasets(project=dataset_project, name=new_dataset_name, exact_name=True, recursive=False):
+            raise AlreadyExists(f"a dataset {new_dataset_name!r} already exists in {dataset_project!r}")
         for row in versions:
-            call("update", row["id"], {"name": new_dataset_name})
-            backend.update_task(row["id"], {"name": new_dataset_name})
-            backend.move_task(row["id"], f"{row['project_name']}/.datasets/{new_dataset_name}")
+            backend.update_dataset(row.id, {"name": new_dataset_name})
+            backend.update_task(row.id, {"name": new_dataset_name})
+            backend.move_task(row.id, f"{row.project_name}/.datasets/{new_dataset_name}")
 
     @classmethod
     def move_to_project(cls, new_dataset_project: str, dataset_project: str, dataset_name: str) -> None:
         """Move every version of a dataset to another project."""
         versions = cls._all_versions(dataset_project, dataset_name)
-        if call("list_versions", project=new_dataset_project, name=dataset_name, exact_name=True, recursive=False):
-            raise AlreadyExists(f"a dataset {dataset_name!r} already exists in {new_dataset_project!r}")
         backend = session.backend()
+        if backend.query_datasets(project=new_dataset_project, name=dataset_name, exact_name=True, recursive=False):
+            raise AlreadyExists(f"a dataset {dataset_name!r} already exists in {new_dataset_project!r}")
         for row in versions:
-            call("move", row["id"], new_dataset_project)
-            backend.move_task(row["id"], f"{new_dataset_project}/.datasets/{dataset_name}")
+            backend.move_dataset(row.id, new_dataset_project)
+            backend.move_task(row.id, f"{new_dataset_project}/.datasets/{dataset_name}")
 
     @staticmethod
-    def _all_versions(project: str, name: str) -> list[dict[str, Any]]:
-        versions: list[dict[str, Any]] = call("list_versions", project=project, name=name, exact_name=True,
-                                               recursive=False)
+    def _all_versions(project: str, name: str) -> list[DatasetVersionRow]:
+        versions = session.backend().query_datasets(project=project, name=name, exact_name=True, recursive=False)
         if not versions:
             raise NotFound(f"no dataset {name!r} in {project!r}")
         return versions

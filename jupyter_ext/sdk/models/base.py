@@ -2,18 +2,22 @@
 metadata, publishing, and verified local copies of its weights."""
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jupyter_ext.core.rules import param_types as param_values
 from jupyter_ext.errors import InvalidArgument, NotFound, TrackError
 from jupyter_ext.sdk import _notebook
 from jupyter_ext.sdk import _session as session
 from jupyter_ext.sdk import _transfers as files
+
+if TYPE_CHECKING:
+    from jupyter_ext.store.rows import ModelRow, ModelVersionRow
 
 
 def sync() -> None:
@@ -26,24 +30,23 @@ class BaseModel:
     """A registered model as the SDK sees it: a snapshot of its row, refreshed by every change
     made through this object, and the weights of one version (the latest unless pinned)."""
 
-    _row: dict[str, Any]
+    _row: ModelRow
     _pinned: int | None
-    _weights_of: tuple[int, dict[str, Any] | None] | None
+    _weights_of: tuple[int, ModelVersionRow | None] | None
 
-    def _set(self, data: Mapping[str, Any], pinned: int | None = None) -> None:
-        row = dict(data)
-        weights = row.pop("weights", None)
-        number = row.pop("version", None)
-        self._row = row
+    def _set(self, data: ModelRow, pinned: int | None = None) -> None:
+        self._row = dataclasses.replace(data, version=None, weights=None)
         self._pinned = pinned
-        self._weights_of = (int(number), weights) if number is not None else None
+        self._weights_of = (int(data.version), data.weights) if data.version is not None else None
 
-    def _update_row(self, row: Mapping[str, Any]) -> None:
+    def _update_row(self, row: ModelRow) -> None:
         """Take a model row returned by a change (versions never change, so cached weights stay)."""
-        keep = self._row.get("link_name")
-        self._row = {k: v for k, v in row.items() if k not in ("weights", "version")}
-        if keep is not None:
-            self._row.setdefault("link_name", keep)
+        self._row = dataclasses.replace(row, version=None, weights=None,
+                                        link_name=row.link_name if row.link_name is not None else self._row.link_name)
+
+    def _edit_row(self, **fields: Any) -> None:
+        """Change this snapshot ahead of the store (the change itself waits in the spool)."""
+        self._row = dataclasses.replace(self._row, **fields)
 
     def preview(self) -> None:
         """Display the model in a notebook: its fields, labels, metadata and design."""
@@ -66,33 +69,33 @@ class BaseModel:
     def id(self) -> str:
         """The model's id (the same for all its versions): what ``Model(model_id=...)`` and
         ``InputModel(model_id=...)`` take."""
-        return str(self._row["id"])
+        return self._row.id
 
     @property
     def name(self) -> str:
         """The model's name in the registry, e.g. ``"MyModel"``."""
-        return str(self._row["name"])
+        return self._row.name
 
     @property
     def link_name(self) -> str:
         """The name a task gave the model when it connected it (``task.models[...]`` keys)."""
-        return str(self._row.get("link_name") or "")
+        return self._row.link_name or ""
 
     @property
     def project(self) -> str:
         """The project's id (``project_name`` is its name)."""
-        return str(self._row["project_id"])
+        return self._row.project_id
 
     @property
     def project_name(self) -> str:
         """The name of the model's project (:attr:`project` is its id)."""
-        return str(self._row.get("project_name") or "")
+        return self._row.project_name
 
     @property
     def comment(self) -> str:
         """The model's description ("" when none). Assigning to it stores the new text, also on a
         published model."""
-        return str(self._row.get("comment") or "")
+        return self._row.comment
 
     @comment.setter
     def comment(self, value: str) -> None:
@@ -104,7 +107,7 @@ class BaseModel:
 
         >>> model.tags = [*model.tags, "production"]
         """
-        return list(self._row.get("tags") or ())
+        return list(self._row.tags)
 
     @tags.setter
     def tags(self, value: list[str]) -> None:
@@ -119,17 +122,17 @@ class BaseModel:
     def framework(self) -> str:
         """The framework the model was made with, a :class:`Framework` name such as ``"pytorch"``
         ("" when none was given)."""
-        return str(self._row.get("framework") or "")
+        return self._row.framework
 
     @property
     def labels(self) -> dict[str, int]:
         """The label enumeration, ``{"cat": 0, "dog": 1}``."""
-        return dict(self._row.get("labels") or {})
+        return dict(self._row.labels)
 
     @property
     def config_text(self) -> str:
         """The model's design (configuration) as text."""
-        return str(self._row.get("design") or "")
+        return self._row.design
 
     @property
     def config_dict(self) -> dict[str, Any]:
@@ -139,27 +142,27 @@ class BaseModel:
     @property
     def task(self) -> str:
         """The id of the task that made the model ("" for an imported one)."""
-        return str(self._row.get("task_id") or "")
+        return self._row.task_id or ""
 
     @property
     def parent(self) -> str | None:
         """The id of the model this one was trained from (lineage), or None."""
-        return self._row.get("parent_id") or None
+        return self._row.parent_id or None
 
     @property
     def published(self) -> bool:
         """True once :meth:`publish` made the model final (as of the last read or change through this object)."""
-        return bool(self._row.get("published"))
+        return self._row.published
 
     @property
     def archived(self) -> bool:
         """True if the model is archived (hidden from ``Model.query_models`` unless ``include_archived=True``)."""
-        return bool(self._row.get("archived"))
+        return self._row.archived
 
     @property
     def version(self) -> int:
         """The version shown: the one asked for, else the latest (0: no weights yet)."""
-        return int(self._pinned if self._pinned is not None else self._row.get("latest_version") or 0)
+        return int(self._pinned if self._pinned is not None else self._row.latest_version)
 
     @property
     def url(self) -> str:
@@ -171,26 +174,26 @@ class BaseModel:
         """The size in bytes of this version's stored weights (a folder counts as its zip); 0 when there
         are none, or when they were only registered by URI."""
         w = self._weights()
-        return int(w["size"]) if w else 0
+        return w.size if w else 0
 
     @property
     def iteration(self) -> int | None:
         """The training iteration recorded with this version's weights (``update_weights(iteration=...)``), or None."""
         w = self._weights()
-        return None if w is None or w.get("iteration") is None else int(w["iteration"])
+        return None if w is None or w.iteration is None else int(w.iteration)
 
     def _change(self, **fields: Any) -> None:
         sync()
         self._update_row(session.backend().update_model(self.id, fields))
 
-    def _weights(self) -> dict[str, Any] | None:
+    def _weights(self) -> ModelVersionRow | None:
         number = self.version
         if not number:
             return None
         if self._weights_of is None or self._weights_of[0] != number:
             sync()
             data = session.backend().get_model(self.id, number)
-            self._weights_of = (number, data.get("weights"))
+            self._weights_of = (number, data.weights)
         return self._weights_of[1]
 
     def reload(self) -> None:
@@ -209,13 +212,13 @@ class BaseModel:
 
     def get_metadata(self, key: str) -> Any:
         """The value of one entry, with its type, or None."""
-        entry = self._row.get("metadata", {}).get(key)
+        entry = self._row.metadata.get(key)
         return None if entry is None else param_values.decode(entry.get("value"), str(entry.get("type")))
 
     def get_all_metadata(self) -> dict[str, dict[str, Any]]:
         """``{key: {"key": key, "type": type name, "value": value}}``, as ClearML shapes it."""
         return {k: {"key": k, "type": e.get("type"), "value": param_values.decode(e.get("value"), str(e.get("type")))}
-                for k, e in (self._row.get("metadata") or {}).items()}
+                for k, e in self._row.metadata.items()}
 
     def get_all_metadata_casted(self) -> dict[str, Any]:
         """``{key: value}``."""
@@ -297,7 +300,7 @@ class BaseModel:
         """
         weights = self._require_weights()
         path = self._download(weights, force_download)
-        if weights["is_package"] and extract_archive is not False:
+        if weights.is_package and extract_archive is not False:
             key = _cache_key(weights)
             if force_download:  # unpack again too: the extracted files may have been edited
                 _forget_extraction(key)
@@ -315,7 +318,7 @@ class BaseModel:
         """A package's files: the extracted folder with ``return_path=True``, else a list of
         the files in it. A model whose weights are a single file raises ``InvalidArgument``."""
         weights = self._require_weights()
-        if not weights["is_package"]:
+        if not weights.is_package:
             raise InvalidArgument(f"model {self.id} ({self.name!r}) version {self.version} is a single file, "
                                   f"not a package; use get_weights()")
         path = self.get_local_copy(extract_archive=extract_archive, force_download=force_download)
@@ -323,32 +326,32 @@ class BaseModel:
             return path
         return sorted(p for p in Path(path).rglob("*") if p.is_file() and p.name != ".complete")
 
-    def _require_weights(self) -> dict[str, Any]:
+    def _require_weights(self) -> ModelVersionRow:
         weights = self._weights()
         if weights is None:
             raise NotFound(f"model {self.id} ({self.name!r}) has no weights yet; "
                            f"OutputModel.update_weights(...) stores them")
         return weights
 
-    def _download(self, weights: Mapping[str, Any], force: bool) -> str:
+    def _download(self, weights: ModelVersionRow, force: bool) -> str:
         try:
-            if weights.get("blob_sha256"):
-                return files.local_copy(str(weights["blob_sha256"]), str(weights["location"] or ""),
-                                        str(weights["file_name"] or "weights"), size=int(weights["size"] or 0),
+            if weights.blob_sha256:
+                return files.local_copy(weights.blob_sha256, weights.location or "",
+                                        weights.file_name or "weights", size=int(weights.size or 0),
                                         force_download=force)
-            url = str(weights["url"])
+            url = str(weights.url)
             if url.startswith("file://") and os.path.exists(url[len("file://"):]):
                 return url[len("file://"):]  # a registered local file: no copy needed
-            return files.fetch_url(url, str(weights["file_name"] or "weights"), force_download=force)
+            return files.fetch_url(url, weights.file_name or "weights", force_download=force)
         except TrackError as exc:
             raise type(exc)(f"cannot get the weights of model {self.id} ({self.name!r}) version "
-                            f"{weights['version']}: {exc.message}") from exc
+                            f"{weights.version}: {exc.message}") from exc
 
 
-def _cache_key(weights: Mapping[str, Any]) -> str:
-    if weights.get("blob_sha256"):
-        return str(weights["blob_sha256"])
-    return hashlib.sha256(str(weights["url"]).encode()).hexdigest()
+def _cache_key(weights: ModelVersionRow) -> str:
+    if weights.blob_sha256:
+        return weights.blob_sha256
+    return hashlib.sha256(str(weights.url).encode()).hexdigest()
 
 
 def _forget_extraction(key: str) -> None:
@@ -366,12 +369,12 @@ def blob_url(location: str, sha256: str) -> str:
     return files.blob_url(sha256, location)
 
 
-def version_url(weights: Mapping[str, Any] | None) -> str:
-    if not weights:
+def version_url(weights: ModelVersionRow | None) -> str:
+    if weights is None:
         return ""
-    if weights.get("url"):
-        return str(weights["url"])
-    return blob_url(str(weights.get("location") or ""), str(weights["blob_sha256"]))
+    if weights.url:
+        return weights.url
+    return blob_url(weights.location or "", str(weights.blob_sha256))
 
 
 # -- argument helpers shared with OutputModel ---------------------------------------------------

@@ -13,6 +13,7 @@ latest one, or the one asked for with ``Model.get(..., version=n)``.
 """
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 from collections.abc import Iterable, Mapping, Sequence
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
 
     from jupyter_ext.sdk.models.output import OutputModel
     from jupyter_ext.sdk.tasks.task import Task
+    from jupyter_ext.store.rows import ModelRow
 
 __all__ = ["Framework", "InputModel", "Model", "ModelList", "OutputModel"]
 
@@ -82,7 +84,7 @@ class Model(BaseModel):
         self._set(session.backend().get_model(model_id))
 
     @classmethod
-    def _wrap(cls, data: Mapping[str, Any], pinned: int | None = None) -> Self:
+    def _wrap(cls, data: ModelRow, pinned: int | None = None) -> Self:
         obj = cls.__new__(cls)
         obj._set(data, pinned)
         return obj
@@ -106,8 +108,8 @@ class Model(BaseModel):
         backend = session.backend()
         if model_id:
             data = backend.get_model(model_id, version)
-            if only_published and not data["published"]:
-                raise NotFound(f"model {model_id} ({data['name']!r}) is not published")
+            if only_published and not data.published:
+                raise NotFound(f"model {model_id} ({data.name!r}) is not published")
         elif model_name:
             data = backend.find_model(project_name, model_name, version, tags=tags, only_published=only_published)
         else:
@@ -135,7 +137,7 @@ class Model(BaseModel):
         """Every version of the weights, oldest first, each a ``Model`` at that version."""
         sync()
         found = session.backend().get_model_versions(self.id)
-        return [Model._wrap({**self._row, "version": v["version"], "weights": v}, v["version"]) for v in found]
+        return [Model._wrap(dataclasses.replace(self._row, version=v.version, weights=v), v.version) for v in found]
 
     # -- changing the registry -------------------------------------------------------------------
     def archive(self) -> None:
@@ -224,11 +226,11 @@ class InputModel(Model):
             "framework": framework, "tags": list(tags or ()), "comment": comment or f"Imported from {url}",
             "design": design or "", "labels": label_map(label_enumeration), "user": session.getpid_user(),
         })
-        backend.add_model_version(row["id"], {"url": url, "file_name": os.path.basename(url.rstrip("/")),
+        backend.add_model_version(row.id, {"url": url, "file_name": os.path.basename(url.rstrip("/")),
                                               "is_package": bool(is_package)})
         if create_as_published:
-            backend.publish_model(row["id"])
-        return cls._wrap(backend.get_model(row["id"]))
+            backend.publish_model(row.id)
+        return cls._wrap(backend.get_model(row.id))
 
     @classmethod
     def empty(cls, config_text: str | None = None, config_dict: Mapping[str, Any] | None = None,
@@ -246,7 +248,7 @@ class InputModel(Model):
             "comment": "No weights: a design and labels to start from", "design": design or "",
             "labels": label_map(label_enumeration), "user": session.getpid_user(),
         })
-        return cls._wrap(backend.get_model(row["id"]))
+        return cls._wrap(backend.get_model(row.id))
 
     @classmethod
     def load_model(cls, weights_url: str, load_archived: bool = False) -> InputModel | None:
@@ -316,7 +318,7 @@ class ModelList(list[Model]):
         return list(dict.fromkeys(m.link_name or m.name for m in self))
 
     @classmethod
-    def of(cls, rows: Iterable[Mapping[str, Any]]) -> ModelList:
+    def of(cls, rows: Iterable[ModelRow]) -> ModelList:
         """A ModelList of :class:`Model` objects made from model rows as the backend returns them."""
         return cls(Model._wrap(r) for r in rows)
 

@@ -14,6 +14,7 @@ it is on disk.
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import sys
@@ -32,7 +33,9 @@ from jupyter_ext.sdk.models.base import BaseModel, blob_url, design_text, label_
 from jupyter_ext.store.blobs import sha256_of_file
 
 if TYPE_CHECKING:
+    from jupyter_ext.client.backend import Backend
     from jupyter_ext.sdk.tasks.task import Task
+    from jupyter_ext.store.rows import ModelRow
 
 _SOURCE_NOTE = "weights from "
 
@@ -82,13 +85,18 @@ class OutputModel(BaseModel):
         except Unavailable:
             # No server to ask whether this task already made the model: a new one, made here
             # and created when the spool is replayed (after the task row, before any version).
-            row = {**spec, "id": uuid.uuid4().hex, "tags": list(tags or ()), "published": False,
-                   "archived": False, "latest_version": 0, "metadata": {}, "created": time.time()}
-            session.reporter().submit(backend.create_model, {k: v for k, v in row.items()
-                                                             if k not in ("published", "archived", "latest_version")})
-            self._set(row)
+            from jupyter_ext.store.rows import ModelRow
 
-    def _register(self, backend: Any, owner: Task | None, spec: dict[str, Any]) -> None:
+            model_id, now = uuid.uuid4().hex, time.time()
+            made = {**spec, "id": model_id, "tags": list(tags or ()), "metadata": {}, "created": now}
+            session.reporter().submit(backend.create_model, made)
+            self._set(ModelRow(
+                id=model_id, project_id="", project_name="", name=model_name, framework=str(framework or ""),
+                comment=comment or "", task_id=owner.id if owner is not None else None, parent_id=base_model_id,
+                labels=dict(labels or {}), design=design or "", metadata={}, published=False, archived=False,
+                latest_version=0, user=session.getpid_user(), created=now, last_update=now, tags=tuple(tags or ())))
+
+    def _register(self, backend: Backend, owner: Task | None, spec: dict[str, Any]) -> None:
         found = _reusable(owner, spec["name"]) if owner is not None else None
         if found is not None:
             given = {"tags": spec["tags"], "comment": spec["comment"] or None, "framework": spec["framework"],
@@ -97,12 +105,12 @@ class OutputModel(BaseModel):
             fields = {k: v for k, v in given.items() if v is not None}
             self._set(found)
             if fields:
-                self._update_row(backend.update_model(found["id"], fields))
+                self._update_row(backend.update_model(found.id, fields))
             return
         parent = spec["parent_id"]
         if parent is None and owner is not None:
             inputs = backend.get_task_models(owner.id)["input"]
-            parent = inputs[-1]["id"] if inputs else None
+            parent = inputs[-1].id if inputs else None
         self._set(backend.create_model({**spec, "parent_id": parent}))
 
     # -- weights ---------------------------------------------------------------------------------
@@ -233,20 +241,20 @@ class OutputModel(BaseModel):
             # a registered URI while the backend is away: the calls wait in the spool
             rep = session.reporter()
             rep.submit(backend.add_model_version, self.id, dict(spec))
-            version = int(self._row.get("latest_version") or 0) + 1
-            self._row["latest_version"] = version
+            version = self._row.latest_version + 1
+            self._edit_row(latest_version=version)
             if source:
                 comment = _with_source_note(self.comment, source, version)
                 rep.submit(backend.update_model, self.id, {"comment": comment})
-                self._row["comment"] = comment
+                self._edit_row(comment=comment)
             return
         data = backend.add_model_version(self.id, spec)
-        link_name = self._row.get("link_name")
+        link_name = self._row.link_name
         self._set(data)
         if link_name:
-            self._row["link_name"] = link_name
+            self._edit_row(link_name=link_name)
         if source:
-            comment = _with_source_note(self.comment, source, int(data["version"]))
+            comment = _with_source_note(self.comment, source, int(data.version or 0))
             self._update_row(backend.update_model(self.id, {"comment": comment}))
 
     def _before_change(self) -> None:
@@ -286,7 +294,7 @@ class OutputModel(BaseModel):
         if not self.task:
             self._change(task_id=task.id)
         session.backend().link_task_model(task.id, self.id, "output", name or self.name)
-        self._row["link_name"] = name or self.name
+        self._edit_row(link_name=name or self.name)
         self._task = task
 
 
@@ -324,12 +332,12 @@ class _Weights:
         else:
             sha, size = self.uploaded
         writer.call("add_model_version", model.id, {**self.spec, "blob_sha256": sha, "size": size})
-        version = int(model._row.get("latest_version") or 0) + 1
-        model._row["latest_version"] = version
+        version = model._row.latest_version + 1
+        model._edit_row(latest_version=version)
         if self.source:
             comment = _with_source_note(model.comment, self.source, version)
             writer.call("update_model", model.id, {"comment": comment})
-            model._row["comment"] = comment
+            model._edit_row(comment=comment)
         return f"model {model.name!r} weights {self.spec['file_name']} (version {version})"
 
 
@@ -343,12 +351,12 @@ def _offline() -> bool:
     return session.has_reporter() and session.reporter().offline
 
 
-def _reusable(task: Task, name: str) -> dict[str, Any] | None:
+def _reusable(task: Task, name: str) -> ModelRow | None:
     made = [m for m in session.backend().get_task_models(task.id)["output"]
-            if m["name"] == name and not m["published"] and not m["archived"]]
+            if m.name == name and not m.published and not m.archived]
     if not made:
         return None
-    return dict(session.backend().get_model(made[-1]["id"]), link_name=made[-1].get("link_name"))
+    return dataclasses.replace(session.backend().get_model(made[-1].id), link_name=made[-1].link_name)
 
 
 def _is_local(location: str) -> bool:

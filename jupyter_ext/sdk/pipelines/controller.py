@@ -302,12 +302,12 @@ class PipelineController(PipelineBuilding):
         backend = session.backend()
         try:
             if node.monitor_artifacts:
-                rows = {a["name"]: a for a in backend.get_artifacts(node.executed)}
+                rows = {a.name: a for a in backend.get_artifacts(node.executed)}
                 for item in node.monitor_artifacts:
                     src, dst = (item, item) if isinstance(item, str) else (item[0], item[1])
                     if src in rows:
                         row = rows[src]
-                        spec = {k: row.get(k) for k in ("type", "mode", "file_name", "content_type", "preview",
+                        spec = {k: getattr(row, k) for k in ("type", "mode", "file_name", "content_type", "preview",
                                                         "metadata", "url", "blob_sha256", "location", "size",
                                                         "user", "time")}
                         backend.put_artifact(self.id, {**spec, "name": dst})
@@ -324,8 +324,8 @@ class PipelineController(PipelineBuilding):
             for item in node.monitor_models:
                 src = item if isinstance(item, str) else item[0]
                 for model in backend.get_task_models(node.executed).get("output", []):
-                    if src in ("*", model.get("name")):
-                        backend.link_task_model(self.id, str(model["id"]), "output",
+                    if src in ("*", model.name):
+                        backend.link_task_model(self.id, model.id, "output",
                                                 item[1] if not isinstance(item, str) else None)
         except (NotFound, InvalidArgument, KeyError, TypeError) as exc:
             print(f"jupyter-track: step {node.name!r}: monitoring failed: {exc}", file=sys.stderr)

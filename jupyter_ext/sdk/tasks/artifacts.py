@@ -51,7 +51,8 @@ class ArtifactsMixin(TaskPart):
         registered DataFrames. One query, however many artifacts there are."""
         pending = _pending_of(self.id)  # before the query: an upload finishing in between is in one of them
         try:
-            rows = session.backend().get_artifacts(self.id)
+            # as mappings: an Artifact also wraps the spec of an upload still in flight
+            rows = [r.to_dict() for r in session.backend().get_artifacts(self.id)]
         except NotFound:
             if not self._live:
                 raise
@@ -374,7 +375,7 @@ class _Upload:
                 if self.ser.path is not None:
                     sha, size = files.upload(self.ser.path, self.location, str(spec["name"]))
                     spec.update(blob_sha256=sha, size=size, location=self.location)
-                return dict(session.backend().put_artifact(self.task_id, spec))
+                return session.backend().put_artifact(self.task_id, spec).to_dict()
             except (InvalidArgument, Conflict, NotFound):
                 raise  # the request itself is refused: trying again cannot help
             except (OSError, TrackError):

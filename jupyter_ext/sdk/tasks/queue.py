@@ -48,10 +48,10 @@ class QueueMixin(TaskPart):
         queue = queue_name
         if queue_id is not None:
             found = backend.get_queue(queue_id)
-            if queue_name is not None and queue_name not in (found["name"], found["id"]):
+            if queue_name is not None and queue_name not in (found.name, found.id):
                 raise InvalidArgument(f"queue_name={queue_name!r} and queue_id={queue_id!r} name different queues; "
                                       f"give one of them")
-            queue = found["id"]
+            queue = found.id
         if force and backend.get_task(task_id).status not in _ENQUEUE_FROM:
             backend.reset_task(task_id, force=True)
         row = backend.enqueue_task(task_id, queue)

@@ -1,6 +1,6 @@
 import { TrackClient } from '../api/client';
 import type { IRequest, Transport } from '../api/transport';
-import type { IProject, ITaskSummary } from '../api/types';
+import type { IProject, ITaskSummary } from '../api/shapes';
 import { ExperimentsModel, PAGE_SIZE, projectTree } from '../model/experiments';
 
 /**

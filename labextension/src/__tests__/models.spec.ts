@@ -1,6 +1,6 @@
 import { TrackClient } from '../api/client';
 import { errorFromBody, IRequest, Transport } from '../api/transport';
-import type { IModel, IModelMetrics, IModelVersion } from '../api/types';
+import type { IModel, IModelMetrics, IModelVersion } from '../api/shapes';
 import {
   isNotFound,
   labelRows,
@@ -12,6 +12,7 @@ import {
   weightsAddress,
   withoutToken
 } from '../model/models';
+import { modelRow, modelVersion } from './rows';
 
 const SHA = 'ab' + '0'.repeat(62);
 
@@ -52,7 +53,7 @@ describe('labelRows', () => {
 });
 
 describe('weightsAddress', () => {
-  const v = (w: Partial<IModelVersion>): IModelVersion => ({ version: 1, ...w });
+  const v = (w: Partial<IModelVersion>): IModelVersion => modelVersion(w);
 
   it('gives a registered URL as it is', () => {
     expect(weightsAddress(v({ url: 's3://bucket/m.pt', blob_sha256: null }))).toEqual({
@@ -133,7 +134,8 @@ describe('metricLayout', () => {
 
 describe('versionRows', () => {
   it('puts the newest version first', () => {
-    expect(versionRows([{ version: 1 }, { version: 3 }, { version: 2 }]).map(v => v.version)).toEqual([3, 2, 1]);
+    const rows = [1, 3, 2].map(version => modelVersion({ version }));
+    expect(versionRows(rows).map(v => v.version)).toEqual([3, 2, 1]);
   });
 });
 
@@ -143,17 +145,18 @@ describe('versionRows', () => {
  */
 function modelServer() {
   const state = {
-    model: {
+    model: modelRow({
       id: 'm1',
       name: 'resnet',
       framework: 'pytorch',
       labels: { cat: 1 },
       metadata: { acc: { type: 'float', value: 0.9 } },
+      latest_version: 1,
       version: 1,
       parent_id: 'p0',
-      weights: { version: 1, blob_sha256: SHA, location: '' }
-    } as IModel | null,
-    versions: [{ version: 1, blob_sha256: SHA, location: '' }] as IModelVersion[],
+      weights: modelVersion({ model_id: 'm1', version: 1, blob_sha256: SHA, location: '' })
+    }) as IModel | null,
+    versions: [modelVersion({ model_id: 'm1', version: 1, blob_sha256: SHA, location: '' })] as IModelVersion[],
     metrics: { scalars: [], single_values: [] } as IModelMetrics | 'missing' | 'broken',
     requests: [] as string[]
   };

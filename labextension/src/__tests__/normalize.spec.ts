@@ -8,6 +8,7 @@ import {
   taskModelList
 } from '../api/normalize';
 import { encodeQuery, errorFromBody, withQuery } from '../api/transport';
+import { artifactRow } from './rows';
 
 describe("answers of the REST API in the views' shapes", () => {
   it('flattens {title: {series: {x, y}}} keeping order and nulls', () => {
@@ -41,7 +42,7 @@ describe("answers of the REST API in the views' shapes", () => {
   });
 
   it('names the blob of an artifact and parses its metadata', () => {
-    const a = artifactOut({ name: 'x', blob_sha256: 'ab', metadata: '{"k": 1}' as never });
+    const a = artifactOut(artifactRow({ name: 'x', blob_sha256: 'ab', metadata: '{"k": 1}' as never }));
     expect(a.sha256).toBe('ab');
     expect(a.metadata).toEqual({ k: 1 });
   });

@@ -1,6 +1,6 @@
 import { TrackClient } from '../api/client';
 import type { IRequest, Transport } from '../api/transport';
-import type { IPipelineNode } from '../api/types';
+import type { IPipelineNode } from '../api/shapes';
 import {
   dagLevels,
   edgesFromParents,
@@ -12,6 +12,7 @@ import {
   PipelineModel,
   stepProgress
 } from '../model/pipelines';
+import { pipelineRun } from './rows';
 
 const node = (name: string, parents: string[] = [], extra: Partial<IPipelineNode> = {}): IPipelineNode => ({
   name,
@@ -133,10 +134,11 @@ describe('step status and progress', () => {
   });
 
   it('counts finished steps from status counts', () => {
-    const run = { id: 'r', name: 'r', type: 'controller', status: 'in_progress', tags: [], user: 'u' };
-    expect(stepProgress({ ...run, steps: { completed: 2, failed: 1, in_progress: 1, queued: 2 } })).toEqual([3, 6]);
-    expect(stepProgress({ ...run, steps_done: 1, steps_total: 4 })).toEqual([1, 4]);
-    // The server's shape: `steps` the number, `step_status` the counts; skipped/cached steps are done.
+    const run = pipelineRun({ id: 'r', name: 'r', status: 'in_progress' });
+    expect(
+      stepProgress({ ...run, steps: 6, step_status: { completed: 2, failed: 1, in_progress: 1, queued: 2 } })
+    ).toEqual([3, 6]);
+    // `steps` the number, `step_status` the counts; skipped/cached steps are done.
     expect(
       stepProgress({ ...run, steps: 5, step_status: { completed: 1, skipped: 1, cached: 1, pending: 2 } })
     ).toEqual([3, 5]);

@@ -1,8 +1,9 @@
 import { TrackClient } from '../api/client';
 import type { IRequest, Transport } from '../api/transport';
-import type { IQueue } from '../api/types';
+import type { IQueue } from '../api/shapes';
 import { normalizeQueue, QueuesModel, reorder, serverPosition, sortQueues } from '../model/queues';
 import { enqueueMode } from '../model/task';
+import { queueEntry, queueRow } from './rows';
 
 describe('reorder', () => {
   const ids = ['a', 'b', 'c', 'd'];
@@ -38,15 +39,18 @@ describe('reorder', () => {
 
 describe('normalizeQueue', () => {
   it('orders entries by position and counts them', () => {
-    const q = normalizeQueue({
-      id: 'q',
-      name: 'default',
-      entries: [
-        { task_id: 'b', position: 2.5 },
-        { task_id: 'a', position: -1 },
-        { task_id: 'c', position: 3 }
-      ]
-    });
+    const q = normalizeQueue(
+      queueRow({
+        id: 'q',
+        name: 'default',
+        entries: [
+          queueEntry({ task_id: 'b', position: 2.5 }),
+          queueEntry({ task_id: 'a', position: -1 }),
+          queueEntry({ task_id: 'c', position: 3 })
+        ],
+        num_entries: 3
+      })
+    );
     expect(q.entries.map(e => e.task_id)).toEqual(['a', 'b', 'c']);
     expect(q.count).toBe(3);
   });
@@ -65,12 +69,16 @@ function queueServer(): {
   const state: Record<string, string[]> = { default: ['t1', 't2', 't3', 't4'], gpu: ['g1'] };
   const requests: [string, IRequest][] = [];
   const refuse = { next: false };
-  const asQueue = (name: string): IQueue => ({
-    id: `id-${name}`,
-    name,
-    entries: state[name].map((id, i) => ({ task_id: id, name: `task ${id}`, status: 'queued', position: i * 10 })),
-    workers: name === 'default' ? ['host:1'] : []
-  });
+  const asQueue = (name: string): IQueue =>
+    queueRow({
+      id: `id-${name}`,
+      name,
+      entries: state[name].map((id, i) =>
+        queueEntry({ task_id: id, name: `task ${id}`, status: 'queued', position: i * 10 })
+      ),
+      num_entries: state[name].length,
+      workers: name === 'default' ? ['host:1'] : []
+    });
   const transport = (async (path: string, request: IRequest = {}) => {
     requests.push([path, request]);
     if (path === 'queues') {
@@ -101,7 +109,7 @@ function queueServer(): {
 
 describe('sortQueues', () => {
   it('puts default first, then the others by name', () => {
-    const q = (name: string): IQueue => ({ id: name, name, entries: [] });
+    const q = (name: string): IQueue => queueRow({ id: name, name });
     expect(sortQueues([q('gpu'), q('cpu'), q('default')]).map(x => x.name)).toEqual(['default', 'cpu', 'gpu']);
   });
 });

@@ -1,6 +1,7 @@
 import type {
   IArtifact,
   IConfiguration,
+  IConfigurationPut,
   IConsoleLine,
   IDataset,
   IDatasetDiff,
@@ -22,7 +23,7 @@ import type {
   ITask,
   ITaskSummary,
   IWorker
-} from './types';
+} from './shapes';
 import type { Query, Transport } from './transport';
 import {
   artifactOut,
@@ -122,7 +123,7 @@ export class TrackClient {
   async configurations(id: string): Promise<IConfiguration[]> {
     return itemsOf(await this.request(`tasks/${enc(id)}/configurations`), 'configurations');
   }
-  setConfiguration(id: string, config: IConfiguration): Promise<unknown> {
+  setConfiguration(id: string, config: IConfigurationPut): Promise<unknown> {
     return this.request(`tasks/${enc(id)}/configurations/${enc(config.name)}`, { method: 'PUT', body: config });
   }
   async scalars(id: string, query: IScalarQuery = {}): Promise<ISeries[]> {

@@ -3,7 +3,7 @@
  * API groups some results by key (`{title: {series: {x, y}}}`), the views want lists.
  */
 
-import type { IArtifact, IDebugSample, IMetricSummary, IModel, IPlot, IProject, ISeries, ISingleValue } from './types';
+import type { IArtifact, IDebugSample, IMetricSummary, IModel, IPlot, IProject, ISeries, ISingleValue } from './shapes';
 
 type Nested<T> = Record<string, Record<string, T>>;
 

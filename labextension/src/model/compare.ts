@@ -1,6 +1,6 @@
 /** Pure helpers of the compare view: parameter diff and single-values table. */
 
-import type { IParam, ISingleValue } from '../api/types';
+import type { IParam, ISingleValue } from '../api/shapes';
 
 export interface IDiffRow {
   key: string;
@@ -20,7 +20,7 @@ export function formatValue(value: unknown): string {
 }
 
 /** Rows of `section/name` for the union of all tasks' parameters, flagged when they differ. */
-export function paramDiff(perTask: IParam[][]): IDiffRow[] {
+export function paramDiff(perTask: Pick<IParam, 'section' | 'name' | 'value'>[][]): IDiffRow[] {
   const keys = new Set<string>();
   const maps = perTask.map(params => {
     const map = new Map<string, string>();

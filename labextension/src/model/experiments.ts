@@ -6,7 +6,7 @@
 import { ISignal, Signal } from '@lumino/signaling';
 
 import { ITaskQuery, TrackClient } from '../api/client';
-import type { IChange, IProject, ITaskSummary } from '../api/types';
+import type { IChange, IProject, ITaskSummary } from '../api/shapes';
 
 export const PAGE_SIZE = 200;
 

@@ -9,7 +9,7 @@
 import { Poll } from '@lumino/polling';
 import { ISignal, Signal } from '@lumino/signaling';
 
-import type { IChange } from '../api/types';
+import type { IChange } from '../api/shapes';
 
 export interface ILiveOptions {
   /** Opens the push feed; null when there is none (then only the poll runs). */

@@ -8,7 +8,7 @@ import { ISignal, Signal } from '@lumino/signaling';
 
 import type { TrackClient } from '../api/client';
 import { TrackApiError } from '../api/transport';
-import type { IChange, IModel, IModelMetadataEntry, IModelMetrics, IModelScalar, IModelVersion } from '../api/types';
+import type { IChange, IModel, IModelMetadataEntry, IModelMetrics, IModelScalar, IModelVersion } from '../api/shapes';
 import { formatNumber } from './format';
 
 export interface IMetadataRow {
@@ -89,7 +89,7 @@ export function withoutToken(url: string): string {
 export interface IMetricChart {
   title: string;
   /** Plotly traces, one per series, in the server's (series) order. */
-  traces: { type: string; mode: string; name: string; x: number[]; y: number[] }[];
+  traces: { type: string; mode: string; name: string; x: number[]; y: (number | null)[] }[];
 }
 
 /** One chart per title with a line per series; a series of a few points also shows markers. */

@@ -6,7 +6,7 @@
 import { ISignal, Signal } from '@lumino/signaling';
 
 import { TrackClient } from '../api/client';
-import type { IChange, IPipeline, IPipelineNode, IPipelineRun } from '../api/types';
+import type { IChange, IPipeline, IPipelineNode, IPipelineRun } from '../api/shapes';
 import { parseTime } from './format';
 
 export const NODE_W = 170;
@@ -130,16 +130,14 @@ export function nodeDuration(node: IPipelineNode, now: number = Date.now()): num
 
 const FINISHED = new Set(['completed', 'published', 'failed', 'stopped', 'closed', 'skipped', 'cached']);
 
-/** `[done, total]` steps of a run, whichever of the server's count fields it sends. */
+/** `[done, total]` steps of a run. */
 export function stepProgress(run: IPipelineRun): [number, number] {
-  const counts = run.step_status ?? (typeof run.steps === 'object' ? run.steps : {});
   const count = (n: unknown) => (typeof n === 'number' && Number.isFinite(n) ? n : 0);
-  const total =
-    run.steps_total ??
-    (typeof run.steps === 'number' ? run.steps : Object.values(counts).reduce((s, n) => s + count(n), 0));
-  const done =
-    run.steps_done ?? Object.entries(counts).reduce((s, [status, n]) => s + (FINISHED.has(status) ? count(n) : 0), 0);
-  return [done, total];
+  const done = Object.entries(run.step_status ?? {}).reduce(
+    (s, [status, n]) => s + (FINISHED.has(status) ? count(n) : 0),
+    0
+  );
+  return [done, count(run.steps)];
 }
 
 export function isRunning(status: string | undefined): boolean {

@@ -7,7 +7,7 @@
 import { ISignal, Signal } from '@lumino/signaling';
 
 import { TrackClient } from '../api/client';
-import type { IChange, IQueue, IQueueEntry, IWorker } from '../api/types';
+import type { IChange, IQueue, IQueueEntry, IWorker } from '../api/shapes';
 
 /** Where to move an entry: to an end, one step, or to an index of the queue's final order. */
 export type MoveTarget = 'top' | 'bottom' | 'up' | 'down' | number;

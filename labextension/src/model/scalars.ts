@@ -1,6 +1,6 @@
 /** Pure helpers for scalar charts: smoothing, grouping series into charts, log-scale safety. */
 
-import type { IMetricSummary, ISeries } from '../api/types';
+import type { IMetricSummary, ISeries } from '../api/shapes';
 
 /**
  * Exponential moving average with TensorBoard's debiasing (the smoothing ClearML's UI uses):

@@ -10,6 +10,7 @@ import type {
   IArtifact,
   IChange,
   IConfiguration,
+  IConfigurationPut,
   IConsoleLine,
   IDebugSample,
   IMetricSummary,
@@ -19,7 +20,7 @@ import type {
   ISeries,
   ISingleValue,
   ITask
-} from '../api/types';
+} from '../api/shapes';
 import { chartsFromSummaries, IChartSpec, pointsPerSeries } from './scalars';
 
 export type TaskPart =
@@ -162,7 +163,7 @@ export class TaskModel {
     await this.client.setParameters(this.id, params);
     await this.load('parameters');
   }
-  async saveConfiguration(config: IConfiguration): Promise<void> {
+  async saveConfiguration(config: IConfigurationPut): Promise<void> {
     await this.client.setConfiguration(this.id, config);
     await this.load('configurations');
   }

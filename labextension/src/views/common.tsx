@@ -1,7 +1,7 @@
 import * as React from 'react';
 import { ISignal } from '@lumino/signaling';
 
-import { STATUS_LABELS } from '../api/types';
+import { STATUS_LABELS } from '../api/shapes';
 
 /** Re-render a component whenever `signal` fires. */
 export function useSignal<T, A>(signal: ISignal<T, A>, filter?: (args: A) => boolean): number {

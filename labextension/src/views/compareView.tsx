@@ -1,6 +1,6 @@
 import * as React from 'react';
 
-import type { IArtifact, IParam, ISeries, ISingleValue, ITask } from '../api/types';
+import type { IArtifact, IParam, ISeries, ISingleValue, ITask } from '../api/shapes';
 import { IDiffRow, paramDiff, singleValueTable } from '../model/compare';
 import { formatBytes } from '../model/format';
 import { groupByTitle } from '../model/scalars';

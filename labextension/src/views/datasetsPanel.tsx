@@ -1,6 +1,6 @@
 import * as React from 'react';
 
-import type { IDataset, IDatasetDiff, IDatasetFile } from '../api/types';
+import type { IDataset, IDatasetDiff, IDatasetFile } from '../api/shapes';
 import { formatBytes, formatTime } from '../model/format';
 import { ErrorLine } from './common';
 import { useEnv } from './env';
@@ -88,7 +88,7 @@ export function DatasetsPanel(props: { refreshSignal: number }): JSX.Element {
     const d = all.find(v => v.id === id);
     return d?.version ?? id.slice(0, 8);
   };
-  const key = (d: IDataset) => `${d.project_name ?? d.project ?? ''}/${d.name}`;
+  const key = (d: IDataset) => `${d.project_name}/${d.name}`;
   const names = [...new Set(all.map(key))].sort();
   const versions = all.filter(d => key(d) === name);
   const graph = layoutVersions(versions);

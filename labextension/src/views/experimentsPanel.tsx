@@ -1,7 +1,7 @@
 import * as React from 'react';
 import { Dialog, InputDialog, showDialog } from '@jupyterlab/apputils';
 
-import { STATUS_LABELS, STATUSES, TASK_TYPES } from '../api/types';
+import { STATUS_LABELS, STATUSES, TASK_TYPES } from '../api/shapes';
 import { ExperimentsModel } from '../model/experiments';
 import { ErrorLine, useAction, useSignal } from './common';
 import { ProjectTree } from './projectTree';

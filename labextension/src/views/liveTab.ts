@@ -2,7 +2,7 @@ import { MainAreaWidget, ReactWidget } from '@jupyterlab/apputils';
 import type { LabIcon } from '@jupyterlab/ui-components';
 import type { ISignal } from '@lumino/signaling';
 
-import type { IChange } from '../api/types';
+import type { IChange } from '../api/shapes';
 import type { LiveFeed } from '../model/live';
 
 /** What a main-area view reads from: told of every change, re-read by itself. */

@@ -1,7 +1,7 @@
 import * as React from 'react';
 import { Clipboard } from '@jupyterlab/apputils';
 
-import type { IModel, IModelVersion } from '../api/types';
+import type { IModel, IModelVersion } from '../api/shapes';
 import { formatBytes, formatNumber, formatTime } from '../model/format';
 import {
   labelRows,
@@ -274,7 +274,7 @@ export function ModelView(props: { model: ModelDetailsModel; onOpenModel?: (id: 
             </Section>
             <Section title="Versions" name="versions" count={model.versions.length}>
               <ErrorLine error={model.errors.versions} />
-              <Versions versions={model.versions} current={m.version} />
+              <Versions versions={model.versions} current={m.version ?? undefined} />
             </Section>
           </div>
           <Section title="Metrics" name="metrics" wide>

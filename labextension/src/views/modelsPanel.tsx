@@ -1,6 +1,6 @@
 import * as React from 'react';
 
-import type { IModel } from '../api/types';
+import type { IModel } from '../api/shapes';
 import { formatTime } from '../model/format';
 import { ErrorLine, Tags } from './common';
 import { useEnv } from './env';

@@ -1,7 +1,7 @@
 import * as React from 'react';
 import { Dialog, showDialog } from '@jupyterlab/apputils';
 
-import { STATUS_LABELS } from '../api/types';
+import { STATUS_LABELS } from '../api/shapes';
 import { formatDuration, formatTime, taskDuration } from '../model/format';
 import {
   GAP_X,

@@ -13,12 +13,7 @@ export function PipelinesPanel(props: { model: PipelinesModel; onOpen: (id: stri
   React.useEffect(() => void model.refresh(), [model]);
   const needle = filter.toLowerCase();
   const runs = model.runs.filter(
-    r =>
-      !needle ||
-      r.name.toLowerCase().includes(needle) ||
-      String(r.project_name ?? r.project ?? '')
-        .toLowerCase()
-        .includes(needle)
+    r => !needle || r.name.toLowerCase().includes(needle) || r.project_name.toLowerCase().includes(needle)
   );
   return (
     <div className="je-pipelines">
@@ -61,7 +56,7 @@ export function PipelinesPanel(props: { model: PipelinesModel; onOpen: (id: stri
                   </span>
                 </div>
                 <div className="je-entry-line je-dim">
-                  <span>{r.project_name ?? r.project ?? ''}</span>
+                  <span>{r.project_name}</span>
                   <span>{formatTime(r.started ?? r.created)}</span>
                 </div>
               </div>

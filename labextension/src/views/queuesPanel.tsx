@@ -1,7 +1,7 @@
 import * as React from 'react';
 import { Dialog, InputDialog, showDialog } from '@jupyterlab/apputils';
 
-import type { IQueue, IQueueEntry, IWorker } from '../api/types';
+import type { IQueue, IQueueEntry, IWorker } from '../api/shapes';
 import { formatAgo, formatTime } from '../model/format';
 import { MoveTarget, QueuesModel } from '../model/queues';
 import { ErrorLine, StatusBadge, useAction, useSignal } from './common';
@@ -208,7 +208,7 @@ function EntryRow(props: {
           <StatusBadge status={entry.status ?? 'queued'} />
         </div>
         <div className="je-entry-line je-dim">
-          <span className="je-entry-project">{entry.project_name ?? entry.project ?? ''}</span>
+          <span className="je-entry-project">{entry.project}</span>
           <span title={formatTime(entry.added)}>queued {formatAgo(entry.added)}</span>
         </div>
       </div>

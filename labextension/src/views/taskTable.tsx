@@ -1,6 +1,6 @@
 import * as React from 'react';
 
-import type { ITaskSummary } from '../api/types';
+import type { ITaskSummary } from '../api/shapes';
 import { ExperimentsModel } from '../model/experiments';
 import { formatDuration, formatNumber, formatTime, taskDuration } from '../model/format';
 import { StatusBadge, Tags, useSignal } from './common';

@@ -34,7 +34,7 @@ def slow_uploads(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
 
 
 def _stored_names(backend: Callable[[], Any], task_id: str) -> list[str]:
-    return [r["name"] for r in backend().get_artifacts(task_id)]
+    return [r.name for r in backend().get_artifacts(task_id)]
 
 
 def test_the_upload_runs_in_the_background_and_shows_at_once(task: Any, slow_uploads: threading.Event,
@@ -261,8 +261,8 @@ def test_a_registered_frame_is_resynced_periodically(task: Any, monkeypatch: pyt
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
         task.flush(wait_for_uploads=True)
-        rows = {r["name"]: r for r in sdk_backend().get_artifacts(task.id)}
-        if rows["live"]["blob_sha256"] != first:
+        rows = {r.name: r for r in sdk_backend().get_artifacts(task.id)}
+        if rows["live"].blob_sha256 != first:
             break
         time.sleep(0.05)
     assert task.artifacts["live"].get()["a"].tolist() == [7, 2]
@@ -365,7 +365,7 @@ def test_output_uri_naming_the_default_folder_is_the_default_store(Task: Any, tr
     from jupyter_ext.sdk import _session as session
 
     row = session.backend().get_artifacts(task.id)[0]
-    assert row["location"] == "", "recorded as the default store, so the GC knows the file"
+    assert row.location == "", "recorded as the default store, so the GC knows the file"
 
 
 def test_a_url_registered_artifact_survives_a_new_process(task: Any, run_py: Any) -> None:

@@ -61,8 +61,8 @@ def test_a_cached_copy_of_10000_files_returns_at_once(Dataset: Any, write_files:
     sha, size = backend.put_blob_file(str(write_files({"one.txt": b"same bytes"}) / "one.txt"))
     ds = Dataset.create(dataset_name="many", dataset_project="DS")
     paths = [f"f/{i // 100}/{i}.txt" for i in range(10_000)]
-    backend.dataset_call("add_files", ds.id, [{"path": p, "sha256": sha, "size": size, "source": "/x"} for p in paths])
-    backend.dataset_call("mark_stored", ds.id, [{"path": p, "sha256": sha, "size": size} for p in paths])
+    backend.add_dataset_files(ds.id, [{"path": p, "sha256": sha, "size": size, "source": "/x"} for p in paths])
+    backend.mark_dataset_files_stored(ds.id, [{"path": p, "sha256": sha, "size": size} for p in paths])
     ds.finalize()
     first = ds.get_local_copy()
     assert sum(len(names) for _, _, names in os.walk(first)) == 10_000

@@ -1,6 +1,7 @@
 """Bad input fails clearly and leaves nothing half-written; squash, delete, garbage collection."""
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -47,7 +48,7 @@ def test_a_finalized_version_cannot_change(Dataset: Any, write_files: Callable[.
         with pytest.raises(Conflict, match="finalized and read-only"):
             change()
     stale = Dataset.get(dataset_id=ds.id)
-    stale._row["status"] = "draft"  # an object that missed the finalize: the store still refuses
+    stale._row = dataclasses.replace(stale._row, status="draft")  # missed the finalize: the store still refuses
     with pytest.raises(Conflict, match="finalized"):
         stale.add_files(write_files({"c.txt": b"c"}, folder="c"))
     assert Dataset.get(dataset_id=ds.id).list_files() == ["a.txt"]
@@ -93,10 +94,10 @@ def test_the_same_path_twice_in_one_call_keeps_the_last(store: Any) -> None:
     from jupyter_ext.core import datasets
 
     ds = datasets.create(store, {"name": "dup", "project": "DS"})
-    counts = datasets.add_files(store, ds["id"], [{"path": "a", "sha256": "1" * 64, "size": 1, "source": "/x"},
+    counts = datasets.add_files(store, ds.id, [{"path": "a", "sha256": "1" * 64, "size": 1, "source": "/x"},
                                                   {"path": "a", "sha256": "2" * 64, "size": 2, "source": "/y"}])
     assert counts == {"added": 1, "modified": 0, "unchanged": 0}
-    assert [(f["path"], f["size"]) for f in datasets.files(store, ds["id"])] == [("a", 2)]
+    assert [(f.path, f.size) for f in datasets.files(store, ds.id)] == [("a", 2)]
 
 
 def test_squash_merges_without_copying(Dataset: Any, write_files: Callable[..., Path], track_home: Path) -> None:

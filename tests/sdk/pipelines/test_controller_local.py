@@ -59,7 +59,7 @@ def test_guide_example_runs_locally_and_passes_an_artifact_url(make_template: An
     from jupyter_ext import Task
 
     expected = Task.get_task(task_id=nodes["prepare_data"]["task_id"]).artifacts["dataset"].url
-    assert expected.startswith("file://") and url["name"] == "dataset"
+    assert expected.startswith("file://") and url.name == "dataset"
     assert f"data_url={expected}" in console_of(nodes["train_model"]["task_id"])
     trained = Task.get_task(task_id=nodes["train_model"]["task_id"]).artifacts["dataset"].get()
     assert trained == {"rows": [0, 1, 2, 3, 4]}
@@ -207,8 +207,8 @@ def test_run_numbers_and_pipeline_tags(make_template: Any) -> None:
         pipe.start_locally(run_pipeline_steps_locally=True)
         ids.append(pipe.id)
     runs = _backend().list_pipelines(project="Examples")
-    assert [r["name"] for r in runs] == ["Numbered #2", "Numbered"]
-    assert runs[0]["steps"] == 1 and runs[0]["step_status"] == {"completed": 1}
+    assert [r.task.name for r in runs] == ["Numbered #2", "Numbered"]
+    assert runs[0].steps == 1 and runs[0].step_status == {"completed": 1}
     second = _backend().get_pipeline(ids[1])["nodes"][0]
     assert second["base_task_id"] == template.id  # the template again, not the first run's copy
     step = _backend().get_task(second["task_id"])

@@ -123,7 +123,7 @@ def test_a_process_ending_mid_run_stops_the_run(make_template: Any, run_py: Any)
     view = session.backend().get_pipeline(run_id)
     assert view["task"]["status"] == "stopped"
     assert {n["name"]: n["status"] for n in view["nodes"]} == {"a": "stopped", "b": "skipped"}
-    assert session.backend().get_queue("default")["entries"] == []
+    assert session.backend().get_queue("default").entries == ()
 
 
 def test_decorated_pipeline_on_a_queue_runs_its_functions_on_the_agent(run_py: Any) -> None:

@@ -37,8 +37,8 @@ def test_pipelines_notebook(track_home: Path, tmp_path: Path) -> None:
     from jupyter_ext.sdk import _session as session
 
     runs = session.backend().list_pipelines(project="Notebooks/Pipelines")
-    assert sorted(r["name"] for r in runs) == ["Decorated pipeline", "Notebook pipeline"]
-    assert all(r["status"] == "completed" for r in runs)
+    assert sorted(r.task.name for r in runs) == ["Decorated pipeline", "Notebook pipeline"]
+    assert all(r.task.status == "completed" for r in runs)
 
 
 def test_dag_drawing_marks_each_status() -> None:

@@ -46,7 +46,7 @@ def test_decorated_pipeline_against_a_server(run_py: Any, tmp_path: Path) -> Non
         view = remote.get_pipeline(run_id)
         assert view["task"]["status"] == "completed"
         assert [(n["name"], n["status"]) for n in view["nodes"]] == [("split", "completed"), ("count", "completed")]
-        assert [r["id"] for r in remote.list_pipelines()] == [run_id]
+        assert [r.task.id for r in remote.list_pipelines()] == [run_id]
         remote.close()
     finally:
         server.stop()

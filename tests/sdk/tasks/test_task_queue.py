@@ -24,18 +24,18 @@ def test_enqueue_a_task_or_an_id_and_dequeue_it(Task: Any) -> None:
     assert Task.dequeue(draft.id)["dequeued"] == 1
     assert draft.get_status() == "created"
     Task.enqueue(draft.id)  # no queue: the default one
-    assert [e["task_id"] for e in _backend().get_queue("default")["entries"]] == [draft.id]
+    assert [e.task_id for e in _backend().get_queue("default").entries] == [draft.id]
 
 
 def test_enqueue_by_queue_id_and_unknown_queues(Task: Any) -> None:
     queue = _backend().create_queue("gpu")
     draft = Task.create(project_name="Q", task_name="draft")
-    assert Task.enqueue(draft, queue_id=queue["id"])["queue"] == "gpu"
+    assert Task.enqueue(draft, queue_id=queue.id)["queue"] == "gpu"
     other = Task.create(project_name="Q", task_name="other")
     with pytest.raises(NotFound, match="queues create"):
         Task.enqueue(other, queue_name="nope")
     with pytest.raises(InvalidArgument, match="different queues"):
-        Task.enqueue(other, queue_name="default", queue_id=queue["id"])
+        Task.enqueue(other, queue_name="default", queue_id=queue.id)
     with pytest.raises(InvalidArgument):
         Task.enqueue(42)
 
@@ -102,7 +102,7 @@ def test_execute_remotely_in_a_script_enqueues_the_reset_task_and_exits(run_py: 
     assert backend.get_last_metrics(task_id) == {}
     assert {p.name: p.value for p in backend.get_parameters(task_id)}["lr"] in (0.5, "0.5")
     assert [c.name for c in backend.get_configurations(task_id)] == ["model"]
-    assert [e["task_id"] for e in backend.get_queue("default")["entries"]] == [task_id]
+    assert [e.task_id for e in backend.get_queue("default").entries] == [task_id]
 
 
 def test_execute_remotely_without_a_queue_leaves_a_draft_as_clearml_does(run_py: Any) -> None:

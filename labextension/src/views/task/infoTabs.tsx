@@ -1,6 +1,6 @@
 import * as React from 'react';
 
-import type { IParam } from '../../api/types';
+import type { IParam } from '../../api/shapes';
 import { formatValue } from '../../model/compare';
 import { formatDuration, formatNumber, formatTime, taskDuration } from '../../model/format';
 import { TaskModel } from '../../model/task';
@@ -214,7 +214,7 @@ function ConfigObject(props: {
             <button
               className="je-btn je-primary"
               onClick={() =>
-                void run(() => props.model.saveConfiguration({ name: props.name, type: props.type, text }))
+                void run(() => props.model.saveConfiguration({ name: props.name, type: props.type ?? '', text }))
               }
             >
               Save {props.name}

@@ -1,6 +1,6 @@
 import * as React from 'react';
 
-import type { IArtifact, IDebugSample, IPlot } from '../../api/types';
+import type { IArtifact, IDebugSample, IPlot } from '../../api/shapes';
 import { formatBytes, formatTime } from '../../model/format';
 import { TaskModel } from '../../model/task';
 import { ErrorLine, useSignal } from '../common';
@@ -150,7 +150,7 @@ function ArtifactPreview(props: { artifact: IArtifact }): JSX.Element {
   const [text, setText] = React.useState<string | null>(null);
   const [error, setError] = React.useState('');
   const type = (a.content_type ?? '').toLowerCase();
-  const name = a.file_name || (a.metadata?.file_name as string | undefined) || a.uri || a.name;
+  const name = a.file_name || a.metadata?.file_name || a.name;
   // Compressed or binary files (a DataFrame's .csv.gz, .npz, .parquet) show the stored preview.
   const packed = /\.(gz|zip|npz|parquet|pkl|pickle|bin)$/i.test(name);
   const isImage = type.startsWith('image/');
@@ -300,12 +300,12 @@ export function ModelsTab(props: { model: TaskModel }): JSX.Element {
           {model.models.map(m => (
             <tr key={m.id}>
               <th>{m.name}</th>
-              <td>{String(m.role ?? m.kind ?? '')}</td>
+              <td>{m.role ?? ''}</td>
               <td>{m.framework}</td>
               <td>{m.published ? 'published' : ''}</td>
               <td>{formatTime(m.created)}</td>
               <td className="je-dim">
-                <code>{m.uri ?? m.url ?? ''}</code>
+                <code>{m.weights?.url ?? ''}</code>
               </td>
             </tr>
           ))}

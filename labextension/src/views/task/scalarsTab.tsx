@@ -1,6 +1,6 @@
 import * as React from 'react';
 
-import type { ISeries } from '../../api/types';
+import type { ISeries } from '../../api/shapes';
 import { filterCharts, forLogAxis, IChartSpec, smooth } from '../../model/scalars';
 import { TaskModel, XAxis } from '../../model/task';
 import { ErrorLine, useSignal } from '../common';

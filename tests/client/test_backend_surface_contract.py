@@ -1,0 +1,46 @@
+"""Every Backend method runs in the two-backend contract tests, and the few that are not about
+one noun (lifecycle, copying between stores) answer alike on both backends."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from jupyter_ext.client.backend import Backend
+from jupyter_ext.client.local import LocalBackend
+from jupyter_ext.errors import InvalidArgument
+
+HERE = Path(__file__).resolve().parent
+
+
+def test_every_backend_method_is_called_by_a_contract_test() -> None:
+    public = {name for name, value in vars(Backend).items() if callable(value) and not name.startswith("_")}
+    text = "".join(p.read_text() for p in sorted(HERE.glob("test_*contract*.py")))
+    called = set(re.findall(r"\b(?:any_)?backend\.(\w+)\(", text))
+    assert len(public) > 60
+    assert public <= called, sorted(public - called)
+
+
+def test_opening_and_copying_between_stores(any_backend: Any, tmp_path: Path) -> None:
+    any_backend.open_in_background()  # nothing to wait for, and harmless twice
+    any_backend.open_in_background()
+    source = LocalBackend(f"sqlite:///{tmp_path / 'source.db'}", str(tmp_path / "source-blobs"))
+    try:
+        source.create_task({"project": "Copied", "name": "t"})
+        (record,) = list(source.sync_export("projects"))
+        assert any_backend.sync_import(record)["created"] is True
+        assert any_backend.sync_import(record)["created"] is False  # a second copy is a no-op
+        assert "Copied" in [p.name for p in any_backend.list_projects()]
+    finally:
+        source.close()
+    if isinstance(any_backend, LocalBackend):
+        assert "Copied" in any_backend.sync_inventory()["projects"]
+    else:  # a server is the destination of a copy, never its source
+        with pytest.raises(InvalidArgument, match="cannot be the source of a sync"):
+            any_backend.sync_inventory()
+        with pytest.raises(InvalidArgument, match="cannot be the source of a sync"):
+            list(any_backend.sync_export("projects"))
+    any_backend.close()
+    any_backend.close()  # closing twice is fine too
