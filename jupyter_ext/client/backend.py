@@ -14,6 +14,7 @@ if TYPE_CHECKING:  # at run time these load with the store, off the caller's pat
     from jupyter_ext.core.gc import Collected
     from jupyter_ext.store.rows import (
         ArtifactRow,
+        ChangeRow,
         ConfigRow,
         DatasetFileRow,
         DatasetVersionRow,
@@ -326,6 +327,12 @@ class Backend(abc.ABC):
     def has_blob(self, sha256: str) -> bool:
         """Whether the default store holds these bytes (False when the backend cannot tell)."""
         return False
+
+    @abc.abstractmethod
+    def changes_since(self, since: float, kinds: Sequence[str] = ()) -> list[ChangeRow]:
+        """The change feed read once: each task (dataset versions included), model, queue or
+        worker stamped after ``since`` (the store's clock; ask again with the newest ``stamp``
+        seen), oldest first; ``kinds`` keeps only those kinds."""
 
     def sync_inventory(self) -> dict[str, list[str]]:
         """Names of projects and ids of tasks, models and dataset versions, oldest first."""

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from jupyter_ext.wire import codec
 
 if TYPE_CHECKING:
-    from jupyter_ext.store.rows import PipelineRunRow, QueueRow, TaskRow, WorkerRow
+    from jupyter_ext.store.rows import ChangeRow, PipelineRunRow, QueueRow, TaskRow, WorkerRow
 
 
 class QueueCalls:
@@ -72,6 +72,15 @@ class QueueCalls:
 
     def list_workers(self) -> list[WorkerRow]:
         return [codec.worker_in(w) for w in self._request("list_workers")["items"]]
+
+    # -- the change feed, read once -----------------------------------------------------------------
+    def changes_since(self, since: float, kinds: Sequence[str] = ()) -> list[ChangeRow]:
+        from jupyter_ext.store.rows import ChangeRow
+
+        params: dict[str, Any] = {"since": repr(float(since))}
+        if kinds:
+            params["kind"] = list(kinds)
+        return [ChangeRow.from_dict(c) for c in self._request("list_changes", params=params)["items"]]
 
     # -- pipelines --------------------------------------------------------------------------------
     def list_pipelines(self, *, project: str | None = None, status: str | None = None, limit: int | None = None,

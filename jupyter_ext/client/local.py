@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from jupyter_ext.store.meta import MetaStore
     from jupyter_ext.store.rows import (
         ArtifactRow,
+        ChangeRow,
         ConfigRow,
         ModelRow,
         ModelVersionRow,
@@ -416,6 +417,10 @@ class LocalBackend(LocalDatasetCalls, Backend):
     # -- copying between stores ------------------------------------------------------------------
     def has_blob(self, sha256: str) -> bool:
         return self.blobs.exists(sha256)
+
+    def changes_since(self, since: float, kinds: Sequence[str] = ()) -> list[ChangeRow]:
+        from jupyter_ext.core import changes
+        return changes.rows_since(self.store, since, frozenset(kinds) or None)
 
     def sync_inventory(self) -> dict[str, list[str]]:
         from jupyter_ext.core import sync

@@ -6,12 +6,15 @@ asking; this is the one place that knows which stamps say "changed".
 """
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from sqlalchemy import select
 
+from jupyter_ext.errors import InvalidArgument
 from jupyter_ext.store.change_marker import ChangeMarker, change_marker
 from jupyter_ext.store.meta import MetaStore
+from jupyter_ext.store.rows import ChangeRow
 from jupyter_ext.store.schema import models, queues, tasks, workers
 
 Changed = tuple[str, str, float, dict[str, Any]]
@@ -44,3 +47,18 @@ def changed_since(store: MetaStore, since: float) -> list[Changed]:
         rows += [("worker", r.id, r.last_seen, {"task": r.task_id}) for r in conn.execute(
             select(workers.c.id, workers.c.last_seen, workers.c.task_id).where(workers.c.last_seen > since))]
     return rows
+
+
+KINDS = frozenset({"task", "model", "queue", "worker"})
+
+
+def rows_since(store: MetaStore, since: float, kinds: frozenset[str] | None = None) -> list[ChangeRow]:
+    """The change feed as rows, oldest first: what changed after ``since`` (of ``kinds`` only)."""
+    if not isinstance(since, (int, float)) or not math.isfinite(since):
+        raise InvalidArgument(f"since must be a finite number (seconds since the epoch), got {since!r}")
+    unknown = sorted(set(kinds or ()) - KINDS)
+    if unknown:
+        raise InvalidArgument(f"unknown change kind {', '.join(unknown)}; use task, model, queue or worker")
+    found = [ChangeRow(kind, ident, float(stamp)) for kind, ident, stamp, _ in changed_since(store, since)
+             if kinds is None or kind in kinds]
+    return sorted(found, key=lambda r: r.stamp)

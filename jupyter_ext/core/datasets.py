@@ -28,6 +28,7 @@ from jupyter_ext.core.rules.dataset_paths import check_dataset_path, check_folde
 from jupyter_ext.core.rules.names import check_artifact_name, check_tags
 from jupyter_ext.errors import Conflict, InvalidArgument, NotFound
 from jupyter_ext.store import datasets as rows
+from jupyter_ext.store import tasks as task_rows
 from jupyter_ext.store.blobs import check_sha256
 from jupyter_ext.store.meta import MetaStore
 from jupyter_ext.store.rows import DatasetFileRow, DatasetVersionRow
@@ -273,6 +274,7 @@ def update(store: MetaStore, dataset_id: str, fields: Mapping[str, Any]) -> Data
     with store.write() as conn:
         _get(conn, dataset_id)
         rows.update_fields(conn, dataset_id, **values)
+        _touch(conn, dataset_id)
         return _get(conn, dataset_id)
 
 
@@ -280,7 +282,14 @@ def move(store: MetaStore, dataset_id: str, project: str) -> DatasetVersionRow:
     with store.write() as conn:
         _get(conn, dataset_id)
         rows.update_fields(conn, dataset_id, project_id=projects.ensure(conn, project).id)
+        _touch(conn, dataset_id)
         return _get(conn, dataset_id)
+
+
+def _touch(conn: Any, dataset_id: str) -> None:
+    """A version's task row is stamped by every edit: the change feed (the lab, triggers on a
+    tagged version) learns of the edit through it."""
+    task_rows.update_fields(conn, dataset_id, last_update=time.time())
 
 
 def dependency_graph(store: MetaStore, dataset_id: str) -> dict[str, list[str]]:

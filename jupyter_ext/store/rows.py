@@ -392,3 +392,21 @@ class PipelineRunRow:
     def from_dict(cls, data: Mapping[str, Any]) -> PipelineRunRow:
         return cls(task=TaskRow.from_dict(dict(data)), version=str(data.get("version") or ""),
                    steps=int(data.get("steps") or 0), step_status=dict(data.get("step_status") or {}))
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ChangeRow:
+    """A task (dataset versions are tasks), model, queue or worker stamped at ``stamp``, by the
+    store's clock: one entry of the change feed. Readers ask again with the newest ``stamp``
+    they saw, so their own clock never matters."""
+
+    kind: str
+    id: str
+    stamp: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "id": self.id, "stamp": self.stamp}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> ChangeRow:
+        return cls(kind=str(data["kind"]), id=str(data["id"]), stamp=float(data["stamp"]))

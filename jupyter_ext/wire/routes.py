@@ -12,6 +12,7 @@ from typing import Any
 
 from jupyter_ext.store.rows import (
     ArtifactRow,
+    ChangeRow,
     ConfigRow,
     DatasetFileRow,
     DatasetVersionRow,
@@ -131,6 +132,11 @@ ROUTES: tuple[Route, ...] = (
           response=JSON),
     Route("GET", "changes", "changes", "WebSocket: one JSON message per changed task, model or dataset",
           tag="meta", websocket=True),
+    Route("GET", "changes/since", "list_changes", "The change feed read once: tasks (dataset versions included), "
+          "models, queues and workers stamped after `since`, oldest first (ask again with the newest stamp)",
+          tag="meta", query=(_P("since", "number", "a stamp (seconds since the epoch, the store's clock)"),
+                             _P("kind", "array", "only these kinds: task, model, queue, worker")),
+          response=Items(ChangeRow)),
     Route("POST", "admin/gc", "collect_garbage", "Delete stored files nothing refers to any more", tag="meta",
           body="json",
           request=GcRequest, response=Collected),

@@ -44,3 +44,22 @@ def test_opening_and_copying_between_stores(any_backend: Any, tmp_path: Path) ->
             list(any_backend.sync_export("projects"))
     any_backend.close()
     any_backend.close()  # closing twice is fine too
+
+
+def test_the_change_feed_read_once_follows_the_store_by_its_own_clock(any_backend: Any) -> None:
+    first = any_backend.create_task({"project": "Feed", "name": "a"})
+    found = any_backend.changes_since(0.0)
+    assert [c.id for c in found if c.kind == "task"] == [first.id]
+    newest = max(c.stamp for c in found)
+    assert any_backend.changes_since(newest) == []  # asking again with the newest stamp: nothing new
+    second = any_backend.create_task({"project": "Feed", "name": "b"})
+    any_backend.update_task(first.id, {"comment": "edited"})
+    later = any_backend.changes_since(newest, ["task"])
+    assert {c.id for c in later} == {first.id, second.id}
+    assert [c.stamp for c in later] == sorted(c.stamp for c in later)  # oldest first
+    assert all(c.stamp > newest for c in later)
+    assert any_backend.changes_since(newest, ["model"]) == []
+    with pytest.raises(InvalidArgument, match="unknown change kind tasks"):
+        any_backend.changes_since(0.0, ["tasks"])
+    with pytest.raises(InvalidArgument, match="finite"):
+        any_backend.changes_since(float("nan"))

@@ -9,10 +9,12 @@ task changes the way a trigger asks for.
     trig.start()
 
 A first start fires only what happens after it; a restarted service (same name) also fires what
-changed while it was down (its last look is stored), once. Each look reads the objects of the triggers'
-projects that changed since the last look (by their ``last_update``; dataset versions by
-their list). An event's launched task has an id made from the trigger and the event, so two
-trigger services (or one restarted) fire each event once. A function gets the object's id.
+changed while it was down (its last look is stored), once. Each look reads the store's change feed
+(``Backend.changes_since``, by the store's own clock, so a service on another machine with a
+skewed clock misses nothing): when nothing changed it reads nothing else, and otherwise only the
+tasks, dataset versions and models that changed. An event's launched task has an id made from the
+trigger and the event, so two trigger services (or one restarted) fire each event once. A
+function gets the object's id.
 """
 from __future__ import annotations
 
@@ -31,6 +33,7 @@ from jupyter_ext.sdk.automation.trigger_rules import Trigger
 TRIGGER_TAG = "trigger-scheduler"
 DEFAULT_POLL_S = 0.5
 HISTORY = 50
+STAMPS_KEPT = 100_000
 
 
 class TriggerScheduler:
@@ -47,11 +50,13 @@ class TriggerScheduler:
         self.history: list[dict[str, Any]] = []
         self._seen: dict[tuple[str, str], set[str]] = {}  # (trigger, object) -> event keys already handled
         self._stamps: dict[str, float] = {}  # task or model id -> last_update at the last look
+        self._stamped: dict[str, float] = {}  # id -> its newest stamp in the change feed read so far
         self._last: dict[str, str] = {}  # trigger -> the last task it launched
         self._threads: dict[str, threading.Thread] = {}
         self._stop = threading.Event()
         self._begun = False
-        self._watermark: float | None = None  # when the last look began: a restart fires what changed after
+        # the newest change-feed stamp looked at (the store's clock): a restart fires what changed after
+        self._watermark: float | None = None
 
     # -- adding ------------------------------------------------------------------------------------
     def _add(self, kind: str, *, schedule_task_id: Any, schedule_queue: str | None,
@@ -169,7 +174,11 @@ class TriggerScheduler:
         kept = self.service.open()
         watermark = kept.get("watermark") if kept.get("kind") == "trigger-scheduler" else None
         self.history = [h for h in kept.get("history") or [] if isinstance(h, dict)][-HISTORY:]
-        fired = self._look(fire_after=float(watermark) if isinstance(watermark, (int, float)) else None)
+        since = float(watermark) if isinstance(watermark, (int, float)) else None
+        feed = session.backend().changes_since(since or 0.0, ["task", "model"])
+        self._watermark = max((c.stamp for c in feed), default=since or 0.0)
+        self._stamped = {c.id: c.stamp for c in feed}
+        fired = self._look(fire_after=since)  # a whole look: what holds now is known, not fired
         self._begun = True
         self.service.save(self.get_state(), force=True)
         return fired
@@ -178,50 +187,72 @@ class TriggerScheduler:
         """One look: fire every new event; how many fired."""
         if not self._begun:
             return self.begin()
-        fired = self._look(fire_after=0.0)
+        feed = session.backend().changes_since(self._watermark or 0.0, ["task", "model"])
+        if not feed:
+            return 0  # nothing changed in the store: nothing else is read
+        self._watermark = max(c.stamp for c in feed)
+        changed: dict[str, set[str]] = {"task": set(), "model": set()}
+        for change in feed:
+            changed[change.kind].add(change.id)
+            self._stamped[change.id] = change.stamp
+        if len(self._stamped) > STAMPS_KEPT:  # a long-lived service keeps the newest only
+            newest = sorted(self._stamped.items(), key=lambda kv: kv[1])[-STAMPS_KEPT // 2:]
+            self._stamped = dict(newest)
+        fired = self._look(fire_after=0.0, changed=changed)
         self.service.save(self.get_state(), force=bool(fired))
         return fired
 
     # -- looking -----------------------------------------------------------------------------------
-    def _look(self, *, fire_after: float | None) -> int:
-        """Fire the events not seen yet of objects changed after ``fire_after`` (None: fire none)."""
-        looked_at = time.time()
+    def _look(self, *, fire_after: float | None, changed: Mapping[str, set[str]] | None = None) -> int:
+        """Fire the events not seen yet of objects changed after ``fire_after`` (None: fire none);
+        ``changed``: the ids of the tasks and models the feed named (None: every object in scope)."""
         fired = 0
         for trigger in self.triggers.values():
-            for obj_id, events, changed in self._events(trigger):
+            for obj_id, events, changed_at in self._events(trigger, changed):
                 seen = self._seen.setdefault((trigger.name, obj_id), set())
                 for event, stamp in events.items():
                     key = f"{event}@{stamp}"
                     if key in seen:
                         continue
                     seen.add(key)
-                    if fire_after is not None and changed > fire_after:
+                    if fire_after is not None and changed_at > fire_after:
                         fired += self._fire(trigger, obj_id, key)
-        self._watermark = looked_at
         return fired
 
-    def _events(self, trigger: Trigger) -> list[tuple[str, dict[str, str], float]]:
-        """(object id, events holding now, when the object last changed) per object in scope."""
+    def _events(self, trigger: Trigger, changed: Mapping[str, set[str]] | None = None,
+                ) -> list[tuple[str, dict[str, str], float]]:
+        """(object id, events holding now, when the object last changed) per object in scope;
+        only the objects in ``changed`` when it is given."""
         backend = session.backend()
         out: list[tuple[str, dict[str, str], float]] = []
+        kind = "model" if trigger.kind == "model" else "task"  # dataset versions are tasks
+        ids = None if changed is None else changed.get(kind, set())
+        if ids is not None and not ids:
+            return out
         if trigger.kind == "dataset":
             for version in backend.query_datasets(project=trigger.project):
                 row = version.to_dict()
+                if ids is not None and row["id"] not in ids:
+                    continue
                 if trigger.in_scope(row["name"], row.get("tags") or ()):
-                    # a version's tags carry no time: a restart sees versions made or finalized while down
-                    changed = max(float(row.get("created") or 0.0), float(row.get("finalized") or 0.0))
-                    out.append((row["id"], trigger.events(row), changed))
+                    # a version's edits (tags) stamp its task: the feed's stamp says when it last changed
+                    stamp = max(float(row.get("created") or 0.0), float(row.get("finalized") or 0.0),
+                                self._stamped.get(row["id"], 0.0))
+                    out.append((row["id"], trigger.events(row), stamp))
         elif trigger.kind == "model":
             for model in backend.query_models(project_name=trigger.project, include_archived=True):
                 row = model.to_dict()
+                if ids is not None and row["id"] not in ids:
+                    continue
                 if trigger.in_scope(row["name"], row.get("tags") or ()):
                     out.append((row["id"], trigger.events(row), float(row.get("last_update") or 0.0)))
         else:
-            for task in backend.query_tasks(project_name=trigger.project, statuses=trigger.on_status or None):
+            for task in backend.query_tasks(project_name=trigger.project, statuses=trigger.on_status or None,
+                                            task_ids=sorted(ids) if ids is not None else None):
                 if task.id == self.service.id or launch.FIRED_TAG in task.system_tags:
                     continue  # its own launches never trigger it
-                changed = self._stamps.get(f"{trigger.name}/{task.id}") != task.last_update
-                if not changed or not trigger.in_scope(task.name, task.tags, task.system_tags):
+                moved = self._stamps.get(f"{trigger.name}/{task.id}") != task.last_update
+                if not moved or not trigger.in_scope(task.name, task.tags, task.system_tags):
                     continue
                 self._stamps[f"{trigger.name}/{task.id}"] = task.last_update
                 metrics = backend.get_last_metrics(task.id) if trigger.metric else None

@@ -75,6 +75,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/changes/since": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The change feed read once: tasks (dataset versions included), models, queues and workers stamped after `since`, oldest first (ask again with the newest stamp) */
+        get: operations["list_changes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/gc": {
         parameters: {
             query?: never;
@@ -1265,6 +1282,12 @@ export interface components {
             access_key: string | null;
             key_name: string | null;
         };
+        /** @description A task (dataset versions are tasks), model, queue or worker stamped at ``stamp``, by the store's clock: one entry of the change feed. Readers ask again with the newest ``stamp`` they saw, so their own clock never matters. */
+        ChangeRow: {
+            kind: string;
+            id: string;
+            stamp: number;
+        };
         Collected: {
             blobs: number;
             bytes: number;
@@ -1853,6 +1876,43 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description an error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    list_changes: {
+        parameters: {
+            query?: {
+                /** @description a stamp (seconds since the epoch, the store's clock) */
+                since?: number;
+                /** @description only these kinds: task, model, queue, worker */
+                kind?: string[];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["ChangeRow"][];
+                        total: number;
+                    };
+                };
             };
             /** @description an error */
             default: {
