@@ -11,15 +11,17 @@ key                what is captured
 ``matplotlib``     figures shown or saved (seaborn too), in scripts and in notebooks (inline)
 ``tensorboard``    ``torch.utils.tensorboard`` and ``tensorboardX`` writers: scalars,
                    histograms, images, figures, text, hparams (``{"report_hparams": False}``)
-``pytorch``        ``torch.save`` to a file, and Lightning checkpoints, as OutputModels
-                   (Lightning's metrics come through its TensorBoard logger)
-``catboost``       per-iteration metrics of ``fit``; ``save_model``
-``xgboost``        per-iteration eval metrics of ``train`` / ``fit``; ``save_model``
-``lightgbm``       per-iteration eval metrics of ``train`` / ``fit``; ``save_model``
-``scikit``,        ``joblib.dump`` (scikit-learn models are saved with it)
+``pytorch``        ``torch.save`` to a file, and Lightning checkpoints, as OutputModels; ``torch.load``
+                   of a file as an input model (Lightning's metrics come through its
+                   TensorBoard logger)
+``catboost``       per-iteration metrics of ``fit``; ``save_model``; ``load_model`` (input)
+``xgboost``        per-iteration eval metrics of ``train`` / ``fit``; ``save_model``; ``load_model``
+``lightgbm``       per-iteration eval metrics of ``train`` / ``fit``; ``save_model``;
+                   ``Booster(model_file=...)`` (input)
+``scikit``,        ``joblib.dump`` (scikit-learn models are saved with it); ``joblib.load`` (input)
 ``joblib``
-``tensorflow``,    Keras ``model.save`` / ``save_weights`` / ``keras.saving.save_model``
-``keras``
+``tensorflow``,    Keras ``model.save`` / ``save_weights`` / ``keras.saving.save_model``;
+``keras``          ``load_model`` / ``load_weights`` (input)
 ``transformers``   what a Hugging Face ``Trainer`` logs (loss, learning rate, eval metrics)
 =================  ===========================================================================
 """
