@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from jupyter_ext.store.rows import ParamRow
 
 from .conftest import PRELUDE, result_of
@@ -72,3 +74,110 @@ def test_fire_clone_runs_with_its_edited_values(run_py: Any, stored: Any, fresh_
                                  env={"JUPYTER_TRACK_TASK_ID": clone}))
     assert again["id"] == clone and again["total"] == 5 + 7 + 100
     assert stored(clone).get_parameters_as_dict()["Args"] == {"offset": 100, "x": 5, "y": 7}
+
+
+JSONARGPARSE = PRELUDE + """
+from dataclasses import dataclass
+from jsonargparse import ArgumentParser
+
+@dataclass
+class Optim:
+    lr: float = 0.1
+    momentum: float = 0.9
+
+task = Task.init(project_name="Auto", task_name="jsonargparse")
+parser = ArgumentParser()
+parser.add_argument("--config", action="config")
+parser.add_argument("--optim", type=Optim, default=Optim())
+parser.add_argument("--epochs", type=int, default=3)
+parser.add_argument("--layers", type=list[int], default=[64, 32])
+args = parser.parse_args()
+done(task, lr=args.optim.lr, epochs=args.epochs, layers=args.layers)
+"""
+
+
+def test_jsonargparse_values_and_config_file_and_the_clone(run_py: Any, stored: Any, fresh_session: Any) -> None:
+    (run_py.workdir / "train.yaml").write_text("epochs: 8\noptim:\n  momentum: 0.5\n")
+    first = result_of(run_py.run(JSONARGPARSE, name="ja.py", args=("--config", "train.yaml", "--optim.lr", "0.3")))
+    assert (first["lr"], first["epochs"]) == (0.3, 8)
+    args = stored(first["id"]).get_parameters_as_dict()["Args"]
+    assert args == {"config": ["train.yaml"], "optim.lr": 0.3, "optim.momentum": 0.5, "epochs": 8,
+                    "layers": [64, 32]}
+    assert "--config" not in str(args) and "help" not in args  # jsonargparse's, not argparse's, capture
+
+    clone = _clone(first["id"], [ParamRow("Args", "optim.lr", "0.01", "str"), ParamRow("Args", "epochs", 2, "int"),
+                                 ParamRow("Args", "layers", "[8]", "str")])
+    fresh_session()
+    again = result_of(run_py.run(JSONARGPARSE, name="ja.py", args=("--config", "train.yaml", "--optim.lr", "0.3"),
+                                 env={"JUPYTER_TRACK_TASK_ID": clone}))
+    assert (again["id"], again["lr"], again["epochs"], again["layers"]) == (clone, 0.01, 2, [8])
+
+
+@pytest.mark.slow
+def test_lightning_cli_through_jsonargparse(run_py: Any, stored: Any) -> None:
+    proc = run_py.run(PRELUDE + """
+from lightning.pytorch.cli import LightningCLI
+from lightning.pytorch.demos.boring_classes import DemoModel, BoringDataModule
+task = Task.init(project_name="Auto", task_name="lightning cli")
+LightningCLI(DemoModel, BoringDataModule, save_config_kwargs={"overwrite": True})
+done(task)
+""", args=("fit", "--trainer.max_epochs=1", "--trainer.limit_train_batches=2", "--trainer.limit_val_batches=1",
+           "--trainer.enable_progress_bar=false", "--trainer.logger=false", "--model.out_dim=4"), timeout=240)
+    args = stored(result_of(proc)["id"]).get_parameters_as_dict()["Args"]
+    assert args["subcommand"] == "fit"
+    assert args["fit.trainer.max_epochs"] == 1 and args["fit.model.out_dim"] == 4
+    assert "fit.trainer.accelerator" in args                  # defaults too: every parsed value
+
+
+HYDRA = PRELUDE + """
+import hydra
+from omegaconf import OmegaConf
+
+@hydra.main(config_path="conf", config_name="config", version_base=None)
+def app(cfg):
+    task = Task.init(project_name="Auto", task_name="hydra", reuse_last_task_id=False)
+    done(task, cfg=OmegaConf.to_container(cfg, resolve=True))
+
+app()
+"""
+
+
+def _hydra_files(workdir: Any) -> None:
+    (workdir / "conf" / "db").mkdir(parents=True)
+    (workdir / "conf" / "config.yaml").write_text("defaults:\n  - db: sqlite\n  - _self_\n"
+                                                  "train:\n  lr: 0.1\n  epochs: 3\n  name: run-${train.epochs}\n")
+    (workdir / "conf" / "db" / "sqlite.yaml").write_text("driver: sqlite\nport: 0\n")
+    (workdir / "conf" / "db" / "postgres.yaml").write_text("driver: postgres\nport: 5432\n")
+
+
+def test_hydra_config_overrides_and_no_hydra_flags_in_args(run_py: Any, stored: Any) -> None:
+    _hydra_files(run_py.workdir)
+    out = result_of(run_py.run(HYDRA, args=("train.lr=0.5", "db=postgres", "+extra=1", "hydra.job.chdir=False"),
+                               timeout=120))
+    assert out["cfg"]["train"] == {"lr": 0.5, "epochs": 3, "name": "run-3"} and out["cfg"]["db"]["port"] == 5432
+    task = stored(out["id"])
+    params = task.get_parameters_as_dict()
+    assert params["Hydra"] == {"train.lr": "0.5", "db": "postgres", "extra": "1", "_allow_omegaconf_edit_": False}
+    assert "Args" not in params                                 # Hydra's own argparse flags are not the app's
+    text = task.get_configuration_object("OmegaConf")
+    assert "name: run-${train.epochs}" in text and "port: 5432" in text  # composed, interpolations kept
+
+
+def test_hydra_clone_with_edited_overrides_or_an_edited_config(run_py: Any, stored: Any,
+                                                              fresh_session: Any) -> None:
+    _hydra_files(run_py.workdir)
+    first = result_of(run_py.run(HYDRA, name="app.py", args=("train.lr=0.5",), timeout=120))
+    edited = _clone(first["id"], [ParamRow("Hydra", "train.lr", "0.01", "str"),
+                                  ParamRow("Hydra", "train.epochs", "9", "str"),
+                                  ParamRow("Hydra", "db", "postgres", "str")])
+    fresh_session()
+    again = result_of(run_py.run(HYDRA, name="app.py", args=("train.lr=0.5",), timeout=120,
+                                 env={"JUPYTER_TRACK_TASK_ID": edited}))
+    assert again["id"] == edited
+    assert again["cfg"]["train"] == {"lr": 0.01, "epochs": 9, "name": "run-9"} and again["cfg"]["db"]["port"] == 5432
+
+    whole = _clone(first["id"], [ParamRow("Hydra", "_allow_omegaconf_edit_", True, "bool")],
+                   configs={"OmegaConf": "train:\n  lr: 0.7\n  epochs: 1\n  name: whole\n"})
+    fresh_session()
+    third = result_of(run_py.run(HYDRA, name="app.py", timeout=120, env={"JUPYTER_TRACK_TASK_ID": whole}))
+    assert third["cfg"] == {"train": {"lr": 0.7, "epochs": 1, "name": "whole"}}
