@@ -7,6 +7,9 @@ Switched by ``hydra``.
 Run by an agent, as in ClearML: the overrides stored in ``Hydra`` (edited in the UI) are the ones
 Hydra composes with; with ``Hydra/_allow_omegaconf_edit_`` set true, the stored ``OmegaConf`` text
 itself is the configuration the app gets.
+
+A task started inside the app (``Task.init`` in the decorated function) is closed when the job
+ends, so that each job of a ``--multirun`` sweep records a task of its own, as in ClearML.
 """
 from __future__ import annotations
 
@@ -18,6 +21,7 @@ from typing import Any
 
 from jupyter_ext.integrations import _cli
 from jupyter_ext.integrations._state import patch, patch_aliases, warn
+from jupyter_ext.sdk import _session as session
 
 KEY = "hydra"
 SECTION = "Hydra"
@@ -54,11 +58,28 @@ def hook(module: ModuleType) -> None:
                 args, kwargs = bound.args, bound.kwargs
             except Exception as exc:  # noqa: BLE001 - a hook must never break the user's program
                 warn("reading Hydra's configuration", exc)
-            return original(*args, **kwargs)
+            before = session.main_task()
+            result = original(*args, **kwargs)
+            _close_job_task(before, result)
+            return result
         return run_job
 
     patch(internal.Hydra, "run", make_run)
     patch_aliases([utils, internal, basic_launcher], "run_job", make_run_job)
+
+
+def _close_job_task(before: Any, result: Any) -> None:
+    """As in ClearML: a task the app started (``Task.init`` inside it) ends with the job, so each
+    job of a ``--multirun`` sweep is a task of its own. A failed job's task is left to the
+    failure handling; one run by an agent to the agent."""
+    from hydra.core.utils import JobStatus
+
+    task = session.main_task()
+    if before is not None or task is None or task._closed or task._remote is not None:
+        return
+    if getattr(result, "status", None) is JobStatus.FAILED:
+        return
+    task.close()
 
 
 def _recording(task_function: Callable[..., Any], overrides: list[str]) -> Callable[..., Any]:

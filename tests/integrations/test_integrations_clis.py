@@ -181,3 +181,31 @@ def test_hydra_clone_with_edited_overrides_or_an_edited_config(run_py: Any, stor
     fresh_session()
     third = result_of(run_py.run(HYDRA, name="app.py", timeout=120, env={"JUPYTER_TRACK_TASK_ID": whole}))
     assert third["cfg"] == {"train": {"lr": 0.7, "epochs": 1, "name": "whole"}}
+
+
+def test_hydra_multirun_records_a_task_per_job_and_the_switch(run_py: Any, stored: Any) -> None:
+    _hydra_files(run_py.workdir)
+    code = PRELUDE + """
+import hydra
+from jupyter_ext import Task
+
+@hydra.main(config_path="conf", config_name="config", version_base=None)
+def app(cfg):
+    task = Task.init(project_name="Auto", task_name="sweep", auto_connect_frameworks=SWITCH)
+    task.get_logger().report_scalar("lr", "lr", cfg.train.lr, 0)
+    print("JOB=" + task.id, flush=True)
+
+app()
+"""
+    proc = run_py.run(code.replace("SWITCH", "True"), args=("--multirun", "train.lr=0.1,0.2"), timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    jobs = [line[4:] for line in proc.stdout.splitlines() if line.startswith("JOB=")]
+    assert len(set(jobs)) == 2
+    tasks = [stored(j) for j in jobs]
+    assert [t.get_parameters_as_dict()["Hydra"]["train.lr"] for t in tasks] == ["0.1", "0.2"]
+    assert all(t.status == "completed" and "Args" not in t.get_parameters_as_dict() for t in tasks)
+
+    proc = run_py.run(code.replace("SWITCH", "{'hydra': False}"), args=("train.lr=0.3",), timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    (job,) = [line[4:] for line in proc.stdout.splitlines() if line.startswith("JOB=")]
+    assert stored(job).get_parameters_as_dict() == {} and stored(job).get_configuration_objects() == {}
