@@ -113,20 +113,32 @@ def test_jsonargparse_values_and_config_file_and_the_clone(run_py: Any, stored: 
     assert (again["id"], again["lr"], again["epochs"], again["layers"]) == (clone, 0.01, 2, [8])
 
 
-@pytest.mark.slow
-def test_lightning_cli_through_jsonargparse(run_py: Any, stored: Any) -> None:
-    proc = run_py.run(PRELUDE + """
+LIGHTNING_CLI = PRELUDE + """
 from lightning.pytorch.cli import LightningCLI
 from lightning.pytorch.demos.boring_classes import DemoModel, BoringDataModule
 task = Task.init(project_name="Auto", task_name="lightning cli")
-LightningCLI(DemoModel, BoringDataModule, save_config_kwargs={"overwrite": True})
-done(task)
-""", args=("fit", "--trainer.max_epochs=1", "--trainer.limit_train_batches=2", "--trainer.limit_val_batches=1",
-           "--trainer.enable_progress_bar=false", "--trainer.logger=false", "--model.out_dim=4"), timeout=240)
-    args = stored(result_of(proc)["id"]).get_parameters_as_dict()["Args"]
+cli = LightningCLI(DemoModel, BoringDataModule, save_config_kwargs={"overwrite": True})
+done(task, epochs=cli.trainer.max_epochs, out_dim=cli.model.l1.out_features)
+"""
+LIGHTNING_ARGS = ("fit", "--trainer.max_epochs=1", "--trainer.limit_train_batches=2", "--trainer.limit_val_batches=1",
+                  "--trainer.enable_progress_bar=false", "--trainer.logger=false", "--model.out_dim=4")
+
+
+@pytest.mark.slow
+def test_lightning_cli_through_jsonargparse_and_its_clone(run_py: Any, stored: Any, fresh_session: Any) -> None:
+    first = result_of(run_py.run(LIGHTNING_CLI, name="cli.py", args=LIGHTNING_ARGS, timeout=240))
+    assert (first["epochs"], first["out_dim"]) == (1, 4)
+    args = stored(first["id"]).get_parameters_as_dict()["Args"]
     assert args["subcommand"] == "fit"
     assert args["fit.trainer.max_epochs"] == 1 and args["fit.model.out_dim"] == 4
     assert "fit.trainer.accelerator" in args                  # defaults too: every parsed value
+
+    clone = _clone(first["id"], [ParamRow("Args", "fit.trainer.max_epochs", "2", "str"),
+                                 ParamRow("Args", "fit.model.out_dim", 3, "int")])
+    fresh_session()
+    again = result_of(run_py.run(LIGHTNING_CLI, name="cli.py", args=LIGHTNING_ARGS, timeout=240,
+                                 env={"JUPYTER_TRACK_TASK_ID": clone}))
+    assert (again["id"], again["epochs"], again["out_dim"]) == (clone, 2, 3)
 
 
 HYDRA = PRELUDE + """
