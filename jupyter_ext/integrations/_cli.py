@@ -58,31 +58,32 @@ def _run(key: str, write: Write, task: Task) -> None:
 
 def stored_section(section: str) -> Mapping[str, Any] | None:
     """Run by an agent: the parameters the task stored in ``section``; None when run locally."""
+    values = _remote_values()
+    return values.section(section) if values is not None else None
+
+
+def stored_configuration(name: str) -> str | None:
+    """Run by an agent: the text of the configuration object ``name`` the task stored."""
+    values = _remote_values()
+    if values is None or name not in values.configs:
+        return None
+    return values.configs[name][1]
+
+
+def _remote_values() -> RemoteValues | None:
+    """The attached task's stored values, or, before ``Task.init``, those of the task the agent
+    named, read once."""
     from jupyter_ext.sdk import _session as session
     from jupyter_ext.sdk.tasks import remote
 
     task = session.main_task()
     if task is not None and task._remote is not None:
         attached: RemoteValues = task._remote
-        return attached.section(section)
+        return attached
     task_id = remote.remote_task_id()
     if not task_id:
         return None
     with _lock:
         if not _remote:
             _remote.append(remote.RemoteValues.load(session.backend(), task_id))
-        values = _remote[0]
-    return values.section(section) if values is not None else None
-
-
-def stored_configuration(name: str) -> str | None:
-    """Run by an agent: the text of the configuration object ``name`` the task stored."""
-    if stored_section("") is None:
-        return None
-    from jupyter_ext.sdk import _session as session
-
-    task = session.main_task()
-    values = task._remote if task is not None and task._remote is not None else _remote[0] if _remote else None
-    if values is None or name not in values.configs:
-        return None
-    return values.configs[name][1]
+        return _remote[0]

@@ -8,8 +8,8 @@ ClearML, saving to the same file again adds a version of the same model, not a n
 
 Loads: as in ClearML, the file is registered (by path, never copied) as a model named by the
 file, and linked to the task as an input model; a file this store already holds (a model
-registered at that path, or the local copy of stored weights that ``get_local_copy`` made) links
-that model instead of registering a new one.
+registered at that path, one uploaded as a model's weights in this process, or the local copy of
+stored weights that ``get_local_copy`` made) links that model instead of registering a new one.
 """
 from __future__ import annotations
 
@@ -55,6 +55,9 @@ def _record(task: Task, framework: str, path: str) -> None:
     model = OutputModel(task=task, name=f"{task.name} - {stem}", framework=framework)
     if task.get_output_destination():
         model.update_weights(weights_filename=path)
+        from jupyter_ext.sdk.models.base import remember_local_copy
+
+        remember_local_copy(path, model.id)  # loading this file later links the uploaded model
     else:
         model.update_weights(register_uri=os.path.abspath(path))
 

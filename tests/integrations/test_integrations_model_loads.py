@@ -52,11 +52,15 @@ maker.close()
 model_id = maker.models["output"][0].id
 task = Task.init(project_name="Auto", task_name="fine-tune")
 torch.load(InputModel(model_id=model_id).get_local_copy())
-done(task, model_id=model_id)
+again = Task.init(project_name="Auto", task_name="same file")
+torch.load("w.pt")                                        # the file uploaded as that model's weights
+again.close()
+done(task, model_id=model_id, again=again.id)
 """, timeout=120)
     out = result_of(proc)
     (only,) = stored(out["id"]).models["input"]
     assert only.id == out["model_id"]
+    assert [m.id for m in stored(out["again"]).models["input"]] == [out["model_id"]]
 
 
 def test_loads_follow_the_switches(run_py: Any, stored: Any) -> None:

@@ -349,9 +349,15 @@ class BaseModel:
                             f"{weights.version}: {exc.message}") from exc
 
 
-# Local copies handed out in this process, by real path: a framework that then loads one of
-# them (``torch.load(model.get_local_copy())``) links this model as its task's input model.
+# Local copies handed out in this process (and files uploaded as a model's weights), by real
+# path: a framework that then loads one of them (``torch.load(model.get_local_copy())``) links
+# that model as its task's input model, as ClearML does.
 _local_copies: dict[str, str] = {}
+
+
+def remember_local_copy(path: str, model_id: str) -> None:
+    """Note that ``path`` holds the weights of model ``model_id`` (a file just uploaded as them)."""
+    _local_copies[os.path.realpath(path)] = model_id
 
 
 def model_of_local_copy(path: str) -> str | None:
