@@ -71,6 +71,7 @@ CLI_HOOKS: tuple[tuple[str, str, str, str], ...] = (
     ("fire", "fire.core", "fire_args", "hook"),
     ("hydra", "hydra", "hydra_args", "hook"),
     ("jsonargparse", "jsonargparse", "jsonargparse_args", "hook"),
+    ("click", "click", "click_args", "_patch"),  # switched by auto_connect_arg_parser
 )
 
 _installed: set[tuple[str, str, str]] = set()
