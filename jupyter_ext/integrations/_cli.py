@@ -30,7 +30,8 @@ def record(key: str, write: Write) -> None:
     """``write(task)`` now if there is a live task with ``key`` on, else at the next ``Task.init``."""
     from jupyter_ext.sdk import _session as session
 
-    if session.main_task() is None:
+    current = session.main_task()
+    if current is None or current._closed:  # e.g. the next job of a Hydra sweep, before its Task.init
         with _lock:
             _pending.append((key, write))
         return

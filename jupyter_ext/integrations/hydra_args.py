@@ -60,7 +60,7 @@ def hook(module: ModuleType) -> None:
                 warn("reading Hydra's configuration", exc)
             before = session.main_task()
             result = original(*args, **kwargs)
-            _close_job_task(before, result)
+            _close_job_task(before if before is not None and not before._closed else None, result)
             return result
         return run_job
 
