@@ -71,7 +71,22 @@ def _replaced(values: dict[str, Any], stored: Any, remaining: list[str]) -> list
     the next component in the chain consumes."""
     from jupyter_ext.sdk.tasks.remote import cast_like
 
-    for name in list(values):
-        if name in stored:
-            values[name] = cast_like(values[name], stored[name])
-    return [f"--{name}={value!r}" for name, value in values.items()] + list(remaining)
+    for name, value in list(values.items()):
+        if name in stored and not _unedited(value, stored[name]):
+            values[name] = cast_like(value, stored[name])
+    # A default fire cannot read back (an object, a function) is left out: it stays the default.
+    return [f"--{name}={value!r}" for name, value in values.items() if _literal(value)] + list(remaining)
+
+
+def _unedited(local: Any, stored: Any) -> bool:
+    """A value fire cannot read back was stored as its text: that text means "as it was"."""
+    return bool(stored == local) or (not _literal(local) and stored == str(local))
+
+
+def _literal(value: Any) -> bool:
+    import ast
+
+    try:
+        return bool(ast.literal_eval(repr(value)) == value)
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return False

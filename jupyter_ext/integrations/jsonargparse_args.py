@@ -54,8 +54,12 @@ def _apply(parsed: Any, stored: Any) -> None:
     from jupyter_ext.sdk.tasks.remote import cast_like
 
     for name, value in list(parsed.items()):
-        if name in stored and not _is_config(name):
-            parsed[name] = cast_like(_plain(value), stored[name])
+        if name not in stored or _is_config(name):
+            continue
+        plain = _plain(value)
+        edited = cast_like(plain, stored[name])
+        if edited != plain:  # unedited values keep jsonargparse's own objects (namespaces, paths)
+            parsed[name] = edited
 
 
 def _is_config(name: str) -> bool:

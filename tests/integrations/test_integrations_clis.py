@@ -18,9 +18,9 @@ class Calculator:
     def __init__(self, offset=1):
         self.offset = offset
 
-    def add(self, x, y=2):
+    def add(self, x, y=2, cast=float):                              # a default fire cannot parse back
         task = Task.init(project_name="Auto", task_name="fire class")   # inside the command
-        done(task, total=x + y + self.offset)
+        done(task, total=cast(x + y + self.offset))
 
 fire.Fire(Calculator)
 """
@@ -43,7 +43,7 @@ def test_fire_class_command_arguments_with_task_init_inside(run_py: Any, stored:
     out = result_of(proc)
     assert out["total"] == 17
     params = stored(out["id"]).get_parameters_as_dict()
-    assert params["Args"] == {"offset": 10, "x": 5, "y": 2}   # fire's --verbose is not the command's
+    assert params["Args"] == {"offset": 10, "x": 5, "y": 2, "cast": "<class 'float'>"}  # not fire's --verbose
 
 
 def test_fire_function_after_task_init_and_switched_off(run_py: Any, stored: Any) -> None:
@@ -73,7 +73,8 @@ def test_fire_clone_runs_with_its_edited_values(run_py: Any, stored: Any, fresh_
     again = result_of(run_py.run(FIRE_CLASS, name="calc.py", args=("add", "5"),
                                  env={"JUPYTER_TRACK_TASK_ID": clone}))
     assert again["id"] == clone and again["total"] == 5 + 7 + 100
-    assert stored(clone).get_parameters_as_dict()["Args"] == {"offset": 100, "x": 5, "y": 7}
+    assert stored(clone).get_parameters_as_dict()["Args"] == {"offset": 100, "x": 5, "y": 7,
+                                                              "cast": "<class 'float'>"}
 
 
 JSONARGPARSE = PRELUDE + """
