@@ -20,7 +20,7 @@ from types import ModuleType
 from typing import Any
 
 from jupyter_ext.integrations import _cli
-from jupyter_ext.integrations._state import patch, patch_aliases, warn
+from jupyter_ext.integrations._state import patch, patch_aliases, switches, warn
 from jupyter_ext.sdk import _session as session
 
 KEY = "hydra"
@@ -71,11 +71,11 @@ def hook(module: ModuleType) -> None:
 def _close_job_task(before: Any, result: Any) -> None:
     """As in ClearML: a task the app started (``Task.init`` inside it) ends with the job, so each
     job of a ``--multirun`` sweep is a task of its own. A failed job's task is left to the
-    failure handling; one run by an agent to the agent."""
+    failure handling; one run by an agent to the agent; with ``hydra`` switched off, the user's."""
     from hydra.core.utils import JobStatus
 
     task = session.main_task()
-    if before is not None or task is None or task._closed or task._remote is not None:
+    if before is not None or task is None or task._closed or task._remote is not None or not switches().on(KEY):
         return
     if getattr(result, "status", None) is JobStatus.FAILED:
         return
