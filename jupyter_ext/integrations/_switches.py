@@ -16,7 +16,8 @@ from jupyter_ext.errors import InvalidArgument
 # ClearML's keys (some have nothing to hook here: accepted so ClearML code runs unchanged),
 # then ours.
 CLEARML_KEYS = ("matplotlib", "tensorflow", "tensorboard", "pytorch", "xgboost", "scikit", "fastai", "lightgbm",
-                "hydra", "detect_repository", "tfdefines", "joblib", "megengine", "catboost", "gradio")
+                "hydra", "detect_repository", "tfdefines", "joblib", "megengine", "catboost", "gradio", "fire",
+                "jsonargparse")
 OWN_KEYS = ("transformers", "keras")
 KNOWN_KEYS = CLEARML_KEYS + OWN_KEYS
 

@@ -38,7 +38,10 @@ def install() -> None:
 # Parsers that are not the user's: our own magics and commands, IPython's (``%matplotlib``
 # parses its options with argparse), and traitlets' (every Jupyter application, e.g. a server
 # started from a script, parses its command line through it); their options are no hyperparameters.
-_TOOLING = ("jupyter_ext.", "IPython.", "ipykernel.", "matplotlib_inline.", "traitlets.")
+# The command-line libraries built on argparse parse their own flags with it (fire's ``--trace``,
+# Hydra's ``--multirun``) or are captured by their own hook (jsonargparse, LightningCLI).
+_TOOLING = ("jupyter_ext.", "IPython.", "ipykernel.", "matplotlib_inline.", "traitlets.", "fire.", "hydra.",
+            "jsonargparse.")
 
 
 def _parsed_by_tooling() -> bool:

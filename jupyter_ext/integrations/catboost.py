@@ -1,5 +1,6 @@
 """CatBoost: the metrics of every boosting iteration become scalars, with no extra code (even
-with ``silent=True``); ``save_model`` to a file becomes an OutputModel (framework ``catboost``).
+with ``silent=True``); ``save_model`` to a file becomes an OutputModel (framework ``catboost``), ``load_model`` of a
+file an input model.
 
 Scalars: title = the metric (``Logloss``, ``AUC``…), series = ``learn`` / ``validation``
 (``validation_1``… for several eval sets), iteration = the boosting iteration. A callback
@@ -81,5 +82,17 @@ def hook(module: ModuleType) -> None:
             return result
         return save_model
 
+    def make_load(original: Any) -> Any:
+        def load_model(self: Any, fname: Any = None, *args: Any, **kwargs: Any) -> Any:
+            task = task_for(KEY)
+            if task is None:
+                return original(self, fname, *args, **kwargs)
+            with reporting():
+                result = original(self, fname, *args, **kwargs)
+            _models.loaded(KEY, "catboost", fname, task)
+            return result
+        return load_model
+
     patch(model_class, "_fit", make_fit)
     patch(model_class, "save_model", make_save)
+    patch(model_class, "load_model", make_load)

@@ -5,6 +5,11 @@ argparse's do (switched by ``auto_connect_arg_parser``, with the same ``{"name":
 A click script usually calls ``Task.init`` inside its command, after click has parsed the
 command line: ``attach`` then reads the running command's context (and its parent groups').
 Commands invoked after ``Task.init`` are caught by a hook on ``Command.invoke``.
+
+Run by an agent, as in ClearML, the values stored with the task replace what click parsed before
+the command runs, so a clone edited in the UI runs with the edited values: ``Command.invoke`` is
+hooked from the import of ``jupyter_ext`` on (``integrations.watch_clis``), since the command
+runs, and calls ``Task.init``, before there is a task.
 """
 from __future__ import annotations
 
@@ -61,11 +66,29 @@ def _connect(task: Task, params: Mapping[str, Any]) -> None:
         task._store_section(SECTION, values)
 
 
+def _apply_stored(ctx: Any) -> None:
+    from jupyter_ext.integrations import _cli  # loaded only when a click command runs
+
+    stored = _cli.stored_section(SECTION)
+    if not stored or not isinstance(ctx.params, dict):
+        return
+    from jupyter_ext.sdk.tasks.remote import cast_like
+
+    for name, value in list(ctx.params.items()):
+        if name in stored and _wanted(name):
+            ctx.params[name] = cast_like(value, stored[name])
+
+
 def _patch(module: ModuleType) -> None:
     def make_invoke(original: Any) -> Any:
         def invoke(self: Any, ctx: Any) -> Any:
             from jupyter_ext.sdk import _session as session
 
+            if _switch[0]:
+                try:
+                    _apply_stored(ctx)
+                except Exception as exc:  # noqa: BLE001 - a hook must never break the user's program
+                    warn("applying the task's values to click's parameters", exc)
             task = session.main_task()
             if task is not None and not task._closed and _switch[0]:
                 try:

@@ -1,6 +1,6 @@
 """joblib (and so scikit-learn, whose models are saved with it): ``joblib.dump`` to a file
-becomes an OutputModel (framework ``scikitlearn``). Switched by ``scikit`` or ``joblib``:
-either one off turns it off, as a user who says ``{"scikit": False}`` means it."""
+becomes an OutputModel (framework ``scikitlearn``), ``joblib.load`` of a file an input model.
+Switched by ``scikit`` or ``joblib``: either one off turns it off, as a user who says ``{"scikit": False}`` means it."""
 from __future__ import annotations
 
 from types import ModuleType
@@ -26,3 +26,17 @@ def hook(module: ModuleType) -> None:
         return dump
 
     patch_aliases([module, module.numpy_pickle], "dump", make_dump)
+
+    def make_load(original: Any) -> Any:
+        def load(filename: Any, *args: Any, **kwargs: Any) -> Any:
+            task = task_for(KEY) if switches().on("scikit") else None
+            if task is None or _models.weights_path(filename) is None:
+                return original(filename, *args, **kwargs)
+            with reporting():
+                result = original(filename, *args, **kwargs)
+            key = "scikit" if switches().filters.get("scikit") else KEY
+            _models.loaded(key, "scikitlearn", filename, task)
+            return result
+        return load
+
+    patch_aliases([module, module.numpy_pickle], "load", make_load)

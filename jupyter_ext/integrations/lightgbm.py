@@ -1,5 +1,6 @@
 """LightGBM: the eval metrics of every boosting round become scalars; ``save_model`` to a
-file becomes an OutputModel (framework ``lightgbm``).
+file becomes an OutputModel (framework ``lightgbm``); ``Booster(model_file=...)`` (LightGBM's
+way to load a model) an input model.
 
 Scalars: title = the metric (``binary_logloss``, ``l2``…), series = the validation set's name
 (``training``, ``valid_0``…), iteration = the round. Rounds are only evaluated on the sets
@@ -62,4 +63,17 @@ def hook(module: ModuleType) -> None:
             return result
         return save_model
 
+    def make_init(original: Any) -> Any:
+        def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+            task = task_for(KEY)
+            model_file = args[2] if len(args) > 2 else kwargs.get("model_file")
+            if task is None or model_file is None:
+                original(self, *args, **kwargs)
+                return
+            with reporting():
+                original(self, *args, **kwargs)
+            _models.loaded(KEY, "lightgbm", model_file, task)
+        return __init__
+
     patch(module.basic.Booster, "save_model", make_save)
+    patch(module.basic.Booster, "__init__", make_init)

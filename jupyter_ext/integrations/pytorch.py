@@ -1,6 +1,7 @@
 """PyTorch: ``torch.save`` to a file, and the checkpoints Lightning writes, become OutputModels
-(framework ``pytorch``). Saves into a buffer or an open file object have no file to name and
-are left alone. ``{"pytorch": "*.pt"}`` keeps only the files that match.
+(framework ``pytorch``); ``torch.load`` of a file links it as an input model. Saves into a
+buffer or an open file object have no file to name and are left alone.
+``{"pytorch": "*.pt"}`` keeps only the files that match.
 
 Lightning's metrics reach the task through its default ``TensorBoardLogger`` (the
 ``tensorboard`` integration hooks the writer it uses).
@@ -29,6 +30,19 @@ def patch_torch(module: ModuleType) -> None:
         return save
 
     patch_aliases([module, module.serialization], "save", make_save)
+
+    def make_load(original: Any) -> Any:
+        def load(f: Any, *args: Any, **kwargs: Any) -> Any:
+            task = task_for(KEY)
+            if task is None or _models.weights_path(f) is None:
+                return original(f, *args, **kwargs)
+            with reporting():
+                result = original(f, *args, **kwargs)
+            _models.loaded(KEY, "pytorch", f, task)
+            return result
+        return load
+
+    patch_aliases([module, module.serialization], "load", make_load)
 
 
 def patch_checkpoint_io(module: ModuleType) -> None:

@@ -1,5 +1,6 @@
 """XGBoost: the eval metrics of every boosting round become scalars; ``save_model`` to a file
-(a Booster's, or a scikit-learn estimator's) becomes an OutputModel (framework ``xgboost``).
+(a Booster's, or a scikit-learn estimator's) becomes an OutputModel (framework ``xgboost``);
+``load_model`` of a file (and ``Booster(model_file=...)``, which calls it) an input model.
 
 Scalars: title = the metric (``logloss``, ``rmse``…), series = the eval set's name
 (``train``, ``validation_0``…), iteration = the round. As in XGBoost itself, rounds are only
@@ -62,7 +63,20 @@ def hook(module: ModuleType) -> None:
             return result
         return save_model
 
+    def make_load(original: Any) -> Any:
+        def load_model(self: Any, fname: Any, *args: Any, **kwargs: Any) -> Any:
+            task = task_for(KEY)
+            if task is None:
+                return original(self, fname, *args, **kwargs)
+            with reporting():  # XGBModel.load_model calls Booster.load_model: one input, not two
+                result = original(self, fname, *args, **kwargs)
+            _models.loaded(KEY, "xgboost", fname, task)
+            return result
+        return load_model
+
     patch(module.core.Booster, "save_model", make_save)
+    patch(module.core.Booster, "load_model", make_load)
     sklearn = getattr(module, "sklearn", None)
     if sklearn is not None:
         patch(sklearn.XGBModel, "save_model", make_save)
+        patch(sklearn.XGBModel, "load_model", make_load)

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from jupyter_ext.store.rows import ParamRow
+
 from .conftest import PRELUDE, result_of
 
 CLI = PRELUDE + """
@@ -54,3 +56,39 @@ done(task)
 """)
     task = stored(result_of(proc)["id"])
     assert task.get_parameters_as_dict()["Args"] == {"batch_size": 64}
+
+
+CLICK_REMOTE = PRELUDE + """
+import click
+seeds = []
+
+@click.group()
+@click.option("--seed", type=int, default=1)
+def cli(seed):
+    seeds.append(seed)
+
+@cli.command()
+@click.option("--lr", type=float, default=0.1)
+@click.option("--epochs", type=int, default=3)
+@click.argument("data")
+def train(lr, epochs, data):
+    task = Task.init(project_name="Auto", task_name="click clone")
+    done(task, got=[seeds[0], lr, epochs, data])
+
+cli()
+"""
+
+
+def test_click_clone_runs_with_its_edited_values(run_py: Any, fresh_session: Any) -> None:
+    argv = ("--seed", "7", "train", "--lr", "0.5", "a.csv")
+    first = result_of(run_py.run(CLICK_REMOTE, name="cli.py", args=argv))
+    assert first["got"] == [7, 0.5, 3, "a.csv"]
+    from jupyter_ext.sdk import _session as session
+
+    backend = session.backend()
+    clone = backend.clone_task(first["id"], name="edited")
+    backend.set_parameters(clone.id, [ParamRow("Args", "lr", "0.01", "str"), ParamRow("Args", "seed", 3, "int"),
+                                      ParamRow("Args", "data", "b.csv", "str")])
+    fresh_session()
+    again = result_of(run_py.run(CLICK_REMOTE, name="cli.py", args=argv, env={"JUPYTER_TRACK_TASK_ID": clone.id}))
+    assert (again["id"], again["got"]) == (clone.id, [3, 0.01, 3, "b.csv"])

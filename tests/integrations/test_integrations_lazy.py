@@ -12,7 +12,8 @@ import pytest
 from .conftest import PRELUDE, result_of
 
 FRAMEWORKS = ["matplotlib", "torch", "tensorboardX", "catboost", "xgboost", "lightgbm", "joblib", "sklearn",
-              "click", "seaborn", "lightning", "IPython", "matplotlib_inline"]
+              "click", "seaborn", "lightning", "IPython", "matplotlib_inline", "fire", "hydra", "omegaconf",
+              "jsonargparse"]
 
 
 def test_task_init_with_everything_on_imports_no_framework(run_py: Any) -> None:

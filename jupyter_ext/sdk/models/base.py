@@ -304,7 +304,8 @@ class BaseModel:
             key = _cache_key(weights)
             if force_download:  # unpack again too: the extracted files may have been edited
                 _forget_extraction(key)
-            return files.extract(path, key)
+            path = files.extract(path, key)
+        _local_copies[os.path.realpath(path)] = self.id
         return path
 
     def get_weights(self, raise_on_error: bool = False, force_download: bool = False,
@@ -346,6 +347,29 @@ class BaseModel:
         except TrackError as exc:
             raise type(exc)(f"cannot get the weights of model {self.id} ({self.name!r}) version "
                             f"{weights.version}: {exc.message}") from exc
+
+
+# Local copies handed out in this process (and files uploaded as a model's weights), by real
+# path: a framework that then loads one of them (``torch.load(model.get_local_copy())``) links
+# that model as its task's input model, as ClearML does.
+_local_copies: dict[str, str] = {}
+
+
+def remember_local_copy(path: str, model_id: str) -> None:
+    """Note that ``path`` holds the weights of model ``model_id`` (a file just uploaded as them)."""
+    _local_copies[os.path.realpath(path)] = model_id
+
+
+def model_of_local_copy(path: str) -> str | None:
+    """The id of the model whose weights ``path`` (or the folder it is in) is the local copy of."""
+    real = os.path.realpath(path)
+    while True:
+        if real in _local_copies:
+            return _local_copies[real]
+        parent = os.path.dirname(real)
+        if parent == real:
+            return None
+        real = parent
 
 
 def _cache_key(weights: ModelVersionRow) -> str:

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from jupyter_ext import config as _config
+from jupyter_ext import integrations
 from jupyter_ext.capture.console import install_console_capture
 from jupyter_ext.client import local as _local_backend  # noqa: F401  (loaded here, not in Task.init)
 from jupyter_ext.client import reporter as _reporter  # noqa: F401
@@ -33,6 +34,9 @@ if TYPE_CHECKING:
     from jupyter_ext.sdk.tasks.task import Task
 
 DEVELOPMENT_TAG = "development"
+
+# fire, Hydra and jsonargparse parse before Task.init when it is called inside their command.
+integrations.watch_clis()
 
 
 def _entry_point() -> str:
