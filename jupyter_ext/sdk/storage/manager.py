@@ -31,7 +31,7 @@ class StorageManager:
     @classmethod
     def get_local_copy(cls, remote_url: str, cache_context: str | None = None, extract_archive: bool = True,
                        name: str | None = None, force_download: bool = False) -> str:
-        """A local path to the file at ``remote_url``: a local file as it is, anything else
+        """A local path to the file at ``remote_url``: a local file or folder as it is, anything else
         downloaded once into the cache (``force_download`` downloads again). With
         ``extract_archive``, a ``.zip``, ``.tar.gz`` or ``.tgz`` gives the folder it was extracted
         to. ``name`` names the cached file (default: the URL's last part).
@@ -42,9 +42,10 @@ class StorageManager:
         location = resolve(remote_url)
         entry = cache.entry_folder(location.url, cache_context)
         if location.kind == "local":
+            if os.path.isdir(location.path):
+                return location.path  # a folder here is used where it is, as ClearML does
             if not os.path.isfile(location.path):
-                raise NotFound(f"{remote_url}: no such file" + (" (it is a folder)" if os.path.isdir(location.path)
-                                                               else ""))
+                raise NotFound(f"{remote_url}: no such file or folder")
             local = location.path
         else:
             from jupyter_ext.sdk._transfers import safe_file_name

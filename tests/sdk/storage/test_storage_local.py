@@ -50,6 +50,7 @@ def test_a_local_file_is_returned_as_it_is_and_file_urls_resolve(SM: Any, tmp_pa
     src.write_bytes(b"abc")
     assert SM.get_local_copy(str(src)) == str(src)
     assert SM.get_local_copy(src.as_uri()) == str(src)
+    assert SM.get_local_copy(str(tmp_path)) == str(tmp_path)  # a folder here is used where it is
     assert SM.exists_file(src.as_uri()) and SM.get_file_size_bytes(str(src)) == 3
     assert not SM.exists_file(str(tmp_path / "missing")) and not SM.exists_file(str(tmp_path) + "/")
     with pytest.raises(NotFound, match="missing"):
@@ -165,3 +166,34 @@ def test_the_url_of_an_artifact_this_store_holds(SM: Any, Task: Any, track_home:
     copy = SM.get_local_copy(elsewhere)
     assert Path(copy).read_bytes() == b"w" * 1000 and copy.startswith(str(track_home / "cache"))
     assert SM.exists_file(elsewhere) and SM.get_file_size_bytes(elsewhere) == 1000
+
+
+def test_an_artifact_url_through_a_server(track_home: Path, tmp_path: Path, db_url: str,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """A machine that reaches the store only through the server gets the bytes from it."""
+    from jupyter_ext import StorageManager, Task
+    from jupyter_ext.sdk import _session as session
+    from jupyter_ext.server.background import BackgroundServer
+
+    server = BackgroundServer(db_url, str(tmp_path / "server-blobs"))
+    try:
+        access, secret = server.create_key("sdk")
+        monkeypatch.setenv("JUPYTER_TRACK_API_HOST", server.url)
+        monkeypatch.setenv("JUPYTER_TRACK_ACCESS_KEY", access)
+        monkeypatch.setenv("JUPYTER_TRACK_SECRET_KEY", secret)
+        session.reset_for_tests()
+        task = Task.init(project_name="Storage", task_name="over http")
+        task.upload_artifact("table", {"a": [1, 2]}, wait_on_upload=True)
+        url = task.artifacts["table"].url
+        task.close()
+        assert not (track_home / "blobs").exists()  # nothing of it on this machine
+        copy = StorageManager.get_local_copy(url)
+        assert Path(copy).read_text().replace(" ", "").replace("\n", "") == '{"a":[1,2]}'
+        assert StorageManager.get_file_size_bytes(url) == Path(copy).stat().st_size
+        missing = url[:-64] + "0" * 64
+        with pytest.raises(NotFound):
+            StorageManager.get_local_copy(missing)
+        assert not StorageManager.exists_file(missing)
+    finally:
+        session.reset_for_tests()
+        server.stop()
