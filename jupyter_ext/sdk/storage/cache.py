@@ -33,6 +33,12 @@ def context_folder(cache_context: str | None) -> str:
     return os.path.join(files.cache_dir(), "storage", context)
 
 
+def downloads_folder() -> str:
+    """Where ``download_file`` puts files when no folder is given (outside every cache context,
+    so no eviction removes them)."""
+    return os.path.join(files.cache_dir(), "downloads")
+
+
 def entry_folder(url: str, cache_context: str | None) -> str:
     return os.path.join(context_folder(cache_context), hashlib.sha256(url.encode()).hexdigest())
 

@@ -14,6 +14,7 @@ from jupyter_ext.sdk.storage.locations import Location, filesystem, resolve, tra
 
 _log = logging.getLogger("jupyter_ext.storage")
 _UPLOAD_RETRIES = 3
+_WORKERS = 8  # files moved at once by upload_folder / download_folder
 
 
 class StorageManager:
@@ -91,7 +92,7 @@ class StorageManager:
         root = os.path.abspath(os.path.expanduser(local_folder))
         if not os.path.isdir(root):
             raise NotFound(f"local_folder {local_folder!r} does not exist or is not a folder")
-        failed: builtins.list[str] = []
+        todo: builtins.list[tuple[str, str]] = []
         for folder, _, names in os.walk(root):
             for file_name in names:
                 path = os.path.join(folder, file_name)
@@ -99,10 +100,19 @@ class StorageManager:
                 if match_wildcard and not fnmatch.fnmatch(file_name, match_wildcard) \
                         and not fnmatch.fnmatch(rel, match_wildcard):
                     continue
-                try:
-                    cls.upload_file(path, remote_url.rstrip("/") + "/" + rel, retries=retries)
-                except TrackError as exc:
-                    failed.append(f"{rel}: {exc}")
+                todo.append((path, rel))
+
+        def one(item: tuple[str, str]) -> str:
+            try:
+                cls.upload_file(item[0], remote_url.rstrip("/") + "/" + item[1], retries=retries)
+            except TrackError as exc:
+                return f"{item[1]}: {exc}"
+            return ""
+
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=_WORKERS) as pool:  # object stores: one request per file
+            failed = [problem for problem in pool.map(one, todo) if problem]
         if failed:
             raise TrackError(f"{len(failed)} file(s) of {local_folder} were not uploaded to {remote_url}: "
                              + "; ".join(failed[:5]))
@@ -118,8 +128,7 @@ class StorageManager:
         ``silence_errors``: log a failure and return ``None``, as ClearML does."""
         try:
             location = resolve(remote_url)
-            folder = os.path.abspath(os.path.expanduser(local_folder or os.path.join(
-                cache.context_folder(None), "downloads")))
+            folder = os.path.abspath(os.path.expanduser(local_folder or cache.downloads_folder()))
             target = os.path.join(folder, *[p for p in location.relative().split("/") if p not in ("", ".", "..")])
             if os.path.isfile(target) and not overwrite:
                 return target
@@ -140,17 +149,19 @@ class StorageManager:
                         max_workers: int | None = None) -> str:
         """Download every file under ``remote_url`` (those whose URL matches ``match_wildcard``)
         into ``local_folder``, each placed as :meth:`download_file` places it; the folder."""
-        folder = os.path.abspath(os.path.expanduser(local_folder or os.path.join(
-            cache.context_folder(None), "downloads")))
+        folder = os.path.abspath(os.path.expanduser(local_folder or cache.downloads_folder()))
         os.makedirs(folder, exist_ok=True)
-        urls = cls.list(remote_url, return_full_path=True) or []
-        count = 0
-        for url in urls:
-            if match_wildcard and not fnmatch.fnmatch(str(url), match_wildcard):
-                continue
-            if cls.download_file(str(url), folder, overwrite=overwrite, skip_zero_size_check=skip_zero_size_check,
-                                 silence_errors=silence_errors) is not None:
-                count += 1
+        urls = [str(u) for u in cls.list(remote_url, return_full_path=True)
+                if not match_wildcard or fnmatch.fnmatch(str(u), match_wildcard)]
+
+        def one(url: str) -> str | None:
+            return cls.download_file(url, folder, overwrite=overwrite, skip_zero_size_check=skip_zero_size_check,
+                                     silence_errors=silence_errors)
+
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=max_workers or _WORKERS) as pool:
+            count = sum(1 for got in pool.map(one, urls) if got is not None)
         if not count and not silence_errors:
             _log.warning("no files under %s matched; nothing downloaded", remote_url)
         return folder

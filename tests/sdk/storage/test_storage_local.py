@@ -140,6 +140,8 @@ def test_upload_download_list_on_folders(SM: Any, tmp_path: Path) -> None:
     assert SM.list(str(remote)) == ["a.json", "sub/b.txt"]
     assert SM.list(str(remote), with_metadata=True)[1] == {"name": "sub/b.txt", "size": 2}
     assert SM.list(str(remote), return_full_path=True)[0] == str(remote / "a.json")
+    assert SM.get_metadata(str(remote / "sub" / "b.txt"), return_full_path=True) == {
+        "name": str(remote / "sub" / "b.txt"), "size": 2}
     url = SM.upload_file(str(src / "a.json"), str(tmp_path / "one" / "x.json"))
     assert Path(url).read_text() == "{}"
     assert SM.upload_folder(str(src), str(tmp_path / "only_json"), match_wildcard="*.json")
