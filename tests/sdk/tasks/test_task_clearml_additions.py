@@ -129,10 +129,12 @@ def test_task_parameters_validate_and_connect(Task: Any) -> None:
 
 
 def test_clearml_import_paths_resolve() -> None:
-    from jupyter_ext import Logger, PipelineController, PipelineDecorator
+    from jupyter_ext import Logger, PipelineController, PipelineDecorator, StorageManager
     from jupyter_ext.automation.controller import PipelineController as PC
     from jupyter_ext.automation.controller import PipelineDecorator as PD
+    from jupyter_ext.storage import StorageManager as SM
     from jupyter_ext.utilities.plotly_reporter import SeriesInfo
 
     assert SeriesInfo is Logger.SeriesInfo and PC is PipelineController and PD is PipelineDecorator
+    assert SM is StorageManager
     assert SeriesInfo("s", [[0, 1]]).name == "s"
