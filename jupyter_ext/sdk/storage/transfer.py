@@ -21,8 +21,13 @@ def download(location: Location, dest: str) -> str:
     parent = os.path.dirname(os.path.abspath(dest))
     os.makedirs(parent, exist_ok=True)
     if location.kind == "blob":
-        with translated(location.url, "downloading"):
-            return session.backend().download_blob(location.sha256, dest)
+        try:
+            with translated(location.url, "downloading"):
+                return session.backend().download_blob(location.sha256, dest)
+        except NotFound as exc:
+            raise NotFound(f"{location.url}: neither this machine nor the store holds it ({exc.message}); check "
+                           f"that this process uses the same store (api_host or home) as the one that wrote it"
+                           ) from exc
     fd, partial = tempfile.mkstemp(prefix=".download-", dir=parent)
     try:
         with os.fdopen(fd, "wb") as out, translated(location.url, "downloading"), _open(location) as src:

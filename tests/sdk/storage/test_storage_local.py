@@ -193,7 +193,7 @@ def test_an_artifact_url_through_a_server(track_home: Path, tmp_path: Path, db_u
         assert Path(copy).read_text().replace(" ", "").replace("\n", "") == '{"a":[1,2]}'
         assert StorageManager.get_file_size_bytes(url) == Path(copy).stat().st_size
         missing = url[:-64] + "0" * 64
-        with pytest.raises(NotFound):
+        with pytest.raises(NotFound, match="api_host"):
             StorageManager.get_local_copy(missing)
         assert not StorageManager.exists_file(missing)
     finally:
