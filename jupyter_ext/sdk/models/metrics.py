@@ -125,9 +125,10 @@ def report_plot(model_id: str, title: str, series: str, iteration: int | None, f
     are few and large, so each goes as its own call instead of waiting with the points."""
     entry = {"title": title, "series": series if isinstance(series, str) else "", "iteration": iteration or 0,
              "figure": figure}
-    rules.parse_plots([entry])
+    [(title, series, number, text)] = rules.parse_plots([entry])
+    checked = {"title": title, "series": series, "iteration": number, "figure": text}  # plain JSON-able values
     backend = session.backend()
-    session.reporter().submit(backend.report_model_metrics, model_id, (), (), [entry])
+    session.reporter().submit(backend.report_model_metrics, model_id, (), (), [checked])
 
 
 def reported_plots(model_id: str) -> list[dict[str, Any]]:

@@ -42,7 +42,7 @@ def test_every_plot_kind_lands_on_the_model_not_the_task(where: str) -> None:
     out.report_line_plot("roc", [Logger.SeriesInfo("model", [[0, 0], [0.5, 0.8], [1, 1]])], "fpr", "tpr")
     out.report_scatter2d("points", "s", np.array([[0, 1], [1, 2]]), iteration=1)
     out.report_scatter3d("cloud", "s", [[0, 1, 2], [1, 2, 3]], iteration=1)
-    out.report_histogram("hist", "h", [1, 2, 3], iteration=1)
+    out.report_histogram("hist", "h", [1, 2, 3], iteration=np.int64(1))  # a numpy int, over HTTP too
     out.report_vector("vec", "v", [3, 2, 1], iteration=1)
     out.report_confusion_matrix("cm", "val", np.eye(2), iteration=1)
     out.report_matrix("mat", "m", np.ones((2, 2)), iteration=1)
