@@ -48,6 +48,9 @@ class StorageManager:
             if not os.path.isfile(location.path):
                 raise NotFound(f"{remote_url}: no such file or folder")
             local = location.path
+            if extract_archive and cache.archive_kind(local):  # a changed archive is extracted anew
+                st = os.stat(local)
+                entry = cache.entry_folder(f"{location.path}\0{st.st_size}\0{st.st_mtime_ns}", cache_context)
         else:
             from jupyter_ext.sdk._transfers import safe_file_name
 
@@ -66,6 +69,7 @@ class StorageManager:
                     os.unlink(os.path.join(entry, "extracted.complete"))
             folder = cache.extract(local, entry)
             cache.touch(entry)
+            cache.evict(cache_context, keep=entry)
             return folder
         return local
 

@@ -106,6 +106,10 @@ def test_archives_are_extracted_once_zip_and_tar_gz(SM: Any, http_root: Any, tmp
     assert (Path(SM.get_local_copy(f"{base}/data.tar.gz")) / "b.txt").read_text() == "B"
     local_zip = root / "data.zip"  # a local archive is extracted into the cache, not beside itself
     assert (Path(SM.get_local_copy(str(local_zip))) / "sub" / "a.txt").read_text() == "A"
+    with zipfile.ZipFile(local_zip, "w") as zf:
+        zf.writestr("sub/a.txt", "changed")
+    os.utime(local_zip, ns=(1, 1))  # a new mtime even on a coarse clock
+    assert (Path(SM.get_local_copy(str(local_zip))) / "sub" / "a.txt").read_text() == "changed"
 
 
 def test_an_archive_escaping_its_folder_is_refused(SM: Any, tmp_path: Path) -> None:
