@@ -11,7 +11,7 @@ from jupyter_ext.sdk import _session as session
 from jupyter_ext.sdk.tasks._host import TaskPart
 from jupyter_ext.store.rows import ParamRow
 
-SECTION = "properties"
+SECTION = param_values.PROPERTIES_SECTION
 
 
 class UserPropertiesMixin(TaskPart):

@@ -83,6 +83,15 @@ def test_user_properties_are_the_properties_section_and_keep_their_types(Task: A
     with pytest.raises(InvalidArgument, match="value"):
         task.set_user_properties(x={"description": "no value"})
     task.close()
+    # notes about a finished run may change; how it ran may not
+    done = Task.get_task(task_id=task.id)
+    done.set_user_properties(reviewed=True)
+    assert done.delete_user_properties("dataset_rev")
+    assert done.get_user_properties(value_only=True) == {"backbone": "resnet", "reviewed": True}
+    from jupyter_ext.errors import Conflict
+
+    with pytest.raises(Conflict, match="completed"):
+        done.set_parameter("General/epochs", 6)
 
 
 def test_reload_reads_what_another_process_changed(Task: Any, run_py: Any) -> None:
