@@ -284,9 +284,12 @@ def _http_size(url: str) -> int:
     from jupyter_ext.sdk import _session as session
 
     cfg = session.config()
+    timeout = max(cfg.connect_timeout, 1.0)
     try:
-        answer = requests.head(url, allow_redirects=True, verify=cfg.requests_verify(),
-                               timeout=max(cfg.connect_timeout, 1.0))
+        answer = requests.head(url, allow_redirects=True, verify=cfg.requests_verify(), timeout=timeout)
+        if answer.status_code in (405, 501):  # no HEAD here: the headers of a GET, its body left unread
+            with requests.get(url, stream=True, verify=cfg.requests_verify(), timeout=timeout) as answer:
+                pass
     except (requests.exceptions.RequestException, OSError) as exc:
         raise translate_request_error(exc, url, cfg) from exc
     if answer.status_code >= 400:

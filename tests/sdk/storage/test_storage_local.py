@@ -44,6 +44,12 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
         pass
 
+    def do_HEAD(self) -> None:  # noqa: N802 - http.server's name
+        if self.path.startswith("/nohead/"):  # a server that does not answer HEAD
+            self.send_error(405)
+            return
+        super().do_HEAD()
+
 
 def test_a_local_file_is_returned_as_it_is_and_file_urls_resolve(SM: Any, tmp_path: Path) -> None:
     src = tmp_path / "iris.pkl"
@@ -67,6 +73,9 @@ def test_http_download_is_cached_by_url_and_force_download_fetches_again(SM: Any
     assert Path(SM.get_local_copy(f"{base}/data.csv")).read_text() == "a,b\n1,2\n"  # from the cache
     assert Path(SM.get_local_copy(f"{base}/data.csv", force_download=True)).read_text() == "changed\n"
     assert SM.get_file_size_bytes(f"{base}/data.csv") == len("changed\n")
+    (root / "nohead").mkdir()
+    (root / "nohead" / "big.bin").write_bytes(b"x" * 12345)
+    assert SM.get_file_size_bytes(f"{base}/nohead/big.bin") == 12345
     assert SM.exists_file(f"{base}/data.csv") and not SM.exists_file(f"{base}/nope.csv")
     assert Path(SM.get_local_copy(f"{base}/data.csv", name="renamed.csv")).name == "renamed.csv"
 
