@@ -31,6 +31,7 @@ import bench_pipelines
 import bench_queues
 import bench_readback
 import bench_scalars
+import bench_storage
 import bench_sync
 import bench_ui
 from _common import RUNS, Row, table
@@ -38,7 +39,8 @@ from _common import RUNS, Row, table
 # Foundation first, then the server, the notebook and lab faces, and the queue/agent/pipeline stack.
 SCRIPTS = (bench_import, bench_init, bench_coldstart, bench_scalars, bench_params_close, bench_readback,
            bench_artifacts, bench_datasets, bench_automagic, bench_http, bench_offline, bench_sync, bench_notebook,
-           bench_ui, bench_queues, bench_agent, bench_pipelines, bench_model_metrics, bench_model_remove)
+           bench_ui, bench_queues, bench_agent, bench_pipelines, bench_model_metrics, bench_model_remove,
+           bench_storage)
 
 
 def main() -> None:
