@@ -18,6 +18,7 @@ from jupyter_ext.sdk import _session as session
 _FSSPEC_SCHEME = {"azure": "az", "s3a": "s3"}
 _OBJECT_STORES = ("s3", "s3a", "gs", "gcs", "azure", "az", "abfs", "abfss")
 _BLOB_TAIL = re.compile(r"(?:^|/)sha256/[0-9a-f]{2}/([0-9a-f]{64})$")
+_AZURE_HOST = ".blob.core.windows.net"
 _API_BLOB = re.compile(r"/blobs/([0-9a-f]{64})$")
 
 
@@ -29,10 +30,18 @@ class Location:
     kind: str
     path: str  # the local path, or the fsspec path (bucket/key) for object stores
     sha256: str = ""
+    account: str = ""  # Azure: the storage account named in the URL's host
 
     @property
     def scheme(self) -> str:
         return self.url.split("://", 1)[0].lower() if "://" in self.url else "file"
+
+    def bucket_url(self) -> str:
+        """An object store URL's bucket (container) as a URL: ``s3://bucket``, ``azure://<account
+        host>/container``."""
+        bucket = self.path.split("/", 1)[0]
+        host = f"{self.account}{_AZURE_HOST}/" if self.account else ""
+        return f"{self.scheme}://{host}{bucket}"
 
     def relative(self) -> str:
         """The URL's path below its bucket or host (a local path: below the root), as ClearML
@@ -63,7 +72,11 @@ def resolve(url: str) -> Location:
             return Location(url, "blob", url, found.group(1))
         return Location(url, "http", url)
     if scheme in _OBJECT_STORES:
-        return Location(url, "object", url.split("://", 1)[1].strip("/"))
+        rest = url.split("://", 1)[1].strip("/")
+        host, _, path = rest.partition("/")
+        if scheme == "azure" and host.endswith(_AZURE_HOST):  # ClearML's azure://<account>.blob…/<container>/…
+            return Location(url, "object", path, account=host[: -len(_AZURE_HOST)])
+        return Location(url, "object", rest)
     raise InvalidArgument(f"{url!r}: the scheme {scheme}:// is not supported; use a local path, file://, "
                           f"http(s)://, s3://, gs:// or azure://")
 
@@ -74,6 +87,8 @@ def filesystem(location: Location) -> Any:
 
     scheme = _FSSPEC_SCHEME.get(location.scheme, location.scheme)
     options = session.config().storage_options(location.url)
+    if location.account:
+        options = {**options, "account_name": location.account}
     try:
         return fsspec.filesystem(scheme, **options)
     except ImportError as exc:

@@ -186,7 +186,7 @@ class StorageManager:
             fs = filesystem(location)
             with translated(remote_url, "listing"):
                 found = _list_object(fs, location.path)
-            prefix = location.scheme + "://" + location.path.split("/", 1)[0]
+            prefix = location.bucket_url()
             named = [(key.split("/", 1)[1] if "/" in key else key, f"{prefix}/{key.split('/', 1)[1]}", size)
                      for key, size in found]
         else:

@@ -212,3 +212,17 @@ def test_an_artifact_url_through_a_server(track_home: Path, tmp_path: Path, db_u
     finally:
         session.reset_for_tests()
         server.stop()
+
+
+def test_cloud_urls_without_their_fsspec_package_say_which_to_install(SM: Any) -> None:
+    from jupyter_ext.sdk.storage.locations import resolve
+
+    where = resolve("azure://acct.blob.core.windows.net/container/data/x.bin")
+    assert (where.account, where.path, where.relative()) == ("acct", "container/data/x.bin", "data/x.bin")
+    assert where.bucket_url() == "azure://acct.blob.core.windows.net/container"
+    for url, package in (("gs://bucket/x.bin", "gcsfs"), ("azure://acct.blob.core.windows.net/c/x.bin", "adlfs")):
+        try:
+            __import__(package)
+        except ImportError:
+            with pytest.raises(InvalidArgument, match=f"pip install {package}"):
+                SM.get_local_copy(url)
