@@ -32,6 +32,7 @@ import bench_pipelines
 import bench_queues
 import bench_readback
 import bench_scalars
+import bench_storage
 import bench_sync
 import bench_ui
 from _common import RUNS, Row, table
@@ -40,7 +41,7 @@ from _common import RUNS, Row, table
 SCRIPTS = (bench_import, bench_init, bench_coldstart, bench_scalars, bench_params_close, bench_readback,
            bench_artifacts, bench_datasets, bench_automagic, bench_http, bench_offline, bench_sync, bench_notebook,
            bench_ui, bench_queues, bench_agent, bench_pipelines, bench_model_metrics, bench_model_remove,
-           bench_automation)
+           bench_storage, bench_automation)
 
 
 def main() -> None:

@@ -21,6 +21,7 @@ _LAZY = {
     "compare": ("jupyter_ext.notebook.compare", "compare"),
     "PipelineController": ("jupyter_ext.sdk.pipelines.controller", "PipelineController"),
     "PipelineDecorator": ("jupyter_ext.sdk.pipelines.decorator", "PipelineDecorator"),
+    "StorageManager": ("jupyter_ext.sdk.storage.manager", "StorageManager"),
 }
 
 __all__ = ["__version__", *_LAZY]

@@ -239,13 +239,16 @@ class Backend(abc.ABC):
 
     @abc.abstractmethod
     def report_model_metrics(self, model_id: str, scalars: Sequence[Mapping[str, Any]] = (),
-                             single_values: Sequence[Mapping[str, Any]] = ()) -> dict[str, int]:
+                             single_values: Sequence[Mapping[str, Any]] = (),
+                             plots: Sequence[Mapping[str, Any]] = ()) -> dict[str, int]:
         """Store a model's own scalars (``{"title", "series", "iteration", "value"}``) and single
-        values (``{"name", "value"}``) in one go: ``{"stored": n}`` (:mod:`jupyter_ext.core.model_metrics`)."""
+        values (``{"name", "value"}``) and plots (``{"title", "series", "iteration", "figure"}``) in
+        one go: ``{"stored": n}`` (:mod:`jupyter_ext.core.model_metrics`)."""
 
     @abc.abstractmethod
     def get_model_metrics(self, model_id: str) -> dict[str, list[dict[str, Any]]]:
-        """``{"scalars": [{"title", "series", "iterations", "values"}], "single_values": [{"name", "value"}]}``."""
+        """``{"scalars": [{"title", "series", "iterations", "values"}], "single_values": [{"name", "value"}],
+        "plots": [{"title", "series", "iteration", "figure"}]}``."""
 
     # -- datasets ------------------------------------------------------------------------------
     # The rules are :mod:`jupyter_ext.core.datasets`; each method is one of its functions.

@@ -73,8 +73,11 @@ class ModelCalls:
         return {mode: [codec.model_in(m) for m in rows] for mode, rows in got.items()}
 
     def report_model_metrics(self, model_id: str, scalars: Sequence[Mapping[str, Any]] = (),
-                             single_values: Sequence[Mapping[str, Any]] = ()) -> dict[str, int]:
-        body = {"scalars": list(scalars), "single_values": list(single_values)}
+                             single_values: Sequence[Mapping[str, Any]] = (),
+                             plots: Sequence[Mapping[str, Any]] = ()) -> dict[str, int]:
+        body: dict[str, Any] = {"scalars": list(scalars), "single_values": list(single_values)}
+        if plots:  # sent only when there are some, so an older server still takes scalars
+            body["plots"] = list(plots)
         return dict(self._post("report_model_metrics", {"model_id": model_id}, body))
 
     def get_model_metrics(self, model_id: str) -> dict[str, list[dict[str, Any]]]:

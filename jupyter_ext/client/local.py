@@ -396,9 +396,10 @@ class LocalBackend(LocalDatasetCalls, Backend):
         return models.task_models(self.store, task_id)
 
     def report_model_metrics(self, model_id: str, scalars: Sequence[Mapping[str, Any]] = (),
-                             single_values: Sequence[Mapping[str, Any]] = ()) -> dict[str, int]:
+                             single_values: Sequence[Mapping[str, Any]] = (),
+                             plots: Sequence[Mapping[str, Any]] = ()) -> dict[str, int]:
         from jupyter_ext.core import model_metrics
-        return model_metrics.report(self.store, model_id, scalars, single_values)
+        return model_metrics.report(self.store, model_id, scalars, single_values, plots)
 
     def get_model_metrics(self, model_id: str) -> dict[str, list[dict[str, Any]]]:
         from jupyter_ext.core import model_metrics

@@ -30,10 +30,21 @@ def set_parameters(store: MetaStore, task_id: str, rows: list[ParamRow], *, repl
                                   f"(a bare name is the same as General/<name>)")
         seen.add((row.section, row.name))
     with store.write() as conn:
-        _check_editable(conn, task_id, force)
+        _check_editable(conn, task_id, force or _only_properties(conn, task_id, rows, replace))
         if replace:
             param_rows.delete_params(conn, task_id)
         param_rows.upsert_params(conn, task_id, rows)
+
+
+def _only_properties(conn: Any, task_id: str, rows: list[ParamRow], replace: bool) -> bool:
+    """Whether a write changes nothing but user properties (allowed in any status)."""
+    from jupyter_ext.core.rules.param_types import PROPERTIES_SECTION
+
+    if not replace:
+        return all(r.section == PROPERTIES_SECTION for r in rows)
+    others = {(r.section, r.name): r for r in rows if r.section != PROPERTIES_SECTION}
+    stored = {(r.section, r.name): r for r in param_rows.get_params(conn, task_id) if r.section != PROPERTIES_SECTION}
+    return others == stored
 
 
 def get_parameters(store: MetaStore, task_id: str) -> list[ParamRow]:

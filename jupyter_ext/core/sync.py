@@ -181,6 +181,8 @@ def _export_model(store: MetaStore, model_id: str) -> dict[str, Any]:
                 "links": [_strip(r, "model_id") for r in raw.select_rows(conn, "task_models", model_id=model_id)],
                 "metrics": [_strip(r, "model_id") for r in raw.select_rows(
                     conn, "model_metrics", ("title", "series", "iteration"), model_id=model_id)],
+                "plots": [_strip(r, "model_id") for r in raw.select_rows(
+                    conn, "model_plots", ("title", "series", "iteration"), model_id=model_id)],
                 "blobs": _blob_list(blobs), "uploads": list(uploads.values())}
 
 
@@ -349,7 +351,7 @@ def _import_model(conn: Any, record: Mapping[str, Any]) -> dict[str, Any]:
     if found:  # published, retagged, new weights…: the source's copy wins
         t = raw.table("models")
         conn.execute(t.update().where(t.c.id == model_id).values(**{k: v for k, v in model.items() if k != "id"}))
-        for name in ("model_tags", "model_versions", "task_models", "model_metrics"):
+        for name in ("model_tags", "model_versions", "task_models", "model_metrics", "model_plots"):
             raw.delete_rows(conn, name, model_id=model_id)
     else:
         raw.insert_rows(conn, "models", [model])
@@ -357,6 +359,7 @@ def _import_model(conn: Any, record: Mapping[str, Any]) -> dict[str, Any]:
     _record_blobs(conn, record)
     raw.insert_rows(conn, "model_versions", [{**v, "model_id": model_id} for v in record.get("versions") or ()])
     raw.insert_rows(conn, "model_metrics", [{**m, "model_id": model_id} for m in record.get("metrics") or ()])
+    raw.insert_rows(conn, "model_plots", [{**m, "model_id": model_id} for m in record.get("plots") or ()])
     links = [{**link, "model_id": model_id} for link in record.get("links") or ()]
     present = {r["id"] for r in raw.select_in(conn, "tasks", "id", [link["task_id"] for link in links])}
     raw.insert_rows(conn, "task_models", [link for link in links if link["task_id"] in present])

@@ -108,13 +108,14 @@ def get_model_metrics(call: Call) -> dict[str, Any]:
 
 def report_model_metrics(call: Call) -> dict[str, Any]:
     model_id = call.path["model_id"]
-    unknown = sorted(set(call.body) - {"scalars", "single_values"})
+    unknown = sorted(set(call.body) - {"scalars", "single_values", "plots"})
     if unknown:
         raise errors.InvalidArgument(f"unknown field(s) {', '.join(unknown)}; send "
                                      '{"scalars": [{"title", "series", "iteration", "value"}], '
-                                     '"single_values": [{"name", "value"}]}')
+                                     '"single_values": [{"name", "value"}], '
+                                     '"plots": [{"title", "series", "iteration", "figure"}]}')
     result = call.backend.report_model_metrics(model_id, call.body.get("scalars") or (),
-                                               call.body.get("single_values") or ())
+                                               call.body.get("single_values") or (), call.body.get("plots") or ())
     call.announce("model", model_id, ["metrics"])
     return result
 

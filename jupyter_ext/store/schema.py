@@ -290,6 +290,19 @@ model_metrics = Table(
     Column("reported", Float, nullable=False),
 )
 
+# A model's own plots (OutputModel.report_table, report_line_plot, …): one plotly figure per
+# (title, series, iteration); a second report of the same key replaces it.
+model_plots = Table(
+    "model_plots",
+    metadata,
+    Column("model_id", Text, ForeignKey("models.id", ondelete="CASCADE"), primary_key=True),
+    Column("title", Text, primary_key=True),
+    Column("series", Text, primary_key=True),
+    Column("iteration", BigInteger, primary_key=True, autoincrement=False),
+    Column("figure", Text, nullable=False),  # plotly JSON
+    Column("reported", Float, nullable=False),
+)
+
 # A dataset version is backed by a task (type data_processing, system tag "dataset"), which
 # gives it a logger and artifacts; these tables hold what makes it a dataset.
 dataset_versions = Table(

@@ -333,11 +333,11 @@ ROUTES: tuple[Route, ...] = (
     Route("POST", "models/{model_id}/archive", "archive_model", "Archive or restore a model", tag="models",
           body="json",
           request=Archived, response=ModelRow),
-    Route("GET", "models/{model_id}/metrics", "get_model_metrics", "The model's own scalars and single values",
+    Route("GET", "models/{model_id}/metrics", "get_model_metrics", "The model's own scalars, single values and plots",
           tag="models",
           response=ModelMetrics),
-    Route("POST", "models/{model_id}/metrics", "report_model_metrics", "Report scalars and single values of a "
-          "model (a point reported again is replaced)", tag="models", body="json",
+    Route("POST", "models/{model_id}/metrics", "report_model_metrics", "Report scalars, single values and plots "
+          "of a model (a point or plot reported again is replaced)", tag="models", body="json",
           request=MetricsReport, response=StoredCount),
     # -- pipelines -------------------------------------------------------------------------------
     Route("GET", "pipelines", "list_pipelines", "Pipeline runs newest first, with step counts by status",

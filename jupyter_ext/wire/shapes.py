@@ -138,9 +138,18 @@ class NamedValue:
 
 
 @dataclasses.dataclass(frozen=True)
+class ModelPlot:
+    title: str
+    series: str
+    iteration: int
+    figure: dict[str, Any]
+
+
+@dataclasses.dataclass(frozen=True)
 class ModelMetrics:
     scalars: list[ModelScalar]
     single_values: list[NamedValue]
+    plots: list[ModelPlot]
 
 
 # -- request bodies ---------------------------------------------------------------------------------
@@ -346,6 +355,7 @@ class Archived:
 class MetricsReport:
     scalars: list[dict[str, Any]] = dataclasses.field(default_factory=list)  # {title, series, iteration, value}
     single_values: list[dict[str, Any]] = dataclasses.field(default_factory=list)  # {name, value}
+    plots: list[dict[str, Any]] = dataclasses.field(default_factory=list)  # {title, series, iteration, figure}
 
 
 @dataclasses.dataclass(frozen=True)

@@ -17,7 +17,7 @@ def _model(api: Any) -> str:
 
 def test_report_then_read_in_the_contract_shape(api: Any) -> None:
     model_id = _model(api)
-    assert api("GET", f"models/{model_id}/metrics").json() == {"scalars": [], "single_values": []}
+    assert api("GET", f"models/{model_id}/metrics").json() == {"scalars": [], "single_values": [], "plots": []}
     body = {"scalars": [{"title": "loss", "series": "val", "iteration": 1, "value": 0.4},
                         {"title": "loss", "series": "train", "iteration": 2, "value": 0.2},
                         {"title": "loss", "series": "train", "iteration": 1, "value": 0.5},
@@ -34,6 +34,7 @@ def test_report_then_read_in_the_contract_shape(api: Any) -> None:
                     {"title": "loss", "series": "train", "iterations": [1, 2], "values": [0.45, 0.2]},
                     {"title": "loss", "series": "val", "iterations": [1], "values": [0.4]}],
         "single_values": [{"name": "acc", "value": 0.92}, {"name": "test f1", "value": 0.7}],
+        "plots": [],
     }
     # only one kind, or none, is fine too
     assert api("POST", f"models/{model_id}/metrics", json={"single_values": [{"name": "x", "value": 1}]}).json() \
@@ -68,7 +69,7 @@ def test_bad_input_is_400_and_stores_nothing(api: Any, body: str, message: str) 
     response = api("POST", f"models/{model_id}/metrics", data=body, headers={"Content-Type": "application/json"})
     assert response.status_code == 400, response.text
     assert message in response.json()["error"]["message"]
-    assert api("GET", f"models/{model_id}/metrics").json() == {"scalars": [], "single_values": []}
+    assert api("GET", f"models/{model_id}/metrics").json() == {"scalars": [], "single_values": [], "plots": []}
 
 
 def test_deleting_the_model_deletes_its_metrics(api: Any) -> None:

@@ -62,6 +62,7 @@ def test_report_and_get_in_the_wire_shape(store: MetaStore, model_id: str) -> No
                     {"title": "loss", "series": "train", "iterations": [1, 2], "values": [0.5, 0.2]},
                     {"title": "loss", "series": "val", "iterations": [2], "values": [0.3]}],
         "single_values": [{"name": "best", "value": 3.0}, {"name": "test f1", "value": 0.7}],
+        "plots": [],
     }
     assert models.get(store, model_id).last_update >= before  # sync copies a changed model again
     model_metrics.report(store, model_id, [], [{"name": "best", "value": 4.0}])
@@ -105,3 +106,21 @@ def test_a_published_model_still_takes_metrics(store: MetaStore, model_id: str) 
     models.publish(store, model_id)
     model_metrics.report(store, model_id, None, [{"name": "test accuracy", "value": 0.91}])
     assert model_metrics.get(store, model_id)["single_values"] == [{"name": "test accuracy", "value": 0.91}]
+
+
+def test_plots_are_stored_replaced_and_checked_whole(store: MetaStore, model_id: str) -> None:
+    figure = {"data": [{"type": "bar", "y": [1]}], "layout": {}}
+    assert model_metrics.report(store, model_id, plots=[
+        {"title": "cm", "series": "val", "iteration": 1, "figure": figure},
+        {"title": "cm", "series": "val", "iteration": 1, "figure": {"data": [], "layout": {"title": "2nd"}}},
+        {"title": "table", "series": "", "iteration": 0, "figure": '{"data": []}'},
+    ]) == {"stored": 2}
+    plots = model_metrics.get(store, model_id)["plots"]
+    assert [(p["title"], p["series"], p["iteration"]) for p in plots] == [("cm", "val", 1), ("table", "", 0)]
+    assert plots[0]["figure"]["layout"] == {"title": "2nd"} and plots[1]["figure"] == {"data": []}
+    with pytest.raises(InvalidArgument, match=r"plots\[1\]: the figure is not JSON"):
+        model_metrics.report(store, model_id, plots=[{"title": "ok", "figure": {}}, {"title": "x", "figure": "{"}])
+    assert len(model_metrics.get(store, model_id)["plots"]) == 2  # nothing of the bad request was stored
+    models.remove(store, model_id)
+    with store.read() as conn:
+        assert metric_rows.read_plots(conn, model_id) == []

@@ -112,6 +112,49 @@ def parse(scalars: object, single_values: object) -> list[Point]:
     return points
 
 
+PlotPoint = tuple[str, str, int, str]  # (title, series, iteration, plotly JSON text)
+MAX_FIGURE = 16 << 20  # characters of one figure's JSON
+
+
+def parse_plots(plots: object) -> list[PlotPoint]:
+    """The figures of a request body (``{"title", "series", "iteration", "figure"}`` entries, the
+    figure a plotly dict or its JSON text; a series may be ""); the first bad entry raises."""
+    import json
+
+    if plots is None:
+        return []
+    if not isinstance(plots, (list, tuple)):
+        raise InvalidArgument(f"plots must be a list of objects, got {type(plots).__name__}")
+    found: list[PlotPoint] = []
+    for n, entry in enumerate(plots):
+        if not isinstance(entry, Mapping) or "title" not in entry or "figure" not in entry:
+            raise InvalidArgument(f"plots[{n}] must be an object with title, series, iteration and figure")
+        try:
+            title = check_label(entry["title"], "a plot's title")
+            series = entry.get("series") or ""
+            if not isinstance(series, str) or len(series) > MAX_NAME:
+                raise InvalidArgument(f"a plot's series must be a string of at most {MAX_NAME} characters")
+            iteration = check_iteration(entry.get("iteration") or 0)
+            figure = entry["figure"]
+            if isinstance(figure, str):
+                try:
+                    figure = json.loads(figure)
+                except ValueError as exc:
+                    raise InvalidArgument(f"the figure is not JSON: {exc}") from None
+            if not isinstance(figure, Mapping):
+                raise InvalidArgument("the figure must be a plotly object {\"data\": [...], \"layout\": {...}}")
+            try:
+                text = json.dumps(figure, allow_nan=False, default=str)
+            except ValueError as exc:
+                raise InvalidArgument(f"the figure holds NaN or infinity ({exc}); use null") from None
+            if len(text) > MAX_FIGURE:
+                raise InvalidArgument(f"the figure is {len(text)} characters of JSON, more than {MAX_FIGURE}")
+        except InvalidArgument as exc:
+            raise InvalidArgument(f"plots[{n}]: {exc.message}") from None
+        found.append((title, series, iteration, text))
+    return found
+
+
 def shape(points: Iterable[Point]) -> dict[str, list[dict[str, Any]]]:
     series: dict[tuple[str, str], dict[str, Any]] = {}
     singles: list[dict[str, Any]] = []

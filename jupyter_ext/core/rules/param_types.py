@@ -18,6 +18,9 @@ from jupyter_ext.store.rows import ParamRow
 
 DEFAULT_SECTION = "General"
 ARGS_SECTION = "Args"
+# User properties (task.set_user_properties): notes about a run, not how it ran, so they may
+# change in any status, as in ClearML.
+PROPERTIES_SECTION = "properties"
 MAX_NAME = 256
 
 _SCALARS = (bool, int, float, str, type(None))

@@ -15,6 +15,7 @@ from jupyter_ext.errors import InvalidArgument, NotFound, TrackError
 from jupyter_ext.sdk import _notebook
 from jupyter_ext.sdk import _session as session
 from jupyter_ext.sdk import _transfers as files
+from jupyter_ext.sdk.models.plots import ModelPlotsMixin
 
 if TYPE_CHECKING:
     from jupyter_ext.store.rows import ModelRow, ModelVersionRow
@@ -26,7 +27,7 @@ def sync() -> None:
         session.reporter().flush()
 
 
-class BaseModel:
+class BaseModel(ModelPlotsMixin):
     """A registered model as the SDK sees it: a snapshot of its row, refreshed by every change
     made through this object, and the weights of one version (the latest unless pinned)."""
 

@@ -120,6 +120,23 @@ def report_single_value(model_id: str, name: str, value: float) -> None:
     pending.add(model_id, rules.check_single_value(name, value))
 
 
+def report_plot(model_id: str, title: str, series: str, iteration: int | None, figure: dict[str, Any]) -> None:
+    """Check a figure at once (a clear error at the call), then hand it to the reporter: plots
+    are few and large, so each goes as its own call instead of waiting with the points."""
+    entry = {"title": title, "series": series if isinstance(series, str) else "", "iteration": iteration or 0,
+             "figure": figure}
+    [(title, series, number, text)] = rules.parse_plots([entry])
+    checked = {"title": title, "series": series, "iteration": number, "figure": text}  # plain JSON-able values
+    backend = session.backend()
+    session.reporter().submit(backend.report_model_metrics, model_id, (), (), [checked])
+
+
+def reported_plots(model_id: str) -> list[dict[str, Any]]:
+    """``[{"title", "series", "iteration", "figure"}]``, this process's reports included."""
+    flush(model_id)
+    return list(session.backend().get_model_metrics(model_id).get("plots") or ())
+
+
 def flush(model_id: str | None = None, wait: bool = True) -> bool:
     """Hand the pending points over; with ``wait`` block until they are stored (False on timeout)."""
     pending.hand_over(model_id)

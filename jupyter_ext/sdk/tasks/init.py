@@ -28,7 +28,7 @@ from jupyter_ext.errors import InvalidArgument, Unavailable
 from jupyter_ext.integrations import argparse_args as argparse_hook  # loaded with Task (sees early parse_args)
 from jupyter_ext.sdk import _session as session
 from jupyter_ext.sdk.tasks import last_task as session_cache
-from jupyter_ext.sdk.tasks import remote
+from jupyter_ext.sdk.tasks import remote, requirements
 
 if TYPE_CHECKING:
     from jupyter_ext.sdk.tasks.task import Task
@@ -264,14 +264,14 @@ def _start_capture(task: Task, cfg: Any, streams: Any, entry: str, *, remote: bo
 
 def _capture_environment(task: Task, cfg: Any, entry: str, rep: Any, backend: Any, remote: bool = False) -> None:
     try:
-        from jupyter_ext.capture.environment import collect_environment, collect_packages, requirements_text
+        from jupyter_ext.capture.environment import collect_environment, collect_packages
         from jupyter_ext.capture.git import collect_git
 
         runtime = collect_environment(script_path=entry or None, log_env_patterns=cfg.log_environment)
         packages = collect_packages()
         script: dict[str, Any] = {
             "entry_point": entry, "argv": runtime.get("script", {}).get("argv", []), "working_dir": os.getcwd(),
-            "binary": runtime.get("python", {}).get("binary", ""), "requirements": requirements_text(packages),
+            "binary": runtime.get("python", {}).get("binary", ""), "requirements": requirements.apply(packages),
         }
         git = collect_git(entry or os.getcwd())
         if git:

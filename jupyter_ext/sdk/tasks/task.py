@@ -26,13 +26,16 @@ from jupyter_ext.sdk.tasks.lookup import TaskLookup
 from jupyter_ext.sdk.tasks.lookup import sync as _sync
 from jupyter_ext.sdk.tasks.models import ModelsMixin
 from jupyter_ext.sdk.tasks.params import ParametersMixin
+from jupyter_ext.sdk.tasks.properties import UserPropertiesMixin
 from jupyter_ext.sdk.tasks.queue import QueueMixin
+from jupyter_ext.sdk.tasks.requirements import RequirementsMixin
 from jupyter_ext.sdk.tasks.results import ResultsMixin
 
 _FINISHED = (statuses.COMPLETED, statuses.FAILED, statuses.STOPPED, statuses.PUBLISHED, statuses.CLOSED)
 
 
-class Task(TaskLookup, ParametersMixin, ResultsMixin, ModelsMixin, ArtifactsMixin, QueueMixin):
+class Task(TaskLookup, ParametersMixin, UserPropertiesMixin, RequirementsMixin, ResultsMixin, ModelsMixin,
+           ArtifactsMixin, QueueMixin):
     """A tracked experiment: its parameters, metrics, console, code and environment."""
 
     TaskTypes = TaskTypes
@@ -279,6 +282,18 @@ class Task(TaskLookup, ParametersMixin, ResultsMixin, ModelsMixin, ArtifactsMixi
     def _reload(self) -> None:
         _sync()
         self._data = session.backend().get_task(self.id).to_dict()
+
+    def reload(self) -> None:
+        """Read the task again from the store: what others changed since (its status set by an
+        agent or the UI, its name, tags, comment, …) shows in ``task.status``, ``task.data`` and
+        the rest. Parameters, configurations and results are read from the store at each call,
+        so they are always current; this process's own pending reports are written first. Run by
+        an agent, the stored values a later ``connect`` applies are read again too."""
+        self._reload()
+        if self._remote is not None:
+            from jupyter_ext.sdk.tasks.remote import RemoteValues
+
+            self._remote = RemoteValues.load(session.backend(), self.id)
 
     # -- status ----------------------------------------------------------------------------------
     def get_status(self) -> str:

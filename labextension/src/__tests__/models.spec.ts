@@ -157,7 +157,7 @@ function modelServer() {
       weights: modelVersion({ model_id: 'm1', version: 1, blob_sha256: SHA, location: '' })
     }) as IModel | null,
     versions: [modelVersion({ model_id: 'm1', version: 1, blob_sha256: SHA, location: '' })] as IModelVersion[],
-    metrics: { scalars: [], single_values: [] } as IModelMetrics | 'missing' | 'broken',
+    metrics: { scalars: [], single_values: [], plots: [] } as IModelMetrics | 'missing' | 'broken',
     requests: [] as string[]
   };
   const transport = (async (path: string, _request: IRequest = {}) => {
@@ -197,7 +197,8 @@ describe('TrackClient model routes', () => {
     expect((await client.modelVersions('m1')).map(v => v.version)).toEqual([1]);
     expect(await client.modelMetrics('m1')).toEqual({
       scalars: [{ title: 'loss', series: 's', iterations: [1], values: [2] }],
-      single_values: []
+      single_values: [],
+      plots: []
     });
   });
 });
@@ -227,7 +228,7 @@ describe('ModelDetailsModel', () => {
     const model = new ModelDetailsModel(client, 'm1', 0);
     await model.load();
     expect(model.errors).toEqual({});
-    expect(model.metrics).toEqual({ scalars: [], single_values: [] });
+    expect(model.metrics).toEqual({ scalars: [], single_values: [], plots: [] });
     expect(model.model?.name).toBe('resnet');
   });
 

@@ -188,7 +188,7 @@ export class TrackClient {
   /** The model's own metrics (`OutputModel.report_scalar` / `report_single_value`). */
   async modelMetrics(id: string): Promise<IModelMetrics> {
     const answer = await this.request<Partial<IModelMetrics>>(`models/${enc(id)}/metrics`);
-    return { scalars: answer?.scalars ?? [], single_values: answer?.single_values ?? [] };
+    return { scalars: answer?.scalars ?? [], single_values: answer?.single_values ?? [], plots: answer?.plots ?? [] };
   }
   datasets(query: { project?: string; name?: string; tag?: string; limit?: number } = {}): Promise<IList<IDataset>> {
     return this.request('datasets', { query: query as Query });

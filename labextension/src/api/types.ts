@@ -932,10 +932,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The model's own scalars and single values */
+        /** The model's own scalars, single values and plots */
         get: operations["get_model_metrics"];
         put?: never;
-        /** Report scalars and single values of a model (a point reported again is replaced) */
+        /** Report scalars, single values and plots of a model (a point or plot reported again is replaced) */
         post: operations["report_model_metrics"];
         delete?: never;
         options?: never;
@@ -1440,6 +1440,9 @@ export interface components {
             single_values?: {
                 [key: string]: unknown;
             }[];
+            plots?: {
+                [key: string]: unknown;
+            }[];
         };
         ModelCreate: {
             name: string;
@@ -1483,6 +1486,15 @@ export interface components {
         ModelMetrics: {
             scalars: components["schemas"]["ModelScalar"][];
             single_values: components["schemas"]["NamedValue"][];
+            plots: components["schemas"]["ModelPlot"][];
+        };
+        ModelPlot: {
+            title: string;
+            series: string;
+            iteration: number;
+            figure: {
+                [key: string]: unknown;
+            };
         };
         /** @description Filters of ``Model.query_models``; ``model_name`` is a regular expression. */
         ModelQuery: {

@@ -133,7 +133,7 @@ export function isNotFound(error: unknown): boolean {
 
 export type ModelPart = 'details' | 'versions' | 'metrics';
 
-export const NO_METRICS: IModelMetrics = { scalars: [], single_values: [] };
+export const NO_METRICS: IModelMetrics = { scalars: [], single_values: [], plots: [] };
 
 /** The state of one model's details view. `changed` fires after every (re-)read. */
 export class ModelDetailsModel {
