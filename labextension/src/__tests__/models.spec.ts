@@ -208,7 +208,8 @@ describe('ModelDetailsModel', () => {
     const { state, client } = modelServer();
     state.metrics = {
       scalars: [{ title: 'loss', series: 'train', iterations: [1, 2], values: [1, 0.5] }],
-      single_values: [{ name: 'f1', value: 0.8 }]
+      single_values: [{ name: 'f1', value: 0.8 }],
+      plots: []
     };
     const model = new ModelDetailsModel(client, 'm1', 0);
     let fired = 0;
@@ -261,7 +262,11 @@ describe('ModelDetailsModel', () => {
     await tick();
     expect(state.requests).toEqual([]);
 
-    state.metrics = { scalars: [{ title: 'loss', series: 'val', iterations: [3], values: [0.1] }], single_values: [] };
+    state.metrics = {
+      scalars: [{ title: 'loss', series: 'val', iterations: [3], values: [0.1] }],
+      single_values: [],
+      plots: []
+    };
     model.onChange({ kind: 'model', id: 'm1', fields: ['metrics'] });
     model.onChange({ kind: 'model', id: 'm1', fields: ['metrics'] }); // a burst: one re-read
     await tick();
