@@ -12,7 +12,6 @@ import json
 import sys
 import threading
 import time
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from jupyter_ext.client.execution import run_task
@@ -186,14 +185,11 @@ class Engine:
             self._warn_if_no_worker(queue)
 
     def _warn_if_no_worker(self, queue: str) -> None:
-        lister: Callable[[], list[dict[str, Any]]] | None = getattr(session.backend(), "list_workers", None)
-        if lister is None:
-            return
         try:
-            workers = lister()
+            workers = session.backend().list_workers()
         except TrackError:
             return
-        listening = [w for w in workers if queue in (w.get("queues") or ()) and w.get("state") != "lost"]
+        listening = [w for w in workers if queue in w.queues and w.state != "lost"]
         if not listening:
             print(f"jupyter-track: no worker listens to queue {queue!r}: the pipeline's steps wait there. "
                   f"Start one with:  jupyter track agent daemon --queues {queue}", file=sys.stderr, flush=True)
