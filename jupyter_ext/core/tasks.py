@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy.engine import Connection
 
 from jupyter_ext.core import projects
-from jupyter_ext.core.rules import names, status
+from jupyter_ext.core.rules import events, names, status
 from jupyter_ext.core.rules.task_types import DEFAULT_TASK_TYPE, check_task_type
 from jupyter_ext.errors import AlreadyExists, Conflict, InvalidArgument, NotFound
 from jupyter_ext.store import artifacts as artifact_rows
@@ -247,6 +247,14 @@ def update(store: MetaStore, task_id: str, fields: Mapping[str, Any]) -> TaskRow
         values["type"] = check_task_type(values["type"])
     if "tags" in values:
         values["tags"] = check_tags(values["tags"])
+    if "last_iteration" in values:
+        try:
+            values["last_iteration"] = events.check_iteration(values["last_iteration"], "last_iteration")
+        except (TypeError, ValueError) as exc:
+            raise InvalidArgument(str(exc)) from None
+    for text in ("comment", "status_message"):
+        if text in values and not isinstance(values[text], str):
+            raise InvalidArgument(f"{text} must be a string, got {type(values[text]).__name__}")
     with store.write() as conn:
         _get(conn, task_id)
         task_rows.update_fields(conn, task_id, last_update=time.time(), **values)

@@ -22,6 +22,7 @@ from jupyter_ext.server.services import Services
 from jupyter_ext.wire import codec
 from jupyter_ext.wire.errors import error_body
 from jupyter_ext.wire.routes import Route
+from jupyter_ext.wire.validate import check_body
 
 log = logging.getLogger("jupyter_ext.server")
 
@@ -120,6 +121,8 @@ class TrackMixin(_Handler):
         call = self.make_call(path)
 
         def work() -> Answer:
+            if route.body == "json":
+                check_body(route.request, call.body)
             result = operation(call)
             if isinstance(result, Encoded):
                 return Answer.of(route.status, result.payload)
@@ -148,6 +151,10 @@ class TrackMixin(_Handler):
     def compute_etag(self) -> str | None:
         return getattr(self, "_track_etag", None) or super().compute_etag()
 
+    def set_default_headers(self) -> None:
+        super().set_default_headers()
+        self.set_header("X-Content-Type-Options", "nosniff")  # no browser guesses a JSON answer is HTML
+
     # -- errors -----------------------------------------------------------------------------------
     def write_error(self, status_code: int, **kwargs: Any) -> None:
         exc = kwargs.get("exc_info", (None, None, None))[1]
@@ -156,6 +163,8 @@ class TrackMixin(_Handler):
         self.set_status(error.http_status if isinstance(exc, errors.TrackError) or status_code == 500
                         else status_code)
         self.set_header("Content-Type", "application/json")
+        if self.get_status() == 405:
+            self.set_header("Allow", ", ".join(sorted(getattr(self, "routes", {}))))
         self.clear_header("WWW-Authenticate")
         if error.http_status == 401 and getattr(self, "services", None) is not None and self.services.keys_only:
             self.set_header("WWW-Authenticate", 'Basic realm="jupyter-track"')

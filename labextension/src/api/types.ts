@@ -1635,6 +1635,45 @@ export interface components {
             parent_id?: string | null;
             project?: string | null;
         };
+        /** @description A new task: its ``name`` and ``project`` (a path, created if missing), and what else is known. */
+        TaskCreate: {
+            name: string;
+            project?: string | null;
+            id?: string | null;
+            type?: string | null;
+            tags?: string[] | null;
+            system_tags?: string[] | null;
+            comment?: string | null;
+            parent_id?: string | null;
+            user?: string | null;
+            /** @enum {string|null} */
+            status?: "created" | "in_progress" | null;
+            script?: {
+                [key: string]: unknown;
+            } | null;
+            runtime?: {
+                [key: string]: unknown;
+            } | null;
+            output_uri?: string | null;
+        };
+        /** @description The fields to change; those left out keep their value. */
+        TaskEdit: {
+            name?: string | null;
+            comment?: string | null;
+            tags?: string[] | null;
+            system_tags?: string[] | null;
+            type?: string | null;
+            parent_id?: string | null;
+            script?: {
+                [key: string]: unknown;
+            } | null;
+            runtime?: {
+                [key: string]: unknown;
+            } | null;
+            output_uri?: string | null;
+            last_iteration?: number | null;
+            status_message?: string | null;
+        };
         TaskRow: {
             id: string;
             project_id: string;
@@ -2184,11 +2223,9 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
-                "application/json": {
-                    [key: string]: unknown;
-                };
+                "application/json": components["schemas"]["TaskCreate"];
             };
         };
         responses: {
@@ -2288,9 +2325,7 @@ export interface operations {
         };
         requestBody?: {
             content: {
-                "application/json": {
-                    [key: string]: unknown;
-                };
+                "application/json": components["schemas"]["TaskEdit"];
             };
         };
         responses: {

@@ -1,0 +1,98 @@
+"""Every malformed request gets a 4xx with the error shape, never a 500, and leaves the task readable."""
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+
+def _error_of(response: Any) -> dict[str, Any]:
+    assert 400 <= response.status_code < 500, (response.status_code, response.text[:300])
+    body = response.json()
+    assert isinstance(body.get("error"), dict) and body["error"].get("message"), body
+    return body["error"]  # type: ignore[no-any-return]
+
+
+def _task(api: Any) -> str:
+    made = api("POST", "tasks", json={"name": "probe", "project": "hardening"})
+    assert made.status_code == 201, made.text
+    return str(made.json()["id"])
+
+
+BAD_EVENTS = {
+    "single value a string": {"single_values": [{"name": "x", "value": "abc"}]},
+    "single value a list": {"single_values": [{"name": "x", "value": [1]}]},
+    "console level a word": {"console": [{"level": "abc", "text": "t"}]},
+    "console level overflows": b'{"console": [{"level": 1e400, "text": "t"}]}',  # JSON's 1e400 is Python's inf
+    "iteration overflows int64": {"scalars": [{"title": "a", "series": "b", "iter": [10**30], "value": [1.0]}]},
+    "iteration not whole": {"scalars": [{"title": "a", "series": "b", "iter": [1.5], "value": [1.0]}]},
+    "debug sample without file_name": {"debug_samples": [{"title": "a", "series": "b", "iteration": 0,
+                                                          "kind": "image", "url": "http://x/y.png"}]},
+    "debug sample javascript url": {"debug_samples": [{"title": "a", "series": "b", "iteration": 0, "kind": "image",
+                                                       "file_name": "y.png", "url": "javascript:alert(1)"}]},
+    "console time far future": {"console": [{"level": 20, "text": "t", "time": 1e300}]},
+    "console time negative": {"console": [{"level": 20, "text": "t", "time": -5}]},
+    "scalar time far future": {"scalars": [{"title": "a", "series": "b", "iter": [1], "value": [1.0],
+                                            "time": [1e300]}]},
+}
+
+
+@pytest.mark.parametrize("body", list(BAD_EVENTS.values()), ids=list(BAD_EVENTS))
+def test_a_bad_event_is_refused_and_the_task_still_reads(api: Any, body: dict[str, Any] | bytes) -> None:
+    task = _task(api)
+    raw = {"data": body, "headers": {"Content-Type": "application/json"}}
+    sent = raw if isinstance(body, bytes) else {"json": body}
+    _error_of(api("POST", f"tasks/{task}/events", **sent))
+    for path in ("console", "scalars?x_axis=iso_time", "scalars?x_axis=timestamp", "single-values",
+                 "debug-samples"):
+        assert api("GET", f"tasks/{task}/{path}").status_code == 200, path
+
+
+RAW_BODIES = {
+    "NaN time": ("events", b'{"console": [{"task_id": "%s", "level": 20, "text": "t", "time": NaN}]}'),
+    "lone surrogate in a name": ("tasks", b'{"name": "a\\ud800b", "project": "hardening"}'),
+    "deeply nested": ("events", b"[" * 100_000),
+    "NaN last_iteration": ("tasks/%s", b'{"last_iteration": NaN}'),
+    "infinite last_iteration": ("tasks/%s", b'{"last_iteration": Infinity}'),
+    "name with NUL": ("tasks", b'{"name": "a\\u0000b", "project": "hardening"}'),
+    "name too long": ("tasks", b'{"name": "' + b"n" * 5000 + b'", "project": "hardening"}'),
+    "last_iteration a string": ("tasks/%s", b'{"last_iteration": "7"}'),
+    "last_iteration not whole": ("tasks/%s", b'{"last_iteration": 1.5}'),
+}
+
+
+@pytest.mark.parametrize("case", list(RAW_BODIES.values()), ids=list(RAW_BODIES))
+def test_a_bad_body_is_a_400(api: Any, case: tuple[str, bytes]) -> None:
+    task = _task(api)
+    path, body = case
+    method = "PATCH" if path.startswith("tasks/") else "POST"
+    filled = body.replace(b"%s", task.encode()) if b"%s" in body else body
+    response = api(method, path.replace("%s", task), data=filled, headers={"Content-Type": "application/json"})
+    assert response.status_code == 400, (response.status_code, response.text[:300])
+    _error_of(response)
+    assert api("GET", f"tasks/{task}").status_code == 200
+
+
+def test_a_long_title_names_its_field(api: Any) -> None:
+    task = _task(api)
+    body = {"scalars": [{"title": "t" * 5000, "series": "b", "iter": [1], "value": [1.0]}]}
+    error = _error_of(api("POST", f"tasks/{task}/events", json=body))
+    assert "title" in error["message"]
+
+
+def test_405_names_the_allowed_methods_and_answers_nosniff(api: Any) -> None:
+    response = api("PUT", "tasks")
+    assert response.status_code == 405
+    assert set(response.headers["Allow"].replace(" ", "").split(",")) == {"GET", "POST"}
+    _error_of(response)
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert api("GET", "tasks").headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_iteration_rules_match_between_rest_and_the_sdk(api: Any) -> None:
+    from jupyter_ext.core.rules.events import check_iteration
+
+    with pytest.raises(ValueError):
+        check_iteration(10**30)
+    with pytest.raises(TypeError):
+        check_iteration(1.5)  # type: ignore[arg-type]
