@@ -96,3 +96,24 @@ def test_iteration_rules_match_between_rest_and_the_sdk(api: Any) -> None:
         check_iteration(10**30)
     with pytest.raises(TypeError):
         check_iteration(1.5)  # type: ignore[arg-type]
+
+
+def test_a_task_already_holding_an_absurd_time_still_reads(server: Any, api: Any) -> None:
+    """Times written before the door checked them (straight into the store) are shown, not a 500."""
+    import numpy as np
+
+    from jupyter_ext.core.event_batch import EventBatch
+
+    task = _task(api)
+    batch = EventBatch()
+    batch.console.append((task, 20, "from the far future", 1e300))
+    batch.scalars.append((task, "loss", "train", np.array([1, 2]), np.array([0.5, 0.4]), np.array([1e300, -1e300])))
+    server.services.backend.write_events(batch)
+    console = api("GET", f"tasks/{task}/console")
+    assert console.status_code == 200 and console.json()["items"][0]["text"] == "from the far future"
+    for axis in ("iso_time", "timestamp", "iter"):
+        read = api("GET", f"tasks/{task}/scalars?x_axis={axis}")
+        assert read.status_code == 200, (axis, read.text[:200])
+        xs = read.json()["loss"]["train"]["x"]
+        if axis == "timestamp":
+            assert all(0 <= x <= 253402300799000 for x in xs), xs
