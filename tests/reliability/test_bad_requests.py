@@ -117,3 +117,19 @@ def test_a_task_already_holding_an_absurd_time_still_reads(server: Any, api: Any
         xs = read.json()["loss"]["train"]["x"]
         if axis == "timestamp":
             assert all(0 <= x <= 253402300799000 for x in xs), xs
+
+
+@pytest.mark.parametrize("path", ["tasks?name=(a%2B)%2B$", "models?name=(a%2B)%2B$"])
+def test_a_catastrophic_regex_cannot_pin_the_server(api: Any, path: str) -> None:
+    """``(a+)+$`` against ``'a'*40 + '!'`` would backtrack for days in Python's re; RE2 answers at once."""
+    made = api("POST", "tasks", json={"name": "a" * 40 + "!", "project": "hardening"})
+    assert made.status_code == 201
+    answer = api("GET", path)
+    assert answer.status_code in (200, 404), answer.text[:200]
+    if path.startswith("tasks"):
+        assert answer.json()["total"] == 0
+
+
+def test_a_regex_re2_cannot_run_is_a_400_saying_so(api: Any) -> None:
+    error = _error_of(api("GET", "tasks?name=(a)\\1"))
+    assert "backreferences" in error["message"]
