@@ -88,6 +88,12 @@ class Param:
     name: str
     type: str = "string"  # string | integer | number | boolean | array (repeat the parameter or use commas)
     description: str = ""
+    required: bool = False
+    pattern: str = ""  # what the server accepts, as a regular expression (documented in openapi.json)
+
+
+# Path parameters whose values the server checks by pattern (the rest are ids or names: any segment).
+PATH_PATTERNS = {"sha256": "^[0-9a-f]{64}$"}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -256,7 +262,7 @@ ROUTES: tuple[Route, ...] = (
                  _P("encoding", "string", "json (default) or b64: arrays packed as base64 little-endian")),
           response=JSON),
     Route("GET", "scalars", "compare_scalars", "Scalar series of several tasks, for comparison", tag="events",
-          query=(_P("tasks", "array", "task ids"), _P("max_points", "integer"), _P("x_axis"),
+          query=(_P("tasks", "array", "task ids", required=True), _P("max_points", "integer"), _P("x_axis"),
                  _P("metrics", "array", "only these titles (or title/series)")),
           response=JSON),
     Route("GET", "tasks/{task_id}/metrics/last", "get_last_metrics", "Last, min and max of every series",
@@ -302,7 +308,7 @@ ROUTES: tuple[Route, ...] = (
           body="json",
           request=ModelQuery, response=Items(ModelRow)),
     Route("GET", "models/find", "find_model", "One model by exact name, at a version", tag="models",
-          query=(_P("project"), _P("name"), _P("version", "integer"), _P("tag", "array"),
+          query=(_P("project"), _P("name", required=True), _P("version", "integer"), _P("tag", "array"),
                  _P("only_published", "boolean")),
           response=ModelRow),
     Route("POST", "models", "create_model", "Register a model", tag="models", body="json", status=201,

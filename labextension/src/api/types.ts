@@ -3329,9 +3329,9 @@ export interface operations {
     };
     compare_scalars: {
         parameters: {
-            query?: {
+            query: {
                 /** @description task ids */
-                tasks?: string[];
+                tasks: string[];
                 max_points?: number;
                 x_axis?: string;
                 /** @description only these titles (or title/series) */
@@ -3935,9 +3935,9 @@ export interface operations {
     };
     find_model: {
         parameters: {
-            query?: {
+            query: {
                 project?: string;
-                name?: string;
+                name: string;
                 version?: number;
                 tag?: string[];
                 only_published?: boolean;
