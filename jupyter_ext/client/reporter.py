@@ -124,7 +124,13 @@ class Reporter:
         self.events.append((kind, payload))
 
     def flush(self, timeout: float | None = None) -> bool:
-        """Wait until everything handed over before this call is written. False on timeout."""
+        """Wait until everything handed over before this call is written (or spooled). False on
+        timeout, or when something could not be stored (``errors`` says what; it was printed)."""
+        errors_before = len(self.errors)
+        done = self._wait_written(timeout)
+        return done and len(self.errors) == errors_before
+
+    def _wait_written(self, timeout: float | None) -> bool:
         if self._thread is None:
             if not self.pending():
                 return True
