@@ -133,3 +133,12 @@ def test_a_catastrophic_regex_cannot_pin_the_server(api: Any, path: str) -> None
 def test_a_regex_re2_cannot_run_is_a_400_saying_so(api: Any) -> None:
     error = _error_of(api("GET", "tasks?name=(a)\\1"))
     assert "backreferences" in error["message"]
+
+
+def test_the_sdk_refuses_what_the_rest_api_refuses(task: Any) -> None:
+    logger = task.get_logger()
+    for bad, kind in ((10**30, ValueError), (1.5, TypeError), ("3", TypeError), (float("nan"), TypeError)):
+        with pytest.raises(kind):
+            logger.report_scalar("loss", "train", 1.0, bad)
+    logger.report_scalar("loss", "train", 1.0, 2.0)  # a whole float is an iteration on both sides
+    logger.report_scalar("loss", "train", 1.0, 2**63 - 1)
