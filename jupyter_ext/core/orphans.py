@@ -1,15 +1,17 @@
 """Runs whose process is gone end as ``stopped``, with a status message saying why.
 
 A run records its host and pid (``runtime.process``) and its reporter touches the task now
-and then (a heartbeat: ``last_update``). A task still ``in_progress`` is an orphan when, on this
-host, its pid no longer exists (a kill -9, a crash), or, from another host or with no pid known,
-nothing was heard of it for ``task_timeout`` seconds (a lost machine). ClearML's watchdog does
-the second after two hours; the default here is ten minutes, the reporter beats every minute.
+and then (a heartbeat: ``last_update``). A task still ``in_progress`` with such a record is an
+orphan when, on this host, its pid no longer exists (a kill -9, a crash), or nothing was heard of
+it for ``task_timeout`` seconds (a lost machine, a hung process). A task without the record
+made no promise to beat and is left alone. ClearML's watchdog does the second after two hours;
+the default here is ten minutes, and the reporter beats every minute.
 """
 from __future__ import annotations
 
 import os
 import platform
+import sys
 import time
 from collections.abc import Callable
 from typing import Any
@@ -26,6 +28,8 @@ ORPHAN_REASON = "orphaned"
 
 def pid_alive(pid: int) -> bool:
     """Whether a process with this id exists on this machine."""
+    if sys.platform == "win32":
+        return True  # os.kill(pid, 0) there sends CTRL_C_EVENT: never; the heartbeat rule still applies
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -48,6 +52,8 @@ def why_orphaned(row: TaskRow, *, host: str, now: float, task_timeout: float,
     if row.status != status.IN_PROGRESS:
         return None
     process = process_of(row)
+    if not process:
+        return None  # no run promised a heartbeat (a task set running by hand, an in-process pipeline step)
     pid, where = process.get("pid"), str(process.get("host") or "")
     if where == host and isinstance(pid, int) and not isinstance(pid, bool) and not alive(pid):
         return (f"stopped: its process {pid} on {host} is gone (killed or crashed); "
