@@ -142,3 +142,12 @@ def test_the_sdk_refuses_what_the_rest_api_refuses(task: Any) -> None:
             logger.report_scalar("loss", "train", 1.0, bad)
     logger.report_scalar("loss", "train", 1.0, 2.0)  # a whole float is an iteration on both sides
     logger.report_scalar("loss", "train", 1.0, 2**63 - 1)
+
+
+def test_the_sdk_refuses_a_javascript_sample_url(task: Any) -> None:
+    from jupyter_ext.errors import InvalidArgument
+
+    logger = task.get_logger()
+    with pytest.raises(InvalidArgument, match="allowed are http"):
+        logger.report_media("media", "s", iteration=0, url="javascript:alert(1)")
+    logger.report_media("media", "s", iteration=0, url="https://example.com/a.png")

@@ -19,7 +19,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from jupyter_ext.client.reporter import new_series
-from jupyter_ext.core.rules.events import INT64_MAX, INT64_MIN, check_iteration
+from jupyter_ext.core.rules.events import INT64_MAX, INT64_MIN, check_iteration, check_url
 from jupyter_ext.errors import InvalidArgument
 from jupyter_ext.sdk import _session as session
 from jupyter_ext.sdk.logging.figures import SeriesInfo
@@ -352,7 +352,8 @@ class Logger:
         rep = session.reporter()
         rep.submit(_Sample(rep, data, {
             "task_id": self._task_id, "title": title, "series": series, "iteration": _as_iteration(iteration),
-            "kind": kind, "url": url, "file_name": file_name, "content_type": mime, "max_history": max_history,
+            "kind": kind, "url": check_url(url, "a debug sample's url"), "file_name": file_name, "content_type": mime,
+            "max_history": max_history,
         }))
 
     # -- flushing -------------------------------------------------------------------------------
