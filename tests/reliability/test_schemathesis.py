@@ -28,6 +28,6 @@ def test_no_generated_request_gets_a_server_error(server: BackgroundServer, tmp_
     run = subprocess.run([cli, "run", str(spec), "--url", f"{server.url}/{API_PREFIX.rstrip('/')}",
                           "-H", f"Authorization: Basic {token}", "--max-examples", "5", "--seed", "1",
                           "--checks", "not_a_server_error", "--phases", "examples,fuzzing", "--no-color"],
-                         capture_output=True, text=True, timeout=900)
+                         capture_output=True, text=True, timeout=900, cwd=tmp_path)
     assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-2000:]
     assert " passed" in run.stdout and "generated" in run.stdout
