@@ -50,6 +50,13 @@ class Unavailable(TrackError):
     code = "unavailable"
 
 
+class StorageFull(Unavailable):
+    """The server's disk (or quota) is full: nothing of the request was kept; free space and retry."""
+
+    http_status = 507
+    code = "storage_full"
+
+
 class Unauthenticated(TrackError):
     """No credentials, or credentials that are wrong, revoked or expired."""
 
@@ -66,7 +73,8 @@ class Forbidden(TrackError):
 
 _BY_CODE = {
     cls.code: cls
-    for cls in (TrackError, NotFound, AlreadyExists, InvalidArgument, Conflict, Unavailable, Unauthenticated, Forbidden)
+    for cls in (TrackError, NotFound, AlreadyExists, InvalidArgument, Conflict, Unavailable, StorageFull,
+                Unauthenticated, Forbidden)
 }
 
 

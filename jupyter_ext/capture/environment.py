@@ -46,7 +46,7 @@ def collect_environment(
             store. The default, no patterns, stores none.
 
     Returns:
-        A JSON-serialisable dict with the keys ``python``, ``os``, ``cpu``, ``memory``, ``gpu``,
+        A JSON-serialisable dict with the keys ``python``, ``process``, ``os``, ``cpu``, ``memory``, ``gpu``,
         ``script``, ``user`` and ``environment_variables``.
     """
     import platform
@@ -59,6 +59,7 @@ def collect_environment(
             "executable": sys.executable,
             "binary": f"python{sys.version_info.major}.{sys.version_info.minor}",
         },
+        "process": process_info(),
         "os": {
             "system": platform.system(),
             "release": platform.release(),
@@ -288,3 +289,10 @@ def requirements_text(packages: Mapping[str, str]) -> str:
     """``packages`` as ``pip freeze`` text: ``name==version`` lines, sorted by name."""
     lines = [f"{name}=={version}" for name, version in sorted(packages.items(), key=lambda nv: nv[0].lower())]
     return "\n".join(lines) + "\n" if lines else ""
+
+
+def process_info() -> dict[str, Any]:
+    """Where this run lives: host and pid (a watchdog stops the task once the process is gone)."""
+    import platform
+
+    return {"host": platform.node(), "pid": os.getpid()}

@@ -79,8 +79,20 @@ def cmd_revoke(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_rotate(args: argparse.Namespace) -> int:
+    from jupyter_ext.core import keys
+
+    store = _store(args)
+    try:
+        keys.rotate_signing_key(store)
+    finally:
+        store.close()
+    print("a new token-signing key is in force: every bearer token issued before is refused; API keys still work")
+    return 0
+
+
 def add_parser(sub: Any) -> None:
-    keys = sub.add_parser("keys", help="API keys for other machines (create, list, revoke)")
+    keys = sub.add_parser("keys", help="API keys for other machines (create, list, revoke, rotate-signing-key)")
     verbs = keys.add_subparsers(dest="keys_verb", metavar="<keys verb>")
 
     def verb(name: str, func: Any, help_text: str) -> argparse.ArgumentParser:
@@ -96,3 +108,4 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--json", action="store_true")
     p = verb("revoke", cmd_revoke, "refuse a key from now on")
     p.add_argument("access_key", help="the access key to revoke (`keys list` shows them)")
+    verb("rotate-signing-key", cmd_rotate, "invalidate every bearer token at once (API keys keep working)")

@@ -92,6 +92,9 @@ class Reporter:
         self.ops: list[tuple[Callable[..., Any], tuple[Any, ...], dict[str, Any]]] = []
         self.errors: list[str] = []
         self.dropped: dict[str, str] = {}
+        # live runs this process reports for: touched every HEARTBEAT_EVERY s (core/orphans.py)
+        self.beating: set[str] = set()
+        self._next_beat = 0.0
         self._wake = threading.Event()
         self._done = threading.Condition()
         self._requested = 0
@@ -124,7 +127,13 @@ class Reporter:
         self.events.append((kind, payload))
 
     def flush(self, timeout: float | None = None) -> bool:
-        """Wait until everything handed over before this call is written. False on timeout."""
+        """Wait until everything handed over before this call is written (or spooled). False on
+        timeout, or when something could not be stored (``errors`` says what; it was printed)."""
+        errors_before = len(self.errors)
+        done = self._wait_written(timeout)
+        return done and len(self.errors) == errors_before
+
+    def _wait_written(self, timeout: float | None) -> bool:
         if self._thread is None:
             if not self.pending():
                 return True
@@ -198,6 +207,8 @@ class Reporter:
             with self._done:
                 self._completed = max(self._completed, target)
                 self._done.notify_all()
+            if self.beating and not self._offline and time.monotonic() >= self._next_beat:
+                self._beat()
             # After the flush is answered: what was handed over is on disk already, and a
             # probe of a dead server (a connect timeout) must not hold up close() or the exit.
             if self._offline and not self._stopping and time.monotonic() >= self._next_probe:
@@ -441,6 +452,15 @@ class Reporter:
                 self._note_error(f"{type(exc).__name__}: {exc}")
                 return None
 
+    def _beat(self) -> None:
+        """Touch each live run's task, so that a watchdog tells it from one whose machine is gone."""
+        self._next_beat = time.monotonic() + HEARTBEAT_EVERY
+        for task_id in list(self.beating):
+            try:
+                self.backend.update_task(task_id, {})
+            except Exception:  # noqa: BLE001 - a missed beat loses no data; the next one (or going offline) follows
+                pass
+
     def _note_error(self, message: str) -> None:
         if message not in self.errors:
             self.errors.append(message)
@@ -448,6 +468,7 @@ class Reporter:
 
 
 _OFFLINE = object()
+HEARTBEAT_EVERY = 60.0  # well inside the default task_timeout (10 min) after which a silent run is stopped
 
 
 def _say_what_waits(ref: weakref.ref[Reporter]) -> None:

@@ -14,8 +14,10 @@ Over PostgreSQL (no change marker) other replicas stop accepting a revoked key w
 ``CACHE_SECONDS``.
 
 A bearer token (``issue_token``) is an HMAC-signed, expiring statement "this is key X"; the
-signing key is random, made once per store and kept in it, so every replica over one database
-accepts the tokens of the others.
+signing key is random and lives in an owner-only file beside the store, never in it
+(``store/key_file.py``): reading the database is not enough to mint a token. Every process over
+one store file reads the same key, and replacing it (:func:`rotate_signing_key`) invalidates every
+token at its next check. A key an older version kept in the ``server_secrets`` table is deleted.
 """
 from __future__ import annotations
 
@@ -32,6 +34,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from jupyter_ext.errors import InvalidArgument, NotFound, Unauthenticated
+from jupyter_ext.store import key_file
 from jupyter_ext.store import keys as key_rows
 from jupyter_ext.store.change_marker import change_marker
 from jupyter_ext.store.meta import MetaStore
@@ -55,7 +58,8 @@ _verified: weakref.WeakKeyDictionary[MetaStore, dict[str, tuple[bytes, dict[str,
     weakref.WeakKeyDictionary())
 # store -> access_key -> (still active?, valid until): token checks see revocations too
 _active: weakref.WeakKeyDictionary[MetaStore, dict[str, tuple[bool, float, Any]]] = weakref.WeakKeyDictionary()
-_signing_keys: weakref.WeakKeyDictionary[MetaStore, bytes] = weakref.WeakKeyDictionary()
+# store -> (key file, its identity when read, the key)
+_signing_keys: weakref.WeakKeyDictionary[MetaStore, tuple[str, Any, bytes]] = weakref.WeakKeyDictionary()
 # store -> (change marker when last looked, revocation summary then)
 _revocations: weakref.WeakKeyDictionary[MetaStore, tuple[int, Any]] = weakref.WeakKeyDictionary()
 
@@ -195,20 +199,31 @@ def _is_active(meta: MetaStore, access_key: str) -> bool:
 
 # -- bearer tokens ---------------------------------------------------------------------------------
 def signing_key(meta: MetaStore) -> bytes:
-    """The store's random token-signing key, made on first use."""
+    """The store's random token-signing key (its file made on first use); one ``stat`` per call
+    notices a rotation by any process."""
     with _lock:
         found = _signing_keys.get(meta)
-    if found is not None:
-        return found
-    with meta.write() as conn:
-        value = key_rows.get_secret(conn, _TOKEN_SECRET_NAME)
-        if value is None:
-            value = secrets.token_hex(32)
-            key_rows.insert_secret(conn, _TOKEN_SECRET_NAME, value, time.time())
-    key = bytes.fromhex(value)
+    if found is not None and key_file.identity(found[0]) == found[1]:
+        return found[2]
+    path = found[0] if found is not None else key_file.path_for(str(meta.engine.url))
+    if found is None:
+        with meta.read() as conn:
+            legacy = key_rows.get_secret(conn, _TOKEN_SECRET_NAME)
+        if legacy is not None:  # a key an older version kept in clear in the database: gone
+            with meta.write() as conn:
+                key_rows.delete_secret(conn, _TOKEN_SECRET_NAME)
+    key = key_file.read_or_make(path)
     with _lock:
-        _signing_keys[meta] = key
+        _signing_keys[meta] = (path, key_file.identity(path), key)
     return key
+
+
+def rotate_signing_key(meta: MetaStore) -> None:
+    """A new signing key: every bearer token issued before is refused from now on (new ones work)."""
+    path = key_file.path_for(str(meta.engine.url))
+    key = key_file.replace(path)
+    with _lock:
+        _signing_keys[meta] = (path, key_file.identity(path), key)
 
 
 def _key_of(meta_or_secret: MetaStore | bytes) -> bytes:

@@ -210,7 +210,7 @@ def query(store: MetaStore, *, project_name: str | None = None, model_name: str 
     ``weights_url``: only models with a version registered at that URL."""
     from jupyter_ext.core.tasks import compile_name, parse_tag_filter
 
-    name_re = compile_name(model_name)
+    name_re = compile_name(model_name, "model_name")
     any_tags, all_tags, not_tags = parse_tag_filter(tags)
     with store.read() as conn:
         project_ids = None

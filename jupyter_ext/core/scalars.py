@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.engine import Connection
 
+from jupyter_ext.core.rules.events import EARLIEST_TIME, LATEST_TIME
 from jupyter_ext.errors import InvalidArgument
 from jupyter_ext.store import scalars as scalar_rows
 from jupyter_ext.store.rows import MetricSummary
@@ -134,6 +135,11 @@ def check_x_axis(x_axis: str) -> str:
 def x_values(it: np.ndarray, ti: np.ndarray, x_axis: str, as_numpy: bool = False) -> Any:
     if x_axis == "iter":
         return it if as_numpy else it.tolist()
+    import numpy as np
+
+    # Times stored before they were checked at the door may be out of range: shown at the range's edge.
+    ti = np.clip(np.nan_to_num(ti, nan=EARLIEST_TIME, posinf=LATEST_TIME, neginf=EARLIEST_TIME),
+                 EARLIEST_TIME, LATEST_TIME)
     if x_axis == "timestamp":
         ms = (ti * 1000.0).round().astype("int64")
         return ms if as_numpy else ms.tolist()

@@ -15,8 +15,9 @@ from typing import Any
 from sqlalchemy.engine import Connection
 
 from jupyter_ext.core import projects
-from jupyter_ext.core.rules import names, status
+from jupyter_ext.core.rules import events, names, status
 from jupyter_ext.core.rules.task_types import DEFAULT_TASK_TYPE, check_task_type
+from jupyter_ext.core.rules.user_regex import NamePattern, compile_user_regex
 from jupyter_ext.errors import AlreadyExists, Conflict, InvalidArgument, NotFound
 from jupyter_ext.store import artifacts as artifact_rows
 from jupyter_ext.store import events as event_rows
@@ -115,14 +116,11 @@ def parse_tag_filter(tags: Sequence[str] | str | None) -> tuple[list[str], list[
     return any_tags, all_tags, not_tags
 
 
-def compile_name(pattern: str | None) -> re.Pattern[str] | None:
+def compile_name(pattern: str | None, what: str = "task_name") -> NamePattern | None:
+    """A name filter, run by a linear-time engine (core/rules/user_regex.py)."""
     if pattern is None or pattern == "":
         return None
-    try:
-        return re.compile(pattern)
-    except re.error as exc:
-        raise InvalidArgument(f"task_name {pattern!r} is not a valid regular expression ({exc}); "
-                              f"use re.escape(name) for a literal name, or '^name$' for an exact match") from exc
+    return compile_user_regex(pattern, what)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -247,6 +245,14 @@ def update(store: MetaStore, task_id: str, fields: Mapping[str, Any]) -> TaskRow
         values["type"] = check_task_type(values["type"])
     if "tags" in values:
         values["tags"] = check_tags(values["tags"])
+    if "last_iteration" in values:
+        try:
+            values["last_iteration"] = events.check_iteration(values["last_iteration"], "last_iteration")
+        except (TypeError, ValueError) as exc:
+            raise InvalidArgument(str(exc)) from None
+    for text in ("comment", "status_message"):
+        if text in values and not isinstance(values[text], str):
+            raise InvalidArgument(f"{text} must be a string, got {type(values[text]).__name__}")
     with store.write() as conn:
         _get(conn, task_id)
         task_rows.update_fields(conn, task_id, last_update=time.time(), **values)

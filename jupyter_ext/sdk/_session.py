@@ -62,6 +62,9 @@ def reporter() -> Reporter:
             from jupyter_ext.client.reporter import Reporter
 
             cfg = config()
+            from jupyter_ext.client.home_check import check_home
+
+            check_home(cfg.home, cfg.store_url, cfg.remote)  # at once, not after a run whose results are lost
             # reports that cannot reach the backend wait on disk, bounded, and are sent later
             _reporter = Reporter(backend(), flush_period=cfg.flush_period, spool_dir=os.path.join(cfg.home, "spool"),
                                  spool_max_bytes=int(cfg.spool_max_mb * (1 << 20)))

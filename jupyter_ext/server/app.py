@@ -57,7 +57,8 @@ def handlers(services: Services, base_url: str, *, jupyter: bool) -> list[tuple[
     for path in paths_in_match_order():
         special = _SPECIAL.get(path)
         if special == "blob":
-            cls: type = tornado.web.stream_request_body(type("TrackBlobHandler", (BlobMixin, api_base), {}))
+            cls: type = tornado.web.stream_request_body(type("TrackBlobHandler", (BlobMixin, api_base),
+                                                                {"routes": {r.method: r for r in by_path[path]}}))
         elif special == "socket":
             cls = type("TrackChangesSocket", (ChangesSocketMixin, socket_base), {})
         else:

@@ -7,8 +7,8 @@ a time in a worker thread and honours a single ``Range`` (resuming an interrupte
 """
 from __future__ import annotations
 
-import asyncio
 import contextlib
+import errno
 import hashlib
 import os
 import re
@@ -18,7 +18,7 @@ from typing import IO, Any
 import tornado.web
 
 from jupyter_ext import errors
-from jupyter_ext.server.handlers import TrackMixin
+from jupyter_ext.server.handlers import TooLarge, TrackMixin
 from jupyter_ext.store.blobs import check_sha256
 
 _READ = 1 << 20
@@ -42,7 +42,10 @@ class BlobMixin(TrackMixin):
         await super().prepare()
         if self.request.method == "PUT":
             check_sha256(self.path_kwargs.get("sha256", ""))
-            await self.services.run(self._open_tmp)
+            try:
+                await self.services.run(self._open_tmp)
+            except OSError as exc:
+                raise _storage_error(exc) from exc
 
     def _open_tmp(self) -> None:
         blobs = self.services.backend.blobs
@@ -54,18 +57,33 @@ class BlobMixin(TrackMixin):
         self._tmp_in_store = folder is not None
         self._tmp = os.fdopen(fd, "wb")
 
-    def data_received(self, chunk: bytes) -> Any:
-        if self._tmp is None:  # refused in prepare(); tornado may still hand us what arrived
-            return None
+    async def data_received(self, chunk: bytes) -> None:
+        if self._tmp is None or self._finished:  # refused already; tornado may still hand us what arrived
+            return
         self._size += len(chunk)
         if self._size > self._limit:
-            raise errors.InvalidArgument(f"the upload is over {self._limit:,} bytes, the most a blob may have")
-        return asyncio.wrap_future(self.services.executor.submit(self._write, chunk))
+            self._discard()
+            self.refuse_body(TooLarge(f"the upload is over {self._limit:,} bytes, the most a blob may have"))
+            return
+        try:
+            await self.services.run(self._write, chunk)
+        except OSError as exc:
+            self._discard()
+            self.refuse_body(_storage_error(exc))
 
     def _write(self, chunk: bytes) -> None:
         assert self._tmp is not None
         self._digest.update(chunk)
         self._tmp.write(chunk)
+
+    def _discard(self) -> None:
+        """Nothing partial is kept: the staged upload goes at once."""
+        if self._tmp is not None:
+            with contextlib.suppress(OSError):
+                self._tmp.close()
+            with contextlib.suppress(OSError):
+                os.unlink(self._tmp_path)
+            self._tmp = None
 
     @tornado.web.authenticated
     async def put(self, sha256: str) -> None:
@@ -76,6 +94,13 @@ class BlobMixin(TrackMixin):
         self.finish({"sha256": sha, "size": stored})
 
     def _keep(self, sha: str) -> int:
+        try:
+            return self._keep_staged(sha)
+        except OSError as exc:
+            self._discard()
+            raise _storage_error(exc) from exc
+
+    def _keep_staged(self, sha: str) -> int:
         assert self._tmp is not None
         self._tmp.close()
         got = self._digest.hexdigest()
@@ -151,6 +176,13 @@ class BlobMixin(TrackMixin):
         if start >= size or start >= end:
             raise _unsatisfiable(size, f"Range {header!r} is outside the blob's {size} bytes")
         return start, end
+
+
+def _storage_error(exc: OSError) -> errors.TrackError:
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+        return errors.StorageFull(f"the server cannot store the upload: {exc.strerror}; nothing of it was kept. "
+                                  "Free space on the server (or raise its quota) and upload again")
+    return errors.Unavailable(f"the server could not write the upload: {exc}; nothing of it was kept")
 
 
 class RangeNotSatisfiable(errors.InvalidArgument):

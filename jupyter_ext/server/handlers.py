@@ -22,6 +22,7 @@ from jupyter_ext.server.services import Services
 from jupyter_ext.wire import codec
 from jupyter_ext.wire.errors import error_body
 from jupyter_ext.wire.routes import Route
+from jupyter_ext.wire.validate import check_body
 
 log = logging.getLogger("jupyter_ext.server")
 
@@ -98,14 +99,34 @@ class TrackMixin(_Handler):
                 raise TooLarge(f"the request body has {size:,} bytes; this route accepts at most {self._limit:,}")
         connection = getattr(self.request, "connection", None)
         if connection is not None and hasattr(connection, "set_max_body_size"):
-            connection.set_max_body_size(self._limit)
+            # Above the route's limit, so that data_received sees the excess and answers 413 itself
+            # (tornado's own refusal is a bare 400 with no body).
+            connection.set_max_body_size(max(self._limit, self.services.limits.max_blob_bytes) + 1024 * 1024)
 
     def data_received(self, chunk: bytes) -> Any:
+        if self._finished:
+            return None  # refused already; the connection closes once the answer is out
         self._size += len(chunk)
         if self._size > self._limit:
-            raise TooLarge(f"the request body is over {self._limit:,} bytes, the most this route accepts")
+            self.refuse_too_large()
+            return None
         self._chunks.append(chunk)
         return None
+
+    def refuse_too_large(self) -> None:
+        """A 413 in the error shape as soon as a streamed (chunked) body passes the limit, and the
+        connection closed: the rest of the body is never read, held or parsed."""
+        self.refuse_body(TooLarge(f"the request body is over {self._limit:,} bytes, the most this route accepts; "
+                                  "send smaller batches"))
+
+    def refuse_body(self, error: errors.TrackError) -> None:
+        """Answer ``error`` while the body is still arriving, and close the connection after it."""
+        self._chunks = []
+        self.set_header("Connection", "close")
+        self.send_error(error.http_status, exc_info=(type(error), error, None))
+        connection = getattr(self.request, "connection", None)
+        if connection is not None and hasattr(connection, "close"):
+            connection.close()
 
     # -- dispatch ---------------------------------------------------------------------------------
     def make_call(self, path: dict[str, str]) -> Call:
@@ -120,6 +141,8 @@ class TrackMixin(_Handler):
         call = self.make_call(path)
 
         def work() -> Answer:
+            if route.body == "json":
+                check_body(route.request, call.body)
             result = operation(call)
             if isinstance(result, Encoded):
                 return Answer.of(route.status, result.payload)
@@ -148,6 +171,10 @@ class TrackMixin(_Handler):
     def compute_etag(self) -> str | None:
         return getattr(self, "_track_etag", None) or super().compute_etag()
 
+    def set_default_headers(self) -> None:
+        super().set_default_headers()
+        self.set_header("X-Content-Type-Options", "nosniff")  # no browser guesses a JSON answer is HTML
+
     # -- errors -----------------------------------------------------------------------------------
     def write_error(self, status_code: int, **kwargs: Any) -> None:
         exc = kwargs.get("exc_info", (None, None, None))[1]
@@ -156,6 +183,8 @@ class TrackMixin(_Handler):
         self.set_status(error.http_status if isinstance(exc, errors.TrackError) or status_code == 500
                         else status_code)
         self.set_header("Content-Type", "application/json")
+        if self.get_status() == 405:
+            self.set_header("Allow", ", ".join(sorted(getattr(self, "routes", {}))))
         self.clear_header("WWW-Authenticate")
         if error.http_status == 401 and getattr(self, "services", None) is not None and self.services.keys_only:
             self.set_header("WWW-Authenticate", 'Basic realm="jupyter-track"')

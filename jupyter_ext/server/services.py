@@ -7,10 +7,14 @@ import concurrent.futures
 import contextlib
 import dataclasses
 import functools
+import logging
+import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from jupyter_ext.client.local import LocalBackend
+from jupyter_ext.core import orphans
+from jupyter_ext.core.orphans import DEFAULT_TASK_TIMEOUT
 from jupyter_ext.server.changes import ChangeFeed
 from jupyter_ext.server.chart_cache import ChartCache
 from jupyter_ext.server.read_cache import ReadCache
@@ -18,6 +22,8 @@ from jupyter_ext.server.read_cache import ReadCache
 T = TypeVar("T")
 
 MiB = 1 << 20
+ORPHAN_CHECK_EVERY = 60.0
+log = logging.getLogger("jupyter_ext.server")
 
 
 @dataclasses.dataclass
@@ -31,8 +37,11 @@ class Limits:
 
 class Services:
     def __init__(self, backend: LocalBackend, *, limits: Limits | None = None, workers: int = 8,
-                 keys_only: bool = False) -> None:
+                 keys_only: bool = False, task_timeout: float = DEFAULT_TASK_TIMEOUT) -> None:
         self.backend = backend
+        self.task_timeout = task_timeout
+        self._closing = threading.Event()
+        threading.Thread(target=self._watch_orphans, name="jupyter-track-orphans", daemon=True).start()
         self.limits = limits or Limits()
         # Store calls block (SQLite, files, hashing): they run here, never on the event loop.
         self.executor = concurrent.futures.ThreadPoolExecutor(max_workers=workers,
@@ -61,7 +70,22 @@ class Services:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self.executor, functools.partial(fn, *args, **kwargs))
 
+    def _watch_orphans(self) -> None:
+        """Every minute: runs whose process is gone end as stopped (core/orphans.py)."""
+        while not self._closing.wait(ORPHAN_CHECK_EVERY):
+            if not self.store_ready:
+                continue
+            try:
+                stopped = orphans.stop_orphans(self.backend.store, task_timeout=self.task_timeout)
+            except Exception:  # noqa: BLE001 - logged; the next round tries again
+                log.exception("checking for orphaned runs failed")
+                continue
+            for task_id in stopped:
+                log.info("task %s: its process is gone; marked stopped", task_id)
+                self.changes.announce("task", task_id, ["status", "status_message"])
+
     def close(self) -> None:
+        self._closing.set()
         with contextlib.suppress(Exception):
             # An opening still migrating must finish first: Alembic's migration context is
             # process-wide, and a second store opening meanwhile would trip over it.

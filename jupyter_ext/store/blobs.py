@@ -74,7 +74,7 @@ class BlobStore:
         self._local = local is not None
         if local is not None:
             self._base = local
-            os.makedirs(self._base, exist_ok=True)
+            os.makedirs(self._base, mode=0o700, exist_ok=True)  # owner-only: what is stored is the user's
         else:
             import fsspec  # deferred: fsspec's import is not free and scripts may never store bytes
 

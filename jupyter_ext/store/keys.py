@@ -61,6 +61,10 @@ def insert_secret(conn: Connection, name: str, value: str, created: float) -> No
     conn.execute(server_secrets.insert().values(name=name, value=value, created=created))
 
 
+def delete_secret(conn: Connection, name: str) -> None:
+    conn.execute(server_secrets.delete().where(server_secrets.c.name == name))
+
+
 def revocation_signature(conn: Connection) -> tuple[int, int, float | None]:
     """Differs after any key is revoked or removed: (keys, revoked keys, latest revocation)."""
     r = conn.execute(select(func.count(), func.count(api_keys.c.revoked), func.max(api_keys.c.revoked))).one()

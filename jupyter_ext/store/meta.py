@@ -118,7 +118,7 @@ class MetaStore:
 def _file_lock(path: str) -> Iterator[None]:
     """An exclusive lock on ``path`` (created if missing), released when the block ends or the
     process dies. The file stays: removing a lock file lets a third process lock a new one."""
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
     try:
         if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
             import msvcrt
@@ -169,6 +169,8 @@ def _sqlite_engine(url: str) -> Engine:
     path = _sqlite_path(url)
     if path:
         os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+        # Owner-only from the first byte; SQLite gives its -wal and -shm files the database's mode.
+        os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
     engine = create_engine(url, future=True, connect_args={"timeout": 60, "check_same_thread": False})
 
     @event.listens_for(engine, "connect")

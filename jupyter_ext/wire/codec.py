@@ -17,6 +17,7 @@ import math
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from jupyter_ext.core.rules import events
 from jupyter_ext.errors import InvalidArgument
 
 if TYPE_CHECKING:
@@ -54,11 +55,33 @@ def dumps(value: Any) -> bytes:
         return json.dumps(_finite(value), allow_nan=False, separators=(",", ":"), default=_default).encode()
 
 
+def _no_constant(name: str) -> Any:
+    raise InvalidArgument(f"the request body holds {name}, not a finite number: JSON has no NaN or Infinity; "
+                          "send null for a missing number")
+
+
 def loads(data: bytes | str) -> Any:
+    """Strict JSON: no NaN or Infinity, no lone surrogate (it cannot be stored as UTF-8), bounded depth."""
+    if not data:
+        return None
     try:
-        return json.loads(data) if data else None
+        value = json.loads(data, parse_constant=_no_constant)
+    except RecursionError:
+        raise InvalidArgument("the request body nests too deeply; keep JSON under a few hundred levels") from None
+    except InvalidArgument:
+        raise
     except ValueError as exc:
         raise InvalidArgument(f"the request body is not valid JSON: {exc}") from exc
+    escaped = b"\\u" in data if isinstance(data, bytes) else "\\u" in data
+    if escaped:  # an escape may spell a lone surrogate
+        try:
+            json.dumps(value, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise InvalidArgument(f"the request body holds a lone UTF-16 surrogate ({exc.object[exc.start:exc.end]!r}"
+                                  "); text must be valid Unicode") from None
+        except RecursionError:
+            raise InvalidArgument("the request body nests too deeply") from None
+    return value
 
 
 def _default(value: Any) -> Any:
@@ -102,7 +125,10 @@ def iso(t: float | None) -> str | None:
     elif micro < 0:
         whole, micro = whole - 1, micro + 1_000_000
     if not 0 <= whole <= _LAST_SECOND:
-        return _dt.datetime.fromtimestamp(t, _dt.timezone.utc).isoformat()
+        try:
+            return _dt.datetime.fromtimestamp(t, _dt.timezone.utc).isoformat()
+        except (OverflowError, ValueError, OSError):  # stored before times were checked at the door
+            return None
     second = int(whole)
     head = _SECONDS.get(second)
     if head is None:
@@ -273,14 +299,15 @@ def batch_in(data: Any, task_id: str | None = None) -> EventBatch:
             raise InvalidArgument(f"an event in {kind} names task {tid!r} on the events route of task {task_id!r}")
         return tid
 
-    def when(item: dict[str, Any]) -> float:
-        return epoch(item.get("time")) or 0.0
+    def when(item: dict[str, Any], kind: str) -> float:
+        value = epoch(item.get("time"))
+        return 0.0 if value is None else events.check_time(value, f"time of an event in {kind}")
 
     batch = EventBatch()
     for s in _items(data, "scalars"):
         tid = owner(s, "scalars")
-        it, va = unpack(s.get("iter"), "<i8"), unpack(s.get("value"))
-        tm = unpack(s["time"]) if s.get("time") is not None else None
+        it, va = _iterations(s.get("iter")), unpack(s.get("value"))
+        tm = _times(unpack(s["time"])) if s.get("time") is not None else None
         if len(it) != len(va) or (tm is not None and len(tm) != len(it)):
             raise InvalidArgument(f"scalars {s.get('title')!r}/{s.get('series')!r}: iter, value and time differ "
                                   f"in length")
@@ -289,27 +316,63 @@ def batch_in(data: Any, task_id: str | None = None) -> EventBatch:
 
             import numpy as np
             tm = np.full(len(it), time.time())
-        batch.scalars.append((tid, _text(s, "title"), _text(s, "series"), it, va, tm))
+        batch.scalars.append((tid, _label(s, "title", "scalars"), _label(s, "series", "scalars"), it, va, tm))
     for v in _items(data, "single_values"):
-        value = v.get("value")
-        batch.single_values.append((owner(v, "single_values"), _text(v, "name"),
-                                    math.nan if value is None else float(value), when(v)))
+        batch.single_values.append((owner(v, "single_values"), _label(v, "name", "single_values"),
+                                    events.check_value(v.get("value"), "a single value's value"),
+                                    when(v, "single_values")))
     for p in _items(data, "plots"):
-        batch.plots.append({"task_id": owner(p, "plots"), "title": _text(p, "title"), "series": _text(p, "series"),
-                            "iteration": _int(p, "iteration"), "figure": _text(p, "figure"), "time": when(p)})
+        batch.plots.append({"task_id": owner(p, "plots"), "title": _label(p, "title", "plots"),
+                            "series": _label(p, "series", "plots"), "iteration": _int(p, "iteration"),
+                            "figure": _text(p, "figure"), "time": when(p, "plots")})
     for d in _items(data, "debug_samples"):
-        tid = owner(d, "debug_samples")
-        sample = {k: d.get(k) for k in _SAMPLE_KEYS}
-        sample.update(task_id=tid, title=_text(d, "title"), series=_text(d, "series"),
-                      iteration=_int(d, "iteration"), time=when(d))
-        if sample["blob_sha256"] is not None:
-            from jupyter_ext.store.blobs import check_sha256
-
-            check_sha256(str(sample["blob_sha256"]))
-        batch.debug_samples.append(sample)
+        batch.debug_samples.append(_sample(d, owner(d, "debug_samples"), when(d, "debug_samples")))
     for c in _items(data, "console"):
-        batch.console.append((owner(c, "console"), int(c.get("level") or 20), _text(c, "text"), when(c)))
+        batch.console.append((owner(c, "console"), events.check_level(c.get("level")),
+                              events.check_text(c.get("text"), "a console line's text"), when(c, "console")))
     return batch
+
+
+def _sample(d: dict[str, Any], tid: str, time: float) -> dict[str, Any]:
+    sample = {k: d.get(k) for k in _SAMPLE_KEYS}
+    if not isinstance(d.get("file_name"), str):
+        raise InvalidArgument("a debug sample needs file_name, a string (the name shown under it)")
+    sample.update(task_id=tid, title=_label(d, "title", "debug_samples"), series=_label(d, "series", "debug_samples"),
+                  iteration=_int(d, "iteration"), time=time,
+                  file_name=events.check_label(d["file_name"], "a debug sample's file_name"),
+                  url=events.check_url(d.get("url"), "a debug sample's url"))
+    for key in ("kind", "content_type"):
+        if sample[key] is not None:
+            events.check_label(sample[key], f"a debug sample's {key}", limit=256)
+    for key in ("size", "max_history"):
+        if sample[key] is not None:
+            _int(sample, key)
+    if sample["blob_sha256"] is not None:
+        from jupyter_ext.store.blobs import check_sha256
+
+        check_sha256(str(sample["blob_sha256"]))
+    return sample
+
+
+def _iterations(value: Any) -> np.ndarray:
+    """Scalar iterations: packed int64, or a JSON list of whole numbers in int64 (1.5 is refused, not cut)."""
+    import numpy as np
+
+    if isinstance(value, list):
+        try:
+            return np.array([events.check_iteration(v, "a scalar's iter") for v in value], dtype="<i8")
+        except (TypeError, ValueError) as exc:
+            raise InvalidArgument(str(exc)) from None
+    return unpack(value, "<i8")
+
+
+def _times(tm: np.ndarray) -> np.ndarray:
+    import numpy as np
+
+    bad = ~(np.isfinite(tm) & (tm >= events.EARLIEST_TIME) & (tm <= events.LATEST_TIME))
+    if bad.any():
+        events.check_time(float(tm[bad][0]), "a scalar's time")
+    return tm
 
 
 def _items(data: dict[str, Any], kind: str) -> list[Any]:
@@ -325,8 +388,15 @@ _SAMPLE_KEYS = ("kind", "blob_sha256", "size", "url", "file_name", "content_type
 def _int(item: dict[str, Any], key: str) -> int:
     value = item.get(key)
     if not isinstance(value, int) or isinstance(value, bool):
-        raise InvalidArgument(f"{key} must be an integer, got {value!r}")
-    return value
+        raise InvalidArgument(f"{key} must be an integer, got {value!r:.60}")
+    try:
+        return events.check_iteration(value, key)
+    except ValueError as exc:
+        raise InvalidArgument(str(exc)) from None
+
+
+def _label(item: dict[str, Any], key: str, kind: str) -> str:
+    return events.check_label(item.get(key), f"{key} of an event in {kind}")
 
 
 def _text(item: dict[str, Any], key: str) -> str:

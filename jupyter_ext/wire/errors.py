@@ -40,6 +40,8 @@ def for_status(status: int, message: str) -> errors.TrackError:
         return errors.Conflict(message)
     if status in (413, 414, 405, 422):
         return errors.InvalidArgument(message)
+    if status == 507:
+        return errors.StorageFull(message)
     if status in (502, 504):
         return errors.Unavailable(message)
     return errors.TrackError(message)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from jupyter_ext._version import __version__
-from jupyter_ext.wire.routes import API_PREFIX, ROUTES, Param, Route
+from jupyter_ext.wire.routes import API_PREFIX, PATH_PATTERNS, ROUTES, Param, Route
 from jupyter_ext.wire.schemas import Schemas
 
 _ERROR = {
@@ -22,7 +22,11 @@ def _param(p: Param, where: str) -> dict[str, Any]:
     schema: dict[str, Any] = {"type": p.type}
     if p.type == "array":
         schema["items"] = {"type": "string"}
-    out = {"name": p.name, "in": where, "required": where == "path", "schema": schema}
+    if p.pattern:
+        schema["pattern"] = p.pattern
+    if p.type == "integer" and where == "query":
+        schema["minimum"] = 0  # no integer query parameter takes a negative value (Call.q_int)
+    out = {"name": p.name, "in": where, "required": where == "path" or p.required, "schema": schema}
     if p.description:
         out["description"] = p.description
     if p.type == "array":
@@ -39,7 +43,8 @@ def _operation(route: Route, schemas: Schemas) -> dict[str, Any]:
         "operationId": route.name,
         "summary": route.summary,
         "tags": [route.tag],
-        "parameters": [_param(Param(n), "path") for n in route.path_params] + [_param(p, "query") for p in route.query],
+        "parameters": [_param(Param(n, pattern=PATH_PATTERNS.get(n, "")), "path") for n in route.path_params]
+        + [_param(p, "query") for p in route.query],
         "responses": {
             str(route.status): answer,
             "default": {"description": "an error", "content": {"application/json": {

@@ -70,6 +70,8 @@ from jupyter_ext.wire.shapes import (
     Stored,
     StoredCount,
     TaskClone,
+    TaskCreate,
+    TaskEdit,
     Token,
     TokenRequest,
     VersionAdd,
@@ -87,6 +89,12 @@ class Param:
     name: str
     type: str = "string"  # string | integer | number | boolean | array (repeat the parameter or use commas)
     description: str = ""
+    required: bool = False
+    pattern: str = ""  # what the server accepts, as a regular expression (documented in openapi.json)
+
+
+# Path parameters whose values the server checks by pattern (the rest are ids or names: any segment).
+PATH_PATTERNS = {"sha256": "^[0-9a-f]{64}$"}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -170,11 +178,11 @@ ROUTES: tuple[Route, ...] = (
            "and param:<section>/<name> (typed value) add a \"columns\" object to each task"), *_PAGE),
           response=Items(Partial(TaskRow))),
     Route("POST", "tasks", "create_task", "Create a task from a spec", body="json", status=201,
-          request=JSON, response=TaskRow),
+          request=TaskCreate, response=TaskRow),
     Route("GET", "tasks/{task_id}", "get_task", "One task",
           response=TaskRow),
     Route("PATCH", "tasks/{task_id}", "update_task", "Edit name, comment, tags, type, ...", body="json",
-          request=JSON, response=TaskRow),
+          request=TaskEdit, response=TaskRow),
     Route("DELETE", "tasks/{task_id}", "delete_task", "Delete a task and its results", query=_FORCE,
           response=Deleted),
     Route("POST", "tasks/{task_id}/clone", "clone_task", "A new draft copy of a task", body="json", status=201,
@@ -260,7 +268,7 @@ ROUTES: tuple[Route, ...] = (
                  _P("encoding", "string", "json (default) or b64: arrays packed as base64 little-endian")),
           response=JSON),
     Route("GET", "scalars", "compare_scalars", "Scalar series of several tasks, for comparison", tag="events",
-          query=(_P("tasks", "array", "task ids"), _P("max_points", "integer"), _P("x_axis"),
+          query=(_P("tasks", "array", "task ids", required=True), _P("max_points", "integer"), _P("x_axis"),
                  _P("metrics", "array", "only these titles (or title/series)")),
           response=JSON),
     Route("GET", "tasks/{task_id}/metrics/last", "get_last_metrics", "Last, min and max of every series",
@@ -306,7 +314,7 @@ ROUTES: tuple[Route, ...] = (
           body="json",
           request=ModelQuery, response=Items(ModelRow)),
     Route("GET", "models/find", "find_model", "One model by exact name, at a version", tag="models",
-          query=(_P("project"), _P("name"), _P("version", "integer"), _P("tag", "array"),
+          query=(_P("project"), _P("name", required=True), _P("version", "integer"), _P("tag", "array"),
                  _P("only_published", "boolean")),
           response=ModelRow),
     Route("POST", "models", "create_model", "Register a model", tag="models", body="json", status=201,

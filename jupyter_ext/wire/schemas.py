@@ -21,7 +21,7 @@ _FLATTENED = {"PipelineRunRow": "task"}
 _OMITTED_WHEN_NONE = {"ModelRow": frozenset({"version", "weights", "link_name"})}
 # A queue entry's ``added`` is a time; a dataset version's ``added`` is a count (an int).
 _WIRE_TIMES = TIME_FIELDS | {"added"}
-_RANGES = frozenset({"minimum", "maximum", "pattern", "minLength"})
+_RANGES = frozenset({"minimum", "maximum", "pattern", "minLength", "maxLength"})
 
 
 class Schemas:
@@ -139,7 +139,8 @@ def _is_request(cls: type) -> bool:
 
 
 _REQUESTS = frozenset({
-    "TokenRequest", "GcRequest", "ProjectCreate", "ProjectEdit", "TaskClone", "Force", "StatusChange",
+    "TokenRequest", "GcRequest", "ProjectCreate", "ProjectEdit", "TaskCreate", "TaskEdit", "TaskClone", "Force",
+    "StatusChange",
     "ProjectName", "ParametersPut", "ConfigurationPut", "Enqueue", "QueueCreate", "PopNext", "EntryMove",
     "WorkerRegister", "WorkerStatus", "ArtifactPut", "ModelLink", "ModelQuery", "ModelCreate", "ModelEdit",
     "MetadataPut", "VersionAdd", "Archived", "MetricsReport", "DatasetQuery", "DatasetCreate", "DatasetSquash",

@@ -178,6 +178,47 @@ class ProjectEdit:
     parent: str | None = None
 
 
+_TASK_NAME = {"minLength": 1, "maxLength": 1024, "pattern": "^[^\\x00-\\x1f\\x7f]*$"}
+_LABEL = {"maxLength": 1024, "pattern": "^[^\\x00-\\x1f\\x7f]*$"}
+_INT64 = {"minimum": -(2**63), "maximum": 2**63 - 1}
+
+
+@dataclasses.dataclass(frozen=True)
+class TaskCreate:
+    """A new task: its ``name`` and ``project`` (a path, created if missing), and what else is known."""
+
+    name: str = dataclasses.field(metadata=_TASK_NAME)
+    project: str | None = dataclasses.field(default=None, metadata=_LABEL)
+    id: str | None = dataclasses.field(default=None, metadata={"pattern": "^[0-9A-Za-z_-]{1,64}$"})
+    type: str | None = None
+    tags: list[str] | None = None
+    system_tags: list[str] | None = None
+    comment: str | None = None
+    parent_id: str | None = None
+    user: str | None = dataclasses.field(default=None, metadata=_LABEL)
+    status: Literal["created", "in_progress"] | None = None
+    script: dict[str, Any] | None = None
+    runtime: dict[str, Any] | None = None
+    output_uri: str | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class TaskEdit:
+    """The fields to change; those left out keep their value."""
+
+    name: str | None = dataclasses.field(default=None, metadata=_TASK_NAME)
+    comment: str | None = None
+    tags: list[str] | None = None
+    system_tags: list[str] | None = None
+    type: str | None = None
+    parent_id: str | None = None
+    script: dict[str, Any] | None = None
+    runtime: dict[str, Any] | None = None
+    output_uri: str | None = None
+    last_iteration: int | None = dataclasses.field(default=None, metadata=_INT64)
+    status_message: str | None = None
+
+
 @dataclasses.dataclass(frozen=True)
 class TaskClone:
     name: str | None = None

@@ -25,7 +25,8 @@ def test_environment_is_json_and_has_the_keys(tmp_path: Path) -> None:
     script.write_text("print(1)\n")
     info = collect_environment(str(script), argv=["train.py", "--lr", "0.1"], env={})
     assert json.loads(json.dumps(info)) == info
-    assert set(info) == {"python", "os", "cpu", "memory", "gpu", "script", "user", "environment_variables"}
+    assert set(info) == {"python", "os", "cpu", "memory", "gpu", "script", "user", "environment_variables",
+                         "process"}
     assert info["python"]["executable"] == sys.executable
     assert info["python"]["version"].startswith(f"{sys.version_info.major}.{sys.version_info.minor}")
     assert {"system", "release", "platform", "hostname"} <= set(info["os"])

@@ -5,6 +5,7 @@ from jupyter_ext.errors import InvalidArgument
 
 MAX_PROJECT_NAME = 512
 MAX_TASK_NAME = 1024
+MAX_TAG = 256
 DEFAULT_PROJECT = "Untitled"
 
 
@@ -18,6 +19,7 @@ def normalize_project_name(name: object) -> str:
             f"invalid project name {name!r}: use names like 'Team/Project/Sub', with no empty parts between '/'"
         )
     full = "/".join(parts)
+    _no_control(full, "project name")
     if len(full) > MAX_PROJECT_NAME:
         raise InvalidArgument(f"project name is {len(full)} characters long; the limit is {MAX_PROJECT_NAME}")
     return full
@@ -28,7 +30,14 @@ def check_task_name(name: object) -> str:
         raise InvalidArgument("a task name must be a non-empty string, e.g. task_name='Experiment 1'")
     if len(name) > MAX_TASK_NAME:
         raise InvalidArgument(f"task name is {len(name)} characters long; the limit is {MAX_TASK_NAME}")
+    _no_control(name, "task name")
     return name.strip()
+
+
+def _no_control(text: str, what: str) -> None:
+    bad = next((c for c in text if c < " " or c == "\x7f"), None)
+    if bad is not None:
+        raise InvalidArgument(f"{what} {text[:40]!r} contains the control character {bad!r}; names are plain text")
 
 
 def check_tags(tags: object) -> tuple[str, ...]:
@@ -42,6 +51,9 @@ def check_tags(tags: object) -> tuple[str, ...]:
     for t in tags:
         if not isinstance(t, str) or not t.strip():
             raise InvalidArgument(f"every tag must be a non-empty string; got {t!r}")
+        if len(t) > MAX_TAG:
+            raise InvalidArgument(f"tag {t[:40]!r}… is longer than {MAX_TAG} characters")
+        _no_control(t, "tag")
         out.append(t.strip())
     return tuple(dict.fromkeys(out))
 

@@ -19,6 +19,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from jupyter_ext.client.reporter import new_series
+from jupyter_ext.core.rules.events import INT64_MAX, INT64_MIN, check_iteration, check_url
 from jupyter_ext.errors import InvalidArgument
 from jupyter_ext.sdk import _session as session
 from jupyter_ext.sdk.logging.figures import SeriesInfo
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
     from jupyter_ext.sdk.tasks.task import Task
 
 _time = time.time
+_INT64_MIN, _INT64_MAX = INT64_MIN, INT64_MAX
 _clock = time.monotonic  # cheaper than time.time(); the reporter turns it into wall time
 _NOT_NUMBERS = (str, bytes, bytearray)
 
@@ -49,13 +51,12 @@ def _as_float(value: Any, what: str) -> float:
 
 
 def _as_iteration(iteration: Any) -> int:
+    """The REST API's rule (core/rules/events.py): an int64, a float only when whole."""
     if iteration is None:
         return 0
-    if isinstance(iteration, bool) or not isinstance(iteration, numbers.Integral):
-        if isinstance(iteration, float) and iteration.is_integer():
-            return int(iteration)
-        raise TypeError(f"iteration must be an int, got {type(iteration).__name__}: {iteration!r:.60}")
-    return int(iteration)
+    if isinstance(iteration, numbers.Integral) and not isinstance(iteration, bool):
+        iteration = int(iteration)
+    return check_iteration(iteration)
 
 
 class Logger:
@@ -84,7 +85,7 @@ class Logger:
         cls = value.__class__
         if cls is not float and cls is not int:
             value = _as_float(value, "value")
-        if iteration.__class__ is not int:
+        if iteration.__class__ is not int or not _INT64_MIN <= iteration <= _INT64_MAX:
             iteration = _as_iteration(iteration)
         try:
             buf = self._series[title, series]
@@ -351,7 +352,8 @@ class Logger:
         rep = session.reporter()
         rep.submit(_Sample(rep, data, {
             "task_id": self._task_id, "title": title, "series": series, "iteration": _as_iteration(iteration),
-            "kind": kind, "url": url, "file_name": file_name, "content_type": mime, "max_history": max_history,
+            "kind": kind, "url": check_url(url, "a debug sample's url"), "file_name": file_name, "content_type": mime,
+            "max_history": max_history,
         }))
 
     # -- flushing -------------------------------------------------------------------------------

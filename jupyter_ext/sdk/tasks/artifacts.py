@@ -172,7 +172,9 @@ class ArtifactsMixin(TaskPart):
         except Unavailable:
             # kept on disk by the reporter (or in memory if the spool cannot take it), sent later
             session.reporter().submit(upload)
-            session.reporter().flush()
+            if not session.reporter().flush():
+                raise Unavailable(f"artifact {name!r} of task {self.id} was not stored, not even on disk to send "
+                                  f"later: {'; '.join(session.reporter().errors[-2:])}") from None
             return True
         except (OSError, TrackError) as exc:
             if isinstance(exc, (InvalidArgument, Conflict, NotFound)):

@@ -7,6 +7,7 @@ collected by a capture thread that stores it when done.
 from __future__ import annotations
 
 import os
+import platform
 import sys
 import threading
 import time
@@ -171,6 +172,7 @@ def _start_task(cls: type[Task], cfg: Any, backend: Any, rep: Any, project: str,
             "id": task_id, "project": project, "name": name, "type": ttype, "tags": tag_list,
             "status": statuses.IN_PROGRESS, "user": session.getpid_user(), "system_tags": [DEVELOPMENT_TAG],
             "output_uri": uri or None, "created": time.time(),
+            "runtime": {"process": {"host": platform.node(), "pid": os.getpid()}},  # see core/orphans.py
             # Redacted here too: this row is written before the environment capture replaces
             # it, and a secret written once lingers in the SQLite file (or stays, without capture).
             "script": {"entry_point": entry, "argv": redact_argv(sys.argv), "working_dir": os.getcwd(),
@@ -184,6 +186,7 @@ def _start_task(cls: type[Task], cfg: Any, backend: Any, rep: Any, project: str,
 
     task = cls(data, live=True)
     session.set_main_task(task)
+    rep.beating.add(task.id)  # a heartbeat while it runs: tells a live run from an orphan
     logger = task.get_logger()
     if offset:
         logger.set_initial_iteration(offset)

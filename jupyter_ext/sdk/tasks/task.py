@@ -414,6 +414,7 @@ class Task(TaskLookup, ParametersMixin, UserPropertiesMixin, RequirementsMixin, 
         init_flow.stop_capture(self, timeout=max(0.0, deadline - time.monotonic()))
         _hand_over_model_metrics()
         rep = session.reporter()
+        rep.beating.discard(self.id)
         if not rep.flush(timeout=max(0.0, deadline - time.monotonic())):
             print(f"jupyter-track: task {self.id}: not everything reported could be stored within {timeout:.0f} s",
                   file=sys.stderr)

@@ -1670,6 +1670,45 @@ export interface components {
             parent_id?: string | null;
             project?: string | null;
         };
+        /** @description A new task: its ``name`` and ``project`` (a path, created if missing), and what else is known. */
+        TaskCreate: {
+            name: string;
+            project?: string | null;
+            id?: string | null;
+            type?: string | null;
+            tags?: string[] | null;
+            system_tags?: string[] | null;
+            comment?: string | null;
+            parent_id?: string | null;
+            user?: string | null;
+            /** @enum {string|null} */
+            status?: "created" | "in_progress" | null;
+            script?: {
+                [key: string]: unknown;
+            } | null;
+            runtime?: {
+                [key: string]: unknown;
+            } | null;
+            output_uri?: string | null;
+        };
+        /** @description The fields to change; those left out keep their value. */
+        TaskEdit: {
+            name?: string | null;
+            comment?: string | null;
+            tags?: string[] | null;
+            system_tags?: string[] | null;
+            type?: string | null;
+            parent_id?: string | null;
+            script?: {
+                [key: string]: unknown;
+            } | null;
+            runtime?: {
+                [key: string]: unknown;
+            } | null;
+            output_uri?: string | null;
+            last_iteration?: number | null;
+            status_message?: string | null;
+        };
         TaskRow: {
             id: string;
             project_id: string;
@@ -2256,11 +2295,9 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
-                "application/json": {
-                    [key: string]: unknown;
-                };
+                "application/json": components["schemas"]["TaskCreate"];
             };
         };
         responses: {
@@ -2360,9 +2397,7 @@ export interface operations {
         };
         requestBody?: {
             content: {
-                "application/json": {
-                    [key: string]: unknown;
-                };
+                "application/json": components["schemas"]["TaskEdit"];
             };
         };
         responses: {
@@ -3366,9 +3401,9 @@ export interface operations {
     };
     compare_scalars: {
         parameters: {
-            query?: {
+            query: {
                 /** @description task ids */
-                tasks?: string[];
+                tasks: string[];
                 max_points?: number;
                 x_axis?: string;
                 /** @description only these titles (or title/series) */
@@ -3972,9 +4007,9 @@ export interface operations {
     };
     find_model: {
         parameters: {
-            query?: {
+            query: {
                 project?: string;
-                name?: string;
+                name: string;
                 version?: number;
                 tag?: string[];
                 only_published?: boolean;

@@ -54,7 +54,9 @@ export function DebugSamplesTab(props: { model: TaskModel }): JSX.Element {
       groups.set(key, s);
     }
   }
-  const src = (s: IDebugSample) => (s.sha256 ? env.blobUrl(s.sha256) : (s.url ?? ''));
+  // Only web links are followed: a stored javascript: or data: URL (older servers took any) is not.
+  const src = (s: IDebugSample) =>
+    s.sha256 ? env.blobUrl(s.sha256) : /^https?:\/\//i.test(s.url ?? '') ? (s.url as string) : '';
   return (
     <div className="je-tab-debug">
       <ErrorLine error={model.errors.debugSamples} />
