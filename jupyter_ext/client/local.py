@@ -157,9 +157,9 @@ class LocalBackend(LocalDatasetCalls, Backend):
         from jupyter_ext.core import tasks
         return tasks.archive(self.store, task_id, archived)
 
-    def delete_task(self, task_id: str, *, force: bool = False) -> None:
+    def delete_task(self, task_id: str, *, force: bool = False, delete_models: bool = True) -> None:
         from jupyter_ext.core import tasks
-        tasks.delete(self.store, task_id, force=force)
+        tasks.delete(self.store, task_id, force=force, delete_models=delete_models)
 
     def is_task_reusable(self, task_id: str, *, project: str, name: str, task_type: str) -> bool:
         from jupyter_ext.core import tasks

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 from jupyter_ext.errors import Conflict, InvalidArgument, Unavailable
 from jupyter_ext.sdk import _session as session
 from jupyter_ext.sdk import _transfers as files
+from jupyter_ext.sdk._compat import ignored
 from jupyter_ext.sdk.models.base import BaseModel, blob_url, design_text, label_map, sync
 from jupyter_ext.store.blobs import sha256_of_file
 
@@ -136,6 +137,7 @@ class OutputModel(BaseModel):
         removes temporary copies made here (ClearML documents it the same way, but deletes
         the file it was given in some paths).
         """
+        ignored("OutputModel.update_weights", auto_delete_file=auto_delete_file)
         if (weights_filename is None) == (register_uri is None):
             raise InvalidArgument("update_weights needs weights_filename= (a file to upload) "
                                   "or register_uri= (weights already stored elsewhere), not both")
@@ -167,6 +169,7 @@ class OutputModel(BaseModel):
         ``weights_filenames``) zipped, with paths relative to the folder. The same files give
         the same zip bytes, so an unchanged package is stored once. ``get_local_copy()`` gives
         the extracted folder back."""
+        ignored("OutputModel.update_weights_package", auto_delete_file=auto_delete_file)
         from jupyter_ext.sdk.artifacts.codec import _zip, file_stem
 
         if (weights_filenames is None) == (weights_path is None):
