@@ -349,5 +349,8 @@ class Backend(abc.ABC):
     def open_in_background(self) -> None:  # noqa: B027 - optional: most backends open at once
         """Start whatever slow opening the backend needs, without waiting for it."""
 
+    def finish_opening(self, timeout: float) -> None:  # noqa: B027 - optional, as open_in_background
+        """Wait (at most ``timeout`` seconds) for the opening started by :meth:`open_in_background`."""
+
     def close(self) -> None:  # noqa: B027 - optional: a backend without connections has nothing to do
         """Release connections."""

@@ -90,6 +90,13 @@ class LocalBackend(LocalDatasetCalls, Backend):
             except ImportError:
                 pass
 
+    def finish_opening(self, timeout: float) -> None:
+        """Wait for the opening thread, imports included: a process forked while it imports
+        would wait forever for the import locks that thread holds."""
+        opener = self._opener
+        if opener is not None and opener is not threading.current_thread():
+            opener.join(timeout)
+
     @property
     def store(self) -> MetaStore:
         if not self._opened.is_set():

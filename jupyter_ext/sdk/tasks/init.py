@@ -72,6 +72,12 @@ def init_task(cls: type[Task], *, project_name: str | None, task_name: str | Non
         return _attach_remote(cls, remote_id, auto_connect_streams, auto_connect_arg_parser,
                               auto_connect_frameworks, monitoring)
     current = session.main_task()
+    if current is not None and not current._closed and session.is_borrowed(current):
+        return current  # a worker or subprocess of the run that owns it: ClearML's names do not matter here
+    if current is None:
+        parents = attach_to_parent(cls)
+        if parents is not None:
+            return parents
     if current is not None and not current._closed:
         same = (project_name is None or current.get_project_name() == project) and \
                (task_name is None or current.name == name) and current.task_type == ttype
@@ -92,6 +98,26 @@ def init_task(cls: type[Task], *, project_name: str | None, task_name: str | Non
     # for its first few milliseconds, and the caller would wait that long for each start.
     threading.Thread(target=_start_background_work, args=(backend, rep, task._capture_thread, task._monitor),
                      name="jupyter-track-start", daemon=True).start()
+    return task
+
+
+def attach_to_parent(cls: type[Task]) -> Task | None:
+    """The running task of the process that started this one, as this process's borrowed main
+    task (ClearML: a subprocess's ``Task.init`` reports to its parent's task), or None."""
+    from jupyter_ext.errors import NotFound
+
+    parent_id = session.parent_task_id()
+    if parent_id is None:
+        return None
+    try:
+        row = session.backend().get_task(parent_id)
+    except (NotFound, Unavailable):
+        return None
+    if row.status != statuses.IN_PROGRESS:
+        return None  # the parent's run is over: this process starts its own
+    task = cls(row.to_dict(), live=True)
+    session.set_main_task(task, borrowed=True)
+    print(f"jupyter-track: reporting to the parent process's task id={row.id} ({row.project_name} / {row.name})")
     return task
 
 

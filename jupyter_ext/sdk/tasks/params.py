@@ -82,7 +82,8 @@ class ParametersMixin(TaskPart):
 
     def _write_params(self, rows: list[Any], *, replace: bool) -> None:
         backend = session.backend()
-        if self._live and not self._closed:
+        # A borrowed task (a pool worker's) is written at once: the pool may end the worker any moment.
+        if self._live and not self._closed and not session.is_borrowed(self):  # type: ignore[arg-type]
             session.reporter().submit(backend.set_parameters, self.id, rows, replace=replace)
         else:
             _sync()

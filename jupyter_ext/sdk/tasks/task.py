@@ -107,9 +107,12 @@ class Task(TaskLookup, ParametersMixin, ResultsMixin, ModelsMixin, ArtifactsMixi
 
     @classmethod
     def current_task(cls) -> Task | None:
-        """The task ``Task.init`` created in this process, or None."""
+        """The task ``Task.init`` created in this process, or None. In a subprocess started while a
+        task runs, that task (as in ClearML)."""
         task = session.main_task()
-        return None if task is None or task._closed else task
+        if task is None:
+            return init_flow.attach_to_parent(cls)
+        return None if task._closed else task
 
     # -- what a task is --------------------------------------------------------------------------
     @property
@@ -413,6 +416,10 @@ class Task(TaskLookup, ParametersMixin, ResultsMixin, ModelsMixin, ArtifactsMixi
 
     def _finish(self, target: str, *, reason: str = "", timeout: float = 5.0) -> None:
         if self._closed:
+            return
+        if session.is_borrowed(self):  # the process that owns it finishes it; this one writes what it reported
+            if session.has_reporter():
+                session.reporter().flush(timeout)
             return
         self._close_artifacts()  # last sync of registered artifacts; waits for uploads in flight
         deadline = time.monotonic() + timeout
