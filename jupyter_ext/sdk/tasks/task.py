@@ -206,8 +206,10 @@ class Task(TaskLookup, ParametersMixin, ResultsMixin, ModelsMixin, ArtifactsMixi
         return self.get_output_destination()
 
     @output_uri.setter
-    def output_uri(self, value: str) -> None:
-        self._update(output_uri=str(value))
+    def output_uri(self, value: str | bool) -> None:
+        if value is True:  # as in Task.init: the default files store
+            value = init_flow.store_destination(session.config())
+        self._update(output_uri="" if value is False else str(value))
 
     # -- editing ---------------------------------------------------------------------------------
     def set_name(self, name: str) -> None:
