@@ -26,6 +26,7 @@ from jupyter_ext.core.rules import status as statuses
 from jupyter_ext.errors import Conflict, InvalidArgument, NotFound
 from jupyter_ext.sdk import _notebook
 from jupyter_ext.sdk import _session as session
+from jupyter_ext.sdk import _transfers as files
 from jupyter_ext.sdk._compat import ignored
 from jupyter_ext.sdk.pipelines.building import ARGS_SECTION, PipelineBuilding
 from jupyter_ext.sdk.pipelines.engine import Engine
@@ -74,7 +75,8 @@ class PipelineController(PipelineBuilding):
         self._add_run_number = bool(add_run_number)
         self._retry_on_failure = retry_on_failure
         self._skip_global_imports = bool(skip_global_imports)
-        self._output_uri = output_uri if isinstance(output_uri, str) else None
+        self._output_uri = output_uri if isinstance(output_uri, str) else (
+            files.store_destination() if output_uri is True else None)
         self._nodes: dict[str, StepNode] = {}
         self._parameters: dict[str, Any] = {}
         self._parameter_info: dict[str, dict[str, Any]] = {}

@@ -178,7 +178,11 @@ def _start_integrations(task: Task, frameworks: Any, arg_parser: Any, monitoring
 def _start_task(cls: type[Task], cfg: Any, backend: Any, rep: Any, project: str, name: str, ttype: str,
                 tag_list: list[str], output_uri: Any, reuse_last_task_id: Any, continue_last_task: Any,
                 auto_connect_streams: Any, auto_connect_arg_parser: Any) -> Task:
-    uri = store_destination(cfg) if output_uri is True else ("" if output_uri is False else output_uri)
+    if output_uri is True:
+        from jupyter_ext.sdk._transfers import store_destination
+
+        output_uri = store_destination()
+    uri = "" if output_uri is False else output_uri
 
     task_id, offset, resumed = _choose_task(backend, cfg, project, name, ttype, reuse_last_task_id,
                                             continue_last_task)
@@ -216,14 +220,6 @@ def _start_task(cls: type[Task], cfg: Any, backend: Any, rep: Any, project: str,
     if auto_connect_arg_parser:
         argparse_hook.attach(task, auto_connect_arg_parser)
     return task
-
-
-def store_destination(cfg: Any) -> str:
-    """What ``output_uri=True`` means, as in ClearML: the default files store. That is the
-    ``default_output_uri`` setting, else this store's own blobs, named by their folder (uploads
-    there are tracked as the store's, see ``_transfers.destination``), so that framework model
-    saves are uploaded, not registered by their local path (which the next save overwrites)."""
-    return str(cfg.default_output_uri or cfg.blob_url)
 
 
 def _choose_task(backend: Any, cfg: Any, project: str, name: str, ttype: str, reuse: bool | str,

@@ -121,7 +121,11 @@ class ParametersMixin(TaskPart):
         self._write_params(rows, replace=False)
 
     def get_parameters(self, backwards_compatibility: bool = True, cast: bool = False) -> dict[str, Any]:
-        """All parameters as ``{"Section/name": value}``, each with the type it was stored with."""
+        """All parameters as ``{"Section/name": value}``, each with the type it was stored with.
+
+        Unlike ClearML, whose default (``cast=False``) returns every value as a string, values
+        always come back typed, as with ClearML's ``cast=True``: ``float(value)`` still works, but
+        code comparing with strings (``p["lr"] == "0.1"``) needs the typed value."""
         ignored("Task.get_parameters", backwards_compatibility=backwards_compatibility, cast=cast)
         _sync()
         return param_values.to_flat_dict(session.backend().get_parameters(self.id))

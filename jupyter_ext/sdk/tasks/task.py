@@ -208,7 +208,9 @@ class Task(TaskLookup, ParametersMixin, ResultsMixin, ModelsMixin, ArtifactsMixi
     @output_uri.setter
     def output_uri(self, value: str | bool) -> None:
         if value is True:  # as in Task.init: the default files store
-            value = init_flow.store_destination(session.config())
+            from jupyter_ext.sdk._transfers import store_destination
+
+            value = store_destination()
         self._update(output_uri="" if value is False else str(value))
 
     # -- editing ---------------------------------------------------------------------------------
