@@ -33,15 +33,17 @@ _OUT = "step outputs are stored in the task's output destination (output_uri of 
 _FRAMEWORKS = "a step records frameworks and arguments as its own Task.init would (all on)"
 _ERRORS = "a status change the rules do not allow raises Conflict whatever the value (use force=True)"
 _TYPED = "values always come back with the type they were stored with, as ClearML's cast=True"
-_SEARCH = "names are matched in the project given and its subprojects"
+_SEARCH = "every match is searched; there is no first-page limit to lift"
 _LOCAL = "files are stored once, in the store's content-addressed blobs; nothing is compressed or chunked here"
+_FETCH = "a file that cannot be fetched always raises an error (ClearML's default returns None)"
 _POOL = "the pipeline reacts as soon as a step ends; nothing is polled"
 
 DECLARED: dict[str, dict[str, Declared]] = {
     "Task.init": {"deferred_init": Declared(False, "Task.init already returns at once; the task row is "
                                                    "written by a background thread")},
     "Task.create": {"force_single_script_file": Declared(False, "the task records the script given, as is"),
-                    "detect_repository": Declared(True, "the repository is found when the task runs")},
+                    "detect_repository": Declared(True, "the script's text is stored, not its git repository "
+                                                          "(give repo= for that)")},
     "Task.delete": {"skip_models_used_by_other_tasks": Declared(True, "models another task uses as input are "
                                                                         "always kept")},
     "Task.get_parameters": {"backwards_compatibility": Declared(True, "keys are always 'Section/name'"),
@@ -56,9 +58,8 @@ DECLARED: dict[str, dict[str, Declared]] = {
     "Task.started": {"ignore_errors": Declared(True, _ERRORS, warns=False)},
     "Task.stopped": {"ignore_errors": Declared(True, _ERRORS, warns=False)},
     "Task.publish": {"ignore_errors": Declared(True, _ERRORS, warns=False)},
-    "Model.get_local_copy": {"raise_on_error": Declared(False, "a file that cannot be fetched raises an error")},
-    "Model.get_weights_package": {"raise_on_error": Declared(False, "a file that cannot be fetched raises an "
-                                                                     "error")},
+    "Model.get_local_copy": {"raise_on_error": Declared(False, _FETCH, warns=False)},
+    "Model.get_weights_package": {"raise_on_error": Declared(False, _FETCH, warns=False)},
     "OutputModel.update_weights": {"auto_delete_file": Declared(True, "the local weights file is kept (ClearML "
                                                                       "deletes it after the upload)", warns=False)},
     "OutputModel.update_weights_package": {"auto_delete_file": Declared(True, "the local package file is kept",
@@ -72,8 +73,8 @@ DECLARED: dict[str, dict[str, Declared]] = {
                        "upload_as_external_links": Declared(False, "files are always copied into the store")},
     "Dataset.add_external_files": {"max_workers": Declared(None, "links are recorded one after another")},
     "PipelineController": {
-        "pool_frequency": Declared(0.2, _POOL), "auto_version_bump": Declared(None, "a pipeline keeps one version "
-                                                                                    "unless one is given"),
+        "pool_frequency": Declared(0.2, _POOL),
+        "auto_version_bump": Declared(None, "the version is the one given; it is not bumped when the code changes"),
         "docker": Declared(None, _ENV), "docker_args": Declared(None, _ENV),
         "docker_bash_setup_script": Declared(None, _ENV), "packages": Declared(None, _ENV),
         "repo": Declared(None, _REPO), "repo_branch": Declared(None, _REPO), "repo_commit": Declared(None, _REPO),
