@@ -32,6 +32,7 @@ _owner_pid: int | None = None
 # A forked child's copies of the parent's backend and reporter: their threads and connections
 # belong to the parent, so they are set aside (never closed from here, never used again).
 _inherited: list[Any] = []
+_forked = False  # this process is a fork of the one that owns the main task
 
 # A subprocess started while a task runs reports to that task, as in ClearML: ``<pid>:<task id>``.
 # Remove it from a child's environment for the child's Task.init to make its own task.
@@ -77,6 +78,8 @@ def reporter() -> Reporter:
             # reports that cannot reach the backend wait on disk, bounded, and are sent later
             _reporter = Reporter(backend(), flush_period=cfg.flush_period, spool_dir=os.path.join(cfg.home, "spool"),
                                  spool_max_bytes=int(cfg.spool_max_mb * (1 << 20)))
+            if _forked:
+                _flush_at_worker_exit()
         return _reporter
 
 
@@ -119,15 +122,49 @@ def parent_task_id() -> str | None:
     return None
 
 
+def _flush_at_worker_exit() -> None:
+    """In a forked worker that reports, what it reported is written (for at most
+    FORKED_EXIT_FLUSH seconds) however it ends: a multiprocessing worker leaves by ``os._exit``
+    after its finalizers, not atexit, and a pool's terminate sends SIGTERM, which then ends the
+    process at once, outside the pool's code."""
+    multiprocessing_util = sys.modules.get("multiprocessing.util")
+    if multiprocessing_util is not None:
+        multiprocessing_util.Finalize(None, _flush_forked, exitpriority=100)
+    try:
+        if threading.current_thread() is threading.main_thread() and \
+                signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+            signal.signal(signal.SIGTERM, _flush_and_exit)
+    except (ValueError, OSError):
+        pass
+
+
+def _flush_forked() -> None:
+    rep = _reporter
+    if rep is not None:
+        rep.flush(FORKED_EXIT_FLUSH)
+
+
+def _flush_and_exit(signum: int, _frame: Any) -> None:
+    _flush_forked()
+    os._exit(128 + signum)
+
+
+# At most this long a forked worker ended by SIGTERM spends writing what it reported.
+FORKED_EXIT_FLUSH = 5.0
+
+
 def _after_fork_in_child() -> None:
     """A forked worker (``multiprocessing`` with fork) keeps reporting to the parent's task, on
     its own store connection and reporter, and leaves exit and SIGTERM to its own kind: its
     pool terminates it with SIGTERM, which must end it at once, not run the parent's exit work
     (that hung the parent at exit, waiting on workers)."""
-    global _lock, _backend, _reporter
+    global _lock, _backend, _reporter, _forked
     _lock = threading.RLock()  # another thread may have held it at the fork
     _inherited.extend(part for part in (_backend, _reporter) if part is not None)
     _backend = _reporter = None
+    _forked = True
+    if _main_task is not None:
+        _main_task._logger = None  # it holds the parent's reporter
     try:
         if signal.getsignal(signal.SIGTERM) is _on_sigterm:
             signal.signal(signal.SIGTERM, signal.SIG_DFL)
@@ -137,13 +174,17 @@ def _after_fork_in_child() -> None:
 
 def _before_fork() -> None:
     """A child forked while the store's opening thread imports would wait forever for the import
-    locks that thread holds: the fork waits for it first."""
+    locks that thread holds, and one forked while the reporter writes may find the store's locks
+    taken, or the task row not yet written: the fork waits for both first (bounded)."""
     backend = _backend
     if backend is not None:
         backend.finish_opening(FORK_OPENING_WAIT)
+    rep = _reporter
+    if rep is not None and _main_task is not None:
+        rep.flush(FORK_OPENING_WAIT)
 
 
-# At most this long a fork waits for the store's opening thread to finish its imports.
+# At most this long a fork waits for the store's opening thread, and for the reporter.
 FORK_OPENING_WAIT = 10.0
 
 

@@ -1,5 +1,6 @@
 """Workers and subprocesses report to the task of the run that started them, as in ClearML:
-a forked pool worker's ``connect()`` is kept and its SIGTERM ends it at once; a ``Popen`` child's
+a forked pool worker's ``connect()`` and scalars are kept, and its SIGTERM ends it (after
+writing what it reported), not the parent's exit work; a ``Popen`` child's
 ``Task.init`` returns its parent's task unless the child's environment leaves the link out."""
 from __future__ import annotations
 
@@ -14,17 +15,20 @@ pytestmark = [pytest.mark.slow,
 
 _POOL = '''
 import multiprocessing, os, signal, sys
-from jupyter_ext import Task
+from jupyter_ext import Logger, Task
 
 def work(i):
-    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL, "the parent's SIGTERM handler was inherited"
+    assert signal.getsignal(signal.SIGTERM) is not PARENTS, "the parent's SIGTERM handler was inherited"
     Task.current_task().connect({f"worker_{i}": i})
+    Logger.current_logger().report_scalar("from workers", f"w{i}", float(i), iteration=0)
     return i
 
 if __name__ == "__main__":
     multiprocessing.set_start_method("fork")
     task = Task.init(project_name="Sub", task_name="pool")
     print("TASK_ID=" + task.id)
+    PARENTS = signal.getsignal(signal.SIGTERM)
+    assert PARENTS not in (signal.SIG_DFL, None), "the run installs its SIGTERM handler"
     with multiprocessing.Pool(2) as pool:  # leaving the block terminates the workers with SIGTERM
         assert pool.map(work, range(4)) == [0, 1, 2, 3]
     child = os.fork()
@@ -45,6 +49,7 @@ def test_pool_workers_report_to_the_parents_task_and_end_on_sigterm(run_py: Any,
     params = task.get_parameters()
     assert {f"General/worker_{i}": i for i in range(4)}.items() <= params.items()
     assert params["General/forked"] == 1
+    assert set(task.get_reported_scalars()["from workers"]) == {f"w{i}" for i in range(4)}
 
 
 _PARENT = '''
