@@ -20,6 +20,8 @@ ENV_PREFIX = "JUPYTER_TRACK_"
 
 # What an agent (or a pipeline running a step here) tells the child process that runs a task.
 TASK_ID_VARS = ("JUPYTER_TRACK_TASK_ID", "CLEARML_TASK_ID")
+# ``<pid>:<task id>`` of a running task, passed down to subprocesses so their Task.init reports to it.
+PROC_MASTER_VARS = ("JUPYTER_TRACK_PROC_MASTER_ID", "CLEARML_PROC_MASTER_ID")
 """The task the child's ``Task.init`` attaches to; the first is the one set, both are read."""
 AGENT_CONSOLE_VAR = "JUPYTER_TRACK_AGENT_CONSOLE"
 """Set to ``1`` by the agent, which records the child's console itself: the SDK must not too."""

@@ -62,7 +62,7 @@ class Backend(abc.ABC):
     def archive_task(self, task_id: str, archived: bool = True) -> TaskRow: ...
 
     @abc.abstractmethod
-    def delete_task(self, task_id: str, *, force: bool = False) -> None: ...
+    def delete_task(self, task_id: str, *, force: bool = False, delete_models: bool = True) -> None: ...
 
     @abc.abstractmethod
     def is_task_reusable(self, task_id: str, *, project: str, name: str, task_type: str) -> bool: ...
@@ -358,6 +358,9 @@ class Backend(abc.ABC):
     # -- lifecycle -----------------------------------------------------------------------------
     def open_in_background(self) -> None:  # noqa: B027 - optional: most backends open at once
         """Start whatever slow opening the backend needs, without waiting for it."""
+
+    def finish_opening(self, timeout: float) -> None:  # noqa: B027 - optional, as open_in_background
+        """Wait (at most ``timeout`` seconds) for the opening started by :meth:`open_in_background`."""
 
     def close(self) -> None:  # noqa: B027 - optional: a backend without connections has nothing to do
         """Release connections."""

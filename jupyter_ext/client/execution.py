@@ -26,7 +26,7 @@ from typing import IO, Any
 from jupyter_ext.client import standby, workspace
 from jupyter_ext.client.backend import Backend
 from jupyter_ext.client.reporter import Reporter
-from jupyter_ext.config import AGENT_CONSOLE_VAR, TASK_ID_VARS, WORKER_ID_VAR
+from jupyter_ext.config import AGENT_CONSOLE_VAR, PROC_MASTER_VARS, TASK_ID_VARS, WORKER_ID_VAR
 from jupyter_ext.core.rules import status as statuses
 from jupyter_ext.core.rules.redact import REDACTED
 from jupyter_ext.errors import TrackError
@@ -149,7 +149,7 @@ class Execution:
     # -- the child ---------------------------------------------------------------------------
     def _child_env(self) -> dict[str, str]:
         env = dict(os.environ)
-        for name in TASK_ID_VARS:
+        for name in (*TASK_ID_VARS, *PROC_MASTER_VARS):
             env.pop(name, None)
         env[TASK_ID_VARS[0]] = self.task_id
         env[AGENT_CONSOLE_VAR] = "1"

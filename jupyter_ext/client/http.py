@@ -204,8 +204,9 @@ class HttpBackend(ModelCalls, QueueCalls, DatasetCalls, Backend):
     def archive_task(self, task_id: str, archived: bool = True) -> TaskRow:
         return self._task_post("archive_task" if archived else "unarchive_task", task_id, {})
 
-    def delete_task(self, task_id: str, *, force: bool = False) -> None:
-        self._request("delete_task", {"task_id": task_id}, params={"force": _flag(force)})
+    def delete_task(self, task_id: str, *, force: bool = False, delete_models: bool = True) -> None:
+        self._request("delete_task", {"task_id": task_id},
+                      params={"force": _flag(force), "delete_models": _flag(delete_models)})
 
     def is_task_reusable(self, task_id: str, *, project: str, name: str, task_type: str) -> bool:
         got = self._request("is_task_reusable", {"task_id": task_id},

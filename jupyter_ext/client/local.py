@@ -91,6 +91,13 @@ class LocalBackend(LocalDatasetCalls, Backend):
             except ImportError:
                 pass
 
+    def finish_opening(self, timeout: float) -> None:
+        """Wait for the opening thread, imports included: a process forked while it imports
+        would wait forever for the import locks that thread holds."""
+        opener = self._opener
+        if opener is not None and opener is not threading.current_thread():
+            opener.join(timeout)
+
     @property
     def store(self) -> MetaStore:
         if not self._opened.is_set():
@@ -158,9 +165,9 @@ class LocalBackend(LocalDatasetCalls, Backend):
         from jupyter_ext.core import tasks
         return tasks.archive(self.store, task_id, archived)
 
-    def delete_task(self, task_id: str, *, force: bool = False) -> None:
+    def delete_task(self, task_id: str, *, force: bool = False, delete_models: bool = True) -> None:
         from jupyter_ext.core import tasks
-        tasks.delete(self.store, task_id, force=force)
+        tasks.delete(self.store, task_id, force=force, delete_models=delete_models)
 
     def is_task_reusable(self, task_id: str, *, project: str, name: str, task_type: str) -> bool:
         from jupyter_ext.core import tasks

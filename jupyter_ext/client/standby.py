@@ -21,9 +21,11 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from jupyter_ext.config import PROC_MASTER_VARS
+
 # Variables that name the task or the worker: set per task, read by the SDK after start.
 TASK_VARS = frozenset({"JUPYTER_TRACK_TASK_ID", "CLEARML_TASK_ID", "JUPYTER_TRACK_AGENT_CONSOLE",
-                       "JUPYTER_TRACK_WORKER_ID"})
+                       "JUPYTER_TRACK_WORKER_ID", *PROC_MASTER_VARS})
 
 # A standby with an idle limit is not handed out this close to it (it may be leaving).
 _IDLE_MARGIN_S = 5.0

@@ -12,6 +12,8 @@ import sys
 import threading
 from typing import TYPE_CHECKING, Any
 
+from jupyter_ext.config import PROC_MASTER_VARS
+
 if TYPE_CHECKING:
     from jupyter_ext.client.backend import Backend
     from jupyter_ext.client.reporter import Reporter
@@ -24,6 +26,17 @@ _backend: Backend | None = None
 _reporter: Reporter | None = None
 _main_task: Task | None = None
 _hooks_installed = False
+# The process whose Task.init made the main task. In any other process (a forked worker, a
+# subprocess attached to its parent's task) the task is borrowed: reported to, never finished.
+_owner_pid: int | None = None
+# A forked child's copies of the parent's backend and reporter: their threads and connections
+# belong to the parent, so they are set aside (never closed from here, never used again).
+_inherited: list[Any] = []
+_forked = False  # this process is a fork of the one that owns the main task
+
+# A subprocess started while a task runs reports to that task, as in ClearML: ``<pid>:<task id>``.
+# Remove it from a child's environment for the child's Task.init to make its own task.
+MASTER_VARS = PROC_MASTER_VARS
 
 # How the process is ending, as the exit hooks saw it.
 exit_state: dict[str, Any] = {"exception": None, "signal": None, "code": None}
@@ -68,6 +81,8 @@ def reporter() -> Reporter:
             # reports that cannot reach the backend wait on disk, bounded, and are sent later
             _reporter = Reporter(backend(), flush_period=cfg.flush_period, spool_dir=os.path.join(cfg.home, "spool"),
                                  spool_max_bytes=int(cfg.spool_max_mb * (1 << 20)))
+            if _forked:
+                _flush_at_worker_exit()
         return _reporter
 
 
@@ -79,11 +94,110 @@ def main_task() -> Task | None:
     return _main_task
 
 
-def set_main_task(task: Task | None) -> None:
-    global _main_task
+def set_main_task(task: Task | None, *, borrowed: bool = False) -> None:
+    """Make ``task`` this process's task; ``borrowed=True`` when another process owns it (a
+    subprocess reporting to its parent's task), so this one never finishes it."""
+    global _main_task, _owner_pid
+    if task is None and _main_task is not None and not is_borrowed(_main_task):
+        os.environ.pop(MASTER_VARS[0], None)
     _main_task = task
-    if task is not None:
-        install_exit_hooks()
+    if task is None:
+        return
+    if borrowed:
+        _owner_pid = None
+    else:
+        _owner_pid = os.getpid()
+        os.environ[MASTER_VARS[0]] = f"{os.getpid()}:{task.id}"
+    install_exit_hooks()
+
+
+def is_borrowed(task: Task) -> bool:
+    """True when ``task`` is the main task but another process owns it."""
+    return task is _main_task and _owner_pid != os.getpid()
+
+
+def parent_task_id() -> str | None:
+    """The task of the process that started this one, from the environment it passed down."""
+    for name in MASTER_VARS:
+        pid, _, task_id = os.environ.get(name, "").partition(":")
+        if task_id and pid != str(os.getpid()):
+            return task_id
+    return None
+
+
+def _flush_at_worker_exit() -> None:
+    """In a forked worker that reports, what it reported is written (for at most
+    FORKED_EXIT_FLUSH seconds) however it ends: a multiprocessing worker leaves by ``os._exit``
+    after its finalizers, not atexit, and a pool's terminate sends SIGTERM, which then ends the
+    process at once, outside the pool's code."""
+    multiprocessing_util = sys.modules.get("multiprocessing.util")
+    if multiprocessing_util is not None:
+        multiprocessing_util.Finalize(None, _flush_forked, exitpriority=100)
+    try:
+        if threading.current_thread() is threading.main_thread() and \
+                signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+            signal.signal(signal.SIGTERM, _flush_and_exit)
+    except (ValueError, OSError):
+        pass
+
+
+def _flush_forked() -> None:
+    rep = _reporter
+    if rep is not None:
+        rep.flush(FORKED_EXIT_FLUSH)
+
+
+def _flush_and_exit(signum: int, _frame: Any) -> None:
+    _flush_forked()
+    os._exit(128 + signum)
+
+
+# At most this long a forked worker ended by SIGTERM spends writing what it reported.
+FORKED_EXIT_FLUSH = 5.0
+
+
+def _after_fork_in_child() -> None:
+    """A forked worker (``multiprocessing`` with fork) keeps reporting to the parent's task, on
+    its own store connection and reporter, and leaves exit and SIGTERM to its own kind: its
+    pool terminates it with SIGTERM, which must end it at once, not run the parent's exit work
+    (that hung the parent at exit, waiting on workers)."""
+    global _lock, _backend, _reporter, _forked
+    _lock = threading.RLock()  # another thread may have held it at the fork
+    _inherited.extend(part for part in (_backend, _reporter) if part is not None)
+    _backend = _reporter = None
+    _forked = True
+    if _main_task is not None:
+        _main_task._logger = None  # it holds the parent's reporter
+    try:
+        if signal.getsignal(signal.SIGTERM) is _on_sigterm:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    except (ValueError, OSError):  # not the main thread of the child: nothing was installed there
+        pass
+
+
+def _before_fork() -> None:
+    """A child forked while the store's opening thread imports would wait forever for the import
+    locks that thread holds, and one forked while the reporter writes may find the store's locks
+    taken, or the task row not yet written: the fork waits for both first (bounded)."""
+    backend = _backend
+    if backend is not None:
+        backend.finish_opening(FORK_OPENING_WAIT)
+    rep = _reporter
+    if rep is not None and _main_task is not None:
+        rep.flush(FORK_OPENING_WAIT)
+
+
+# At most this long a fork waits for the store's opening thread, and for the reporter.
+FORK_OPENING_WAIT = 10.0
+
+
+def _watch_forks() -> None:
+    """Called at the first Task.init. Before-fork hooks run last registered first, and logging's
+    takes its lock, which the opening thread's imports need: so this one is registered after
+    logging is imported, to wait before that lock is taken."""
+    import logging  # noqa: F401 - see above
+
+    os.register_at_fork(before=_before_fork, after_in_child=_after_fork_in_child)
 
 
 def reset_for_tests() -> None:
@@ -95,6 +209,7 @@ def reset_for_tests() -> None:
         if _backend is not None:
             _backend.close()
         _config = _backend = _reporter = _main_task = None
+        os.environ.pop(MASTER_VARS[0], None)
         exit_state.update(exception=None, signal=None, code=None)
 
 
@@ -105,6 +220,8 @@ def install_exit_hooks() -> None:
         if _hooks_installed:
             return
         _hooks_installed = True
+    if hasattr(os, "register_at_fork"):
+        _watch_forks()
     atexit.register(_at_exit)
     previous_hook = sys.excepthook
 
@@ -153,6 +270,10 @@ def _on_sigterm(signum: int, _frame: Any) -> None:
 def _at_exit() -> None:
     task = _main_task
     if task is None or task._closed:
+        return
+    if is_borrowed(task):  # the owner finishes it; what this process reported is written now
+        if _reporter is not None:
+            _reporter.flush(config().exit_timeout)
         return
     timeout = config().exit_timeout
     # The flush inside _finish is bounded, but the status write after it is not: with the store

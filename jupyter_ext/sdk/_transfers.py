@@ -40,6 +40,15 @@ def progress_bar(total: int, desc: str) -> Iterator[Callable[[int], object] | No
         yield bar.update
 
 
+def store_destination() -> str:
+    """What ``output_uri=True`` means, as in ClearML: the default files store. That is the
+    ``default_output_uri`` setting, else this store's own blobs, named by their folder (uploads
+    there are tracked as the store's, see :func:`destination`), so that framework model saves
+    are uploaded, not registered by their local path (which the next save overwrites)."""
+    cfg = session.config()
+    return str(cfg.default_output_uri or cfg.blob_url)
+
+
 def destination(output_uri: str | None) -> str:
     """The blob location for a task's files: its ``output_uri``, else the default store ("").
 

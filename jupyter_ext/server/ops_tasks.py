@@ -105,7 +105,8 @@ def update_task(call: Call) -> dict[str, Any]:
 
 def delete_task(call: Call) -> Reply:
     task_id = call.path["task_id"]
-    call.backend.delete_task(task_id, force=bool(call.q_bool("force", False)))
+    call.backend.delete_task(task_id, force=bool(call.q_bool("force", False)),
+                             delete_models=bool(call.q_bool("delete_models", True)))
     call.announce("task", task_id, [], deleted=True)
     return Reply({"deleted": task_id})
 

@@ -26,6 +26,7 @@ def test_every_backend_method_is_called_by_a_contract_test() -> None:
 def test_opening_and_copying_between_stores(any_backend: Any, tmp_path: Path) -> None:
     any_backend.open_in_background()  # nothing to wait for, and harmless twice
     any_backend.open_in_background()
+    any_backend.finish_opening(10.0)  # what a fork waits for; returns once open
     source = LocalBackend(f"sqlite:///{tmp_path / 'source.db'}", str(tmp_path / "source-blobs"))
     try:
         source.create_task({"project": "Copied", "name": "t"})

@@ -25,6 +25,7 @@ from jupyter_ext.errors import Conflict, InvalidArgument, NotFound, TrackError, 
 from jupyter_ext.sdk import _notebook
 from jupyter_ext.sdk import _session as session
 from jupyter_ext.sdk import _transfers as file_cache
+from jupyter_ext.sdk._compat import ignored
 from jupyter_ext.sdk.datasets import files as df
 from jupyter_ext.sdk.datasets.local_copy import DatasetLocalCopies
 from jupyter_ext.sdk.datasets.registry import DatasetRegistry
@@ -113,11 +114,12 @@ class Dataset(DatasetLocalCopies, DatasetRegistry):
             dataset_tags: Sequence[str] | None = None, only_completed: bool = False, only_published: bool = False,
             include_archived: bool = False, auto_create: bool = False, writable_copy: bool = False,
             dataset_version: str | int | None = None, alias: str | None = None, overridable: bool = False,
-            shallow_search: bool = False, **kwargs: Any) -> Dataset:
+            shallow_search: bool = False, **_kwargs: Any) -> Dataset:
         """A version by id, or the newest (highest version number) of ``dataset_name`` in
         ``dataset_project``; ``dataset_version=1`` picks one. ``writable_copy=True`` returns a
         new draft child of it; ``auto_create=True`` creates the dataset when there is none;
         ``alias`` records the id under the running task's "Datasets" parameters."""
+        ignored("Dataset.get", shallow_search=shallow_search)
         current = session.main_task() if alias else None
         if alias and overridable and current is not None:
             dataset_id = current.get_parameter(f"Datasets/{alias}") or dataset_id
@@ -265,6 +267,7 @@ class Dataset(DatasetLocalCopies, DatasetRegistry):
                            verbose: bool = False, max_workers: int | None = None, read_hash: bool = False) -> int:
         """Register files that stay where they are (``s3://…``, ``https://…``, a local folder):
         links, not copies. :meth:`get_local_copy` fetches them. Returns how many were added."""
+        ignored("Dataset.add_external_files", max_workers=max_workers)
         self._check_draft()
         urls = [source_url] if isinstance(source_url, str) else list(source_url)
         paths = dataset_path if isinstance(dataset_path, (list, tuple)) else [dataset_path] * len(urls)
@@ -316,6 +319,8 @@ class Dataset(DatasetLocalCopies, DatasetRegistry):
         (``max_workers`` at a time); bytes already stored are not sent again. ``compression``
         and ``chunk_size`` are accepted for ClearML code and ignored: files are never zipped,
         so one file can be fetched alone. Raises if any file could not be stored."""
+        ignored("Dataset.upload", compression=compression, chunk_size=chunk_size,
+                                  upload_as_external_links=upload_as_external_links)
         self._check_draft()
         pending = _backend().get_pending_dataset_uploads(self.id)
         location = file_cache.destination(output_url) if output_url else self._row.location or ""

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from jupyter_ext.errors import AlreadyExists, InvalidArgument, NotFound
 from jupyter_ext.sdk import _session as session
 from jupyter_ext.sdk import _transfers as file_cache
+from jupyter_ext.sdk._compat import ignored
 
 if TYPE_CHECKING:
     from jupyter_ext.sdk.datasets.dataset import Dataset
@@ -67,6 +68,8 @@ class DatasetRegistry:
         """Delete a version (or, with ``entire_dataset=True``, every version of the dataset).
         A version that is the parent of another is kept unless ``force=True``. Stored files
         that no other version shares are freed by the next garbage collection."""
+        ignored("Dataset.delete", shallow_search=shallow_search, delete_files=delete_files,
+                                  delete_external_files=delete_external_files)
         backend = session.backend()
         if dataset_id:
             backend.delete_dataset(str(dataset_id), force=force)

@@ -15,6 +15,7 @@ from jupyter_ext.errors import InvalidArgument, NotFound, TrackError
 from jupyter_ext.sdk import _notebook
 from jupyter_ext.sdk import _session as session
 from jupyter_ext.sdk import _transfers as files
+from jupyter_ext.sdk._compat import ignored
 from jupyter_ext.sdk.models.plots import ModelPlotsMixin
 
 if TYPE_CHECKING:
@@ -299,6 +300,7 @@ class BaseModel(ModelPlotsMixin):
         error names its cause instead of surfacing later in ``torch.load(None)``;
         ``raise_on_error`` is accepted for compatibility.
         """
+        ignored("Model.get_local_copy", raise_on_error=raise_on_error)
         weights = self._require_weights()
         path = self._download(weights, force_download)
         if weights.is_package and extract_archive is not False:
@@ -319,6 +321,7 @@ class BaseModel(ModelPlotsMixin):
                             force_download: bool = False, extract_archive: bool = True) -> str | list[Path]:
         """A package's files: the extracted folder with ``return_path=True``, else a list of
         the files in it. A model whose weights are a single file raises ``InvalidArgument``."""
+        ignored("Model.get_weights_package", raise_on_error=raise_on_error)
         weights = self._require_weights()
         if not weights.is_package:
             raise InvalidArgument(f"model {self.id} ({self.name!r}) version {self.version} is a single file, "

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 from jupyter_ext.errors import Conflict, InvalidArgument, Unavailable
 from jupyter_ext.sdk import _session as session
 from jupyter_ext.sdk import _transfers as files
+from jupyter_ext.sdk._compat import ignored
 from jupyter_ext.sdk.models.base import BaseModel, blob_url, design_text, label_map, sync
 from jupyter_ext.store.blobs import sha256_of_file
 
@@ -60,8 +61,13 @@ class OutputModel(BaseModel):
                  name: str | None = None, tags: Sequence[str] | None = None, comment: str | None = None,
                  framework: str | None = None, base_model_id: str | None = None) -> None:
         """Register the model (``name`` defaults to the task's name; ``task`` to the current
-        task). Its parent (lineage) is ``base_model_id``, else the task's input model if it
-        connected one."""
+        task). Its parent (lineage) is the task's input model if it connected one.
+
+        ``base_model_id``, as in ClearML, continues that model: this object *is* model
+        ``base_model_id``, now made by this task (its name, and the tags, comment, framework,
+        design and labels given here, are updated; the next ``update_weights`` adds its next
+        version). A published model cannot change, so then a new model is made with it as parent.
+        An unknown id raises ``NotFound``."""
         from jupyter_ext.sdk.tasks.task import Task
 
         owner = task if task is not None else Task.current_task()
@@ -69,9 +75,10 @@ class OutputModel(BaseModel):
         self._upload_uri: str | None = None
         design = design_text(config_text, config_dict)
         labels = label_map(label_enumeration) if label_enumeration is not None else None
-        model_name = name or (owner.name if owner is not None else "Untitled model")
         sync()
         backend = session.backend()
+        base = backend.get_model(base_model_id) if base_model_id is not None and not _offline() else None
+        model_name = name or (owner.name if owner is not None else base.name if base is not None else "Untitled model")
         spec = {
             "name": model_name, "project": owner.get_project_name() if owner is not None else None,
             "task_id": owner.id if owner is not None else None, "parent_id": base_model_id, "framework": framework,
@@ -81,7 +88,10 @@ class OutputModel(BaseModel):
         try:
             if _offline():
                 raise Unavailable("the backend is unreachable")
-            self._register(backend, owner, spec)
+            if base is not None and not base.published:
+                self._continue(backend, owner, base, spec)
+            else:
+                self._register(backend, owner, spec)
         except Unavailable:
             # No server to ask whether this task already made the model: a new one, made here
             # and created when the spool is replayed (after the task row, before any version).
@@ -95,6 +105,18 @@ class OutputModel(BaseModel):
                 comment=comment or "", task_id=owner.id if owner is not None else None, parent_id=base_model_id,
                 labels=dict(labels or {}), design=design or "", metadata={}, published=False, archived=False,
                 latest_version=0, user=session.getpid_user(), created=now, last_update=now, tags=tuple(tags or ())))
+
+    def _continue(self, backend: Backend, owner: Task | None, base: ModelRow, spec: dict[str, Any]) -> None:
+        comment = spec["comment"]
+        if base.comment and comment and comment not in base.comment:
+            comment = f"{base.comment}\n{comment}"
+        given = {"name": spec["name"], "tags": spec["tags"], "comment": comment or None,
+                 "framework": spec["framework"], "design": spec["design"] or None, "labels": spec["labels"] or None,
+                 "task_id": owner.id if owner is not None else None}
+        row = backend.update_model(base.id, {k: v for k, v in given.items() if v is not None})
+        if owner is not None:
+            backend.link_task_model(owner.id, base.id, "output", row.name)
+        self._set(row)
 
     def _register(self, backend: Backend, owner: Task | None, spec: dict[str, Any]) -> None:
         found = _reusable(owner, spec["name"]) if owner is not None else None
@@ -136,6 +158,7 @@ class OutputModel(BaseModel):
         removes temporary copies made here (ClearML documents it the same way, but deletes
         the file it was given in some paths).
         """
+        ignored("OutputModel.update_weights", auto_delete_file=auto_delete_file)
         if (weights_filename is None) == (register_uri is None):
             raise InvalidArgument("update_weights needs weights_filename= (a file to upload) "
                                   "or register_uri= (weights already stored elsewhere), not both")
@@ -167,6 +190,7 @@ class OutputModel(BaseModel):
         ``weights_filenames``) zipped, with paths relative to the folder. The same files give
         the same zip bytes, so an unchanged package is stored once. ``get_local_copy()`` gives
         the extracted folder back."""
+        ignored("OutputModel.update_weights_package", auto_delete_file=auto_delete_file)
         from jupyter_ext.sdk.artifacts.codec import _zip, file_stem
 
         if (weights_filenames is None) == (weights_path is None):

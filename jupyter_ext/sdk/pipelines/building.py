@@ -12,6 +12,7 @@ from jupyter_ext.core.rules import param_types as param_values
 from jupyter_ext.core.rules.task_types import check_task_type
 from jupyter_ext.errors import Conflict, InvalidArgument, NotFound
 from jupyter_ext.sdk import _session as session
+from jupyter_ext.sdk._compat import ignored
 from jupyter_ext.sdk.pipelines.node import Node as StepNode
 
 if TYPE_CHECKING:
@@ -65,6 +66,7 @@ class PipelineBuilding:
         ``base_task_name`` in ``base_task_project``) with ``parameter_override`` etc. applied;
         values may hold ``${step.id}``, ``${step.artifacts.NAME.url}``,
         ``${step.parameters.Section/name}``, ``${step.models.output.-1.url}``, ``${pipeline.PARAM}``."""
+        ignored("PipelineController.add_step", output_uri=output_uri, stage=stage)
         name = self._check_new_step(name)
         node = StepNode(name=name, parents=_parent_list(parents), queue=execution_queue, clone_task=clone_base_task,
                     continue_on_fail=continue_on_fail or bool((continue_behaviour or {}).get("continue_on_fail")),
@@ -114,6 +116,13 @@ class PipelineBuilding:
         (and ``helper_functions``) becomes the step's script; a kwarg ``'${other_step.NAME}'``
         is another function step's return value; return values are stored as artifacts named by
         ``function_return``."""
+        ignored("PipelineController.add_function_step", auto_connect_frameworks=auto_connect_frameworks,
+                                                        auto_connect_arg_parser=auto_connect_arg_parser, repo=repo,
+                                                        repo_branch=repo_branch, repo_commit=repo_commit, docker=docker,
+                                                        docker_args=docker_args,
+                                                        docker_bash_setup_script=docker_bash_setup_script,
+                                                        output_uri=output_uri, draft=draft, working_dir=working_dir,
+                                                        continue_behaviour=continue_behaviour, stage=stage)
         from jupyter_ext.sdk.pipelines.function_step import function_source
 
         name = self._check_new_step(name)

@@ -26,6 +26,8 @@ from jupyter_ext.core.rules import status as statuses
 from jupyter_ext.errors import Conflict, InvalidArgument, NotFound
 from jupyter_ext.sdk import _notebook
 from jupyter_ext.sdk import _session as session
+from jupyter_ext.sdk import _transfers as files
+from jupyter_ext.sdk._compat import ignored
 from jupyter_ext.sdk.pipelines.building import ARGS_SECTION, PipelineBuilding
 from jupyter_ext.sdk.pipelines.engine import Engine
 from jupyter_ext.sdk.pipelines.launch import References
@@ -51,6 +53,13 @@ class PipelineController(PipelineBuilding):
                  artifact_deserialization_function: Callable[[bytes], Any] | None = None,
                  output_uri: str | bool | None = None, skip_global_imports: bool = False,
                  working_dir: str | None = None, enable_local_imports: bool = True) -> None:
+        ignored("PipelineController", pool_frequency=pool_frequency, auto_version_bump=auto_version_bump, docker=docker,
+                                      docker_args=docker_args, docker_bash_setup_script=docker_bash_setup_script,
+                                      packages=packages, repo=repo, repo_branch=repo_branch, repo_commit=repo_commit,
+                                      always_create_from_code=always_create_from_code,
+                                      artifact_serialization_function=artifact_serialization_function,
+                                      artifact_deserialization_function=artifact_deserialization_function,
+                                      working_dir=working_dir, enable_local_imports=enable_local_imports)
         self._name = names.check_task_name(name)
         self._project = names.normalize_project_name(project)
         if version is not None and not re.fullmatch(r"\d+(\.\d+)*", str(version)):
@@ -66,7 +75,8 @@ class PipelineController(PipelineBuilding):
         self._add_run_number = bool(add_run_number)
         self._retry_on_failure = retry_on_failure
         self._skip_global_imports = bool(skip_global_imports)
-        self._output_uri = output_uri if isinstance(output_uri, str) else None
+        self._output_uri = output_uri if isinstance(output_uri, str) else (
+            files.store_destination() if output_uri is True else None)
         self._nodes: dict[str, StepNode] = {}
         self._parameters: dict[str, Any] = {}
         self._parameter_info: dict[str, dict[str, Any]] = {}
@@ -272,6 +282,7 @@ class PipelineController(PipelineBuilding):
                         sort_keys: bool = True) -> bool:
         """Store an artifact on the pipeline run running in this process (in a step's process:
         on that step's task)."""
+        ignored("PipelineController.upload_artifact", wait_on_upload=wait_on_upload)
         target = current_run_task()
         return bool(target.upload_artifact(name, artifact_object, metadata=metadata,
                                            delete_after_upload=delete_after_upload, auto_pickle=auto_pickle,

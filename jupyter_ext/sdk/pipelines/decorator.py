@@ -26,6 +26,7 @@ from typing import Any
 
 from jupyter_ext.core.rules.pipelines import check_step_name
 from jupyter_ext.errors import InvalidArgument
+from jupyter_ext.sdk._compat import ignored
 from jupyter_ext.sdk.pipelines.controller import PipelineController
 from jupyter_ext.sdk.pipelines.function_step import is_basic
 from jupyter_ext.sdk.pipelines.node import Node
@@ -257,6 +258,12 @@ class PipelineDecorator:
                   draft: bool | None = False, working_dir: str | None = None,
                   continue_behaviour: Mapping[str, Any] | None = None, stage: str | None = None) -> Any:
         """Mark a function as a pipeline step. Outside a pipeline it stays a plain function."""
+        ignored("PipelineDecorator.component", docker=docker, docker_args=docker_args,
+                                               docker_bash_setup_script=docker_bash_setup_script,
+                                               auto_connect_frameworks=auto_connect_frameworks,
+                                               auto_connect_arg_parser=auto_connect_arg_parser, repo=repo,
+                                               repo_branch=repo_branch, repo_commit=repo_commit, output_uri=output_uri,
+                                               draft=draft, working_dir=working_dir, stage=stage)
         from jupyter_ext.sdk.pipelines.function_step import function_source
 
         if name is not None:
@@ -302,6 +309,16 @@ class PipelineDecorator:
                  working_dir: str | None = None, enable_local_imports: bool = True) -> Any:
         """Mark the function that wires components together. Calling it runs the pipeline here
         (the controller never leaves this process) and returns the function's return value."""
+        ignored("PipelineDecorator.pipeline", pool_frequency=pool_frequency,
+                                              pipeline_execution_queue=pipeline_execution_queue,
+                                              multi_instance_support=multi_instance_support, args_map=args_map,
+                                              start_controller_locally=start_controller_locally, docker=docker,
+                                              docker_args=docker_args,
+                                              docker_bash_setup_script=docker_bash_setup_script, packages=packages,
+                                              repo=repo, repo_branch=repo_branch, repo_commit=repo_commit,
+                                              artifact_serialization_function=artifact_serialization_function,
+                                              artifact_deserialization_function=artifact_deserialization_function,
+                                              working_dir=working_dir, enable_local_imports=enable_local_imports)
         options: dict[str, Any] = dict(name=name, project=project, version=version, add_pipeline_tags=add_pipeline_tags,
                        target_project=target_project or True, abort_on_failure=abort_on_failure,
                        add_run_number=add_run_number, retry_on_failure=retry_on_failure, output_uri=output_uri,

@@ -77,6 +77,12 @@ def init_task(cls: type[Task], *, project_name: str | None, task_name: str | Non
         return _attach_remote(cls, remote_id, auto_connect_streams, auto_connect_arg_parser,
                               auto_connect_frameworks, monitoring)
     current = session.main_task()
+    if current is not None and not current._closed and session.is_borrowed(current):
+        return current  # a worker or subprocess of the run that owns it: ClearML's names do not matter here
+    if current is None:
+        parents = attach_to_parent(cls)
+        if parents is not None:
+            return parents
     if current is not None and not current._closed:
         same = (project_name is None or current.get_project_name() == project) and \
                (task_name is None or current.name == name) and current.task_type == ttype
@@ -97,6 +103,26 @@ def init_task(cls: type[Task], *, project_name: str | None, task_name: str | Non
     # for its first few milliseconds, and the caller would wait that long for each start.
     threading.Thread(target=_start_background_work, args=(backend, rep, task._capture_thread, task._monitor),
                      name="jupyter-track-start", daemon=True).start()
+    return task
+
+
+def attach_to_parent(cls: type[Task]) -> Task | None:
+    """The running task of the process that started this one, as this process's borrowed main
+    task (ClearML: a subprocess's ``Task.init`` reports to its parent's task), or None."""
+    from jupyter_ext.errors import NotFound
+
+    parent_id = session.parent_task_id()
+    if parent_id is None:
+        return None
+    try:
+        row = session.backend().get_task(parent_id)
+    except (NotFound, Unavailable):
+        return None
+    if row.status != statuses.IN_PROGRESS:
+        return None  # the parent's run is over: this process starts its own
+    task = cls(row.to_dict(), live=True)
+    session.set_main_task(task, borrowed=True)
+    print(f"jupyter-track: reporting to the parent process's task id={row.id} ({row.project_name} / {row.name})")
     return task
 
 
@@ -157,7 +183,11 @@ def _start_integrations(task: Task, frameworks: Any, arg_parser: Any, monitoring
 def _start_task(cls: type[Task], cfg: Any, backend: Any, rep: Any, project: str, name: str, ttype: str,
                 tag_list: list[str], output_uri: Any, reuse_last_task_id: Any, continue_last_task: Any,
                 auto_connect_streams: Any, auto_connect_arg_parser: Any) -> Task:
-    uri = cfg.default_output_uri if output_uri is True else ("" if output_uri is False else output_uri)
+    if output_uri is True:
+        from jupyter_ext.sdk._transfers import store_destination
+
+        output_uri = store_destination()
+    uri = "" if output_uri is False else output_uri
 
     task_id, offset, resumed = _choose_task(backend, cfg, project, name, ttype, reuse_last_task_id,
                                             continue_last_task)

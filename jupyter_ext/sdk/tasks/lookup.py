@@ -11,6 +11,7 @@ from jupyter_ext.core.rules import status as statuses
 from jupyter_ext.core.rules.task_types import DEFAULT_TASK_TYPE, check_task_type
 from jupyter_ext.errors import InvalidArgument, NotFound
 from jupyter_ext.sdk import _session as session
+from jupyter_ext.sdk._compat import ignored
 from jupyter_ext.sdk.tasks._host import TaskPart
 
 if TYPE_CHECKING:
@@ -55,6 +56,7 @@ class TaskLookup(TaskPart):
         detect_repository: bool = True,
     ) -> _T:
         """A new draft task (status ``created``) describing code to run later, e.g. by an agent."""
+        ignored("Task.create", force_single_script_file=force_single_script_file, detect_repository=detect_repository)
         backend = session.backend()
         if base_task_id:
             row = backend.clone_task(base_task_id, name=task_name, project=project_name)

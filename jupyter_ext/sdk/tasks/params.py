@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from jupyter_ext.core.rules import param_types as param_values
 from jupyter_ext.errors import InvalidArgument
 from jupyter_ext.sdk import _session as session
+from jupyter_ext.sdk._compat import ignored
 from jupyter_ext.sdk.tasks import remote
 from jupyter_ext.sdk.tasks._host import TaskPart
 from jupyter_ext.store.rows import ConfigRow
@@ -81,7 +82,8 @@ class ParametersMixin(TaskPart):
 
     def _write_params(self, rows: list[Any], *, replace: bool) -> None:
         backend = session.backend()
-        if self._live and not self._closed:
+        # A borrowed task (a pool worker's) is written at once: the pool may end the worker any moment.
+        if self._live and not self._closed and not session.is_borrowed(self):  # type: ignore[arg-type]
             session.reporter().submit(backend.set_parameters, self.id, rows, replace=replace)
         else:
             _sync()
@@ -110,6 +112,7 @@ class ParametersMixin(TaskPart):
         numbers; other objects are stored as their ``str``). ``value_type`` is accepted for ClearML
         code and not needed.
         """
+        ignored("Task.set_parameter", value_type=value_type)
         rows = param_values.rows_from_flat({name: value})
         if description:
             from dataclasses import replace
@@ -118,7 +121,12 @@ class ParametersMixin(TaskPart):
         self._write_params(rows, replace=False)
 
     def get_parameters(self, backwards_compatibility: bool = True, cast: bool = False) -> dict[str, Any]:
-        """All parameters as ``{"Section/name": value}``, each with the type it was stored with."""
+        """All parameters as ``{"Section/name": value}``, each with the type it was stored with.
+
+        Unlike ClearML, whose default (``cast=False``) returns every value as a string, values
+        always come back typed, as with ClearML's ``cast=True``: ``float(value)`` still works, but
+        code comparing with strings (``p["lr"] == "0.1"``) needs the typed value."""
+        ignored("Task.get_parameters", backwards_compatibility=backwards_compatibility, cast=cast)
         _sync()
         return param_values.to_flat_dict(session.backend().get_parameters(self.id))
 
@@ -131,12 +139,14 @@ class ParametersMixin(TaskPart):
 
         ``cast`` is accepted for ClearML code: values already come back typed, not as strings.
         """
+        ignored("Task.get_parameter", cast=cast)
         key = name if "/" in name else f"{param_values.DEFAULT_SECTION}/{name}"
         return self.get_parameters().get(key, default)
 
     def get_parameters_as_dict(self, cast: bool = False) -> dict[str, dict[str, Any]]:
         """All parameters by section, ``{"Args": {"lr": 0.001}, "General": {...}}``, each value with the
         type it was stored with (so ``cast`` is not needed)."""
+        ignored("Task.get_parameters_as_dict", cast=cast)
         _sync()
         return param_values.to_sections(session.backend().get_parameters(self.id))
 

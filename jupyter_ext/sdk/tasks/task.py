@@ -17,6 +17,7 @@ from jupyter_ext.core.rules.task_types import check_task_type
 from jupyter_ext.errors import InvalidArgument, NotFound
 from jupyter_ext.sdk import _notebook
 from jupyter_ext.sdk import _session as session
+from jupyter_ext.sdk._compat import ignored
 from jupyter_ext.sdk.enums import TaskStatusEnum, TaskTypes
 from jupyter_ext.sdk.enums import TaskTypes as _TaskType
 from jupyter_ext.sdk.logging.logger import Logger
@@ -98,6 +99,7 @@ class Task(TaskLookup, ParametersMixin, UserPropertiesMixin, RequirementsMixin, 
         ``{"report_frequency_sec": 30}``) reports CPU, memory, disk, network and GPU as
         ``:monitor:`` scalars until ``close()``.
         """
+        ignored("Task.init", deferred_init=deferred_init)
         return init_flow.init_task(cls, project_name=project_name, task_name=task_name, task_type=task_type,
                                    tags=tags, reuse_last_task_id=reuse_last_task_id,
                                    continue_last_task=continue_last_task, output_uri=output_uri,
@@ -108,9 +110,12 @@ class Task(TaskLookup, ParametersMixin, UserPropertiesMixin, RequirementsMixin, 
 
     @classmethod
     def current_task(cls) -> Task | None:
-        """The task ``Task.init`` created in this process, or None."""
+        """The task ``Task.init`` created in this process, or None. In a subprocess started while a
+        task runs, that task (as in ClearML)."""
         task = session.main_task()
-        return None if task is None or task._closed else task
+        if task is None:
+            return init_flow.attach_to_parent(cls)
+        return None if task._closed else task
 
     # -- what a task is --------------------------------------------------------------------------
     @property
@@ -204,8 +209,12 @@ class Task(TaskLookup, ParametersMixin, UserPropertiesMixin, RequirementsMixin, 
         return self.get_output_destination()
 
     @output_uri.setter
-    def output_uri(self, value: str) -> None:
-        self._update(output_uri=str(value))
+    def output_uri(self, value: str | bool) -> None:
+        if value is True:  # as in Task.init: the default files store
+            from jupyter_ext.sdk._transfers import store_destination
+
+            value = store_destination()
+        self._update(output_uri="" if value is False else str(value))
 
     # -- editing ---------------------------------------------------------------------------------
     def set_name(self, name: str) -> None:
@@ -258,6 +267,7 @@ class Task(TaskLookup, ParametersMixin, UserPropertiesMixin, RequirementsMixin, 
 
         >>> task.move_to_project(new_project_name="Image Classification/Archive")
         """
+        ignored("Task.move_to_project", system_tags=system_tags)
         if not new_project_id and not new_project_name:
             raise InvalidArgument("move_to_project needs new_project_id= or new_project_name=")
         backend = session.backend()
@@ -324,6 +334,7 @@ class Task(TaskLookup, ParametersMixin, UserPropertiesMixin, RequirementsMixin, 
     def mark_completed(self, ignore_errors: bool = True, status_message: str | None = None,
                        force: bool = False) -> None:
         """Mark the task completed. Unlike ClearML, this never kills the process or kernel."""
+        ignored("Task.mark_completed", ignore_errors=ignore_errors)
         self._set_status(statuses.COMPLETED, force=force, message=status_message or "")
 
     def mark_failed(self, ignore_errors: bool = True, status_reason: str | None = None,
@@ -331,24 +342,29 @@ class Task(TaskLookup, ParametersMixin, UserPropertiesMixin, RequirementsMixin, 
         """Mark the task failed, storing ``status_reason`` and ``status_message`` with it; the
         process and kernel go on. ``ignore_errors`` is accepted for ClearML code; a change the
         status rules do not allow (say, from ``completed``) raises ``Conflict`` unless ``force=True``."""
+        ignored("Task.mark_failed", ignore_errors=ignore_errors)
         self._set_status(statuses.FAILED, force=force, message=status_message or "", reason=status_reason or "")
 
     def publish(self, ignore_errors: bool = True) -> None:
         """Publish the task: its results become final and read-only."""
+        ignored("Task.publish", ignore_errors=ignore_errors)
         self._set_status(statuses.PUBLISHED)
 
     def started(self, ignore_errors: bool = True, force: bool = False) -> None:
         """The same as :meth:`mark_started` (ClearML's older spelling)."""
+        ignored("Task.started", ignore_errors=ignore_errors)
         self.mark_started(force=force)
 
     def stopped(self, ignore_errors: bool = True, force: bool = False, status_reason: str | None = None,
                 status_message: str | None = None) -> None:
         """Mark the task stopped, storing ``status_reason`` and ``status_message`` with it
         (ClearML's older spelling of :meth:`mark_stopped`). Never kills your kernel."""
+        ignored("Task.stopped", ignore_errors=ignore_errors)
         self._set_status(statuses.STOPPED, force=force, message=status_message or "", reason=status_reason or "")
 
     def completed(self, ignore_errors: bool = True) -> None:
         """The same as :meth:`mark_completed` (ClearML's older spelling)."""
+        ignored("Task.completed", ignore_errors=ignore_errors)
         self.mark_completed()
 
     def reset(self, set_started_on_success: bool = False, force: bool = False) -> None:
@@ -360,12 +376,23 @@ class Task(TaskLookup, ParametersMixin, UserPropertiesMixin, RequirementsMixin, 
 
     def delete(self, delete_artifacts_and_models: bool = True, skip_models_used_by_other_tasks: bool = True,
                raise_on_error: bool = False, callback: Any = None) -> bool:
-        """Delete the task and everything it owns; its stored files become garbage to collect."""
+        """Delete the task and its results. The models it made go too, except those another task
+        uses as input; ``delete_artifacts_and_models=False`` keeps its models (their rows and files).
+        ``callback(uri_type, uri)``, as in ClearML, is called for each artifact ("artifact") and
+        model ("model") and decides instead: the models go only if it returns True for each of them.
+        Artifacts' stored files stay until the store's garbage collection frees them."""
+        ignored("Task.delete", skip_models_used_by_other_tasks=skip_models_used_by_other_tasks)
+        delete_models = bool(delete_artifacts_and_models)
+        if callback is not None:
+            for artifact in self.artifacts.values():
+                callback("artifact", artifact.url or "")
+            answers = [bool(callback("model", model.url or "")) for model in self.models["output"]]
+            delete_models = all(answers)
         if self._live and not self._closed:
             self._finish(statuses.STOPPED, timeout=session.config().exit_timeout)
         try:
             _sync()
-            session.backend().delete_task(self.id, force=True)
+            session.backend().delete_task(self.id, force=True, delete_models=delete_models)
         except Exception:
             if raise_on_error:
                 raise
@@ -408,6 +435,10 @@ class Task(TaskLookup, ParametersMixin, UserPropertiesMixin, RequirementsMixin, 
 
     def _finish(self, target: str, *, reason: str = "", timeout: float = 5.0) -> None:
         if self._closed:
+            return
+        if session.is_borrowed(self):  # the process that owns it finishes it; this one writes what it reported
+            if session.has_reporter():
+                session.reporter().flush(timeout)
             return
         self._close_artifacts()  # last sync of registered artifacts; waits for uploads in flight
         deadline = time.monotonic() + timeout

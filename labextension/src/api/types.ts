@@ -2357,6 +2357,8 @@ export interface operations {
             query?: {
                 /** @description bypass the status rule (an administrator's override) */
                 force?: boolean;
+                /** @description also delete the models it made (default true) */
+                delete_models?: boolean;
             };
             header?: never;
             path: {

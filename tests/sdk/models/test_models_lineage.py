@@ -23,11 +23,10 @@ def test_input_model_connect_then_the_next_model_descends_from_it(Task: Any, wei
     assert start.connect(tune) is None
     assert tune.models["input"][0].id == base.id and tune.models["input"]["Base"].id == base.id
     tuned = OutputModel(task=tune, name="Tuned")  # parent: the task's input model
-    explicit = OutputModel(task=tune, name="Explicit", base_model_id=base.id)
     none = OutputModel(task=train, name="NoInputs")
-    assert Model(tuned.id).parent == base.id and Model(explicit.id).parent == base.id
+    assert Model(tuned.id).parent == base.id  # base_model_id= continues a model: test_clearml_behaviour.py
     assert none.parent is None and Model(base.id).parent is None
-    assert [m.id for m in tune.models["output"]] == [tuned.id, explicit.id]
+    assert [m.id for m in tune.models["output"]] == [tuned.id]
     assert Model(tuned.id).task == tune.id and Model(base.id).task == train.id
     with pytest.raises(NotFound):
         OutputModel(task=tune, name="Orphan", base_model_id="no-such-model")
