@@ -8,6 +8,7 @@ jupyter_ext.sdk._compat``); a test fails when it is out of date or a parameter i
 """
 from __future__ import annotations
 
+import inspect
 import threading
 import warnings
 from dataclasses import dataclass
@@ -22,6 +23,8 @@ class Declared:
     instead: str
     warns: bool = True  # False: a documented difference with no value worth warning about
 
+
+REQUIRED = inspect.Parameter.empty  # the parameter has no default in ClearML either
 
 _ENV = "steps run in this environment or on an agent's, not in a container"
 _REPO = "code runs from this environment (or an agent's copy of the task's recorded script), not from a fresh checkout"
@@ -111,6 +114,14 @@ DECLARED: dict[str, dict[str, Declared]] = {
         "artifact_serialization_function": Declared(None, _SERIAL),
         "artifact_deserialization_function": Declared(None, _SERIAL),
         "working_dir": Declared(None, _REPO), "enable_local_imports": Declared(True, _IMPORTS)},
+    "StorageManager.upload_file": {"wait_for_upload": Declared(True, "the upload always finishes before the call "
+                                                                     "returns, so an error is never lost")},
+    "StorageManager.list": {"read_hash": Declared(False, "entries carry name and size; no hash is read")},
+    "StorageManager.get_metadata": {"read_hash": Declared(False, "name and size only; no hash is read")},
+    "StorageManager.set_report_upload_chunk_size": {"chunk_size_mb": Declared(
+        REQUIRED, "transfers above a few MB show a progress bar instead of chunk reports", warns=False)},
+    "StorageManager.set_report_download_chunk_size": {"chunk_size_mb": Declared(
+        REQUIRED, "transfers above a few MB show a progress bar instead of chunk reports", warns=False)},
 }
 
 _warned: set[tuple[str, str]] = set()
@@ -160,7 +171,8 @@ def table() -> str:
         for name in sorted(DECLARED[where]):
             entry = DECLARED[where][name]
             note = entry.instead + ("" if entry.warns else " (*no warning*)")
-            lines.append(f"| `{where}` | `{name}` | `{entry.default!r}` | {note} |")
+            default = "(required)" if entry.default is REQUIRED else f"`{entry.default!r}`"
+            lines.append(f"| `{where}` | `{name}` | {default} | {note} |")
     return "\n".join(lines) + "\n"
 
 

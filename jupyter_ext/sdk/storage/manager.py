@@ -9,6 +9,7 @@ import os
 from typing import Any
 
 from jupyter_ext.errors import InvalidArgument, NotFound, TrackError
+from jupyter_ext.sdk._compat import ignored
 from jupyter_ext.sdk.storage import cache, transfer
 from jupyter_ext.sdk.storage.locations import Location, filesystem, resolve, translated
 
@@ -80,6 +81,7 @@ class StorageManager:
         ``file://``, ``s3://``, ``gs://``, ``azure://``); the URL. Always returns once the file
         is there (``wait_for_upload=False`` is accepted and waits too, so an error is never lost).
         A failed attempt is retried ``retries`` times (default 3)."""
+        ignored("StorageManager.upload_file", wait_for_upload=wait_for_upload)
         location = resolve(remote_url)
         if remote_url.endswith("/"):
             location = resolve(remote_url + os.path.basename(local_file))
@@ -177,6 +179,7 @@ class StorageManager:
         ``data_*/…``). Names are relative to the bucket for object stores and to the folder for
         local paths, or full URLs with ``return_full_path``; with ``with_metadata``, dicts of
         ``name`` and ``size``. http(s) addresses cannot be listed (an error, not ClearML's ``None``)."""
+        ignored("StorageManager.list", read_hash=read_hash)
         location = resolve(remote_url)
         if location.kind == "local":
             rows = _list_local(location.path.rstrip(os.sep) if not remote_url.endswith("/") else location.path)
@@ -224,6 +227,7 @@ class StorageManager:
                      ) -> dict[str, Any]:
         """``{"name", "size"}`` of the file at ``remote_url`` (``name`` relative to its bucket,
         or the full URL with ``return_full_path``)."""
+        ignored("StorageManager.get_metadata", read_hash=read_hash)
         location = resolve(remote_url)
         size = _size(location)
         return {"name": location.url if return_full_path else location.relative(), "size": size}
@@ -245,10 +249,12 @@ class StorageManager:
     @classmethod
     def set_report_upload_chunk_size(cls, chunk_size_mb: int) -> None:
         """Accepted for ClearML's code; transfers above a few MB show a progress bar instead."""
+        ignored("StorageManager.set_report_upload_chunk_size", chunk_size_mb=chunk_size_mb)
 
     @classmethod
     def set_report_download_chunk_size(cls, chunk_size_mb: int) -> None:
         """Accepted for ClearML's code; transfers above a few MB show a progress bar instead."""
+        ignored("StorageManager.set_report_download_chunk_size", chunk_size_mb=chunk_size_mb)
 
 
 def _last_part(location: Location) -> str:
