@@ -50,10 +50,12 @@ def run(name: str, lr: float, tags: list[str]) -> str:
 def model_registry(task_id: str) -> str:
     """A model with all its details page shows: design, labels, typed metadata, a parent, two
     versions of stored weights, and its own metrics (curves and single values)."""
-    from jupyter_ext import OutputModel, Task
+    from jupyter_ext import Model, OutputModel, Task
 
     task = Task.get_task(task_id=task_id)
     parent = task.models["output"][0].id
+    # As in ClearML, base_model_id continues a draft model; a published one gets a child (the lineage shown)
+    Model(model_id=parent).publish()
     model = OutputModel(task=task, name="resnet classifier", framework="PyTorch", tags=["resnet", "candidate"],
                         comment="ResNet-18 fine-tuned on digits v2.\nCandidate for the next release.",
                         config_dict={"arch": "resnet18", "layers": [2, 2, 2, 2], "dropout": 0.2,

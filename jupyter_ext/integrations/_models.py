@@ -14,6 +14,7 @@ stored weights that ``get_local_copy`` made) links that model instead of registe
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from jupyter_ext.integrations._state import reporting, switches, task_for, warn
@@ -33,6 +34,11 @@ def weights_path(target: Any) -> str | None:
 def saved(key: str, framework: str, target: Any, task: Task | None = None) -> None:
     """Record the file ``target`` that framework ``key`` has just written (if it is a file the
     switches let through). Never raises."""
+    _hooked(key, framework, target, task, _record, "saved to")
+
+
+def _hooked(key: str, framework: str, target: Any, task: Task | None,
+            record: Callable[[Task, str, str], None], what: str) -> None:
     path = weights_path(target)
     if path is None:
         return
@@ -41,9 +47,9 @@ def saved(key: str, framework: str, target: Any, task: Task | None = None) -> No
         return
     try:
         with reporting():
-            _record(owner, framework, path)
-    except Exception as exc:  # noqa: BLE001 - a hook must never break the user's training
-        warn(f"recording the {framework} model saved to {path}", exc)
+            record(owner, framework, path)
+    except Exception as exc:  # noqa: BLE001 - a hook must never break the user's code
+        warn(f"recording the {framework} model {what} {path}", exc)
 
 
 def _record(task: Task, framework: str, path: str) -> None:
@@ -65,17 +71,7 @@ def _record(task: Task, framework: str, path: str) -> None:
 def loaded(key: str, framework: str, source: Any, task: Task | None = None) -> None:
     """Record the file ``source`` that framework ``key`` has just read as an input model of the
     task (if the switches let it through). Never raises."""
-    path = weights_path(source)
-    if path is None:
-        return
-    owner = task if task is not None else task_for(key)
-    if owner is None or not switches().wants_file(key, path):
-        return
-    try:
-        with reporting():
-            _record_input(owner, framework, path)
-    except Exception as exc:  # noqa: BLE001 - a hook must never break the user's code
-        warn(f"recording the {framework} model loaded from {path}", exc)
+    _hooked(key, framework, source, task, _record_input, "loaded from")
 
 
 def _record_input(task: Task, framework: str, path: str) -> None:

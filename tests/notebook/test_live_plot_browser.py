@@ -16,7 +16,7 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 @pytest.mark.skipif(CHROMIUM is None, reason="needs a chromium binary")
 def test_live_plot_renders_and_reacts(tmp_path: Path) -> None:
-    shutil.copy(ROOT / "jupyter_ext" / "notebook" / "live_plot.js", tmp_path)
+    shutil.copy(ROOT / "jupyter_ext" / "notebook" / "live_plot" / "live_plot.js", tmp_path)
     shutil.copy(Path(__file__).with_name("live_plot_harness.html"), tmp_path / "index.html")
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(tmp_path))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
