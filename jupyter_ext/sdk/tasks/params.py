@@ -43,8 +43,15 @@ class ParametersMixin(TaskPart):
     def connect(self, mutable: Any, name: str | None = None, ignore_remote_overrides: bool = False) -> Any:
         """Record ``mutable``'s values as hyperparameters and return it (a dict comes back as a
         dict that records later changes). Accepts a dict, a dataclass, an argparse parser or
-        Namespace, or any object or class (its public attributes)."""
+        Namespace, or any object or class (its public attributes). A model is connected as a
+        model instead: ``task.connect(InputModel(model_id=...))`` lists it among the task's inputs."""
         self._check_open()
+        from jupyter_ext.sdk.models.model import InputModel
+        from jupyter_ext.sdk.models.output import OutputModel
+
+        if isinstance(mutable, (InputModel, OutputModel)):  # as ClearML: an input model, or an output model
+            mutable.connect(self, name)  # type: ignore[arg-type]  # self is the Task this part belongs to
+            return mutable
         # Run by an agent: the values stored with the task replace the script's, in place.
         stored = None if self._remote is None or ignore_remote_overrides else self._remote
         if isinstance(mutable, argparse.ArgumentParser):

@@ -154,3 +154,21 @@ def test_empty_input_model_carries_design_and_labels_without_weights(Task: Any) 
     with pytest.raises(InvalidArgument):
         InputModel.empty(config_text="a: 1", config_dict={"a": 1})
     task.close()
+
+
+def test_task_connect_takes_a_model_as_clearml_does(Task: Any, weights: Callable[..., str]) -> None:
+    from jupyter_ext import InputModel, Model, OutputModel
+
+    train = Task.init(project_name="Lineage", task_name="train for connect")
+    base = OutputModel(task=train, name="Base for connect", framework="pytorch")
+    base.update_weights(weights_filename=weights(b"base"))
+    train.close()
+    tune = Task.init(project_name="Lineage", task_name="tune with connect")
+    start = InputModel(model_id=base.id)
+    assert tune.connect(start) is start  # an input of the task, not a set of hyperparameters
+    assert [m.id for m in tune.models["input"]] == [base.id]
+    assert tune.get_parameters() == {}
+    tuned = OutputModel(name="Tuned by connect")
+    assert tune.connect(tuned, name="tuned") is tuned
+    assert [m.id for m in tune.models["output"]] == [tuned.id] and Model(tuned.id).task == tune.id
+    tune.close()
