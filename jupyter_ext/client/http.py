@@ -21,7 +21,7 @@ from jupyter_ext.client.http_datasets import DatasetCalls
 from jupyter_ext.client.http_models import ModelCalls
 from jupyter_ext.client.http_queues import QueueCalls
 from jupyter_ext.errors import InvalidArgument, TrackError, Unauthenticated, Unavailable
-from jupyter_ext.wire import codec
+from jupyter_ext.wire import codec, event_codec
 from jupyter_ext.wire.errors import error_from_body
 from jupyter_ext.wire.routes import API_PREFIX, ROUTE
 
@@ -235,7 +235,7 @@ class HttpBackend(ModelCalls, QueueCalls, DatasetCalls, Backend):
 
     # -- events -----------------------------------------------------------------------------------
     def write_events(self, batch: EventBatch) -> BatchResult:
-        return codec.result_in(self._json("write_events", body=codec.batch_out(batch)))
+        return event_codec.result_in(self._json("write_events", body=event_codec.batch_out(batch)))
 
     def get_scalars(self, task_id: str, *, max_samples: int | None, x_axis: str = "iter",
                     as_numpy: bool = False) -> dict[str, Any]:

@@ -7,25 +7,25 @@ from typing import Any
 
 from jupyter_ext import errors
 from jupyter_ext.server.call import Call, Encoded
-from jupyter_ext.wire import codec
+from jupyter_ext.wire import codec, event_codec
 
 DEFAULT_COMPARE_POINTS = 2000
 
 
 # -- ingest ---------------------------------------------------------------------------------------
 def write_events(call: Call) -> dict[str, Any]:
-    return _write(call, codec.batch_in(call.body))
+    return _write(call, event_codec.batch_in(call.body))
 
 
 def write_task_events(call: Call) -> dict[str, Any]:
-    return _write(call, codec.batch_in(call.body, task_id=call.path["task_id"]))
+    return _write(call, event_codec.batch_in(call.body, task_id=call.path["task_id"]))
 
 
 def _write(call: Call, batch: Any) -> dict[str, Any]:
     result = call.backend.write_events(batch)
     for task_id in batch.task_ids() - set(result.dropped):
         call.announce("task", task_id, ["events"])
-    return codec.result_out(result)
+    return event_codec.result_out(result)
 
 
 # -- reads ----------------------------------------------------------------------------------------
