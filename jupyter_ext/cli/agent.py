@@ -53,14 +53,21 @@ def cmd_execute(args: argparse.Namespace) -> int:
     from jupyter_ext.agent.daemon import execution_for
     from jupyter_ext.cli.main import _backend, _resolve_task
     from jupyter_ext.client import standby
+    from jupyter_ext.core.rules import status as statuses
+    from jupyter_ext.core.rules.launched_jobs import SIGNAL_REASON_PREFIX
 
     if not args.venv:  # the script's interpreter starts while this one opens the store
         standby.prepare()
     try:
         row = _resolve_task(_backend(), args.id)
-        execution = execution_for(row.id, venv=args.venv, echo=True)
+        if args.launched_by and (row.status != statuses.IN_PROGRESS or row.worker != args.launched_by):
+            # A job that starts after its task was aborted (or handed elsewhere) must not run it again.
+            print(f"jupyter-track agent: task {row.id} is {row.status} and not waiting for a job of "
+                  f"{args.launched_by}: nothing to run", file=sys.stderr)
+            return 0
+        execution = execution_for(row.id, venv=args.venv, echo=not args.no_echo)
         for sig in (signal.SIGTERM, signal.SIGINT):
-            signal.signal(sig, lambda signum, _frame: execution.abort(f"the agent was stopped (signal {signum})"))
+            signal.signal(sig, lambda signum, _frame: execution.abort(f"{SIGNAL_REASON_PREFIX} {signum})"))
         return execution.run()
     finally:
         standby.discard()  # unused (a notebook, a shell script): it must not outlive the agent
@@ -122,6 +129,10 @@ def add_parser(sub: Any) -> None:
     e = verbs.add_parser("execute", help="run one task here, now")
     e.add_argument("--id", required=True, help="the task id (or a unique prefix)")
     e.add_argument("--venv", action="store_true", help="in a virtual environment with the task's requirements")
+    e.add_argument("--no-echo", action="store_true",
+                   help="do not print the task's output here too (it is in the task's console)")
+    e.add_argument("--launched-by", metavar="WORKER",
+                   help="run only if the task is still running for this launcher (set by jupyter track glue)")
     e.set_defaults(func=cmd_execute)
 
     ls = verbs.add_parser("list", help="workers, their queues and what they run")

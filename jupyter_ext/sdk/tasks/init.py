@@ -317,6 +317,9 @@ def _capture_environment(task: Task, cfg: Any, entry: str, rep: Any, backend: An
                 script["diff"] = fh.read(500_000)
         runtime["packages"] = packages
         env_vars = runtime.get("environment_variables") or {}
+        if remote:  # what the launcher of this run recorded (its job id: runtime.glue) stays
+            stored = backend.get_task(task.id).runtime or {}
+            runtime = {**{k: v for k, v in stored.items() if k not in runtime}, **runtime}
         # Under an agent the stored code is what ran (and what a clone of it should run again).
         fields = {"runtime": runtime} if remote else {"script": script, "runtime": runtime}
         rep.submit(backend.update_task, task.id, fields)
