@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import collections
 import re
+import time
 
 import pytest
 
@@ -43,3 +44,106 @@ def test_ten_tasks_run_as_slurm_jobs_exactly_once_with_two_launchers(glue: Glue)
         console = glue.console(row.id)
         assert console.count(f"hello from slurm job {record['job_id']}\n") == 1, console
         assert f"submitted as slurm job {record['job_id']}" in console
+
+
+def test_scancel_marks_the_task_stopped_with_slurms_words(glue: Glue) -> None:
+    row = glue.task(SLEEPER, name="cancelled")
+    launcher = glue.launcher()
+    job = glue.job_of(row.id)
+    glue.slurm("scancel", job)
+    done = glue.wait_status(row.id, {"stopped"}, timeout=60)
+    assert done.status_reason.startswith(f"slurm job {job} was cancelled"), done.status_reason
+    assert "CANCELLED" in done.status_reason
+    assert done.runtime["glue"]["phase"] == "cancelled"
+    out = glue.stop(launcher)
+    assert f"slurm job {job} cancelled" in out
+
+
+def test_a_job_over_its_time_limit_fails_the_task_with_slurms_reason(glue: Glue) -> None:
+    # the task asks for a 1-minute limit itself (glue/time), over the launcher's default
+    row = glue.task(SLEEPER, name="too long", params={"time": "1"})
+    launcher = glue.launcher("--time", "30")
+    job = glue.job_of(row.id)
+    assert "TimeLimit=00:01:00" in glue.slurm("scontrol", "show", "job", job)
+    # the scheduler's SIGTERM reaches the run first (stopped, "signal 15"); the launcher then
+    # reads why Slurm ended the job and says so
+    done = glue.wait(row.id, lambda r: r.status_reason.startswith("slurm job"), 200, "ended by the launcher")
+    assert done.status == "failed", (done.status, done.status_reason)
+    assert done.status_reason.startswith(f"slurm job {job} ran over its time limit (TIMEOUT"), done.status_reason
+    assert "started" in glue.console(row.id)
+    glue.stop(launcher)
+
+
+def test_aborting_in_the_sdk_cancels_the_job(glue: Glue) -> None:
+    from jupyter_ext import Task
+
+    row = glue.task(SLEEPER, name="aborted")
+    launcher = glue.launcher()
+    job = glue.job_of(row.id)
+    Task.get_task(task_id=row.id).mark_stopped(status_message="enough")
+    glue.wait(row.id, lambda r: "cancelled slurm job" in glue.console(r.id), 60, "with its job cancelled")
+    deadline = time.monotonic() + 60
+    while glue.slurm("squeue", "-h", "-j", job, "-o", "%T").strip() not in ("", "CANCELLED"):
+        assert time.monotonic() < deadline, "the job still runs a minute after the abort"
+        time.sleep(0.3)
+    assert glue.slurm("squeue", "-h", "--states=all", "-j", job, "-o", "%T").strip() == "CANCELLED"
+    done = glue.backend.get_task(row.id)
+    assert done.status == "stopped" and done.status_message == "enough"  # the user's words are kept
+    glue.stop(launcher)
+
+
+def test_abort_of_a_task_while_its_job_is_pending_cancels_it_before_it_runs(glue: Glue) -> None:
+    holder = glue.task(SLEEPER, name="holds the node")
+    waiting = glue.task(SLEEPER, name="waits")
+    # the first job takes every CPU of the node (exclusive), so the second stays pending
+    launcher = glue.launcher("--sbatch-arg=--exclusive")
+    glue.job_of(holder.id)
+    job = glue.job_of(waiting.id, running=False)
+    assert "pending" in glue.backend.get_task(waiting.id).status_message
+    glue.backend.abort_task(waiting.id)
+    glue.wait(waiting.id, lambda r: "cancelled slurm job" in glue.console(r.id), 60, "with its job cancelled")
+    assert glue.backend.get_task(waiting.id).status == "stopped"
+    assert "started" not in glue.console(waiting.id)  # it never ran
+    assert glue.slurm("squeue", "-h", "--states=all", "-j", job, "-o", "%T").strip() == "CANCELLED"
+    glue.backend.abort_task(holder.id)
+    glue.wait_status(holder.id, {"stopped"})
+    glue.stop(launcher)
+
+
+def test_a_restarted_launcher_reattaches_to_its_jobs(glue: Glue) -> None:
+    finishing = glue.task("""
+        import time
+        time.sleep(6)
+        print("finished after the restart")
+    """, name="finishes")
+    cancelled = glue.task(SLEEPER, name="cancelled while away")
+    first = glue.launcher()
+    job_a, job_b = glue.job_of(finishing.id), glue.job_of(cancelled.id)
+    out = glue.stop(first)
+    assert first.returncode == 0 and "2 job(s) run on" in out, out
+    assert glue.slurm("squeue", "-h", "-j", job_a, "-o", "%T").strip() == "RUNNING"  # the jobs ran on
+    glue.slurm("scancel", job_b)  # ended while no launcher looked
+    second = glue.launcher()
+    assert glue.wait_status(finishing.id, {"completed"}).status == "completed"
+    stopped = glue.wait_status(cancelled.id, {"stopped"})
+    assert stopped.status_reason.startswith(f"slurm job {job_b} was cancelled")
+    out = glue.stop(second)
+    assert "re-attached to 2 job(s)" in out, out
+    assert out.count("-> slurm job") == 0  # nothing submitted twice
+    assert glue.console(finishing.id).count("finished after the restart") == 1
+    assert "launcher restarted: following slurm job" in glue.console(finishing.id)
+    for row in (finishing, cancelled):
+        assert glue.backend.get_task(row.id).runtime["glue"]["job_id"] in (job_a, job_b)
+
+
+def test_a_second_launcher_of_the_same_name_refuses_to_start(glue: Glue) -> None:
+    first = glue.launcher()
+    deadline = time.monotonic() + 30
+    while not glue.backend.list_workers():
+        assert time.monotonic() < deadline
+        time.sleep(0.2)
+    second = glue.launcher()
+    out = second.communicate(timeout=60)[0]
+    assert second.returncode == 2 and "already runs here" in out, out
+    assert [w.id for w in glue.backend.list_workers()] == [w.id for w in glue.backend.list_workers()[:1]]
+    glue.stop(first)
