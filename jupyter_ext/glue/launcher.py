@@ -56,6 +56,8 @@ class Scheduler(Protocol):
     name: str
     settings: Mapping[str, str]  # the per-task override keys it understands -> what each means
 
+    def bind(self, launcher: str) -> None: ...
+
     def describe(self) -> dict[str, Any]: ...
 
     def submit(self, request: JobRequest) -> str: ...
@@ -66,7 +68,7 @@ class Scheduler(Protocol):
 
     def find(self, job_name: str) -> str | None: ...
 
-    def follow_output(self, job_id: str, task_id: str, write: Any) -> None: ...
+    def follow_output(self, job_id: str, task_id: str, write: Any, resume: bool = False) -> None: ...
 
     def output_tail(self, job_id: str) -> list[str]: ...
 
@@ -108,6 +110,7 @@ class Launcher:
         self.submitted: list[str] = []  # task ids, in order (tests and benchmarks read it)
         self._stop = threading.Event()
         self._backend: Any = None
+        scheduler.bind(self.worker_id)
 
     # -- life --------------------------------------------------------------------------------
     def stop(self, signum: int | None = None) -> None:
@@ -162,6 +165,7 @@ class Launcher:
                 self.tracked[row.id] = Tracked(row.id, job_id, row.queue or "", float(record.get("submitted") or 0),
                                                phase=str(record.get("phase") or jobs.PENDING))
                 self._console(row.id, f"launcher restarted: following {self.scheduler.name} job {job_id} again")
+                self.scheduler.follow_output(job_id, row.id, self._writer(row.id), resume=True)
             else:  # popped, but the launcher stopped before the job was submitted
                 self.launch(row)
         if mine:
@@ -209,7 +213,7 @@ class Launcher:
         self._record(row.id, {"job_id": job_id, "submitted": now, "phase": jobs.PENDING},
                      message=f"{self.scheduler.name} job {job_id} submitted")
         self._console(row.id, f"submitted as {self.scheduler.name} job {job_id}{asked_text} by {self.worker_id}")
-        self.scheduler.follow_output(job_id, row.id, lambda text, _id=row.id: self._console(_id, text, raw=True))
+        self.scheduler.follow_output(job_id, row.id, self._writer(row.id))
         self._say(f"task {row.id} ({row.name}) -> {self.scheduler.name} job {job_id}")
 
     # -- follow ------------------------------------------------------------------------------
@@ -317,6 +321,9 @@ class Launcher:
                                           message="not submitted")
         except (Conflict, NotFound):
             pass
+
+    def _writer(self, task_id: str) -> Any:
+        return lambda text: self._console(task_id, text, raw=True)
 
     def _console(self, task_id: str, text: str, *, raw: bool = False) -> None:
         line = text if raw else f"jupyter-track launcher: {text}"

@@ -104,6 +104,9 @@ class Slurm:
         self.env = dict(env) if env is not None else None
         render(template, JobRequest("0" * 32, "check", "check", "", "track-check", ("true",), "", {}))
 
+    def bind(self, launcher: str) -> None:
+        """Slurm knows the launcher's jobs by their names and comments: nothing to set."""
+
     def describe(self) -> dict[str, Any]:
         return {"slurm": {k: v for k, v in self.defaults.items()}}
 
@@ -186,7 +189,7 @@ class Slurm:
         ids = sorted((line.strip() for line in result.stdout.splitlines() if line.strip().isdigit()), key=int)
         return ids[-1] if result.returncode == 0 and ids else None
 
-    def follow_output(self, job_id: str, task_id: str, write: Any) -> None:
+    def follow_output(self, job_id: str, task_id: str, write: Any, resume: bool = False) -> None:
         """Nothing to stream: the run inside the job records the task's console itself."""
 
     def output_tail(self, job_id: str) -> list[str]:
