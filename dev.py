@@ -57,12 +57,12 @@ def _stamp(path: str, digest: str) -> None:
 
 
 def setup(*, frameworks: bool = True) -> None:
-    """.venv with the package and its test, demo and hpo (optuna) extras; the ``frameworks`` extra
+    """.venv with the package and its test, demo, hpo (optuna) and glue (kubernetes) extras; the ``frameworks`` extra
     (torch, transformers, ...: gigabytes) only for the runs that test the framework hooks."""
     if not os.path.exists(PY):
         print(f"creating {VENV}", flush=True)
         venv.EnvBuilder(with_pip=True).create(VENV)
-    wanted = {"test", "demo", "hpo"} | ({"frameworks"} if frameworks else set())
+    wanted = {"test", "demo", "hpo", "glue"} | ({"frameworks"} if frameworks else set())
     digest = _inputs_digest()
     # The stamp: the inputs' digest, then the extras installed (a stamp without them had all three).
     stamp = _read(STAMP).split("\n") if os.path.exists(STAMP) else [""]
