@@ -49,8 +49,8 @@ def test_quick_start_has_exactly_two_commands_and_ci_runs_the_second() -> None:
 
 # A path in docs/architecture.md: a module, file or folder of the package (relative to
 # jupyter_ext/, with or without that prefix), or a file under tests/.
-_PACKAGE_PATH = re.compile(r"(?<![\w/.-])(?:jupyter_ext/)?((?:agent|automation|capture|cli|client|core|integrations|"
-                           r"notebook|sdk|server|store|wire)/[\w/.]*|(?:config|clearml_conf|errors)\.py)")
+_PACKAGE_PATH = re.compile(r"(?<![\w/.-])(?:jupyter_ext/)?((?:agent|automation|capture|cli|client|core|glue|"
+                           r"integrations|notebook|sdk|server|store|wire)/[\w/.]*|(?:config|clearml_conf|errors)\.py)")
 _TESTS_PATH = re.compile(r"(?<![\w/.-])(tests/[\w/.]*)")
 
 
