@@ -118,6 +118,11 @@ def test_what_a_jobs_end_makes_of_its_task(phase: str, task_status: str, task_re
     job = jobs.JobState("7", phase, "TIMEOUT (TimeLimit)")
     found = jobs.ending("slurm", job, task_status, task_reason)
     assert (found and (found.status, found.reason)) == expected
-    assert jobs.describe("slurm", jobs.JobState("7", jobs.RUNNING, "", "gpu-7")) == "slurm job 7 running on gpu-7"
+    said = jobs.describe("slurm", jobs.JobState("7", jobs.RUNNING, "RUNNING", "gpu-7"))
+    assert said == "slurm job 7 running on gpu-7"
+    assert jobs.describe("slurm", jobs.JobState("7", jobs.PENDING, "PENDING (Resources)")) == "slurm job 7 pending " \
+                                                                                            "(Resources)"
+    said = jobs.describe("k8s", jobs.JobState("t", jobs.PENDING, "ImagePullBackOff: x"))
+    assert said == "k8s job t pending (ImagePullBackOff: x)"
     with pytest.raises(ValueError, match="unknown job phase"):
         jobs.JobState("7", "exploded")

@@ -55,7 +55,10 @@ class JobState:
 def describe(scheduler: str, job: JobState) -> str:
     """A status message for a task whose job is live: "slurm job 12 pending (Resources)"."""
     where = f" on {job.node}" if job.node and job.phase == RUNNING else ""
-    detail = f" ({job.detail})" if job.detail else ""
+    words = job.detail
+    if words.upper().startswith(job.phase.upper()):  # "PENDING (Resources)" says "pending" once
+        words = words[len(job.phase):].strip(" ()")
+    detail = f" ({words})" if words else ""
     return f"{scheduler} job {job.job_id} {job.phase}{where}{detail}"
 
 

@@ -3,6 +3,7 @@ import { Dialog, InputDialog, showDialog } from '@jupyterlab/apputils';
 
 import type { IQueue, IQueueEntry, IWorker } from '../api/shapes';
 import { formatAgo, formatTime } from '../model/format';
+import { ILauncherSummary, launcherLine, launcherOf, launcherState, launcherTitle } from '../model/launchers';
 import { MoveTarget, QueuesModel } from '../model/queues';
 import { ErrorLine, StatusBadge, useAction, useSignal } from './common';
 import { useEnv } from './env';
@@ -296,11 +297,13 @@ function WorkerRow(props: {
 }): JSX.Element {
   const w = props.worker;
   const task = w.task;
+  const launcher = launcherOf(w.stats as Record<string, unknown> | undefined);
+  const state = launcher ? launcherState(w.state, launcher) : w.state;
   return (
     <div style={props.style} className="je-row je-worker" data-worker={w.id} data-state={w.state}>
       <div className="je-entry-main">
         <div className="je-entry-line">
-          <span className={`je-worker-state je-worker-${w.state}`}>{w.state}</span>
+          <span className={`je-worker-state je-worker-${state}`}>{state}</span>
           <span className="je-worker-id" title={workerTitle(w)}>
             {w.id}
           </span>
@@ -310,7 +313,8 @@ function WorkerRow(props: {
         </div>
         <div className="je-entry-line je-dim">
           <span title="Queues it listens to">{w.queues.join(', ')}</span>
-          {task ? (
+          {launcher ? <LauncherJobs launcher={launcher} openTask={props.openTask} /> : null}
+          {task && !launcher ? (
             <a
               href="#"
               className="je-worker-task"
@@ -324,6 +328,28 @@ function WorkerRow(props: {
         </div>
       </div>
     </div>
+  );
+}
+
+/** A launcher's jobs: how many run and wait, and the job ids, each opening its task. */
+function LauncherJobs(props: { launcher: ILauncherSummary; openTask: (id: string) => void }): JSX.Element {
+  const { launcher } = props;
+  return (
+    <span className="je-worker-jobs" data-launcher={launcher.kind} title={launcherTitle(launcher)}>
+      <span className="je-worker-jobs-count">{launcherLine(launcher)}</span>
+      {launcher.jobs.slice(0, 8).map(j => (
+        <a
+          key={j.job}
+          href="#"
+          className={`je-worker-job je-job-${j.phase}`}
+          data-job-id={j.job}
+          data-task-id={j.task}
+          onClick={e => (e.preventDefault(), props.openTask(j.task))}
+        >
+          {j.job}
+        </a>
+      ))}
+    </span>
   );
 }
 

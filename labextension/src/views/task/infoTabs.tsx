@@ -3,6 +3,7 @@ import * as React from 'react';
 import type { IParam } from '../../api/shapes';
 import { formatValue } from '../../model/compare';
 import { formatDuration, formatNumber, formatTime, taskDuration } from '../../model/format';
+import { taskJob, taskJobLine } from '../../model/launchers';
 import { TaskModel } from '../../model/task';
 import { ErrorLine, StatusBadge, Tags, useAction, useSignal } from '../common';
 import { useEnv } from '../env';
@@ -27,6 +28,7 @@ export function InfoTab(props: { model: TaskModel }): JSX.Element {
   if (!t) {
     return <ErrorLine error={model.errors.task} />;
   }
+  const job = taskJob(t.runtime);
   return (
     <div className="je-tab-info">
       <table className="je-kv">
@@ -42,6 +44,17 @@ export function InfoTab(props: { model: TaskModel }): JSX.Element {
           <Field label="Type">{t.type}</Field>
           <Field label="Queue">{t.queue ?? ''}</Field>
           <Field label="Worker">{t.worker ?? ''}</Field>
+          {job ? (
+            <Field label="Job">
+              <span
+                className="je-task-job"
+                data-job-id={job.jobId}
+                title={job.launcher ? `launched by ${job.launcher}` : ''}
+              >
+                {taskJobLine(job, t.status === 'in_progress')}
+              </span>
+            </Field>
+          ) : null}
           <Field label="User">{t.user}</Field>
           <Field label="Created">{formatTime(t.created)}</Field>
           <Field label="Started">{formatTime(t.started)}</Field>
