@@ -113,7 +113,7 @@ def test_abort_of_a_task_while_its_job_is_pending_cancels_it_before_it_runs(glue
 def test_a_restarted_launcher_reattaches_to_its_jobs(glue: Glue) -> None:
     finishing = glue.task("""
         import time
-        time.sleep(6)
+        time.sleep(15)
         print("finished after the restart")
     """, name="finishes")
     cancelled = glue.task(SLEEPER, name="cancelled while away")
