@@ -28,7 +28,14 @@ def test_ten_tasks_run_as_slurm_jobs_exactly_once_with_two_launchers(glue: Glue)
     tasks = [glue.task(HELLO, name=f"hello {i}") for i in range(10)]
     first = glue.launcher("--max-jobs", "3", "--once", name="glue-a")
     second = glue.launcher("--max-jobs", "3", "--once", name="glue-b")
+    most: collections.Counter[str] = collections.Counter()
+    while first.poll() is None or second.poll() is None:  # how many live jobs each launcher holds
+        live = collections.Counter(glue.slurm("squeue", "-h", "-o", "%k").split("\n"))
+        for launcher, count in live.items():
+            most[launcher] = max(most[launcher], count)
+        time.sleep(0.2)
     out = first.communicate(timeout=240)[0] + second.communicate(timeout=240)[0]
+    assert most and all(count <= 3 for count in most.values()), most  # --max-jobs 3 each
     assert first.returncode == 0 and second.returncode == 0, out
     submitted = re.findall(r"task ([0-9a-f]{32}) \(.*\) -> slurm job (\d+)", out)
     assert sorted(t for t, _ in submitted) == sorted(t.id for t in tasks), out  # each task submitted once
@@ -147,3 +154,19 @@ def test_a_second_launcher_of_the_same_name_refuses_to_start(glue: Glue) -> None
     assert second.returncode == 2 and "already runs here" in out, out
     assert [w.id for w in glue.backend.list_workers()] == [w.id for w in glue.backend.list_workers()[:1]]
     glue.stop(first)
+
+
+def test_a_job_slurm_refuses_fails_its_task_with_sbatchs_words(glue: Glue) -> None:
+    refused = glue.task(HELLO, name="refused", tags=("glue/partition=no-such-partition",))
+    unknown = glue.task(HELLO, name="unknown key", params={"partion": "debug"})
+    fine = glue.task(HELLO, name="fine")
+    launcher = glue.launcher("--once")
+    out = launcher.communicate(timeout=120)[0]
+    assert launcher.returncode == 0, out
+    row = glue.backend.get_task(refused.id)
+    assert row.status == "failed" and "invalid partition" in row.status_reason.lower(), row.status_reason
+    assert row.status_reason.startswith("launcher: slurm refused the job: sbatch:")
+    row = glue.backend.get_task(unknown.id)
+    assert row.status == "failed" and "glue/partion is not a setting" in row.status_reason
+    assert "glue/partition" in glue.console(unknown.id)
+    assert glue.backend.get_task(fine.id).status == "completed"  # the queue goes on
