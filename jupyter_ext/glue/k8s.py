@@ -102,6 +102,10 @@ class Kubernetes:
     def bind(self, launcher: str) -> None:
         self.launcher_label = objects.label_value(launcher)
 
+    def check(self) -> None:
+        """The API answers and lets this launcher list Jobs and pods in its namespace."""
+        self._list()
+
     def describe(self) -> dict[str, Any]:
         return {"k8s": {"namespace": self.namespace, "image": self.image}}
 

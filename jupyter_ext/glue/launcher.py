@@ -58,6 +58,8 @@ class Scheduler(Protocol):
 
     def bind(self, launcher: str) -> None: ...
 
+    def check(self) -> None: ...
+
     def describe(self) -> dict[str, Any]: ...
 
     def submit(self, request: JobRequest) -> str: ...
@@ -94,7 +96,7 @@ class Launcher:
         if not queues:
             raise InvalidArgument("a launcher needs at least one queue: --queues default")
         if max_jobs < 1:
-            raise InvalidArgument(f"--max-jobs must be at least 1; got {max_jobs}")
+            raise InvalidArgument(f"the most jobs at once (--max-jobs, --max-pods) must be at least 1; got {max_jobs}")
         if polling_interval <= 0:
             raise InvalidArgument(f"--polling-interval must be a positive number of seconds; got {polling_interval}")
         self.scheduler = scheduler
@@ -120,6 +122,7 @@ class Launcher:
     def run(self) -> int:
         backend = self._backend = session.backend()
         with LauncherLock(session.config().home, self.worker_id):
+            self.scheduler.check()
             self._check_queues(backend)
             backend.register_worker(self.worker_id, self.queues, self._info())
             self._say(f"launcher {self.worker_id}: {self.scheduler.name} jobs for {', '.join(self.queues)} "

@@ -107,6 +107,13 @@ class Slurm:
     def bind(self, launcher: str) -> None:
         """Slurm knows the launcher's jobs by their names and comments: nothing to set."""
 
+    def check(self) -> None:
+        """Slurm answers here (the controller is reachable), or a clear error before anything is popped."""
+        argv = ["squeue", "-h", "-j", "0"]
+        result = self._run(argv)
+        if result.returncode != 0 and "invalid job id" not in (result.stderr or "").lower():
+            raise self._error(argv, result)
+
     def describe(self) -> dict[str, Any]:
         return {"slurm": {k: v for k, v in self.defaults.items()}}
 

@@ -17,6 +17,12 @@ HELLO = """
     import os, sys
     print(f"hello from slurm job {os.environ.get('SLURM_JOB_ID')}")
 """
+HELLO_TRACKED = """
+    import os
+    from jupyter_ext import Task
+    task = Task.init(project_name="ignored under an agent", task_name="ignored")
+    print(f"hello from slurm job {os.environ.get('SLURM_JOB_ID')}")
+"""
 SLEEPER = """
     import time
     print("started", flush=True)
@@ -25,7 +31,8 @@ SLEEPER = """
 
 
 def test_ten_tasks_run_as_slurm_jobs_exactly_once_with_two_launchers(glue: Glue) -> None:
-    tasks = [glue.task(HELLO, name=f"hello {i}") for i in range(10)]
+    # half of them record their environment (Task.init), which must keep the launcher's runtime.glue
+    tasks = [glue.task(HELLO_TRACKED if i % 2 else HELLO, name=f"hello {i}") for i in range(10)]
     first = glue.launcher("--max-jobs", "3", "--once", name="glue-a")
     second = glue.launcher("--max-jobs", "3", "--once", name="glue-b")
     most: collections.Counter[str] = collections.Counter()
@@ -48,6 +55,8 @@ def test_ten_tasks_run_as_slurm_jobs_exactly_once_with_two_launchers(glue: Glue)
         assert record["scheduler"] == "slurm" and record["phase"] == "succeeded"
         assert record["job_name"] == f"track-{row.id}" and jobs_by_name[f"track-{row.id}"] == 1
         assert done.worker in {record["launcher"]} and record["launcher"].endswith(("glue-a", "glue-b"))
+        if tasks.index(row) % 2:
+            assert "packages" in done.runtime  # the run's own environment, beside the launcher's record
         console = glue.console(row.id)
         assert console.count(f"hello from slurm job {record['job_id']}\n") == 1, console
         assert f"submitted as slurm job {record['job_id']}" in console
@@ -106,7 +115,8 @@ def test_abort_of_a_task_while_its_job_is_pending_cancels_it_before_it_runs(glue
     launcher = glue.launcher("--sbatch-arg=--exclusive")
     glue.job_of(holder.id)
     job = glue.job_of(waiting.id, running=False)
-    assert "pending" in glue.backend.get_task(waiting.id).status_message
+    row = glue.wait(waiting.id, lambda r: "pending" in r.status_message, 60, "pending")
+    assert row.status_message.startswith(f"slurm job {job} pending (")  # Slurm's reason: Resources, Priority
     glue.backend.abort_task(waiting.id)
     glue.wait(waiting.id, lambda r: "cancelled slurm job" in glue.console(r.id), 60, "with its job cancelled")
     assert glue.backend.get_task(waiting.id).status == "stopped"
