@@ -34,6 +34,8 @@ RUNTIME_KEY = "glue"
 AGENT_COMMAND = ("jupyter", "track", "agent", "execute")
 STDOUT = 20
 ENDED_GRACE_S = 60.0  # a task that ended by itself while its job lingers this long: the job is cancelled
+ENDED_TASK_STATUSES = (statuses.COMPLETED, statuses.FAILED, statuses.STOPPED)
+REATTACH_LOOKBACK = 1000  # the newest ended tasks a restarted launcher looks through for its jobs
 
 
 @dataclasses.dataclass(frozen=True)
@@ -171,7 +173,14 @@ class Launcher:
                 self.scheduler.follow_output(job_id, row.id, self._writer(row.id), resume=True)
             else:  # popped, but the launcher stopped before the job was submitted
                 self.launch(row)
-        if mine:
+        # Tasks that ended (or were aborted) while no launcher looked: their jobs' ends are
+        # recorded, and a job still running for an aborted task is cancelled, by the usual follow.
+        for row in self._backend.query_tasks(statuses=list(ENDED_TASK_STATUSES), limit=REATTACH_LOOKBACK):
+            record = (row.runtime or {}).get(RUNTIME_KEY) or {}
+            if row.worker == self.worker_id and record.get("job_id") and not record.get("ended"):
+                self.tracked[row.id] = Tracked(row.id, str(record["job_id"]), row.queue or "",
+                                               float(record.get("submitted") or 0))
+        if self.tracked:
             self._say(f"re-attached to {len(self.tracked)} job(s) of a previous run")
 
     # -- submit ------------------------------------------------------------------------------
