@@ -59,12 +59,13 @@ class Glue:
         self.backend.enqueue_task(row.id, queue, create_queue=True)
         return row
 
-    def launcher(self, *args: str, name: str = "glue-test",
-                 queues: tuple[str, ...] = ("gpu",)) -> subprocess.Popen[str]:
+    def launcher(self, *args: str, name: str = "glue-test", queues: tuple[str, ...] = ("gpu",),
+                 extra_env: dict[str, str] | None = None) -> subprocess.Popen[str]:
         argv = [sys.executable, "-m", "jupyter_ext.cli.main", "glue", "slurm", "--queues", *queues, "--name", name,
                 "--create-queue", "--polling-interval", "0.5", "--agent-command", AGENT,
                 "--output-dir", str(self.out_dir), *args]
-        proc = subprocess.Popen(argv, env=self.env(), cwd=self.runner.workdir, stdout=subprocess.PIPE,
+        proc = subprocess.Popen(argv, env={**self.env(), **(extra_env or {})}, cwd=self.runner.workdir,
+                                stdout=subprocess.PIPE,
                                 stderr=subprocess.STDOUT, text=True)
         self.procs.append(proc)
         return proc

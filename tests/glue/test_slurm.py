@@ -6,6 +6,7 @@ from __future__ import annotations
 import collections
 import re
 import time
+from typing import Any
 
 import pytest
 
@@ -180,3 +181,36 @@ def test_a_job_slurm_refuses_fails_its_task_with_sbatchs_words(glue: Glue) -> No
     assert row.status == "failed" and "glue/partion is not a setting" in row.status_reason
     assert "glue/partition" in glue.console(unknown.id)
     assert glue.backend.get_task(fine.id).status == "completed"  # the queue goes on
+
+
+def test_launcher_and_jobs_through_a_server(glue: Glue, db_url: str, tmp_path: Any) -> None:
+    """A team's set-up: the store behind `jupyter track server`, reached with an API key by the
+    launcher and by the agents in the jobs (the same REST routes as everything remote)."""
+    from jupyter_ext.agent.create import script_spec
+    from jupyter_ext.client.http import HttpBackend
+    from jupyter_ext.server.background import BackgroundServer
+
+    server = BackgroundServer(db_url, str(tmp_path / "server-blobs"))
+    access, secret = server.create_key("glue tests")
+    remote = HttpBackend(server.url, access, secret)
+    try:
+        rows = []
+        for i in range(2):
+            spec = script_spec(str(glue.runner.write(HELLO_TRACKED, f"remote_{i}.py")), {}, "", None)
+            row = remote.create_task({"project": "Glue over HTTP", "name": f"remote {i}", "script": spec})
+            remote.enqueue_task(row.id, "gpu", create_queue=True)
+            rows.append(row)
+        env = {"CLEARML_API_HOST": server.url, "CLEARML_API_ACCESS_KEY": access, "CLEARML_API_SECRET_KEY": secret}
+        launcher = glue.launcher("--once", extra_env=env)
+        out = launcher.communicate(timeout=180)[0]
+        assert launcher.returncode == 0, out
+        for row in rows:
+            done = remote.get_task(row.id)
+            assert done.status == "completed", (done.status, done.status_reason)
+            assert done.runtime["glue"]["phase"] == "succeeded" and "packages" in done.runtime
+            text = "".join(c["text"] for c in remote.get_console(row.id))
+            assert text.count(f"hello from slurm job {done.runtime['glue']['job_id']}") == 1
+        assert glue.backend.query_tasks(project_name="Glue over HTTP") == []  # nothing went to the local home
+    finally:
+        remote.close()
+        server.stop()
