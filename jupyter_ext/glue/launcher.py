@@ -132,7 +132,11 @@ class Launcher:
             try:
                 self.reattach()
                 while not self._stop.is_set():
-                    self.cycle()
+                    try:
+                        self.cycle()
+                    except TrackError as exc:  # the scheduler or the store is away for a moment: look again
+                        print(f"jupyter-track glue: {exc.message}; trying again in {self.polling_interval:g} s",
+                              file=sys.stderr, flush=True)
                     if self.once and not self.tracked and not self.unsubmitted and not self._queues_have_work():
                         self._say("queues empty and no job left; exiting (--once)")
                         break
