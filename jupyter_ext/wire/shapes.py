@@ -65,6 +65,16 @@ class Caller:
 
 
 @dataclasses.dataclass(frozen=True)
+class Where:
+    """Which store or server a JupyterLab (or this API) shows, and as whom."""
+
+    mode: Literal["local", "server"]  # the embedded store, or a team server
+    location: str  # the store's URL (credentials hidden) or the team server's address
+    user: str  # who the shown server takes the caller for
+    via: Literal["jupyter", "key", "token"]
+
+
+@dataclasses.dataclass(frozen=True)
 class Deleted:
     deleted: str
 

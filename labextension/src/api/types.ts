@@ -38,6 +38,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/where": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Which store or team server this API shows, and who the caller is there */
+        get: operations["where"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/openapi.json": {
         parameters: {
             query?: never;
@@ -1762,6 +1779,15 @@ export interface components {
             is_package?: boolean;
             iteration?: number | null;
         };
+        /** @description Which store or server a JupyterLab (or this API) shows, and as whom. */
+        Where: {
+            /** @enum {string} */
+            mode: "local" | "server";
+            location: string;
+            user: string;
+            /** @enum {string} */
+            via: "jupyter" | "key" | "token";
+        };
         WorkerRegister: {
             id: string;
             queues?: string[];
@@ -1861,6 +1887,35 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Caller"];
+                };
+            };
+            /** @description an error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    where: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Where"];
                 };
             };
             /** @description an error */
