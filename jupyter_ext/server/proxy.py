@@ -18,11 +18,13 @@ import asyncio
 import base64
 import dataclasses
 import logging
+import socket
 import time
 from typing import Any
 
 import tornado.httpclient
 import tornado.httputil
+import tornado.netutil
 import tornado.web
 import tornado.websocket
 
@@ -40,6 +42,7 @@ _REQUEST_HEADERS = ("Content-Type", "Content-Length", "Range", "If-Range", "If-N
 # What the team server's answer carries back.
 _ANSWER_HEADERS = ("Content-Type", "Content-Length", "Content-Range", "Content-Encoding", "Content-Disposition",
                    "Accept-Ranges", "ETag", "Last-Modified", "Cache-Control", "Allow", "Retry-After", "Location")
+_BROWSER_ONLY_QUERY = frozenset({"token", "_xsrf"})
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 _QUEUED_CHUNKS = 8  # an upload is read from the browser no faster than the team server takes it
 _WHOAMI_SECONDS = 30.0
@@ -81,9 +84,38 @@ class Upstream:
             ca_certs=self.ca_certs, follow_redirects=False, decompress_response=False,
             allow_nonstandard_methods=True, **kwargs)
 
+    def client(self) -> tornado.httpclient.AsyncHTTPClient:
+        """This lab's own client (Jupyter's shared one has a 100 MB body limit and 10 connections): no
+        size limit on streamed answers, many transfers at once, and an address given as a literal IP
+        used as it is (no resolver thread per request)."""
+        found: tornado.httpclient.AsyncHTTPClient | None = _CLIENTS.get(self)
+        if found is None:
+            found = tornado.httpclient.AsyncHTTPClient(force_instance=True, max_clients=256, max_body_size=1 << 50,
+                                                       max_buffer_size=1 << 24, resolver=_LiteralResolver())
+            _CLIENTS[self] = found
+        return found
+
     def unreachable(self, exc: BaseException) -> errors.Unavailable:
         return errors.Unavailable(f"the team server {self.host} did not answer ({exc}); check that it runs and "
                                   "that api_host in the settings (`jupyter track where`) names it")
+
+
+_CLIENTS: dict[Upstream, tornado.httpclient.AsyncHTTPClient] = {}
+
+
+class _LiteralResolver(tornado.netutil.Resolver):
+    """A literal IP address at once; a name through the default resolver (a thread)."""
+
+    def initialize(self) -> None:
+        self._names = tornado.netutil.DefaultLoopResolver()
+
+    async def resolve(self, host: str, port: int, family: socket.AddressFamily = socket.AF_UNSPEC,
+                      ) -> list[tuple[int, Any]]:
+        if tornado.netutil.is_valid_ip(host):
+            kind = socket.AF_INET6 if ":" in host else socket.AF_INET
+            return [(kind, (host, port))]
+        found: list[tuple[int, Any]] = await self._names.resolve(host, port, family)
+        return found
 
 
 class Where:
@@ -96,7 +128,7 @@ class Where:
     async def answer(self) -> dict[str, Any]:
         now = time.monotonic()
         if self._seen is None or now - self._seen[0] > _WHOAMI_SECONDS:
-            client = tornado.httpclient.AsyncHTTPClient()
+            client = self.upstream.client()
             try:
                 response = await client.fetch(self.upstream.request("auth/whoami", "GET", {}), raise_error=False)
             except (OSError, tornado.httpclient.HTTPClientError) as exc:
@@ -152,10 +184,10 @@ class ProxyMixin:
             producer = self._body
             if "Content-Length" not in headers:
                 headers["Transfer-Encoding"] = "chunked"
-        query = f"?{self.request.query}" if self.request.query else ""
+        query = _forwarded_query(self.request.query)
         request = self.upstream.request(rest + query, method, headers, body_producer=producer,
                                         header_callback=self._on_header, streaming_callback=self._on_chunk)
-        client = tornado.httpclient.AsyncHTTPClient(max_body_size=1 << 50, max_buffer_size=1 << 24)
+        client = self.upstream.client()
         try:
             response = await client.fetch(request, raise_error=False)
         except (OSError, tornado.httpclient.HTTPClientError) as exc:
@@ -269,6 +301,16 @@ class SocketProxyMixin:
     def on_close(self) -> None:
         if self._far is not None:
             self._far.close()
+
+
+def _forwarded_query(query: str) -> str:
+    """The query without what authenticates the browser to Jupyter (``token`` in a blob URL, ``_xsrf``)."""
+    if not query:
+        return ""
+    from urllib.parse import parse_qsl, urlencode
+
+    kept = [(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if k not in _BROWSER_ONLY_QUERY]
+    return "?" + urlencode(kept) if kept else ""
 
 
 def _write_error(handler: Any, status_code: int, **kwargs: Any) -> None:

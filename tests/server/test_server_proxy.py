@@ -116,11 +116,23 @@ async def test_the_changes_socket_is_relayed(jp_ws_fetch: Any, team: BackgroundS
         socket.close()
 
 
-async def test_the_browsers_credentials_stay_in_the_lab(jp_fetch: Any, team: BackgroundServer) -> None:
-    # A browser's own Authorization header (its Jupyter token) is Jupyter's business; the team
-    # server authenticates the lab's key and never sees it.
-    got = await jp_fetch(*API, "auth", "whoami")
-    assert json.loads(got.body)["via"] == "key"
+def test_the_browsers_credentials_stay_in_the_lab() -> None:
+    # A blob URL carries the Jupyter token in its query (an <img src> sends no header): Jupyter's
+    # business, never the team server's.
+    from jupyter_ext.server.proxy import _forwarded_query
+
+    assert _forwarded_query("token=abc&max_points=5&_xsrf=x") == "?max_points=5"
+    assert _forwarded_query("token=abc") == ""
+    assert _forwarded_query("tag=a&tag=b") == "?tag=a&tag=b"
+
+
+async def test_a_blob_url_with_the_lab_token_downloads(jp_fetch: Any, jp_serverapp: Any,
+                                                        team: BackgroundServer) -> None:
+    data = b"artifact bytes"
+    sha = hashlib.sha256(data).hexdigest()
+    await jp_fetch(*API, "blobs", sha, method="PUT", body=data)
+    got = await jp_fetch(*API, "blobs", sha, params={"token": jp_serverapp.identity_provider.token})
+    assert got.body == data
 
 
 def test_upstream_never_shows_the_secret(team: BackgroundServer, team_key: tuple[str, str]) -> None:
