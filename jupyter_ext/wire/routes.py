@@ -28,8 +28,10 @@ from jupyter_ext.store.rows import (
 from jupyter_ext.wire.shapes import (
     BINARY,
     JSON,
+    AccessPut,
     Archived,
     ArtifactPut,
+    AuditEntry,
     Caller,
     Collected,
     ConfigurationPut,
@@ -46,6 +48,7 @@ from jupyter_ext.wire.shapes import (
     FilesStored,
     Force,
     GcRequest,
+    Grant,
     Heartbeat,
     Items,
     MapOf,
@@ -74,6 +77,9 @@ from jupyter_ext.wire.shapes import (
     TaskEdit,
     Token,
     TokenRequest,
+    User,
+    UserCreate,
+    UserEdit,
     VersionAdd,
     Where,
     With,
@@ -154,6 +160,26 @@ ROUTES: tuple[Route, ...] = (
     Route("POST", "sync/import", "sync_import", "Apply one record of `jupyter track sync` (ids kept; a second "
           "copy is a no-op)", tag="meta", body="json",
           request=JSON, response=JSON),
+    # -- teams: users, access, audit -------------------------------------------------------------
+    Route("GET", "users", "list_users", "The users of this server (names, display names, groups)", tag="teams",
+          response=Items(User)),
+    Route("POST", "users", "create_user", "Add a user (a server administrator's act; the first user is one)",
+          tag="teams", body="json", status=201,
+          request=UserCreate, response=User),
+    Route("PATCH", "users/{name}", "update_user", "Edit a user: display name, email, groups, admin, disabled "
+          "(a disabled user's keys and tokens are refused at once)", tag="teams", body="json",
+          request=UserEdit, response=User),
+    Route("GET", "projects/{project_id}/access", "get_project_access", "Who holds which role on a project "
+          "(its own grants and those inherited from its ancestors)", tag="teams",
+          response=Items(Grant)),
+    Route("PUT", "projects/{project_id}/access", "set_project_access", "Give a user or group a role on the "
+          "project's subtree ({principal, role}), or take it away (role null)", tag="teams", body="json",
+          request=AccessPut, response=Items(Grant)),
+    Route("GET", "audit", "get_audit", "The audit log, newest first: deletions, publications, moves, access "
+          "and key changes", tag="teams", query=(
+              _P("since", "number", "only entries from this time on (epoch seconds)"), _P("actor"), _P("action"),
+              _P("target"), _P("limit", "integer", "at most this many (default 100)")),
+          response=Items(AuditEntry)),
     # -- projects --------------------------------------------------------------------------------
     Route("GET", "projects", "list_projects", "Every project as a flat list with path, parent and task count",
           tag="projects",

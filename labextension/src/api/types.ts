@@ -143,6 +143,76 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The users of this server (names, display names, groups) */
+        get: operations["list_users"];
+        put?: never;
+        /** Add a user (a server administrator's act; the first user is one) */
+        post: operations["create_user"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/users/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Edit a user: display name, email, groups, admin, disabled (a disabled user's keys and tokens are refused at once) */
+        patch: operations["update_user"];
+        trace?: never;
+    };
+    "/projects/{project_id}/access": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who holds which role on a project (its own grants and those inherited from its ancestors) */
+        get: operations["get_project_access"];
+        /** Give a user or group a role on the project's subtree ({principal, role}), or take it away (role null) */
+        put: operations["set_project_access"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The audit log, newest first: deletions, publications, moves, access and key changes */
+        get: operations["get_audit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/projects": {
         parameters: {
             query?: never;
@@ -1249,6 +1319,12 @@ export interface components {
                 message: string;
             };
         };
+        /** @description Give ``principal`` a role on the project's subtree, or (``role: null``) take their grant away. */
+        AccessPut: {
+            principal: string;
+            /** @enum {string|null} */
+            role?: "viewer" | "editor" | "admin" | null;
+        };
         Archived: {
             archived?: boolean;
         };
@@ -1291,6 +1367,16 @@ export interface components {
             user: string;
             /** Format: date-time */
             time: string;
+        };
+        AuditEntry: {
+            id: number;
+            at: number;
+            actor: string;
+            action: string;
+            target: string;
+            detail: {
+                [key: string]: unknown;
+            };
         };
         Caller: {
             user: string;
@@ -1440,6 +1526,17 @@ export interface components {
         GcRequest: {
             grace_seconds?: number;
             dry_run?: boolean;
+        };
+        Grant: {
+            principal: string;
+            /** @enum {string} */
+            role: "viewer" | "editor" | "admin";
+            project_id: string;
+            project: string;
+            inherited: boolean;
+            granted_by: string;
+            /** Format: date-time */
+            created: string;
         };
         Heartbeat: {
             abort: boolean;
@@ -1769,6 +1866,31 @@ export interface components {
         TokenRequest: {
             ttl?: number | null;
         };
+        User: {
+            name: string;
+            display_name: string;
+            email: string;
+            admin: boolean;
+            /** Format: date-time */
+            created: string;
+            disabled: number | null;
+            groups: string[];
+        };
+        UserCreate: {
+            name: string;
+            display_name?: string | null;
+            email?: string | null;
+            admin?: boolean | null;
+            groups?: string[] | null;
+        };
+        /** @description The fields to change; ``disabled: true`` refuses the user's keys and tokens at once. */
+        UserEdit: {
+            display_name?: string | null;
+            email?: string | null;
+            admin?: boolean | null;
+            groups?: string[] | null;
+            disabled?: boolean | null;
+        };
         /** @description New weights: stored bytes (``blob_sha256`` at ``location``) or a registered ``url``. */
         VersionAdd: {
             blob_sha256?: string | null;
@@ -2087,6 +2209,218 @@ export interface operations {
                 content: {
                     "application/json": {
                         [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description an error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    list_users: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["User"][];
+                        total: number;
+                    };
+                };
+            };
+            /** @description an error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    create_user: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UserCreate"];
+            };
+        };
+        responses: {
+            /** @description success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+            /** @description an error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    update_user: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["UserEdit"];
+            };
+        };
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+            /** @description an error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    get_project_access: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Grant"][];
+                        total: number;
+                    };
+                };
+            };
+            /** @description an error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    set_project_access: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AccessPut"];
+            };
+        };
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Grant"][];
+                        total: number;
+                    };
+                };
+            };
+            /** @description an error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    get_audit: {
+        parameters: {
+            query?: {
+                /** @description only entries from this time on (epoch seconds) */
+                since?: number;
+                actor?: string;
+                action?: string;
+                target?: string;
+                /** @description at most this many (default 100) */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["AuditEntry"][];
+                        total: number;
                     };
                 };
             };
