@@ -211,6 +211,9 @@ def build_parser() -> argparse.ArgumentParser:
     from jupyter_ext.cli import keys
 
     keys.add_parser(sub)
+    from jupyter_ext.cli import users
+
+    users.add_parser(sub)
     from jupyter_ext.cli import sync
 
     sync.add_parser(sub)
