@@ -140,6 +140,7 @@ class TaskFilter:
     include_subprojects: bool = True
     # Only tasks of these projects (what the caller may see on a team server); None: any project.
     within_projects: Collection[str] | None = None
+    users: Sequence[str] | None = None  # only tasks these users own
 
 
 def query(
@@ -237,7 +238,7 @@ def _where(conn: Connection, where: TaskFilter) -> dict[str, Any] | None:
             return None
     return {"ids": where.task_ids, "project_ids": project_ids, "statuses": where.statuses, "types": where.types,
             "any_tags": any_tags, "all_tags": all_tags, "not_tags": not_tags,
-            "include_archived": where.include_archived, "name_filter": name_re}
+            "include_archived": where.include_archived, "name_filter": name_re, "users": where.users}
 
 
 def update(store: MetaStore, task_id: str, fields: Mapping[str, Any]) -> TaskRow:

@@ -201,6 +201,7 @@ ROUTES: tuple[Route, ...] = (
         _P("search", "string", "case-insensitive text in the name"),
         _P("status", "array"), _P("type", "array"), _P("tag", "array", "ClearML tag filter: -tag excludes"),
         _P("archived", "string", "true (default: include), false (exclude) or only"),
+        _P("user", "array", "only tasks of these users (their owner, stamped by the server); me: the caller's"),
         _P("order_by", "string", "a field or metric:<title>/<series>, '-' first for descending "
            "(default -created)"),
         _P("columns", "array", "task fields: return only these (and id); metric:<title>/<series> (last value) "

@@ -134,3 +134,14 @@ def test_the_command_line_manages_users_keys_and_reads_the_audit(tmp_path: Path)
     assert "disabled" in run("users", "disable", "bob").stdout
     audit = run("audit").stdout
     assert "user.disable" in audit and "key.create" in audit and "user.add" in audit
+
+
+def test_mine_lists_the_callers_own_tasks(people: dict[str, Any]) -> None:
+    top = people["ann"]("POST", "tasks", json={"name": "hers", "project": "Shared"}).json()
+    project = top["project_id"]
+    people["ann"]("PUT", f"projects/{project}/access", json={"principal": "user:ben", "role": "editor"})
+    people["ben"]("POST", "tasks", json={"name": "his", "project": "Shared"})
+    mine = people["ben"]("GET", "tasks", params={"user": "me"}).json()
+    assert [t["name"] for t in mine["items"]] == ["his"] and mine["total"] == 1
+    both = people["ben"]("GET", "tasks", params={"user": "ann,ben"}).json()
+    assert {t["user"] for t in both["items"]} == {"ann", "ben"}

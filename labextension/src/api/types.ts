@@ -2602,6 +2602,8 @@ export interface operations {
                 tag?: string[];
                 /** @description true (default: include), false (exclude) or only */
                 archived?: string;
+                /** @description only tasks of these users (their owner, stamped by the server); me: the caller's */
+                user?: string[];
                 /** @description a field or metric:<title>/<series>, '-' first for descending (default -created) */
                 order_by?: string;
                 /** @description task fields: return only these (and id); metric:<title>/<series> (last value) and param:<section>/<name> (typed value) add a "columns" object to each task */
