@@ -3,6 +3,7 @@ kernels write (the settings in force: ``JUPYTER_TRACK_HOME``, ``track.toml``), o
 settings name a team server (``api_host``), forwarded to it (server/proxy.py)."""
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from jupyter_ext.server.app import handlers
@@ -19,6 +20,8 @@ def load(server_app: Any) -> None:
         _forward(server_app, cfg, base_url)
     else:
         services = Services.open(cfg.store_url, cfg.blob_url)
+        # Under JupyterHub the Jupyter user is the Hub's word, not a claim: what it creates carries it.
+        services.jupyter_identity = bool(os.environ.get("JUPYTERHUB_API_TOKEN"))
         web_app.settings["jupyter_track_services"] = services
         web_app.add_handlers(".*$", handlers(services, base_url, jupyter=True))
         server_app.log.info("jupyter-ext: tracking API at %strack/api/v1/ (store %s)", base_url,

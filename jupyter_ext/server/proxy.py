@@ -18,6 +18,7 @@ import asyncio
 import base64
 import dataclasses
 import logging
+import os
 import socket
 import time
 from typing import Any
@@ -63,13 +64,20 @@ class Upstream:
     def from_config(cls, cfg: Any) -> Upstream:
         from jupyter_ext.client.http import api_base
 
-        if not cfg.access_key or not cfg.secret_key:
+        hub_token = os.environ.get("JUPYTERHUB_API_TOKEN", "")
+        if (not cfg.access_key or not cfg.secret_key) and hub_token:
+            # A hub user's lab: the team server trusts JupyterHub (`--jupyterhub`) and asks it whose
+            # token this is, so the user is who the Hub says, with no key to copy.
+            authorization = f"token {hub_token}"
+        elif not cfg.access_key or not cfg.secret_key:
             raise errors.Unauthenticated(
                 f"api_host is {cfg.api_host} but no API key is set: set access_key and secret_key "
                 "(JUPYTER_TRACK_ACCESS_KEY / JUPYTER_TRACK_SECRET_KEY, or run `jupyter track init`)")
+        else:
+            pair = base64.b64encode(f"{cfg.access_key}:{cfg.secret_key}".encode()).decode("ascii")
+            authorization = f"Basic {pair}"
         verify = cfg.requests_verify()
-        pair = base64.b64encode(f"{cfg.access_key}:{cfg.secret_key}".encode()).decode("ascii")
-        return cls(host=str(cfg.api_host).rstrip("/"), api_root=api_base(cfg.api_host), authorization=f"Basic {pair}",
+        return cls(host=str(cfg.api_host).rstrip("/"), api_root=api_base(cfg.api_host), authorization=authorization,
                    validate_cert=verify is not False, ca_certs=verify if isinstance(verify, str) else None,
                    connect_timeout=float(cfg.connect_timeout))
 
