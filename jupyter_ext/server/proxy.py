@@ -244,9 +244,6 @@ class ProxyMixin:
     def compute_etag(self) -> str | None:
         return None  # the team server's ETag is passed on as it is
 
-    def check_xsrf_cookie(self) -> None:
-        super().check_xsrf_cookie()  # type: ignore[misc]
-
     def write_error(self, status_code: int, **kwargs: Any) -> None:
         if self._headers_sent:
             return  # the answer is half sent already: closing the connection says it failed
