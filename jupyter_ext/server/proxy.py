@@ -18,7 +18,6 @@ import asyncio
 import base64
 import dataclasses
 import logging
-import os
 import socket
 import time
 from typing import Any
@@ -64,7 +63,7 @@ class Upstream:
     def from_config(cls, cfg: Any) -> Upstream:
         from jupyter_ext.client.http import api_base
 
-        hub_token = os.environ.get("JUPYTERHUB_API_TOKEN", "")
+        hub_token = str(getattr(cfg, "hub_api_token", "") or "")
         if (not cfg.access_key or not cfg.secret_key) and hub_token:
             # A hub user's lab: the team server trusts JupyterHub (`--jupyterhub`) and asks it whose
             # token this is, so the user is who the Hub says, with no key to copy.

@@ -142,6 +142,17 @@ def test_a_hub_users_lab_lists_their_teams_tasks_as_them(hub: dict[str, Any], te
     made = requests.post(lab + "tasks", headers=as_ann, json={"name": "from the hub", "project": "Hub Team",
                                                               "user": "someone else"}, timeout=60)
     assert made.status_code == 201 and made.json()["user"] == "ann"
+    # A script in Ann's lab (its kernels have the server's Hub token): the SDK reports as Ann too.
+    script = ("from jupyter_ext import Task\n"
+              "t = Task.init(project_name='Hub Team', task_name='from a kernel')\n"
+              "t.get_logger().report_scalar('loss', 'train', 0.5, 1)\nt.close()\n")
+    env = {**team["env"], "JUPYTER_TRACK_API_HOST": team["url"], "JUPYTERHUB_API_TOKEN": token,
+           "JUPYTER_TRACK_HOME": str(hub["log"].parent / "kernel-home"),
+           "JUPYTER_TRACK_CONFIG_FILE": str(hub["log"].parent / "none.toml")}
+    ran = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=300)
+    assert ran.returncode == 0, ran.stderr[-3000:]
+    kernel = requests.get(lab + "tasks", headers=as_ann, params={"name": "from a kernel"}, timeout=60).json()
+    assert [(t["user"], t["status"]) for t in kernel["items"]] == [("ann", "completed")]
     # The team server never saw a key: it asked the Hub whose token the lab's is.
     stranger = requests.get(f"{team['url']}/track/api/v1/tasks", headers={"Authorization": "token forged"}, timeout=30)
     assert stranger.status_code == 401
