@@ -194,6 +194,11 @@ def visible_projects(meta: MetaStore, caller: Caller) -> frozenset[str] | None:
     return found
 
 
+def project_names(meta: MetaStore, project_ids: frozenset[str]) -> frozenset[str]:
+    names = index(meta).names
+    return frozenset(names[p] for p in project_ids if p in names)
+
+
 # -- sharing --------------------------------------------------------------------------------------
 def _project(conn: Connection, project_id: str) -> Any:
     found = project_rows.get_by_id(conn, project_id)

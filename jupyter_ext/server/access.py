@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 @dataclasses.dataclass(frozen=True)
 class Need:
     role: str  # any | viewer | editor | admin | server-admin | agent
-    on: str = "path"  # path | none | body_project | body_tasks | query_tasks | list
+    on: str = "path"  # path | none | body_project | body_tasks | query_tasks | list | result | queues
     audit: str = ""  # the audit action recorded when the route succeeds
 
 
@@ -50,8 +50,8 @@ NEEDS: dict[str, Need] = {
     "set_task_status": Need("agent"), "move_task": Need("editor", audit="task.move"), "is_task_reusable": _V,
     "get_parameters": _V, "set_parameters": _E, "get_configurations": _V, "set_configuration": _E,
     # queues and workers
-    "enqueue_task": _E, "dequeue_task": _E, "abort_task": _E, "list_queues": _ANY,
-    "create_queue": dataclasses.replace(_SERVER, audit="queue.create"), "pop_next_task": _AGENT, "get_queue": _ANY,
+    "enqueue_task": _E, "dequeue_task": _E, "abort_task": _E, "list_queues": Need("any", "queues"),
+    "create_queue": dataclasses.replace(_SERVER, audit="queue.create"), "pop_next_task": _AGENT, "get_queue": Need("any", "queues"),
     "delete_queue": dataclasses.replace(_SERVER, audit="queue.delete"), "move_queue_entry": _E,
     "list_workers": _ANY, "register_worker": _AGENT, "worker_heartbeat": _AGENT, "unregister_worker": _AGENT,
     # results
@@ -114,7 +114,7 @@ def check(call: Call, route: Route) -> str | None:
     doing = f"{route.method} {route.path}"
     if caller.scope == "full" and need.role != "server-admin" and not access.index(meta).teams:
         return None  # a personal store (no users): every full key may do everything; nothing to look up
-    if need.on in ("none", "list", "result"):
+    if need.on in ("none", "list", "result", "queues"):
         access.require(meta, caller, None, need.role, doing)
         return None
     if need.on == "body_project":
@@ -166,10 +166,18 @@ def _tasks_in_batch(body: dict[str, Any]) -> set[str]:
 def filter_answer(call: Call, route: Route, answer: Any) -> Any:
     """A list shows only what the caller may see; a found row must be visible."""
     need = need_of(route)
-    if need.on not in ("list", "result"):
+    if need.on not in ("list", "result", "queues"):
         return answer
     visible = access.visible_projects(call.backend.store, caller_of(call))
     if visible is None:
+        return answer
+    if need.on == "queues":  # a queue is the server's; the tasks waiting in it are their projects'
+        names = access.project_names(call.backend.store, visible)
+        queues = answer.get("items") if isinstance(answer, dict) and "items" in answer else None
+        for queue in queues if queues is not None else [answer]:
+            if isinstance(queue, dict) and isinstance(queue.get("entries"), list):
+                queue["entries"] = [e for e in queue["entries"] if e.get("project") in names]
+                queue["num_entries"] = len(queue["entries"])
         return answer
     if need.on == "result":
         project_id = answer.get("project_id") if isinstance(answer, dict) else None

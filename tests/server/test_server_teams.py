@@ -145,3 +145,14 @@ def test_mine_lists_the_callers_own_tasks(people: dict[str, Any]) -> None:
     assert [t["name"] for t in mine["items"]] == ["his"] and mine["total"] == 1
     both = people["ben"]("GET", "tasks", params={"user": "ann,ben"}).json()
     assert {t["user"] for t in both["items"]} == {"ann", "ben"}
+
+
+def test_a_queue_shows_only_the_waiting_tasks_the_caller_may_see(people: dict[str, Any]) -> None:
+    task = people["ann"]("POST", "tasks", json={"name": "queued work", "project": "Private"}).json()
+    people["root"]("POST", "queues", json={"name": "gpu"})
+    assert people["ann"]("POST", f"tasks/{task['id']}/enqueue", json={"queue": "gpu"}).status_code == 200
+    mine = people["ann"]("GET", "queues/gpu").json()
+    assert [e["task_id"] for e in mine["entries"]] == [task["id"]]
+    theirs = people["ben"]("GET", "queues").json()["items"]
+    gpu = next(q for q in theirs if q["name"] == "gpu")
+    assert gpu["entries"] == [] and gpu["num_entries"] == 0
