@@ -50,7 +50,8 @@ NEEDS: dict[str, Need] = {
     "set_task_status": Need("agent"), "move_task": Need("editor", audit="task.move"), "is_task_reusable": _V,
     "get_parameters": _V, "set_parameters": _E, "get_configurations": _V, "set_configuration": _E,
     # queues and workers
-    "enqueue_task": _E, "dequeue_task": _E, "abort_task": _E, "list_queues": Need("any", "queues"),
+    "enqueue_task": _E, "dequeue_task": _E, "abort_task": _E,
+    "list_queues": Need("any", "queues"),
     "create_queue": dataclasses.replace(_SERVER, audit="queue.create"), "pop_next_task": _AGENT, "get_queue": Need("any", "queues"),
     "delete_queue": dataclasses.replace(_SERVER, audit="queue.delete"), "move_queue_entry": _E,
     "list_workers": _ANY, "register_worker": _AGENT, "worker_heartbeat": _AGENT, "unregister_worker": _AGENT,
