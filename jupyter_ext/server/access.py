@@ -52,7 +52,8 @@ NEEDS: dict[str, Need] = {
     # queues and workers
     "enqueue_task": _E, "dequeue_task": _E, "abort_task": _E,
     "list_queues": Need("any", "queues"),
-    "create_queue": dataclasses.replace(_SERVER, audit="queue.create"), "pop_next_task": _AGENT, "get_queue": Need("any", "queues"),
+    "create_queue": dataclasses.replace(_SERVER, audit="queue.create"), "pop_next_task": _AGENT,
+    "get_queue": Need("any", "queues"),
     "delete_queue": dataclasses.replace(_SERVER, audit="queue.delete"), "move_queue_entry": _E,
     "list_workers": _ANY, "register_worker": _AGENT, "worker_heartbeat": _AGENT, "unregister_worker": _AGENT,
     # results
