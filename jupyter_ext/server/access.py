@@ -45,7 +45,7 @@ NEEDS: dict[str, Need] = {
     "get_project_access": _V, "set_project_access": _A,  # core/access.py audits
     # tasks
     "list_tasks": _LIST, "create_task": Need("editor", "body_project"), "get_task": _V, "update_task": _E,
-    "delete_task": Need("editor", audit="task.delete"), "clone_task": _V, "reset_task": _E,
+    "delete_task": Need("editor", audit="task.delete"), "clone_task": _E, "reset_task": _E,
     "publish_task": Need("editor", audit="task.publish"), "archive_task": _E, "unarchive_task": _E,
     "set_task_status": Need("agent"), "move_task": Need("editor", audit="task.move"), "is_task_reusable": _V,
     "get_parameters": _V, "set_parameters": _E, "get_configurations": _V, "set_configuration": _E,
@@ -124,12 +124,31 @@ def check(call: Call, route: Route) -> str | None:
         nearest = access.nearest_project(meta, name)
         if nearest is None:  # a new project at the top of the tree: any member may start one
             access.require(meta, caller, None, "member", doing)
+            _check_also(call, route, caller, doing)
             return name
         access.require(meta, caller, nearest, need.role, doing)
+        _check_also(call, route, caller, doing)
         return None
     for project_id in _projects(call, route):
         access.require(meta, caller, project_id, need.role, doing)
+    _check_also(call, route, caller, doing)
     return None
+
+
+# What a body names besides the route's own project, and the role it needs there: the sources of a
+# squash, the model a task is linked to, must be readable by the caller.
+_ALSO = {"squash_datasets": ("dataset_ids", "dataset"), "link_task_model": ("model_id", "model")}
+
+
+def _check_also(call: Call, route: Route, caller: access.Caller, doing: str) -> None:
+    found = _ALSO.get(route.name)
+    if found is None:
+        return
+    field, kind = found
+    value = call.body.get(field)
+    for ident in value if isinstance(value, list) else [value] if value else []:
+        access.require(call.backend.store, caller, access.project_of(call.backend.store, kind, str(ident)),
+                       "viewer", doing)
 
 
 def _projects(call: Call, route: Route) -> list[str | None]:
@@ -144,7 +163,7 @@ def _projects(call: Call, route: Route) -> list[str | None]:
                         ("other_id", "dataset"), ("project_id", "project")):
         if param in call.path:
             found.append(access.project_of(meta, kind, call.path[param]))
-    if route.name in ("move_task", "move_dataset") and call.b("project", kind=str):
+    if route.name in ("move_task", "move_dataset", "clone_task") and call.b("project", kind=str):
         found.append(access.nearest_project(meta, call.b("project", kind=str)))  # editor at the destination too
     if not found:
         raise errors.Forbidden(f"route {route.name} names no project to check access on")

@@ -156,3 +156,16 @@ def test_a_queue_shows_only_the_waiting_tasks_the_caller_may_see(people: dict[st
     theirs = people["ben"]("GET", "queues").json()["items"]
     gpu = next(q for q in theirs if q["name"] == "gpu")
     assert gpu["entries"] == [] and gpu["num_entries"] == 0
+
+
+def test_what_a_body_names_must_be_readable_too(people: dict[str, Any]) -> None:
+    theirs = people["ben"]("POST", "datasets", json={"name": "bens data", "project": "Ben's"}).json()
+    squash = people["ann"]("POST", "datasets/squash", json={"name": "taken", "dataset_ids": [theirs["id"]],
+                                                            "project": "Ann's data"})
+    assert squash.status_code == 403 and "viewer role" in squash.json()["error"]["message"]
+    task = people["ann"]("POST", "tasks", json={"name": "t", "project": "Ann's"}).json()
+    model = people["ben"]("POST", "models", json={"name": "bens model", "project": "Ben's"}).json()
+    link = people["ann"]("POST", f"tasks/{task['id']}/models", json={"model_id": model["id"], "mode": "input"})
+    assert link.status_code == 403
+    clone = people["ben"]("POST", f"tasks/{task['id']}/clone", json={"project": "Ben's"})
+    assert clone.status_code == 403  # reading Ann's task is not Ben's to do
