@@ -58,6 +58,9 @@ class Config:
     s3_secret_key: str = ""
     s3_region: str = ""
     s3_verify: bool | str = True  # the S3 server's certificate: False, or a CA bundle path
+    # Under JupyterHub: the token the Hub gave this user's server, which a team server that trusts
+    # the Hub (`jupyter track server --jupyterhub`) accepts in place of an API key.
+    hub_api_token: str = ""
 
     @property
     def remote(self) -> bool:
@@ -121,7 +124,7 @@ class Config:
         return options
 
 
-_SECRETS = frozenset({"secret_key", "s3_secret_key"})
+_SECRETS = frozenset({"secret_key", "s3_secret_key", "hub_api_token"})
 
 # field -> (CLEARML_* fallback variables)
 _CLEARML_FALLBACK = {
@@ -136,6 +139,7 @@ _CLEARML_FALLBACK = {
     "log_environment": ("CLEARML_LOG_ENVIRONMENT",),
     "task_no_reuse": ("CLEARML_TASK_NO_REUSE",),
     "block_unsafe_artifacts": ("CLEARML_BLOCK_PICKLED_ARTIFACTS",),
+    "hub_api_token": ("JUPYTERHUB_API_TOKEN",),
 }
 
 

@@ -39,7 +39,9 @@ def cmd_create(args: argparse.Namespace) -> int:
 
     store = _store(args)
     try:
-        access_key, secret_key = keys.create(store, args.name or socket.gethostname(), user=getpass.getuser())
+        access_key, secret_key = keys.create(store, args.name or socket.gethostname(),
+                                             user=args.user or getpass.getuser(), scope=args.scope,
+                                             actor=getpass.getuser(), require_user=bool(args.user))
     finally:
         store.close()
     print(f"access_key={access_key} secret_key={secret_key}")
@@ -72,7 +74,7 @@ def cmd_revoke(args: argparse.Namespace) -> int:
 
     store = _store(args)
     try:
-        info = keys.revoke(store, args.access_key)
+        info = keys.revoke(store, args.access_key, actor=getpass.getuser())
     finally:
         store.close()
     print(f"revoked {info['access_key']} ({info['name']}); requests with it are refused from now on")
@@ -103,6 +105,10 @@ def add_parser(sub: Any) -> None:
 
     p = verb("create", cmd_create, "make a key pair; prints access_key=… secret_key=… once")
     p.add_argument("--name", default=None, help="where the key is used, e.g. laptop (default: this host's name)")
+    p.add_argument("--user", default=None, help="whose key it is (a user of `jupyter track users list`); what "
+                   "the key creates is stamped with this user (default: who runs this)")
+    p.add_argument("--scope", default="full", choices=("full", "read", "agent"),
+                   help="full (the user's roles), read (reads only) or agent (pop queues, run and report)")
     p = verb("list", cmd_list, "list keys (never their secrets)")
     p.add_argument("--all", action="store_true", help="include revoked keys")
     p.add_argument("--json", action="store_true")

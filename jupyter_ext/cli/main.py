@@ -145,11 +145,22 @@ def cmd_gc(args: argparse.Namespace) -> int:
     return 0
 
 
+def _shown(url: str) -> str:
+    from jupyter_ext.core.rules.redact import redact_url
+
+    return redact_url(url)
+
+
 def cmd_where(args: argparse.Namespace) -> int:
     from jupyter_ext.sdk import _session as session
 
     cfg = session.config()
-    print(f"home      {cfg.home}\nstore     {cfg.store_url}\nblobs     {cfg.blob_url}")
+    if cfg.api_host:
+        print(f"shows     the team server {cfg.api_host.rstrip('/')} as key {cfg.access_key or '(none set)'} "
+              "(scripts, notebooks and JupyterLab's panels alike)")
+    else:
+        print("shows     the local store below (scripts, notebooks and JupyterLab's panels alike)")
+    print(f"home      {cfg.home}\nstore     {_shown(cfg.store_url)}\nblobs     {cfg.blob_url}")
     from jupyter_ext.config import config_file_path
 
     print(f"settings  {config_file_path()}")
@@ -200,6 +211,9 @@ def build_parser() -> argparse.ArgumentParser:
     from jupyter_ext.cli import keys
 
     keys.add_parser(sub)
+    from jupyter_ext.cli import users
+
+    users.add_parser(sub)
     from jupyter_ext.cli import sync
 
     sync.add_parser(sub)

@@ -17,6 +17,9 @@ def add_parser(sub: Any) -> None:
                    help="blob store folder or URL (default: the settings, or blobs/ beside a SQLite --store)")
     p.add_argument("--certfile", default=None, help="TLS certificate (PEM) to serve https")
     p.add_argument("--keyfile", default=None, help="TLS private key (PEM) of the certificate")
+    p.add_argument("--jupyterhub", default=None, metavar="API_URL",
+                   help="trust JupyterHub's users: accept their Hub API tokens (e.g. http://127.0.0.1:8081/hub/api; "
+                   "default: JUPYTERHUB_API_URL when run as a Hub service)")
     p.add_argument("--workers", type=int, default=1, metavar="N",
                    help="serve from N forked processes sharing the port (default 1; POSIX only)")
     p.set_defaults(func=cmd_server)
@@ -36,6 +39,7 @@ def cmd_server(args: argparse.Namespace) -> int:
             blob_url = os.path.join(os.path.dirname(os.path.abspath(args.store[len("sqlite:///"):])), "blobs")
         else:
             blob_url = cfg.blob_url
+    hub = args.jupyterhub or (os.environ.get("JUPYTERHUB_API_URL") if args.jupyterhub is None else None)
     serve(store_url, blob_url, args.ip, args.port, certfile=args.certfile, keyfile=args.keyfile,
-          workers=args.workers)
+          workers=args.workers, jupyterhub=hub or None)
     return 0

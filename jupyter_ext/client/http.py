@@ -49,8 +49,9 @@ def api_base(host: str) -> str:
 class HttpBackend(ModelCalls, QueueCalls, DatasetCalls, Backend):
     def __init__(self, host: str, access_key: str, secret_key: str, *, verify: bool | str = True,
                  connect_timeout: float = 3.0, read_timeout: float = READ_TIMEOUT, retries: int = 3,
-                 token_ttl: float = 3600.0, config: Any = None) -> None:
-        if not access_key or not secret_key:
+                 token_ttl: float = 3600.0, config: Any = None, hub_token: str = "") -> None:
+        self._hub_token = "" if access_key and secret_key else hub_token
+        if (not access_key or not secret_key) and not self._hub_token:
             raise Unauthenticated(f"api_host is {host} but no API key is set: set access_key and secret_key "
                                   f"(JUPYTER_TRACK_ACCESS_KEY / JUPYTER_TRACK_SECRET_KEY, or run `jupyter track init`)")
         self.base = api_base(host)
@@ -72,7 +73,8 @@ class HttpBackend(ModelCalls, QueueCalls, DatasetCalls, Backend):
     def from_config(cls, config: Any) -> HttpBackend:
         verify = config.requests_verify() if hasattr(config, "requests_verify") else config.verify_certificate
         return cls(config.api_host, config.access_key, config.secret_key, verify=verify,
-                   connect_timeout=float(getattr(config, "connect_timeout", 3.0)), config=config)
+                   connect_timeout=float(getattr(config, "connect_timeout", 3.0)), config=config,
+                   hub_token=str(getattr(config, "hub_api_token", "") or ""))
 
     def __repr__(self) -> str:  # never the secret
         return f"HttpBackend({self.base!r}, access_key={self._access_key!r})"
@@ -101,6 +103,8 @@ class HttpBackend(ModelCalls, QueueCalls, DatasetCalls, Backend):
             return self._session
 
     def _auth_header(self, renew: bool = False) -> dict[str, str]:
+        if self._hub_token:  # a JupyterHub user's server: the team server asks the Hub whose token it is
+            return {"Authorization": f"token {self._hub_token}"}
         with self._token_lock:
             if self._token is None or renew:
                 for attempt in range(2):

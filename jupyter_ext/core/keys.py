@@ -81,17 +81,27 @@ def _peppered(secret_key: str) -> bytes:
     return hmac.new(_PEPPER, secret_key.encode("utf-8"), hashlib.sha256).digest()
 
 
-def create(meta: MetaStore, name: str, *, user: str = "") -> tuple[str, str]:
-    """Make a new key pair; returns ``(access_key, secret_key)``. The secret is never shown again."""
+def create(meta: MetaStore, name: str, *, user: str = "", scope: str = "full", actor: str = "",
+           require_user: bool = False) -> tuple[str, str]:
+    """Make a new key pair for ``user``; returns ``(access_key, secret_key)``. The secret is never
+    shown again. Once the server has users (or with ``require_user``), ``user`` must be one of them,
+    enabled. ``scope`` narrows what the key may do: ``full``, ``read`` or ``agent``."""
+    from jupyter_ext.core import audit, users
+    from jupyter_ext.core.rules.access import check_scope
+
     name = check_name(name)
+    scope = check_scope(scope)
     access_key = "JT" + "".join(secrets.choice(_ACCESS_ALPHABET) for _ in range(22))
     secret_key = secrets.token_urlsafe(36)
     salt = secrets.token_hex(16)
     row = key_rows.ApiKeyRow(access_key=access_key, name=name, user=str(user or ""), salt=salt,
                              secret_digest=_digest(salt, secret_key), created=time.time(), last_used=None,
-                             revoked=None)
+                             revoked=None, scope=scope)
     with meta.write() as conn:
+        if require_user or users.teams_on(conn):
+            users.require(conn, row.user)
         key_rows.insert(conn, row)
+        audit.record_in(conn, actor or row.user, "key.create", access_key, name=name, user=row.user, scope=scope)
     return access_key, secret_key
 
 
@@ -109,19 +119,44 @@ def get(meta: MetaStore, access_key: str) -> dict[str, Any]:
     return row.public()
 
 
-def revoke(meta: MetaStore, access_key: str) -> dict[str, Any]:
+def revoke(meta: MetaStore, access_key: str, *, actor: str = "") -> dict[str, Any]:
     """Refuse ``access_key`` from now on (and the tokens issued for it). Revoking twice is fine."""
+    from jupyter_ext.core import audit
+
     with meta.write() as conn:
         row = key_rows.get(conn, access_key)
         if row is None:
             raise NotFound(f"no API key {access_key!r}; `jupyter track keys list` shows the keys")
         if row.revoked is None:
             key_rows.set_fields(conn, access_key, revoked=time.time())
+            audit.record_in(conn, actor or row.user, "key.revoke", access_key, name=row.name, user=row.user)
     with _lock:
         for cache in (_verified, _active):
             for per_store in cache.values():
                 per_store.pop(access_key, None)
     return get(meta, access_key)
+
+
+def forget_all() -> None:
+    """Every remembered verification of this process counts no more (a user was disabled)."""
+    with _lock:
+        _verified.clear()
+        _active.clear()
+
+
+def _user_refusal(conn: Any, row: key_rows.ApiKeyRow) -> str | None:
+    """Why the key's user may not call now (disabled, or not a user of a server that has users)."""
+    from jupyter_ext.store import teams
+
+    if not teams.count_users(conn):
+        return None
+    user = teams.get_user(conn, row.user) if row.user else None
+    if user is None:
+        return (f"API key {row.access_key} belongs to {row.user or 'nobody'!r}, who is not a user of this server; "
+                f"ask an administrator for a key of your own (`jupyter track keys create --user NAME`)")
+    if user.disabled is not None:
+        return f"user {row.user!r} is disabled; their keys and tokens are refused"
+    return None
 
 
 def _revocation_epoch(meta: MetaStore) -> Any:
@@ -137,8 +172,10 @@ def _revocation_epoch(meta: MetaStore) -> Any:
         seen = _revocations.get(meta)
     if seen is not None and seen[0] == version:
         return seen[1]
+    from jupyter_ext.store import teams
+
     with meta.read() as conn:
-        summary = key_rows.revocation_signature(conn)
+        summary = (key_rows.revocation_signature(conn), teams.identity_signature(conn))
     with _lock:
         if seen is not None and seen[1] != summary:  # what was remembered can never count again
             _verified.pop(meta, None)
@@ -148,7 +185,7 @@ def _revocation_epoch(meta: MetaStore) -> Any:
 
 
 def _info(row: key_rows.ApiKeyRow) -> dict[str, Any]:
-    return {"access_key": row.access_key, "name": row.name, "user": row.user}
+    return {"access_key": row.access_key, "name": row.name, "user": row.user, "scope": row.scope}
 
 
 def authenticate(meta: MetaStore, access_key: str, secret_key: str) -> dict[str, Any]:
@@ -165,12 +202,15 @@ def authenticate(meta: MetaStore, access_key: str, secret_key: str) -> dict[str,
         return dict(hit[1])
     with meta.read() as conn:
         row = key_rows.get(conn, access_key)
+        refusal = _user_refusal(conn, row) if row is not None else None
     if row is None or not hmac.compare_digest(row.secret_digest, _digest(row.salt, secret_key)):
         raise Unauthenticated("invalid access key or secret key; create a key on the server with "
                               "`jupyter track keys create --name NAME`")
     if row.revoked is not None:
         raise Unauthenticated(f"API key {access_key} was revoked; create a new one with "
                               "`jupyter track keys create --name NAME`")
+    if refusal is not None:
+        raise Unauthenticated(refusal)
     wall = time.time()
     if row.last_used is None or wall - row.last_used > _LAST_USED_EVERY:
         with meta.write() as conn:
@@ -191,7 +231,7 @@ def _is_active(meta: MetaStore, access_key: str) -> bool:
         return hit[0]
     with meta.read() as conn:
         row = key_rows.get(conn, access_key)
-    active = row is not None and row.revoked is None
+        active = row is not None and row.revoked is None and _user_refusal(conn, row) is None
     with _lock:
         _active.setdefault(meta, {})[access_key] = (active, now + CACHE_SECONDS, epoch)
     return active
@@ -251,7 +291,8 @@ def issue_token(meta_or_secret: MetaStore | bytes, key_info: Mapping[str, Any],
         raise InvalidArgument("a token is issued for a key: key_info needs its access_key")
     now = time.time()
     payload = {"k": str(key_info["access_key"]), "n": str(key_info.get("name", "")),
-               "u": str(key_info.get("user", "")), "iat": int(now), "exp": now + float(ttl)}
+               "u": str(key_info.get("user", "")), "s": str(key_info.get("scope") or "full"), "iat": int(now),
+               "exp": now + float(ttl)}
     body = TOKEN_PREFIX + _b64(json.dumps(payload, separators=(",", ":")).encode("utf-8"))
     signature = hmac.new(_key_of(meta_or_secret), body.encode("ascii"), hashlib.sha256).digest()
     return body + "." + _b64(signature)
@@ -275,9 +316,10 @@ def verify_token(meta_or_secret: MetaStore | bytes, token: str) -> dict[str, Any
         raise Unauthenticated("the bearer token has expired; get a new one with POST auth/token")
     access_key = str(payload.get("k", ""))
     if isinstance(meta_or_secret, MetaStore) and not _is_active(meta_or_secret, access_key):
-        raise Unauthenticated(f"API key {access_key} was revoked; its tokens are no longer accepted")
+        raise Unauthenticated(f"API key {access_key} was revoked or its user disabled; its tokens are no "
+                              "longer accepted")
     return {"access_key": access_key, "name": payload.get("n", ""), "user": payload.get("u", ""),
-            "expires": float(payload["exp"])}
+            "scope": payload.get("s") or "full", "expires": float(payload["exp"])}
 
 
 def authenticate_header(meta: MetaStore, authorization: str | None) -> dict[str, Any]:

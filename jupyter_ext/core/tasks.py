@@ -9,7 +9,7 @@ import dataclasses
 import re
 import time
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy.engine import Connection
@@ -138,6 +138,9 @@ class TaskFilter:
     include_archived: bool = True
     archived_only: bool = False
     include_subprojects: bool = True
+    # Only tasks of these projects (what the caller may see on a team server); None: any project.
+    within_projects: Collection[str] | None = None
+    users: Sequence[str] | None = None  # only tasks these users own
 
 
 def query(
@@ -228,9 +231,14 @@ def _where(conn: Connection, where: TaskFilter) -> dict[str, Any] | None:
         project_ids = projects.ids_under(conn, names, recursive=where.include_subprojects)
         if not project_ids:
             return None
+    if where.within_projects is not None:
+        allowed = set(where.within_projects)
+        project_ids = sorted(allowed) if project_ids is None else [p for p in project_ids if p in allowed]
+        if not project_ids:
+            return None
     return {"ids": where.task_ids, "project_ids": project_ids, "statuses": where.statuses, "types": where.types,
             "any_tags": any_tags, "all_tags": all_tags, "not_tags": not_tags,
-            "include_archived": where.include_archived, "name_filter": name_re}
+            "include_archived": where.include_archived, "name_filter": name_re, "users": where.users}
 
 
 def update(store: MetaStore, task_id: str, fields: Mapping[str, Any]) -> TaskRow:

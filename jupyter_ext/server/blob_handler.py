@@ -40,6 +40,11 @@ class BlobMixin(TrackMixin):
     # -- upload -----------------------------------------------------------------------------------
     async def prepare(self) -> None:
         await super().prepare()
+        route = self.routes.get(self.request.method) if isinstance(getattr(self, "routes", None), dict) else None
+        if route is not None:  # the blob routes pass the same access check as every other route
+            from jupyter_ext.server import access
+
+            await self.services.run(access.check_caller, self.services.backend.store, self.current_user, route)
         if self.request.method == "PUT":
             check_sha256(self.path_kwargs.get("sha256", ""))
             try:

@@ -28,6 +28,20 @@ class Principal:
     initials: str = ""
     avatar_url: str | None = None
     color: str | None = None
+    scope: str = "full"  # a key's: full | read | agent
+    vouched: bool = False  # the name is the server's word (a key's owner, a JupyterHub user), not a claim
+
+
+def as_principal(user: Any, *, hub: bool = False) -> Principal:
+    """The caller as operations see it: a key's Principal as it is, or a Jupyter user (browser)."""
+    if isinstance(user, Principal):
+        if user.via in ("key", "token") and not user.vouched and not user.username.startswith("key:"):
+            return dataclasses.replace(user, vouched=True)
+        return user
+    name = getattr(user, "username", None) or getattr(user, "name", None) or str(user)
+    return Principal(username=str(name), via="jupyter", display_name=str(getattr(user, "display_name", "") or ""),
+                     initials=str(getattr(user, "initials", "") or ""), avatar_url=getattr(user, "avatar_url", None),
+                     color=getattr(user, "color", None), vouched=hub)
 
 
 @dataclasses.dataclass(frozen=True)

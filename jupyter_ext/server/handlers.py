@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any
 import tornado.web
 
 from jupyter_ext import errors
-from jupyter_ext.server.call import Call, Encoded, Principal, Reply
+from jupyter_ext.server import access
+from jupyter_ext.server.call import Call, Encoded, Principal, Reply, as_principal
 from jupyter_ext.server.read_cache import CACHEABLE, Answer
 from jupyter_ext.server.services import Services
 from jupyter_ext.wire import codec
@@ -60,7 +61,15 @@ class TrackMixin(_Handler):
         header = self.request.headers.get("Authorization", "")
         scheme, _, value = header.partition(" ")
         ours = scheme.lower() == "basic" or (scheme.lower() == "bearer" and value.strip().startswith("jt1."))
-        if ours or self.services.keys_only:
+        hub = getattr(self.services, "hub", None)
+        if hub is not None and scheme.lower() == "token":  # a JupyterHub token: the Hub says whose
+            from jupyter_ext.server.hub import admit
+
+            name = await hub.user_of(value.strip())
+            await self.services.run(admit, self.services.backend.store, name)
+            self.via_key = True  # no cookie was used: no cross-site request to forge
+            self.current_user = Principal(username=name, via="jupyter", vouched=True)
+        elif ours or self.services.keys_only:
             from jupyter_ext.core import keys
 
             if scheme.lower() == "bearer" and self.services.store_ready:
@@ -72,7 +81,8 @@ class TrackMixin(_Handler):
             self.via_key = True
             self.current_user = Principal(username=info.get("user") or f"key:{info['name']}",
                                           via="token" if scheme.lower() == "bearer" else "key",
-                                          access_key=info["access_key"], name=info.get("name", ""))
+                                          access_key=info["access_key"], name=info.get("name", ""),
+                                          scope=info.get("scope") or "full")
         else:
             await self._host_authenticate()
         if self.current_user is None:
@@ -132,7 +142,8 @@ class TrackMixin(_Handler):
     def make_call(self, path: dict[str, str]) -> Call:
         body = b"".join(self._chunks)
         self._chunks = []
-        return Call(self.services, path, self.request.query_arguments, body, self.current_user, self.track_base_url)
+        caller = as_principal(self.current_user, hub=bool(getattr(self.services, "jupyter_identity", False)))
+        return Call(self.services, path, self.request.query_arguments, body, caller, self.track_base_url)
 
     async def dispatch(self, route: Route, path: dict[str, str]) -> None:
         from jupyter_ext.server.operations import OPERATIONS
@@ -141,14 +152,17 @@ class TrackMixin(_Handler):
         call = self.make_call(path)
 
         def work() -> Answer:
+            adopt = access.check(call, route)  # every route passes here: 403 naming the role needed
             if route.body == "json":
                 check_body(route.request, call.body)
+            stamp_user(call, route)
             result = operation(call)
+            access.after(call, route, adopt)
             if isinstance(result, Encoded):
                 return Answer.of(route.status, result.payload)
             if isinstance(result, Reply):
-                return Answer.of(result.status, codec.dumps(result.body))
-            return Answer.of(route.status, codec.dumps(result))
+                return Answer.of(result.status, codec.dumps(access.filter_answer(call, route, result.body)))
+            return Answer.of(route.status, codec.dumps(access.filter_answer(call, route, result)))
 
         async def compute() -> Answer:
             return await self.services.run(work)
@@ -196,6 +210,18 @@ class TrackMixin(_Handler):
         if isinstance(value, tornado.web.HTTPError):
             return
         log.error("%s %s failed", self.request.method, self.request.path, exc_info=(typ, value, tb))
+
+
+# Routes that create a row whose ``user`` the server stamps from the credentials.
+_STAMPED = frozenset({"create_task", "create_model", "create_dataset"})
+
+
+def stamp_user(call: Call, route: Route) -> None:
+    """What a client claims as ``user`` is replaced by who its credentials say it is: a key's owner
+    (a key made with --user), or the Jupyter user where Jupyter vouches for one (JupyterHub)."""
+    if route.name not in _STAMPED or not call.user.vouched:
+        return
+    call.body["user"] = call.user.username
 
 
 def as_track_error(exc: BaseException | None, status_code: int) -> errors.TrackError:

@@ -167,6 +167,14 @@ def whoami(call: Call) -> dict[str, Any]:
             "key_name": call.user.name or None}
 
 
+def where(call: Call) -> dict[str, Any]:
+    from jupyter_ext.core.rules.redact import redact_url
+
+    mode = "server" if call.services.keys_only else "local"
+    return {"mode": mode, "location": redact_url(str(call.backend.store.engine.url)), "user": call.user.username,
+            "via": call.user.via}
+
+
 def openapi(call: Call) -> dict[str, Any]:
     from jupyter_ext.wire.openapi import document
 
@@ -181,6 +189,6 @@ def collect_garbage(call: Call) -> dict[str, Any]:
 
 OPERATIONS = {f.__name__: f for f in (
     write_events, write_task_events, get_scalars, compare_scalars, get_last_metrics, get_single_values, get_plots,
-    get_debug_samples, get_console, get_artifacts, put_artifact, remove_artifact, issue_token, whoami, openapi,
+    get_debug_samples, get_console, get_artifacts, put_artifact, remove_artifact, issue_token, whoami, where, openapi,
     collect_garbage,
 )}

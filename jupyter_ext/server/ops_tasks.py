@@ -50,6 +50,13 @@ def delete_project(call: Call) -> dict[str, Any]:
 
 
 # -- tasks ----------------------------------------------------------------------------------------
+def _visible(call: Call) -> frozenset[str] | None:
+    from jupyter_ext.core import access
+    from jupyter_ext.server.access import caller_of
+
+    return access.visible_projects(call.backend.store, caller_of(call))
+
+
 def list_tasks(call: Call) -> dict[str, Any]:
     archived = (call.q("archived") or "true").lower()
     if archived not in ("true", "false", "only", "1", "0"):
@@ -65,7 +72,8 @@ def list_tasks(call: Call) -> dict[str, Any]:
         task_ids=call.q_list("id"), project_name=call.q_list("project", commas=False), task_name=name,
         tags=call.q_list("tag", commas=False), statuses=call.q_list("status"), types=call.q_list("type"),
         include_archived=archived not in ("false", "0"), archived_only=archived == "only",
-        include_subprojects=bool(call.q_bool("subprojects", True)))
+        include_subprojects=bool(call.q_bool("subprojects", True)), within_projects=_visible(call),
+        users=[call.user.username if u == "me" else u for u in call.q_list("user") or []] or None)
     offset = call.q_int("offset", 0) or 0
     limit = call.q_int("limit", None, lo=1, hi=10_000)
     columns = call.q_list("columns") or []

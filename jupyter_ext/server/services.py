@@ -47,6 +47,8 @@ class Services:
         self.executor = concurrent.futures.ThreadPoolExecutor(max_workers=workers,
                                                               thread_name_prefix="jupyter-track-api")
         self.keys_only = keys_only
+        self.hub: Any = None  # server/hub.py's HubIdentity when JupyterHub's users are trusted
+        self.jupyter_identity = False  # True under JupyterHub: the browser's Jupyter user is vouched for
         self.changes = ChangeFeed(self)
         self.charts = ChartCache()
         self.reads = ReadCache()

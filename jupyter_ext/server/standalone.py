@@ -44,7 +44,7 @@ def start(services: Services, ip: str, port: int, *, certfile: str | None = None
 
 
 def serve(store_url: str, blob_url: str, ip: str, port: int, *, certfile: str | None = None,
-          keyfile: str | None = None, ready: Any = None, workers: int = 1) -> None:
+          keyfile: str | None = None, ready: Any = None, workers: int = 1, jupyterhub: str | None = None) -> None:
     """Run until interrupted; with ``workers`` > 1, in that many forked processes sharing the socket."""
     from jupyter_ext.errors import InvalidArgument
 
@@ -60,6 +60,10 @@ def serve(store_url: str, blob_url: str, ip: str, port: int, *, certfile: str | 
 
     def run(_index: int = 0) -> None:
         services = Services.open(store_url, blob_url)
+        if jupyterhub:
+            from jupyter_ext.server.hub import HubIdentity
+
+            services.hub = HubIdentity(jupyterhub)
 
         async def main() -> None:
             _, bound = start(services, ip, port, certfile=certfile, keyfile=keyfile, sockets=sockets)

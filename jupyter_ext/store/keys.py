@@ -20,16 +20,18 @@ class ApiKeyRow:
     created: float
     last_used: float | None
     revoked: float | None
+    scope: str = "full"  # full | read | agent
 
     def public(self) -> dict[str, Any]:
         """What may be shown or sent anywhere: everything but the salt and the digest."""
         return {"access_key": self.access_key, "name": self.name, "user": self.user, "created": self.created,
-                "last_used": self.last_used, "revoked": self.revoked}
+                "last_used": self.last_used, "revoked": self.revoked, "scope": self.scope}
 
 
 def _row(r: Any) -> ApiKeyRow:
     return ApiKeyRow(access_key=r.access_key, name=r.name, user=r.user or "", salt=r.salt,
-                     secret_digest=r.secret_digest, created=r.created, last_used=r.last_used, revoked=r.revoked)
+                     secret_digest=r.secret_digest, created=r.created, last_used=r.last_used, revoked=r.revoked,
+                     scope=r.scope or "full")
 
 
 def insert(conn: Connection, row: ApiKeyRow) -> None:

@@ -372,6 +372,53 @@ api_keys = Table(
     Column("created", Float, nullable=False),
     Column("last_used", Float, nullable=True),
     Column("revoked", Float, nullable=True),
+    # What the key may do beyond its user's roles: "full" (all of them), "read" (reads only), "agent"
+    # (pop queues, run and report to the tasks it is given).
+    Column("scope", Text, nullable=False, default="full", server_default="full"),
+)
+
+# The people of a team server. Keys belong to them; a disabled user's keys and tokens are refused.
+users = Table(
+    "users",
+    metadata,
+    Column("name", Text, primary_key=True),
+    Column("display_name", Text, nullable=False, default=""),
+    Column("email", Text, nullable=False, default=""),
+    Column("admin", Boolean, nullable=False, default=False),  # administrator of the whole server
+    Column("created", Float, nullable=False),
+    Column("disabled", Float, nullable=True),
+)
+
+# Named sets of users, granted roles as one.
+group_members = Table(
+    "group_members",
+    metadata,
+    Column("group_name", Text, primary_key=True),
+    Column("user_name", Text, ForeignKey("users.name", ondelete="CASCADE"), primary_key=True),
+)
+
+# A role on a project and its subprojects, given to "user:<name>" or "group:<name>".
+grants = Table(
+    "grants",
+    metadata,
+    Column("project_id", Text, ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True),
+    Column("principal", Text, primary_key=True),
+    Column("role", Text, nullable=False),  # viewer | editor | admin
+    Column("granted_by", Text, nullable=False, default=""),
+    Column("created", Float, nullable=False),
+)
+
+# Who deleted, published, moved, changed access, created or revoked keys: one row per act.
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", Float, nullable=False),
+    Column("actor", Text, nullable=False),
+    Column("action", Text, nullable=False),
+    Column("target", Text, nullable=False, default=""),
+    Column("detail", Text, nullable=False, default="{}"),  # JSON
+    Index("ix_audit_log_at", "at"),
 )
 
 # Random keys the server makes once (the bearer-token signing key); in the store so that every

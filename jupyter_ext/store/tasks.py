@@ -203,6 +203,7 @@ def page(
     offset: int = 0,
     name_filter: Any = None,
     with_total: bool = True,
+    users: Sequence[str] | None = None,
 ) -> tuple[list[TaskRow], int]:
     """One page of :func:`query` and how many tasks match in all (-1 unless ``with_total``).
 
@@ -211,7 +212,7 @@ def page(
     SQLite and PostgreSQL) is applied in Python, but to ``(id, name)`` pairs already in order;
     only the page's ids are then read in full."""
     conds = _conditions(ids, project_ids, statuses, types, any_tags, all_tags, not_tags, include_archived,
-                        archived_only)
+                        archived_only, users)
     ordering = _ordering(order_by, order_desc)
     # Ids first, in order (an index walk or a sort of ids alone), then only the page's rows in full.
     ids_stmt = select(tasks.c.id).where(*conds).order_by(*ordering)
@@ -248,8 +249,10 @@ def _fetch(conn: Connection, ids: Sequence[str]) -> list[Any]:
 def _conditions(ids: Sequence[str] | None, project_ids: Sequence[str] | None, statuses: Sequence[str] | None,
                 types: Sequence[str] | None, any_tags: Sequence[str], all_tags: Sequence[str],
                 not_tags: Sequence[str], include_archived: bool,
-                archived_only: bool = False) -> list[ColumnElement[bool]]:
+                archived_only: bool = False, users: Sequence[str] | None = None) -> list[ColumnElement[bool]]:
     conds: list[ColumnElement[bool]] = []
+    if users is not None:
+        conds.append(tasks.c.user.in_(list(users)))
     if ids is not None:
         conds.append(tasks.c.id.in_(list(ids)))
     if project_ids is not None:
@@ -278,10 +281,10 @@ def _conditions(ids: Sequence[str] | None, project_ids: Sequence[str] | None, st
 def count(conn: Connection, *, ids: Sequence[str] | None = None, project_ids: Sequence[str] | None = None,
           statuses: Sequence[str] | None = None, types: Sequence[str] | None = None, any_tags: Sequence[str] = (),
           all_tags: Sequence[str] = (), not_tags: Sequence[str] = (), include_archived: bool = True,
-          archived_only: bool = False, name_filter: Any = None) -> int:
+          archived_only: bool = False, name_filter: Any = None, users: Sequence[str] | None = None) -> int:
     """How many tasks :func:`query` would return without a limit (rows are not built)."""
     conds = _conditions(ids, project_ids, statuses, types, any_tags, all_tags, not_tags, include_archived,
-                        archived_only)
+                        archived_only, users)
     if name_filter is None:
         return int(conn.execute(select(func.count()).select_from(tasks).where(*conds)).scalar_one())
     return sum(1 for r in conn.execute(select(tasks.c.name).where(*conds)) if name_filter.search(r.name))

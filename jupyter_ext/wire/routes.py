@@ -28,8 +28,10 @@ from jupyter_ext.store.rows import (
 from jupyter_ext.wire.shapes import (
     BINARY,
     JSON,
+    AccessPut,
     Archived,
     ArtifactPut,
+    AuditEntry,
     Caller,
     Collected,
     ConfigurationPut,
@@ -46,6 +48,7 @@ from jupyter_ext.wire.shapes import (
     FilesStored,
     Force,
     GcRequest,
+    Grant,
     Heartbeat,
     Items,
     MapOf,
@@ -74,7 +77,11 @@ from jupyter_ext.wire.shapes import (
     TaskEdit,
     Token,
     TokenRequest,
+    User,
+    UserCreate,
+    UserEdit,
     VersionAdd,
+    Where,
     With,
     WorkerRegister,
     WorkerStatus,
@@ -136,6 +143,8 @@ ROUTES: tuple[Route, ...] = (
           request=TokenRequest, response=Token),
     Route("GET", "auth/whoami", "whoami", "Who the credentials of this request belong to", tag="auth",
           response=Caller),
+    Route("GET", "where", "where", "Which store or team server this API shows, and who the caller is there",
+          tag="auth", response=Where),
     Route("GET", "openapi.json", "openapi", "This API as an OpenAPI 3 document", tag="meta",
           response=JSON),
     Route("GET", "changes", "changes", "WebSocket: one JSON message per changed task, model or dataset",
@@ -151,6 +160,26 @@ ROUTES: tuple[Route, ...] = (
     Route("POST", "sync/import", "sync_import", "Apply one record of `jupyter track sync` (ids kept; a second "
           "copy is a no-op)", tag="meta", body="json",
           request=JSON, response=JSON),
+    # -- teams: users, access, audit -------------------------------------------------------------
+    Route("GET", "users", "list_users", "The users of this server (names, display names, groups)", tag="teams",
+          response=Items(User)),
+    Route("POST", "users", "create_user", "Add a user (a server administrator's act; the first user is one)",
+          tag="teams", body="json", status=201,
+          request=UserCreate, response=User),
+    Route("PATCH", "users/{name}", "update_user", "Edit a user: display name, email, groups, admin, disabled "
+          "(a disabled user's keys and tokens are refused at once)", tag="teams", body="json",
+          request=UserEdit, response=User),
+    Route("GET", "projects/{project_id}/access", "get_project_access", "Who holds which role on a project "
+          "(its own grants and those inherited from its ancestors)", tag="teams",
+          response=Items(Grant)),
+    Route("PUT", "projects/{project_id}/access", "set_project_access", "Give a user or group a role on the "
+          "project's subtree ({principal, role}), or take it away (role null)", tag="teams", body="json",
+          request=AccessPut, response=Items(Grant)),
+    Route("GET", "audit", "get_audit", "The audit log, newest first: deletions, publications, moves, access "
+          "and key changes", tag="teams", query=(
+              _P("since", "number", "only entries from this time on (epoch seconds)"), _P("actor"), _P("action"),
+              _P("target"), _P("limit", "integer", "at most this many (default 100)")),
+          response=Items(AuditEntry)),
     # -- projects --------------------------------------------------------------------------------
     Route("GET", "projects", "list_projects", "Every project as a flat list with path, parent and task count",
           tag="projects",
@@ -172,6 +201,7 @@ ROUTES: tuple[Route, ...] = (
         _P("search", "string", "case-insensitive text in the name"),
         _P("status", "array"), _P("type", "array"), _P("tag", "array", "ClearML tag filter: -tag excludes"),
         _P("archived", "string", "true (default: include), false (exclude) or only"),
+        _P("user", "array", "only tasks of these users (their owner, stamped by the server); me: the caller's"),
         _P("order_by", "string", "a field or metric:<title>/<series>, '-' first for descending "
            "(default -created)"),
         _P("columns", "array", "task fields: return only these (and id); metric:<title>/<series> (last value) "

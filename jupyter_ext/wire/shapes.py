@@ -65,6 +65,16 @@ class Caller:
 
 
 @dataclasses.dataclass(frozen=True)
+class Where:
+    """Which store or server a JupyterLab (or this API) shows, and as whom."""
+
+    mode: Literal["local", "server"]  # the embedded store, or a team server
+    location: str  # the store's URL (credentials hidden) or the team server's address
+    user: str  # who the shown server takes the caller for
+    via: Literal["jupyter", "key", "token"]
+
+
+@dataclasses.dataclass(frozen=True)
 class Deleted:
     deleted: str
 
@@ -477,3 +487,67 @@ class StoredFile:
 @dataclasses.dataclass(frozen=True)
 class FilesStored:
     stored: list[StoredFile]
+
+
+# -- teams: users, access per project, the audit log ----------------------------------------------
+_PERSON = {"pattern": "^[A-Za-z0-9][A-Za-z0-9._@+-]{0,99}$"}
+
+
+@dataclasses.dataclass(frozen=True)
+class User:
+    name: str
+    display_name: str
+    email: str
+    admin: bool  # an administrator of the whole server
+    created: float
+    disabled: float | None
+    groups: list[str]
+
+
+@dataclasses.dataclass(frozen=True)
+class UserCreate:
+    name: str = dataclasses.field(metadata=_PERSON)
+    display_name: str | None = dataclasses.field(default=None, metadata=_LABEL)
+    email: str | None = dataclasses.field(default=None, metadata=_LABEL)
+    admin: bool | None = None
+    groups: list[str] | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class UserEdit:
+    """The fields to change; ``disabled: true`` refuses the user's keys and tokens at once."""
+
+    display_name: str | None = dataclasses.field(default=None, metadata=_LABEL)
+    email: str | None = dataclasses.field(default=None, metadata=_LABEL)
+    admin: bool | None = None
+    groups: list[str] | None = None
+    disabled: bool | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class Grant:
+    principal: str  # user:<name> or group:<name>
+    role: Literal["viewer", "editor", "admin"]
+    project_id: str
+    project: str
+    inherited: bool  # given on an ancestor project
+    granted_by: str
+    created: float
+
+
+@dataclasses.dataclass(frozen=True)
+class AccessPut:
+    """Give ``principal`` a role on the project's subtree, or (``role: null``) take their grant away."""
+
+    principal: str = dataclasses.field(metadata={"pattern": "^((user|group):)?[A-Za-z0-9][A-Za-z0-9._@+-]{0,99}$"})
+    role: Literal["viewer", "editor", "admin"] | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class AuditEntry:
+    id: int
+    at: float
+    actor: str
+    action: str
+    target: str
+    detail: dict[str, Any]

@@ -17,6 +17,7 @@ import { PipelinesPanel } from './views/pipelinesPanel';
 import { PipelineView } from './views/pipelineView';
 import { QueuesPanel } from './views/queuesPanel';
 import { TabName, TaskView } from './views/task/taskView';
+import { WhereChip } from './views/whereChip';
 
 const ICON_SVG =
   '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><g class="jp-icon3" fill="#616161">' +
@@ -61,6 +62,7 @@ function Sidebar(props: { env: IEnv; model: ExperimentsModel; live: LiveFeed }):
             </button>
           ))}
         </div>
+        <WhereChip />
         {section === 'Experiments' ? (
           <ExperimentsPanel model={props.model} onOpen={props.env.openTask} onCompare={props.env.compare} />
         ) : section === 'Models' ? (
@@ -121,6 +123,7 @@ function RunSidebar(props: { env: IEnv; queues: QueuesModel; pipelines: Pipeline
             </button>
           ))}
         </div>
+        <WhereChip />
         {section === 'Queues' ? (
           <QueuesPanel model={props.queues} />
         ) : (

@@ -21,7 +21,7 @@ def test_a_created_pair_authenticates_and_the_store_keeps_no_secret(store, db_ur
     access, secret = keys.create(store, "laptop", user="ann")
     assert access.startswith("JT") and len(secret) >= 40
     info = keys.authenticate(store, access, secret)
-    assert info == {"access_key": access, "name": "laptop", "user": "ann"}
+    assert info == {"access_key": access, "name": "laptop", "user": "ann", "scope": "full"}
     path = db_url.split(":///", 1)[1]
     store.close()
     raw = b"".join(pathlib.Path(p).read_bytes() for p in (path, path + "-wal") if os.path.exists(p))
@@ -77,7 +77,7 @@ def test_list_shows_public_fields_only_and_hides_revoked_by_default(store):
     assert [k["access_key"] for k in keys.list_keys(store)] == [a2]
     every = keys.list_keys(store, include_revoked=True)
     assert {k["access_key"] for k in every} == {a1, a2}
-    assert all(set(k) == {"access_key", "name", "user", "created", "last_used", "revoked"} for k in every)
+    assert all(set(k) == {"access_key", "name", "user", "created", "last_used", "revoked", "scope"} for k in every)
 
 
 def test_names_are_checked(store):

@@ -22,7 +22,8 @@ import type {
   ISingleValue,
   ITask,
   ITaskSummary,
-  IWorker
+  IWorker,
+  Schemas
 } from './shapes';
 import type { Query, Transport } from './transport';
 import {
@@ -45,6 +46,8 @@ export interface ITaskQuery {
   search?: string;
   /** 'false' hides archived tasks, 'only' shows only them, 'true' both. */
   archived?: 'true' | 'false' | 'only';
+  /** Owners ("me": the caller, as the server knows them). */
+  user?: string[];
   order_by?: string;
   limit?: number;
   offset?: number;
@@ -87,6 +90,21 @@ export class TrackClient {
   }
   deleteProject(id: string): Promise<unknown> {
     return this.request(`projects/${enc(id)}`, { method: 'DELETE' });
+  }
+
+  // teams: users and who may see a project
+  users(): Promise<Schemas['User'][]> {
+    return this.request<IList<Schemas['User']>>('users').then(r => itemsOf(r));
+  }
+  projectAccess(id: string): Promise<Schemas['Grant'][]> {
+    return this.request<IList<Schemas['Grant']>>(`projects/${enc(id)}/access`).then(r => itemsOf(r));
+  }
+  /** Give `principal` (user:NAME or group:NAME) a role on the project's subtree; `null` takes it away. */
+  share(id: string, principal: string, role: Schemas['AccessPut']['role']): Promise<Schemas['Grant'][]> {
+    return this.request<IList<Schemas['Grant']>>(`projects/${enc(id)}/access`, {
+      method: 'PUT',
+      body: { principal, role }
+    }).then(r => itemsOf(r));
   }
 
   // tasks

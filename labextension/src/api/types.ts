@@ -38,6 +38,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/where": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Which store or team server this API shows, and who the caller is there */
+        get: operations["where"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/openapi.json": {
         parameters: {
             query?: never;
@@ -120,6 +137,76 @@ export interface paths {
         put?: never;
         /** Apply one record of `jupyter track sync` (ids kept; a second copy is a no-op) */
         post: operations["sync_import"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The users of this server (names, display names, groups) */
+        get: operations["list_users"];
+        put?: never;
+        /** Add a user (a server administrator's act; the first user is one) */
+        post: operations["create_user"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/users/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Edit a user: display name, email, groups, admin, disabled (a disabled user's keys and tokens are refused at once) */
+        patch: operations["update_user"];
+        trace?: never;
+    };
+    "/projects/{project_id}/access": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who holds which role on a project (its own grants and those inherited from its ancestors) */
+        get: operations["get_project_access"];
+        /** Give a user or group a role on the project's subtree ({principal, role}), or take it away (role null) */
+        put: operations["set_project_access"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The audit log, newest first: deletions, publications, moves, access and key changes */
+        get: operations["get_audit"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1232,6 +1319,12 @@ export interface components {
                 message: string;
             };
         };
+        /** @description Give ``principal`` a role on the project's subtree, or (``role: null``) take their grant away. */
+        AccessPut: {
+            principal: string;
+            /** @enum {string|null} */
+            role?: "viewer" | "editor" | "admin" | null;
+        };
         Archived: {
             archived?: boolean;
         };
@@ -1274,6 +1367,16 @@ export interface components {
             user: string;
             /** Format: date-time */
             time: string;
+        };
+        AuditEntry: {
+            id: number;
+            at: number;
+            actor: string;
+            action: string;
+            target: string;
+            detail: {
+                [key: string]: unknown;
+            };
         };
         Caller: {
             user: string;
@@ -1423,6 +1526,17 @@ export interface components {
         GcRequest: {
             grace_seconds?: number;
             dry_run?: boolean;
+        };
+        Grant: {
+            principal: string;
+            /** @enum {string} */
+            role: "viewer" | "editor" | "admin";
+            project_id: string;
+            project: string;
+            inherited: boolean;
+            granted_by: string;
+            /** Format: date-time */
+            created: string;
         };
         Heartbeat: {
             abort: boolean;
@@ -1752,6 +1866,31 @@ export interface components {
         TokenRequest: {
             ttl?: number | null;
         };
+        User: {
+            name: string;
+            display_name: string;
+            email: string;
+            admin: boolean;
+            /** Format: date-time */
+            created: string;
+            disabled: number | null;
+            groups: string[];
+        };
+        UserCreate: {
+            name: string;
+            display_name?: string | null;
+            email?: string | null;
+            admin?: boolean | null;
+            groups?: string[] | null;
+        };
+        /** @description The fields to change; ``disabled: true`` refuses the user's keys and tokens at once. */
+        UserEdit: {
+            display_name?: string | null;
+            email?: string | null;
+            admin?: boolean | null;
+            groups?: string[] | null;
+            disabled?: boolean | null;
+        };
         /** @description New weights: stored bytes (``blob_sha256`` at ``location``) or a registered ``url``. */
         VersionAdd: {
             blob_sha256?: string | null;
@@ -1761,6 +1900,15 @@ export interface components {
             size?: number;
             is_package?: boolean;
             iteration?: number | null;
+        };
+        /** @description Which store or server a JupyterLab (or this API) shows, and as whom. */
+        Where: {
+            /** @enum {string} */
+            mode: "local" | "server";
+            location: string;
+            user: string;
+            /** @enum {string} */
+            via: "jupyter" | "key" | "token";
         };
         WorkerRegister: {
             id: string;
@@ -1861,6 +2009,35 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Caller"];
+                };
+            };
+            /** @description an error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    where: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Where"];
                 };
             };
             /** @description an error */
@@ -2046,6 +2223,218 @@ export interface operations {
             };
         };
     };
+    list_users: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["User"][];
+                        total: number;
+                    };
+                };
+            };
+            /** @description an error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    create_user: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UserCreate"];
+            };
+        };
+        responses: {
+            /** @description success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+            /** @description an error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    update_user: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["UserEdit"];
+            };
+        };
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+            /** @description an error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    get_project_access: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Grant"][];
+                        total: number;
+                    };
+                };
+            };
+            /** @description an error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    set_project_access: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AccessPut"];
+            };
+        };
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Grant"][];
+                        total: number;
+                    };
+                };
+            };
+            /** @description an error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    get_audit: {
+        parameters: {
+            query?: {
+                /** @description only entries from this time on (epoch seconds) */
+                since?: number;
+                actor?: string;
+                action?: string;
+                target?: string;
+                /** @description at most this many (default 100) */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["AuditEntry"][];
+                        total: number;
+                    };
+                };
+            };
+            /** @description an error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     list_projects: {
         parameters: {
             query?: never;
@@ -2213,6 +2602,8 @@ export interface operations {
                 tag?: string[];
                 /** @description true (default: include), false (exclude) or only */
                 archived?: string;
+                /** @description only tasks of these users (their owner, stamped by the server); me: the caller's */
+                user?: string[];
                 /** @description a field or metric:<title>/<series>, '-' first for descending (default -created) */
                 order_by?: string;
                 /** @description task fields: return only these (and id); metric:<title>/<series> (last value) and param:<section>/<name> (typed value) add a "columns" object to each task */

@@ -16,6 +16,8 @@ export interface IFilters {
   tag: string[];
   search: string;
   archived: boolean;
+  /** Only the caller's own tasks (their owner is stamped by the server). */
+  mine?: boolean;
 }
 
 export interface ISort {
@@ -168,6 +170,7 @@ export class ExperimentsModel {
       tag: f.tag.length ? f.tag : undefined,
       search: f.search || undefined,
       archived: f.archived ? 'only' : 'false',
+      user: f.mine ? ['me'] : undefined,
       order_by: (this._sort.desc ? '-' : '') + this._sort.field,
       columns: this._columns.length ? this._columns : undefined,
       limit,

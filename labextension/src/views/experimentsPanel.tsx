@@ -158,6 +158,15 @@ export function ExperimentsPanel(props: IExperimentsPanelProps): JSX.Element {
           />
           Archived
         </label>
+        <label className="je-check" title="Only the tasks you own (as the server knows you)">
+          <input
+            type="checkbox"
+            data-filter="mine"
+            checked={!!f.mine}
+            onChange={e => void model.setFilters({ mine: e.target.checked })}
+          />
+          Mine
+        </label>
       </div>
       <div className="je-toolbar je-bulk">
         <button

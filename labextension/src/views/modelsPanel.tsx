@@ -67,6 +67,9 @@ export function ModelsPanel(props: { refreshSignal: number }): JSX.Element {
               <div className="je-cell" style={{ width: 70 }}>
                 {m.published ? 'published' : 'draft'}
               </div>
+              <div className="je-cell je-dim" style={{ width: 70 }} title={`Owner: ${m.user || 'unknown'}`}>
+                {m.user}
+              </div>
               <div className="je-cell" style={{ width: 120 }}>
                 <Tags tags={m.tags} />
               </div>

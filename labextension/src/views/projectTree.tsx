@@ -3,6 +3,7 @@ import { Dialog, InputDialog, showDialog } from '@jupyterlab/apputils';
 
 import { ExperimentsModel, IProjectNode, shortName } from '../model/experiments';
 import { useAction, useSignal, ErrorLine } from './common';
+import { showShareDialog } from './shareDialog';
 
 /** The project tree with create, rename, move and delete (the guide's Projects page). */
 export function ProjectTree(props: { model: ExperimentsModel }): JSX.Element {
@@ -122,6 +123,15 @@ export function ProjectTree(props: { model: ExperimentsModel }): JSX.Element {
           onClick={() => void move()}
         >
           Move
+        </button>
+        <button
+          className="je-btn"
+          data-action="share"
+          title="Who may see or change this project and its subprojects"
+          disabled={!current}
+          onClick={() => current && void run(() => showShareDialog(model.client, current))}
+        >
+          Share
         </button>
         <button
           className="je-btn"
