@@ -142,6 +142,11 @@ def ui_test_tools() -> None:
         _run_in("ui-tests", "npm", "install", "--no-fund", "--no-audit",
                 env=dict(os.environ, PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD="1"))
         _stamp(stamp, digest)
+    hub_stamp = os.path.join(VENV, ".hub-tests")  # configurable-http-proxy for tests/hub (JupyterHub)
+    hub_digest = _tree_digest("tests/hub/package.json", "tests/hub/package-lock.json")
+    if not (_stamped(hub_stamp, hub_digest) and os.path.isdir(os.path.join(ROOT, "tests", "hub", "node_modules"))):
+        _run_in(os.path.join("tests", "hub"), "npm", "install", "--no-fund", "--no-audit", env=dict(os.environ))
+        _stamp(hub_stamp, hub_digest)
     if not os.path.exists("/usr/bin/chromium") and shutil.which("apt-get") and os.geteuid() == 0:
         try:
             run("apt-get", "update", "-q")
