@@ -27,6 +27,8 @@ Listener = Callable[[dict[str, Any]], None]
 POLL_SECONDS = 1.0
 # Writers in other processes commit a moment after they stamp last_update: look back this far.
 _LOOKBACK = 5.0
+# A grant or a revocation reaches an open socket's filter within this many seconds.
+_ACCESS_REFRESH = 2.0
 
 
 class ChangeFeed:
@@ -118,11 +120,46 @@ class ChangesSocketMixin:
         await super().get(*args, **kwargs)  # type: ignore[misc]
 
     def open(self, *args: Any, **kwargs: Any) -> None:
+        self._visible: tuple[float, frozenset[str] | None] | None = None
+        self._projects: dict[tuple[str, str], str | None] = {}
         self.services.changes.subscribe(self._send)
+
+    def _may_see(self, message: dict[str, Any]) -> bool:
+        """Whether this socket's caller may read the task or model a message names: on a team
+        server a message about another team's project is not theirs to hear of."""
+        kind = message.get("kind")
+        if kind not in ("task", "model"):
+            return True
+        from jupyter_ext.core import access
+        from jupyter_ext.server.call import as_principal
+
+        meta = self.services.backend.store
+        principal = as_principal(self.current_user)  # type: ignore[attr-defined]
+        caller = access.Caller(name=principal.username, scope=principal.scope)
+        now = time.monotonic()
+        if self._visible is None or now - self._visible[0] > _ACCESS_REFRESH:
+            self._visible = (now, access.visible_projects(meta, caller))
+        visible = self._visible[1]
+        if visible is None:
+            return True
+        key = (str(kind), str(message.get("id")))
+        if key not in self._projects:
+            if len(self._projects) > 100_000:
+                self._projects.clear()
+            self._projects[key] = access.project_of(meta, *key)
+        project = self._projects[key]
+        if project is None or project in visible:
+            return project is not None
+        if project not in access.index(meta).parents:  # a project made a moment ago: ask again now
+            self._visible = (now, access.visible_projects(meta, caller))
+            return self._visible[1] is None or project in self._visible[1]
+        return False
 
     def _send(self, message: dict[str, Any]) -> None:
         import tornado.websocket
 
+        if not self._may_see(message):
+            return
         try:
             self.write_message(codec.dumps(message).decode())  # type: ignore[attr-defined]
         except tornado.websocket.WebSocketClosedError:

@@ -169,3 +169,31 @@ def test_what_a_body_names_must_be_readable_too(people: dict[str, Any]) -> None:
     assert link.status_code == 403
     clone = people["ben"]("POST", f"tasks/{task['id']}/clone", json={"project": "Ben's"})
     assert clone.status_code == 403  # reading Ann's task is not Ben's to do
+
+
+def test_the_changes_socket_tells_each_user_only_of_what_they_may_read(people: dict[str, Any],
+                                                                        standalone: BackgroundServer) -> None:
+    import base64
+    import json
+
+    import websocket
+
+    from jupyter_ext.core import keys
+
+    secret_task = people["ann"]("POST", "tasks", json={"name": "ann only", "project": "Ann private"}).json()
+    own = people["ben"]("POST", "tasks", json={"name": "ben's", "project": "Ben public"}).json()
+    access_key, secret = keys.create(standalone.services.backend.store, "ben socket", user="ben")
+    token = base64.b64encode(f"{access_key}:{secret}".encode()).decode()
+    sock = websocket.create_connection(f"ws://127.0.0.1:{standalone.port}/{API_PREFIX}changes",
+                                       header=[f"Authorization: Basic {token}"], timeout=20)
+    try:
+        heard: list[str] = []
+        for round_ in range(3):  # writes through the server are announced in the order they land
+            assert people["ann"]("PATCH", f"tasks/{secret_task['id']}", json={"comment": f"private {round_}"}).ok
+            assert people["ben"]("PATCH", f"tasks/{own['id']}", json={"comment": f"open {round_}"}).ok
+            while (message := json.loads(sock.recv())).get("id") != own["id"]:
+                heard.append(message.get("id"))
+            heard.append(own["id"])
+        assert heard.count(own["id"]) == 3 and secret_task["id"] not in heard
+    finally:
+        sock.close()
