@@ -138,6 +138,11 @@ class TaskFilter:
     include_archived: bool = True
     archived_only: bool = False
     include_subprojects: bool = True
+    users: Sequence[str] | None = None
+    # ``<column>=<low>..<high>`` on a date or count field, a metric or a parameter (core/task_filters.py)
+    ranges: Sequence[str] = ()
+    # Dataset versions' and pipeline steps' tasks, and tasks of hidden projects
+    include_parts: bool = True
 
 
 def query(
@@ -201,8 +206,11 @@ def order_key(order_by: str) -> Any:
         return order_by
     if task_columns.is_extra(order_by):
         kind, (first, second) = task_columns.parse(order_by)
-        return (task_rows.metric_last_value if kind == "metric" else task_rows.param_value)(first, second)
+        if kind == "param":
+            return task_rows.param_value(first, second)
+        return task_rows.metric_last_value(first, second, task_columns.METRIC_STAT[kind])
     raise InvalidArgument(f"order_by must be one of {', '.join(sorted(ORDER_FIELDS))}, metric:<title>/<series> "
+                          f"(metric_min:, metric_max:) "
                           f"or param:<section>/<name> (prefix '-' for descending), got {order_by!r}")
 
 
@@ -212,6 +220,11 @@ def count(store: MetaStore, where: TaskFilter | None = None) -> int:
     with store.read() as conn:
         found = _where(conn, where)
         return 0 if found is None else task_rows.count(conn, archived_only=where.archived_only, **found)
+
+
+def store_filter(conn: Connection, where: TaskFilter) -> dict[str, Any] | None:
+    """The keywords of ``store.tasks.page`` for a filter; None when no task can match."""
+    return _where(conn, where)
 
 
 def _where(conn: Connection, where: TaskFilter) -> dict[str, Any] | None:
@@ -228,9 +241,12 @@ def _where(conn: Connection, where: TaskFilter) -> dict[str, Any] | None:
         project_ids = projects.ids_under(conn, names, recursive=where.include_subprojects)
         if not project_ids:
             return None
+    from jupyter_ext.core import task_filters  # it reads core/datasets.py, which imports this module
+
+    extra = task_filters.conditions(conn, users=where.users, ranges=where.ranges, include_parts=where.include_parts)
     return {"ids": where.task_ids, "project_ids": project_ids, "statuses": where.statuses, "types": where.types,
             "any_tags": any_tags, "all_tags": all_tags, "not_tags": not_tags,
-            "include_archived": where.include_archived, "name_filter": name_re}
+            "include_archived": where.include_archived, "name_filter": name_re, "extra": extra}
 
 
 def update(store: MetaStore, task_id: str, fields: Mapping[str, Any]) -> TaskRow:
