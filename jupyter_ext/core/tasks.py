@@ -26,6 +26,7 @@ from jupyter_ext.store import params as param_rows
 from jupyter_ext.store import scalars as scalar_rows
 from jupyter_ext.store import tasks as task_rows
 from jupyter_ext.store.meta import MetaStore
+from jupyter_ext.store.metric_order import MetricOrder
 from jupyter_ext.store.rows import TaskRow
 
 DEVELOPMENT_TAG = "development"
@@ -208,7 +209,7 @@ def order_key(order_by: str) -> Any:
         kind, (first, second) = task_columns.parse(order_by)
         if kind == "param":
             return task_rows.param_value(first, second)
-        return task_rows.metric_last_value(first, second, task_columns.METRIC_STAT[kind])
+        return MetricOrder(first, second, task_columns.METRIC_STAT[kind])
     raise InvalidArgument(f"order_by must be one of {', '.join(sorted(ORDER_FIELDS))}, metric:<title>/<series> "
                           f"(metric_min:, metric_max:) "
                           f"or param:<section>/<name> (prefix '-' for descending), got {order_by!r}")

@@ -9,6 +9,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.sql import ColumnElement
 
 from jupyter_ext.store import tags as tag_rows
+from jupyter_ext.store.metric_order import MetricOrder, page_ids
 from jupyter_ext.store.rows import TaskRow, dumps, loads
 from jupyter_ext.store.schema import metrics, params, projects, task_tags, tasks
 
@@ -172,7 +173,7 @@ def query(
     include_archived: bool = True,
     archived_only: bool = False,
     order_desc: bool = True,
-    order_by: str | Sequence[Any] = "created",
+    order_by: str | Sequence[Any] | MetricOrder = "created",
     limit: int | None = None,
     offset: int = 0,
     name_filter: Any = None,
@@ -200,7 +201,7 @@ def page(
     include_archived: bool = True,
     archived_only: bool = False,
     order_desc: bool = True,
-    order_by: str | Sequence[Any] = "created",
+    order_by: str | Sequence[Any] | MetricOrder = "created",
     limit: int | None = None,
     offset: int = 0,
     name_filter: Any = None,
@@ -215,6 +216,12 @@ def page(
     only the page's ids are then read in full. ``extra``: more conditions (store/task_filters.py)."""
     conds = _conditions(ids, project_ids, statuses, types, any_tags, all_tags, not_tags, include_archived,
                         archived_only) + list(extra)
+    if isinstance(order_by, MetricOrder):
+        if name_filter is None:
+            wanted, total = page_ids(conn, conds, order_by, order_desc, limit, offset, with_total)
+            by_id = {r.id: r for r in _rows(conn, _fetch(conn, wanted))}
+            return [by_id[i] for i in wanted if i in by_id], total
+        order_by = metric_last_value(order_by.title, order_by.series, order_by.stat)
     ordering = _ordering(order_by, order_desc)
     # Ids first, in order (an index walk or a sort of ids alone), then only the page's rows in full.
     ids_stmt = select(tasks.c.id).where(*conds).order_by(*ordering)

@@ -128,3 +128,33 @@ def test_a_project_description_is_saved_and_listed(api: Any, seeded: MetaStore) 
     assert again["description"] == "# W\nAll **runs**."
     renamed = api("PATCH", f"projects/{project['id']}", json={"name": "W2"}).json()
     assert renamed["path"] == "W2" and renamed["description"] == "# W\nAll **runs**."
+
+
+@pytest.mark.parametrize("order", ["metric:loss/val", "-metric:loss/val", "metric_max:loss/val",
+                                   "-metric_min:loss/val"])
+def test_metric_order_pages_add_up_from_both_ends(api: Any, seeded: MetaStore, order: str) -> None:
+    """Pages past the middle are read backwards: every page size and offset gives the same
+    sequence as one whole listing; tasks without the series (the dataset, the step) come last."""
+    core_tasks.create(seeded, {"id": "w99", "name": "no metric", "project": "W"})
+    whole = _ids(api("GET", "tasks", params={"project": "W", "order_by": order, "limit": 100}))
+    assert len(whole) == 15 and {"w99", "step1"} <= set(whole[-3:]) and not any(i.startswith("w") for i in whole[-3:]
+                                                                              if i != "w99")
+    key = order.lstrip("-").split(":")[0]
+    stat = {"metric": "last", "metric_min": "min", "metric_max": "max"}[key]
+    values = {f"w{i:02d}": {"last": i + 0.5, "min": min(i, 10.0), "max": max(10.0, i + 0.5)}[stat] for i in range(12)}
+    expected = sorted(values, key=lambda t: (values[t], t), reverse=order.startswith("-"))
+    assert whole[:12] == expected
+    for size in (1, 4, 7):
+        pages = []
+        for offset in range(0, 15, size):
+            answer = api("GET", "tasks", params={"project": "W", "order_by": order, "limit": size, "offset": offset})
+            pages += _ids(answer)
+            assert answer.json()["total"] == 15
+        assert pages == whole
+
+    # A filter that keeps few tasks counts them from their side: the same pages.
+    few = _ids(api("GET", "tasks", params={"project": "W", "order_by": order, "user": "ann", "limit": 100}))
+    assert few == [t for t in expected if int(t[1:]) % 2]
+    tail = _ids(api("GET", "tasks", params={"project": "W", "order_by": order, "user": "ann", "limit": 2,
+                                            "offset": 4}))
+    assert tail == few[4:6]
