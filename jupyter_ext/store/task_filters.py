@@ -47,10 +47,12 @@ def field_range(field: str, low: float | None, high: float | None) -> ColumnElem
 
 
 def metric_range(title: str, series: str, stat: str, low: float | None, high: float | None) -> ColumnElement[bool]:
-    """The task has the series, and its statistic lies in [low, high] (either bound optional)."""
-    value = METRIC_STATS[stat]
-    return exists().where(and_(metrics.c.task_id == tasks.c.id, metrics.c.title == title,
-                               metrics.c.series == series, value.is_not(None), *_between(value, low, high)))
+    """The task has the series, and its statistic lies in [low, high] (either bound optional).
+    An alias of ``metrics``: a page sorted by a metric reads ``metrics`` itself in the outer query."""
+    ranged = metrics.alias("ranged_metrics")
+    value = ranged.c[METRIC_STATS[stat].name]
+    return exists().where(and_(ranged.c.task_id == tasks.c.id, ranged.c.title == title,
+                               ranged.c.series == series, value.is_not(None), *_between(value, low, high)))
 
 
 def param_range(section: str, name: str, low: float | None, high: float | None) -> ColumnElement[bool]:

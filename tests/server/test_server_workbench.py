@@ -55,6 +55,9 @@ def test_filters_by_user_dates_metric_and_parameter_ranges(api: Any, seeded: Met
     assert _ids(api("GET", "tasks", params={**base, "range": "metric_min:loss/val=..2"})) == ["w00", "w01", "w02"]
     assert _ids(api("GET", "tasks", params={**base, "range": "metric:loss/val=9.5.."})) == ["w09", "w10", "w11"]
     assert _ids(api("GET", "tasks", params={**base, "range": "param:General/lr=0.05..0.07"})) == ["w05", "w06", "w07"]
+    # A metric range with a sort by a metric: both read the metrics table.
+    sorted_by = {**base, "range": "metric_min:loss/val=..2", "order_by": "-metric:loss/val"}
+    assert _ids(api("GET", "tasks", params=sorted_by)) == ["w02", "w01", "w00"]
     both = {**base, "range": ["param:General/lr=0.02..", "metric_min:loss/val=..4"], "user": "bob"}
     assert _ids(api("GET", "tasks", params=both)) == ["w02", "w04"]
 

@@ -26,8 +26,16 @@ export function parseRoute(value: string | null | undefined): Route | null {
   }
 }
 
+/** Parse a route as `routeValue` writes it (each path part URI-encoded). */
 export function routeOrError(value: string): Route {
   const text = value.trim().replace(/^\/+|\/+$/g, '');
+  const decode = (part: string) => {
+    try {
+      return decodeURIComponent(part);
+    } catch {
+      return part;
+    }
+  };
   const slash = text.indexOf('/');
   const kind = slash < 0 ? text : text.slice(0, slash);
   const rest = slash < 0 ? '' : text.slice(slash + 1);
@@ -40,7 +48,7 @@ export function routeOrError(value: string): Route {
   switch (kind) {
     case 'task': {
       const [taskId, tab] = rest.split('/');
-      return tab ? { kind: 'task', id: id(taskId), tab } : { kind: 'task', id: id(taskId) };
+      return tab ? { kind: 'task', id: id(taskId), tab: decode(tab) } : { kind: 'task', id: id(taskId) };
     }
     case 'compare': {
       const ids = rest.split(',').filter(Boolean).map(id);
@@ -54,7 +62,7 @@ export function routeOrError(value: string): Route {
       if (!rest) {
         throw new Error(`a ${kind} link names a project path: track=${kind}/<path>`);
       }
-      return { kind, path: rest };
+      return { kind, path: rest.split('/').map(decode).join('/') };
     case 'home':
       return { kind: 'home' };
     case 'table':
@@ -91,15 +99,8 @@ export function linkTo(labUrl: string, route: Route): string {
   return `${labUrl}?track=${routeValue(route)}`;
 }
 
-/** The raw `track=` value of a query string, decoded once (a '+' stays a '+'). */
+/** The raw `track=` value of a query string, as written (parts are decoded by `routeOrError`). */
 export function trackParam(search: string): string | null {
   const m = /[?&]track=([^&#]*)/.exec(search);
-  if (!m) {
-    return null;
-  }
-  try {
-    return decodeURIComponent(m[1]);
-  } catch {
-    return m[1];
-  }
+  return m ? m[1] : null;
 }
