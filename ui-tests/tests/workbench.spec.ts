@@ -173,7 +173,7 @@ test('selection is scoped to what is shown and dialogs name the tasks', async ({
   await table(page).getByLabel('Search tasks').fill('job');
   await expect(table(page).locator('.je-table-footer')).not.toContainText('selected');
   // Select all matching, then the destructive dialog lists every task by name.
-  await table(page).getByLabel('Select all matching tasks').check();
+  await table(page).getByLabel('Select all matching tasks').click();
   const count = await rows(page).count();
   await expect(table(page).locator('.je-table-footer')).toContainText(`${count} selected`);
   await table(page).locator('[data-action="abort"]').click();
@@ -203,7 +203,8 @@ test('bulk actions and the row menu on mixed statuses', async ({ page, baseURL }
   }
   await expect(button('enqueue')).toBeEnabled();
   // Everything: each action says how many it applies to.
-  await table(page).getByLabel('Select all matching tasks').check();
+  await table(page).getByLabel('Select all matching tasks').click();
+  await expect(table(page).locator('.je-table-footer')).toContainText('6 selected');
   await expect(button('publish')).toHaveText('Publish (1 of 6)');
   await expect(button('abort')).toHaveText('Abort (2 of 6)');
   await expect(button('delete')).toHaveText('Delete (4 of 6)');

@@ -113,12 +113,6 @@ export function TaskTable(props: ITaskTableProps): JSX.Element {
             style={{ width: widthOf(k) }}
             data-column={k}
             title={sortable ? `Sort by ${columnLabel(k)}` : columnLabel(k)}
-            draggable={!compact}
-            onDragStart={e => {
-              setDragging(k);
-              e.dataTransfer.setData('text/x-je-column', k);
-            }}
-            onDragEnd={() => setDragging(null)}
             onDragOver={e => e.preventDefault()}
             onDrop={e => {
               const moved = e.dataTransfer.getData('text/x-je-column');
@@ -129,8 +123,18 @@ export function TaskTable(props: ITaskTableProps): JSX.Element {
             }}
             onClick={() => sortable && void model.toggleSort(k)}
           >
-            {columnLabel(k)}
-            {model.sort.field === k ? (model.sort.desc ? ' ▼' : ' ▲') : ''}
+            <span
+              className="je-column-label"
+              draggable={!compact}
+              onDragStart={e => {
+                setDragging(k);
+                e.dataTransfer.setData('text/x-je-column', k);
+              }}
+              onDragEnd={() => setDragging(null)}
+            >
+              {columnLabel(k)}
+              {model.sort.field === k ? (model.sort.desc ? ' ▼' : ' ▲') : ''}
+            </span>
             {compact ? null : (
               <span className="je-resize" data-resize={k} onMouseDown={e => startResize(k, e)} onClick={e => e.stopPropagation()} />
             )}
