@@ -314,7 +314,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
           }
         })
     });
-    app.commands.addKeyBinding({ command: COMMANDS.search, keys: ['Accel Shift K'], selector: 'body' });
+    app.commands.addKeyBinding({ command: COMMANDS.search, keys: ['Accel Alt K'], selector: 'body' });
     const openRoute = async (route: Route) => {
       switch (route.kind) {
         case 'task':

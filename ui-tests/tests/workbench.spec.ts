@@ -305,7 +305,8 @@ test('project dashboard and home view', async ({ page, baseURL }) => {
 });
 
 test('global search with keyboard navigation, and palette entries', async ({ page }) => {
-  await page.keyboard.press('Control+Shift+K');
+  await page.locator('#jp-main-dock-panel').click({ position: { x: 400, y: 300 } });
+  await page.keyboard.press('Control+Alt+K');
   const box = page.locator('.je-search-box');
   await expect(box).toBeVisible();
   await box.getByLabel('Search everything').fill('lr=0.0');

@@ -424,7 +424,15 @@ export class ExperimentsModel {
 
   /** The selected tasks with their names and statuses (for actions and their dialogs). */
   selectedTasks(): ISelected[] {
-    return [...this._selection].map(id => this._known.get(id) ?? { id, name: id.slice(0, 8), status: '' });
+    // The loaded rows are the freshest (an action or a change may have moved a status on).
+    const loaded = new Map(this.loadedRows().map(r => [r.id, r]));
+    return [...this._selection].map(id => {
+      const row = loaded.get(id);
+      if (row) {
+        return { id, name: row.name, status: row.status, archived: row.archived };
+      }
+      return this._known.get(id) ?? { id, name: id.slice(0, 8), status: '' };
+    });
   }
 
   /** Select every task matching the filters (not only those loaded), up to 10,000. */

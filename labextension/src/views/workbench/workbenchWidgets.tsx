@@ -107,4 +107,5 @@ export function openSearch(env: IEnv, onPick: (found: IFound) => void): void {
   })();
   host.addClass('je-search-host');
   Widget.attach(host, document.body);
+  host.update();
 }
