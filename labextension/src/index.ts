@@ -1,5 +1,12 @@
 import { ILabShell, ILayoutRestorer, JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
-import { Clipboard, ICommandPalette, MainAreaWidget, ReactWidget, ToolbarButton, WidgetTracker } from '@jupyterlab/apputils';
+import {
+  Clipboard,
+  ICommandPalette,
+  MainAreaWidget,
+  ReactWidget,
+  ToolbarButton,
+  WidgetTracker
+} from '@jupyterlab/apputils';
 import { PageConfig, URLExt } from '@jupyterlab/coreutils';
 import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 
@@ -176,7 +183,8 @@ const plugin: JupyterFrontEndPlugin<void> = {
         }
       }
     };
-    const tableRoute = (): Route => (model.projectPath ? { kind: 'project', path: model.projectPath } : { kind: 'table' });
+    const tableRoute = (): Route =>
+      model.projectPath ? { kind: 'project', path: model.projectPath } : { kind: 'table' };
     const showTable = () => {
       showOnce(tables, 'table', () => tableWidget(env, model, hooks), tableRoute());
       const widget = tables.get('table');
@@ -192,7 +200,13 @@ const plugin: JupyterFrontEndPlugin<void> = {
       }
     });
 
-    const sidebar = new SidebarWidget(env, model, live, () => showTable(), path => hooks.openDashboard(path));
+    const sidebar = new SidebarWidget(
+      env,
+      model,
+      live,
+      () => showTable(),
+      path => hooks.openDashboard(path)
+    );
     app.shell.add(sidebar, 'left', { rank: 300 });
     restorer?.add(sidebar, sidebar.id);
 
@@ -373,7 +387,13 @@ const plugin: JupyterFrontEndPlugin<void> = {
         console.warn(`jupyter-ext: the link track=${value} names no view`);
       }
     });
-    for (const command of [COMMANDS.show, COMMANDS.showQueues, COMMANDS.showTable, COMMANDS.search, COMMANDS.copyLink]) {
+    for (const command of [
+      COMMANDS.show,
+      COMMANDS.showQueues,
+      COMMANDS.showTable,
+      COMMANDS.search,
+      COMMANDS.copyLink
+    ]) {
       palette?.addItem({ command, category: 'Experiments' });
     }
     palette?.addItem({ command: COMMANDS.openDashboard, category: 'Experiments', args: { current: true } });

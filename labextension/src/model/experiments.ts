@@ -454,9 +454,10 @@ export class ExperimentsModel {
     const targets = applicable(action, this.selectedTasks());
     const results = await Promise.allSettled(targets.map(t => run(t.id)));
     await Promise.all([this.refresh(), this.loadProjects()]);
-    const failed = results
-      .map((r, i) => [r, targets[i]] as const)
-      .filter(([r]) => r.status === 'rejected') as [PromiseRejectedResult, ISelected][];
+    const failed = results.map((r, i) => [r, targets[i]] as const).filter(([r]) => r.status === 'rejected') as [
+      PromiseRejectedResult,
+      ISelected
+    ][];
     if (failed.length) {
       const lines = failed.map(([r, t]) => `"${t.name}": ${uiError((r.reason as Error).message)}`);
       throw new Error(`${ACTION_FAILED(failed.length, targets.length)} ${lines.join('; ')}`);
@@ -572,10 +573,13 @@ export class ExperimentsModel {
     if (change.kind === 'project' || change.kind === 'task') {
       // Tree counts follow created, moved and deleted tasks: once per burst.
       if (this._projectsTimer === null) {
-        this._projectsTimer = setTimeout(() => {
-          this._projectsTimer = null;
-          void this.loadProjects().catch(() => undefined);
-        }, change.kind === 'project' ? 0 : 1000);
+        this._projectsTimer = setTimeout(
+          () => {
+            this._projectsTimer = null;
+            void this.loadProjects().catch(() => undefined);
+          },
+          change.kind === 'project' ? 0 : 1000
+        );
       }
     }
     if (this._refreshTimer === null) {

@@ -135,29 +135,40 @@ export function ExperimentsPanel(props: IExperimentsPanelProps): JSX.Element {
       </div>
       <div className="je-toolbar je-open-views">
         {props.onTable ? (
-          <button className="je-btn je-primary" data-action="open-table" title="The full experiments table in the main area" onClick={props.onTable}>
+          <button
+            className="je-btn je-primary"
+            data-action="open-table"
+            title="The full experiments table in the main area"
+            onClick={props.onTable}
+          >
             Open table
           </button>
         ) : null}
         {props.onDashboard ? (
-          <button className="je-btn" data-action="open-dashboard" onClick={() => props.onDashboard?.(model.projectPath)}>
+          <button
+            className="je-btn"
+            data-action="open-dashboard"
+            onClick={() => props.onDashboard?.(model.projectPath)}
+          >
             Dashboard
           </button>
         ) : null}
       </div>
       <div className="je-toolbar je-bulk">
-        {SIDEBAR_ACTIONS.filter(a => (a === 'restore') === f.archived || (a !== 'archive' && a !== 'restore')).map(a => (
-          <button
-            key={a}
-            className="je-btn"
-            data-action={a}
-            disabled={busy || !canRun(a, tasks)}
-            title={canRun(a, tasks) ? ACTION_LABELS[a] : whyNot(a, tasks)}
-            onClick={() => bulk.run(a)}
-          >
-            {a === 'tag' ? 'Tag' : a === 'move' ? 'Move' : ACTION_LABELS[a]}
-          </button>
-        ))}
+        {SIDEBAR_ACTIONS.filter(a => (a === 'restore') === f.archived || (a !== 'archive' && a !== 'restore')).map(
+          a => (
+            <button
+              key={a}
+              className="je-btn"
+              data-action={a}
+              disabled={busy || !canRun(a, tasks)}
+              title={canRun(a, tasks) ? ACTION_LABELS[a] : whyNot(a, tasks)}
+              onClick={() => bulk.run(a)}
+            >
+              {a === 'tag' ? 'Tag' : a === 'move' ? 'Move' : ACTION_LABELS[a]}
+            </button>
+          )
+        )}
         <button className="je-btn" data-action="columns" onClick={() => void bulk.columns()}>
           Columns
         </button>

@@ -136,7 +136,12 @@ export function TaskTable(props: ITaskTableProps): JSX.Element {
               {model.sort.field === k ? (model.sort.desc ? ' ▼' : ' ▲') : ''}
             </span>
             {compact ? null : (
-              <span className="je-resize" data-resize={k} onMouseDown={e => startResize(k, e)} onClick={e => e.stopPropagation()} />
+              <span
+                className="je-resize"
+                data-resize={k}
+                onMouseDown={e => startResize(k, e)}
+                onClick={e => e.stopPropagation()}
+              />
             )}
           </div>
         );

@@ -31,7 +31,11 @@ const VERBS: Partial<Record<BulkAction, string>> = {
  * confirm destructive ones naming every task, then act on the tasks it applies to.
  * Resolves false when the user cancelled.
  */
-export async function runBulk(model: ExperimentsModel, action: BulkAction, compare: (ids: string[]) => void): Promise<boolean> {
+export async function runBulk(
+  model: ExperimentsModel,
+  action: BulkAction,
+  compare: (ids: string[]) => void
+): Promise<boolean> {
   const selected = model.selectedTasks();
   const targets = applicable(action, selected);
   if (action === 'compare') {
@@ -44,7 +48,11 @@ export async function runBulk(model: ExperimentsModel, action: BulkAction, compa
       <div>
         <p>{VERBS[action]}</p>
         <TaskList names={targets.map(t => t.name)} />
-        {skipped ? <p className="je-muted">{skipped} selected task(s) are left alone: {whyNot(action, selected)}</p> : null}
+        {skipped ? (
+          <p className="je-muted">
+            {skipped} selected task(s) are left alone: {whyNot(action, selected)}
+          </p>
+        ) : null}
       </div>
     );
     const answer = await showDialog({
@@ -133,7 +141,9 @@ export function BulkBar(props: {
   busy: boolean;
 }): JSX.Element {
   const selected = props.model.selectedTasks();
-  const actions = BULK_ACTIONS.filter(a => (a === 'restore') === props.model.filters.archived || a !== 'archive' && a !== 'restore');
+  const actions = BULK_ACTIONS.filter(
+    a => (a === 'restore') === props.model.filters.archived || (a !== 'archive' && a !== 'restore')
+  );
   return (
     <div className="je-toolbar je-bulk" role="toolbar" aria-label="Actions on the selected tasks">
       {actions.map(a => {
@@ -175,10 +185,17 @@ export function RowMenu(props: {
       window.removeEventListener('keydown', key);
     };
   }, []);
-  const actions = BULK_ACTIONS.filter(a => (a === 'restore') === props.model.filters.archived || a !== 'archive' && a !== 'restore');
+  const actions = BULK_ACTIONS.filter(
+    a => (a === 'restore') === props.model.filters.archived || (a !== 'archive' && a !== 'restore')
+  );
   return (
     <div className="je-menu" role="menu" style={{ left: props.x, top: props.y }} onClick={e => e.stopPropagation()}>
-      <button role="menuitem" className="je-menu-item" disabled={selected.length !== 1} onClick={() => (props.onClose(), props.onOpen())}>
+      <button
+        role="menuitem"
+        className="je-menu-item"
+        disabled={selected.length !== 1}
+        onClick={() => (props.onClose(), props.onOpen())}
+      >
         Open
       </button>
       {actions.map(a => {

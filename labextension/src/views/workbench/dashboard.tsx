@@ -41,7 +41,13 @@ export function Scatter(props: { points: IPoint[]; onOpen: (id: string) => void;
   const sy = (y: number) => H - pad.b - ((y - y0) / (y1 - y0 || 1)) * (H - pad.t - pad.b);
   const day = (t: number) => new Date(t).toISOString().slice(0, 16).replace('T', ' ');
   return (
-    <svg className="je-scatter" viewBox={`0 0 ${W} ${H}`} width="100%" role="img" aria-label={`${props.metric} of each task over time`}>
+    <svg
+      className="je-scatter"
+      viewBox={`0 0 ${W} ${H}`}
+      width="100%"
+      role="img"
+      aria-label={`${props.metric} of each task over time`}
+    >
       <line x1={pad.l} y1={H - pad.b} x2={W - pad.r} y2={H - pad.b} className="je-axis" />
       <line x1={pad.l} y1={pad.t} x2={pad.l} y2={H - pad.b} className="je-axis" />
       <text x={pad.l - 4} y={pad.t + 8} textAnchor="end" className="je-axis-label">
@@ -57,7 +63,15 @@ export function Scatter(props: { points: IPoint[]; onOpen: (id: string) => void;
         {day(x1)}
       </text>
       {points.map(p => (
-        <circle key={p.id} cx={sx(p.x)} cy={sy(p.y)} r={4.5} className="je-point" data-point-task={p.id} onClick={() => props.onOpen(p.id)}>
+        <circle
+          key={p.id}
+          cx={sx(p.x)}
+          cy={sy(p.y)}
+          r={4.5}
+          className="je-point"
+          data-point-task={p.id}
+          onClick={() => props.onOpen(p.id)}
+        >
           <title>
             {p.name}: {formatNumber(p.y)}
           </title>
@@ -76,7 +90,13 @@ function Description(props: { project: IProject; onSaved: () => void }): JSX.Ele
   if (editing) {
     return (
       <div className="je-description">
-        <textarea className="je-input je-description-editor" aria-label="Project description (markdown)" value={text} rows={8} onChange={e => setText(e.target.value)} />
+        <textarea
+          className="je-input je-description-editor"
+          aria-label="Project description (markdown)"
+          value={text}
+          rows={8}
+          onChange={e => setText(e.target.value)}
+        />
         <div className="je-toolbar">
           <button
             className="je-btn je-primary"
@@ -133,14 +153,20 @@ export function Dashboard(props: IDashboardProps): JSX.Element {
   React.useEffect(() => {
     const fail = (e: Error) => setError(e.message);
     void env.client.projects().then(setProjects).catch(fail);
-    void env.client.statusCounts(base).then(r => setCounts(r.counts)).catch(fail);
-    void env.client.tasks({ ...base, order_by: '-last_update', limit: 10 }).then(r => setRecent(r.items)).catch(fail);
+    void env.client
+      .statusCounts(base)
+      .then(r => setCounts(r.counts))
+      .catch(fail);
+    void env.client
+      .tasks({ ...base, order_by: '-last_update', limit: 10 })
+      .then(r => setRecent(r.items))
+      .catch(fail);
     void env.client
       .taskColumns(base)
       .then(r => {
         const keys = r.metrics.map(([t, s]) => `${t}/${s}`);
         setMetrics(keys);
-        setMetric(m => (m && keys.includes(m) ? m : keys[0] ?? ''));
+        setMetric(m => (m && keys.includes(m) ? m : (keys[0] ?? '')));
       })
       .catch(fail);
   }, [props.path, props.refreshSignal, reload]);
@@ -152,25 +178,56 @@ export function Dashboard(props: IDashboardProps): JSX.Element {
       return;
     }
     const column = `metric:${metric}`;
-    const fail = (e: Error) => setError(e.message);
+    // Answers for a metric no longer chosen are dropped (a quick change of the picker).
+    let live = true;
+    const fail = (e: Error) => live && setError(e.message);
     void env.client
-      .tasks({ ...base, order_by: 'created', columns: ['id', 'name', 'created', column], limit: 2000, range: [`${column}=..`] })
-      .then(r =>
-        setPoints(
-          r.items
-            .filter(t => typeof t.columns?.[column] === 'number')
-            .map(t => ({ id: t.id, name: t.name, x: new Date(t.created ?? 0).getTime(), y: t.columns![column] as number }))
-        )
+      .tasks({
+        ...base,
+        order_by: 'created',
+        columns: ['id', 'name', 'created', column],
+        limit: 2000,
+        range: [`${column}=..`]
+      })
+      .then(
+        r =>
+          live &&
+          setPoints(
+            r.items
+              .filter(t => typeof t.columns?.[column] === 'number')
+              .map(t => ({
+                id: t.id,
+                name: t.name,
+                x: new Date(t.created ?? 0).getTime(),
+                y: t.columns![column] as number
+              }))
+          )
       )
       .catch(fail);
     void env.client
-      .tasks({ ...base, order_by: `${ascending ? '' : '-'}${column}`, columns: [column], limit: 10, range: [`${column}=..`] })
-      .then(r => setLeaders(r.items))
+      .tasks({
+        ...base,
+        order_by: `${ascending ? '' : '-'}${column}`,
+        columns: [column],
+        limit: 10,
+        range: [`${column}=..`]
+      })
+      .then(r => live && setLeaders(r.items))
       .catch(fail);
+    return () => {
+      live = false;
+    };
   }, [metric, ascending, props.path, props.refreshSignal]);
 
   const total = Object.values(counts).reduce((a, b) => a + b, 0);
   const children = projects.filter(p => !p.hidden && (props.path ? p.parent === project?.id : !p.parent));
+  // A card counts the tasks of its whole subtree (a top-level project often holds none itself).
+  const subtree = (p: IProject) => {
+    const path = p.path || p.name;
+    return projects
+      .filter(q => !q.hidden && ((q.path || q.name) === path || (q.path || q.name).startsWith(`${path}/`)))
+      .reduce((n, q) => n + (q.tasks ?? 0), 0);
+  };
   return (
     <div className="je-dashboard" data-dashboard={props.path || 'home'}>
       <div className="je-toolbar je-workbench-head">
@@ -190,9 +247,14 @@ export function Dashboard(props: IDashboardProps): JSX.Element {
           {children.length ? (
             <div className="je-project-cards">
               {children.map(p => (
-                <button key={p.id} className="je-project-card" data-project-card={p.path || p.name} onClick={() => props.onOpenProject(p.path || p.name)}>
+                <button
+                  key={p.id}
+                  className="je-project-card"
+                  data-project-card={p.path || p.name}
+                  onClick={() => props.onOpenProject(p.path || p.name)}
+                >
                   <strong>{p.basename ?? p.name}</strong>
-                  <span className="je-muted">{p.tasks ?? 0} tasks</span>
+                  <span className="je-muted">{subtree(p)} tasks</span>
                 </button>
               ))}
             </div>
@@ -246,7 +308,12 @@ export function Dashboard(props: IDashboardProps): JSX.Element {
         <section className="je-card">
           <h3>
             Leaderboard{' '}
-            <button className="je-btn" data-action="leader-order" onClick={() => setAscending(!ascending)} title="Best is highest or lowest">
+            <button
+              className="je-btn"
+              data-action="leader-order"
+              onClick={() => setAscending(!ascending)}
+              title="Best is highest or lowest"
+            >
               {ascending ? 'lowest first' : 'highest first'}
             </button>
           </h3>

@@ -56,9 +56,16 @@ export function MultiCheck(props: {
   onChange: (value: string[]) => void;
 }): JSX.Element {
   const chosen = new Set(props.value);
-  const text = props.value.length ? `${props.label}: ${props.value.map(v => props.labels?.[v] ?? v).join(', ')}` : props.label;
+  const text = props.value.length
+    ? `${props.label}: ${props.value.map(v => props.labels?.[v] ?? v).join(', ')}`
+    : props.label;
   return (
-    <Popover name={props.name} label={text} title={`Filter by ${props.label.toLowerCase()}`} active={props.value.length > 0}>
+    <Popover
+      name={props.name}
+      label={text}
+      title={`Filter by ${props.label.toLowerCase()}`}
+      active={props.value.length > 0}
+    >
       {() => (
         <div className="je-checklist">
           {props.options.map(o => (
@@ -67,7 +74,9 @@ export function MultiCheck(props: {
                 type="checkbox"
                 data-option={o}
                 checked={chosen.has(o)}
-                onChange={e => props.onChange(e.target.checked ? [...props.value, o] : props.value.filter(v => v !== o))}
+                onChange={e =>
+                  props.onChange(e.target.checked ? [...props.value, o] : props.value.filter(v => v !== o))
+                }
               />
               {props.labels?.[o] ?? o}
             </label>
@@ -119,7 +128,12 @@ export function ColumnPicker(props: { model: ExperimentsModel }): JSX.Element {
             <div className="je-picker-section">Task</div>
             {BASE_COLUMNS.filter(k => match(columnLabel(k))).map(k => (
               <label key={k} className="je-check">
-                <input type="checkbox" data-column-option={k} checked={shown.has(k)} onChange={e => toggle(k, e.target.checked)} />
+                <input
+                  type="checkbox"
+                  data-column-option={k}
+                  checked={shown.has(k)}
+                  onChange={e => toggle(k, e.target.checked)}
+                />
                 {columnLabel(k)}
               </label>
             ))}
@@ -138,7 +152,12 @@ export function ColumnPicker(props: { model: ExperimentsModel }): JSX.Element {
                     const key = `${kind}:${t}/${s}`;
                     return (
                       <label key={kind} className="je-check" title={columnLabel(key)}>
-                        <input type="checkbox" data-column-option={key} checked={shown.has(key)} onChange={e => toggle(key, e.target.checked)} />
+                        <input
+                          type="checkbox"
+                          data-column-option={key}
+                          checked={shown.has(key)}
+                          onChange={e => toggle(key, e.target.checked)}
+                        />
                         {kind === 'metric' ? 'last' : kind.slice(7)}
                       </label>
                     );
@@ -153,7 +172,12 @@ export function ColumnPicker(props: { model: ExperimentsModel }): JSX.Element {
                 const key = `param:${sec}/${n}`;
                 return (
                   <label key={key} className="je-check">
-                    <input type="checkbox" data-column-option={key} checked={shown.has(key)} onChange={e => toggle(key, e.target.checked)} />
+                    <input
+                      type="checkbox"
+                      data-column-option={key}
+                      checked={shown.has(key)}
+                      onChange={e => toggle(key, e.target.checked)}
+                    />
                     {sec}/{n}
                   </label>
                 );
@@ -182,26 +206,52 @@ export function RangeFilter(props: { model: ExperimentsModel }): JSX.Element {
   const bound = (v: string) => (v === '' ? '' : isDate ? String(Math.floor(new Date(v).getTime() / 1000)) : v);
   const choices = ['created', 'last_update', 'started', 'last_iteration', ...model.columns];
   return (
-    <Popover name="ranges" label={ranges.length ? `Ranges (${ranges.length})` : 'Ranges'} title="Filter by a date range or a metric or parameter range" active={ranges.length > 0}>
+    <Popover
+      name="ranges"
+      label={ranges.length ? `Ranges (${ranges.length})` : 'Ranges'}
+      title="Filter by a date range or a metric or parameter range"
+      active={ranges.length > 0}
+    >
       {close => (
         <div className="je-range-form">
           {ranges.map(r => (
             <div key={r} className="je-chip" data-range={r}>
               {describeRange(r)}
-              <button className="je-btn je-link" aria-label={`Remove ${r}`} onClick={() => void model.setFilters({ ranges: ranges.filter(x => x !== r) })}>
+              <button
+                className="je-btn je-link"
+                aria-label={`Remove ${r}`}
+                onClick={() => void model.setFilters({ ranges: ranges.filter(x => x !== r) })}
+              >
                 ×
               </button>
             </div>
           ))}
-          <select className="je-select" aria-label="Range column" value={column} onChange={e => setColumn(e.target.value)}>
+          <select
+            className="je-select"
+            aria-label="Range column"
+            value={column}
+            onChange={e => setColumn(e.target.value)}
+          >
             {choices.map(c => (
               <option key={c} value={c}>
                 {columnLabel(c)}
               </option>
             ))}
           </select>
-          <input className="je-input" aria-label="From" type={isDate ? 'date' : 'number'} value={low} onChange={e => setLow(e.target.value)} />
-          <input className="je-input" aria-label="To" type={isDate ? 'date' : 'number'} value={high} onChange={e => setHigh(e.target.value)} />
+          <input
+            className="je-input"
+            aria-label="From"
+            type={isDate ? 'date' : 'number'}
+            value={low}
+            onChange={e => setLow(e.target.value)}
+          />
+          <input
+            className="je-input"
+            aria-label="To"
+            type={isDate ? 'date' : 'number'}
+            value={high}
+            onChange={e => setHigh(e.target.value)}
+          />
           <button
             className="je-btn je-primary"
             disabled={!low && !high}

@@ -15,14 +15,28 @@ export interface IFound {
 export function flatten(r: ISearchResults): IFound[] {
   return [
     ...r.projects.map(p => ({ kind: 'project' as const, id: p.name, label: p.name, detail: 'project' })),
-    ...r.tasks.map(t => ({ kind: 'task' as const, id: t.id, label: t.name, detail: `${STATUS_LABELS[t.status] ?? t.status} · ${t.project}` })),
+    ...r.tasks.map(t => ({
+      kind: 'task' as const,
+      id: t.id,
+      label: t.name,
+      detail: `${STATUS_LABELS[t.status] ?? t.status} · ${t.project}`
+    })),
     ...r.models.map(m => ({ kind: 'model' as const, id: m.id, label: m.name, detail: `model · ${m.project}` })),
-    ...r.datasets.map(d => ({ kind: 'dataset' as const, id: d.id, label: `${d.name} v${d.version}`, detail: `dataset · ${d.project}` }))
+    ...r.datasets.map(d => ({
+      kind: 'dataset' as const,
+      id: d.id,
+      label: `${d.name} v${d.version}`,
+      detail: `dataset · ${d.project}`
+    }))
   ];
 }
 
 /** One box over projects, tasks, models and datasets: type, arrows, Enter; Escape closes. */
-export function SearchBox(props: { client: TrackClient; onPick: (found: IFound) => void; onClose: () => void }): JSX.Element {
+export function SearchBox(props: {
+  client: TrackClient;
+  onPick: (found: IFound) => void;
+  onClose: () => void;
+}): JSX.Element {
   const [text, setText] = React.useState('');
   const [found, setFound] = React.useState<IFound[]>([]);
   const [active, setActive] = React.useState(0);

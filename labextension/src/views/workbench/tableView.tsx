@@ -47,7 +47,10 @@ function SavedViewsPicker(props: { model: ExperimentsModel }): JSX.Element {
       onChange={async e => {
         const value = e.target.value;
         if (value === '__save') {
-          const answer = await InputDialog.getText({ title: `Save this view of "${project || 'All projects'}"`, label: 'Name' });
+          const answer = await InputDialog.getText({
+            title: `Save this view of "${project || 'All projects'}"`,
+            label: 'Name'
+          });
           if (answer.button.accept && answer.value) {
             store(saveView(views, project, answer.value, model.state));
           }
@@ -83,6 +86,7 @@ export function TableView(props: ITableViewProps): JSX.Element {
   const [menu, setMenu] = React.useState<{ id: string; x: number; y: number } | null>(null);
   const [error, act, busy] = useAction();
   const [note, setNote] = React.useState('');
+  const root = React.useRef<HTMLDivElement>(null);
   const f = model.filters;
 
   React.useEffect(() => setSearch(model.filters.search), [model.filters.search]);
@@ -92,10 +96,17 @@ export function TableView(props: ITableViewProps): JSX.Element {
   }, [search]);
 
   const run = (action: BulkAction) => void act(() => runBulk(model, action, props.onCompare));
-  const users = [...new Set(model.loadedRows().map(r => r.user).filter(Boolean))].sort();
+  const users = [
+    ...new Set(
+      model
+        .loadedRows()
+        .map(r => r.user)
+        .filter(Boolean)
+    )
+  ].sort();
 
   return (
-    <div className="je-workbench" data-project-path={model.projectPath}>
+    <div className="je-workbench" data-project-path={model.projectPath} ref={root}>
       <div className="je-toolbar je-workbench-head">
         <span className="je-title" title={model.projectPath || 'All projects'}>
           {model.projectPath || 'All projects'}
@@ -121,9 +132,28 @@ export function TableView(props: ITableViewProps): JSX.Element {
         {note ? <span className="je-note">{note}</span> : null}
       </div>
       <div className="je-filters">
-        <input className="je-search" placeholder="Search name" aria-label="Search tasks" value={search} onChange={e => setSearch(e.target.value)} />
-        <MultiCheck name="status" label="Status" options={STATUSES} labels={STATUS_LABELS} value={f.status} onChange={status => void model.setFilters({ status })} />
-        <MultiCheck name="type" label="Type" options={TASK_TYPES} value={f.type} onChange={type => void model.setFilters({ type })} />
+        <input
+          className="je-search"
+          placeholder="Search name"
+          aria-label="Search tasks"
+          value={search}
+          onChange={e => setSearch(e.target.value)}
+        />
+        <MultiCheck
+          name="status"
+          label="Status"
+          options={STATUSES}
+          labels={STATUS_LABELS}
+          value={f.status}
+          onChange={status => void model.setFilters({ status })}
+        />
+        <MultiCheck
+          name="type"
+          label="Type"
+          options={TASK_TYPES}
+          value={f.type}
+          onChange={type => void model.setFilters({ type })}
+        />
         <MultiCheck
           name="user"
           label="User"
@@ -147,28 +177,59 @@ export function TableView(props: ITableViewProps): JSX.Element {
             }
           }}
         />
-        <select className="je-select" aria-label="Tag match" value={f.tagMode ?? 'any'} onChange={e => void model.setFilters({ tagMode: e.target.value as 'any' | 'all' })}>
+        <select
+          className="je-select"
+          aria-label="Tag match"
+          value={f.tagMode ?? 'any'}
+          onChange={e => void model.setFilters({ tagMode: e.target.value as 'any' | 'all' })}
+        >
           <option value="any">any tag</option>
           <option value="all">all tags</option>
         </select>
         <RangeFilter model={model} />
         <ColumnPicker model={model} />
         <label className="je-check">
-          <input type="checkbox" checked={f.archived} onChange={e => void model.setFilters({ archived: e.target.checked })} />
+          <input
+            type="checkbox"
+            checked={f.archived}
+            onChange={e => void model.setFilters({ archived: e.target.checked })}
+          />
           Archived
         </label>
         {model.projectId === null ? (
-          <label className="je-check" title="Dataset versions and pipeline steps are tasks too; they are left out unless asked for">
-            <input type="checkbox" checked={!!f.parts} onChange={e => void model.setFilters({ parts: e.target.checked })} />
+          <label
+            className="je-check"
+            title="Dataset versions and pipeline steps are tasks too; they are left out unless asked for"
+          >
+            <input
+              type="checkbox"
+              checked={!!f.parts}
+              onChange={e => void model.setFilters({ parts: e.target.checked })}
+            />
             Datasets & pipeline steps
           </label>
         ) : null}
       </div>
       <BulkBar model={model} run={run} busy={busy} />
       <ErrorLine error={error} />
-      <TaskTable model={model} onOpen={props.onOpen} onContextMenu={(id, x, y) => setMenu({ id, x, y })} />
+      <TaskTable
+        model={model}
+        onOpen={props.onOpen}
+        onContextMenu={(id, x, y) => {
+          // Placed inside the view: an ancestor's containment makes `fixed` relative to it anyway.
+          const box = root.current?.getBoundingClientRect();
+          setMenu({ id, x: x - (box?.left ?? 0), y: y - (box?.top ?? 0) });
+        }}
+      />
       {menu ? (
-        <RowMenu model={model} x={menu.x} y={menu.y} onOpen={() => props.onOpen(menu.id)} run={run} onClose={() => setMenu(null)} />
+        <RowMenu
+          model={model}
+          x={menu.x}
+          y={menu.y}
+          onOpen={() => props.onOpen(menu.id)}
+          run={run}
+          onClose={() => setMenu(null)}
+        />
       ) : null}
     </div>
   );

@@ -3,6 +3,7 @@ import { MainAreaWidget, ReactWidget } from '@jupyterlab/apputils';
 import { Widget } from '@lumino/widgets';
 
 import { ExperimentsModel } from '../../model/experiments';
+import { experimentsIcon } from '../../widgets';
 import { EnvContext, IEnv } from '../env';
 import { Dashboard } from './dashboard';
 import { IFound, SearchBox } from './search';
@@ -42,6 +43,7 @@ class TableBody extends ReactWidget {
 export function tableWidget(env: IEnv, model: ExperimentsModel, hooks: IWorkbenchHooks): MainAreaWidget<ReactWidget> {
   const widget = new MainAreaWidget({ content: new TableBody(env, model, hooks) });
   widget.id = 'jupyter-ext-table';
+  widget.title.icon = experimentsIcon;
   widget.addClass('je-table-widget');
   const title = () => {
     widget.title.label = model.projectPath ? `Experiments: ${model.projectPath.split('/').pop()}` : 'Experiments';
@@ -89,6 +91,7 @@ export function dashboardWidget(env: IEnv, path: string, hooks: IWorkbenchHooks)
   widget.id = `jupyter-ext-dashboard-${path.replace(/[^A-Za-z0-9_-]/g, '_') || 'home'}`;
   widget.title.label = path ? `Dashboard: ${path.split('/').pop()}` : 'Experiments home';
   widget.title.caption = path ? `Dashboard of ${path}` : 'Every project';
+  widget.title.icon = experimentsIcon;
   widget.title.closable = true;
   return widget;
 }
