@@ -22,7 +22,7 @@ from _common import EMIT, Row, main, run_child
 TASKS, METRICS = 100_000, 10
 RUNS = int(os.environ.get("BENCH_RUNS", "30"))
 
-CHILD = EMIT + f"""
+SEED_TABLE = f"""
 import random, time, uuid
 import requests
 from jupyter_ext import config
@@ -58,7 +58,9 @@ for start in range(0, {TASKS}, 10_000):
                                  max_iter=0, last_time=t0))
         conn.execute(metrics.insert(), rows)
 seeded = time.time() - t0
-server = BackgroundServer(cfg.store_url, cfg.blob_url)
+"""
+
+CHILD = EMIT + SEED_TABLE + f"""server = BackgroundServer(cfg.store_url, cfg.blob_url)
 session = requests.Session()
 session.auth = server.create_key("bench")
 base = f"{{server.url}}/{{API_PREFIX}}"
