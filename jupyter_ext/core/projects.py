@@ -113,6 +113,18 @@ def rename(store: MetaStore, project_id: str, *, name: str | None = None, parent
         return found
 
 
+def describe(store: MetaStore, project_id: str, description: str) -> ProjectRow:
+    """Set the project's description (markdown, shown on its dashboard)."""
+    if len(description) > 100_000:
+        raise InvalidArgument(f"a project's description is at most 100,000 characters (got {len(description):,})")
+    with store.write() as conn:
+        row = get(conn, project_id=project_id)
+        project_rows.update_fields(conn, row.id, description=description, last_update=time.time())
+        found = project_rows.get_by_id(conn, row.id)
+        assert found is not None
+        return found
+
+
 def delete(store: MetaStore, project_id: str) -> list[str]:
     """Delete an empty project and its (empty) subprojects; the ids deleted."""
     with store.write() as conn:

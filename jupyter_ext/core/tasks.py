@@ -26,6 +26,7 @@ from jupyter_ext.store import params as param_rows
 from jupyter_ext.store import scalars as scalar_rows
 from jupyter_ext.store import tasks as task_rows
 from jupyter_ext.store.meta import MetaStore
+from jupyter_ext.store.metric_order import MetricOrder
 from jupyter_ext.store.rows import TaskRow
 
 DEVELOPMENT_TAG = "development"
@@ -141,6 +142,10 @@ class TaskFilter:
     # Only tasks of these projects (what the caller may see on a team server); None: any project.
     within_projects: Collection[str] | None = None
     users: Sequence[str] | None = None  # only tasks these users own
+    # ``<column>=<low>..<high>`` on a date or count field, a metric or a parameter (core/task_filters.py)
+    ranges: Sequence[str] = ()
+    # Dataset versions' and pipeline steps' tasks, and tasks of hidden projects
+    include_parts: bool = True
 
 
 def query(
@@ -204,8 +209,11 @@ def order_key(order_by: str) -> Any:
         return order_by
     if task_columns.is_extra(order_by):
         kind, (first, second) = task_columns.parse(order_by)
-        return (task_rows.metric_last_value if kind == "metric" else task_rows.param_value)(first, second)
+        if kind == "param":
+            return task_rows.param_value(first, second)
+        return MetricOrder(first, second, task_columns.METRIC_STAT[kind])
     raise InvalidArgument(f"order_by must be one of {', '.join(sorted(ORDER_FIELDS))}, metric:<title>/<series> "
+                          f"(metric_min:, metric_max:) "
                           f"or param:<section>/<name> (prefix '-' for descending), got {order_by!r}")
 
 
@@ -215,6 +223,11 @@ def count(store: MetaStore, where: TaskFilter | None = None) -> int:
     with store.read() as conn:
         found = _where(conn, where)
         return 0 if found is None else task_rows.count(conn, archived_only=where.archived_only, **found)
+
+
+def store_filter(conn: Connection, where: TaskFilter) -> dict[str, Any] | None:
+    """The keywords of ``store.tasks.page`` for a filter; None when no task can match."""
+    return _where(conn, where)
 
 
 def _where(conn: Connection, where: TaskFilter) -> dict[str, Any] | None:
@@ -236,9 +249,12 @@ def _where(conn: Connection, where: TaskFilter) -> dict[str, Any] | None:
         project_ids = sorted(allowed) if project_ids is None else [p for p in project_ids if p in allowed]
         if not project_ids:
             return None
+    from jupyter_ext.core import task_filters  # it reads core/datasets.py, which imports this module
+
+    extra = task_filters.conditions(conn, users=where.users, ranges=where.ranges, include_parts=where.include_parts)
     return {"ids": where.task_ids, "project_ids": project_ids, "statuses": where.statuses, "types": where.types,
             "any_tags": any_tags, "all_tags": all_tags, "not_tags": not_tags,
-            "include_archived": where.include_archived, "name_filter": name_re, "users": where.users}
+            "include_archived": where.include_archived, "name_filter": name_re, "extra": extra}
 
 
 def update(store: MetaStore, task_id: str, fields: Mapping[str, Any]) -> TaskRow:

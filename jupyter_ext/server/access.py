@@ -44,7 +44,8 @@ NEEDS: dict[str, Need] = {
     "update_project": Need("admin", audit="project.update"), "delete_project": Need("admin", audit="project.delete"),
     "get_project_access": _V, "set_project_access": _A,  # core/access.py audits
     # tasks
-    "list_tasks": _LIST, "create_task": Need("editor", "body_project"), "get_task": _V, "update_task": _E,
+    "list_tasks": _LIST, "count_task_statuses": _LIST, "list_task_columns": _LIST, "search": _LIST,
+    "create_task": Need("editor", "body_project"), "get_task": _V, "update_task": _E,
     "delete_task": Need("editor", audit="task.delete"), "clone_task": _E, "reset_task": _E,
     "publish_task": Need("editor", audit="task.publish"), "archive_task": _E, "unarchive_task": _E,
     "set_task_status": Need("agent"), "move_task": Need("editor", audit="task.move"), "is_task_reusable": _V,

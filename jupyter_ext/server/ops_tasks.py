@@ -34,9 +34,16 @@ def update_project(call: Call) -> dict[str, Any]:
 
     name = call.b("name", kind=str)
     to_root = "parent" in call.body and call.body["parent"] is None
-    row = projects.rename(call.backend.store, call.path["project_id"], name=name,
-                               parent=call.b("parent", kind=str), to_root=to_root)
-    call.announce("project", row.id, ["name", "parent"])
+    parent = call.b("parent", kind=str)
+    description = call.b("description", kind=str)
+    changed: list[str] = []
+    if description is not None:
+        row = projects.describe(call.backend.store, call.path["project_id"], description)
+        changed.append("description")
+    if name is not None or parent is not None or to_root or description is None:
+        row = projects.rename(call.backend.store, call.path["project_id"], name=name, parent=parent, to_root=to_root)
+        changed.extend(["name", "parent"])
+    call.announce("project", row.id, changed)
     return codec.project_out(row)
 
 
@@ -57,7 +64,10 @@ def _visible(call: Call) -> frozenset[str] | None:
     return access.visible_projects(call.backend.store, caller_of(call))
 
 
-def list_tasks(call: Call) -> dict[str, Any]:
+def task_filter(call: Call) -> Any:
+    """The filters of a task table (the ``_TASK_FILTER`` parameters of wire/routes.py)."""
+    from jupyter_ext.core import tasks
+
     archived = (call.q("archived") or "true").lower()
     if archived not in ("true", "false", "only", "1", "0"):
         raise errors.InvalidArgument("archived must be true (include), false (exclude) or only")
@@ -65,15 +75,20 @@ def list_tasks(call: Call) -> dict[str, Any]:
     search = call.q("search")
     if search:
         name = name if name else "(?i)" + re.escape(search)
-    order = call.q("order_by") or "-created"
-    from jupyter_ext.core import task_columns, tasks
-
-    where = tasks.TaskFilter(
+    return tasks.TaskFilter(
         task_ids=call.q_list("id"), project_name=call.q_list("project", commas=False), task_name=name,
         tags=call.q_list("tag", commas=False), statuses=call.q_list("status"), types=call.q_list("type"),
         include_archived=archived not in ("false", "0"), archived_only=archived == "only",
         include_subprojects=bool(call.q_bool("subprojects", True)), within_projects=_visible(call),
-        users=[call.user.username if u == "me" else u for u in call.q_list("user") or []] or None)
+        users=[call.user.username if u == "me" else u for u in call.q_list("user") or []] or None,
+        ranges=tuple(call.q_list("range", commas=False) or ()), include_parts=bool(call.q_bool("parts", True)))
+
+
+def list_tasks(call: Call) -> dict[str, Any]:
+    order = call.q("order_by") or "-created"
+    from jupyter_ext.core import task_columns, tasks
+
+    where = task_filter(call)
     offset = call.q_int("offset", 0) or 0
     limit = call.q_int("limit", None, lo=1, hi=10_000)
     columns = call.q_list("columns") or []
@@ -94,6 +109,26 @@ def list_tasks(call: Call) -> dict[str, Any]:
         for item in items:
             item["columns"] = found[item["id"]]
     return {"items": items, "total": total}
+
+
+def count_task_statuses(call: Call) -> dict[str, Any]:
+    from jupyter_ext.core import task_overview
+
+    counts = task_overview.status_counts(call.backend.store, task_filter(call))
+    return {"counts": counts, "total": sum(counts.values())}
+
+
+def list_task_columns(call: Call) -> dict[str, Any]:
+    from jupyter_ext.core import task_overview
+
+    return task_overview.columns(call.backend.store, task_filter(call))
+
+
+def search(call: Call) -> dict[str, Any]:
+    from jupyter_ext.core import search as finder
+
+    limit = call.q_int("limit", 8, lo=1, hi=100) or 8
+    return finder.search(call.backend.store, call.q("q") or "", limit, within_projects=_visible(call))
 
 
 def create_task(call: Call) -> dict[str, Any]:
@@ -204,7 +239,8 @@ def _changed(call: Call, row: Any, fields: list[str]) -> dict[str, Any]:
 
 
 OPERATIONS = {f.__name__: f for f in (
-    list_projects, create_project, update_project, delete_project, list_tasks, create_task, get_task, update_task,
+    list_projects, create_project, update_project, delete_project, list_tasks, count_task_statuses,
+    list_task_columns, search, create_task, get_task, update_task,
     delete_task, clone_task,
     reset_task, publish_task, archive_task, unarchive_task, set_task_status, move_task, is_task_reusable,
     get_parameters, set_parameters, get_configurations, set_configuration,

@@ -115,6 +115,10 @@ metrics = Table(
     Column("max_iter", BigInteger, nullable=True),
     Column("last_time", Float, nullable=True),
     UniqueConstraint("task_id", "title", "series", name="uq_metrics_task_title_series"),
+    # A task table sorted by a metric column walks one of these in order (migration 0010).
+    Index("ix_metrics_series_last", "title", "series", "last_value", "task_id"),
+    Index("ix_metrics_series_min", "title", "series", "min_value", "task_id"),
+    Index("ix_metrics_series_max", "title", "series", "max_value", "task_id"),
 )
 
 # Points live in column chunks: little-endian int64 iterations, float64 values and

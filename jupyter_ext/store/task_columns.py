@@ -17,11 +17,15 @@ from jupyter_ext.store.schema import metrics, params
 _BATCH = 400  # task ids per IN (...), leaving room for the keys' own parameters on SQLite
 
 
-def last_values(conn: Connection, task_ids: Sequence[str],
-                keys: Sequence[tuple[str, str]]) -> dict[tuple[str, tuple[str, str]], float | None]:
-    """``{(task id, (title, series)): last value}`` for the pairs that exist."""
+_STAT = {"last": metrics.c.last_value, "min": metrics.c.min_value, "max": metrics.c.max_value}
+
+
+def last_values(conn: Connection, task_ids: Sequence[str], keys: Sequence[tuple[str, str]],
+                stat: str = "last") -> dict[tuple[str, tuple[str, str]], float | None]:
+    """``{(task id, (title, series)): last value}`` (or its ``min``, ``max``) for the pairs that exist."""
+    column = _STAT[stat].label("value")
     return _read(conn, task_ids, keys, metrics, metrics.c.title, metrics.c.series,
-                 lambda r: (r.last_value if r.count else None), [metrics.c.last_value, metrics.c["count"]])
+                 lambda r: (r.value if r.count else None), [column, metrics.c["count"]])
 
 
 def param_values(conn: Connection, task_ids: Sequence[str],

@@ -9,6 +9,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.sql import ColumnElement
 
 from jupyter_ext.store import tags as tag_rows
+from jupyter_ext.store.metric_order import MetricOrder, page_ids
 from jupyter_ext.store.rows import TaskRow, dumps, loads
 from jupyter_ext.store.schema import metrics, params, projects, task_tags, tasks
 
@@ -117,9 +118,10 @@ ORDER_FIELDS: dict[str, tuple[Any, bool]] = {
 }
 
 
-def metric_last_value(title: str, series: str) -> tuple[Any, ...]:
-    """Sort keys: the last value of one series of the row's task (NULL without it)."""
-    return (select(metrics.c.last_value)
+def metric_last_value(title: str, series: str, stat: str = "last") -> tuple[Any, ...]:
+    """Sort keys: the last (or ``min``, ``max``) value of one series of the row's task (NULL without it)."""
+    column = {"last": metrics.c.last_value, "min": metrics.c.min_value, "max": metrics.c.max_value}[stat]
+    return (select(column)
             .where(and_(metrics.c.task_id == tasks.c.id, metrics.c.title == title, metrics.c.series == series))
             .scalar_subquery(),)
 
@@ -171,10 +173,11 @@ def query(
     include_archived: bool = True,
     archived_only: bool = False,
     order_desc: bool = True,
-    order_by: str | Sequence[Any] = "created",
+    order_by: str | Sequence[Any] | MetricOrder = "created",
     limit: int | None = None,
     offset: int = 0,
     name_filter: Any = None,
+    extra: Sequence[ColumnElement[bool]] = (),
 ) -> list[TaskRow]:
     """Tasks matching every given filter, ordered by ``order_by`` (a field of
     :data:`ORDER_FIELDS`, or the sort keys of :func:`metric_last_value` or :func:`param_value`),
@@ -182,7 +185,7 @@ def query(
     return page(conn, ids=ids, project_ids=project_ids, statuses=statuses, types=types, any_tags=any_tags,
                 all_tags=all_tags, not_tags=not_tags, include_archived=include_archived, archived_only=archived_only,
                 order_desc=order_desc, order_by=order_by, limit=limit, offset=offset, name_filter=name_filter,
-                with_total=False)[0]
+                with_total=False, extra=extra)[0]
 
 
 def page(
@@ -198,21 +201,27 @@ def page(
     include_archived: bool = True,
     archived_only: bool = False,
     order_desc: bool = True,
-    order_by: str | Sequence[Any] = "created",
+    order_by: str | Sequence[Any] | MetricOrder = "created",
     limit: int | None = None,
     offset: int = 0,
     name_filter: Any = None,
     with_total: bool = True,
-    users: Sequence[str] | None = None,
+    extra: Sequence[ColumnElement[bool]] = (),
 ) -> tuple[list[TaskRow], int]:
     """One page of :func:`query` and how many tasks match in all (-1 unless ``with_total``).
 
     Filters, order, LIMIT/OFFSET and COUNT(*) run in SQL, so a page of a 10,000-task project
     builds only its own rows. ``name_filter`` (a compiled regex: regex syntax differs between
     SQLite and PostgreSQL) is applied in Python, but to ``(id, name)`` pairs already in order;
-    only the page's ids are then read in full."""
+    only the page's ids are then read in full. ``extra``: more conditions (store/task_filters.py)."""
     conds = _conditions(ids, project_ids, statuses, types, any_tags, all_tags, not_tags, include_archived,
-                        archived_only, users)
+                        archived_only) + list(extra)
+    if isinstance(order_by, MetricOrder):
+        if name_filter is None:
+            wanted, total = page_ids(conn, conds, order_by, order_desc, limit, offset, with_total)
+            by_id = {r.id: r for r in _rows(conn, _fetch(conn, wanted))}
+            return [by_id[i] for i in wanted if i in by_id], total
+        order_by = metric_last_value(order_by.title, order_by.series, order_by.stat)
     ordering = _ordering(order_by, order_desc)
     # Ids first, in order (an index walk or a sort of ids alone), then only the page's rows in full.
     ids_stmt = select(tasks.c.id).where(*conds).order_by(*ordering)
@@ -281,10 +290,10 @@ def _conditions(ids: Sequence[str] | None, project_ids: Sequence[str] | None, st
 def count(conn: Connection, *, ids: Sequence[str] | None = None, project_ids: Sequence[str] | None = None,
           statuses: Sequence[str] | None = None, types: Sequence[str] | None = None, any_tags: Sequence[str] = (),
           all_tags: Sequence[str] = (), not_tags: Sequence[str] = (), include_archived: bool = True,
-          archived_only: bool = False, name_filter: Any = None, users: Sequence[str] | None = None) -> int:
+          archived_only: bool = False, name_filter: Any = None, extra: Sequence[ColumnElement[bool]] = ()) -> int:
     """How many tasks :func:`query` would return without a limit (rows are not built)."""
     conds = _conditions(ids, project_ids, statuses, types, any_tags, all_tags, not_tags, include_archived,
-                        archived_only, users)
+                        archived_only) + list(extra)
     if name_filter is None:
         return int(conn.execute(select(func.count()).select_from(tasks).where(*conds)).scalar_one())
     return sum(1 for r in conn.execute(select(tasks.c.name).where(*conds)) if name_filter.search(r.name))
@@ -293,3 +302,13 @@ def count(conn: Connection, *, ids: Sequence[str] | None = None, project_ids: Se
 def count_by_project(conn: Connection) -> dict[str, int]:
     stmt = select(tasks.c.project_id, func.count()).group_by(tasks.c.project_id)
     return {pid: int(n) for pid, n in conn.execute(stmt)}
+
+
+def conditions(*, ids: Sequence[str] | None = None, project_ids: Sequence[str] | None = None,
+               statuses: Sequence[str] | None = None, types: Sequence[str] | None = None,
+               any_tags: Sequence[str] = (), all_tags: Sequence[str] = (), not_tags: Sequence[str] = (),
+               include_archived: bool = True, archived_only: bool = False,
+               extra: Sequence[ColumnElement[bool]] = ()) -> list[ColumnElement[bool]]:
+    """The WHERE conditions :func:`page` applies (but the name filter, which runs in Python)."""
+    return _conditions(ids, project_ids, statuses, types, any_tags, all_tags, not_tags, include_archived,
+                       archived_only) + list(extra)

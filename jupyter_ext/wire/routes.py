@@ -87,6 +87,7 @@ from jupyter_ext.wire.shapes import (
     WorkerStatus,
     Written,
 )
+from jupyter_ext.wire.table_shapes import SearchResults, StatusCounts, TableColumns
 
 API_PREFIX = "track/api/v1/"
 
@@ -131,6 +132,21 @@ class Route:
 
 _P = Param
 _PAGE = (_P("limit", "integer", "at most this many items"), _P("offset", "integer", "skip this many items"))
+_TASK_FILTER = (
+    _P("id", "array", "task ids"), _P("project", "array", "project names (subprojects included)"),
+    _P("subprojects", "boolean", "include subprojects (default true)"),
+    _P("name", "string", "regular expression on the task name"),
+    _P("search", "string", "case-insensitive text in the name"),
+    _P("status", "array"), _P("type", "array"), _P("tag", "array", "ClearML tag filter: -tag excludes, __$all first "
+                                                   "requires every tag"),
+    _P("user", "array", "only tasks of these users (their owner, stamped by the server); me: the caller's"),
+    _P("range", "array", "<column>=<low>..<high>, either bound optional: created, last_update, started, "
+       "completed, last_iteration (dates in seconds since the epoch), metric:<title>/<series> (metric_min:, "
+       "metric_max:) or param:<section>/<name>"),
+    _P("parts", "boolean", "include dataset versions' and pipeline steps' tasks and hidden projects' tasks "
+       "(default true; a table of every project asks false)"),
+    _P("archived", "string", "true (default: include), false (exclude) or only"),
+)
 _FORCE = (_P("force", "boolean", "bypass the status rule (an administrator's override)"),)
 
 # A project as listed: its row, its path and the number of tasks directly in it.
@@ -187,7 +203,8 @@ ROUTES: tuple[Route, ...] = (
     Route("POST", "projects", "create_project", "Create a project (and its missing parents)", tag="projects",
           body="json", status=201,
           request=ProjectCreate, response=_PROJECT),
-    Route("PATCH", "projects/{project_id}", "update_project", "Rename ({name}) or move ({parent}; null: to the top)",
+    Route("PATCH", "projects/{project_id}", "update_project", "Rename ({name}), move ({parent}; null: to the top) "
+          "or describe ({description}, markdown)",
           tag="projects", body="json",
           request=ProjectEdit, response=_PROJECT),
     Route("DELETE", "projects/{project_id}", "delete_project", "Delete an empty project (and empty subprojects)",
@@ -195,18 +212,24 @@ ROUTES: tuple[Route, ...] = (
           response=With(JSON, (('deleted', list[str]),))),
     # -- tasks -----------------------------------------------------------------------------------
     Route("GET", "tasks", "list_tasks", "One page of the tasks matching the filters, and their total", query=(
-        _P("id", "array", "task ids"), _P("project", "array", "project names (subprojects included)"),
-        _P("subprojects", "boolean", "include subprojects (default true)"),
-        _P("name", "string", "regular expression on the task name"),
-        _P("search", "string", "case-insensitive text in the name"),
-        _P("status", "array"), _P("type", "array"), _P("tag", "array", "ClearML tag filter: -tag excludes"),
-        _P("archived", "string", "true (default: include), false (exclude) or only"),
-        _P("user", "array", "only tasks of these users (their owner, stamped by the server); me: the caller's"),
-        _P("order_by", "string", "a field or metric:<title>/<series>, '-' first for descending "
-           "(default -created)"),
-        _P("columns", "array", "task fields: return only these (and id); metric:<title>/<series> (last value) "
-           "and param:<section>/<name> (typed value) add a \"columns\" object to each task"), *_PAGE),
+        *_TASK_FILTER,
+        _P("order_by", "string", "a field or metric:<title>/<series> (metric_min:, metric_max:, param:<section>/"
+           "<name>), '-' first for descending (default -created)"),
+        _P("columns", "array", "task fields: return only these (and id); metric:<title>/<series> (last value), "
+           "metric_min:, metric_max: and param:<section>/<name> (typed value) add a \"columns\" object to each "
+           "task"), *_PAGE),
           response=Items(Partial(TaskRow))),
+    Route("GET", "tasks/counts", "count_task_statuses", "How many of the tasks matching the filters are in each "
+          "status", query=_TASK_FILTER,
+          response=StatusCounts),
+    Route("GET", "tasks/columns", "list_task_columns", "The metrics and parameters the tasks matching the filters "
+          "report: the choices of a table's column picker", query=_TASK_FILTER,
+          response=TableColumns),
+    Route("GET", "search", "search", "Projects, tasks, models and datasets whose name holds the text, whose id "
+          "starts with it, or with it as a tag", tag="meta",
+          query=(_P("q", "string", "the text", required=True), _P("limit", "integer", "at most this many of each "
+                 "kind (default 8)")),
+          response=SearchResults),
     Route("POST", "tasks", "create_task", "Create a task from a spec", body="json", status=201,
           request=TaskCreate, response=TaskRow),
     Route("GET", "tasks/{task_id}", "get_task", "One task",

@@ -186,6 +186,7 @@ class ProjectCreate:
 class ProjectEdit:
     name: str | None = None
     parent: str | None = None
+    description: str | None = dataclasses.field(default=None, metadata={"maxLength": 100_000})
 
 
 _TASK_NAME = {"minLength": 1, "maxLength": 1024, "pattern": "^[^\\x00-\\x1f\\x7f]*$"}

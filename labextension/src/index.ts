@@ -1,6 +1,13 @@
 import { ILabShell, ILayoutRestorer, JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
-import { ICommandPalette, MainAreaWidget, ReactWidget } from '@jupyterlab/apputils';
-import { URLExt } from '@jupyterlab/coreutils';
+import {
+  Clipboard,
+  ICommandPalette,
+  MainAreaWidget,
+  ReactWidget,
+  ToolbarButton,
+  WidgetTracker
+} from '@jupyterlab/apputils';
+import { PageConfig, URLExt } from '@jupyterlab/coreutils';
 import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 
 import { TrackClient } from './api/client';
@@ -8,6 +15,8 @@ import { blobUrl, jupyterTransport } from './api/request';
 import { API_PREFIX } from './api/transport';
 import { taskOfKernel } from './focus';
 import { ExperimentsModel } from './model/experiments';
+import { linkTo, parseRoute, Route, routeValue, trackParam } from './model/links';
+import { ITableState } from './model/tableState';
 import { LiveFeed } from './model/live';
 import { PipelinesModel } from './model/pipelines';
 import { QueuesModel } from './model/queues';
@@ -16,6 +25,7 @@ import { IEnv } from './views/env';
 import { modelWidget } from './views/modelWidget';
 import { TABS, TabName } from './views/task/taskView';
 import { compareWidget, pipelineWidget, RunSidebarWidget, SidebarWidget, taskWidget } from './widgets';
+import { dashboardWidget, IWorkbenchHooks, openSearch, tableWidget } from './views/workbench/workbenchWidgets';
 
 export const COMMANDS = {
   show: 'jupyter-ext:show-experiments',
@@ -23,8 +33,26 @@ export const COMMANDS = {
   compare: 'jupyter-ext:compare-tasks',
   showQueues: 'jupyter-ext:show-queues',
   openPipeline: 'jupyter-ext:open-pipeline',
-  openModel: 'jupyter-ext:open-model'
+  openModel: 'jupyter-ext:open-model',
+  openDataset: 'jupyter-ext:open-dataset',
+  showTable: 'jupyter-ext:show-table',
+  openProject: 'jupyter-ext:open-project',
+  openDashboard: 'jupyter-ext:open-dashboard',
+  openRoute: 'jupyter-ext:open-link',
+  search: 'jupyter-ext:search',
+  copyLink: 'jupyter-ext:copy-link'
 };
+
+const TABLE_STATE_KEY = 'jupyter-ext:table-state';
+
+function savedTableState(): Partial<ITableState> | null {
+  try {
+    const text = localStorage.getItem(TABLE_STATE_KEY);
+    return text ? (JSON.parse(text) as Partial<ITableState>) : null;
+  } catch {
+    return null;
+  }
+}
 
 /** Routes the server offers (from its OpenAPI document), to switch optional features on. */
 async function serverRoutes(client: TrackClient): Promise<Set<string>> {
@@ -55,16 +83,49 @@ const plugin: JupyterFrontEndPlugin<void> = {
     // Notebook 7's notebook page has one document in its main area: views go to the right panel.
     const viewArea = labShell ? 'main' : 'right';
     /** One tab per id: show the open one, or make it (and forget it when it closes). */
+    // Every view of a link is tracked: the layout restorer reopens it after a reload.
+    const views = new WidgetTracker<MainAreaWidget<ReactWidget>>({ namespace: 'jupyter-ext-views' });
+    const labUrl = URLExt.join(PageConfig.getBaseUrl(), PageConfig.getOption('appUrl') || 'lab');
+    const copyLink = async (route: Route) => {
+      const link = linkTo(labUrl.startsWith('http') ? labUrl : window.location.origin + labUrl, route);
+      try {
+        await navigator.clipboard.writeText(link);
+      } catch {
+        Clipboard.copyToSystem(link);
+      }
+      document.body.dataset.jeCopiedLink = link;
+    };
+    const remember = (widget: MainAreaWidget<ReactWidget>, route: Route, withButton = true) => {
+      widget.node.dataset.trackRoute = routeValue(route);
+      if (withButton) {
+        widget.toolbar.addItem(
+          'copy-link',
+          new ToolbarButton({
+            label: 'Copy link',
+            tooltip: 'Copy a link that opens this view in any JupyterLab',
+            className: 'je-copy-link',
+            onClick: () => void copyLink(parseRoute(widget.node.dataset.trackRoute) ?? route)
+          })
+        );
+      }
+      if (!views.has(widget)) {
+        void views.add(widget);
+      }
+    };
     const showOnce = (
       tabs: Map<string, MainAreaWidget<ReactWidget>>,
       id: string,
-      make: () => MainAreaWidget<ReactWidget>
+      make: () => MainAreaWidget<ReactWidget>,
+      route?: Route
     ) => {
       let widget = tabs.get(id);
       if (!widget || widget.isDisposed) {
         widget = make();
         tabs.set(id, widget);
         widget.disposed.connect(() => tabs.delete(id));
+        if (route) {
+          remember(widget, route);
+        }
         app.shell.add(widget, viewArea);
       }
       app.shell.activateById(widget.id);
@@ -98,11 +159,56 @@ const plugin: JupyterFrontEndPlugin<void> = {
       }
     });
 
-    const sidebar = new SidebarWidget(env, model, live);
+    // The table's layout, filters, sort and project come back after a reload.
+    const restoredState = savedTableState();
+    const stateReady = model
+      .loadProjects()
+      .then(() => (restoredState ? model.applyState(restoredState) : model.reload()))
+      .catch(() => undefined);
+    model.changed.connect((_, reason) => {
+      if (reason === 'filters') {
+        localStorage.setItem(TABLE_STATE_KEY, JSON.stringify(model.state));
+      }
+    });
+
+    const dashboards = new Map<string, MainAreaWidget<ReactWidget>>();
+    const tables = new Map<string, MainAreaWidget<ReactWidget>>();
+    const hooks: IWorkbenchHooks = {
+      openDashboard: path => void app.commands.execute(COMMANDS.openDashboard, { path }),
+      openTable: path => void app.commands.execute(COMMANDS.openProject, { path }),
+      copyLink: async widget => {
+        const route = parseRoute((widget.node as HTMLElement).dataset.trackRoute);
+        if (route) {
+          await copyLink(route);
+        }
+      }
+    };
+    const tableRoute = (): Route =>
+      model.projectPath ? { kind: 'project', path: model.projectPath } : { kind: 'table' };
+    const showTable = () => {
+      showOnce(tables, 'table', () => tableWidget(env, model, hooks), tableRoute());
+      const widget = tables.get('table');
+      if (widget) {
+        widget.node.dataset.trackRoute = routeValue(tableRoute());
+      }
+    };
+    model.changed.connect((_, reason) => {
+      const widget = tables.get('table');
+      if (widget && (reason === 'filters' || reason === 'projects')) {
+        widget.node.dataset.trackRoute = routeValue(tableRoute());
+        void views.save(widget);
+      }
+    });
+
+    const sidebar = new SidebarWidget(
+      env,
+      model,
+      live,
+      () => showTable(),
+      path => hooks.openDashboard(path)
+    );
     app.shell.add(sidebar, 'left', { rank: 300 });
     restorer?.add(sidebar, sidebar.id);
-    void model.loadProjects().catch(() => undefined);
-    void model.reload();
 
     const runSidebar = new RunSidebarWidget(env, new QueuesModel(client), new PipelinesModel(client), live);
     app.shell.add(runSidebar, 'left', { rank: 301 });
@@ -123,7 +229,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
           return;
         }
         const tab = TABS.find(t => t === args.tab) as TabName | undefined;
-        showOnce(open, id, () => taskWidget(env, id, live, tab));
+        showOnce(open, id, () => taskWidget(env, id, live, tab), { kind: 'task', id, ...(tab ? { tab } : {}) });
       }
     });
     app.commands.addCommand(COMMANDS.compare, {
@@ -133,7 +239,13 @@ const plugin: JupyterFrontEndPlugin<void> = {
         if (ids.length < 2) {
           return;
         }
+        const existing = app.shell.node.querySelector(`[data-track-route="${routeValue({ kind: 'compare', ids })}"]`);
+        if (existing?.id) {
+          app.shell.activateById(existing.id);
+          return;
+        }
         const widget = compareWidget(env, ids);
+        remember(widget, { kind: 'compare', ids });
         app.shell.add(widget, viewArea);
         app.shell.activateById(widget.id);
       }
@@ -151,7 +263,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
         if (!id) {
           return;
         }
-        showOnce(pipelines, id, () => pipelineWidget(env, id, live));
+        showOnce(pipelines, id, () => pipelineWidget(env, id, live), { kind: 'pipeline', id });
       }
     });
     const models = new Map<string, MainAreaWidget<ReactWidget>>();
@@ -162,11 +274,131 @@ const plugin: JupyterFrontEndPlugin<void> = {
         if (!id) {
           return;
         }
-        showOnce(models, id, () => modelWidget(env, id, live));
+        showOnce(models, id, () => modelWidget(env, id, live), { kind: 'model', id });
       }
     });
-    palette?.addItem({ command: COMMANDS.show, category: 'Experiments' });
-    palette?.addItem({ command: COMMANDS.showQueues, category: 'Experiments' });
+    if (!app.commands.hasCommand(COMMANDS.openDataset)) {
+      // The Datasets section of the sidebar, where a dataset's versions and files are shown.
+      app.commands.addCommand(COMMANDS.openDataset, {
+        label: 'Open Dataset',
+        execute: args => {
+          app.shell.activateById(sidebar.id);
+          sidebar.showSection('Datasets', String(args.id ?? ''));
+        }
+      });
+    }
+    app.commands.addCommand(COMMANDS.showTable, {
+      label: 'Open Experiments Table',
+      caption: 'The experiments table of the selected project in the main area',
+      execute: () => showTable()
+    });
+    app.commands.addCommand(COMMANDS.openProject, {
+      label: args => (args.path ? `Open Project ${String(args.path)}` : 'Open Project'),
+      execute: async args => {
+        await stateReady;
+        const path = String(args.path ?? '');
+        if (!(await model.setProjectPath(path))) {
+          throw new Error(`There is no project "${path}"`);
+        }
+        showTable();
+      }
+    });
+    app.commands.addCommand(COMMANDS.openDashboard, {
+      label: args => (args.path ? 'Project Dashboard' : 'Experiments Home'),
+      caption: 'Counts by status, recent activity, a metric over time and a leaderboard',
+      execute: args => {
+        const path = String(args.path ?? (args.current ? model.projectPath : ''));
+        const route: Route = path ? { kind: 'dashboard', path } : { kind: 'home' };
+        showOnce(dashboards, path || '(home)', () => dashboardWidget(env, path, hooks), route);
+      }
+    });
+    app.commands.addCommand(COMMANDS.search, {
+      label: 'Search Experiments',
+      caption: 'Projects, tasks, models and datasets by name, id or tag',
+      execute: () =>
+        openSearch(env, found => {
+          if (found.kind === 'project') {
+            void app.commands.execute(COMMANDS.openProject, { path: found.id });
+          } else if (found.kind === 'task') {
+            env.openTask(found.id);
+          } else if (found.kind === 'model') {
+            env.openModel?.(found.id);
+          } else {
+            void app.commands.execute(COMMANDS.openDataset, { id: found.id });
+          }
+        })
+    });
+    app.commands.addKeyBinding({ command: COMMANDS.search, keys: ['Accel Alt K'], selector: 'body' });
+    const openRoute = async (route: Route) => {
+      switch (route.kind) {
+        case 'task':
+          return app.commands.execute(COMMANDS.openTask, { id: route.id, tab: route.tab ?? null });
+        case 'compare':
+          return app.commands.execute(COMMANDS.compare, { ids: route.ids });
+        case 'project':
+          return app.commands.execute(COMMANDS.openProject, { path: route.path });
+        case 'table':
+          await stateReady;
+          await model.setProject(null);
+          return showTable();
+        case 'dashboard':
+          return app.commands.execute(COMMANDS.openDashboard, { path: route.path });
+        case 'home':
+          return app.commands.execute(COMMANDS.openDashboard, { path: '' });
+        case 'model':
+          return app.commands.execute(COMMANDS.openModel, { id: route.id });
+        case 'dataset':
+          return app.commands.execute(COMMANDS.openDataset, { id: route.id });
+        case 'pipeline':
+          return app.commands.execute(COMMANDS.openPipeline, { id: route.id });
+      }
+    };
+    app.commands.addCommand(COMMANDS.openRoute, {
+      label: 'Open Experiments Link',
+      execute: args => {
+        const route = parseRoute(String(args.route ?? ''));
+        return route ? openRoute(route) : undefined;
+      }
+    });
+    app.commands.addCommand(COMMANDS.copyLink, {
+      label: 'Copy Link to This View',
+      isEnabled: () => !!parseRoute((app.shell.currentWidget?.node as HTMLElement | undefined)?.dataset.trackRoute),
+      execute: async () => {
+        const route = parseRoute((app.shell.currentWidget?.node as HTMLElement | undefined)?.dataset.trackRoute);
+        if (route) {
+          await copyLink(route);
+        }
+      }
+    });
+    if (restorer) {
+      void restorer.restore(views, {
+        command: COMMANDS.openRoute,
+        args: w => ({ route: w.node.dataset.trackRoute ?? '' }),
+        name: w => w.node.dataset.trackRoute ?? w.id
+      });
+    }
+    // `{base_url}lab?track=<route>` opens that view once the application is ready.
+    void app.restored.then(() => {
+      const value = trackParam(window.location.search);
+      const route = parseRoute(value);
+      if (route) {
+        void openRoute(route);
+      } else if (value) {
+        console.warn(`jupyter-ext: the link track=${value} names no view`);
+      }
+    });
+    for (const command of [
+      COMMANDS.show,
+      COMMANDS.showQueues,
+      COMMANDS.showTable,
+      COMMANDS.search,
+      COMMANDS.copyLink
+    ]) {
+      palette?.addItem({ command, category: 'Experiments' });
+    }
+    palette?.addItem({ command: COMMANDS.openDashboard, category: 'Experiments', args: { current: true } });
+    palette?.addItem({ command: COMMANDS.openDashboard, category: 'Experiments', args: { path: '' } });
+    palette?.addItem({ command: COMMANDS.compare, category: 'Experiments' });
 
     // The task of the notebook in focus: asked when focus moves and after each run of cells.
     if (notebooks) {

@@ -38,8 +38,18 @@ export const pipelineIcon = new LabIcon({ name: 'jupyter-ext:pipeline', svgstr: 
 
 const SECTIONS = ['Experiments', 'Models', 'Datasets'] as const;
 
-function Sidebar(props: { env: IEnv; model: ExperimentsModel; live: LiveFeed }): JSX.Element {
-  const [section, setSection] = React.useState<(typeof SECTIONS)[number]>('Experiments');
+type Section = (typeof SECTIONS)[number];
+
+function Sidebar(props: {
+  env: IEnv;
+  model: ExperimentsModel;
+  live: LiveFeed;
+  section: Section;
+  onTable?: () => void;
+  onDashboard?: (path: string) => void;
+}): JSX.Element {
+  const [section, setSection] = React.useState<Section>(props.section);
+  React.useEffect(() => setSection(props.section), [props.section]);
   const [tick, setTick] = React.useState(0);
   React.useEffect(() => {
     const slot = () => setTick(t => t + 1);
@@ -64,7 +74,13 @@ function Sidebar(props: { env: IEnv; model: ExperimentsModel; live: LiveFeed }):
         </div>
         <WhereChip />
         {section === 'Experiments' ? (
-          <ExperimentsPanel model={props.model} onOpen={props.env.openTask} onCompare={props.env.compare} />
+          <ExperimentsPanel
+            model={props.model}
+            onOpen={props.env.openTask}
+            onCompare={props.env.compare}
+            onTable={props.onTable}
+            onDashboard={props.onDashboard}
+          />
         ) : section === 'Models' ? (
           <ModelsPanel refreshSignal={Math.floor(tick / 6)} />
         ) : (
@@ -80,7 +96,9 @@ export class SidebarWidget extends ReactWidget {
   constructor(
     readonly env: IEnv,
     readonly model: ExperimentsModel,
-    readonly live: LiveFeed
+    readonly live: LiveFeed,
+    readonly onTable?: () => void,
+    readonly onDashboard?: (path: string) => void
   ) {
     super();
     this.id = 'jupyter-ext-experiments';
@@ -98,9 +116,26 @@ export class SidebarWidget extends ReactWidget {
     void this.model.refresh();
   }
 
-  render(): JSX.Element {
-    return <Sidebar env={this.env} model={this.model} live={this.live} />;
+  /** Switch to a section (a link to a dataset opens the Datasets section). */
+  showSection(section: Section, _id?: string): void {
+    this._section = section;
+    this.update();
   }
+
+  render(): JSX.Element {
+    return (
+      <Sidebar
+        env={this.env}
+        model={this.model}
+        live={this.live}
+        section={this._section}
+        onTable={this.onTable}
+        onDashboard={this.onDashboard}
+      />
+    );
+  }
+
+  private _section: Section = 'Experiments';
 }
 
 const RUN_SECTIONS = ['Queues', 'Pipelines'] as const;

@@ -25,7 +25,10 @@ SHOTS = ["01-experiments-panel", "02-task-scalars", "03-task-artifacts", "04-com
          "06-datasets", "07-notebook-focus", "08-dark-theme", "09-hub-base-url", "10-notebook7",
          "11-columns", "12-live-plot", "13-queues-panel", "14-queue-reorder", "15-enqueue-clone", "16-abort",
          "17-pipelines-panel", "18-pipeline-dag", "19-pipeline-dark", "20-queues-dark", "21-model-details",
-         "22-model-details-dark", "glue-01-launcher-in-workers", "glue-02-task-job", "glue-03-launcher-dark"]
+         "22-model-details-dark", "glue-01-launcher-in-workers", "glue-02-task-job", "glue-03-launcher-dark",
+         "23-workbench-table", "24-workbench-table-dark", "25-workbench-row-menu",
+         "26-workbench-dashboard", "27-workbench-dashboard-dark", "28-workbench-home", "29-workbench-search",
+         "30-workbench-search-dark"]
 
 pytestmark = pytest.mark.slow
 

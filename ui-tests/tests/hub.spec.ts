@@ -24,3 +24,15 @@ test('under a base URL the panel lists tasks and a task view opens', async ({ pa
   expect(failed).toEqual([]);
   await page.screenshot({ path: path.join(__dirname, '..', 'artifacts', '09-hub-base-url.png') });
 });
+
+test('under a base URL a ?track= link opens its view, and copy-link keeps the prefix', async ({ page, baseURL }) => {
+  const seed = JSON.parse(process.env.JE_SEED || '{"tasks":[]}') as { tasks: string[] };
+  await page.goto(`${baseURL}/lab?track=task/${seed.tasks[1]}`);
+  await page.waitForSelector('#jupyterlab-splash', { state: 'detached' });
+  await expect(page.locator('.jp-MainAreaWidget:visible .je-task-view .je-task-name')).toHaveText('tuned lr=0.03', {
+    timeout: 30000
+  });
+  await page.locator('.jp-MainAreaWidget:visible .je-copy-link').click();
+  await expect(page.locator('body')).toHaveAttribute('data-je-copied-link', `${baseURL}/lab?track=task/${seed.tasks[1]}`);
+  expect(baseURL).toContain('/user/tester');
+});

@@ -60,10 +60,11 @@ describe("answers of the REST API in the views' shapes", () => {
     expect(projectOut({ id: '2', name: 'A/B', path: 'A/B', parent: null }).hidden).toBe(false);
   });
 
-  it('encodes queries: lists joined, empty values left out', () => {
+  it('encodes queries: lists repeat their key (a tag may hold a comma), empty values left out', () => {
     expect(encodeQuery({ status: ['a', 'b'], tag: [], search: '', limit: 5, x: undefined })).toBe(
-      '?status=a%2Cb&limit=5'
+      '?status=a&status=b&limit=5'
     );
+    expect(encodeQuery({ tag: ['a,b'] })).toBe('?tag=a%2Cb');
   });
 
   it('adds a query to a path that already repeats a parameter', () => {

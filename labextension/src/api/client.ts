@@ -48,11 +48,19 @@ export interface ITaskQuery {
   archived?: 'true' | 'false' | 'only';
   /** Owners ("me": the caller, as the server knows them). */
   user?: string[];
+  /** `<column>=<low>..<high>` filters. */
+  range?: string[];
+  /** false: leave out dataset versions' and pipeline steps' tasks. */
+  parts?: boolean;
   order_by?: string;
   limit?: number;
   offset?: number;
   columns?: string[];
 }
+
+export type IStatusCounts = Schemas['StatusCounts'];
+export type ITableColumns = Schemas['TableColumns'];
+export type ISearchResults = Schemas['SearchResults'];
 
 export interface IScalarQuery {
   max_points?: number;
@@ -88,6 +96,9 @@ export class TrackClient {
   updateProject(id: string, change: { name?: string; parent?: string | null }): Promise<IProject> {
     return this.request(`projects/${enc(id)}`, { method: 'PATCH', body: change });
   }
+  describeProject(id: string, description: string): Promise<IProject> {
+    return this.request(`projects/${enc(id)}`, { method: 'PATCH', body: { description } });
+  }
   deleteProject(id: string): Promise<unknown> {
     return this.request(`projects/${enc(id)}`, { method: 'DELETE' });
   }
@@ -110,6 +121,16 @@ export class TrackClient {
   // tasks
   tasks(query: ITaskQuery): Promise<IList<ITaskSummary>> {
     return this.request('tasks', { query: query as Query });
+  }
+  statusCounts(query: ITaskQuery): Promise<IStatusCounts> {
+    return this.request('tasks/counts', { query: query as Query });
+  }
+  /** The metrics and parameters the tasks matching the query report (a column picker's choices). */
+  taskColumns(query: ITaskQuery): Promise<ITableColumns> {
+    return this.request('tasks/columns', { query: query as Query });
+  }
+  search(q: string, limit = 8): Promise<ISearchResults> {
+    return this.request('search', { query: { q, limit } });
   }
   task(id: string): Promise<ITask> {
     return this.request(`tasks/${enc(id)}`);

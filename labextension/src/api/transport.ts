@@ -49,11 +49,11 @@ export function encodeQuery(query: Query | undefined): string {
     if (value === undefined || value === null || value === '') {
       continue;
     }
-    const text = Array.isArray(value) ? value.join(',') : String(value);
-    if (Array.isArray(value) && value.length === 0) {
-      continue;
+    // Arrays repeat their key: a tag, a project path or a range may itself hold a comma.
+    const values = Array.isArray(value) ? value.map(String) : [String(value)];
+    for (const text of values) {
+      parts.push(`${encodeURIComponent(key)}=${encodeURIComponent(text)}`);
     }
-    parts.push(`${encodeURIComponent(key)}=${encodeURIComponent(text)}`);
   }
   return parts.length ? `?${parts.join('&')}` : '';
 }

@@ -245,7 +245,7 @@ export interface paths {
         delete: operations["delete_project"];
         options?: never;
         head?: never;
-        /** Rename ({name}) or move ({parent}; null: to the top) */
+        /** Rename ({name}), move ({parent}; null: to the top) or describe ({description}, markdown) */
         patch: operations["update_project"];
         trace?: never;
     };
@@ -261,6 +261,57 @@ export interface paths {
         put?: never;
         /** Create a task from a spec */
         post: operations["create_task"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/tasks/counts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How many of the tasks matching the filters are in each status */
+        get: operations["count_task_statuses"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/tasks/columns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The metrics and parameters the tasks matching the filters report: the choices of a table's column picker */
+        get: operations["list_task_columns"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Projects, tasks, models and datasets whose name holds the text, whose id starts with it, or with it as a tag */
+        get: operations["search"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1523,6 +1574,27 @@ export interface components {
         Force: {
             force?: boolean;
         };
+        FoundDataset: {
+            id: string;
+            name: string;
+            version: string;
+            project: string;
+        };
+        FoundModel: {
+            id: string;
+            name: string;
+            project: string;
+        };
+        FoundProject: {
+            id: string;
+            name: string;
+        };
+        FoundTask: {
+            id: string;
+            name: string;
+            status: string;
+            project: string;
+        };
         GcRequest: {
             grace_seconds?: number;
             dry_run?: boolean;
@@ -1714,6 +1786,7 @@ export interface components {
         ProjectEdit: {
             name?: string | null;
             parent?: string | null;
+            description?: string | null;
         };
         ProjectName: {
             project: string;
@@ -1760,11 +1833,24 @@ export interface components {
         Reusable: {
             reusable: boolean;
         };
+        SearchResults: {
+            projects: components["schemas"]["FoundProject"][];
+            tasks: components["schemas"]["FoundTask"][];
+            models: components["schemas"]["FoundModel"][];
+            datasets: components["schemas"]["FoundDataset"][];
+        };
         StatusChange: {
             status: string;
             force?: boolean;
             message?: string;
             reason?: string;
+        };
+        /** @description How many of the matching tasks are in each status, and in all. */
+        StatusCounts: {
+            counts: {
+                [key: string]: number;
+            };
+            total: number;
         };
         Stored: {
             stored: boolean;
@@ -1777,6 +1863,13 @@ export interface components {
             sha256: string;
             size: number;
             location?: string;
+        };
+        /** @description The metric (title, series) and parameter (section, name) pairs the matching tasks hold, read from the ``tasks_read`` tasks updated last (``sampled``: there were more). */
+        TableColumns: {
+            metrics: string[][];
+            params: string[][];
+            tasks_read: number;
+            sampled: boolean;
         };
         TaskClone: {
             name?: string | null;
@@ -2598,15 +2691,19 @@ export interface operations {
                 search?: string;
                 status?: string[];
                 type?: string[];
-                /** @description ClearML tag filter: -tag excludes */
+                /** @description ClearML tag filter: -tag excludes, __$all first requires every tag */
                 tag?: string[];
-                /** @description true (default: include), false (exclude) or only */
-                archived?: string;
                 /** @description only tasks of these users (their owner, stamped by the server); me: the caller's */
                 user?: string[];
-                /** @description a field or metric:<title>/<series>, '-' first for descending (default -created) */
+                /** @description <column>=<low>..<high>, either bound optional: created, last_update, started, completed, last_iteration (dates in seconds since the epoch), metric:<title>/<series> (metric_min:, metric_max:) or param:<section>/<name> */
+                range?: string[];
+                /** @description include dataset versions' and pipeline steps' tasks and hidden projects' tasks (default true; a table of every project asks false) */
+                parts?: boolean;
+                /** @description true (default: include), false (exclude) or only */
+                archived?: string;
+                /** @description a field or metric:<title>/<series> (metric_min:, metric_max:, param:<section>/<name>), '-' first for descending (default -created) */
                 order_by?: string;
-                /** @description task fields: return only these (and id); metric:<title>/<series> (last value) and param:<section>/<name> (typed value) add a "columns" object to each task */
+                /** @description task fields: return only these (and id); metric:<title>/<series> (last value), metric_min:, metric_max: and param:<section>/<name> (typed value) add a "columns" object to each task */
                 columns?: string[];
                 /** @description at most this many items */
                 limit?: number;
@@ -2699,6 +2796,144 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TaskRow"];
+                };
+            };
+            /** @description an error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    count_task_statuses: {
+        parameters: {
+            query?: {
+                /** @description task ids */
+                id?: string[];
+                /** @description project names (subprojects included) */
+                project?: string[];
+                /** @description include subprojects (default true) */
+                subprojects?: boolean;
+                /** @description regular expression on the task name */
+                name?: string;
+                /** @description case-insensitive text in the name */
+                search?: string;
+                status?: string[];
+                type?: string[];
+                /** @description ClearML tag filter: -tag excludes, __$all first requires every tag */
+                tag?: string[];
+                /** @description only tasks of these users (their owner, stamped by the server); me: the caller's */
+                user?: string[];
+                /** @description <column>=<low>..<high>, either bound optional: created, last_update, started, completed, last_iteration (dates in seconds since the epoch), metric:<title>/<series> (metric_min:, metric_max:) or param:<section>/<name> */
+                range?: string[];
+                /** @description include dataset versions' and pipeline steps' tasks and hidden projects' tasks (default true; a table of every project asks false) */
+                parts?: boolean;
+                /** @description true (default: include), false (exclude) or only */
+                archived?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StatusCounts"];
+                };
+            };
+            /** @description an error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    list_task_columns: {
+        parameters: {
+            query?: {
+                /** @description task ids */
+                id?: string[];
+                /** @description project names (subprojects included) */
+                project?: string[];
+                /** @description include subprojects (default true) */
+                subprojects?: boolean;
+                /** @description regular expression on the task name */
+                name?: string;
+                /** @description case-insensitive text in the name */
+                search?: string;
+                status?: string[];
+                type?: string[];
+                /** @description ClearML tag filter: -tag excludes, __$all first requires every tag */
+                tag?: string[];
+                /** @description only tasks of these users (their owner, stamped by the server); me: the caller's */
+                user?: string[];
+                /** @description <column>=<low>..<high>, either bound optional: created, last_update, started, completed, last_iteration (dates in seconds since the epoch), metric:<title>/<series> (metric_min:, metric_max:) or param:<section>/<name> */
+                range?: string[];
+                /** @description include dataset versions' and pipeline steps' tasks and hidden projects' tasks (default true; a table of every project asks false) */
+                parts?: boolean;
+                /** @description true (default: include), false (exclude) or only */
+                archived?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TableColumns"];
+                };
+            };
+            /** @description an error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    search: {
+        parameters: {
+            query: {
+                /** @description the text */
+                q: string;
+                /** @description at most this many of each kind (default 8) */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SearchResults"];
                 };
             };
             /** @description an error */

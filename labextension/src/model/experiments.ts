@@ -7,6 +7,8 @@ import { ISignal, Signal } from '@lumino/signaling';
 
 import { ITaskQuery, TrackClient } from '../api/client';
 import type { IChange, IProject, ITaskSummary } from '../api/shapes';
+import { applicable, BulkAction, ISelected, uiError } from './actions';
+import { BASE_COLUMNS, DEFAULT_LAYOUT, ITableState, isExtraColumn } from './tableState';
 
 export const PAGE_SIZE = 200;
 
@@ -14,11 +16,30 @@ export interface IFilters {
   status: string[];
   type: string[];
   tag: string[];
+  /** Tags: a task matches with any of them, or only with all of them. */
+  tagMode?: 'any' | 'all';
   search: string;
   archived: boolean;
   /** Only the caller's own tasks (their owner is stamped by the server). */
   mine?: boolean;
+  users?: string[];
+  /** `<column>=<low>..<high>` (created, last_update, metric:…, param:…; either bound optional). */
+  ranges?: string[];
+  /** Show dataset versions' and pipeline steps' tasks in a table of every project. */
+  parts?: boolean;
 }
+
+export const NO_FILTERS: IFilters = {
+  status: [],
+  type: [],
+  tag: [],
+  tagMode: 'any',
+  search: '',
+  archived: false,
+  users: [],
+  ranges: [],
+  parts: false
+};
 
 export interface ISort {
   field: string;
@@ -30,6 +51,8 @@ export interface IProjectNode {
   children: IProjectNode[];
   depth: number;
 }
+
+const ACTION_FAILED = (failed: number, of: number) => `${failed} of ${of} failed:`;
 
 export type ChangeReason = 'projects' | 'rows' | 'selection' | 'filters' | 'focus' | 'error';
 
@@ -98,9 +121,33 @@ export class ExperimentsModel {
     this._changed.emit('projects');
   }
 
+  /** Select a project (null: every project); the selection is cleared (it named other tasks). */
   setProject(id: string | null): Promise<void> {
-    this._projectId = id;
+    if (id !== this._projectId) {
+      this._projectId = id;
+      this.clearSelection();
+      this._changed.emit('filters');
+    }
     return this.reload();
+  }
+
+  /** The selected project's path ('' for every project). */
+  get projectPath(): string {
+    const project = this._projects.find(p => p.id === this._projectId);
+    return project ? project.path || project.name : '';
+  }
+
+  /** Select a project by its path (a link, a restored layout); false when there is none such. */
+  async setProjectPath(path: string): Promise<boolean> {
+    if (!this._projects.length) {
+      await this.loadProjects();
+    }
+    const project = this._projects.find(p => (p.path || p.name) === path);
+    if (!project && path) {
+      return false;
+    }
+    await this.setProject(project ? project.id : null);
+    return true;
   }
 
   async createProject(name: string): Promise<void> {
@@ -136,12 +183,15 @@ export class ExperimentsModel {
   get sort(): ISort {
     return this._sort;
   }
+  /** The extra columns shown (`metric:…`, `param:…`), in order. */
   get columns(): string[] {
-    return this._columns;
+    return this._layout.filter(isExtraColumn);
   }
 
+  /** Change filters: the selection is cleared, so no action reaches a task no longer shown. */
   setFilters(change: Partial<IFilters>): Promise<void> {
     this._filters = { ...this._filters, ...change };
+    this.clearSelection();
     this._changed.emit('filters');
     return this.reload();
   }
@@ -153,26 +203,91 @@ export class ExperimentsModel {
     return this.reload();
   }
 
-  /** Extra columns: `metric:<title>/<series>` or `param:<section>/<name>`. */
+  /** Extra columns: `metric:<title>/<series>` (metric_min:, metric_max:) or `param:<section>/<name>`. */
   setColumns(columns: string[]): Promise<void> {
-    this._columns = [...new Set(columns)];
+    const extras = [...new Set(columns)].filter(isExtraColumn);
+    this._layout = [...this._layout.filter(k => !isExtraColumn(k)), ...extras];
     this._changed.emit('filters');
     return this.reload();
+  }
+
+  /** Every shown column, in order (task fields and extra columns). */
+  get layout(): string[] {
+    return this._layout;
+  }
+  get widths(): Record<string, number> {
+    return this._widths;
+  }
+
+  /** Show these columns in this order; extra columns new to the table are read from the server. */
+  setLayout(keys: string[]): Promise<void> {
+    const known = new Set(BASE_COLUMNS);
+    const next = [...new Set(keys)].filter(k => known.has(k) || isExtraColumn(k));
+    const added = next.some(k => isExtraColumn(k) && !this._layout.includes(k));
+    this._layout = next;
+    this._changed.emit('filters');
+    return added ? this.reload() : Promise.resolve();
+  }
+
+  /** Drag a column header before another one (or to the end when `before` is null). */
+  moveColumn(key: string, before: string | null): void {
+    const rest = this._layout.filter(k => k !== key);
+    const at = before === null ? rest.length : rest.indexOf(before);
+    rest.splice(at < 0 ? rest.length : at, 0, key);
+    this._layout = rest;
+    this._changed.emit('filters');
+  }
+
+  setWidth(key: string, width: number): void {
+    this._widths = { ...this._widths, [key]: Math.max(40, Math.round(width)) };
+    this._changed.emit('filters');
+  }
+
+  /** What a reload or a saved view brings back. */
+  get state(): ITableState {
+    return {
+      project: this.projectPath,
+      filters: this._filters,
+      sort: this._sort,
+      layout: this._layout,
+      widths: this._widths
+    };
+  }
+
+  /** Apply a saved or restored state (an unknown project falls back to every project). */
+  async applyState(state: Partial<ITableState>, withProject = true): Promise<void> {
+    this._filters = { ...NO_FILTERS, ...(state.filters ?? {}) };
+    this._sort = state.sort ?? this._sort;
+    this._layout = state.layout?.length ? state.layout : this._layout;
+    this._widths = state.widths ?? this._widths;
+    this.clearSelection();
+    this._changed.emit('filters');
+    if (withProject && state.project !== undefined) {
+      if (!(await this.setProjectPath(state.project))) {
+        await this.setProject(null);
+      }
+      return;
+    }
+    await this.reload();
   }
 
   query(offset: number, limit: number): ITaskQuery {
     const f = this._filters;
     const project = this._projects.find(p => p.id === this._projectId);
+    const columns = this.columns;
+    const tags = f.tag.length && f.tagMode === 'all' ? ['__$all', ...f.tag] : f.tag;
     return {
       project: project ? project.path || project.name : undefined,
       status: f.status.length ? f.status : undefined,
       type: f.type.length ? f.type : undefined,
-      tag: f.tag.length ? f.tag : undefined,
+      tag: tags.length ? tags : undefined,
       search: f.search || undefined,
       archived: f.archived ? 'only' : 'false',
-      user: f.mine ? ['me'] : undefined,
+      user: f.mine ? ['me'] : f.users?.length ? f.users : undefined,
+      range: f.ranges?.length ? f.ranges : undefined,
+      parts: f.parts ? true : false,
       order_by: (this._sort.desc ? '-' : '') + this._sort.field,
-      columns: this._columns.length ? this._columns : undefined,
+      columns: columns.length ? columns : undefined,
       limit,
       offset
     };
@@ -309,8 +424,51 @@ export class ExperimentsModel {
     return this._selection;
   }
 
+  /** The selected tasks with their names and statuses (for actions and their dialogs). */
+  selectedTasks(): ISelected[] {
+    // The loaded rows are the freshest (an action or a change may have moved a status on).
+    const loaded = new Map(this.loadedRows().map(r => [r.id, r]));
+    return [...this._selection].map(id => {
+      const row = loaded.get(id);
+      if (row) {
+        return { id, name: row.name, status: row.status, archived: row.archived };
+      }
+      return this._known.get(id) ?? { id, name: id.slice(0, 8), status: '' };
+    });
+  }
+
+  /** Select every task matching the filters (not only those loaded), up to 10,000. */
+  async selectAllMatching(): Promise<number> {
+    const answer = await this.client.tasks({
+      ...this.query(0, 10_000),
+      columns: ['id', 'name', 'status', 'archived']
+    });
+    for (const t of answer.items) {
+      this._known.set(t.id, { id: t.id, name: t.name, status: t.status, archived: t.archived });
+    }
+    this._selection = new Set(answer.items.map(t => t.id));
+    this._changed.emit('selection');
+    return this._selection.size;
+  }
+
+  /** Run a bulk action on the selected tasks it applies to; failures in UI words. */
+  async runOn(action: BulkAction, run: (id: string) => Promise<unknown>): Promise<void> {
+    const targets = applicable(action, this.selectedTasks());
+    const results = await Promise.allSettled(targets.map(t => run(t.id)));
+    await Promise.all([this.refresh(), this.loadProjects()]);
+    const failed = results.map((r, i) => [r, targets[i]] as const).filter(([r]) => r.status === 'rejected') as [
+      PromiseRejectedResult,
+      ISelected
+    ][];
+    if (failed.length) {
+      const lines = failed.map(([r, t]) => `"${t.name}": ${uiError((r.reason as Error).message)}`);
+      throw new Error(`${ACTION_FAILED(failed.length, targets.length)} ${lines.join('; ')}`);
+    }
+  }
+
   /** `single` replaces, `toggle` adds/removes (Ctrl), `range` extends from the anchor (Shift). */
   select(id: string, mode: 'single' | 'toggle' | 'range' = 'single'): void {
+    this._remember(id);
     if (mode === 'single') {
       this._selection = new Set([id]);
       this._anchor = id;
@@ -335,6 +493,7 @@ export class ExperimentsModel {
           const row = this.row(i);
           if (row) {
             next.add(row.id);
+            this._remember(row.id);
           }
         }
         this._selection = next;
@@ -344,42 +503,59 @@ export class ExperimentsModel {
   }
 
   clearSelection(): void {
-    this._selection = new Set();
-    this._anchor = null;
-    this._changed.emit('selection');
+    if (this._selection.size || this._anchor) {
+      this._selection = new Set();
+      this._anchor = null;
+      this._changed.emit('selection');
+    }
+  }
+
+  private _remember(id: string): void {
+    const row = this.row(this.indexOf(id));
+    if (row) {
+      this._known.set(id, { id, name: row.name, status: row.status, archived: row.archived });
+    }
   }
 
   // ---- bulk actions on the selection
   async archiveSelected(archive = true): Promise<void> {
-    await this._each(id => this.client.action(id, archive ? 'archive' : 'unarchive'));
+    await this.runOn(archive ? 'archive' : 'restore', id => this.client.action(id, archive ? 'archive' : 'unarchive'));
   }
   async deleteSelected(): Promise<void> {
-    await this._each(id => this.client.deleteTask(id));
-    this.clearSelection();
+    try {
+      await this.runOn('delete', id => this.client.deleteTask(id));
+    } finally {
+      this.clearSelection();
+    }
   }
   async moveSelected(projectName: string): Promise<void> {
-    await this._each(id => this.client.move(id, projectName));
-    await this.loadProjects();
+    await this.runOn('move', id => this.client.move(id, projectName));
   }
   async tagSelected(tag: string, remove = false): Promise<void> {
-    await this._each(async id => {
+    await this.runOn(remove ? 'untag' : 'tag', async id => {
       const row = this.loadedRows().find(r => r.id === id);
       const current = row ? row.tags : (await this.client.task(id)).tags;
       const tags = remove ? current.filter(t => t !== tag) : [...new Set([...current, tag])];
       return this.client.updateTask(id, { tags });
     });
   }
-
-  private async _each(action: (id: string) => Promise<unknown>): Promise<void> {
-    const ids = [...this._selection];
-    const results = await Promise.allSettled(ids.map(action));
-    await this.refresh();
-    const failed = results.filter(r => r.status === 'rejected') as PromiseRejectedResult[];
-    if (failed.length) {
-      throw new Error(
-        `${failed.length} of ${ids.length} failed: ${failed.map(f => (f.reason as Error).message).join('; ')}`
-      );
-    }
+  async enqueueSelected(queue?: string): Promise<void> {
+    await this.runOn('enqueue', id => this.client.enqueue(id, queue));
+  }
+  async dequeueSelected(): Promise<void> {
+    await this.runOn('dequeue', id => this.client.dequeue(id));
+  }
+  async abortSelected(): Promise<void> {
+    await this.runOn('abort', id => this.client.abort(id));
+  }
+  async resetSelected(): Promise<void> {
+    await this.runOn('reset', id => this.client.action(id, 'reset'));
+  }
+  async publishSelected(): Promise<void> {
+    await this.runOn('publish', id => this.client.action(id, 'publish'));
+  }
+  async cloneSelected(): Promise<void> {
+    await this.runOn('clone', id => this.client.clone(id));
   }
 
   // ---- focus (the task of the notebook in focus)
@@ -396,8 +572,17 @@ export class ExperimentsModel {
   // ---- live updates
   /** A change arrived from the server's feed: re-read what it touches, once per burst. */
   onChange(change: IChange): void {
-    if (change.kind === 'project') {
-      void this.loadProjects();
+    if (change.kind === 'project' || change.kind === 'task') {
+      // Tree counts follow created, moved and deleted tasks: once per burst.
+      if (this._projectsTimer === null) {
+        this._projectsTimer = setTimeout(
+          () => {
+            this._projectsTimer = null;
+            void this.loadProjects().catch(() => undefined);
+          },
+          change.kind === 'project' ? 0 : 1000
+        );
+      }
     }
     if (this._refreshTimer === null) {
       this._refreshTimer = setTimeout(() => {
@@ -408,19 +593,24 @@ export class ExperimentsModel {
   }
 
   dispose(): void {
-    if (this._refreshTimer !== null) {
-      clearTimeout(this._refreshTimer);
-      this._refreshTimer = null;
+    for (const timer of [this._refreshTimer, this._projectsTimer]) {
+      if (timer !== null) {
+        clearTimeout(timer);
+      }
     }
+    this._refreshTimer = this._projectsTimer = null;
     Signal.clearData(this);
   }
 
   private _changed = new Signal<this, ChangeReason>(this);
   private _projects: IProject[] = [];
   private _projectId: string | null = null;
-  private _filters: IFilters = { status: [], type: [], tag: [], search: '', archived: false };
+  private _filters: IFilters = { ...NO_FILTERS };
   private _sort: ISort = { field: 'last_update', desc: true };
-  private _columns: string[] = [];
+  private _layout: string[] = [...DEFAULT_LAYOUT];
+  private _widths: Record<string, number> = {};
+  private _known = new Map<string, ISelected>();
+  private _projectsTimer: ReturnType<typeof setTimeout> | null = null;
   private _pages = new Map<number, ITaskSummary[]>();
   private _inflight = new Map<number, Promise<void>>();
   private _total = 0;

@@ -1,8 +1,12 @@
 import * as React from 'react';
-import { Dialog, InputDialog, showDialog } from '@jupyterlab/apputils';
+import { InputDialog } from '@jupyterlab/apputils';
 
 import { STATUS_LABELS, STATUSES, TASK_TYPES } from '../api/shapes';
+import { ACTION_LABELS, BulkAction, canRun, whyNot } from '../model/actions';
 import { ExperimentsModel } from '../model/experiments';
+import { runBulk } from './workbench/bulkActions';
+
+const SIDEBAR_ACTIONS: BulkAction[] = ['compare', 'archive', 'restore', 'move', 'tag', 'delete'];
 import { ErrorLine, useAction, useSignal } from './common';
 import { ProjectTree } from './projectTree';
 import { TaskTable } from './taskTable';
@@ -11,6 +15,9 @@ export interface IExperimentsPanelProps {
   model: ExperimentsModel;
   onOpen: (id: string) => void;
   onCompare: (ids: string[]) => void;
+  /** Open the full experiments table in the main area. */
+  onTable?: () => void;
+  onDashboard?: (path: string) => void;
 }
 
 function MultiPick(props: {
@@ -44,7 +51,7 @@ export function ExperimentsPanel(props: IExperimentsPanelProps): JSX.Element {
   useSignal(model.changed, r => r !== 'rows');
   const [search, setSearch] = React.useState(model.filters.search);
   const [error, run, busy] = useAction();
-  const selected = [...model.selection];
+  const tasks = model.selectedTasks();
   const f = model.filters;
 
   React.useEffect(() => {
@@ -56,41 +63,8 @@ export function ExperimentsPanel(props: IExperimentsPanelProps): JSX.Element {
     return () => clearTimeout(timer);
   }, [search]);
 
-  const confirm = async (title: string, body: string, label: string) =>
-    (await showDialog({ title, body, buttons: [Dialog.cancelButton(), Dialog.warnButton({ label })] })).button.accept;
-
   const bulk = {
-    archive: () => run(() => model.archiveSelected(!f.archived)),
-    remove: () =>
-      run(async () => {
-        if (
-          await confirm('Delete tasks', `Delete ${selected.length} task(s) and everything they reported?`, 'Delete')
-        ) {
-          await model.deleteSelected();
-        }
-      }),
-    move: () =>
-      run(async () => {
-        const answer = await InputDialog.getItem({
-          title: `Move ${selected.length} task(s) to project`,
-          items: model.projects.filter(p => !p.hidden).map(p => p.path || p.name),
-          editable: true
-        });
-        if (answer.button.accept && answer.value) {
-          await model.moveSelected(answer.value);
-        }
-      }),
-    tag: () =>
-      run(async () => {
-        const answer = await InputDialog.getText({
-          title: `Tag ${selected.length} task(s)`,
-          label: 'Tag (prefix - to remove)'
-        });
-        if (answer.button.accept && answer.value) {
-          const remove = answer.value.startsWith('-');
-          await model.tagSelected(remove ? answer.value.slice(1) : answer.value, remove);
-        }
-      }),
+    run: (action: BulkAction) => void run(() => runBulk(model, action, props.onCompare)),
     columns: () =>
       run(async () => {
         const answer = await InputDialog.getText({
@@ -168,47 +142,42 @@ export function ExperimentsPanel(props: IExperimentsPanelProps): JSX.Element {
           Mine
         </label>
       </div>
+      <div className="je-toolbar je-open-views">
+        {props.onTable ? (
+          <button
+            className="je-btn je-primary"
+            data-action="open-table"
+            title="The full experiments table in the main area"
+            onClick={props.onTable}
+          >
+            Open table
+          </button>
+        ) : null}
+        {props.onDashboard ? (
+          <button
+            className="je-btn"
+            data-action="open-dashboard"
+            onClick={() => props.onDashboard?.(model.projectPath)}
+          >
+            Dashboard
+          </button>
+        ) : null}
+      </div>
       <div className="je-toolbar je-bulk">
-        <button
-          className="je-btn"
-          data-action="compare"
-          disabled={selected.length < 2}
-          onClick={() => props.onCompare(selected)}
-        >
-          Compare
-        </button>
-        <button
-          className="je-btn"
-          data-action="archive"
-          disabled={!selected.length || busy}
-          onClick={() => void bulk.archive()}
-        >
-          {f.archived ? 'Restore' : 'Archive'}
-        </button>
-        <button
-          className="je-btn"
-          data-action="move"
-          disabled={!selected.length || busy}
-          onClick={() => void bulk.move()}
-        >
-          Move
-        </button>
-        <button
-          className="je-btn"
-          data-action="tag"
-          disabled={!selected.length || busy}
-          onClick={() => void bulk.tag()}
-        >
-          Tag
-        </button>
-        <button
-          className="je-btn"
-          data-action="delete"
-          disabled={!selected.length || busy}
-          onClick={() => void bulk.remove()}
-        >
-          Delete
-        </button>
+        {SIDEBAR_ACTIONS.filter(a => (a === 'restore') === f.archived || (a !== 'archive' && a !== 'restore')).map(
+          a => (
+            <button
+              key={a}
+              className="je-btn"
+              data-action={a}
+              disabled={busy || !canRun(a, tasks)}
+              title={canRun(a, tasks) ? ACTION_LABELS[a] : whyNot(a, tasks)}
+              onClick={() => bulk.run(a)}
+            >
+              {a === 'tag' ? 'Tag' : a === 'move' ? 'Move' : ACTION_LABELS[a]}
+            </button>
+          )
+        )}
         <button className="je-btn" data-action="columns" onClick={() => void bulk.columns()}>
           Columns
         </button>
@@ -222,7 +191,7 @@ export function ExperimentsPanel(props: IExperimentsPanelProps): JSX.Element {
       </div>
       <ErrorLine error={error} />
       <FocusBanner model={model} onOpen={props.onOpen} />
-      <TaskTable model={model} onOpen={props.onOpen} />
+      <TaskTable model={model} onOpen={props.onOpen} compact />
     </div>
   );
 }
