@@ -158,7 +158,7 @@ EXAMPLES: tuple[Example, ...] = (
     E("scheduler/trigger_example.py", (T("DevOps", "TriggerScheduler", status="queued", queue="services"),)),
     # distributed and advanced
     E("distributed/subprocess_example.py", (T("examples", "Popen example", params=("General/a", "Args/num_workers")),),
-      args=("--num_workers", "3")),
+      args=("--num-workers", "3")),
     E("distributed/pytorch_distributed_example.py", (T("examples", "test torch distributed", artifacts=("temp",),
                                                        scalars=("loss",)),),
       args=("--nodes", "1", "--workers_in_node", "2"), torchvision=True, env=_TORCH_SMALL),

@@ -2,6 +2,8 @@
 
 1. Import lines: the module ``clearml`` becomes ``jupyter_ext`` (``from clearml.automation import X``
    → ``from jupyter_ext.automation import X``; ``import clearml`` → ``import jupyter_ext as clearml``).
+   ``pathlib2`` becomes ``pathlib``: the backport of the standard library's pathlib that installing
+   clearml brings along (a dependency of clearml, not of the examples' requirements).
 2. For the scripts that import torchvision (not installed here), ``torchvision`` in an import line
    becomes ``example_torchvision``: a local stand-in with synthetic MNIST and a CIFAR10 that reads
    local files (``clearml_examples_kit/example_torchvision``).
@@ -47,7 +49,7 @@ LIBRARY_FIXES: dict[str, str] = {
     'data_frame.columns += ["target"]': "pass",
 }
 
-_IMPORT = re.compile(r"^(\s*)(from|import)\s+(clearml|torchvision)\b")
+_IMPORT = re.compile(r"^(\s*)(from|import)\s+(clearml|torchvision|pathlib2)\b")
 
 
 def _rewrite_import(line: str, torchvision: bool) -> str:
@@ -55,6 +57,8 @@ def _rewrite_import(line: str, torchvision: bool) -> str:
     if not m:
         return line
     indent, keyword, module = m.groups()
+    if module == "pathlib2":
+        return line.replace("pathlib2", "pathlib", 1)
     if module == "torchvision":
         return line.replace("torchvision", "example_torchvision", 1) if torchvision else line
     if keyword == "import" and re.match(r"^\s*import\s+clearml\s*$", line):
