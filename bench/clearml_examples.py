@@ -178,6 +178,9 @@ def check(expect: tuple[T | D, ...], found: dict[str, Any]) -> list[str]:
                 problems.append(f"dataset {e.name}: {d['parents']} parents < {e.parents}")
             continue
         tasks = [t for t in found["tasks"] if t["project"] == e.project and t["name"] == e.name]
+        if e.only and len(tasks) != e.count:
+            problems.append(f"{len(tasks)} tasks {e.project}/{e.name}, not {e.count}")
+            continue
         if len(tasks) < e.count:
             names = sorted({f"{t['project']}/{t['name']}" for t in found["tasks"]})
             problems.append(f"{len(tasks)} task(s) {e.project}/{e.name} < {e.count} (there: {', '.join(names)[:300]})")
@@ -232,6 +235,8 @@ def run_example(ex: Example, examples_dir: Path, work: Path, data: Path, pycache
             out.seconds = time.monotonic() - t0
             return out
     script, out.rewrites = prepare(examples_dir, ex.path, run_root, data, ex.torchvision, library_fixes)
+    for name in ex.place:
+        shutil.copytree(data / name, script.parent / name, dirs_exist_ok=True)
     env = child_env(home, ex, pycache, data)
     agent = start_agent(ex.agent, env, work / "logs" / f"{slug}.agent.log") if ex.agent else None
     try:

@@ -31,6 +31,7 @@ class T:
     console: str = ""                    # a substring of the captured console
     queue: str | None = None             # the queue it was enqueued to
     count: int = 1                       # how many tasks of this name (at least)
+    only: bool = False                   # exactly ``count`` (a subprocess must not make its own)
     props: tuple[str, ...] = ()          # user properties
 
 
@@ -60,6 +61,7 @@ class Example:
     timeout: float = 0.0                 # 0: the runner's default
     agent: tuple[str, ...] = ()          # queues an agent serves while it runs (as a ClearML user would have)
     library_version: str = ""            # fails with today's libraries, as it would under ClearML: why
+    place: tuple[str, ...] = ()          # local files copied beside the script (a library's download cache)
 
 
 E = Example
@@ -153,11 +155,13 @@ EXAMPLES: tuple[Example, ...] = (
         T("examples", "Simple Controller Task", type="controller", params=("General/next_task_name",)),
         T("examples", "Auto generated cloned task", status="queued", queue="default",
           params=("General/Example_Param",))), after=("automation/toy_base_task.py",)),
-    E("scheduler/cron_example.py", (T("DevOps", "TaskScheduler", status=("in_progress", "stopped", "completed")),),
+    E("scheduler/cron_example.py", (T("DevOps", "Task Scheduler", status=("in_progress", "stopped", "completed")),),
       after=(_F + "pytorch/pytorch_mnist.py",), service=True, timeout=45),
-    E("scheduler/trigger_example.py", (T("DevOps", "TriggerScheduler", status="queued", queue="services"),)),
+    # ClearML names either scheduler's service task "Scheduler"; here they are "Task Scheduler" and "Trigger Scheduler"
+    E("scheduler/trigger_example.py", (T("DevOps", "Trigger Scheduler", status="queued", queue="services"),)),
     # distributed and advanced
-    E("distributed/subprocess_example.py", (T("examples", "Popen example", params=("General/a", "Args/num_workers")),),
+    E("distributed/subprocess_example.py", (T("examples", "Popen example", only=True,
+                                              params=("General/args_3", "Args/num_workers")),),
       args=("--num-workers", "3")),
     E("distributed/pytorch_distributed_example.py", (T("examples", "test torch distributed", artifacts=("temp",),
                                                        scalars=("loss",)),),
@@ -166,12 +170,13 @@ EXAMPLES: tuple[Example, ...] = (
                                                  status="queued", queue="default", params=("Args/epochs",)),),
       args=("--epochs", "1"), torchvision=True, env=_TORCH_SMALL),
     E("advanced/multiple_tasks_single_process.py", (T("examples", "Same process, Multiple tasks, Task #0"),
-                                                    T("examples", "Same process, Multiple tasks, Task #4"))),
+                                                    T("examples", "Same process, Multiple tasks, Task #2"))),
     E("advanced/model_finetuning/upload_local_model.py", (T("Example", "Upload Local Model", models_out=1),),
       args=("--model-path", "{DATA}/local_model", "--model-name", "local model")),
     # frameworks
     E(_F + "catboost/catboost_example.py", (T("examples", "CatBoost simple example", scalars=("learn",), models_out=1,
-                                              models_in=1),)),
+                                              models_in=1),), args=("--iterations", "20"),
+      place=("catboost_cached_datasets",)),
     E(_F + "click/click_single_cmd.py", (T("examples", "Click single command", params=("Args/count", "Args/name")),),
       args=("--count", "2", "--name", "ann")),
     E(_F + "click/click_multi_cmd.py", (T("examples", "Click multi command", params=("Args/count", "Args/name")),),
@@ -199,11 +204,12 @@ EXAMPLES: tuple[Example, ...] = (
                                                                 params=("Args/arg1.opt1", "Args/not_nested")),),
       args=("--arg1.opt1", "x", "--not-nested", "y")),
     E(_F + "jsonargparse/pytorch_lightning_cli.py", (T("example", "pytorch_lightning_jsonargparse",
-                                                       params=("Args/trainer.max_epochs",), scalars=("train_loss",)),),
+                                                       params=("Args/fit.trainer.max_epochs",),
+                                                       scalars=("train_loss",)),),
       args=("fit", "--trainer.max_epochs", "1", "--trainer.limit_train_batches", "4", "--trainer.limit_val_batches",
             "2", "--trainer.log_every_n_steps", "1")),
     E(_F + "jsonargparse/pytorch_lightning_cli_old.py", (T("example", "pytorch_lightning_jsonargparse",
-                                                           params=("Args/trainer.max_epochs",)),),
+                                                           params=("Args/fit.trainer.max_epochs",)),),
       args=("fit", "--trainer.max_epochs", "1", "--trainer.limit_train_batches", "4", "--trainer.limit_val_batches",
             "2"), torchvision=True, env=_TORCH_SMALL),
     E(_F + "keras/keras_v3.py", (T("examples", "keras_v3", models_out=1, models_in=1),),

@@ -143,8 +143,20 @@ def _seaborn_fmri(folder: Path) -> None:
                         writer.writerow([f"s{subject}", timepoint, event, region, round(rnd.gauss(0, 0.1), 4)])
 
 
+def _catboost_msrank(folder: Path) -> None:
+    """catboost.datasets.msrank() reads ``./catboost_cached_datasets/msrank/{train,test}.tsv`` before it
+    would download: label, query id, then features, tab-separated, no header."""
+    rng = np.random.default_rng(_RNG_SEED)
+    target = folder / "catboost_cached_datasets" / "msrank"
+    target.mkdir(parents=True, exist_ok=True)
+    for name, n in (("train.tsv", 200), ("test.tsv", 60)):
+        x = rng.random((n, 8))
+        rows = np.column_stack([rng.integers(0, 5, n), np.arange(n) // 10, x])
+        np.savetxt(target / name, rows, delimiter="\t", fmt="%.6g")
+
+
 WRITERS = (_iris_pickle, _iris_csv, _mnist_zip, _cifar_tarball, _urbansound_zip, _lightgbm_regression, _adult,
-           _btc_csv, _seaborn_fmri)
+           _btc_csv, _seaborn_fmri, _catboost_msrank)
 
 
 def write_all(folder: Path) -> Path:

@@ -13,7 +13,8 @@
 
 Nothing else in a script changes; ``rewrite`` reports every line it touched. The environment also
 points seaborn's sample-data cache (``SEABORN_DATA``) at the local files, so ``load_dataset("fmri")``
-reads instead of downloading.
+reads instead of downloading, and a catalog entry may place a library's download cache beside a script
+(``catboost_cached_datasets/msrank``, which ``catboost.datasets.msrank()`` reads before it downloads).
 
 ``LIBRARY_FIXES`` is separate and off by default (``--fix-library-versions``): the few edits that make a
 script valid for today's pandas and scikit-learn, which break these examples under ClearML just the same.
