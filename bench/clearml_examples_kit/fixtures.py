@@ -100,6 +100,7 @@ def _lightgbm_regression(folder: Path) -> None:
     rng = np.random.default_rng(_RNG_SEED)
     for name, n in (("regression.train", 400), ("regression.test", 100)):
         x = rng.random((n, 28))
+        x[:, 21] = rng.integers(0, 3, n)  # the example declares feature 21 categorical
         y = (x[:, 0] + x[:, 1] > 1.0).astype(float)
         np.savetxt(folder / name, np.column_stack([y, x]), delimiter="\t", fmt="%.6g")
 

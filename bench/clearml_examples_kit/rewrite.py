@@ -45,6 +45,11 @@ LIBRARY_FIXES: dict[str, str] = {
     # scikit-learn 1.8 removed the parameter; "auto" was its default behaviour
     "LogisticRegression(solver='liblinear', multi_class='auto')": "LogisticRegression(solver='liblinear')",
     'LogisticRegression(solver="liblinear", multi_class="auto")': 'LogisticRegression(solver="liblinear")',
+    # LightGBM 4 moved feature_name and categorical_feature from train() to Dataset
+    "lgb_train = lgb.Dataset(X_train, y_train)": "lgb_train = lgb.Dataset(X_train, y_train, feature_name=[f'f{i + 1}'"
+                                                  " for i in range(X_train.shape[-1])], categorical_feature=[21])",
+    "feature_name=[f'f{i + 1}' for i in range(X_train.shape[-1])],": "",
+    "categorical_feature=[21],": "",
     # pandas 3 refuses Index + a list of another length; this is what the line meant
     "data_frame.columns += ['target']": "pass",
     'data_frame.columns += ["target"]': "pass",
