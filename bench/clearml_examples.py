@@ -97,11 +97,13 @@ def child_env(home: Path, example: Example, pycache: Path, data: Path) -> dict[s
 
 def prepare(examples_dir: Path, rel: str, run_root: Path, data: Path, torchvision: bool,
             library_fixes: bool) -> tuple[Path, list[str]]:
-    """Copy the script's top folder into ``run_root``, rewrite every script there; return the script's path."""
-    top = rel.split("/")[0]
-    target = run_root / top
-    if not target.exists():
-        shutil.copytree(examples_dir / top, target)
+    """Copy the examples folder into ``run_root`` (a script may read a sibling folder's files, as
+    tensorboard_toy_pytorch reads reporting/data_samples), rewrite every script there; return the
+    script's path."""
+    target = run_root
+    if not (target / ".prepared").exists():
+        shutil.copytree(examples_dir, target, dirs_exist_ok=True)
+        (target / ".prepared").touch()
         for py in target.rglob("*.py"):
             text, _ = rewrite(py.read_text(), data, torchvision=torchvision, library_fixes=library_fixes)
             py.write_text(text)
