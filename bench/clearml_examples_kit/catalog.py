@@ -140,10 +140,13 @@ EXAMPLES: tuple[Example, ...] = (
     # datasets
     E(_DS + "csv_dataset_creation.py", (D("dataset_examples", "CSV_Dataset"),)),
     E(_DS + "dataset_creation.py", (D("dataset_examples", "cifar_dataset", files=6),)),
-    E(_DS + "dataset_folder_syncing.py", (D("dataset_examples", "MNIST Synced Dataset", files=50),)),
-    E(_DS + "multi_parent_child_dataset.py", (D("dataset_examples", "MNIST Training Dataset", files=30),
-                                              D("dataset_examples", "MNIST Testing Dataset", files=20),
-                                              D("dataset_examples", "MNIST Complete Dataset", files=50, parents=2))),
+    # the example syncs the TRAIN images into both TRAIN/ and TEST/ (30 + 30 files)
+    E(_DS + "dataset_folder_syncing.py", (D("dataset_examples", "MNIST Complete Dataset (Syncing Example)",
+                                            files=60),)),
+    E(_DS + "multi_parent_child_dataset.py", (D("dataset_examples/MNIST", "MNIST Training Dataset", files=30),
+                                              D("dataset_examples/MNIST", "MNIST Testing Dataset", files=20),
+                                              D("dataset_examples/MNIST", "MNIST Complete Dataset", files=50,
+                                                parents=2))),
     E(_DS + "single_parent_child_dataset.py", (D("dataset_examples", "MNIST Training Dataset", files=30),
                                                D("dataset_examples", "MNIST Complete Dataset", files=50, parents=1))),
     E(_DS + "urbansounds_get_data.py", (T("examples/Urbansounds", "download data",
@@ -169,7 +172,8 @@ EXAMPLES: tuple[Example, ...] = (
       args=("--nodes", "1", "--workers_in_node", "2"), torchvision=True, env=_TORCH_SMALL),
     E("advanced/execute_remotely_example.py", (T("examples", "Remote_execution PyTorch MNIST train",
                                                  status="queued", queue="default", params=("Args/epochs",)),),
-      args=("--epochs", "1"), torchvision=True, env=_TORCH_SMALL),
+      # it trains one epoch here, then execute_remotely() sends the rest to the queue
+      args=("--epochs", "2"), torchvision=True, env=_TORCH_SMALL),
     E("advanced/multiple_tasks_single_process.py", (T("examples", "Same process, Multiple tasks, Task #0"),
                                                     T("examples", "Same process, Multiple tasks, Task #2"))),
     E("advanced/model_finetuning/upload_local_model.py", (T("Example", "Upload Local Model", models_out=1),),
