@@ -169,7 +169,7 @@ EXAMPLES: tuple[Example, ...] = (
     E("distributed/pytorch_distributed_example.py", (T("examples", "test torch distributed",
                                                        artifacts=("temp 00", "temp 01"),
                                                        scalars=("loss",)),),
-      args=("--nodes", "1", "--workers_in_node", "2"), torchvision=True, env=_TORCH_SMALL),
+      args=("--nodes", "2", "--workers_in_node", "1"), torchvision=True, env=_TORCH_SMALL),
     E("advanced/execute_remotely_example.py", (T("examples", "Remote_execution PyTorch MNIST train",
                                                  status="queued", queue="default", params=("Args/epochs",)),),
       # it trains one epoch here, then execute_remotely() sends the rest to the queue
@@ -231,7 +231,7 @@ EXAMPLES: tuple[Example, ...] = (
     E(_F + "pytorch/pytorch_distributed_example.py", (T("examples", "test torch distributed",
                                                        artifacts=("temp 00", "temp 01"),
                                                         scalars=("loss",)),),
-      args=("--nodes", "1", "--workers_in_node", "2"), torchvision=True, env=_TORCH_SMALL),
+      args=("--nodes", "2", "--workers_in_node", "1"), torchvision=True, env=_TORCH_SMALL),
     E(_F + "pytorch/pytorch_mnist.py", (T("examples", "PyTorch MNIST train", params=("Args/epochs",),
                                           scalars=("train", "test"), models_out=1),),
       args=("--epochs", "1"), torchvision=True, env=_TORCH_SMALL),
