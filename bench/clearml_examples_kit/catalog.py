@@ -180,7 +180,7 @@ EXAMPLES: tuple[Example, ...] = (
       args=("--model-path", "{DATA}/local_model", "--model-name", "local model")),
     # frameworks
     E(_F + "catboost/catboost_example.py", (T("examples", "CatBoost simple example", scalars=("learn",), models_out=1,
-                                              models_in=1),), args=("--iterations", "20"),
+                                              models_in=1),),  # its --iterations has no type: leave it
       place=("catboost_cached_datasets",)),
     E(_F + "click/click_single_cmd.py", (T("examples", "Click single command", params=("Args/count", "Args/name")),),
       args=("--count", "2", "--name", "ann")),
