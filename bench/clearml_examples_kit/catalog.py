@@ -210,7 +210,7 @@ EXAMPLES: tuple[Example, ...] = (
       args=("--arg1.opt1", "x", "--not-nested", "y")),
     E(_F + "jsonargparse/pytorch_lightning_cli.py", (T("example", "pytorch_lightning_jsonargparse",
                                                        params=("Args/fit.trainer.max_epochs",),
-                                                       scalars=("train_loss",)),),
+                                                       models_out=1),),  # DemoModel logs no metric
       args=("fit", "--trainer.max_epochs", "1", "--trainer.limit_train_batches", "4", "--trainer.limit_val_batches",
             "2", "--trainer.log_every_n_steps", "1")),
     E(_F + "jsonargparse/pytorch_lightning_cli_old.py", (T("example", "pytorch_lightning_jsonargparse",
