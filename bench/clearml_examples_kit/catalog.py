@@ -242,7 +242,7 @@ EXAMPLES: tuple[Example, ...] = (
                                                  models_out=1),),
       args=("--epochs", "1"), torchvision=True, env=_TORCH_SMALL),
     E(_F + "pytorch/tensorboard_toy_pytorch.py", (T("examples", "PyTorch TensorBoard toy example",
-                                                    scalars=("example", "example_scalar"), debug=("Image",)),)),
+                                                    debug=("test", "test_gray", "test_rgba")),)),
     E(_F + "scikit-learn/sklearn_joblib_example.py", (T("examples", "Scikit-learn joblib example", models_out=1,
                                                         plots=("untitled 00",)),)),
     E(_F + "scikit-learn/sklearn_matplotlib_example.py", (T("examples", "scikit-learn matplotlib example",
