@@ -253,7 +253,7 @@ EXAMPLES: tuple[Example, ...] = (
       args=("--epochs", "1"), torchvision=True, env=_TORCH_SMALL),
     E(_F + "xgboost/xgboost_metrics.py", (T("examples", "XGBoost metric auto reporting", scalars=("train", "test"),
                                             models_out=1),)),
-    E(_F + "xgboost/xgboost_sample.py", (T("examples", "XGBoost simple example", models_out=2, models_in=1,
+    E(_F + "xgboost/xgboost_sample.py", (T("examples", "XGBoost simple example", models_out=2,  # xgb.01.model: none yet
                                            plots=("Feature importance",)),)),
 )
 
