@@ -101,7 +101,7 @@ def _lightgbm_regression(folder: Path) -> None:
     for name, n in (("regression.train", 400), ("regression.test", 100)):
         x = rng.random((n, 28))
         x[:, 21] = rng.integers(0, 3, n)  # the example declares feature 21 categorical
-        y = (x[:, 0] + x[:, 1] > 1.0).astype(float)
+        y = x[:, 0] + x[:, 1] + 2 * x[:, 25]  # the example plots the splits of f26 (column 25)
         np.savetxt(folder / name, np.column_stack([y, x]), delimiter="\t", fmt="%.6g")
 
 

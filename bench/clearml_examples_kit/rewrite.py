@@ -42,9 +42,9 @@ DOWNLOADS: dict[str, str] = {
 }
 
 LIBRARY_FIXES: dict[str, str] = {
-    # scikit-learn 1.8 removed the parameter; "auto" was its default behaviour
-    "LogisticRegression(solver='liblinear', multi_class='auto')": "LogisticRegression(solver='liblinear')",
-    'LogisticRegression(solver="liblinear", multi_class="auto")': 'LogisticRegression(solver="liblinear")',
+    # scikit-learn 1.8 removed multi_class, and liblinear no longer fits more than two classes: its default solver does
+    "LogisticRegression(solver='liblinear', multi_class='auto')": "LogisticRegression(max_iter=1000)",
+    'LogisticRegression(solver="liblinear", multi_class="auto")': 'LogisticRegression(max_iter=1000)',
     # LightGBM 4 moved feature_name and categorical_feature from train() to Dataset
     "lgb_train = lgb.Dataset(X_train, y_train)": "lgb_train = lgb.Dataset(X_train, y_train, feature_name=[f'f{i + 1}'"
                                                   " for i in range(X_train.shape[-1])], categorical_feature=[21])",
