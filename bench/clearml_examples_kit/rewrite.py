@@ -46,8 +46,9 @@ LIBRARY_FIXES: dict[str, str] = {
     "LogisticRegression(solver='liblinear', multi_class='auto')": "LogisticRegression(max_iter=1000)",
     'LogisticRegression(solver="liblinear", multi_class="auto")': 'LogisticRegression(max_iter=1000)',
     # LightGBM 4 moved feature_name and categorical_feature from train() to Dataset
-    "lgb_train = lgb.Dataset(X_train, y_train)": "lgb_train = lgb.Dataset(X_train, y_train, feature_name=['f%d' % (i + 1)"
-                                                  " for i in range(X_train.shape[1])], categorical_feature=[21])",
+    "lgb_train = lgb.Dataset(X_train, y_train)":
+        "lgb_train = lgb.Dataset(X_train, y_train, feature_name=['f%d' % (i + 1) for i in range(X_train.shape[1])],"
+        " categorical_feature=[21])",
     "feature_name=[f'f{i + 1}' for i in range(X_train.shape[-1])],": "",
     "categorical_feature=[21],": "",
     # pandas 3 refuses Index + a list of another length; this is what the line meant
