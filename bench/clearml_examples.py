@@ -289,6 +289,12 @@ def main(argv: list[str] | None = None) -> int:
     data = fixtures.write_all(work / "data")
     (data / "local_model").write_bytes(b"weights of a local model\n")
     pycache = Path(tempfile.gettempdir()) / "clearml-examples-pyc"
+    known = {e.path for e in EXAMPLES} | set(EXCLUDED)
+    unknown = sorted(str(p.relative_to(examples_dir)) for p in examples_dir.rglob("*.py")
+                     if str(p.relative_to(examples_dir)) not in known
+                     and not any(str(p.relative_to(examples_dir)).startswith(f) for f in EXCLUDED_FOLDERS))
+    if unknown:
+        print(f"not in the catalog (neither run nor left out with a reason): {', '.join(unknown)}")
     chosen = [e for e in EXAMPLES if not args.only or any(o in e.path for o in args.only)]
     outcomes: list[Outcome] = []
     for ex in chosen:
