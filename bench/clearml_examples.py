@@ -296,6 +296,8 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         print(f"not in the catalog (neither run nor left out with a reason): {', '.join(unknown)}")
     chosen = [e for e in EXAMPLES if not args.only or any(o in e.path for o in args.only)]
+    if not chosen:
+        raise SystemExit(f"no script of the catalog matches --only {' '.join(args.only)} (--list shows them)")
     outcomes: list[Outcome] = []
     for ex in chosen:
         if not (examples_dir / ex.path).is_file():
