@@ -240,6 +240,7 @@ app.run(main)
 """
 
 
+@pytest.mark.slow
 def test_abseil_flags_of_the_script_and_the_clone(run_py: Any, stored: Any, fresh_session: Any) -> None:
     # ClearML's pytorch_abseil example: the script's own flags in TF_DEFINE (not abseil's or other libraries')
     first = result_of(run_py.run(ABSL.replace("SWITCH", "True"), name="absl_app.py",

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from .conftest import PRELUDE, result_of
 
 
@@ -27,6 +29,7 @@ done(task)
     assert models["torch - full_model"].url == "file://" + str(run_py.workdir / "full_model.pth")
 
 
+@pytest.mark.slow
 def test_torchscript_save_is_an_output_model(run_py: Any, stored: Any) -> None:
     # ClearML's pytorch_tensorboard example saves torch.jit.script(model) with its own .save()
     proc = run_py.run(PRELUDE + """
