@@ -483,8 +483,13 @@ def _wait_for_the_store(cls: type[LocalBackend]) -> None:
     """Every metadata call waits until the store is open *before* it imports ``core/``: that
     import pulls in SQLAlchemy, and a second thread importing it while the opening thread does
     (the reporter's first write, a ``Task.get_tasks`` right after ``Task.init``) could leave it
-    half-initialised and the store unopenable for the whole process."""
-    for name, member in list(vars(cls).items()):
+    half-initialised and the store unopenable for the whole process. The calls mixed in from the
+    other ``client/local_*`` modules (datasets) are wrapped too."""
+    members: dict[str, Any] = {}
+    for klass in reversed(cls.__mro__):
+        if klass is cls or klass.__module__.startswith(__name__ + "_"):
+            members.update(vars(klass))
+    for name, member in members.items():
         if name.startswith("_") or name in _BLOB_ONLY or name in ("open_in_background", "close"):
             continue
         if callable(member) and not isinstance(member, (classmethod, staticmethod)):

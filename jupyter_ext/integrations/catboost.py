@@ -2,8 +2,8 @@
 with ``silent=True``); ``save_model`` to a file becomes an OutputModel (framework ``catboost``), ``load_model`` of a
 file an input model.
 
-Scalars: title = the metric (``Logloss``, ``AUC``…), series = ``learn`` / ``validation``
-(``validation_1``… for several eval sets), iteration = the boosting iteration. A callback
+Scalars, as ClearML records them: title = ``learn`` / ``validation`` (``validation_1``… for several
+eval sets), series = the metric (``Logloss``, ``AUC``…), iteration = the boosting iteration. A callback
 added to ``fit`` reports while training runs; whatever it did not see (CatBoost does not call
 it after the last iteration) is taken from ``get_evals_result()`` when ``fit`` returns.
 """
@@ -29,7 +29,7 @@ class _Curves:
     def report(self, metrics: Any) -> None:
         for dataset, per_metric in metrics.items():
             for metric, values in per_metric.items():
-                key = (str(metric), str(dataset))
+                key = (str(dataset), str(metric))
                 start = self.sent.get(key, 0)
                 for i in range(start, len(values)):
                     self.logger.report_scalar(key[0], key[1], float(values[i]), i)

@@ -2,8 +2,8 @@
 file becomes an OutputModel (framework ``lightgbm``); ``Booster(model_file=...)`` (LightGBM's
 way to load a model) an input model.
 
-Scalars: title = the metric (``binary_logloss``, ``l2``…), series = the validation set's name
-(``training``, ``valid_0``…), iteration = the round. Rounds are only evaluated on the sets
+Scalars, as ClearML records them: title = the validation set's name (``training``, ``valid_0``…),
+series = the metric (``binary_logloss``, ``l2``…), iteration = the round. Rounds are only evaluated on the sets
 given as ``valid_sets=`` (``eval_set=`` in ``fit``).
 """
 from __future__ import annotations
@@ -25,7 +25,7 @@ def _callback(task: Any) -> Any:
         try:
             for item in env.evaluation_result_list or ():
                 data, metric, value = item[0], item[1], item[2]
-                logger.report_scalar(str(metric), str(data), float(value), int(env.iteration))
+                logger.report_scalar(str(data), str(metric), float(value), int(env.iteration))
         except Exception as exc:  # noqa: BLE001 - a hook must never break the user's training
             warn("reporting LightGBM metrics", exc)
 

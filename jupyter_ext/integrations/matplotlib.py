@@ -24,8 +24,8 @@ SERIES = "plot"
 # when it changes, so "stored and not stale" means "nothing new to store").
 _stored: weakref.WeakKeyDictionary[Any, str] = weakref.WeakKeyDictionary()
 _iterations: dict[str, int] = {}
-_untitled = [0]
-UNTITLED_HISTORY = 100  # as ClearML: untitled figures reuse "untitled 01" … "untitled 100"
+_untitled = [-1]
+UNTITLED_HISTORY = 100  # as ClearML: the first untitled figure is "untitled 00", reused after "untitled 99"
 
 
 def report_figure(figure: Any, changed: bool | None = None) -> None:
@@ -77,7 +77,7 @@ def _title(figure: Any) -> str:
     known = _stored.get(figure)
     if known is not None and known.startswith("untitled "):
         return known
-    _untitled[0] = _untitled[0] % UNTITLED_HISTORY + 1
+    _untitled[0] = (_untitled[0] + 1) % UNTITLED_HISTORY
     return f"untitled {_untitled[0]:02d}"
 
 

@@ -44,6 +44,22 @@ def patch_torch(module: ModuleType) -> None:
 
     patch_aliases([module, module.serialization], "load", make_load)
 
+    # TorchScript: ``torch.jit.script(model).save(path)`` (and ``torch.jit.save``, which calls it), as ClearML
+    scripted = getattr(getattr(getattr(module, "jit", None), "_script", None), "RecursiveScriptModule", None)
+    if scripted is not None:
+        def make_script_save(original: Any) -> Any:
+            def save(self: Any, f: Any, *args: Any, **kwargs: Any) -> Any:
+                task = task_for(KEY)
+                if task is None or _models.weights_path(f) is None:
+                    return original(self, f, *args, **kwargs)
+                with reporting():
+                    result = original(self, f, *args, **kwargs)
+                _models.saved(KEY, "pytorch", f, task)
+                return result
+            return save
+
+        patch_aliases([scripted], "save", make_script_save)
+
 
 def patch_checkpoint_io(module: ModuleType) -> None:
     """Lightning writes checkpoints through fsspec from a buffer, so torch.save never sees the

@@ -2,8 +2,8 @@
 (a Booster's, or a scikit-learn estimator's) becomes an OutputModel (framework ``xgboost``);
 ``load_model`` of a file (and ``Booster(model_file=...)``, which calls it) an input model.
 
-Scalars: title = the metric (``logloss``, ``rmse``…), series = the eval set's name
-(``train``, ``validation_0``…), iteration = the round. As in XGBoost itself, rounds are only
+Scalars, as ClearML records them: title = the eval set's name (``train``, ``validation_0``…),
+series = the metric (``logloss``, ``rmse``…), iteration = the round. As in XGBoost itself, rounds are only
 evaluated on the sets given as ``evals=`` (``eval_set=`` in ``fit``): without them there is
 no curve to report.
 """
@@ -29,7 +29,7 @@ def _callback(module: ModuleType, task: Any) -> Any:
                     for metric, values in metrics.items():
                         last = values[-1]
                         value = last[0] if isinstance(last, tuple) else last  # (mean, std) in cv
-                        logger.report_scalar(str(metric), str(data), float(value), int(epoch))
+                        logger.report_scalar(str(data), str(metric), float(value), int(epoch))
             except Exception as exc:  # noqa: BLE001 - a hook must never break the user's training
                 warn("reporting XGBoost metrics", exc)
             return False  # never ask to stop training

@@ -65,9 +65,12 @@ def _run(code: str) -> list[str]:
     return out.stdout.split()
 
 
-def test_a_call_made_while_opening_waits_before_importing_the_rules(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("call", "module"), [("query_tasks", "tasks"), ("query_datasets", "datasets")])
+def test_a_call_made_while_opening_waits_before_importing_the_rules(tmp_path: Path, call: str, module: str) -> None:
     # A second thread importing SQLAlchemy while the opening thread does could leave it half
-    # initialised: a metadata call waits for the opening before it imports core/.
+    # initialised: a metadata call waits for the opening before it imports core/. The dataset
+    # calls, mixed in from another module, did not (ClearML's urbansounds example failed with
+    # "cannot import name 'AdaptedConnection' from partially initialized module").
     got = _run(f"""
         import sys, threading, time
         from jupyter_ext.client.local import LocalBackend
@@ -80,10 +83,10 @@ def test_a_call_made_while_opening_waits_before_importing_the_rules(tmp_path: Pa
         b = LocalBackend({f"sqlite:///{tmp_path / 't.db'}"!r}, {str(tmp_path / 'blobs')!r})
         b.open_in_background(warm_up=False)
         result = []
-        caller = threading.Thread(target=lambda: result.append(b.query_tasks()))
+        caller = threading.Thread(target=lambda: result.append(b.{call}()))
         caller.start()
         time.sleep(0.3)
-        print("core.tasks" if "jupyter_ext.core.tasks" in sys.modules else "-", caller.is_alive())
+        print("core" if "jupyter_ext.core.{module}" in sys.modules else "-", caller.is_alive())
         release.set()
         caller.join(30)
         print(result)

@@ -30,11 +30,11 @@ done(task, expected=expected)
     out = result_of(proc)
     task = stored(out["id"])
     curves = scalars(task)
-    learn = curves["Logloss"]["learn"]
+    learn = curves["learn"]["Logloss"]  # as ClearML: the title is the data set, the series the metric
     assert [i for i, _ in learn] == list(range(12))  # every iteration, the last one included
     # the second fit reported the first 8 points again (same title/series): they win
     assert [round(v, 9) for _, v in learn[8:]] == [round(v, 9) for v in out["expected"][8:]]
-    assert sorted(curves["AUC"]) == ["validation"] and len(curves["AUC"]["validation"]) == 8
+    assert sorted(curves["validation"]) == ["AUC", "Logloss"] and len(curves["validation"]["AUC"]) == 8
     (model,) = task.models["output"]
     assert model.name == "Titanic Survival Prediction - best_model"
     assert model.framework == "catboost"
@@ -58,10 +58,10 @@ done(task)
 """, timeout=120)
     task = stored(result_of(proc)["id"])
     curves = scalars(task)
-    assert sorted(curves["logloss"]) == ["validation_0", "validation_1"]
-    assert [i for i, _ in curves["logloss"]["validation_1"]] == list(range(6))
-    assert [i for i, _ in curves["rmse"]["holdout"]] == list(range(4))
-    assert [i for i, _ in curves["binary_logloss"]["valid_0"]] == list(range(5))
+    assert sorted(curves["validation_0"]) == ["logloss"] and sorted(curves["validation_1"]) == ["logloss"]
+    assert [i for i, _ in curves["validation_1"]["logloss"]] == list(range(6))
+    assert [i for i, _ in curves["holdout"]["rmse"]] == list(range(4))
+    assert [i for i, _ in curves["valid_0"]["binary_logloss"]] == list(range(5))
     models = {m.name: m.framework for m in task.models["output"]}
     assert models == {"boost - xgb_model": "xgboost", "boost - lgb_model": "lightgbm",
                       "boost - xgb_booster": "xgboost"}
@@ -82,4 +82,4 @@ done(task)
 """, timeout=120)
     task = stored(result_of(proc)["id"])
     assert [m.name for m in task.models["output"]] == ["filters - kept"]
-    assert sorted(scalars(task)) == ["Logloss"]  # no xgboost curves
+    assert sorted(scalars(task)) == ["learn"]  # no xgboost curves

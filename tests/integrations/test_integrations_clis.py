@@ -222,3 +222,36 @@ app()
     assert proc.returncode == 0, proc.stderr
     (job,) = [line[4:] for line in proc.stdout.splitlines() if line.startswith("JOB=")]
     assert stored(job).get_parameters_as_dict() == {} and stored(job).get_configuration_objects() == {}
+
+
+ABSL = PRELUDE + """
+from absl import app, flags
+
+flags.DEFINE_integer("epochs", 10, "Number of epochs")
+flags.DEFINE_float("lr", 0.01, "Learning rate")
+flags.DEFINE_bool("cuda", True, "Use CUDA")
+FLAGS = flags.FLAGS
+
+def main(_):
+    task = Task.init(project_name="Auto", task_name="abseil", auto_connect_arg_parser=SWITCH, reuse_last_task_id=False)
+    done(task, epochs=FLAGS.epochs, lr=FLAGS.lr, cuda=FLAGS.cuda)
+
+app.run(main)
+"""
+
+
+@pytest.mark.slow
+def test_abseil_flags_of_the_script_and_the_clone(run_py: Any, stored: Any, fresh_session: Any) -> None:
+    # ClearML's pytorch_abseil example: the script's own flags in TF_DEFINE (not abseil's or other libraries')
+    first = result_of(run_py.run(ABSL.replace("SWITCH", "True"), name="absl_app.py",
+                                 args=("--epochs", "2", "--nocuda")))
+    assert (first["epochs"], first["cuda"]) == (2, False)
+    assert stored(first["id"]).get_parameters_as_dict()["TF_DEFINE"] == {"epochs": 2, "lr": 0.01, "cuda": False}
+    clone = _clone(first["id"], [ParamRow("TF_DEFINE", "epochs", "7", "str"),
+                                 ParamRow("TF_DEFINE", "lr", 0.5, "float")])
+    fresh_session()
+    again = result_of(run_py.run(ABSL.replace("SWITCH", "True"), name="absl_app.py", args=("--epochs", "2"),
+                                 env={"JUPYTER_TRACK_TASK_ID": clone}))
+    assert again["id"] == clone and (again["epochs"], again["lr"]) == (7, 0.5)
+    off = result_of(run_py.run(ABSL.replace("SWITCH", "{'lr': False}"), name="absl_app.py"))
+    assert stored(off["id"]).get_parameters_as_dict()["TF_DEFINE"] == {"epochs": 10, "cuda": True}

@@ -31,7 +31,7 @@ fig.savefig("training.png")          # unchanged: not stored again
 ax.plot([0, 1, 2], [1, 1, 1])        # changed: stored again, next iteration
 fig.savefig("training.png")
 plt.figure(); plt.bar(["a", "b"], [2, 5])
-plt.show()                           # no title: "untitled 01"
+plt.show()                           # no title: "untitled 00", as ClearML names the first
 plt.figure(); plt.imshow([[0, 1], [1, 0]]); plt.suptitle("Pixels")
 plt.savefig("pixels.png")            # an image: no faithful plotly form, stored as a picture
 plt.show()                           # an empty call stores nothing new
@@ -39,7 +39,7 @@ done(task)
 """)
     plots = _plots(stored(result_of(proc)["id"]))
     assert [(t, s, i) for t, s, i, _ in plots] == [("Training", "plot", 0), ("Training", "plot", 1),
-                                                   ("untitled 01", "plot", 0), ("Pixels", "plot", 0)]
+                                                   ("untitled 00", "plot", 0), ("Pixels", "plot", 0)]
     first, second = plots[0][3], plots[1][3]
     assert [tr["type"] for tr in first["data"]] == ["scatter"] and first["data"][0]["y"] == [3.0, 1.0, 2.0]
     assert len(second["data"]) == 2

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from .conftest import PRELUDE, result_of
 
 
@@ -25,6 +27,23 @@ done(task)
     assert models["torch - checkpoint"].framework == "pytorch"
     assert models["torch - checkpoint"].version == 2
     assert models["torch - full_model"].url == "file://" + str(run_py.workdir / "full_model.pth")
+
+
+@pytest.mark.slow
+def test_torchscript_save_is_an_output_model(run_py: Any, stored: Any) -> None:
+    # ClearML's pytorch_tensorboard example saves torch.jit.script(model) with its own .save()
+    proc = run_py.run(PRELUDE + """
+import torch
+task = Task.init(project_name="Auto", task_name="torchscript")
+scripted = torch.jit.script(torch.nn.Linear(3, 2))
+scripted.save("scripted.pt")
+torch.jit.save(scripted, "saved_by_jit.pt")
+done(task)
+""", timeout=120)
+    models = {m.name: m for m in stored(result_of(proc)["id"]).models["output"]}
+    assert set(models) == {"torchscript - scripted", "torchscript - saved_by_jit"}
+    assert models["torchscript - saved_by_jit"].version == 1  # recorded once, not by both hooks
+    assert models["torchscript - scripted"].framework == "pytorch"
 
 
 def test_joblib_dump_of_a_sklearn_model_uploaded_with_output_uri(run_py: Any, stored: Any, tmp_path: Path) -> None:

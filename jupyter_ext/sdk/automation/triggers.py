@@ -19,8 +19,10 @@ function gets the object's id.
 from __future__ import annotations
 
 import re
+import sys
 import threading
 import time
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -78,7 +80,10 @@ class TriggerScheduler:
             try:
                 session.backend().get_task(trigger.base_task_id)
             except NotFound:
-                raise InvalidArgument(f"schedule_task_id {trigger.base_task_id!r}: there is no such task") from None
+                # as in ClearML, a trigger may be set before the task it launches exists (ClearML's own
+                # example passes a placeholder): said now, and each firing while it is missing is noted
+                warnings.warn(f"schedule_task_id {trigger.base_task_id!r}: there is no such task yet; trigger "
+                              f"{label!r} launches nothing until it exists", UserWarning, stacklevel=3)
         self.triggers[label] = trigger
 
     def add_dataset_trigger(self, schedule_task_id: Any = None, schedule_queue: str | None = None,
@@ -280,10 +285,16 @@ class TriggerScheduler:
             launched = launch.reuse_base(trigger.base_task_id, trigger.queue)
         else:
             assert trigger.base_task_id is not None
-            launched = launch.launch_clone(trigger.base_task_id, launch_id, queue=trigger.queue, name=title,
-                                           project=trigger.target_project, parameters=trigger.task_parameters,
-                                           overrides=trigger.task_overrides,
-                                           tags=[trigger.name] if trigger.add_tag else ())
+            try:
+                launched = launch.launch_clone(trigger.base_task_id, launch_id, queue=trigger.queue, name=title,
+                                               project=trigger.target_project, parameters=trigger.task_parameters,
+                                               overrides=trigger.task_overrides,
+                                               tags=[trigger.name] if trigger.add_tag else ())
+            except NotFound:
+                self._note(trigger, obj_id, key, "", f"failed: there is no task {trigger.base_task_id!r} to launch")
+                print(f"jupyter-track: trigger {trigger.name!r}: there is no task {trigger.base_task_id!r} to "
+                      f"launch", file=sys.stderr)
+                return 0
         if launched is None:
             self._note(trigger, obj_id, key, launch_id, "already fired")
             return 0

@@ -437,14 +437,17 @@ class Dataset(DatasetLocalCopies, DatasetRegistry):
         return _backend().diff_datasets(_id_of(other), self.id)
 
     # -- metadata, logger ------------------------------------------------------------------------
+    @property
     def _task(self) -> Task:
+        """The task backing this version. A property, as ClearML's attribute of that name: its own
+        examples call ``dataset._task.upload_artifact(...)``."""
         from jupyter_ext.sdk.tasks.task import Task
 
         return Task.get_task(task_id=self.id)
 
     def get_logger(self) -> Logger:
         """The Logger of the task backing this version (plots, tables, text)."""
-        return self._task().get_logger()
+        return self._task.get_logger()
 
     def set_metadata(self, metadata: Any, metadata_name: str = "metadata", ui_visible: bool = True) -> None:
         """Attach something to this version under ``metadata_name``: a dict, DataFrame or array,
@@ -455,7 +458,7 @@ class Dataset(DatasetLocalCopies, DatasetRegistry):
         >>> ds.set_metadata({"rows": 50000, "source": "kaggle"})
         >>> ds.set_metadata("prepare_data.py", metadata_name="script")
         """
-        task = self._task()
+        task = self._task
         if not task.upload_artifact(metadata_name, metadata, wait_on_upload=True):
             raise Unavailable(f"could not store metadata {metadata_name!r} of dataset {self.name!r}")
         if ui_visible and type(metadata).__name__ == "DataFrame":
@@ -465,7 +468,7 @@ class Dataset(DatasetLocalCopies, DatasetRegistry):
     def get_metadata(self, metadata_name: str = "metadata") -> Any:
         """What :meth:`set_metadata` stored under ``metadata_name`` in its original form (a
         file comes back as the path of a cached local copy), or None if nothing is."""
-        artifact = self._task().artifacts.get(metadata_name)
+        artifact = self._task.artifacts.get(metadata_name)
         return None if artifact is None else artifact.get()
 
 

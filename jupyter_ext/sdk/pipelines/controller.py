@@ -335,9 +335,11 @@ class PipelineController(PipelineBuilding):
             for item in node.monitor_models:
                 src = item if isinstance(item, str) else item[0]
                 for model in backend.get_task_models(node.executed).get("output", []):
-                    if src in ("*", model.name):
+                    # a step's model is named as the step knows it (``OutputModel.connect(task, name="best")``)
+                    # or by the model's own name, as in ClearML's ``task.models["output"]``
+                    if src in ("*", model.name, model.link_name):
                         backend.link_task_model(self.id, model.id, "output",
-                                                item[1] if not isinstance(item, str) else None)
+                                                item[1] if not isinstance(item, str) else model.link_name)
         except (NotFound, InvalidArgument, KeyError, TypeError) as exc:
             print(f"jupyter-track: step {node.name!r}: monitoring failed: {exc}", file=sys.stderr)
 

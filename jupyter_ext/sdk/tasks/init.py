@@ -166,14 +166,15 @@ def _start_background_work(backend: Any, rep: Any, capture: threading.Thread | N
 
 def _start_integrations(task: Task, frameworks: Any, arg_parser: Any, monitoring: Any) -> None:
     """Framework hooks (lazy: nothing is imported for a framework the script has not imported),
-    click arguments, and the resource monitor (started with the other background threads)."""
+    click arguments, abseil flags, and the resource monitor (started with the other background threads)."""
     from jupyter_ext import integrations
 
     integrations.install(task, frameworks)
     if arg_parser:
-        from jupyter_ext.integrations import click_args
+        from jupyter_ext.integrations import absl_flags, click_args
 
         click_args.attach(task, arg_parser)
+        absl_flags.attach(task, arg_parser)
     if monitoring is not None:
         from jupyter_ext.capture.monitor import ResourceMonitor
 

@@ -147,3 +147,19 @@ def test_a_restarted_service_fires_what_happened_while_it_was_down_once(target: 
     third = service()
     assert third.begin() == 0  # and a further restart neither repeats it nor fires the old failure
     assert len(_queued_clones(target.id)) == 1
+
+
+def test_a_trigger_may_name_a_task_that_does_not_exist_yet(target: Any, Task: Any) -> None:
+    # ClearML's trigger example passes schedule_task_id='add_task_id_here': accepted with a warning,
+    # and a firing while the task is missing is noted instead of stopping the service.
+    trig = TriggerScheduler()
+    with pytest.warns(UserWarning, match="'add_task_id_here': there is no such task yet"):
+        trig.add_task_trigger(schedule_task_id="add_task_id_here", schedule_queue="default", trigger_project="Train",
+                              trigger_on_status=["failed"], name="placeholder")
+    trig.begin()
+    run = Task.create(project_name="Train", task_name="run 1")
+    backend().set_task_status(run.id, "failed", force=True)
+    assert trig.run_pending() == 0
+    assert trig.history[-1]["trigger"] == "placeholder"
+    assert trig.history[-1]["what"] == "failed: there is no task 'add_task_id_here' to launch"
+    assert _queued_clones(target.id) == []

@@ -61,3 +61,13 @@ def test_a_missing_file_is_refused_and_nothing_is_attached(Dataset: Any, tmp_pat
 def test_the_running_task_is_recorded_as_the_one_that_made_the_version(Dataset: Any, task: Any, Task: Any) -> None:
     ds = Dataset.create(dataset_name="made", dataset_project="DS")
     assert Task.get_task(task_id=ds.id).parent == task.id  # its script, packages and git state are there
+
+
+def test_the_versions_task_is_reachable_as_clearml_scripts_reach_it(Dataset: Any) -> None:
+    # ClearML's urbansounds example: dataset._task.upload_artifact(name="metadata", artifact_object=frame)
+    import pandas as pd
+
+    ds = Dataset.create(dataset_project="Audio", dataset_name="sounds")
+    ds._task.upload_artifact(name="metadata", artifact_object=pd.DataFrame({"fold": [1, 2]}), wait_on_upload=True)
+    assert ds._task.id == ds.id
+    assert list(ds._task.artifacts["metadata"].get()["fold"]) == [1, 2]

@@ -141,6 +141,18 @@ def test_histogram_vector_and_matrix_of_rows(valid_figure) -> None:
     assert valid_figure(vector([5, 6], "v", "t", mode="relative"))["layout"]["barmode"] == "relative"
 
 
+def test_histogram_takes_what_numpy_histogram_returns(valid_figure) -> None:
+    """ClearML's tabular pipeline example passes ``np.histogram(df["age"])`` as it is."""
+    counts, edges = np.histogram([1, 2, 2, 3, 3, 3], bins=3)
+    (trace,) = valid_figure(histogram((counts, edges), "age", "histogram"))["data"]
+    assert trace["y"] == [1, 2, 3]
+    assert trace["x"] == pytest.approx([(edges[i] + edges[i + 1]) / 2 for i in range(3)])
+    (labelled,) = valid_figure(histogram((counts, edges), "age", "h", xlabels=["lo", "mid", "hi"]))["data"]
+    assert labelled["x"] == ["lo", "mid", "hi"]
+    # two equal-length rows stay two traces, as before
+    assert len(valid_figure(histogram(([1, 2], [3, 4]), "s", "t"))["data"]) == 2
+
+
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [

@@ -160,3 +160,39 @@ def test_debug_pipeline_runs_plain_functions_and_creates_no_tasks() -> None:
         PipelineDecorator._debug = False
     assert calls == ["double", "double", "double"]
     assert _backend().query_tasks() == []
+
+
+# ClearML's tabular pipeline example: a component connects a model to its task under the name "best"
+# and monitor_models=["best"] puts that model on the pipeline's own task.
+MONITORED_MODEL = '''
+from jupyter_ext import PipelineDecorator
+
+@PipelineDecorator.component(monitor_models=["best"])
+def select_best_model():
+    from jupyter_ext import OutputModel, Task
+    with open("weights.bin", "wb") as fh:
+        fh.write(b"weights")
+    model = OutputModel(name="xgb model")
+    model.update_weights(weights_filename="weights.bin")
+    model.connect(task=Task.current_task(), name="best")
+    return model.id
+
+@PipelineDecorator.pipeline(name="Monitored", project="ML Pipelines")
+def flow():
+    print("MODEL_ID=" + str(select_best_model()))
+
+PipelineDecorator.run_locally()
+flow()
+print("RUN_ID=" + PipelineDecorator.get_current_pipeline().id)
+'''
+
+
+def test_monitor_models_finds_a_model_by_the_name_its_step_gave_it(run_py: Any) -> None:
+    done = run_py.run(MONITORED_MODEL, timeout=120)
+    assert done.returncode == 0, done.stderr
+    lines = dict(line.split("=", 1) for line in done.stdout.splitlines() if "_ID=" in line)
+    from jupyter_ext import Task
+
+    run = Task.get_task(task_id=lines["RUN_ID"])
+    assert [m.id for m in run.models["output"]] == [lines["MODEL_ID"]]
+    assert run.models["output"]["best"].id == lines["MODEL_ID"]

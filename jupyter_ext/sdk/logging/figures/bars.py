@@ -1,7 +1,9 @@
 """Bar charts: ``Logger.report_histogram`` and ``Logger.report_vector``.
 
 As in ClearML, ``values`` are bar *heights*, not samples to bin: a vector gives one bar trace,
-a 2-D array gives one trace per row.
+a 2-D array gives one trace per row. What ``numpy.histogram`` returns, ``(counts, bin_edges)``, is
+also taken as it is (ClearML's examples pass it; ClearML itself fails on it with numpy 1.24 and later):
+the counts are the heights and the bins' centres label the bars.
 """
 
 from __future__ import annotations
@@ -21,6 +23,22 @@ from jupyter_ext.sdk.logging.figures._common import (
 )
 
 BAR_MODES = ("group", "stack", "relative")
+
+
+def _numpy_histogram(values: Any, xlabels: Sequence[Any] | None) -> tuple[Any, Sequence[Any] | None]:
+    """``numpy.histogram``'s ``(counts, bin_edges)``: the counts, labelled by the bins' centres."""
+    if not isinstance(values, tuple) or len(values) != 2:
+        return values, xlabels
+    import numpy as np
+
+    try:
+        counts, edges = np.asarray(values[0], dtype=float), np.asarray(values[1], dtype=float)
+    except (TypeError, ValueError):
+        return values, xlabels
+    if counts.ndim != 1 or edges.ndim != 1 or len(edges) != len(counts) + 1:
+        return values, xlabels
+    centres = [float(c) for c in (edges[:-1] + edges[1:]) / 2]
+    return counts, xlabels if xlabels is not None else centres
 
 
 def histogram(
@@ -49,6 +67,7 @@ def histogram(
         raise InvalidArgument(
             f"data_args must be a dict of plotly bar options, got {type(data_args).__name__}"
         )
+    values, xlabels = _numpy_histogram(values, xlabels)
     rows = _bar_rows(values)
     bins = check_labels(xlabels, rows.shape[1], "xlabels", "bars in each row of values")
     names = _trace_names(labels, series, rows.shape[0])
