@@ -32,7 +32,8 @@ Alembic's version table; ``DEFAULTS`` are the columns' insert defaults, per tabl
 
 
 def statements() -> list[str]:
-    """The DDL ``create_all`` runs on SQLite, in its order, then the version stamp's table."""
+    """The DDL ``create_all`` runs on SQLite, in its order (a table's indexes by name), then the
+    version stamp's table."""
     out: list[str] = []
 
     def record(sql: Any, *_: Any, **__: Any) -> None:
@@ -42,7 +43,21 @@ def statements() -> list[str]:
     engine = create_mock_engine("sqlite://", record)
     metadata.create_all(engine, checkfirst=False)
     fresh_schema._stamp.create_all(engine, checkfirst=False)
-    return out
+    return _indexes_sorted(out)
+
+
+def _indexes_sorted(statements: list[str]) -> list[str]:
+    """Each table's indexes by name: SQLAlchemy keeps them in a set, whose order changes from run to run."""
+    out: list[str] = []
+    indexes: list[str] = []
+    for sql in statements:
+        if sql.startswith("CREATE INDEX") or sql.startswith("CREATE UNIQUE INDEX"):
+            indexes.append(sql)
+            continue
+        out += sorted(indexes)
+        indexes = []
+        out.append(sql)
+    return out + sorted(indexes)
 
 
 def defaults() -> dict[str, dict[str, Any]]:
