@@ -197,6 +197,13 @@ class LocalBackend(LocalDatasetCalls, Backend):
         return tasks.get(self.store, task_id)
 
     def query_tasks(self, **filters: Any) -> list[TaskRow]:
+        db = self._fast()
+        if db is not None:
+            from jupyter_ext.core import embedded_writes
+            try:
+                return embedded_writes.query_tasks(db, **filters)
+            except embedded_writes.NeedsFullStore:
+                pass
         from jupyter_ext.core import tasks
         return tasks.query(self.store, **filters)
 

@@ -250,3 +250,31 @@ def put_artifact(db: EmbeddedDB, task_id: str, spec: Mapping[str, Any]) -> Artif
         if row["blob_sha256"]:
             rows.record_blob(cur, row["blob_sha256"], row["size"], row["location"], time.time())
         return rows.replace_artifact(cur, row)
+
+
+# -- the plain task list (``jupyter track tasks``) ------------------------------------------------------
+def query_tasks(db: EmbeddedDB, *, task_ids: Sequence[str] | None = None,
+                project_name: Sequence[str] | str | None = None, task_name: str | None = None,
+                tags: Sequence[str] | str | None = None, statuses: Sequence[str] | None = None,
+                types: Sequence[str] | None = None, include_archived: bool = True, include_subprojects: bool = True,
+                limit: int | None = None, offset: int = 0, newest_first: bool = True) -> list[TaskRow]:
+    """As ``core.tasks.query`` for a list by project, status, type and archive state; a name
+    pattern, tags or ids need the full store (:class:`NeedsFullStore`)."""
+    from jupyter_ext.core.rules.task_types import check_task_type
+    from jupyter_ext.errors import InvalidArgument
+
+    if task_ids is not None or task_name or tags or not include_subprojects:
+        raise NeedsFullStore("ids, name patterns, tags and single projects are the full query's")
+    if offset < 0 or (limit is not None and limit < 0):
+        raise InvalidArgument(f"limit and offset cannot be negative (got limit={limit}, offset={offset})")
+    for s in statuses or ():
+        status.check_status(s)
+    for t in types or ():
+        check_task_type(t)
+    projects = None
+    if project_name is not None:
+        given = [project_name] if isinstance(project_name, str) else list(project_name)
+        projects = [names.normalize_project_name(p) for p in given]
+    with db.read() as cur:
+        return rows.task_page(cur, project_names=projects, statuses=statuses, types=types,
+                              include_archived=include_archived, descending=newest_first, limit=limit, offset=offset)

@@ -219,3 +219,30 @@ def test_a_short_script_stores_everything_without_sqlalchemy_or_numpy(tmp_path: 
         assert [a.name for a in artifacts.list_for_task(store, out["id"])] == ["blob"]
     finally:
         store.close()
+
+
+def test_the_plain_task_list_is_the_full_querys(tmp_path: Path) -> None:
+    db = EmbeddedDB.open(str(tmp_path / "t.db"))
+    assert db is not None
+    store = MetaStore.open(f"sqlite:///{tmp_path / 't.db'}")
+    try:
+        for i in range(30):
+            project = ["A", "A/sub", "Ab", "a", "B/x"][i % 5]
+            embedded_writes.create_task(db, {"id": f"t{i:02d}", "project": project, "name": f"n{i}",
+                                             "type": ["training", "testing"][i % 2], "tags": [f"g{i % 3}"],
+                                             "created": 100.0 + i // 2, "status": ["created", "in_progress"][i % 2]})
+        tasks.archive(store, "t04")
+        cases: list[dict[str, Any]] = [
+            {}, {"limit": 7}, {"limit": 5, "offset": 4}, {"newest_first": False, "limit": 9},
+            {"project_name": "A"}, {"project_name": ["Ab", "B"]}, {"project_name": "missing"},
+            {"statuses": ["created"]}, {"types": ["testing"], "include_archived": False},
+            {"project_name": "A", "statuses": ["in_progress"], "limit": 2},
+        ]
+        for filters in cases:
+            assert embedded_writes.query_tasks(db, **filters) == tasks.query(store, **filters), filters
+        for needs_more in ({"task_name": "n1"}, {"tags": ["g1"]}, {"task_ids": ["t01"]}):
+            with pytest.raises(embedded_writes.NeedsFullStore):
+                embedded_writes.query_tasks(db, **needs_more)
+    finally:
+        db.close()
+        store.close()
