@@ -216,7 +216,8 @@ def _append_scalars(cur: Cursor, task_id: str, series: Sequence[tuple[str, str, 
 def merge_summary(old: MetricSummary, it: Sequence[int], va: Sequence[float], ti: Sequence[float]) -> MetricSummary:
     """As ``core.scalars.merge_summary``: min and max ignore NaN; the first of equal extremes wins."""
     min_value, min_iter, max_value, max_iter = old.min_value, old.min_iter, old.max_value, old.max_iter
-    finite = [k for k, v in enumerate(va) if v == v] if any(v != v for v in va) else None
+    total = sum(va)  # NaN when a value is NaN (or inf - inf: then the careful way is taken, to the same end)
+    finite = [k for k, v in enumerate(va) if v == v] if total != total else None
     if finite is None or finite:
         if finite is None:
             lo = va.index(min(va))
