@@ -1,6 +1,6 @@
 """A warm interpreter for the agent's next Python script: started ahead (while the agent opens
 the store, or while a daemon waits for work), it imports what every tracked script pays for at
-start (SQLAlchemy, numpy, the store and the rules), then waits on its stdin for the task's
+start (the embedded store's stdlib writes, SQLAlchemy and numpy for the rest, the rules), then waits on its stdin for the task's
 command line, working folder and environment, and runs the script as ``python -u script.py``
 would (``__main__``, ``sys.argv``, ``sys.path[0]``, exit code, traceback).
 
@@ -147,6 +147,7 @@ def main() -> None:
     # environment at import (the SDK, which does, is left to the script).
     import numpy  # noqa: F401
 
+    import jupyter_ext.core.embedded_writes
     import jupyter_ext.core.reporting
     import jupyter_ext.core.tasks
     import jupyter_ext.store.meta  # noqa: F401
