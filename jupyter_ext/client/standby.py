@@ -1,7 +1,7 @@
 """A warm interpreter for the agent's next Python script: started ahead (while the agent opens
 the store, or while a daemon waits for work), it imports what every tracked script pays for at
-start (the embedded store's stdlib writes, SQLAlchemy and numpy for the rest, the rules), then waits on its stdin for the task's
-command line, working folder and environment, and runs the script as ``python -u script.py``
+start (the embedded store's stdlib writes; SQLAlchemy, numpy and the rules for the rest), then waits on
+its stdin for the task's command line, working folder and environment, and runs the script as ``python -u script.py``
 would (``__main__``, ``sys.argv``, ``sys.path[0]``, exit code, traceback).
 
 It is a new interpreter, not a fork: nothing of the agent's threads or open files leaks into it.
