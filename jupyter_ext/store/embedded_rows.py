@@ -152,11 +152,12 @@ def metric_ids(cur: Cursor, task_id: str, keys: Sequence[tuple[str, str]]) -> di
     return found
 
 
-def last_chunk(cur: Cursor, metric_id: int) -> tuple[int, int, bytes, bytes, bytes] | None:
-    """(seq, n, iters, values, times) of a metric's newest chunk."""
-    r = cur.execute('SELECT seq, n, iters, "values", times FROM scalar_chunks WHERE metric_id = ? '
+def last_chunk(cur: Cursor, metric_id: int) -> tuple[int, int, bytes, bytes, bytes, bytes | None] | None:
+    """(seq, n, iters, values, times, summary) of a metric's newest chunk."""
+    r = cur.execute('SELECT seq, n, iters, "values", times, summary FROM scalar_chunks WHERE metric_id = ? '
                     "ORDER BY seq DESC LIMIT 1", (metric_id,)).fetchone()
-    return None if r is None else (int(r[0]), int(r[1]), bytes(r[2]), bytes(r[3]), bytes(r[4]))
+    return None if r is None else (int(r[0]), int(r[1]), bytes(r[2]), bytes(r[3]), bytes(r[4]),
+                                   None if r[5] is None else bytes(r[5]))
 
 
 def replace_chunk(cur: Cursor, metric_id: int, seq: int, row: Mapping[str, Any]) -> None:

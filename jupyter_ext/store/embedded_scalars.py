@@ -54,15 +54,30 @@ def increasing(iters: Sequence[int]) -> bool:
     return all(map(lt, iters, iters[1:]))
 
 
-def block_summary(iters: array[Any], values: array[Any]) -> bytes | None:
+def block_summary(iters: array[Any], values: array[Any], known: bytes | None = None, known_n: int = 0) -> bytes | None:
     """As ``scalars.block_summary``: per block, the iteration and value of its minimum, then of
     its maximum; NaN only when a block holds nothing else (then its first point). None when the
-    iterations do not strictly increase."""
+    iterations do not strictly increase.
+
+    ``known``: the summary of the first ``known_n`` points (a chunk being filled up), whose whole
+    blocks are kept as they are: only the blocks from the first incomplete one on are computed."""
     n = len(iters)
-    if n == 0 or (n > 1 and not increasing(iters)):
+    if n == 0:
         return None
-    lo_i, lo_v, hi_i, hi_v = array("q"), array("d"), array("q"), array("d")
-    for start in range(0, n, BLOCK):
+    first = 0
+    parts: list[array[Any]] = [array("q"), array("d"), array("q"), array("d")]
+    if known is not None and known_n:
+        count = len(known) // 32
+        keep = min(known_n // BLOCK, count)
+        for k, code in enumerate(("q", "d", "q", "d")):
+            parts[k] = _from_bytes(code, known[k * count * 8:(k * count + keep) * 8])
+        first = keep * BLOCK
+        if not increasing(iters[max(0, known_n - 1):]):  # the new points, and where they meet the old
+            return None
+    elif n > 1 and not increasing(iters):
+        return None
+    lo_i, lo_v, hi_i, hi_v = parts
+    for start in range(first, n, BLOCK):
         block = values[start:start + BLOCK]
         total = sum(block)  # NaN in, NaN out (inf - inf too: that block just takes the careful way)
         if total != total:  # NaN: never the min or max unless nothing else is there
@@ -81,9 +96,11 @@ def block_summary(iters: array[Any], values: array[Any]) -> bytes | None:
     return b"".join((_bytes(lo_i), _bytes(lo_v), _bytes(hi_i), _bytes(hi_v)))
 
 
-def _chunk(metric_id: int, seq: int, it: array[Any], va: array[Any], ti: array[Any]) -> dict[str, Any]:
+def _chunk(metric_id: int, seq: int, it: array[Any], va: array[Any], ti: array[Any], known: bytes | None = None,
+           known_n: int = 0) -> dict[str, Any]:
     return {"metric_id": metric_id, "seq": seq, "n": len(it), "iter_min": min(it), "iter_max": max(it),
-            "iters": _bytes(it), "values": _bytes(va), "times": _bytes(ti), "summary": block_summary(it, va)}
+            "iters": _bytes(it), "values": _bytes(va), "times": _bytes(ti),
+            "summary": block_summary(it, va, known, known_n)}
 
 
 def append_points(cur: Cursor, metric_id: int, iters: array[Any], values: array[Any], times: array[Any]) -> None:
@@ -92,14 +109,16 @@ def append_points(cur: Cursor, metric_id: int, iters: array[Any], values: array[
     start = 0
     seq = 0
     if last is not None:
-        seq, n, raw_it, raw_va, raw_ti = last
+        seq, n, raw_it, raw_va, raw_ti, summary = last
         room = CHUNK_POINTS - n
         if room > 0:
             take = min(room, len(iters))
             it = _from_bytes("q", raw_it) + iters[:take]
             va = _from_bytes("d", raw_va) + values[:take]
             ti = _from_bytes("d", raw_ti) + times[:take]
-            rows.replace_chunk(cur, metric_id, seq, _chunk(metric_id, seq, it, va, ti))
+            # Its whole blocks' summary is kept; a chunk without one (iterations that did not increase,
+            # or written before summaries existed) is summed up whole, as scalars.py does.
+            rows.replace_chunk(cur, metric_id, seq, _chunk(metric_id, seq, it, va, ti, summary, n))
             start = take
         seq += 1
     new = []

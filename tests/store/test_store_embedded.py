@@ -246,3 +246,17 @@ def test_the_plain_task_list_is_the_full_querys(tmp_path: Path) -> None:
     finally:
         db.close()
         store.close()
+
+
+@pytest.mark.parametrize("known_n", [1, 63, 64, 100, 128])
+def test_a_chunk_filled_up_keeps_its_whole_blocks_summary(known_n: int) -> None:
+    rng = np.random.default_rng(known_n)
+    it = np.arange(300, dtype="<i8")
+    va = rng.normal(size=300).round(1)
+    va[known_n // 2] = np.nan
+    plain_it, plain_va = array("q", it.tolist()), array("d", va.tolist())
+    known = embedded_scalars.block_summary(plain_it[:known_n], plain_va[:known_n])
+    assert embedded_scalars.block_summary(plain_it, plain_va, known, known_n) == scalar_rows.block_summary(it, va)
+    back = array("q", plain_it)
+    back[known_n] = back[known_n - 1]  # the new points do not follow the old ones
+    assert embedded_scalars.block_summary(back, plain_va, known, known_n) is None
