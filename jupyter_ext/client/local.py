@@ -203,7 +203,7 @@ class LocalBackend(LocalDatasetCalls, Backend):
             try:
                 return embedded_writes.query_tasks(db, **filters)
             except embedded_writes.NeedsFullStore:
-                pass
+                self.store  # noqa: B018 - opened before core/ is imported (see _wait_for_the_store)
         from jupyter_ext.core import tasks
         return tasks.query(self.store, **filters)
 
@@ -223,7 +223,7 @@ class LocalBackend(LocalDatasetCalls, Backend):
             try:
                 return embedded_writes.set_status(db, task_id, status, force=force, message=message, reason=reason)
             except embedded_writes.NeedsFullStore:
-                pass
+                self.store  # noqa: B018 - opened before core/ is imported (see _wait_for_the_store)
         from jupyter_ext.core import tasks
         return tasks.set_status(self.store, task_id, status, force=force, message=message, reason=reason)
 
@@ -328,6 +328,10 @@ class LocalBackend(LocalDatasetCalls, Backend):
         params.set_parameters(self.store, task_id, list(rows), replace=replace, force=force)
 
     def get_parameters(self, task_id: str) -> list[ParamRow]:
+        db = self._fast()
+        if db is not None:
+            from jupyter_ext.core import embedded_writes
+            return embedded_writes.get_parameters(db, task_id)
         from jupyter_ext.core import params
         return params.get_parameters(self.store, task_id)
 
@@ -341,6 +345,10 @@ class LocalBackend(LocalDatasetCalls, Backend):
         params.set_configuration(self.store, task_id, config, force=force)
 
     def get_configurations(self, task_id: str) -> list[ConfigRow]:
+        db = self._fast()
+        if db is not None:
+            from jupyter_ext.core import embedded_writes
+            return embedded_writes.get_configurations(db, task_id)
         from jupyter_ext.core import params
         return params.get_configurations(self.store, task_id)
 
@@ -352,7 +360,7 @@ class LocalBackend(LocalDatasetCalls, Backend):
             try:
                 return embedded_writes.write_events(db, batch)
             except embedded_writes.NeedsFullStore:
-                pass
+                self.store  # noqa: B018 - opened before core/ is imported (see _wait_for_the_store)
         from jupyter_ext.core import reporting
         return reporting.apply(self.store, batch)
 
@@ -573,26 +581,35 @@ def _import_meta_store(reporting: bool) -> type[MetaStore]:
 _BLOB_ONLY = frozenset({"put_blob", "get_blob", "has_blob", "blobs_at", "put_blob_file", "download_blob"})
 
 
-def _after_opening(method: Callable[..., Any]) -> Callable[..., Any]:
+def _after_opening(method: Callable[..., Any], embedded: bool) -> Callable[..., Any]:
     @functools.wraps(method)
     def call(self: LocalBackend, *args: Any, **kwargs: Any) -> Any:
         if not self._opened.is_set() or self._error is not None:
             self._wait_opened()  # opens, or waits for the opening thread, and raises its error
+        if self._store is None and not (embedded and self._embedded is not None):
+            self.store  # noqa: B018 - SQLAlchemy's store, opened (under a lock) before the method imports core/
         return method(self, *args, **kwargs)
 
     return call
+
+
+# Calls the embedded file serves through the stdlib (core/embedded_writes.py); the rest need SQLAlchemy.
+_EMBEDDED = frozenset({"create_task", "get_task", "update_task", "set_task_status", "is_task_reusable",
+                       "set_parameters", "get_parameters", "set_configuration", "get_configurations",
+                       "write_events", "put_artifact", "query_tasks"})
 
 
 def _wait_for_the_store(cls: type[LocalBackend]) -> None:
     """Every metadata call waits until the store is open *before* it imports ``core/``: that
     import pulls in SQLAlchemy, and a second thread importing it while the opening thread does
     (the reporter's first write, a ``Task.get_tasks`` right after ``Task.init``) could leave it
-    half-initialised and the store unopenable for the whole process."""
+    half-initialised and the store unopenable for the whole process. A call the embedded file
+    serves waits for the stdlib connection only."""
     for name, member in list(vars(cls).items()):
         if name.startswith("_") or name in _BLOB_ONLY or name in ("open_in_background", "close"):
             continue
         if callable(member) and not isinstance(member, (classmethod, staticmethod)):
-            setattr(cls, name, _after_opening(member))
+            setattr(cls, name, _after_opening(member, name in _EMBEDDED))
 
 
 _wait_for_the_store(LocalBackend)

@@ -137,6 +137,21 @@ def set_parameters(db: EmbeddedDB, task_id: str, params: Sequence[ParamRow], *, 
         rows.upsert_params(cur, task_id, params)
 
 
+def get_parameters(db: EmbeddedDB, task_id: str) -> list[ParamRow]:
+    """As ``core.params.get_parameters`` (an agent's run reads its task's values at start)."""
+    with db.read() as cur:
+        if rows.task_status(cur, task_id) is None:
+            raise NotFound(f"no task with id {task_id!r}; list tasks with `jupyter track tasks`")
+        return rows.get_params(cur, task_id)
+
+
+def get_configurations(db: EmbeddedDB, task_id: str) -> list[ConfigRow]:
+    with db.read() as cur:
+        if rows.task_status(cur, task_id) is None:
+            raise NotFound(f"no task with id {task_id!r}; list tasks with `jupyter track tasks`")
+        return rows.get_configs(cur, task_id)
+
+
 def set_configuration(db: EmbeddedDB, task_id: str, config: ConfigRow, *, force: bool = False) -> None:
     from jupyter_ext.errors import InvalidArgument
 

@@ -20,7 +20,7 @@ from typing import Any
 
 from jupyter_ext.errors import Unavailable
 from jupyter_ext.store import sqlite_schema
-from jupyter_ext.store.file_lock import file_lock
+from jupyter_ext.store.file_lock import create_owner_only, file_lock
 
 Cursor = sqlite3.Cursor
 
@@ -38,8 +38,7 @@ class EmbeddedDB:
         """The store in ``path``, creating the schema in a database that has none; None when the
         database is at another revision (it needs the migration chain first)."""
         os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
-        # Owner-only from the first byte; SQLite gives its -wal and -shm files the database's mode.
-        os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+        create_owner_only(path)
         conn = _connect(path)
         try:
             db = cls(conn, path)
@@ -63,12 +62,13 @@ class EmbeddedDB:
 
     def revision(self) -> str | None:
         try:
-            row = self._conn.execute("SELECT version_num FROM alembic_version").fetchone()
+            # fetchall: a statement left unfinished would hold a read snapshot on this connection
+            rows = self._conn.execute("SELECT version_num FROM alembic_version").fetchall()
         except sqlite3.OperationalError as exc:
             if "no such table" in str(exc):
                 return None
             raise
-        return None if row is None else str(row[0])
+        return str(rows[0][0]) if rows else None
 
     def _is_empty(self) -> bool:
         present = {r[0] for r in self._conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
@@ -91,8 +91,10 @@ class EmbeddedDB:
             try:
                 yield cur
             except BaseException:
+                cur.close()
                 self._conn.rollback()
                 raise
+            cur.close()  # its statement finished, whatever the caller fetched
             self._conn.commit()
 
     @contextlib.contextmanager
@@ -104,6 +106,7 @@ class EmbeddedDB:
             try:
                 yield cur
             finally:
+                cur.close()
                 self._conn.rollback()
 
 

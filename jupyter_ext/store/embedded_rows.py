@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from jupyter_ext.store.embedded import Cursor, insert, insert_many
-from jupyter_ext.store.rows import ArtifactRow, MetricSummary, ParamRow, ProjectRow, TaskRow, dumps, loads
+from jupyter_ext.store.rows import ArtifactRow, ConfigRow, MetricSummary, ParamRow, ProjectRow, TaskRow, dumps, loads
 
 _TASK_COLUMNS = ("t.id, t.project_id, p.name, t.name, t.type, t.status, t.status_message, t.status_reason, "
                  "t.comment, t.parent_id, t.user, t.created, t.started, t.completed, t.last_update, "
@@ -133,6 +133,12 @@ def upsert_params(cur: Cursor, task_id: str, rows: Sequence[ParamRow]) -> None:
         values.append({"task_id": task_id, "section": r.section, "name": r.name, "value": dumps(r.value),
                        "type": r.type, "description": r.description, "position": pos})
     insert_many(cur, "params", values)
+
+
+def get_configs(cur: Cursor, task_id: str) -> list[ConfigRow]:
+    rows = cur.execute("SELECT name, type, text, description FROM configurations WHERE task_id = ? ORDER BY name",
+                       (task_id,))
+    return [ConfigRow(n, t, x, d or "") for n, t, x, d in rows]
 
 
 def upsert_config(cur: Cursor, task_id: str, name: str, kind: str, text: str, description: str) -> None:

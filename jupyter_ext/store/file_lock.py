@@ -35,3 +35,14 @@ def sqlite_path(url: str) -> str:
     """The absolute path of a ``sqlite:///…`` URL's file; "" for an in-memory database."""
     path = url.split(":///", 1)[1] if ":///" in url else ""
     return "" if path in ("", ":memory:") else os.path.abspath(path)
+
+
+def create_owner_only(path: str) -> None:
+    """Create the database file owner-only (SQLite gives its -wal and -shm files the database's
+    mode), unless it exists. An existing file is never opened here: closing any descriptor of a
+    file drops every POSIX lock this process holds on it, SQLite's included, and another process
+    could then take the database for unused and delete the WAL this one still writes to."""
+    try:
+        os.close(os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass

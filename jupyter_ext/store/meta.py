@@ -17,7 +17,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from jupyter_ext.errors import InvalidArgument, Unavailable
-from jupyter_ext.store.file_lock import file_lock, sqlite_path
+from jupyter_ext.store.file_lock import create_owner_only, file_lock, sqlite_path
 from jupyter_ext.store.migrations import HEAD_REVISION
 
 _WRITE = "jupyter_track_write"
@@ -144,8 +144,7 @@ def _sqlite_engine(url: str) -> Engine:
     path = _sqlite_path(url)
     if path:
         os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
-        # Owner-only from the first byte; SQLite gives its -wal and -shm files the database's mode.
-        os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+        create_owner_only(path)  # owner-only from the first byte
     engine = create_engine(url, future=True, connect_args={"timeout": 60, "check_same_thread": False})
 
     @event.listens_for(engine, "connect")

@@ -260,3 +260,26 @@ def test_a_chunk_filled_up_keeps_its_whole_blocks_summary(known_n: int) -> None:
     back = array("q", plain_it)
     back[known_n] = back[known_n - 1]  # the new points do not follow the old ones
     assert embedded_scalars.block_summary(back, plain_va, known, known_n) is None
+
+
+def test_opening_the_file_again_in_the_process_keeps_its_locks(tmp_path: Path) -> None:
+    """Closing any descriptor of the file drops every POSIX lock the process holds on it: a second
+    opening must not open the file itself, or another process takes the WAL for unused, deletes it,
+    and this process's later commits are lost."""
+    path = tmp_path / "t.db"
+    db = EmbeddedDB.open(str(path))
+    assert db is not None
+    store = MetaStore.open(f"sqlite:///{path}")  # the SQLAlchemy store of the same process
+    try:
+        other = ("import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); "
+                 "c.execute('SELECT count(*) FROM tasks').fetchall(); c.close()")
+        subprocess.run([sys.executable, "-c", other, str(path)], check=True, timeout=60)
+        embedded_writes.create_task(db, {"id": "kept", "project": "P", "name": "n"})
+        tasks.create(store, {"id": "kept2", "project": "P", "name": "n"})
+        seen = subprocess.run([sys.executable, "-c", "import sqlite3, sys; print(sorted(r[0] for r in sqlite3.connect("
+                               "sys.argv[1]).execute('SELECT id FROM tasks')))", str(path)],
+                              check=True, timeout=60, capture_output=True, text=True).stdout.strip()
+        assert seen == "['kept', 'kept2']"
+    finally:
+        db.close()
+        store.close()
