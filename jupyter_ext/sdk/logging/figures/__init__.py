@@ -23,6 +23,12 @@ if TYPE_CHECKING:  # the names, for type checkers; at run time each submodule lo
     from jupyter_ext.sdk.logging.figures.scatter3d import scatter3d
     from jupyter_ext.sdk.logging.figures.table import MAX_TABLE_ROWS, table
 
+# Named like their modules: importing the module (from anywhere) binds its name on this package to
+# the module, so these two are bound here, after their modules, as the package always did. Both
+# are small and import nothing more than the rest of this package's common part.
+from jupyter_ext.sdk.logging.figures.scatter3d import scatter3d  # noqa: E402
+from jupyter_ext.sdk.logging.figures.table import MAX_TABLE_ROWS, table  # noqa: E402
+
 # name -> submodule: a script that never plots never imports the figure builders (decimal, datetime …)
 _WHERE = {
     "PlotDict": "_common",
@@ -41,9 +47,6 @@ _WHERE = {
     "surface": "matrices",
     "media_from": "media",
     "figure_from_plotly": "plotly_json",
-    "scatter3d": "scatter3d",
-    "MAX_TABLE_ROWS": "table",
-    "table": "table",
 }
 
 __all__ = [
