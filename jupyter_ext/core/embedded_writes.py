@@ -273,13 +273,13 @@ def query_tasks(db: EmbeddedDB, *, task_ids: Sequence[str] | None = None,
                 project_name: Sequence[str] | str | None = None, task_name: str | None = None,
                 tags: Sequence[str] | str | None = None, statuses: Sequence[str] | None = None,
                 types: Sequence[str] | None = None, include_archived: bool = True, include_subprojects: bool = True,
-                limit: int | None = None, offset: int = 0, newest_first: bool = True) -> list[TaskRow]:
+                limit: int | None = None, offset: int = 0, newest_first: bool = True, **other: Any) -> list[TaskRow]:
     """As ``core.tasks.query`` for a list by project, status, type and archive state; a name
-    pattern, tags or ids need the full store (:class:`NeedsFullStore`)."""
+    pattern, tags, ids or any other filter need the full store (:class:`NeedsFullStore`)."""
     from jupyter_ext.core.rules.task_types import check_task_type
     from jupyter_ext.errors import InvalidArgument
 
-    if task_ids is not None or task_name or tags or not include_subprojects:
+    if task_ids is not None or task_name or tags or not include_subprojects or other:
         raise NeedsFullStore("ids, name patterns, tags and single projects are the full query's")
     if offset < 0 or (limit is not None and limit < 0):
         raise InvalidArgument(f"limit and offset cannot be negative (got limit={limit}, offset={offset})")

@@ -240,7 +240,7 @@ def test_the_plain_task_list_is_the_full_querys(tmp_path: Path) -> None:
         ]
         for filters in cases:
             assert embedded_writes.query_tasks(db, **filters) == tasks.query(store, **filters), filters
-        for needs_more in ({"task_name": "n1"}, {"tags": ["g1"]}, {"task_ids": ["t01"]}):
+        for needs_more in ({"task_name": "n1"}, {"tags": ["g1"]}, {"task_ids": ["t01"]}, {"users": ["u"]}):
             with pytest.raises(embedded_writes.NeedsFullStore):
                 embedded_writes.query_tasks(db, **needs_more)
     finally:
