@@ -9,8 +9,10 @@ Figures (medians of fresh processes, each on its own new JUPYTER_TRACK_HOME):
   against ``sha256sum`` + ``cp`` of the same file;
 - opening a new store: the one-step schema against the migration chain;
 - ``python -c "from jupyter_ext import Task"`` above ``python -c pass``;
-- ``jupyter track tasks`` on a store of 10,000 tasks.
-The machine's state (cores, load average) is printed with the table.
+- ``jupyter track tasks`` on a store of 10,000 tasks;
+- the agent's overhead per task (``agent execute`` against ``python script.py``, bench_agent.py) and a
+  local pipeline step's overhead (bench_pipelines.py).
+The machine's state (cores, load average, memory) is printed with the table, before and after.
 """
 from __future__ import annotations
 
@@ -21,6 +23,8 @@ import sys
 import textwrap
 import time
 
+import bench_agent
+import bench_pipelines
 from _common import EMIT, PYTHON, Row, child_env, fresh_home, main, repeat, run_child, wall_of
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -77,7 +81,14 @@ BLOB_BYTES = 50 * 2**20
 
 def machine() -> str:
     load = os.getloadavg()
-    return f"{os.cpu_count()} cores, load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}"
+    free = ""
+    try:
+        with open("/proc/meminfo") as fh:
+            info = dict(line.split(":", 1) for line in fh)
+        free = f", {int(info['MemAvailable'].split()[0]) >> 10} MB memory available"
+    except (OSError, KeyError, ValueError):
+        pass
+    return f"{os.cpu_count()} cores, load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}{free}"
 
 
 def _cold() -> dict[str, float]:
@@ -128,7 +139,7 @@ def _cli_tasks(n_tasks: int = 10_000) -> tuple[list[float], float]:
         backend = LocalBackend(f"sqlite:///{os.path.join(home, 'track.db')}", os.path.join(home, "blobs"))
         t0 = time.perf_counter()
         for i in range(n_tasks):
-            backend.create_task({"project": f"bench/p{i % 20}", "name": f"task {i}"})
+            backend.create_task({"project": f"bench/p{i % 20}", "name": f"task {i}", "created": 1.7e9 + i})
         filling = time.perf_counter() - t0
         backend.close()
         argv = [PYTHON, "-m", "jupyter_ext.cli.main", "tasks"]
@@ -143,7 +154,14 @@ def collect() -> list[Row]:
     one_step = repeat(lambda: run_child("CHAIN = False\n" + OPEN_NEW), desc="new store, one step")
     chain = repeat(lambda: run_child("CHAIN = True\n" + OPEN_NEW), desc="new store, chain")
     listing, filling = _cli_tasks()
+    agent = [r for r in bench_agent.overhead() if r.figure.startswith("agent overhead")]
+    pipeline = [r for r in bench_pipelines.collect() if r.figure.startswith("controller overhead")]
     state.append(machine())
+    for row in agent:
+        row.target = 0.150
+    for row in pipeline:
+        row.figure = "local pipeline step: " + row.figure
+        row.target = 0.080
     return [
         Row("fresh process: Task.init + 1k params + 100k scalars + close()", [c["total"] for c in cold], 0.150,
             notes=["fresh process and home per run; all 100,000 points read back after close",
@@ -160,6 +178,8 @@ def collect() -> list[Row]:
             notes=[f"python -m jupyter_ext.cli.main tasks; the store was filled in {filling:.0f} s"]),
         Row("open a new store: one step (create + stamp)", [r["open"] for r in one_step], None),
         Row("open a new store: migration chain (reference)", [r["open"] for r in chain], None),
+        *agent,
+        *pipeline,
     ]
 
 

@@ -28,7 +28,6 @@ import bench_model_remove
 import bench_notebook
 import bench_offline
 import bench_params_close
-import bench_pipelines
 import bench_queues
 import bench_readback
 import bench_scalars
@@ -37,10 +36,11 @@ import bench_sync
 import bench_ui
 from _common import RUNS, Row, table
 
-# Foundation first, then the server, the notebook and lab faces, and the queue/agent/pipeline stack.
+# Foundation first, then the server, the notebook and lab faces, and the queue/agent stack. bench_coldstart
+# runs the agent's per-task overhead and bench_pipelines (the cold-start figures), so they are not run twice.
 SCRIPTS = (bench_import, bench_init, bench_coldstart, bench_scalars, bench_params_close, bench_readback,
            bench_artifacts, bench_datasets, bench_automagic, bench_http, bench_offline, bench_sync, bench_notebook,
-           bench_ui, bench_queues, bench_agent, bench_pipelines, bench_model_metrics, bench_model_remove,
+           bench_ui, bench_queues, bench_agent, bench_model_metrics, bench_model_remove,
            bench_storage, bench_automation)
 
 

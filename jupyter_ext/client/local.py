@@ -14,11 +14,13 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from jupyter_ext.errors import TrackError, Unavailable
+from jupyter_ext.store.file_lock import sqlite_path
 
 if TYPE_CHECKING:
     from jupyter_ext.core.event_batch import BatchResult, EventBatch
     from jupyter_ext.core.gc import Collected
     from jupyter_ext.store.blobs import BlobStore
+    from jupyter_ext.store.embedded import EmbeddedDB
     from jupyter_ext.store.meta import MetaStore
     from jupyter_ext.store.rows import (
         ArtifactRow,
@@ -39,6 +41,10 @@ from jupyter_ext.client.local_datasets import LocalDatasetCalls
 
 
 class LocalBackend(LocalDatasetCalls, Backend):
+    # The reporter may hand scalar columns as ``array`` objects: the embedded writes take them as
+    # they are, the SQLAlchemy ones through numpy's buffer protocol.
+    plain_columns = True
+
     def __init__(self, store_url: str, blob_url: str,
                  storage_options: Callable[[str], dict[str, Any]] | None = None) -> None:
         self.store_url = store_url
@@ -46,6 +52,8 @@ class LocalBackend(LocalDatasetCalls, Backend):
         # fsspec options per URL (the certificate settings reach s3:// and https:// transfers too)
         self._storage_options = storage_options or (lambda url: {})
         self._store: MetaStore | None = None
+        self._embedded: EmbeddedDB | None = None  # the SQLite file through the stdlib (store/embedded.py)
+        self._full_lock = threading.Lock()
         self._blobs: BlobStore | None = None
         self._error: BaseException | None = None
         self._lock = threading.Lock()
@@ -70,18 +78,16 @@ class LocalBackend(LocalDatasetCalls, Backend):
 
     def _open(self, warm_up: bool = True) -> None:
         try:
-            MetaStore = _import_meta_store(warm_up)  # noqa: N806 - a class
-            self._store = MetaStore.open(self.store_url)
-            # The first writes go through these rules: imported here, on this background thread,
-            # not in the first flush (close()) or the first read.
-            if warm_up:
-                import jupyter_ext.core.params
-                import jupyter_ext.core.tasks  # noqa: F401
+            path = sqlite_path(self.store_url) if self.store_url.startswith("sqlite") else ""
+            if path:
+                self._open_embedded(path, warm_up)
+            else:
+                self._open_full(warm_up)
         except BaseException as exc:  # noqa: BLE001 - handed to every waiting caller
             self._error = exc
         finally:
             self._opened.set()
-        if warm_up and self._error is None:
+        if warm_up and self._error is None and self._embedded is None:
             # Scalars are written and read with numpy (~0.1 s to import). The store is usable
             # meanwhile (task rows, artifacts need no numpy); a thread that needs it waits at its
             # own top-level ``import numpy`` for this one to finish, and an import that fails here
@@ -91,6 +97,32 @@ class LocalBackend(LocalDatasetCalls, Backend):
             except ImportError:
                 pass
 
+    def _open_embedded(self, path: str, warm_up: bool) -> None:
+        """The SQLite file through the stdlib alone: the hot writes need no SQLAlchemy. A file at an
+        older revision is migrated (by the SQLAlchemy store) first."""
+        from jupyter_ext.store.embedded import EmbeddedDB
+
+        db = EmbeddedDB.open(path)
+        if db is None:
+            with self._full_lock:
+                self._open_full(warm_up=False)
+            db = EmbeddedDB.open(path)
+            if db is None:
+                raise Unavailable(f"the store {path} is at a newer schema revision than this jupyter-ext knows; "
+                                  "upgrade jupyter-ext")
+        self._embedded = db
+        if warm_up:
+            import jupyter_ext.core.embedded_writes  # noqa: F401
+
+    def _open_full(self, warm_up: bool) -> None:
+        MetaStore = _import_meta_store(warm_up)  # noqa: N806 - a class
+        self._store = MetaStore.open(self.store_url)
+        # The first writes go through these rules: imported here, on this background thread,
+        # not in the first flush (close()) or the first read.
+        if warm_up:
+            import jupyter_ext.core.params
+            import jupyter_ext.core.tasks  # noqa: F401
+
     def finish_opening(self, timeout: float) -> None:
         """Wait for the opening thread, imports included: a process forked while it imports
         would wait forever for the import locks that thread holds."""
@@ -98,8 +130,8 @@ class LocalBackend(LocalDatasetCalls, Backend):
         if opener is not None and opener is not threading.current_thread():
             opener.join(timeout)
 
-    @property
-    def store(self) -> MetaStore:
+    def _wait_opened(self) -> None:
+        """Wait for the opening (starting it if nobody did) and raise its error."""
         if not self._opened.is_set():
             self.open_in_background(warm_up=False)
             self._opened.wait()
@@ -107,8 +139,26 @@ class LocalBackend(LocalDatasetCalls, Backend):
             if isinstance(self._error, TrackError):
                 raise self._error
             raise Unavailable(f"cannot open the store at {self.store_url}: {self._error}") from self._error
+
+    @property
+    def store(self) -> MetaStore:
+        """The SQLAlchemy store (for everything but the embedded file's hot writes), opened on first use."""
+        self._wait_opened()
+        if self._store is None:
+            with self._full_lock:
+                if self._store is None:
+                    try:
+                        self._open_full(warm_up=False)
+                    except TrackError:
+                        raise
+                    except Exception as exc:  # noqa: BLE001 - said in the error's terms
+                        raise Unavailable(f"cannot open the store at {self.store_url}: {exc}") from exc
         assert self._store is not None
         return self._store
+
+    def _fast(self) -> EmbeddedDB | None:
+        """The stdlib connection to the embedded file, when the store is one (after the opening)."""
+        return self._embedded
 
     @property
     def blobs(self) -> BlobStore:
@@ -123,28 +173,57 @@ class LocalBackend(LocalDatasetCalls, Backend):
         return self._blobs
 
     def close(self) -> None:
-        if self._opened.is_set() and self._store is not None:
-            self._store.close()
+        if self._opened.is_set():
+            if self._store is not None:
+                self._store.close()
+            if self._embedded is not None:
+                self._embedded.close()
 
     # -- tasks -----------------------------------------------------------------------------------
     def create_task(self, spec: Mapping[str, Any]) -> TaskRow:
+        db = self._fast()
+        if db is not None:
+            from jupyter_ext.core import embedded_writes
+            return embedded_writes.create_task(db, spec)
         from jupyter_ext.core import tasks
         return tasks.create(self.store, spec)
 
     def get_task(self, task_id: str) -> TaskRow:
+        db = self._fast()
+        if db is not None:
+            from jupyter_ext.core import embedded_writes
+            return embedded_writes.get_task(db, task_id)
         from jupyter_ext.core import tasks
         return tasks.get(self.store, task_id)
 
     def query_tasks(self, **filters: Any) -> list[TaskRow]:
+        db = self._fast()
+        if db is not None:
+            from jupyter_ext.core import embedded_writes
+            try:
+                return embedded_writes.query_tasks(db, **filters)
+            except embedded_writes.NeedsFullStore:
+                self.store  # noqa: B018 - opened before core/ is imported (see _wait_for_the_store)
         from jupyter_ext.core import tasks
         return tasks.query(self.store, **filters)
 
     def update_task(self, task_id: str, fields: Mapping[str, Any]) -> TaskRow:
+        db = self._fast()
+        if db is not None:
+            from jupyter_ext.core import embedded_writes
+            return embedded_writes.update_task(db, task_id, fields)
         from jupyter_ext.core import tasks
         return tasks.update(self.store, task_id, fields)
 
     def set_task_status(self, task_id: str, status: str, *, force: bool = False, message: str = "",
                         reason: str = "") -> TaskRow:
+        db = self._fast()
+        if db is not None:
+            from jupyter_ext.core import embedded_writes
+            try:
+                return embedded_writes.set_status(db, task_id, status, force=force, message=message, reason=reason)
+            except embedded_writes.NeedsFullStore:
+                self.store  # noqa: B018 - opened before core/ is imported (see _wait_for_the_store)
         from jupyter_ext.core import tasks
         return tasks.set_status(self.store, task_id, status, force=force, message=message, reason=reason)
 
@@ -170,6 +249,10 @@ class LocalBackend(LocalDatasetCalls, Backend):
         tasks.delete(self.store, task_id, force=force, delete_models=delete_models)
 
     def is_task_reusable(self, task_id: str, *, project: str, name: str, task_type: str) -> bool:
+        db = self._fast()
+        if db is not None:
+            from jupyter_ext.core import embedded_writes
+            return embedded_writes.is_reusable(db, task_id, project=project, name=name, task_type=task_type)
         from jupyter_ext.core import tasks
         return tasks.is_reusable(self.store, task_id, project=project, name=name, task_type=task_type)
 
@@ -236,23 +319,48 @@ class LocalBackend(LocalDatasetCalls, Backend):
     # -- parameters ------------------------------------------------------------------------------
     def set_parameters(self, task_id: str, rows: Sequence[ParamRow], *, replace: bool = False,
                        force: bool = False) -> None:
+        db = self._fast()
+        if db is not None:
+            from jupyter_ext.core import embedded_writes
+            embedded_writes.set_parameters(db, task_id, list(rows), replace=replace, force=force)
+            return
         from jupyter_ext.core import params
         params.set_parameters(self.store, task_id, list(rows), replace=replace, force=force)
 
     def get_parameters(self, task_id: str) -> list[ParamRow]:
+        db = self._fast()
+        if db is not None:
+            from jupyter_ext.core import embedded_writes
+            return embedded_writes.get_parameters(db, task_id)
         from jupyter_ext.core import params
         return params.get_parameters(self.store, task_id)
 
     def set_configuration(self, task_id: str, config: ConfigRow, *, force: bool = False) -> None:
+        db = self._fast()
+        if db is not None:
+            from jupyter_ext.core import embedded_writes
+            embedded_writes.set_configuration(db, task_id, config, force=force)
+            return
         from jupyter_ext.core import params
         params.set_configuration(self.store, task_id, config, force=force)
 
     def get_configurations(self, task_id: str) -> list[ConfigRow]:
+        db = self._fast()
+        if db is not None:
+            from jupyter_ext.core import embedded_writes
+            return embedded_writes.get_configurations(db, task_id)
         from jupyter_ext.core import params
         return params.get_configurations(self.store, task_id)
 
     # -- events ----------------------------------------------------------------------------------
     def write_events(self, batch: EventBatch) -> BatchResult:
+        db = self._fast()
+        if db is not None:
+            from jupyter_ext.core import embedded_writes
+            try:
+                return embedded_writes.write_events(db, batch)
+            except embedded_writes.NeedsFullStore:
+                self.store  # noqa: B018 - opened before core/ is imported (see _wait_for_the_store)
         from jupyter_ext.core import reporting
         return reporting.apply(self.store, batch)
 
@@ -334,6 +442,10 @@ class LocalBackend(LocalDatasetCalls, Backend):
 
     # -- artifacts -------------------------------------------------------------------------------
     def put_artifact(self, task_id: str, spec: Mapping[str, Any]) -> ArtifactRow:
+        db = self._fast()
+        if db is not None:
+            from jupyter_ext.core import embedded_writes
+            return embedded_writes.put_artifact(db, task_id, spec)
         from jupyter_ext.core import artifacts
         return artifacts.put(self.store, task_id, spec)
 
@@ -469,14 +581,22 @@ def _import_meta_store(reporting: bool) -> type[MetaStore]:
 _BLOB_ONLY = frozenset({"put_blob", "get_blob", "has_blob", "blobs_at", "put_blob_file", "download_blob"})
 
 
-def _after_opening(method: Callable[..., Any]) -> Callable[..., Any]:
+def _after_opening(method: Callable[..., Any], embedded: bool) -> Callable[..., Any]:
     @functools.wraps(method)
     def call(self: LocalBackend, *args: Any, **kwargs: Any) -> Any:
-        if not self._opened.is_set():
-            self.store  # noqa: B018 - opens, or waits for the opening thread, and raises its error
+        if not self._opened.is_set() or self._error is not None:
+            self._wait_opened()  # opens, or waits for the opening thread, and raises its error
+        if self._store is None and not (embedded and self._embedded is not None):
+            self.store  # noqa: B018 - SQLAlchemy's store, opened (under a lock) before the method imports core/
         return method(self, *args, **kwargs)
 
     return call
+
+
+# Calls the embedded file serves through the stdlib (core/embedded_writes.py); the rest need SQLAlchemy.
+_EMBEDDED = frozenset({"create_task", "get_task", "update_task", "set_task_status", "is_task_reusable",
+                       "set_parameters", "get_parameters", "set_configuration", "get_configurations",
+                       "write_events", "put_artifact", "query_tasks"})
 
 
 def _wait_for_the_store(cls: type[LocalBackend]) -> None:
@@ -484,7 +604,8 @@ def _wait_for_the_store(cls: type[LocalBackend]) -> None:
     import pulls in SQLAlchemy, and a second thread importing it while the opening thread does
     (the reporter's first write, a ``Task.get_tasks`` right after ``Task.init``) could leave it
     half-initialised and the store unopenable for the whole process. The calls mixed in from the
-    other ``client/local_*`` modules (datasets) are wrapped too."""
+    other ``client/local_*`` modules (datasets) are wrapped too. A call the embedded file serves
+    waits for the stdlib connection only."""
     members: dict[str, Any] = {}
     for klass in reversed(cls.__mro__):
         if klass is cls or klass.__module__.startswith(__name__ + "_"):
@@ -493,7 +614,7 @@ def _wait_for_the_store(cls: type[LocalBackend]) -> None:
         if name.startswith("_") or name in _BLOB_ONLY or name in ("open_in_background", "close"):
             continue
         if callable(member) and not isinstance(member, (classmethod, staticmethod)):
-            setattr(cls, name, _after_opening(member))
+            setattr(cls, name, _after_opening(member, name in _EMBEDDED))
 
 
 _wait_for_the_store(LocalBackend)

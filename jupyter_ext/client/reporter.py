@@ -328,6 +328,8 @@ class Reporter:
         return token
 
     def _spool_events(self, batch: Any) -> None:
+        if any(isinstance(s[3], array) for s in batch.scalars):  # the spool writes numpy columns
+            batch.scalars = [(t, ti, se, *_columns((va, it, tm), wall=True)) for t, ti, se, it, va, tm in batch.scalars]
         self._append("events", batch, f"{len(batch)} events")
 
     def _apply(self, kind: str, body: Any) -> None:
@@ -402,6 +404,7 @@ class Reporter:
         from jupyter_ext.core.event_batch import EventBatch
 
         batch = EventBatch()
+        plain = bool(getattr(self.backend, "plain_columns", False))
         for task_id, bufs in list(self.scalars.items()):
             for (title, series), buf in list(bufs.items()):
                 n = len(buf[2])  # times are appended last: n points are complete in all three
@@ -410,7 +413,7 @@ class Reporter:
                 cols = (buf[0][:n], buf[1][:n], buf[2][:n])
                 for b in buf:
                     del b[:n]
-                batch.scalars.append((task_id, title, series, *_columns(cols)))
+                batch.scalars.append((task_id, title, series, *(_plain_columns(cols) if plain else _columns(cols))))
         n = len(self.events)
         if n:
             events = self.events[:n]
@@ -502,8 +505,18 @@ class _Hold:
     # The thread is started by whoever releases the hold last, through start().
 
 
-def _columns(cols: Series) -> tuple[Any, Any, Any]:
+def _columns(cols: Series, wall: bool = False) -> tuple[Any, Any, Any]:
+    """(iterations, values, wall-clock times) as numpy columns; ``wall``: the times already are."""
     import numpy as np
 
     values, iters, times = cols  # no per-point work: the arrays' buffers become the columns
-    return np.frombuffer(iters, "=i8"), np.frombuffer(values, "=f8"), np.frombuffer(times, "=f8") + MONOTONIC_TO_WALL
+    ti = np.frombuffer(times, "=f8")
+    return np.frombuffer(iters, "=i8"), np.frombuffer(values, "=f8"), ti if wall else ti + MONOTONIC_TO_WALL
+
+
+def _plain_columns(cols: Series) -> tuple[Any, Any, Any]:
+    """The same columns as ``array`` objects, for a backend that takes them (the embedded store
+    writes them without numpy, whose import would cost a short script ~0.1 s)."""
+    values, iters, times = cols
+    offset = MONOTONIC_TO_WALL
+    return iters, values, array("d", [t + offset for t in times])

@@ -1,8 +1,8 @@
 """A warm interpreter for the agent's next Python script: started ahead (while the agent opens
 the store, or while a daemon waits for work), it imports what every tracked script pays for at
-start (SQLAlchemy, numpy, the store and the rules), then waits on its stdin for the task's
-command line, working folder and environment, and runs the script as ``python -u script.py``
-would (``__main__``, ``sys.argv``, ``sys.path[0]``, exit code, traceback).
+start (the embedded store's stdlib writes), then waits on its stdin for the task's command line,
+working folder and environment, and runs the script as ``python -u script.py`` would (``__main__``,
+``sys.argv``, ``sys.path[0]``, exit code, traceback).
 
 It is a new interpreter, not a fork: nothing of the agent's threads or open files leaks into it.
 It is used only when it was started with the very environment the task gets (apart from the
@@ -143,13 +143,11 @@ def _run(spec: dict[str, object]) -> None:
 
 
 def main() -> None:
-    # What a tracked script imports anyway, paid before the task arrives. Neither reads the
-    # environment at import (the SDK, which does, is left to the script).
-    import numpy  # noqa: F401
-
-    import jupyter_ext.core.reporting
-    import jupyter_ext.core.tasks
-    import jupyter_ext.store.meta  # noqa: F401
+    # What a tracked script imports anyway, paid before the task arrives: the embedded store's
+    # writes (stdlib only). Nothing heavier: a standby started just before its task (``agent
+    # execute``) would make the script wait for imports it may never need (numpy, SQLAlchemy).
+    # None of these reads the environment at import (the SDK, which does, is left to the script).
+    import jupyter_ext.core.embedded_writes  # noqa: F401
 
     idle = None
     if sys.argv[1:2] == ["--idle-timeout"]:

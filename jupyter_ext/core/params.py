@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from jupyter_ext.errors import Conflict, InvalidArgument
+from jupyter_ext.core.rules import task_changes
+from jupyter_ext.errors import InvalidArgument
 from jupyter_ext.store import params as param_rows
 from jupyter_ext.store.meta import MetaStore
 from jupyter_ext.store.rows import ConfigRow, ParamRow
@@ -12,23 +13,13 @@ from jupyter_ext.store.rows import ConfigRow, ParamRow
 def _check_editable(conn: Any, task_id: str, force: bool) -> None:
     from jupyter_ext.core import tasks
 
-    row = tasks._get(conn, task_id)
-    if not force and row.status not in tasks.PARAM_EDIT_STATUSES:
-        raise Conflict(
-            f"task {task_id} is {row.status}: its parameters record how it ran and cannot change; "
-            f"clone it (Task.clone) and edit the clone, or pass force=True"
-        )
+    task_changes.check_params_editable(task_id, tasks._get(conn, task_id).status, force)
 
 
 def set_parameters(store: MetaStore, task_id: str, rows: list[ParamRow], *, replace: bool = False,
                    force: bool = False) -> None:
     """Add or overwrite parameters; ``replace=True`` first drops every stored parameter."""
-    seen: set[tuple[str, str]] = set()
-    for row in rows:
-        if (row.section, row.name) in seen:
-            raise InvalidArgument(f"parameter {row.section}/{row.name} is given twice in one write; give each once "
-                                  f"(a bare name is the same as General/<name>)")
-        seen.add((row.section, row.name))
+    task_changes.check_unique_params(rows)
     with store.write() as conn:
         _check_editable(conn, task_id, force or _only_properties(conn, task_id, rows, replace))
         if replace:
@@ -38,13 +29,7 @@ def set_parameters(store: MetaStore, task_id: str, rows: list[ParamRow], *, repl
 
 def _only_properties(conn: Any, task_id: str, rows: list[ParamRow], replace: bool) -> bool:
     """Whether a write changes nothing but user properties (allowed in any status)."""
-    from jupyter_ext.core.rules.param_types import PROPERTIES_SECTION
-
-    if not replace:
-        return all(r.section == PROPERTIES_SECTION for r in rows)
-    others = {(r.section, r.name): r for r in rows if r.section != PROPERTIES_SECTION}
-    stored = {(r.section, r.name): r for r in param_rows.get_params(conn, task_id) if r.section != PROPERTIES_SECTION}
-    return others == stored
+    return task_changes.only_properties(rows, param_rows.get_params(conn, task_id) if replace else None)
 
 
 def get_parameters(store: MetaStore, task_id: str) -> list[ParamRow]:

@@ -10,7 +10,7 @@ from typing import Any
 
 from jupyter_ext.core import scalars
 from jupyter_ext.core.event_batch import BatchResult, EventBatch
-from jupyter_ext.core.rules import status
+from jupyter_ext.core.rules import task_changes
 from jupyter_ext.store import blob_refs
 from jupyter_ext.store import events as event_rows
 from jupyter_ext.store import tasks as task_rows
@@ -27,10 +27,9 @@ def apply(store: MetaStore, batch: EventBatch) -> BatchResult:
         accepted: set[str] = set()
         for task_id in batch.task_ids():
             row = task_rows.get(conn, task_id)
-            if row is None:
-                result.dropped[task_id] = "the task no longer exists"
-            elif row.status in status.FINAL:
-                result.dropped[task_id] = f"the task is {row.status}; published results are final"
+            why = task_changes.refuse_events(None if row is None else row.status)
+            if why is not None:
+                result.dropped[task_id] = why
             else:
                 accepted.add(task_id)
         top: dict[str, int] = {}

@@ -6,17 +6,15 @@ backend and the REST server call exactly the same rules.
 from __future__ import annotations
 
 import dataclasses
-import re
 import time
-import uuid
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy.engine import Connection
 
 from jupyter_ext.core import projects
-from jupyter_ext.core.rules import events, names, status
-from jupyter_ext.core.rules.task_types import DEFAULT_TASK_TYPE, check_task_type
+from jupyter_ext.core.rules import names, status, task_changes
+from jupyter_ext.core.rules.task_types import check_task_type
 from jupyter_ext.core.rules.user_regex import NamePattern, compile_user_regex
 from jupyter_ext.errors import AlreadyExists, Conflict, InvalidArgument, NotFound
 from jupyter_ext.store import artifacts as artifact_rows
@@ -29,15 +27,10 @@ from jupyter_ext.store.meta import MetaStore
 from jupyter_ext.store.metric_order import MetricOrder
 from jupyter_ext.store.rows import TaskRow
 
-DEVELOPMENT_TAG = "development"
-EDITABLE_FIELDS = ("name", "comment", "tags", "type", "parent_id", "script", "runtime", "output_uri", "system_tags",
-                   "last_iteration", "status_message")
-# Parameters and configuration describe how a run was started; once it ran they are history.
-PARAM_EDIT_STATUSES = frozenset({status.CREATED, status.IN_PROGRESS})
-
-
-def new_id() -> str:
-    return uuid.uuid4().hex
+DEVELOPMENT_TAG = task_changes.DEVELOPMENT_TAG
+EDITABLE_FIELDS = task_changes.EDITABLE_FIELDS
+PARAM_EDIT_STATUSES = task_changes.PARAM_EDIT_STATUSES
+new_id = task_changes.new_id
 
 
 check_name = names.check_task_name
@@ -48,16 +41,9 @@ def create(store: MetaStore, spec: Mapping[str, Any]) -> TaskRow:
     """Create a task from a spec: ``project`` (name), ``name``, and optional ``id``, ``type``,
     ``tags``, ``comment``, ``parent_id``, ``user``, ``status``, ``script``, ``runtime``,
     ``output_uri``, ``system_tags``."""
-    name = check_name(spec.get("name"))
-    task_type = check_task_type(spec.get("type") or DEFAULT_TASK_TYPE)
-    tags = check_tags(spec.get("tags"))
-    initial = status.check_status(spec.get("status") or status.CREATED)
-    if initial not in (status.CREATED, status.IN_PROGRESS):
-        raise InvalidArgument(f"a new task starts as 'created' or 'in_progress', not {initial!r}")
-    task_id = spec.get("id") or new_id()
-    if not isinstance(task_id, str) or not re.fullmatch(r"[0-9A-Za-z_-]{1,64}", task_id):
-        raise InvalidArgument(f"task id {task_id!r} is not valid: use up to 64 letters, digits, '-' or '_'")
-    now = float(spec.get("created") or time.time())
+    checked = task_changes.check_new_task(spec)
+    task_id, name, task_type, tags, initial, now = (checked[k] for k in ("id", "name", "type", "tags", "status",
+                                                                          "created"))
     with store.write() as conn:
         if task_rows.get(conn, task_id) is not None:
             raise AlreadyExists(f"a task with id {task_id} already exists")
@@ -258,25 +244,7 @@ def _where(conn: Connection, where: TaskFilter) -> dict[str, Any] | None:
 
 
 def update(store: MetaStore, task_id: str, fields: Mapping[str, Any]) -> TaskRow:
-    unknown = set(fields) - set(EDITABLE_FIELDS)
-    if unknown:
-        raise InvalidArgument(f"cannot edit {', '.join(sorted(unknown))}; "
-                              f"editable fields: {', '.join(EDITABLE_FIELDS)}")
-    values = dict(fields)
-    if "name" in values:
-        values["name"] = check_name(values["name"])
-    if "type" in values:
-        values["type"] = check_task_type(values["type"])
-    if "tags" in values:
-        values["tags"] = check_tags(values["tags"])
-    if "last_iteration" in values:
-        try:
-            values["last_iteration"] = events.check_iteration(values["last_iteration"], "last_iteration")
-        except (TypeError, ValueError) as exc:
-            raise InvalidArgument(str(exc)) from None
-    for text in ("comment", "status_message"):
-        if text in values and not isinstance(values[text], str):
-            raise InvalidArgument(f"{text} must be a string, got {type(values[text]).__name__}")
+    values = task_changes.check_edits(fields)
     with store.write() as conn:
         _get(conn, task_id)
         task_rows.update_fields(conn, task_id, last_update=time.time(), **values)
@@ -289,22 +257,9 @@ def set_status(store: MetaStore, task_id: str, target: str, *, force: bool = Fal
     status.check_status(target)
     with store.write() as conn:
         row = _get(conn, task_id)
-        if expected is not None and row.status != expected and not force:
-            raise Conflict(f"task {task_id} is {row.status!r}, not {expected!r} as expected; reload it and retry")
-        status.check_transition(task_id, row.status, target, force=force)
-        now = time.time()
-        fields: dict[str, Any] = {"status": target, "last_update": now, "status_message": message,
-                                  "status_reason": reason}
-        if target == status.IN_PROGRESS:
-            fields["started"] = row.started or now
-            fields["completed"] = None
-        elif target in (status.COMPLETED, status.FAILED, status.STOPPED, status.CLOSED):
-            fields["completed"] = now
-        elif target == status.CREATED:
-            fields["started"] = None
-            fields["completed"] = None
-        if target == status.QUEUED and DEVELOPMENT_TAG in row.system_tags:
-            fields["system_tags"] = [t for t in row.system_tags if t != DEVELOPMENT_TAG]
+        fields = task_changes.status_change(task_id, row.status, row.started, row.system_tags, target, force=force,
+                                            message=message, reason=reason, expected=expected)
+        now = fields["last_update"]
         if "system_tags" in fields:
             task_rows.update_fields(conn, task_id, system_tags=fields.pop("system_tags"))
         queue = _queue_for(conn, row, target)

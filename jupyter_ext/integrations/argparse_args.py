@@ -5,12 +5,15 @@ when it runs; arguments parsed after are connected as they are parsed.
 """
 from __future__ import annotations
 
-import argparse
 import sys
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from jupyter_ext.integrations import _imports
+
 if TYPE_CHECKING:
+    import argparse
+
     from jupyter_ext.sdk.tasks.task import Task
 
 _state: dict[str, Any] = {"installed": False, "last": None, "task": None, "filter": None}
@@ -20,6 +23,8 @@ def install() -> None:
     if _state["installed"]:
         return
     _state["installed"] = True
+    import argparse
+
     original = argparse.ArgumentParser.parse_known_args
 
     def parse_known_args(self: argparse.ArgumentParser, args: Any = None, namespace: Any = None) -> Any:
@@ -77,5 +82,6 @@ def _connect(task: Task, namespace: argparse.Namespace) -> None:
         task._store_section("Args", values)
 
 
-# Scripts usually parse their arguments before Task.init: be there when they do.
-install()
+# Scripts usually parse their arguments before Task.init: be there when they do (as argparse is
+# imported, or now if it is; a script that never imports it does not pay for its import).
+_imports.when_imported("argparse", lambda _module: install())

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import sys
 import threading
 from collections.abc import Iterator
 from typing import Any
@@ -18,6 +17,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from jupyter_ext.errors import InvalidArgument, Unavailable
+from jupyter_ext.store.file_lock import create_owner_only, file_lock, sqlite_path
 from jupyter_ext.store.migrations import HEAD_REVISION
 
 _WRITE = "jupyter_track_write"
@@ -114,33 +114,8 @@ class MetaStore:
             yield
 
 
-@contextlib.contextmanager
-def _file_lock(path: str) -> Iterator[None]:
-    """An exclusive lock on ``path`` (created if missing), released when the block ends or the
-    process dies. The file stays: removing a lock file lets a third process lock a new one."""
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
-            import msvcrt
-
-            while True:
-                try:
-                    msvcrt.locking(fd, msvcrt.LK_LOCK, 1)
-                    break
-                except OSError:
-                    continue  # LK_LOCK gives up after ten seconds; a migration may take longer
-        else:
-            import fcntl
-
-            fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(fd)  # closing releases the lock
-
-
-def _sqlite_path(url: str) -> str:
-    path = url.split(":///", 1)[1] if ":///" in url else ""
-    return "" if path in ("", ":memory:") else os.path.abspath(path)
+_file_lock = file_lock  # the names other store modules import
+_sqlite_path = sqlite_path
 
 
 @contextlib.contextmanager
@@ -169,8 +144,7 @@ def _sqlite_engine(url: str) -> Engine:
     path = _sqlite_path(url)
     if path:
         os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
-        # Owner-only from the first byte; SQLite gives its -wal and -shm files the database's mode.
-        os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+        create_owner_only(path)  # owner-only from the first byte
     engine = create_engine(url, future=True, connect_args={"timeout": 60, "check_same_thread": False})
 
     @event.listens_for(engine, "connect")

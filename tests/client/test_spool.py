@@ -39,6 +39,12 @@ class Unreachable(LocalBackend):
             raise Unavailable("connection refused")
         return super().store
 
+    def _fast(self) -> Any:  # the embedded file's own door is behind the same network
+        if self.down:
+            self.refused += 1
+            raise Unavailable("connection refused")
+        return super()._fast()
+
 
 @pytest.fixture
 def remote(db_url: str, tmp_path: Path) -> Any:

@@ -11,10 +11,12 @@ import enum
 import math
 import os
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jupyter_ext.errors import InvalidArgument
-from jupyter_ext.store.rows import ParamRow
+
+if TYPE_CHECKING:
+    from jupyter_ext.store.rows import ParamRow
 
 DEFAULT_SECTION = "General"
 ARGS_SECTION = "Args"
@@ -80,6 +82,8 @@ _SCALAR_NAMES = {t: t.__name__ for t in _SCALARS}
 
 def rows_from_mapping(section: str, mapping: Mapping[str, Any],
                       descriptions: Mapping[str, str] | None = None) -> list[ParamRow]:
+    from jupyter_ext.store.rows import ParamRow  # the rows' module is loaded with the first parameters
+
     if any(isinstance(v, Mapping) and v for v in mapping.values()):
         mapping = flatten(mapping)
     desc = descriptions or {}
@@ -99,6 +103,8 @@ def rows_from_flat(values: Mapping[str, Any]) -> list[ParamRow]:
 
     A bare name and its ``General/`` spelling are one parameter: the later key wins, as when
     ClearML users edit ``task.get_parameters()`` with ``p["lr"] = 0.5`` and write it back."""
+    from jupyter_ext.store.rows import ParamRow
+
     rows: dict[tuple[str, str], ParamRow] = {}
     for key, value in values.items():
         if not isinstance(key, str) or not key:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 import time
 from typing import Any
 
@@ -43,6 +42,8 @@ def remember(home: str, project: str, name: str, task_type: str, task_id: str, r
             if isinstance(v, dict) and now - float(v.get("time", 0)) <= REUSE_WINDOW_SECONDS}
     data[_key(project, name, task_type)] = {"id": task_id, "time": now, "reusable": reusable}
     os.makedirs(home, exist_ok=True)
+    import tempfile
+
     fd, tmp = tempfile.mkstemp(dir=home, prefix=".session-")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:

@@ -1,9 +1,9 @@
 """Parameters and configuration objects of a task (``connect`` and friends)."""
 from __future__ import annotations
 
-import argparse
 import json
 import os
+import sys
 from collections.abc import Mapping, MutableMapping
 from typing import TYPE_CHECKING, Any
 
@@ -13,7 +13,6 @@ from jupyter_ext.sdk import _session as session
 from jupyter_ext.sdk._compat import ignored
 from jupyter_ext.sdk.tasks import remote
 from jupyter_ext.sdk.tasks._host import TaskPart
-from jupyter_ext.store.rows import ConfigRow
 
 if TYPE_CHECKING:
     from jupyter_ext.sdk.tasks.task import Task
@@ -54,7 +53,9 @@ class ParametersMixin(TaskPart):
             return mutable
         # Run by an agent: the values stored with the task replace the script's, in place.
         stored = None if self._remote is None or ignore_remote_overrides else self._remote
-        if isinstance(mutable, argparse.ArgumentParser):
+        # An argparse object exists only once argparse was imported: it is not imported here for them.
+        argparse = sys.modules.get("argparse")
+        if argparse is not None and isinstance(mutable, argparse.ArgumentParser):
             section = name or param_values.ARGS_SECTION
             if stored is not None:
                 remote.override_parser(mutable, stored.section(section))
@@ -62,7 +63,7 @@ class ParametersMixin(TaskPart):
                         if a.dest not in ("help", argparse.SUPPRESS) and a.default is not argparse.SUPPRESS}
             self._store_section(section, defaults)
             return mutable
-        if isinstance(mutable, argparse.Namespace):
+        if argparse is not None and isinstance(mutable, argparse.Namespace):
             section = name or param_values.ARGS_SECTION
             if stored is not None:
                 remote.override_object(mutable, stored.section(section), list(vars(mutable)))
@@ -199,6 +200,8 @@ class ParametersMixin(TaskPart):
             kind = config_type or "dictionary"
         else:
             text, kind = str(config_text), config_type or "text"
+        from jupyter_ext.store.rows import ConfigRow
+
         row = ConfigRow(name=name, type=kind, text=text, description=description or "")
         backend = session.backend()
         if self._live and not self._closed:

@@ -9,7 +9,6 @@ from jupyter_ext.core.rules import param_types as param_values
 from jupyter_ext.errors import InvalidArgument
 from jupyter_ext.sdk import _session as session
 from jupyter_ext.sdk.tasks._host import TaskPart
-from jupyter_ext.store.rows import ParamRow
 
 SECTION = param_values.PROPERTIES_SECTION
 
@@ -54,6 +53,8 @@ class UserPropertiesMixin(TaskPart):
                     descriptions[name] = str(detail["description"])
             else:
                 values[name] = detail
+        from jupyter_ext.store.rows import ParamRow
+
         rows = []
         for name, value in values.items():
             param_values.check_name(SECTION, name)

@@ -9,17 +9,18 @@ into a form), and record what the task did not store yet.
 """
 from __future__ import annotations
 
-import argparse
 import ast
 import json
 import os
 import sys
-import tempfile
 from collections.abc import Mapping, MutableMapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jupyter_ext.config import AGENT_CONSOLE_VAR, TASK_ID_VARS
 from jupyter_ext.core.rules.param_types import to_sections
+
+if TYPE_CHECKING:
+    import argparse
 
 
 def remote_task_id() -> str | None:
@@ -135,6 +136,8 @@ def override_object(obj: Any, stored: Mapping[str, Any], names: list[str]) -> No
 
 
 def override_parser(parser: argparse.ArgumentParser, stored: Mapping[str, Any]) -> None:
+    import argparse
+
     """New defaults for an argument parser, so what it parses next has the stored values."""
     defaults = {}
     for action in parser._actions:
@@ -168,6 +171,8 @@ def stored_configuration(values: RemoteValues, name: str, local: Any) -> tuple[b
         return True, parsed
     # A file path: the stored text goes to a file of the same kind, whose path is returned.
     suffix = os.path.splitext(os.fspath(local))[1] if isinstance(local, (str, os.PathLike)) else ""
+    import tempfile
+
     fd, path = tempfile.mkstemp(prefix=f"config-{_safe(name)}-", suffix=suffix or ".txt")
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         fh.write(text)

@@ -9,7 +9,6 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 from jupyter_ext.errors import InvalidArgument
-from jupyter_ext.sdk.logging.figures._json import to_jsonable
 
 if TYPE_CHECKING:
     import numpy as np
@@ -57,6 +56,8 @@ def finish(
             f"extra_layout must be a dict of plotly layout options, got {type(extra_layout).__name__}"
         )
     figure = {"data": data, "layout": deep_merge(layout, extra_layout)}
+    from jupyter_ext.sdk.logging.figures._json import to_jsonable  # datetime, decimal: only once a figure is made
+
     return cast(PlotDict, to_jsonable(figure))
 
 
