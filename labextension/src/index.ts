@@ -14,6 +14,7 @@ import { QueuesModel } from './model/queues';
 import { linkNotebooks } from './snapshot';
 import { IEnv } from './views/env';
 import { modelWidget } from './views/modelWidget';
+import { preloadPlotly } from './views/plot';
 import { TABS, TabName } from './views/task/taskView';
 import { compareWidget, pipelineWidget, RunSidebarWidget, SidebarWidget, taskWidget } from './widgets';
 
@@ -97,6 +98,9 @@ const plugin: JupyterFrontEndPlugin<void> = {
         live.connect();
       }
     });
+
+    // Charts are the views' main content: plotly.js loads once the page is idle, not on first use.
+    void app.restored.then(preloadPlotly);
 
     const sidebar = new SidebarWidget(env, model, live);
     app.shell.add(sidebar, 'left', { rank: 300 });

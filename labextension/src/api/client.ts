@@ -136,7 +136,7 @@ export class TrackClient {
   /** Series of several tasks, keyed by task id. */
   async compareScalars(
     ids: string[],
-    query: { max_points?: number; metrics?: string[] } = {}
+    query: { max_points?: number; metrics?: string[]; x_axis?: 'iter' | 'timestamp' } = {}
   ): Promise<Record<string, ISeries[]>> {
     const answer = await this.request<{ tasks?: Record<string, unknown> }>('scalars', {
       query: { ...query, tasks: ids } as Query

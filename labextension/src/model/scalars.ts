@@ -37,24 +37,91 @@ export interface IChartSpec {
   title: string;
   /** `title/series` keys in this chart, in the order the server listed them. */
   series: string[];
+  /** The unit shared by the series (resource-monitor charts). */
+  unit?: string;
 }
 
 export function seriesKey(title: string, series: string): string {
   return `${title}/${series}`;
 }
 
-/** One chart per metric title, each with all its series (no cap on either). */
-export function chartsFromSummaries(summaries: IMetricSummary[]): IChartSpec[] {
-  const byTitle = new Map<string, string[]>();
-  for (const m of summaries) {
-    let list = byTitle.get(m.title);
-    if (!list) {
-      list = [];
-      byTitle.set(m.title, list);
-    }
-    list.push(seriesKey(m.title, m.series));
+const MONITOR = ':monitor:';
+
+/** The unit of a resource-monitor series, from its name (`cpu_usage` → %, `io_read_mbs` → MB/s). */
+export function monitorUnit(series: string): string {
+  const s = series.toLowerCase();
+  if (/_mbs$|_mb_s$/.test(s)) {
+    return 'MB/s';
   }
-  return [...byTitle.entries()].map(([title, series]) => ({ title, series }));
+  if (/_gb$/.test(s)) {
+    return 'GB';
+  }
+  if (/_mb$/.test(s)) {
+    return 'MB';
+  }
+  if (/temperature/.test(s)) {
+    return '°C';
+  }
+  if (/power/.test(s)) {
+    return 'W';
+  }
+  if (/usage|percent|utilization|util$/.test(s)) {
+    return '%';
+  }
+  return '';
+}
+
+/**
+ * One chart per metric title, each with all its series (no cap on either). The user's own
+ * metrics come first; `:monitor:*` titles follow, split into one chart per unit (a % and a GB
+ * series on one y axis flatten each other).
+ */
+export function chartsFromSummaries(summaries: Pick<IMetricSummary, 'title' | 'series'>[]): IChartSpec[] {
+  const byTitle = new Map<string, IChartSpec>();
+  const monitor = new Map<string, IChartSpec>();
+  for (const m of summaries) {
+    const isMonitor = m.title.startsWith(MONITOR);
+    const unit = isMonitor ? monitorUnit(m.series) : '';
+    const label = isMonitor && unit ? `${m.title} (${unit})` : m.title;
+    const charts = isMonitor ? monitor : byTitle;
+    let chart = charts.get(label);
+    if (!chart) {
+      chart = { title: label, series: [] };
+      if (unit) {
+        chart.unit = unit;
+      }
+      charts.set(label, chart);
+    }
+    chart.series.push(seriesKey(m.title, m.series));
+  }
+  return [...byTitle.values(), ...monitor.values()];
+}
+
+/** What the x axis shows: iterations, wall-clock time, or seconds since the run's first point. */
+export type XAxisKind = 'iter' | 'timestamp' | 'relative';
+
+/**
+ * The x values to draw. The server sends times as epoch milliseconds (`x_axis=timestamp`):
+ * a date axis takes them as they are; the relative axis shows seconds since `originMs`.
+ */
+export function xForAxis(x: number[], axis: XAxisKind, originMs = 0): number[] {
+  if (axis === 'relative') {
+    return x.map(v => (v - originMs) / 1000);
+  }
+  return x;
+}
+
+/** The earliest x of a set of series (the origin of the relative-time axis); 0 when empty. */
+export function earliestX(series: Pick<ISeries, 'x'>[]): number {
+  let lo = Infinity;
+  for (const s of series) {
+    for (const v of s.x) {
+      if (v < lo) {
+        lo = v;
+      }
+    }
+  }
+  return Number.isFinite(lo) ? lo : 0;
 }
 
 /**

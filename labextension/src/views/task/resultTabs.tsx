@@ -2,12 +2,14 @@ import * as React from 'react';
 
 import type { IArtifact, IDebugSample, IPlot } from '../../api/shapes';
 import { formatBytes, formatTime } from '../../model/format';
+import { groupSamples, ISampleGroup, sampleAt } from '../../model/samples';
 import { TaskModel } from '../../model/task';
 import { ErrorLine, useSignal } from '../common';
 import { useEnv } from '../env';
 import { Plot } from '../plot';
+import { IterationSlider, SampleMedia, SampleViewer } from '../samples';
 
-function figureOf(p: IPlot): { data: unknown[]; layout: Record<string, unknown> } {
+export function figureOf(p: IPlot): { data: unknown[]; layout: Record<string, unknown> } {
   const fig = p.figure ?? p.plot ?? {};
   return {
     data: (fig.data as unknown[]) ?? [],
@@ -36,64 +38,56 @@ export function PlotsTab(props: { model: TaskModel }): JSX.Element {
   );
 }
 
-/** Debug samples: images (and media) per title/series, with an iteration slider. */
+/** One title/series of debug samples: its own iteration slider, and a click opens the viewer. */
+function SampleGroupCard(props: { group: ISampleGroup<IDebugSample>; onOpen: (iteration: number) => void }) {
+  const env = useEnv();
+  const { group } = props;
+  const last = group.iterations[group.iterations.length - 1];
+  const [iteration, setIteration] = React.useState(last);
+  const sample = sampleAt(group.samples, iteration);
+  return (
+    <figure className="je-sample" data-sample-group={group.key}>
+      {sample ? <SampleMedia env={env} sample={sample} onOpen={() => props.onOpen(sample.iteration)} /> : null}
+      <figcaption>
+        <span className="je-sample-key">{group.key}</span>
+        <IterationSlider
+          iterations={group.iterations}
+          value={iteration}
+          onChange={setIteration}
+          label={`Iteration of ${group.key}`}
+        />
+      </figcaption>
+    </figure>
+  );
+}
+
+/** Debug samples: per title/series, each with its own iteration slider; a click opens it full size. */
 export function DebugSamplesTab(props: { model: TaskModel }): JSX.Element {
   const { model } = props;
   const env = useEnv();
   useSignal(model.changed, p => p === 'debugSamples');
   React.useEffect(() => void model.load('debugSamples'), [model]);
-  const iterations = [...new Set(model.debugSamples.map(s => s.iteration))].sort((a, b) => a - b);
-  const [pick, setPick] = React.useState<number | null>(null);
-  const iteration = pick !== null && iterations.includes(pick) ? pick : iterations[iterations.length - 1];
-  const groups = new Map<string, IDebugSample>();
-  for (const s of model.debugSamples) {
-    const key = `${s.title} / ${s.series}`;
-    const best = groups.get(key);
-    // The latest sample at or before the chosen iteration, per title/series.
-    if (s.iteration <= (iteration ?? Infinity) && (!best || s.iteration > best.iteration)) {
-      groups.set(key, s);
-    }
-  }
-  // Only web links are followed: a stored javascript: or data: URL (older servers took any) is not.
-  const src = (s: IDebugSample) =>
-    s.sha256 ? env.blobUrl(s.sha256) : /^https?:\/\//i.test(s.url ?? '') ? (s.url as string) : '';
+  const groups = React.useMemo(() => groupSamples(model.debugSamples), [model.debugSamples]);
+  const [open, setOpen] = React.useState<{ key: string; iteration: number } | null>(null);
+  const openGroup = open ? groups.find(g => g.key === open.key) : undefined;
   return (
     <div className="je-tab-debug">
       <ErrorLine error={model.errors.debugSamples} />
-      {iterations.length ? (
-        <div className="je-toolbar">
-          <label>
-            Iteration{' '}
-            <input
-              type="range"
-              aria-label="Iteration"
-              min={0}
-              max={iterations.length - 1}
-              value={Math.max(0, iterations.indexOf(iteration))}
-              onChange={e => setPick(iterations[Number(e.target.value)])}
-            />{' '}
-            {iteration}
-          </label>
-        </div>
-      ) : (
-        <div className="je-empty">No debug samples reported.</div>
-      )}
+      {groups.length ? null : <div className="je-empty">No debug samples reported.</div>}
       <div className="je-samples">
-        {[...groups.entries()].map(([key, s]) => (
-          <figure key={key} className="je-sample">
-            {(s.content_type ?? 'image/').startsWith('image/') ? (
-              <img src={src(s)} alt={key} loading="lazy" />
-            ) : (
-              <a href={src(s)} target="_blank" rel="noreferrer">
-                {key}
-              </a>
-            )}
-            <figcaption>
-              {key} · iter {s.iteration}
-            </figcaption>
-          </figure>
+        {groups.map(g => (
+          <SampleGroupCard key={g.key} group={g} onOpen={iteration => setOpen({ key: g.key, iteration })} />
         ))}
       </div>
+      {open && openGroup ? (
+        <SampleViewer
+          env={env}
+          group={openGroup}
+          iteration={open.iteration}
+          onIteration={iteration => setOpen({ key: open.key, iteration })}
+          onClose={() => setOpen(null)}
+        />
+      ) : null}
     </div>
   );
 }
