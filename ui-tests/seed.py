@@ -148,6 +148,53 @@ def queues_and_pipeline() -> dict[str, object]:
     return {"queued": waiting, "gpu_job": gpu_job, "worker": worker, "pipeline": run.id, "steps": steps}
 
 
+def sweep() -> list[str]:
+    """Twelve runs of a sweep in "UI Demo/Sweep" (lr, depth and optimizer differ; batch_size does
+    not): curves, a monitor series in % and one in GB, debug images at three iterations, a
+    confusion matrix, and an execution (commit, diff, packages) that differs. The compare view
+    draws the first ten and lists the last two."""
+    import numpy as np
+
+    from jupyter_ext import Task
+    from jupyter_ext.sdk._session import backend
+
+    ids = []
+    for n in range(12):
+        lr = round(0.005 * (n + 1), 3)
+        depth = 2 + n % 4
+        task = Task.init(project_name="UI Demo/Sweep", task_name=f"sweep {n:02d} lr={lr}", task_type="training",
+                         auto_resource_monitoring=False, auto_connect_frameworks=False)
+        task.connect({"lr": lr, "depth": depth, "optimizer": "adam" if n % 3 else "sgd", "batch_size": 64})
+        logger = task.get_logger()
+        for i in range(0, 40):
+            logger.report_scalar("loss", "train", math.exp(-i * lr * 4) * (1 + 0.02 * depth), i)
+            logger.report_scalar("loss", "validation", math.exp(-i * lr * 3) + 0.04 * depth, i)
+            logger.report_scalar("accuracy", "validation", (1 - math.exp(-i * lr * 3.5)) * (0.9 + 0.02 * depth), i)
+            logger.report_scalar(":monitor:machine", "cpu_usage", 40 + (i * 7 + n) % 50, i)
+            logger.report_scalar(":monitor:machine", "memory_used_gb", 1.5 + 0.01 * i, i)
+        for it in (0, 10, 20):
+            shade = int(255 * (it / 20))
+            image = np.zeros((48, 48, 3), dtype="uint8")
+            image[:, :, 0] = shade
+            image[: 8 + 3 * n, :, 1] = 200
+            logger.report_image("predictions", "digit", iteration=it, image=image)
+        matrix = np.array([[30 - n, n], [2 + n % 3, 28 - n % 3]])
+        logger.report_confusion_matrix("confusion", "validation", matrix=matrix, iteration=39,
+                                       xlabels=["cat", "dog"], ylabels=["cat", "dog"])
+        task.close()
+        ids.append(task.id)
+    # The execution is written once every run's own capture (git, packages) is stored, so it stays.
+    for n, task_id in enumerate(ids):
+        depth = 2 + n % 4
+        backend().update_task(task_id, {"script": {
+            "repository": "https://example.com/team/digits.git", "branch": "main",
+            "version_num": f"{'abc123' if n % 2 else 'def456'}0000000000000000000000000000000000",
+            "entry_point": "train.py", "working_dir": ".", "binary": "python3.11",
+            "diff": "" if n % 2 else f"--- a/train.py\n+++ b/train.py\n@@ -1 +1 @@\n-depth = 2\n+depth = {depth}\n",
+            "requirements": {"pip": "numpy==2.1.0\ntorch==2.4.0\n" + ("pandas==2.2.0\n" if n % 2 else "")}}})
+    return ids
+
+
 def main() -> None:
     from jupyter_ext import Task
 
@@ -157,7 +204,9 @@ def main() -> None:
     model = model_registry(first)
     datasets = dataset()
     remote = queues_and_pipeline()
-    print(json.dumps({"tasks": [first, second], "draft": draft.id, "model": model, "datasets": datasets, **remote}))
+    swept = sweep()
+    print(json.dumps({"tasks": [first, second], "draft": draft.id, "model": model, "datasets": datasets,
+                      "sweep": swept, **remote}))
     sys.stdout.flush()
 
 

@@ -103,10 +103,12 @@ test('two tasks compare: scalars overlaid and the parameter that differs highlig
   await expect(compare.locator('.je-chart[data-chart="loss"] .je-plot-area[data-rendered="true"]')).toBeVisible();
   // 2 tasks x 2 series of "loss", overlaid in one chart.
   await expect(compare.locator('.je-chart[data-chart="loss"] .scatterlayer .trace')).toHaveCount(4);
+  await shot(page, '04-compare');
+  await compare.getByRole('tab', { name: 'Hyperparameters' }).click();
   await expect(compare.locator('tr[data-key="General/lr"]')).toHaveClass(/je-differs/);
   await expect(compare.locator('tr[data-key="General/batch_size"]')).not.toHaveClass(/je-differs/);
+  await compare.getByRole('tab', { name: 'Values & artifacts' }).click();
   await expect(compare.locator('tr[data-key="Best accuracy"]')).toBeVisible();
-  await shot(page, '04-compare');
 });
 
 test('clone a task, edit the draft\'s hyperparameters, see the change stored', async ({ page }) => {

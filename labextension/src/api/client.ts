@@ -138,8 +138,11 @@ export class TrackClient {
     ids: string[],
     query: { max_points?: number; metrics?: string[]; x_axis?: 'iter' | 'timestamp' } = {}
   ): Promise<Record<string, ISeries[]>> {
-    const answer = await this.request<{ tasks?: Record<string, unknown> }>('scalars', {
-      query: { ...query, tasks: ids } as Query
+    // Metric names may hold commas: repeat the parameter instead of joining.
+    const { metrics, ...rest } = query;
+    const extra = (metrics ?? []).map(m => `metrics=${encodeURIComponent(m)}`).join('&');
+    const answer = await this.request<{ tasks?: Record<string, unknown> }>('scalars' + (extra ? `?${extra}` : ''), {
+      query: { ...rest, tasks: ids } as Query
     });
     const out: Record<string, ISeries[]> = {};
     for (const [task, data] of Object.entries(answer.tasks ?? {})) {

@@ -48,6 +48,20 @@ export function SampleViewer(props: {
 }): JSX.Element {
   const { group, iteration } = props;
   const [zoom, setZoom] = React.useState(1);
+  const stage = React.useRef<HTMLDivElement>(null);
+  const fitted = React.useRef(false);
+  const [natural, setNatural] = React.useState(0);
+  // Opened "to fit": a 48-pixel sample is shown large, a 4,000-pixel one whole; 1:1 is a click away.
+  const fit = (img: HTMLImageElement) => {
+    setNatural(img.naturalWidth);
+    const box = stage.current;
+    if (fitted.current || !box || !img.naturalWidth) {
+      return;
+    }
+    fitted.current = true;
+    const scale = Math.min((box.clientWidth - 24) / img.naturalWidth, (box.clientHeight - 24) / img.naturalHeight, 16);
+    setZoom(Math.max(0.1, Math.round(scale * 100) / 100));
+  };
   const sample = sampleAt(group.samples, iteration);
   const step = (n: number) => props.onIteration(stepIteration(group.iterations, iteration, n));
   const ref = React.useRef<HTMLDivElement>(null);
@@ -95,7 +109,7 @@ export function SampleViewer(props: {
         <button className="je-btn" aria-label="Zoom in" onClick={() => setZoom(z => Math.min(16, z * 1.25))}>
           +
         </button>
-        <button className="je-btn" onClick={() => setZoom(1)}>
+        <button className="je-btn" aria-label="Actual size" onClick={() => setZoom(1)}>
           1:1
         </button>
         <button className="je-btn" aria-label="Close" onClick={props.onClose}>
@@ -104,6 +118,7 @@ export function SampleViewer(props: {
       </div>
       <div
         className="je-viewer-stage"
+        ref={stage}
         onWheel={e => {
           if (e.ctrlKey || e.metaKey || e.altKey) {
             return;
@@ -116,8 +131,9 @@ export function SampleViewer(props: {
             <img
               src={sampleSrc(props.env, sample)}
               alt={`${group.key} @ ${sample.iteration}`}
-              style={{ transform: `scale(${zoom})` }}
+              style={natural ? { width: `${Math.round(natural * zoom)}px`, maxWidth: 'none' } : undefined}
               className="je-viewer-img"
+              onLoad={e => fit(e.currentTarget)}
             />
           ) : (
             <SampleMedia env={props.env} sample={sample} />

@@ -26,37 +26,39 @@ export function DiffTable(props: {
 }): JSX.Element {
   const rows = props.onlyDiff ? props.rows.filter(r => r.differs) : props.rows;
   return (
-    <table className="je-grid je-diff">
-      <thead>
-        <tr>
-          <th>{props.label}</th>
-          {props.names.map((n, i) => (
-            <th key={i}>
-              {props.colors ? <span className="je-swatch" style={{ background: props.colors[i] }} /> : null}
-              {n}
-            </th>
-          ))}
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map(r => (
-          <tr key={r.key} className={r.differs ? 'je-differs' : ''} data-key={r.key}>
-            <th>{r.key}</th>
-            {r.values.map((v, i) => (
-              <td key={i}>
-                {v === undefined ? (
-                  <span className="je-dim">—</span>
-                ) : props.pre ? (
-                  <pre className="je-code je-diff-pre">{v}</pre>
-                ) : (
-                  formatCell(v)
-                )}
-              </td>
+    <div className="je-diff-wrap">
+      <table className="je-grid je-diff">
+        <thead>
+          <tr>
+            <th>{props.label}</th>
+            {props.names.map((n, i) => (
+              <th key={i}>
+                {props.colors ? <span className="je-swatch" style={{ background: props.colors[i] }} /> : null}
+                {n}
+              </th>
             ))}
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {rows.map(r => (
+            <tr key={r.key} className={r.differs ? 'je-differs' : ''} data-key={r.key}>
+              <th>{r.key}</th>
+              {r.values.map((v, i) => (
+                <td key={i}>
+                  {v === undefined ? (
+                    <span className="je-dim">—</span>
+                  ) : props.pre ? (
+                    <pre className="je-code je-diff-pre">{v}</pre>
+                  ) : (
+                    formatCell(v)
+                  )}
+                </td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
 

@@ -48,6 +48,10 @@ function CompareChart(props: {
     };
   }, [visible, chart.series.join('\n'), options.xAxis, props.shown]);
 
+  const seriesNames = React.useMemo(
+    () => [...new Set([...(data?.values() ?? [])].flat().map(s => s.series))].sort(),
+    [data]
+  );
   const plotted = React.useMemo(() => {
     if (!data) {
       return [];
@@ -61,7 +65,6 @@ function CompareChart(props: {
         owner.set(s, id);
       }
     }
-    const seriesNames = [...new Set(all.map(s => s.series))].sort();
     const origins = new Map<string, number>();
     for (const id of model.shownIds) {
       origins.set(id, earliestX(data.get(id) ?? []));
@@ -82,14 +85,40 @@ function CompareChart(props: {
   return (
     <div className="je-chart" ref={ref} data-chart={chart.title}>
       <ErrorLine error={error} />
+      {data && seriesNames.length > 1 ? <DashLegend names={seriesNames} /> : null}
       {data ? (
-        <Plot data={plotted} layout={chartLayout(chart.title, options)} />
+        <Plot data={plotted} layout={{ ...chartLayout(chart.title, options), showlegend: false }} />
       ) : (
         <div className="je-chart-placeholder">{chart.title} …</div>
       )}
     </div>
   );
 }
+
+/** Which dash is which series (colours are the tasks', shown in the task bar). */
+function DashLegend(props: { names: string[] }): JSX.Element {
+  return (
+    <div className="je-dash-legend">
+      {props.names.map(n => (
+        <span key={n} className="je-dash-item">
+          <svg width="28" height="8" aria-hidden="true">
+            <line x1="0" y1="4" x2="28" y2="4" strokeWidth="2" strokeDasharray={SVG_DASH[seriesDash(props.names, n)]} />
+          </svg>
+          {n}
+        </span>
+      ))}
+    </div>
+  );
+}
+
+const SVG_DASH: Record<string, string> = {
+  solid: '',
+  dash: '6,4',
+  dot: '2,3',
+  dashdot: '6,3,2,3',
+  longdash: '10,4',
+  longdashdot: '10,3,2,3'
+};
 
 /** The metric picker: a search and a checkbox per chart title (all at first). */
 function MetricPicker(props: {
