@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy.engine import Connection
 
 from jupyter_ext.core import projects
-from jupyter_ext.core.rules import events, names, status
+from jupyter_ext.core.rules import events, names, status, task_script
 from jupyter_ext.core.rules.task_types import DEFAULT_TASK_TYPE, check_task_type
 from jupyter_ext.core.rules.user_regex import NamePattern, compile_user_regex
 from jupyter_ext.errors import AlreadyExists, Conflict, InvalidArgument, NotFound
@@ -245,6 +245,8 @@ def update(store: MetaStore, task_id: str, fields: Mapping[str, Any]) -> TaskRow
         values["type"] = check_task_type(values["type"])
     if "tags" in values:
         values["tags"] = check_tags(values["tags"])
+    if values.get("script") is not None:
+        values["script"] = task_script.check_script(values["script"])
     if "last_iteration" in values:
         try:
             values["last_iteration"] = events.check_iteration(values["last_iteration"], "last_iteration")
