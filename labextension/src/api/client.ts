@@ -117,8 +117,12 @@ export class TrackClient {
   async parameters(id: string): Promise<IParam[]> {
     return itemsOf(await this.request(`tasks/${enc(id)}/parameters`), 'parameters');
   }
-  setParameters(id: string, params: IParam[]): Promise<unknown> {
-    return this.request(`tasks/${enc(id)}/parameters`, { method: 'PUT', body: { parameters: params } });
+  /** Set hyperparameters (drafts only); `replace` drops those not given (a deletion). */
+  setParameters(id: string, params: IParam[], replace = false): Promise<unknown> {
+    return this.request(`tasks/${enc(id)}/parameters`, {
+      method: 'PUT',
+      body: replace ? { parameters: params, replace } : { parameters: params }
+    });
   }
   async configurations(id: string): Promise<IConfiguration[]> {
     return itemsOf(await this.request(`tasks/${enc(id)}/configurations`), 'configurations');
@@ -183,6 +187,23 @@ export class TrackClient {
   }
   model(id: string): Promise<IModel> {
     return this.request(`models/${enc(id)}`);
+  }
+  /** Rename, describe, tag (the server refuses what a published model keeps final). */
+  updateModel(id: string, change: { name?: string; comment?: string; tags?: string[] }): Promise<IModel> {
+    return this.request(`models/${enc(id)}`, { method: 'PATCH', body: change });
+  }
+  publishModel(id: string): Promise<IModel> {
+    return this.request(`models/${enc(id)}/publish`, { method: 'POST', body: {} });
+  }
+  archiveModel(id: string, archived: boolean): Promise<IModel> {
+    return this.request(`models/${enc(id)}/archive`, { method: 'POST', body: { archived } });
+  }
+  deleteModel(id: string, force = false): Promise<unknown> {
+    return this.request(`models/${enc(id)}`, { method: 'DELETE', query: { force: force || undefined } });
+  }
+  /** Typed metadata; `replace` drops the keys not given (a deletion). */
+  setModelMetadata(id: string, items: Record<string, unknown>, replace = false): Promise<IModel> {
+    return this.request(`models/${enc(id)}/metadata`, { method: 'PUT', body: { items, replace } });
   }
   /** Every version of a model's weights, oldest first. */
   async modelVersions(id: string): Promise<IModelVersion[]> {

@@ -160,8 +160,8 @@ export class TaskModel {
   }
 
   // ---- edits (drafts) and actions
-  async saveParameters(params: IParam[]): Promise<void> {
-    await this.client.setParameters(this.id, params);
+  async saveParameters(params: IParam[], replace = false): Promise<void> {
+    await this.client.setParameters(this.id, params, replace);
     await this.load('parameters');
   }
   async saveConfiguration(config: IConfigurationPut): Promise<void> {

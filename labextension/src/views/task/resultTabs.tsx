@@ -233,55 +233,6 @@ export function ArtifactsTab(props: { model: TaskModel }): JSX.Element {
   );
 }
 
-/** Execution: script, repository and commit, uncommitted diff, installed packages. */
-export function ExecutionTab(props: { model: TaskModel }): JSX.Element {
-  const { model } = props;
-  useSignal(model.changed, p => p === 'task');
-  const s = model.task?.script ?? {};
-  const requirements =
-    typeof s.requirements === 'string'
-      ? s.requirements
-      : s.requirements
-        ? Object.entries(s.requirements)
-            .map(([k, v]) => (typeof v === 'string' ? v : `# ${k}\n${JSON.stringify(v, null, 2)}`))
-            .join('\n')
-        : '';
-  const rows: [string, unknown][] = [
-    ['Repository', s.repository],
-    ['Branch', s.branch],
-    ['Commit', s.version_num],
-    ['Entry point', s.entry_point],
-    ['Working dir', s.working_dir],
-    ['Interpreter', s.binary]
-  ];
-  return (
-    <div className="je-tab-execution">
-      <table className="je-kv">
-        <tbody>
-          {rows.map(([k, v]) => (
-            <tr key={k}>
-              <th>{k}</th>
-              <td>
-                <code>{v === undefined || v === null ? '' : String(v)}</code>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      <h4>Uncommitted changes</h4>
-      <pre className="je-code">{s.diff || 'none'}</pre>
-      <h4>Installed packages</h4>
-      <pre className="je-code">{requirements || 'not recorded'}</pre>
-      {model.task?.runtime && Object.keys(model.task.runtime).length ? (
-        <>
-          <h4>Runtime</h4>
-          <pre className="je-code">{JSON.stringify(model.task.runtime, null, 2)}</pre>
-        </>
-      ) : null}
-    </div>
-  );
-}
-
 /** Models: input and output models of the task. */
 export function ModelsTab(props: { model: TaskModel }): JSX.Element {
   const { model } = props;
