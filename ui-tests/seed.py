@@ -195,6 +195,28 @@ def sweep() -> list[str]:
     return ids
 
 
+def page_fixtures(sweep_ids: list[str]) -> dict[str, str]:
+    """What the task and model page tests change: a draft of the sweep's first run, a model with
+    stored weights and metadata, and one registered only by URL (its size is not known)."""
+    from jupyter_ext import OutputModel, Task
+
+    source = Task.get_task(task_id=sweep_ids[0])
+    draft = Task.clone(source_task=source, name="sweep draft")
+    with tempfile.TemporaryDirectory() as tmp:
+        weights = os.path.join(tmp, "sweep.pt")
+        with open(weights, "wb") as fh:
+            fh.write(os.urandom(512))
+        editable = OutputModel(task=source, name="sweep model", framework="PyTorch", tags=["sweep"])
+        editable.update_weights(weights)
+        editable.set_metadata("score", 0.75)
+        editable.set_metadata("note", "first")
+    remote = OutputModel(task=source, name="url only model", framework="PyTorch")
+    remote.update_weights(register_uri="s3://models-bucket/sweep/model.pt")
+    editable.flush()
+    remote.flush()
+    return {"sweep_draft": draft.id, "sweep_model": editable.id, "url_model": remote.id}
+
+
 def main() -> None:
     from jupyter_ext import Task
 
@@ -205,8 +227,9 @@ def main() -> None:
     datasets = dataset()
     remote = queues_and_pipeline()
     swept = sweep()
+    pages = page_fixtures(swept)
     print(json.dumps({"tasks": [first, second], "draft": draft.id, "model": model, "datasets": datasets,
-                      "sweep": swept, **remote}))
+                      "sweep": swept, **pages, **remote}))
     sys.stdout.flush()
 
 

@@ -2,6 +2,7 @@ import * as React from 'react';
 
 import type { IArtifact, IDebugSample, IPlot } from '../../api/shapes';
 import { formatBytes, formatTime } from '../../model/format';
+import { weightsSize } from '../../model/models';
 import { groupSamples, ISampleGroup, sampleAt } from '../../model/samples';
 import { TaskModel } from '../../model/task';
 import { ErrorLine, useSignal } from '../common';
@@ -236,6 +237,7 @@ export function ArtifactsTab(props: { model: TaskModel }): JSX.Element {
 /** Models: input and output models of the task. */
 export function ModelsTab(props: { model: TaskModel }): JSX.Element {
   const { model } = props;
+  const env = useEnv();
   useSignal(model.changed, p => p === 'models');
   React.useEffect(() => void model.load('models'), [model]);
   return (
@@ -245,12 +247,21 @@ export function ModelsTab(props: { model: TaskModel }): JSX.Element {
       <table className="je-grid">
         <tbody>
           {model.models.map(m => (
-            <tr key={m.id}>
-              <th>{m.name}</th>
+            <tr key={`${m.role ?? ''}/${m.id}`} data-model={m.name}>
+              <th>
+                {env.openModel ? (
+                  <a href="#" data-action="open-model" onClick={e => (e.preventDefault(), env.openModel?.(m.id))}>
+                    {m.name}
+                  </a>
+                ) : (
+                  m.name
+                )}
+              </th>
               <td>{m.role ?? ''}</td>
               <td>{m.framework}</td>
               <td>{m.published ? 'published' : ''}</td>
               <td>{formatTime(m.created)}</td>
+              <td>{weightsSize(m.weights)}</td>
               <td className="je-dim">
                 <code>{m.weights?.url ?? ''}</code>
               </td>
