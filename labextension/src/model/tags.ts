@@ -26,11 +26,12 @@ function stored(): Record<string, string> {
 
 /** The colour drawn for `tag` when the user picked none: a hash of the name into the palette. */
 export function defaultTagColor(tag: string): string {
-  let h = 0;
+  // FNV-1a: short names that differ by a letter land on different colours.
+  let h = 2166136261;
   for (let i = 0; i < tag.length; i++) {
-    h = (h * 31 + tag.charCodeAt(i)) | 0;
+    h = Math.imul(h ^ tag.charCodeAt(i), 16777619);
   }
-  return PALETTE[Math.abs(h) % PALETTE.length];
+  return PALETTE[(h >>> 0) % PALETTE.length];
 }
 
 export function tagColor(tag: string): string {
