@@ -1,5 +1,6 @@
 /** State of one comparison: its tasks (added and removed while open), which are drawn, their data. */
 
+import { PromiseDelegate } from '@lumino/coreutils';
 import { ISignal, Signal } from '@lumino/signaling';
 
 import type { TrackClient } from '../api/client';
@@ -50,6 +51,14 @@ export class CompareModel {
   get tasks(): ICompareTask[] {
     return this._ids.map(id => this._data.get(id)).filter((t): t is ICompareTask => !!t);
   }
+  /**
+   * Settles once the first chart's points came (or there is no chart to wait for): the
+   * parameter overview draws after it, so its WebGL parcoords never delays the first chart.
+   */
+  get firstChart(): Promise<void> {
+    return this._firstChart.promise;
+  }
+
   get error(): string {
     return this._error;
   }
@@ -80,6 +89,9 @@ export class CompareModel {
       )
     );
     this._changed.emit('tasks');
+    if (!this.charts.length) {
+      this._firstChart.resolve();
+    }
   }
 
   /** Add tasks to the comparison (drawn at once while fewer than ten are drawn). */
@@ -159,6 +171,8 @@ export class CompareModel {
         return new Map(Object.entries(answer));
       } finally {
         this._charts.size = 2;
+        // After the chart's own frame is drawn.
+        setTimeout(() => this._firstChart.resolve(), 0);
       }
     });
   }
@@ -195,6 +209,7 @@ export class CompareModel {
   private _samples = new Map<string, IDebugSample[]>();
   private _error = '';
   private _charts = new Limiter(1);
+  private _firstChart = new PromiseDelegate<void>();
   private _changed = new Signal<this, CompareChange>(this);
 }
 

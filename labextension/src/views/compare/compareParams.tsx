@@ -120,6 +120,19 @@ export function ParamOverview(props: { model: CompareModel; env: IEnv }): JSX.El
   const diff = model.diff;
   const differing = diff.filter(r => r.differs);
   const [param, setParam] = React.useState('');
+  // Drawn once the first scalar chart is (parcoords is WebGL: on a software renderer it takes
+  // the main thread for a while), or after 1.5 s at the latest.
+  const [drawNow, setDrawNow] = React.useState(false);
+  React.useEffect(() => {
+    let done = false;
+    const go = () => !done && ((done = true), requestAnimationFrame(() => setDrawNow(true)));
+    void model.firstChart.then(go);
+    const timer = setTimeout(go, 1500);
+    return () => {
+      done = true;
+      clearTimeout(timer);
+    };
+  }, [model]);
   const xParam = differing.some(r => r.key === param) ? param : (differing[0]?.key ?? '');
 
   const metricValues = tasks.map(t => (metric.key ? metricOf(t.metrics, metric.key, metric.which) : null));
@@ -171,11 +184,11 @@ export function ParamOverview(props: { model: CompareModel; env: IEnv }): JSX.El
           <span className="je-spacer" />
           {keys.length ? <MetricSelect keys={keys} value={metric} onChange={setChoice} /> : null}
         </div>
-        {parcoords.length && differing.length ? (
+        {parcoords.length && differing.length && drawNow ? (
           <Plot data={parcoords} layout={{ margin: { l: 60, r: 60, t: 50, b: 20 } }} height={300} />
         ) : (
           <div className="je-empty">
-            {model.loaded ? 'No hyperparameter differs between these tasks.' : 'Loading parameters…'}
+            {model.loaded && !differing.length ? 'No hyperparameter differs between these tasks.' : 'Loading…'}
           </div>
         )}
       </div>
@@ -198,7 +211,7 @@ export function ParamOverview(props: { model: CompareModel; env: IEnv }): JSX.El
             </select>
           ) : null}
         </div>
-        {scatter.length ? (
+        {scatter.length && drawNow ? (
           <Plot
             data={scatter}
             layout={{
