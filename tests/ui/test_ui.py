@@ -25,7 +25,11 @@ SHOTS = ["01-experiments-panel", "02-task-scalars", "03-task-artifacts", "04-com
          "06-datasets", "07-notebook-focus", "08-dark-theme", "09-hub-base-url", "10-notebook7",
          "11-columns", "12-live-plot", "13-queues-panel", "14-queue-reorder", "15-enqueue-clone", "16-abort",
          "17-pipelines-panel", "18-pipeline-dag", "19-pipeline-dark", "20-queues-dark", "21-model-details",
-         "22-model-details-dark"]
+         "22-model-details-dark", "compare-01-sweep", "compare-02-sweep-dark", "compare-03-plots",
+         "compare-04-sample-viewer", "compare-05-debug-samples", "compare-06-execution", "compare-07-execution-dark",
+         "pages-01-scalars-relative", "pages-02-sample-viewer", "pages-03-sample-viewer-dark", "pages-04-tags",
+         "pages-05-params-draft", "pages-06-execution-draft", "pages-07-execution-draft-dark", "pages-08-model-edit",
+         "pages-09-model-published-dark"]
 
 pytestmark = pytest.mark.slow
 
