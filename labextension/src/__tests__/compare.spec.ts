@@ -15,6 +15,7 @@ import {
 } from '../model/compare';
 import { CompareModel, MAX_COMPARED } from '../model/compareModel';
 import { formatEnvironment, joinArgs, parseEnvironment, splitArgs } from '../model/execution';
+import { parseCsv } from '../model/csv';
 import { metadataValue, parseMetadataInput, weightsSize } from '../model/models';
 import { groupSamples, sampleAt, stepIteration, unionIterations } from '../model/samples';
 import { chartsFromSummaries, earliestX, monitorUnit, xForAxis } from '../model/scalars';
@@ -235,5 +236,22 @@ describe('tags and model values', () => {
     expect(parseMetadataInput('12')).toBe(12);
     expect(parseMetadataInput('false')).toBe(false);
     expect(parseMetadataInput('digits v2')).toBe('digits v2');
+  });
+});
+
+describe('CSV previews', () => {
+  it('keeps quoted commas, quotes and line breaks in one cell, aligned with the header', () => {
+    const text =
+      'PassengerId,Survived,Name,Sex\r\n1,0,"Braund, Mr. Owen Harris",male\n2,1,"Cumings, Mrs. John Bradley (Florence ""Briggs"" Thayer)",female\n3,1,"two\nlines",female\n\n4,0,cut';
+    const rows = parseCsv(text);
+    expect(rows.map(r => r.length)).toEqual([4, 4, 4, 4, 3]);
+    expect(rows[1][2]).toBe('Braund, Mr. Owen Harris');
+    expect(rows[2][2]).toBe('Cumings, Mrs. John Bradley (Florence "Briggs" Thayer)');
+    expect(rows[3][2]).toBe('two\nlines');
+    expect(parseCsv(text, 2)).toHaveLength(2);
+    expect(parseCsv('a\tb\n1\t2', Infinity, '\t')).toEqual([
+      ['a', 'b'],
+      ['1', '2']
+    ]);
   });
 });

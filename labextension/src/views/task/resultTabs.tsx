@@ -2,6 +2,7 @@ import * as React from 'react';
 
 import type { IArtifact, IDebugSample, IPlot } from '../../api/shapes';
 import { formatBytes, formatTime } from '../../model/format';
+import { parseCsv } from '../../model/csv';
 import { weightsSize } from '../../model/models';
 import { groupSamples, ISampleGroup, sampleAt } from '../../model/samples';
 import { TaskModel } from '../../model/task';
@@ -180,11 +181,8 @@ function ArtifactPreview(props: { artifact: IArtifact }): JSX.Element {
     return <pre className="je-code">{pretty}</pre>;
   }
   if (text !== null && isCsv) {
-    const rows = text
-      .split('\n')
-      .filter(Boolean)
-      .slice(0, 101)
-      .map(r => r.split(','));
+    // A real CSV reader: quoted fields with commas or line breaks stay one cell (Titanic's names).
+    const rows = parseCsv(text, 101, /\.tsv$/.test(name) || type.includes('tsv') ? '\t' : ',');
     return (
       <table className="je-grid je-csv">
         <tbody>
