@@ -16,6 +16,7 @@ import {
 import { CompareModel, MAX_COMPARED } from '../model/compareModel';
 import { formatEnvironment, joinArgs, parseEnvironment, splitArgs } from '../model/execution';
 import { parseCsv } from '../model/csv';
+import { progressParts } from '../model/pipelines';
 import { metadataValue, parseMetadataInput, weightsSize } from '../model/models';
 import { groupSamples, sampleAt, stepIteration, unionIterations } from '../model/samples';
 import { chartsFromSummaries, earliestX, monitorUnit, xForAxis } from '../model/scalars';
@@ -253,5 +254,17 @@ describe('CSV previews', () => {
       ['a', 'b'],
       ['1', '2']
     ]);
+  });
+});
+
+describe('pipeline run bars', () => {
+  it('draws a failed run in red and grey, not as a full green bar', () => {
+    const run = { steps: 6, step_status: { completed: 2, failed: 1, skipped: 3 } } as never;
+    expect(progressParts(run)).toEqual([
+      { kind: 'completed', fraction: 2 / 6 },
+      { kind: 'failed', fraction: 1 / 6 },
+      { kind: 'stopped', fraction: 3 / 6 }
+    ]);
+    expect(progressParts({ steps: 0, step_status: {} } as never)).toEqual([]);
   });
 });
