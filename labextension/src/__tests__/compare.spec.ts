@@ -268,3 +268,20 @@ describe('pipeline run bars', () => {
     expect(progressParts({ steps: 0, step_status: {} } as never)).toEqual([]);
   });
 });
+
+describe('hand-reported and auto-logged series of one title', () => {
+  it('gives a few hand-reported points their own chart beside a 1,000-iteration curve', () => {
+    const charts = chartsFromSummaries([
+      { title: 'loss', series: 'learn', last_iter: 999, count: 1000 },
+      { title: 'loss', series: 'validation', last_iter: 999, count: 1000 },
+      { title: 'loss', series: 'hand', last_iter: 2, count: 3 },
+      { title: 'acc', series: 'a', last_iter: 5, count: 6 },
+      { title: 'acc', series: 'b', last_iter: 0, count: 1 }
+    ]);
+    expect(charts.map(c => [c.title, c.series])).toEqual([
+      ['loss', ['loss/learn', 'loss/validation']],
+      ['loss (iterations 0–2)', ['loss/hand']],
+      ['acc', ['acc/a', 'acc/b']] // short runs both: one chart, as they share an axis
+    ]);
+  });
+});

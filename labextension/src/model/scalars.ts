@@ -76,7 +76,9 @@ export function monitorUnit(series: string): string {
  * metrics come first; `:monitor:*` titles follow, split into one chart per unit (a % and a GB
  * series on one y axis flatten each other).
  */
-export function chartsFromSummaries(summaries: Pick<IMetricSummary, 'title' | 'series'>[]): IChartSpec[] {
+export function chartsFromSummaries(
+  summaries: Pick<IMetricSummary, 'title' | 'series' | 'last_iter' | 'count'>[]
+): IChartSpec[] {
   const byTitle = new Map<string, IChartSpec>();
   const monitor = new Map<string, IChartSpec>();
   for (const m of summaries) {
@@ -94,7 +96,43 @@ export function chartsFromSummaries(summaries: Pick<IMetricSummary, 'title' | 's
     }
     chart.series.push(seriesKey(m.title, m.series));
   }
-  return [...byTitle.values(), ...monitor.values()];
+  const user = [...byTitle.values()].flatMap(chart => splitByExtent(chart, summaries));
+  return [...user, ...monitor.values()];
+}
+
+/** Series this many times shorter (in iterations) than a chart's longest get their own chart. */
+export const EXTENT_RATIO = 20;
+
+/**
+ * A framework's auto-logged curve (CatBoost's 1,000-iteration `learn`) and a few hand-reported
+ * points under the same title share no x axis: on one chart the hand-reported points are a
+ * speck at its left edge. Series whose last iteration is 20 times below the longest's are drawn
+ * on a chart of their own, named by its iterations.
+ */
+export function splitByExtent(
+  chart: IChartSpec,
+  summaries: Pick<IMetricSummary, 'title' | 'series' | 'last_iter' | 'count'>[]
+): IChartSpec[] {
+  if (chart.series.length < 2) {
+    return [chart];
+  }
+  const extent = new Map<string, number>();
+  for (const m of summaries) {
+    const key = seriesKey(m.title, m.series);
+    if (chart.series.includes(key)) {
+      extent.set(key, Math.max(0, Number(m.last_iter ?? m.count ?? 0)));
+    }
+  }
+  const longest = Math.max(...chart.series.map(k => extent.get(k) ?? 0));
+  const short = chart.series.filter(k => (extent.get(k) ?? 0) * EXTENT_RATIO < longest);
+  if (!short.length || longest < EXTENT_RATIO) {
+    return [chart];
+  }
+  const shortest = Math.max(...short.map(k => extent.get(k) ?? 0));
+  return [
+    { ...chart, series: chart.series.filter(k => !short.includes(k)) },
+    { title: `${chart.title} (iterations 0–${shortest})`, series: short }
+  ];
 }
 
 /** What the x axis shows: iterations, wall-clock time, or seconds since the run's first point. */
