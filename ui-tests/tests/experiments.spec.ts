@@ -122,7 +122,7 @@ test('clone a task, edit the draft\'s hyperparameters, see the change stored', a
   await expect(view.locator('.je-task-name')).toHaveText('clone from the UI');
   await expect(view.locator('.je-task-title .je-status')).toHaveText('Draft');
   await view.getByRole('tab', { name: 'Configuration' }).click();
-  const lr = view.getByLabel('General/lr');
+  const lr = view.getByLabel('General/lr', { exact: true });
   await lr.fill('0.5');
   await view.locator('[data-action="save-params"]').click();
   await expect(view.locator('[data-action="save-params"]')).toHaveCount(0);
