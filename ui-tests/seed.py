@@ -148,6 +148,75 @@ def queues_and_pipeline() -> dict[str, object]:
     return {"queued": waiting, "gpu_job": gpu_job, "worker": worker, "pipeline": run.id, "steps": steps}
 
 
+def sweep() -> list[str]:
+    """Twelve runs of a sweep in "UI Demo/Sweep" (lr, depth and optimizer differ; batch_size does
+    not): curves, a monitor series in % and one in GB, debug images at three iterations, a
+    confusion matrix, and an execution (commit, diff, packages) that differs. The compare view
+    draws the first ten and lists the last two."""
+    import numpy as np
+
+    from jupyter_ext import Task
+    from jupyter_ext.sdk._session import backend
+
+    ids = []
+    for n in range(12):
+        lr = round(0.005 * (n + 1), 3)
+        depth = 2 + n % 4
+        task = Task.init(project_name="UI Demo/Sweep", task_name=f"sweep {n:02d} lr={lr}", task_type="training",
+                         auto_resource_monitoring=False, auto_connect_frameworks=False)
+        task.connect({"lr": lr, "depth": depth, "optimizer": "adam" if n % 3 else "sgd", "batch_size": 64})
+        logger = task.get_logger()
+        for i in range(0, 40):
+            logger.report_scalar("loss", "train", math.exp(-i * lr * 4) * (1 + 0.02 * depth), i)
+            logger.report_scalar("loss", "validation", math.exp(-i * lr * 3) + 0.04 * depth, i)
+            logger.report_scalar("accuracy", "validation", (1 - math.exp(-i * lr * 3.5)) * (0.9 + 0.02 * depth), i)
+            logger.report_scalar(":monitor:machine", "cpu_usage", 40 + (i * 7 + n) % 50, i)
+            logger.report_scalar(":monitor:machine", "memory_used_gb", 1.5 + 0.01 * i, i)
+        for it in (0, 10, 20):
+            shade = int(255 * (it / 20))
+            image = np.zeros((48, 48, 3), dtype="uint8")
+            image[:, :, 0] = shade
+            image[: 8 + 3 * n, :, 1] = 200
+            logger.report_image("predictions", "digit", iteration=it, image=image)
+        matrix = np.array([[30 - n, n], [2 + n % 3, 28 - n % 3]])
+        logger.report_confusion_matrix("confusion", "validation", matrix=matrix, iteration=39,
+                                       xlabels=["cat", "dog"], ylabels=["cat", "dog"])
+        task.close()
+        ids.append(task.id)
+    # The execution is written once every run's own capture (git, packages) is stored, so it stays.
+    for n, task_id in enumerate(ids):
+        depth = 2 + n % 4
+        backend().update_task(task_id, {"script": {
+            "repository": "https://example.com/team/digits.git", "branch": "main",
+            "version_num": f"{'abc123' if n % 2 else 'def456'}0000000000000000000000000000000000",
+            "entry_point": "train.py", "working_dir": ".", "binary": "python3.11",
+            "diff": "" if n % 2 else f"--- a/train.py\n+++ b/train.py\n@@ -1 +1 @@\n-depth = 2\n+depth = {depth}\n",
+            "requirements": {"pip": "numpy==2.1.0\ntorch==2.4.0\n" + ("pandas==2.2.0\n" if n % 2 else "")}}})
+    return ids
+
+
+def page_fixtures(sweep_ids: list[str]) -> dict[str, str]:
+    """What the task and model page tests change: a draft of the sweep's first run, a model with
+    stored weights and metadata, and one registered only by URL (its size is not known)."""
+    from jupyter_ext import OutputModel, Task
+
+    source = Task.get_task(task_id=sweep_ids[0])
+    draft = Task.clone(source_task=source, name="sweep draft")
+    with tempfile.TemporaryDirectory() as tmp:
+        weights = os.path.join(tmp, "sweep.pt")
+        with open(weights, "wb") as fh:
+            fh.write(os.urandom(512))
+        editable = OutputModel(task=source, name="sweep model", framework="PyTorch", tags=["sweep"])
+        editable.update_weights(weights)
+        editable.set_metadata("score", 0.75)
+        editable.set_metadata("note", "first")
+    remote = OutputModel(task=source, name="url only model", framework="PyTorch")
+    remote.update_weights(register_uri="s3://models-bucket/sweep/model.pt")
+    editable.flush()
+    remote.flush()
+    return {"sweep_draft": draft.id, "sweep_model": editable.id, "url_model": remote.id}
+
+
 def main() -> None:
     from jupyter_ext import Task
 
@@ -157,7 +226,10 @@ def main() -> None:
     model = model_registry(first)
     datasets = dataset()
     remote = queues_and_pipeline()
-    print(json.dumps({"tasks": [first, second], "draft": draft.id, "model": model, "datasets": datasets, **remote}))
+    swept = sweep()
+    pages = page_fixtures(swept)
+    print(json.dumps({"tasks": [first, second], "draft": draft.id, "model": model, "datasets": datasets,
+                      "sweep": swept, **pages, **remote}))
     sys.stdout.flush()
 
 

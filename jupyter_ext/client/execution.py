@@ -20,7 +20,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import IO, Any
 
 from jupyter_ext.client import standby, workspace
@@ -29,6 +29,7 @@ from jupyter_ext.client.reporter import Reporter
 from jupyter_ext.config import AGENT_CONSOLE_VAR, PROC_MASTER_VARS, TASK_ID_VARS, WORKER_ID_VAR
 from jupyter_ext.core.rules import status as statuses
 from jupyter_ext.core.rules.redact import REDACTED
+from jupyter_ext.core.rules.task_script import check_environment as task_environment
 from jupyter_ext.errors import TrackError
 
 STDOUT, STDERR = 20, 40  # console levels, as the SDK's capture records them
@@ -132,7 +133,9 @@ class Execution:
             if self.aborted:
                 return self._finish(-signal.SIGTERM, space)
             command = _command(python, space)
-            env = self._child_env()
+            env = self._child_env(task_environment(row.script.get("environment")))
+            if row.script.get("environment"):
+                console.agent("environment variables from the task: " + ", ".join(sorted(row.script["environment"])))
             warm = standby.take(python, env) if command[:3] == [python, "-u", space.entry] else None
             if self.warm_next:  # the next one warms up while this one runs; unused, it leaves by itself
                 standby.prepare(python, idle_timeout=STANDBY_IDLE_S)
@@ -147,8 +150,9 @@ class Execution:
         return self._finish(code, space)
 
     # -- the child ---------------------------------------------------------------------------
-    def _child_env(self) -> dict[str, str]:
+    def _child_env(self, extra: Mapping[str, str] | None = None) -> dict[str, str]:
         env = dict(os.environ)
+        env.update(extra or {})
         for name in (*TASK_ID_VARS, *PROC_MASTER_VARS):
             env.pop(name, None)
         env[TASK_ID_VARS[0]] = self.task_id

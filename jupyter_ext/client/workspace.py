@@ -48,8 +48,11 @@ def prepare(task_id: str, script: Mapping[str, Any], home: str, log: Log) -> Wor
     root = str(script.get("root") or "")
     if not repo and root and os.path.isdir(os.path.join(root, ".git")) and commit:
         repo = root  # a checkout without a remote, on this machine
-    if repo and commit and entry and not os.path.isabs(entry):
-        return _from_git(task_id, script, repo, commit, entry, argv, home, log)
+    branch = str(script.get("branch") or "")
+    if repo and (commit or branch) and entry and not os.path.isabs(entry):
+        # No commit but a branch (an edited draft, as ClearML allows): the branch's newest commit.
+        return _from_git(task_id, script, repo, commit or f"origin/{branch}", entry, argv, home, log,
+                         moving=not commit)
     text = script.get("diff")
     if text and not script.get("repository") and not root and entry:
         folder = _fresh(agent_dir(home, "work"), task_id)
@@ -96,7 +99,8 @@ def _git(args: list[str], cwd: str, log: Log, *, stdin: str | None = None) -> st
 
 
 def _from_git(task_id: str, script: Mapping[str, Any], repo: str, commit: str, entry: str, argv: tuple[str, ...],
-              home: str, log: Log) -> Workspace:
+              home: str, log: Log, *, moving: bool = False) -> Workspace:
+    """``moving``: ``commit`` names a branch (``origin/<branch>``), fetched anew at every run."""
     import fcntl
 
     cache_root = agent_dir(home, "vcs-cache")
@@ -109,16 +113,16 @@ def _from_git(task_id: str, script: Mapping[str, Any], repo: str, commit: str, e
             log(f"code: cloning {repo} into the cache")
             _git(["clone", "--mirror", "--quiet", repo, cache], cache_root, log)
         else:
-            has = subprocess.run(["git", "cat-file", "-e", commit + "^{commit}"], cwd=cache, capture_output=True,
-                                 check=False)
-            if has.returncode != 0:
+            has = subprocess.run(["git", "cat-file", "-e", _in_mirror(commit) + "^{commit}"], cwd=cache,
+                                 capture_output=True, check=False)
+            if moving or has.returncode != 0:
                 log(f"code: fetching {repo}")
                 _git(["fetch", "--quiet", "--all", "--tags", "--prune"], cache, log)
     folder = _fresh(agent_dir(home, "work"), task_id)
     checkout = os.path.join(folder, "repo")
     _git(["clone", "--quiet", "--shared", "--no-checkout", cache, checkout], folder, log)
     _git(["-c", "advice.detachedHead=false", "checkout", "--quiet", commit], checkout, log)
-    log(f"code: {repo} at {commit[:12]}")
+    log(f"code: {repo} at {commit if moving else commit[:12]}")
     diff = str(script.get("diff") or "")
     if script.get("diff_truncated"):
         log("code: warning: the recorded uncommitted changes were cut at their size limit; not applied")
@@ -134,6 +138,11 @@ def _from_git(task_id: str, script: Mapping[str, Any], repo: str, commit: str, e
     if not os.path.isfile(path):
         raise InvalidArgument(f"task {task_id}: {entry!r} is not in {repo} at commit {commit[:12]}")
     return Workspace(cwd, path, argv, "git", folder)
+
+
+def _in_mirror(ref: str) -> str:
+    """A ref as the mirror cache names it: its branches are ``refs/heads/...``, not ``origin/...``."""
+    return "refs/heads/" + ref[len("origin/"):] if ref.startswith("origin/") else ref
 
 
 def _relative_working_dir(wd: str, root: str) -> str:

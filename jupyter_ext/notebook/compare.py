@@ -1,8 +1,10 @@
 """Comparing tasks inline: ``jupyter_ext.compare([t1, t2, ...])`` and ``%track compare <id> ...``.
 
-Shows, for the tasks given: their scalar curves overlaid (one chart per title, a line per task
-and series; live while a task of this kernel still reports), a parameter table that marks the
-rows whose values differ, single values side by side, and each task's artifacts and models.
+Shows, for the tasks given: parallel coordinates of the parameters that differ and a metric, a
+parameter-vs-metric scatter (notebook/compare_overview.py), their scalar curves overlaid (one
+chart per title, one colour per task and one dash per series, as in the lab; live while a task of
+this kernel still reports), a parameter table that marks the rows whose values differ, single
+values side by side, and each task's artifacts and models.
 """
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from jupyter_ext.errors import InvalidArgument
+from jupyter_ext.notebook import palette
 
 DIFF_STYLE = "background:#fff3bf"
 
@@ -34,8 +37,11 @@ def _as_tasks(tasks: Iterable[Any]) -> list[Any]:
 class Comparison:
     """What ``compare`` returns; displaying it (the last line of a cell) draws it."""
 
-    def __init__(self, tasks: Sequence[Any]) -> None:
+    def __init__(self, tasks: Sequence[Any], metric: str | None = None, value: str = "last") -> None:
         self.tasks = list(tasks)
+        self.metric = metric
+        self.value = value
+        self.plot_state: Any = None  # the overlaid curves, once shown
 
     def __repr__(self) -> str:
         return f"<Comparison of {len(self.tasks)} tasks: {', '.join(t.id[:8] for t in self.tasks)}>"
@@ -58,11 +64,19 @@ class Comparison:
         names = sorted({k for p in per_task for k in p})
         return {n: [p.get(n) for p in per_task] for n in names}
 
+    def overview(self) -> Any:
+        """The parallel coordinates and the scatter (``compare_overview.Overview``)."""
+        from jupyter_ext.notebook.compare_overview import Overview
+
+        return Overview([t.name for t in self.tasks], self.parameters(), self.differing_parameters(),
+                        [t.get_last_scalar_metrics() for t in self.tasks], self.metric, self.value)
+
     def html(self) -> str:
         """The comparison as an HTML fragment: the parameter table (differing rows first and
         highlighted), single values side by side, and each task's artifacts and models. The
         scalar charts are drawn only when the comparison is displayed in a notebook."""
-        heads = "".join(f"<th>{html.escape(t.name)}<br><small>{t.id[:8]}</small></th>" for t in self.tasks)
+        heads = "".join(f"<th><span style='color:{palette.task_color(i)}'>■</span> {html.escape(t.name)}"
+                        f"<br><small>{t.id[:8]}</small></th>" for i, t in enumerate(self.tasks))
         parts = ["<div class='jupyter-track-compare'>"]
         params = self.parameters()
         differ = set(self.differing_parameters())
@@ -112,17 +126,27 @@ class Comparison:
 
         from jupyter_ext.notebook import display as task_display
 
-        display({"text/html": self.html(), "text/plain": repr(self)}, raw=True)
+        for figure in self.overview().bundles():
+            display(figure, raw=True)
         state = task_display.plot_state(self.tasks, "Scalars: " + " vs ".join(t.name for t in self.tasks))
+        self.plot_state = state
         display(task_display.bundle(state, repr(self)), raw=True)
+        display({"text/html": self.html(), "text/plain": repr(self)}, raw=True)
 
     def _repr_html_(self) -> str:
         return self.html()
 
 
-def compare(tasks: Iterable[Any]) -> Comparison:
-    """Compare tasks (Task objects or ids): curves, parameters, single values, artifacts, models.
+def compare(tasks: Iterable[Any], metric: str | None = None, value: str = "last") -> Comparison:
+    """Compare tasks (Task objects or ids): parallel coordinates and a scatter of the parameters
+    that differ against ``metric`` (a ``"title/series"``, the first reported by default; its
+    ``value`` is ``"last"``, ``"min"`` or ``"max"``), curves, parameters, single values, artifacts
+    and models.
 
     >>> jupyter_ext.compare([baseline, tuned])      # shown when it is the cell's last line
+    >>> jupyter_ext.compare(sweep, metric="loss/validation", value="min")
     """
-    return Comparison(_as_tasks(tasks))
+    comparison = Comparison(_as_tasks(tasks), metric, value)
+    if metric is not None or value != "last":
+        comparison.overview()  # a metric no task reported, or a bad value, is refused here, not at display
+    return comparison

@@ -23,6 +23,7 @@ import { QueuesModel } from './model/queues';
 import { linkNotebooks } from './snapshot';
 import { IEnv } from './views/env';
 import { modelWidget } from './views/modelWidget';
+import { preloadPlotly } from './views/plot';
 import { TABS, TabName } from './views/task/taskView';
 import { compareWidget, pipelineWidget, RunSidebarWidget, SidebarWidget, taskWidget } from './widgets';
 import { dashboardWidget, IWorkbenchHooks, openSearch, tableWidget } from './views/workbench/workbenchWidgets';
@@ -158,6 +159,9 @@ const plugin: JupyterFrontEndPlugin<void> = {
         live.connect();
       }
     });
+
+    // Charts are the views' main content: plotly.js loads once the page is idle, not on first use.
+    void app.restored.then(preloadPlotly);
 
     // The table's layout, filters, sort and project come back after a reload.
     const restoredState = savedTableState();

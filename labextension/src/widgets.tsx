@@ -283,22 +283,44 @@ export function taskWidget(env: IEnv, id: string, live: LiveFeed, tab?: TabName)
 class CompareBody extends ReactWidget {
   constructor(
     readonly env: IEnv,
-    readonly ids: string[]
+    public ids: string[],
+    readonly onIdsChange?: (ids: string[]) => void
   ) {
     super();
     this.addClass('je-main');
+    this._initial = ids;
   }
   render(): JSX.Element {
     return (
       <EnvContext.Provider value={this.env}>
-        <CompareView ids={this.ids} />
+        <CompareView
+          ids={this._initial}
+          onIdsChange={ids => {
+            this.ids = ids;
+            this.onIdsChange?.(ids);
+          }}
+        />
       </EnvContext.Provider>
     );
   }
+  // Tasks added or removed in the view stay in it: a re-render must not restore the first list.
+  private _initial: string[];
 }
 
-export function compareWidget(env: IEnv, ids: string[]): MainAreaWidget<ReactWidget> {
-  const widget = new MainAreaWidget({ content: new CompareBody(env, ids) });
+/**
+ * A compare tab of `ids`; tasks can be added and removed in it (its title follows, and
+ * `onIdsChange` hears the new list, e.g. to update the URL).
+ */
+export function compareWidget(
+  env: IEnv,
+  ids: string[],
+  onIdsChange?: (ids: string[]) => void
+): MainAreaWidget<ReactWidget> {
+  const body = new CompareBody(env, ids, next => {
+    widget.title.label = `Compare ${next.length} tasks`;
+    onIdsChange?.(next);
+  });
+  const widget = new MainAreaWidget({ content: body });
   widget.id = `jupyter-ext-compare-${ids.join('-').slice(0, 80)}`;
   widget.title.label = `Compare ${ids.length} tasks`;
   widget.title.icon = experimentsIcon;

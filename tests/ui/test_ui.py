@@ -28,7 +28,11 @@ SHOTS = ["01-experiments-panel", "02-task-scalars", "03-task-artifacts", "04-com
          "22-model-details-dark", "glue-01-launcher-in-workers", "glue-02-task-job", "glue-03-launcher-dark",
          "23-workbench-table", "24-workbench-table-dark", "25-workbench-row-menu",
          "26-workbench-dashboard", "27-workbench-dashboard-dark", "28-workbench-home", "29-workbench-search",
-         "30-workbench-search-dark"]
+         "30-workbench-search-dark", "compare-01-sweep", "compare-02-sweep-dark", "compare-03-plots",
+         "compare-04-sample-viewer", "compare-05-debug-samples", "compare-06-execution", "compare-07-execution-dark",
+         "pages-01-scalars-relative", "pages-02-sample-viewer", "pages-03-sample-viewer-dark", "pages-04-tags",
+         "pages-05-params-draft", "pages-06-execution-draft", "pages-07-execution-draft-dark", "pages-08-model-edit",
+         "pages-09-model-published-dark"]
 
 pytestmark = pytest.mark.slow
 

@@ -103,10 +103,12 @@ test('two tasks compare: scalars overlaid and the parameter that differs highlig
   await expect(compare.locator('.je-chart[data-chart="loss"] .je-plot-area[data-rendered="true"]')).toBeVisible();
   // 2 tasks x 2 series of "loss", overlaid in one chart.
   await expect(compare.locator('.je-chart[data-chart="loss"] .scatterlayer .trace')).toHaveCount(4);
+  await shot(page, '04-compare');
+  await compare.getByRole('tab', { name: 'Hyperparameters' }).click();
   await expect(compare.locator('tr[data-key="General/lr"]')).toHaveClass(/je-differs/);
   await expect(compare.locator('tr[data-key="General/batch_size"]')).not.toHaveClass(/je-differs/);
+  await compare.getByRole('tab', { name: 'Values & artifacts' }).click();
   await expect(compare.locator('tr[data-key="Best accuracy"]')).toBeVisible();
-  await shot(page, '04-compare');
 });
 
 test('clone a task, edit the draft\'s hyperparameters, see the change stored', async ({ page }) => {
@@ -120,7 +122,7 @@ test('clone a task, edit the draft\'s hyperparameters, see the change stored', a
   await expect(view.locator('.je-task-name')).toHaveText('clone from the UI');
   await expect(view.locator('.je-task-title .je-status')).toHaveText('Draft');
   await view.getByRole('tab', { name: 'Configuration' }).click();
-  const lr = view.getByLabel('General/lr');
+  const lr = view.getByLabel('General/lr', { exact: true });
   await lr.fill('0.5');
   await view.locator('[data-action="save-params"]').click();
   await expect(view.locator('[data-action="save-params"]')).toHaveCount(0);

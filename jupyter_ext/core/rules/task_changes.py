@@ -10,7 +10,7 @@ import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from jupyter_ext.core.rules import events, names, status
+from jupyter_ext.core.rules import events, names, status, task_script
 from jupyter_ext.core.rules.param_types import PROPERTIES_SECTION
 from jupyter_ext.core.rules.task_types import DEFAULT_TASK_TYPE, check_task_type
 from jupyter_ext.errors import Conflict, InvalidArgument
@@ -56,6 +56,8 @@ def check_edits(fields: Mapping[str, Any]) -> dict[str, Any]:
         values["type"] = check_task_type(values["type"])
     if "tags" in values:
         values["tags"] = names.check_tags(values["tags"])
+    if values.get("script") is not None:
+        values["script"] = task_script.check_script(values["script"])
     if "last_iteration" in values:
         try:
             values["last_iteration"] = events.check_iteration(values["last_iteration"], "last_iteration")

@@ -105,7 +105,7 @@ function render({ model, el }) {
   function addSeries(s) {
     if (series.has(s.id)) return series.get(s.id);
     const entry = { id: s.id, title: s.title, name: s.series, x: [], y: [], tail: null, hidden: false,
-      color: COLORS[series.size % COLORS.length] };
+      color: s.color || COLORS[series.size % COLORS.length], dash: Array.isArray(s.dash) ? s.dash : [] };
     series.set(s.id, entry);
     const chart = chartFor(s.title);
     const item = document.createElement("span");
@@ -233,15 +233,16 @@ function render({ model, el }) {
       ctx.fillText(fmt(xv), Math.min(px - 8, left + w - 30), top + h + 15);
     }
     for (const { e, xs, ys, sm } of lines) {
-      if (weight) stroke(ctx, xs, ys, X, Y, e.color, 0.25, w);
-      stroke(ctx, xs, sm, X, Y, e.color, 1, w);
+      if (weight) stroke(ctx, xs, ys, X, Y, e.color, 0.25, w, e.dash);
+      stroke(ctx, xs, sm, X, Y, e.color, 1, w, e.dash);
     }
   }
 
-  function stroke(ctx, xs, ys, X, Y, color, alpha, w) {
+  function stroke(ctx, xs, ys, X, Y, color, alpha, w, dash) {
     ctx.save();
     ctx.globalAlpha = alpha;
     ctx.strokeStyle = color;
+    ctx.setLineDash(dash || []);
     ctx.lineWidth = 1.5;
     ctx.beginPath();
     let pen = false;

@@ -33,6 +33,7 @@ from typing import Any
 
 import numpy as np
 
+from jupyter_ext.notebook import palette
 from jupyter_ext.notebook.live_plot.buckets import SeriesStream
 
 PERIOD_S = 0.2        # at most 5 updates a second per plot
@@ -57,6 +58,8 @@ class LivePlotState:
         self.streams: dict[tuple[str, str, str], SeriesStream] = {}
         self.ids: dict[tuple[str, str, str], int] = {}
         self.names: dict[str, str] = {t.id: t.name for t in tasks}
+        self.task_index: dict[str, int] = {t.id: i for i, t in enumerate(tasks)}
+        self.series_order: dict[str, list[str]] = {}
         self.pending: list[tuple[str, str, str, Any, Any, Any]] = []
         self.lock = threading.RLock()
         self.accepting = False    # set once the history is read; the tap ignores points until then
@@ -74,12 +77,24 @@ class LivePlotState:
     def _label(self, task_id: str, series: str) -> str:
         return f"{self.names.get(task_id, task_id[:8])}: {series}" if self.labelled else series
 
+    def _describe(self, key: tuple[str, str, str]) -> dict[str, Any]:
+        """A series as the view gets it; comparing tasks, each task has its colour and each series
+        of a chart its dash (as in the lab's compare view)."""
+        out: dict[str, Any] = {"id": self.ids[key], "title": key[1], "series": self._label(key[0], key[2])}
+        if self.labelled:
+            order = self.series_order.setdefault(key[1], [])
+            if key[2] not in order:
+                order.append(key[2])
+            out["color"] = palette.task_color(self.task_index.get(key[0], 0))
+            out["dash"] = palette.series_dash(order.index(key[2]))
+        return out
+
     def _stream(self, key: tuple[str, str, str], new: list[dict[str, Any]]) -> SeriesStream:
         s = self.streams.get(key)
         if s is None:
             s = self.streams[key] = SeriesStream()
             self.ids[key] = len(self.ids)
-            new.append({"id": self.ids[key], "title": key[1], "series": self._label(key[0], key[2])})
+            new.append(self._describe(key))
         return s
 
     def load_history(self) -> None:
@@ -124,8 +139,7 @@ class LivePlotState:
             series, xs, ys = [], [], []
             for key, s in self.streams.items():
                 x, y = s.points()
-                series.append({"id": self.ids[key], "title": key[1], "series": self._label(key[0], key[2]),
-                               "n": len(x)})
+                series.append({**self._describe(key), "n": len(x)})
                 xs.append(x)
                 ys.append(y)
             return {"t": "reset", "series": series, "tails": self._tails()}, _buffers(xs, ys)
@@ -136,8 +150,7 @@ class LivePlotState:
             series = []
             for key, s in self.streams.items():
                 x, y = s.points()
-                series.append({"id": self.ids[key], "title": key[1], "series": self._label(key[0], key[2]),
-                               "x": _list(x), "y": _list(y)})
+                series.append({**self._describe(key), "x": _list(x), "y": _list(y)})
             return {"t": "reset", "series": series, "tails": self._tails()}
 
     def _tails(self) -> list[list[Any]]:

@@ -156,8 +156,12 @@ export class TrackClient {
   async parameters(id: string): Promise<IParam[]> {
     return itemsOf(await this.request(`tasks/${enc(id)}/parameters`), 'parameters');
   }
-  setParameters(id: string, params: IParam[]): Promise<unknown> {
-    return this.request(`tasks/${enc(id)}/parameters`, { method: 'PUT', body: { parameters: params } });
+  /** Set hyperparameters (drafts only); `replace` drops those not given (a deletion). */
+  setParameters(id: string, params: IParam[], replace = false): Promise<unknown> {
+    return this.request(`tasks/${enc(id)}/parameters`, {
+      method: 'PUT',
+      body: replace ? { parameters: params, replace } : { parameters: params }
+    });
   }
   async configurations(id: string): Promise<IConfiguration[]> {
     return itemsOf(await this.request(`tasks/${enc(id)}/configurations`), 'configurations');
@@ -175,10 +179,13 @@ export class TrackClient {
   /** Series of several tasks, keyed by task id. */
   async compareScalars(
     ids: string[],
-    query: { max_points?: number; metrics?: string[] } = {}
+    query: { max_points?: number; metrics?: string[]; x_axis?: 'iter' | 'timestamp' } = {}
   ): Promise<Record<string, ISeries[]>> {
-    const answer = await this.request<{ tasks?: Record<string, unknown> }>('scalars', {
-      query: { ...query, tasks: ids } as Query
+    // Metric names may hold commas: repeat the parameter instead of joining.
+    const { metrics, ...rest } = query;
+    const extra = (metrics ?? []).map(m => `metrics=${encodeURIComponent(m)}`).join('&');
+    const answer = await this.request<{ tasks?: Record<string, unknown> }>('scalars' + (extra ? `?${extra}` : ''), {
+      query: { ...rest, tasks: ids } as Query
     });
     const out: Record<string, ISeries[]> = {};
     for (const [task, data] of Object.entries(answer.tasks ?? {})) {
@@ -219,6 +226,23 @@ export class TrackClient {
   }
   model(id: string): Promise<IModel> {
     return this.request(`models/${enc(id)}`);
+  }
+  /** Rename, describe, tag (the server refuses what a published model keeps final). */
+  updateModel(id: string, change: { name?: string; comment?: string; tags?: string[] }): Promise<IModel> {
+    return this.request(`models/${enc(id)}`, { method: 'PATCH', body: change });
+  }
+  publishModel(id: string): Promise<IModel> {
+    return this.request(`models/${enc(id)}/publish`, { method: 'POST', body: {} });
+  }
+  archiveModel(id: string, archived: boolean): Promise<IModel> {
+    return this.request(`models/${enc(id)}/archive`, { method: 'POST', body: { archived } });
+  }
+  deleteModel(id: string, force = false): Promise<unknown> {
+    return this.request(`models/${enc(id)}`, { method: 'DELETE', query: { force: force || undefined } });
+  }
+  /** Typed metadata; `replace` drops the keys not given (a deletion). */
+  setModelMetadata(id: string, items: Record<string, unknown>, replace = false): Promise<IModel> {
+    return this.request(`models/${enc(id)}/metadata`, { method: 'PUT', body: { items, replace } });
   }
   /** Every version of a model's weights, oldest first. */
   async modelVersions(id: string): Promise<IModelVersion[]> {

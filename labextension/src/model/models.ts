@@ -9,7 +9,7 @@ import { ISignal, Signal } from '@lumino/signaling';
 import type { TrackClient } from '../api/client';
 import { TrackApiError } from '../api/transport';
 import type { IChange, IModel, IModelMetadataEntry, IModelMetrics, IModelScalar, IModelVersion } from '../api/shapes';
-import { formatNumber } from './format';
+import { formatBytes, formatNumber } from './format';
 
 export interface IMetadataRow {
   key: string;
@@ -121,6 +121,53 @@ export function metricLayout(chart: IMetricChart): Record<string, unknown> {
   return { title: { text: chart.title, font: { size: 13 } }, xaxis: span <= 10 ? { dtick: 1 } : { tickformat: 'd' } };
 }
 
+/**
+ * The size of a version's weights: stored bytes have one; weights registered only by URL were
+ * never read here, so their size is unknown (not "0 B").
+ */
+export function weightsSize(w: Pick<IModelVersion, 'size' | 'blob_sha256' | 'url'> | null | undefined): string {
+  if (!w) {
+    return '';
+  }
+  if (!w.blob_sha256 && w.url && !w.size) {
+    return 'unknown';
+  }
+  return formatBytes(w.size ?? 0);
+}
+
+/** A stored metadata entry as the value to send back (numbers as numbers, booleans as booleans). */
+export function metadataValue(entry: unknown): unknown {
+  if (entry === null || typeof entry !== 'object' || !('value' in (entry as object))) {
+    return entry;
+  }
+  const { value, type } = entry as IModelMetadataEntry;
+  const t = String(type ?? '').toLowerCase();
+  if (
+    (t === 'int' || t === 'float') &&
+    typeof value === 'string' &&
+    value.trim() !== '' &&
+    Number.isFinite(Number(value))
+  ) {
+    return Number(value);
+  }
+  if (t === 'bool' && typeof value === 'string') {
+    return value.toLowerCase() === 'true';
+  }
+  return value;
+}
+
+/** A value typed in a metadata field: a number or boolean when it reads as one, else the text. */
+export function parseMetadataInput(text: string): unknown {
+  const t = text.trim();
+  if (t === 'true' || t === 'false') {
+    return t === 'true';
+  }
+  if (t !== '' && Number.isFinite(Number(t))) {
+    return Number(t);
+  }
+  return text;
+}
+
 /** Versions newest first (the one in use on top). */
 export function versionRows(versions: IModelVersion[] | undefined | null): IModelVersion[] {
   return [...(versions ?? [])].sort((a, b) => b.version - a.version);
@@ -154,6 +201,8 @@ export class ModelDetailsModel {
   errors: Partial<Record<ModelPart, string>> = {};
   /** The name of the model it was trained from (null: none, or not readable). */
   parentName: string | null = null;
+  /** The name of the task that made it (null: none, or not readable). */
+  taskName: string | null = null;
   /** The model was deleted (the server said so, or it is not there any more). */
   gone = false;
   loaded = false;
@@ -167,7 +216,10 @@ export class ModelDetailsModel {
     ]);
     const errors: Partial<Record<ModelPart, string>> = {};
     if (model.status === 'fulfilled') {
-      this.parentName = await this._parentName(model.value);
+      [this.parentName, this.taskName] = await Promise.all([
+        this._parentName(model.value),
+        this._taskName(model.value)
+      ]);
       this.model = model.value;
     } else {
       errors.details = (model.reason as Error).message;
@@ -219,6 +271,62 @@ export class ModelDetailsModel {
     } catch {
       return null; // a parent since deleted: its id still says which it was
     }
+  }
+
+  private async _taskName(model: IModel): Promise<string | null> {
+    if (!model.task_id) {
+      return null;
+    }
+    if (this.model?.task_id === model.task_id && this.taskName !== null) {
+      return this.taskName;
+    }
+    try {
+      return (await this.client.task(model.task_id)).name;
+    } catch {
+      return null; // a task since deleted: its id still says which it was
+    }
+  }
+
+  // ---- actions (the server applies the SDK's rules: a published model is final)
+  async rename(name: string): Promise<void> {
+    this.model = await this.client.updateModel(this.id, { name });
+    this._changed.emit();
+  }
+  async describe(comment: string): Promise<void> {
+    this.model = await this.client.updateModel(this.id, { comment });
+    this._changed.emit();
+  }
+  async setTags(tags: string[]): Promise<void> {
+    this.model = await this.client.updateModel(this.id, { tags });
+    this._changed.emit();
+  }
+  async publish(): Promise<void> {
+    this.model = await this.client.publishModel(this.id);
+    this._changed.emit();
+  }
+  async archive(archived: boolean): Promise<void> {
+    this.model = await this.client.archiveModel(this.id, archived);
+    this._changed.emit();
+  }
+  async remove(): Promise<void> {
+    await this.client.deleteModel(this.id);
+    this.gone = true;
+    this._changed.emit();
+  }
+  /** Set one metadata key (typed from its text), or delete it (`value` null). */
+  async setMetadata(key: string, value: unknown | null): Promise<void> {
+    if (value !== null) {
+      this.model = await this.client.setModelMetadata(this.id, { [key]: value });
+    } else {
+      const rest: Record<string, unknown> = {};
+      for (const [k, entry] of Object.entries(this.model?.metadata ?? {})) {
+        if (k !== key) {
+          rest[k] = metadataValue(entry);
+        }
+      }
+      this.model = await this.client.setModelMetadata(this.id, rest, true);
+    }
+    this._changed.emit();
   }
 
   dispose(): void {

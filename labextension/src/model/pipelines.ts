@@ -140,6 +140,35 @@ export function stepProgress(run: IPipelineRun): [number, number] {
   return [done, count(run.steps)];
 }
 
+/** A run's bar: the share of its steps per outcome, so a failed run never reads as all green. */
+export interface IProgressPart {
+  kind: 'completed' | 'failed' | 'stopped' | 'running';
+  fraction: number;
+}
+
+export function progressParts(run: IPipelineRun): IProgressPart[] {
+  const total = typeof run.steps === 'number' && run.steps > 0 ? run.steps : 0;
+  if (!total) {
+    return [];
+  }
+  const sums: Record<IProgressPart['kind'], number> = { completed: 0, failed: 0, stopped: 0, running: 0 };
+  for (const [status, n] of Object.entries(run.step_status ?? {})) {
+    const count = typeof n === 'number' && Number.isFinite(n) ? n : 0;
+    if (status === 'completed' || status === 'published' || status === 'cached' || status === 'closed') {
+      sums.completed += count;
+    } else if (status === 'failed') {
+      sums.failed += count;
+    } else if (status === 'stopped' || status === 'skipped' || status === 'aborted') {
+      sums.stopped += count;
+    } else if (status === 'in_progress' || status === 'queued') {
+      sums.running += count;
+    }
+  }
+  return (['completed', 'failed', 'stopped', 'running'] as const)
+    .filter(kind => sums[kind] > 0)
+    .map(kind => ({ kind, fraction: Math.min(1, sums[kind] / total) }));
+}
+
 export function isRunning(status: string | undefined): boolean {
   return status === 'in_progress' || status === 'queued';
 }

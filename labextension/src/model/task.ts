@@ -21,7 +21,7 @@ import type {
   ISingleValue,
   ITask
 } from '../api/shapes';
-import { chartsFromSummaries, IChartSpec, pointsPerSeries } from './scalars';
+import { chartsFromSummaries, IChartSpec, pointsPerSeries, XAxisKind } from './scalars';
 
 export type TaskPart =
   | 'task'
@@ -35,7 +35,8 @@ export type TaskPart =
   | 'artifacts'
   | 'models';
 
-export type XAxis = 'iter' | 'timestamp';
+/** The Scalars tab's x axes; the relative one reads times and subtracts the first. */
+export type XAxis = XAxisKind;
 
 export interface IChartRequest {
   xAxis: XAxis;
@@ -147,7 +148,7 @@ export class TaskModel {
     return this.client.scalars(this.id, {
       series: chart.series,
       max_points: points,
-      x_axis: request.xAxis,
+      x_axis: request.xAxis === 'iter' ? 'iter' : 'timestamp',
       ...(request.range ? { x_min: request.range[0], x_max: request.range[1] } : {})
     });
   }
@@ -159,8 +160,8 @@ export class TaskModel {
   }
 
   // ---- edits (drafts) and actions
-  async saveParameters(params: IParam[]): Promise<void> {
-    await this.client.setParameters(this.id, params);
+  async saveParameters(params: IParam[], replace = false): Promise<void> {
+    await this.client.setParameters(this.id, params, replace);
     await this.load('parameters');
   }
   async saveConfiguration(config: IConfigurationPut): Promise<void> {

@@ -2,6 +2,7 @@ import * as React from 'react';
 import { ISignal } from '@lumino/signaling';
 
 import { STATUS_LABELS } from '../api/shapes';
+import { TagChip } from './tagEditor';
 
 /** Re-render a component whenever `signal` fires. */
 export function useSignal<T, A>(signal: ISignal<T, A>, filter?: (args: A) => boolean): number {
@@ -32,9 +33,7 @@ export function Tags(props: { tags: string[] | undefined }): JSX.Element {
   return (
     <span className="je-tags">
       {(props.tags ?? []).map(t => (
-        <span className="je-tag" key={t}>
-          {t}
-        </span>
+        <TagChip key={t} tag={t} />
       ))}
     </span>
   );

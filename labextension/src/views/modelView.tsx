@@ -2,7 +2,7 @@ import * as React from 'react';
 import { Clipboard } from '@jupyterlab/apputils';
 
 import type { IModel, IModelVersion } from '../api/shapes';
-import { formatBytes, formatNumber, formatTime } from '../model/format';
+import { formatNumber, formatTime } from '../model/format';
 import {
   labelRows,
   metadataRows,
@@ -11,9 +11,12 @@ import {
   ModelDetailsModel,
   versionRows,
   weightsAddress,
+  weightsSize,
   withoutToken
 } from '../model/models';
-import { ErrorLine, Tags, useSignal } from './common';
+import { ErrorLine, useAction, useSignal } from './common';
+import { InlineEdit, MetadataEditor, ModelActions } from './modelActions';
+import { TagEditor } from './tagEditor';
 import { useEnv } from './env';
 import { Plot } from './plot';
 
@@ -93,11 +96,13 @@ function Weights(props: { weights: IModelVersion | null | undefined }): JSX.Elem
 
 function Overview(props: {
   model: IModel;
+  details: ModelDetailsModel;
   parentName: string | null;
   onOpenModel?: (id: string) => void;
 }): JSX.Element {
   const env = useEnv();
   const m = props.model;
+  const [, run] = useAction();
   const w = m.weights;
   const rows: [string, React.ReactNode][] = [
     ['ID', <code key="id">{m.id}</code>],
@@ -105,10 +110,13 @@ function Overview(props: {
     ['Framework', m.framework || '—'],
     ['Version', m.version ? `v${m.version} of ${m.latest_version ?? m.version}` : 'no weights yet'],
     ['State', (m.published ? 'Published' : 'Draft') + (m.archived ? ', archived' : '')],
-    ['Tags', <Tags key="tags" tags={m.tags} />],
+    [
+      'Tags',
+      <TagEditor key="tags" tags={m.tags ?? []} onChange={tags => void run(() => props.details.setTags(tags))} />
+    ],
     ['Created', formatTime(m.created)],
     ['Updated', formatTime(m.last_update)],
-    ['Size', w ? formatBytes(w.size ?? 0) : ''],
+    ['Size', weightsSize(w)],
     ['Iteration', w?.iteration ?? '—'],
     ['File', w ? `${w.file_name ?? ''}${w.is_package ? ' (package)' : ''}` : ''],
     ['User', m.user ?? ''],
@@ -121,7 +129,7 @@ function Overview(props: {
           data-action="open-task"
           onClick={e => (e.preventDefault(), env.openTask(m.task_id as string))}
         >
-          open the task that made it
+          {props.details.taskName ?? m.task_id}
         </a>
       ) : (
         '—'
@@ -176,7 +184,7 @@ function Versions(props: { versions: IModelVersion[]; current?: number }): JSX.E
           <tr key={v.version} data-version={v.version} className={v.version === props.current ? 'je-current' : ''}>
             <td>v{v.version}</td>
             <td title={weightsAddress(v).url || v.file_name}>{v.file_name || (v.url ? String(v.url) : '')}</td>
-            <td>{formatBytes(v.size ?? 0)}</td>
+            <td>{weightsSize(v)}</td>
             <td>{v.iteration ?? ''}</td>
             <td>{formatTime(v.created)}</td>
           </tr>
@@ -243,12 +251,22 @@ export function ModelView(props: { model: ModelDetailsModel; onOpenModel?: (id: 
             {m?.published ? 'Published' : 'Draft'}
           </span>{' '}
           {m?.archived ? <span className="je-status je-status-stopped">Archived</span> : null}{' '}
-          <span className="je-task-name">{m?.name ?? model.id}</span>
+          {m ? (
+            <InlineEdit
+              className="je-task-name"
+              label="model name"
+              value={m.name}
+              onSave={name => model.rename(name)}
+            />
+          ) : (
+            <span className="je-task-name">{model.id}</span>
+          )}
           <span className="je-dim"> {m?.project_name ?? ''}</span>
         </div>
         <div className="je-toolbar">
           {m?.framework ? <span className="je-tag">{m.framework}</span> : null}
           {m?.version ? <span className="je-tag">v{m.version}</span> : null}
+          <ModelActions model={model} />
           <button className="je-btn" onClick={() => void model.load()}>
             Refresh
           </button>
@@ -259,18 +277,21 @@ export function ModelView(props: { model: ModelDetailsModel; onOpenModel?: (id: 
       {m ? (
         <div className="je-model-grid">
           <Section title="Overview" name="overview">
-            <Overview model={m} parentName={model.parentName} onOpenModel={props.onOpenModel} />
+            <Overview model={m} details={model} parentName={model.parentName} onOpenModel={props.onOpenModel} />
           </Section>
           <div className="je-model-column">
             <Section title="Weights" name="weights">
               <Weights weights={m.weights} />
             </Section>
             <Section title="Description" name="description">
-              {m.comment ? (
-                <div className="je-model-comment">{m.comment}</div>
-              ) : (
-                <div className="je-dim">No description.</div>
-              )}
+              <InlineEdit
+                className="je-model-comment"
+                label="description"
+                multiline
+                placeholder="No description."
+                value={m.comment ?? ''}
+                onSave={comment => model.describe(comment)}
+              />
             </Section>
             <Section title="Versions" name="versions" count={model.versions.length}>
               <ErrorLine error={model.errors.versions} />
@@ -303,28 +324,7 @@ export function ModelView(props: { model: ModelDetailsModel; onOpenModel?: (id: 
             )}
           </Section>
           <Section title="Metadata" name="metadata" count={metadata.length}>
-            {metadata.length ? (
-              <table className="je-grid je-model-metadata">
-                <thead>
-                  <tr>
-                    <th>Key</th>
-                    <th>Type</th>
-                    <th>Value</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {metadata.map(r => (
-                    <tr key={r.key} data-key={r.key}>
-                      <td>{r.key}</td>
-                      <td className="je-dim">{r.type}</td>
-                      <td className="je-model-value">{r.value}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            ) : (
-              <div className="je-dim">No metadata.</div>
-            )}
+            <MetadataEditor model={model} rows={metadata} />
           </Section>
           <Section title="Design" name="design" wide>
             {m.design ? (

@@ -1,7 +1,7 @@
 import * as React from 'react';
 
 import { formatTime } from '../model/format';
-import { PipelinesModel, stepProgress } from '../model/pipelines';
+import { PipelinesModel, progressParts, stepProgress } from '../model/pipelines';
 import { ErrorLine, StatusBadge, useSignal } from './common';
 import { VirtualList } from './virtual';
 
@@ -61,7 +61,9 @@ export function PipelinesPanel(props: { model: PipelinesModel; onOpen: (id: stri
                 </div>
               </div>
               <div className="je-progress" aria-hidden="true">
-                <div style={{ width: total ? `${(100 * done) / total}%` : 0 }} />
+                {progressParts(r).map(p => (
+                  <div key={p.kind} className={`je-progress-${p.kind}`} style={{ width: `${100 * p.fraction}%` }} />
+                ))}
               </div>
             </div>
           );

@@ -1,15 +1,32 @@
 import * as React from 'react';
 
+import { drawSketch, sketchable } from './sketch';
+
 type PlotlyModule = typeof import('plotly.js-dist-min');
 
 let plotly: Promise<PlotlyModule> | null = null;
 
-/** plotly.js is a large chunk: it loads the first time a chart is shown, never at start-up. */
+/** plotly.js is a large chunk: it loads when a chart is first shown, or ahead (`preloadPlotly`). */
 export function loadPlotly(): Promise<PlotlyModule> {
   if (!plotly) {
     plotly = import(/* webpackChunkName: "plotly" */ 'plotly.js-dist-min');
   }
   return plotly;
+}
+
+/**
+ * Start loading plotly.js once the page is idle, so the first chart opened later finds it
+ * ready; the sketch (sketch.ts) covers a chart asked for before that.
+ */
+export function preloadPlotly(): void {
+  const start = () => void loadPlotly().catch(() => undefined);
+  const idle = (window as unknown as { requestIdleCallback?: (cb: () => void, o?: object) => void })
+    .requestIdleCallback;
+  if (idle) {
+    idle(start, { timeout: 3000 });
+  } else {
+    setTimeout(start, 500);
+  }
 }
 
 export interface IPlotProps {
@@ -18,6 +35,8 @@ export interface IPlotProps {
   height?: number;
   /** Plotly's relayout event (zoom, autoscale). */
   onRelayout?: (event: Record<string, unknown>) => void;
+  /** Plotly's click on a point (a scatter point, a parcoords line is not clickable in plotly). */
+  onClick?: (event: { points?: Record<string, unknown>[] }) => void;
   className?: string;
 }
 
@@ -55,6 +74,21 @@ export function Plot(props: IPlotProps): JSX.Element {
   const [error, setError] = React.useState('');
   const relayout = React.useRef(props.onRelayout);
   relayout.current = props.onRelayout;
+  const click = React.useRef(props.onClick);
+  click.current = props.onClick;
+  const sketch = React.useRef<HTMLCanvasElement>(null);
+  const [drawn, setDrawn] = React.useState(false);
+
+  // Until plotly is there, the lines are drawn on a canvas (once, on mount).
+  React.useLayoutEffect(() => {
+    const el = ref.current;
+    const canvas = sketch.current;
+    const lines = sketchable(props.data);
+    if (el && canvas && lines && !drawn) {
+      drawSketch(canvas, lines, el.clientWidth || 600, props.height ?? 280);
+      el.setAttribute('data-sketch', 'true');
+    }
+  }, []);
 
   React.useEffect(() => {
     let cancelled = false;
@@ -76,7 +110,9 @@ export function Plot(props: IPlotProps): JSX.Element {
         if (node.on && !node._jeBound) {
           node._jeBound = true;
           node.on('plotly_relayout', e => relayout.current?.(e));
+          node.on('plotly_click', e => click.current?.(e as { points?: Record<string, unknown>[] }));
         }
+        setDrawn(true);
         el.setAttribute('data-rendered', 'true');
       })
       .catch((e: Error) => setError(e.message));
@@ -97,6 +133,7 @@ export function Plot(props: IPlotProps): JSX.Element {
   return (
     <div className={`je-plot ${props.className ?? ''}`}>
       {error ? <div className="je-error">{error}</div> : null}
+      {drawn ? null : <canvas ref={sketch} className="je-plot-sketch" aria-hidden="true" />}
       <div ref={ref} className="je-plot-area" />
     </div>
   );

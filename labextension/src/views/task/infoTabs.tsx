@@ -5,7 +5,8 @@ import { formatValue } from '../../model/compare';
 import { formatDuration, formatNumber, formatTime, taskDuration } from '../../model/format';
 import { taskJob, taskJobLine } from '../../model/launchers';
 import { TaskModel } from '../../model/task';
-import { ErrorLine, StatusBadge, Tags, useAction, useSignal } from '../common';
+import { ErrorLine, StatusBadge, useAction, useSignal } from '../common';
+import { TagEditor } from '../tagEditor';
 import { useEnv } from '../env';
 
 function Field(props: { label: string; children: React.ReactNode }): JSX.Element {
@@ -71,7 +72,7 @@ export function InfoTab(props: { model: TaskModel }): JSX.Element {
             )}
           </Field>
           <Field label="Tags">
-            <Tags tags={t.tags} />
+            <TagEditor tags={t.tags ?? []} onChange={tags => void run(() => model.update({ tags }))} />
           </Field>
         </tbody>
       </table>
@@ -128,21 +129,41 @@ export function ConfigTab(props: { model: TaskModel }): JSX.Element {
     void model.load('configurations');
   }, [model]);
   const [edits, setEdits] = React.useState<Record<string, string>>({});
+  const [added, setAdded] = React.useState<IParam[]>([]);
+  const [deleted, setDeleted] = React.useState<Set<string>>(new Set());
   const [error, run, busy] = useAction();
   const editable = model.editable;
   const sections = new Map<string, IParam[]>();
-  for (const p of model.parameters) {
+  for (const p of [...model.parameters, ...added]) {
     sections.set(p.section, [...(sections.get(p.section) ?? []), p]);
   }
+  const changed = Object.keys(edits).length > 0 || added.length > 0 || deleted.size > 0;
+  const discard = () => {
+    setEdits({});
+    setAdded([]);
+    setDeleted(new Set());
+  };
   const save = () =>
     run(async () => {
-      const params = model.parameters.map(p => {
-        const key = `${p.section}/${p.name}`;
-        return key in edits ? { ...p, value: parseEdited(edits[key], p.type) } : p;
-      });
-      await model.saveParameters(params);
-      setEdits({});
+      const params = [...model.parameters, ...added]
+        .filter(p => !deleted.has(`${p.section}/${p.name}`))
+        .map(p => {
+          const key = `${p.section}/${p.name}`;
+          return key in edits ? { ...p, value: parseEdited(edits[key], p.type) } : p;
+        });
+      // A deletion needs the whole list to replace the stored one; edits and additions merge.
+      await model.saveParameters(params, deleted.size > 0);
+      discard();
     });
+  const toggleDelete = (key: string) => {
+    const next = new Set(deleted);
+    if (next.has(key)) {
+      next.delete(key);
+    } else {
+      next.add(key);
+    }
+    setDeleted(next);
+  };
   return (
     <div className="je-tab-config">
       {!editable ? (
@@ -156,8 +177,9 @@ export function ConfigTab(props: { model: TaskModel }): JSX.Element {
             <tbody>
               {params.map(p => {
                 const key = `${p.section}/${p.name}`;
+                const gone = deleted.has(key);
                 return (
-                  <tr key={key} data-param={key}>
+                  <tr key={key} data-param={key} className={gone ? 'je-deleted' : ''}>
                     <th title={p.description}>{p.name}</th>
                     <td>
                       {editable ? (
@@ -172,6 +194,18 @@ export function ConfigTab(props: { model: TaskModel }): JSX.Element {
                       )}
                     </td>
                     <td className="je-dim">{p.type}</td>
+                    {editable ? (
+                      <td>
+                        <button
+                          className="je-chip-x"
+                          aria-label={gone ? `Keep ${key}` : `Delete ${key}`}
+                          title={gone ? 'Keep' : 'Delete'}
+                          onClick={() => toggleDelete(key)}
+                        >
+                          {gone ? '↺' : '✕'}
+                        </button>
+                      </td>
+                    ) : null}
                   </tr>
                 );
               })}
@@ -179,12 +213,21 @@ export function ConfigTab(props: { model: TaskModel }): JSX.Element {
           </table>
         </div>
       ))}
-      {editable && Object.keys(edits).length ? (
+      {editable ? (
+        <AddParameter
+          sections={[...new Set(['General', ...sections.keys()])]}
+          taken={key =>
+            [...model.parameters, ...added].some(p => `${p.section}/${p.name}` === key && !deleted.has(key))
+          }
+          onAdd={p => setAdded([...added, p])}
+        />
+      ) : null}
+      {editable && changed ? (
         <div className="je-toolbar">
           <button className="je-btn je-primary" data-action="save-params" disabled={busy} onClick={() => void save()}>
             Save parameters
           </button>
-          <button className="je-btn" onClick={() => setEdits({})}>
+          <button className="je-btn" onClick={discard}>
             Discard
           </button>
         </div>
@@ -196,6 +239,86 @@ export function ConfigTab(props: { model: TaskModel }): JSX.Element {
         <ConfigObject key={c.name} model={model} name={c.name} type={c.type} text={c.text} editable={editable} />
       ))}
       {model.configurations.length === 0 ? <div className="je-empty">No configuration objects.</div> : null}
+    </div>
+  );
+}
+
+/** A new hyperparameter: section, name, value (typed like a JSON literal: 3, 0.1, true, "text"). */
+function AddParameter(props: {
+  sections: string[];
+  taken: (key: string) => boolean;
+  onAdd: (p: IParam) => void;
+}): JSX.Element {
+  const [section, setSection] = React.useState('General');
+  const [name, setName] = React.useState('');
+  const [value, setValue] = React.useState('');
+  const [error, setError] = React.useState('');
+  const add = () => {
+    const s = section.trim();
+    const n = name.trim();
+    if (!s || !n) {
+      setError('a parameter needs a section and a name');
+      return;
+    }
+    if (n.includes('/') || s.includes('/')) {
+      setError('"/" separates the section from the name: leave it out of both');
+      return;
+    }
+    if (props.taken(`${s}/${n}`)) {
+      setError(`${s}/${n} exists: edit its value above`);
+      return;
+    }
+    const parsed = parseEdited(value, undefined);
+    const type =
+      typeof parsed === 'number'
+        ? Number.isInteger(parsed)
+          ? 'int'
+          : 'float'
+        : typeof parsed === 'boolean'
+          ? 'bool'
+          : 'str';
+    props.onAdd({ section: s, name: n, value: parsed, type, description: '' } as IParam);
+    setName('');
+    setValue('');
+    setError('');
+  };
+  return (
+    <div className="je-add-param">
+      <div className="je-toolbar">
+        <b>Add a parameter</b>
+        <input
+          className="je-param-input"
+          list="je-param-sections"
+          aria-label="New parameter section"
+          placeholder="section"
+          value={section}
+          onChange={e => setSection(e.target.value)}
+        />
+        <datalist id="je-param-sections">
+          {props.sections.map(s => (
+            <option key={s} value={s} />
+          ))}
+        </datalist>
+        <input
+          className="je-param-input"
+          aria-label="New parameter name"
+          placeholder="name"
+          value={name}
+          onChange={e => setName(e.target.value)}
+        />
+        <input
+          className="je-param-input"
+          aria-label="New parameter value"
+          placeholder="value"
+          value={value}
+          onChange={e => setValue(e.target.value)}
+          onKeyDown={e => e.key === 'Enter' && add()}
+        />
+        <button className="je-btn" data-action="add-param" onClick={add}>
+          Add
+        </button>
+      </div>
+      <ErrorLine error={error} />
     </div>
   );
 }

@@ -2,12 +2,16 @@ import * as React from 'react';
 
 import type { IArtifact, IDebugSample, IPlot } from '../../api/shapes';
 import { formatBytes, formatTime } from '../../model/format';
+import { parseCsv } from '../../model/csv';
+import { weightsSize } from '../../model/models';
+import { groupSamples, ISampleGroup, sampleAt } from '../../model/samples';
 import { TaskModel } from '../../model/task';
 import { ErrorLine, useSignal } from '../common';
 import { useEnv } from '../env';
 import { Plot } from '../plot';
+import { IterationSlider, SampleMedia, SampleViewer } from '../samples';
 
-function figureOf(p: IPlot): { data: unknown[]; layout: Record<string, unknown> } {
+export function figureOf(p: IPlot): { data: unknown[]; layout: Record<string, unknown> } {
   const fig = p.figure ?? p.plot ?? {};
   return {
     data: (fig.data as unknown[]) ?? [],
@@ -36,64 +40,56 @@ export function PlotsTab(props: { model: TaskModel }): JSX.Element {
   );
 }
 
-/** Debug samples: images (and media) per title/series, with an iteration slider. */
+/** One title/series of debug samples: its own iteration slider, and a click opens the viewer. */
+function SampleGroupCard(props: { group: ISampleGroup<IDebugSample>; onOpen: (iteration: number) => void }) {
+  const env = useEnv();
+  const { group } = props;
+  const last = group.iterations[group.iterations.length - 1];
+  const [iteration, setIteration] = React.useState(last);
+  const sample = sampleAt(group.samples, iteration);
+  return (
+    <figure className="je-sample" data-sample-group={group.key}>
+      {sample ? <SampleMedia env={env} sample={sample} onOpen={() => props.onOpen(sample.iteration)} /> : null}
+      <figcaption>
+        <span className="je-sample-key">{group.key}</span>
+        <IterationSlider
+          iterations={group.iterations}
+          value={iteration}
+          onChange={setIteration}
+          label={`Iteration of ${group.key}`}
+        />
+      </figcaption>
+    </figure>
+  );
+}
+
+/** Debug samples: per title/series, each with its own iteration slider; a click opens it full size. */
 export function DebugSamplesTab(props: { model: TaskModel }): JSX.Element {
   const { model } = props;
   const env = useEnv();
   useSignal(model.changed, p => p === 'debugSamples');
   React.useEffect(() => void model.load('debugSamples'), [model]);
-  const iterations = [...new Set(model.debugSamples.map(s => s.iteration))].sort((a, b) => a - b);
-  const [pick, setPick] = React.useState<number | null>(null);
-  const iteration = pick !== null && iterations.includes(pick) ? pick : iterations[iterations.length - 1];
-  const groups = new Map<string, IDebugSample>();
-  for (const s of model.debugSamples) {
-    const key = `${s.title} / ${s.series}`;
-    const best = groups.get(key);
-    // The latest sample at or before the chosen iteration, per title/series.
-    if (s.iteration <= (iteration ?? Infinity) && (!best || s.iteration > best.iteration)) {
-      groups.set(key, s);
-    }
-  }
-  // Only web links are followed: a stored javascript: or data: URL (older servers took any) is not.
-  const src = (s: IDebugSample) =>
-    s.sha256 ? env.blobUrl(s.sha256) : /^https?:\/\//i.test(s.url ?? '') ? (s.url as string) : '';
+  const groups = React.useMemo(() => groupSamples(model.debugSamples), [model.debugSamples]);
+  const [open, setOpen] = React.useState<{ key: string; iteration: number } | null>(null);
+  const openGroup = open ? groups.find(g => g.key === open.key) : undefined;
   return (
     <div className="je-tab-debug">
       <ErrorLine error={model.errors.debugSamples} />
-      {iterations.length ? (
-        <div className="je-toolbar">
-          <label>
-            Iteration{' '}
-            <input
-              type="range"
-              aria-label="Iteration"
-              min={0}
-              max={iterations.length - 1}
-              value={Math.max(0, iterations.indexOf(iteration))}
-              onChange={e => setPick(iterations[Number(e.target.value)])}
-            />{' '}
-            {iteration}
-          </label>
-        </div>
-      ) : (
-        <div className="je-empty">No debug samples reported.</div>
-      )}
+      {groups.length ? null : <div className="je-empty">No debug samples reported.</div>}
       <div className="je-samples">
-        {[...groups.entries()].map(([key, s]) => (
-          <figure key={key} className="je-sample">
-            {(s.content_type ?? 'image/').startsWith('image/') ? (
-              <img src={src(s)} alt={key} loading="lazy" />
-            ) : (
-              <a href={src(s)} target="_blank" rel="noreferrer">
-                {key}
-              </a>
-            )}
-            <figcaption>
-              {key} · iter {s.iteration}
-            </figcaption>
-          </figure>
+        {groups.map(g => (
+          <SampleGroupCard key={g.key} group={g} onOpen={iteration => setOpen({ key: g.key, iteration })} />
         ))}
       </div>
+      {open && openGroup ? (
+        <SampleViewer
+          env={env}
+          group={openGroup}
+          iteration={open.iteration}
+          onIteration={iteration => setOpen({ key: open.key, iteration })}
+          onClose={() => setOpen(null)}
+        />
+      ) : null}
     </div>
   );
 }
@@ -185,11 +181,8 @@ function ArtifactPreview(props: { artifact: IArtifact }): JSX.Element {
     return <pre className="je-code">{pretty}</pre>;
   }
   if (text !== null && isCsv) {
-    const rows = text
-      .split('\n')
-      .filter(Boolean)
-      .slice(0, 101)
-      .map(r => r.split(','));
+    // A real CSV reader: quoted fields with commas or line breaks stay one cell (Titanic's names).
+    const rows = parseCsv(text, 101, /\.tsv$/.test(name) || type.includes('tsv') ? '\t' : ',');
     return (
       <table className="je-grid je-csv">
         <tbody>
@@ -239,58 +232,10 @@ export function ArtifactsTab(props: { model: TaskModel }): JSX.Element {
   );
 }
 
-/** Execution: script, repository and commit, uncommitted diff, installed packages. */
-export function ExecutionTab(props: { model: TaskModel }): JSX.Element {
-  const { model } = props;
-  useSignal(model.changed, p => p === 'task');
-  const s = model.task?.script ?? {};
-  const requirements =
-    typeof s.requirements === 'string'
-      ? s.requirements
-      : s.requirements
-        ? Object.entries(s.requirements)
-            .map(([k, v]) => (typeof v === 'string' ? v : `# ${k}\n${JSON.stringify(v, null, 2)}`))
-            .join('\n')
-        : '';
-  const rows: [string, unknown][] = [
-    ['Repository', s.repository],
-    ['Branch', s.branch],
-    ['Commit', s.version_num],
-    ['Entry point', s.entry_point],
-    ['Working dir', s.working_dir],
-    ['Interpreter', s.binary]
-  ];
-  return (
-    <div className="je-tab-execution">
-      <table className="je-kv">
-        <tbody>
-          {rows.map(([k, v]) => (
-            <tr key={k}>
-              <th>{k}</th>
-              <td>
-                <code>{v === undefined || v === null ? '' : String(v)}</code>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      <h4>Uncommitted changes</h4>
-      <pre className="je-code">{s.diff || 'none'}</pre>
-      <h4>Installed packages</h4>
-      <pre className="je-code">{requirements || 'not recorded'}</pre>
-      {model.task?.runtime && Object.keys(model.task.runtime).length ? (
-        <>
-          <h4>Runtime</h4>
-          <pre className="je-code">{JSON.stringify(model.task.runtime, null, 2)}</pre>
-        </>
-      ) : null}
-    </div>
-  );
-}
-
 /** Models: input and output models of the task. */
 export function ModelsTab(props: { model: TaskModel }): JSX.Element {
   const { model } = props;
+  const env = useEnv();
   useSignal(model.changed, p => p === 'models');
   React.useEffect(() => void model.load('models'), [model]);
   return (
@@ -300,12 +245,21 @@ export function ModelsTab(props: { model: TaskModel }): JSX.Element {
       <table className="je-grid">
         <tbody>
           {model.models.map(m => (
-            <tr key={m.id}>
-              <th>{m.name}</th>
+            <tr key={`${m.role ?? ''}/${m.id}`} data-model={m.name}>
+              <th>
+                {env.openModel ? (
+                  <a href="#" data-action="open-model" onClick={e => (e.preventDefault(), env.openModel?.(m.id))}>
+                    {m.name}
+                  </a>
+                ) : (
+                  m.name
+                )}
+              </th>
               <td>{m.role ?? ''}</td>
               <td>{m.framework}</td>
               <td>{m.published ? 'published' : ''}</td>
               <td>{formatTime(m.created)}</td>
+              <td>{weightsSize(m.weights)}</td>
               <td className="je-dim">
                 <code>{m.weights?.url ?? ''}</code>
               </td>

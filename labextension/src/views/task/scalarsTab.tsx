@@ -1,7 +1,7 @@
 import * as React from 'react';
 
 import type { ISeries } from '../../api/shapes';
-import { filterCharts, forLogAxis, IChartSpec, smooth } from '../../model/scalars';
+import { earliestX, filterCharts, forLogAxis, IChartSpec, smooth, xForAxis } from '../../model/scalars';
 import { TaskModel, XAxis } from '../../model/task';
 import { ErrorLine, useSignal } from '../common';
 import { Plot } from '../plot';
@@ -60,51 +60,73 @@ export function ChartControls(props: {
       >
         <option value="iter">x: iteration</option>
         <option value="timestamp">x: wall time</option>
+        <option value="relative">x: relative time</option>
       </select>
     </div>
   );
 }
 
-/** Plotly traces for series, with smoothing (the raw line stays, faded) and log-axis safety. */
-export function traces(series: ISeries[], options: IChartOptions, namePrefix = ''): unknown[] {
+/** How one series is drawn: its colour, its dash, its legend name and group. */
+export interface ITraceStyle {
+  color: string;
+  dash?: string;
+  name: string;
+  group?: string;
+}
+
+/** The default style: one colour per series, in the order given. */
+export function seriesStyle(s: ISeries, i: number): ITraceStyle {
+  return { color: `hsl(${(i * 137.5) % 360}, 65%, 50%)`, name: s.series };
+}
+
+/**
+ * Plotly traces for series, with smoothing (the raw line stays, faded) and log-axis safety.
+ * `origin` gives the start of each series' run for the relative-time axis (epoch ms).
+ */
+export function traces(
+  series: ISeries[],
+  options: IChartOptions,
+  style: (s: ISeries, i: number) => ITraceStyle = seriesStyle,
+  origin: (s: ISeries) => number = () => earliestX(series)
+): unknown[] {
   const out: unknown[] = [];
   const big = series.reduce((n, s) => n + s.x.length, 0) > 20000;
   const type = big ? 'scattergl' : 'scatter';
-  const x = (s: ISeries) => (options.xAxis === 'timestamp' ? s.x.map(v => new Date(v * 1000)) : s.x);
   series.forEach((s, i) => {
     const y = options.log ? forLogAxis(s.y) : s.y;
-    const name = namePrefix + s.series;
-    const color = `hsl(${(i * 137.5) % 360}, 65%, 50%)`;
+    const x = xForAxis(s.x, options.xAxis, options.xAxis === 'relative' ? origin(s) : 0);
+    const { color, dash, name, group } = style(s, i);
+    const line = { color, width: 1.5, dash: dash ?? 'solid' };
+    const common = { type, mode: 'lines', name, x, legendgroup: group };
     if (options.smoothing > 0) {
-      out.push({
-        type,
-        mode: 'lines',
-        name,
-        x: x(s),
-        y,
-        line: { color, width: 1 },
-        opacity: 0.25,
-        showlegend: false,
-        hoverinfo: 'skip'
-      });
-      out.push({ type, mode: 'lines', name, x: x(s), y: smooth(y, options.smoothing), line: { color, width: 1.5 } });
+      out.push({ ...common, y, line: { ...line, width: 1 }, opacity: 0.25, showlegend: false, hoverinfo: 'skip' });
+      out.push({ ...common, y: smooth(y, options.smoothing), line });
     } else {
-      out.push({ type, mode: 'lines', name, x: x(s), y, line: { color, width: 1.5 } });
+      out.push({ ...common, y, line });
     }
   });
   return out;
 }
 
+const X_TITLES: Record<XAxis, string> = { iter: 'iteration', timestamp: 'wall time', relative: 'seconds since start' };
+
 export function chartLayout(title: string, options: IChartOptions): Record<string, unknown> {
   return {
     title: { text: title, font: { size: 13 } },
     yaxis: { type: options.log ? 'log' : 'linear' },
-    xaxis: { type: options.xAxis === 'timestamp' ? 'date' : 'linear' }
+    xaxis: { type: options.xAxis === 'timestamp' ? 'date' : 'linear', title: { text: X_TITLES[options.xAxis] } }
   };
 }
 
-/** Plotly's zoom event → the x range to re-fetch, or null when the user reset the zoom. */
-export function zoomRange(event: Record<string, unknown>, xAxis: XAxis): [number, number] | null | undefined {
+/**
+ * Plotly's zoom event → the x range to re-fetch (iterations, or epoch seconds on the time axes),
+ * or null when the user reset the zoom. `originMs` turns the relative axis back into times.
+ */
+export function zoomRange(
+  event: Record<string, unknown>,
+  xAxis: XAxis,
+  originMs = 0
+): [number, number] | null | undefined {
   if (event['xaxis.autorange']) {
     return null;
   }
@@ -114,8 +136,19 @@ export function zoomRange(event: Record<string, unknown>, xAxis: XAxis): [number
     return undefined; // a y-only zoom: keep what we have
   }
   const num = (v: unknown) =>
-    xAxis === 'timestamp' ? Date.parse(String(v).replace(' ', 'T') + 'Z') / 1000 : Number(v);
+    xAxis === 'timestamp'
+      ? Date.parse(String(v).replace(' ', 'T') + 'Z') / 1000
+      : xAxis === 'relative'
+        ? originMs / 1000 + Number(v)
+        : Number(v);
   return [num(a), num(b)];
+}
+
+/** A zoom range (as `zoomRange` gives it) in the units the axis draws. */
+export function axisRange(range: [number, number], xAxis: XAxis, originMs = 0): [number | string, number | string] {
+  const fmt = (v: number) =>
+    xAxis === 'timestamp' ? new Date(v * 1000).toISOString() : xAxis === 'relative' ? v - originMs / 1000 : v;
+  return [fmt(range[0]), fmt(range[1])];
 }
 
 function Chart(props: {
@@ -132,6 +165,10 @@ function Chart(props: {
   // The first charts are on screen for sure: no need to wait a frame for the observer.
   const [visible, setVisible] = React.useState(props.eager);
   const ref = React.useRef<HTMLDivElement>(null);
+  // The relative axis counts from the run's first point, kept while zoomed (a window's own first
+  // point is later).
+  const origin = React.useRef(0);
+  React.useEffect(() => setRange(null), [options.xAxis]);
 
   // Read points only once the chart scrolls near the viewport: a task with hundreds of
   // metrics opens as fast as one with a single metric.
@@ -167,15 +204,19 @@ function Chart(props: {
     };
   }, [visible, chart.series.join('\n'), options.xAxis, range, props.epoch]);
 
-  const data = React.useMemo(
-    () => (series ? traces(series, options) : []),
-    [series, options.smoothing, options.log, options.xAxis]
-  );
+  const data = React.useMemo(() => {
+    if (!series) {
+      return [];
+    }
+    if (!range && options.xAxis !== 'iter') {
+      origin.current = earliestX(series);
+    }
+    return traces(series, options, seriesStyle, () => origin.current);
+  }, [series, options.smoothing, options.log, options.xAxis]);
   const layout = React.useMemo(() => {
     const l = chartLayout(chart.title, options);
     if (range) {
-      const fmt = (v: number) => (options.xAxis === 'timestamp' ? new Date(v * 1000).toISOString() : v);
-      (l.xaxis as Record<string, unknown>).range = [fmt(range[0]), fmt(range[1])];
+      (l.xaxis as Record<string, unknown>).range = axisRange(range, options.xAxis, origin.current);
     }
     return l;
   }, [chart.title, options.log, options.xAxis, range]);
@@ -188,7 +229,7 @@ function Chart(props: {
           data={data}
           layout={layout}
           onRelayout={e => {
-            const r = zoomRange(e, options.xAxis);
+            const r = zoomRange(e, options.xAxis, origin.current);
             if (r !== undefined) {
               setRange(r);
             }

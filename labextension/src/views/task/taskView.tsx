@@ -5,7 +5,8 @@ import { TaskModel } from '../../model/task';
 import { ErrorLine, StatusBadge, useAction, useSignal } from '../common';
 import { IEnv, useEnv } from '../env';
 import { ConfigTab, InfoTab } from './infoTabs';
-import { ArtifactsTab, ConsoleTab, DebugSamplesTab, ExecutionTab, ModelsTab, PlotsTab } from './resultTabs';
+import { ExecutionTab } from './executionTab';
+import { ArtifactsTab, ConsoleTab, DebugSamplesTab, ModelsTab, PlotsTab } from './resultTabs';
 import { ScalarsTab } from './scalarsTab';
 
 export const TABS = [
