@@ -19,6 +19,10 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--keyfile", default=None, help="TLS private key (PEM) of the certificate")
     p.add_argument("--workers", type=int, default=1, metavar="N",
                    help="serve from N forked processes sharing the port (default 1; POSIX only)")
+    p.add_argument("--task-timeout", type=float, default=None, metavar="SECONDS",
+                   help="stop an in_progress run of another machine as orphaned after this long without a "
+                        "heartbeat (default: the task_timeout setting, 600 s); a run on this machine whose "
+                        "process is gone is stopped at once")
     p.set_defaults(func=cmd_server)
 
 
@@ -37,5 +41,5 @@ def cmd_server(args: argparse.Namespace) -> int:
         else:
             blob_url = cfg.blob_url
     serve(store_url, blob_url, args.ip, args.port, certfile=args.certfile, keyfile=args.keyfile,
-          workers=args.workers)
+          workers=args.workers, task_timeout=cfg.task_timeout if args.task_timeout is None else args.task_timeout)
     return 0

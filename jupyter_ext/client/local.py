@@ -122,6 +122,13 @@ class LocalBackend(LocalDatasetCalls, Backend):
                     self._blobs = BlobStore(self.blob_url, self._storage_options(self.blob_url))
         return self._blobs
 
+    def stop_orphaned_runs(self, task_timeout: float) -> list[str]:
+        """End as ``stopped`` the in_progress runs of this store whose process is gone (core/orphans.py):
+        with no server watching an embedded store, the first process to open it does."""
+        from jupyter_ext.core import orphans
+
+        return orphans.stop_orphans(self.store, task_timeout=task_timeout)
+
     def close(self) -> None:
         if self._opened.is_set() and self._store is not None:
             self._store.close()

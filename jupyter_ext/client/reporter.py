@@ -65,8 +65,10 @@ PROBE_MAX = 30.0
 
 class Reporter:
     def __init__(self, backend: Backend, *, flush_period: float = 1.0, spool_dir: str | None = None,
-                 spool_max_bytes: int = 1 << 30) -> None:
+                 spool_max_bytes: int = 1 << 30, task_timeout: float | None = None) -> None:
         self.backend = backend
+        # an embedded store has no server to watch it: the reporter stops its orphaned runs once
+        self.task_timeout = task_timeout
         self.flush_period = flush_period
         self.spool_dir = spool_dir
         self.spool_max_bytes = spool_max_bytes
@@ -226,6 +228,7 @@ class Reporter:
         if not self._offline and not self._orphans_checked:
             self._orphans_checked = True
             self._replay_orphans()
+            self._stop_orphaned_runs()
         if self._offline:
             # to disk first, so a flush (and the exit hook) never waits for the network
             for op in ops:
@@ -379,6 +382,18 @@ class Reporter:
             self._offline = False
             print(f"jupyter-track: the backend is back; {self.replayed} spooled reports sent", file=sys.stderr)
             self._orphans_checked = False
+
+    def _stop_orphaned_runs(self) -> None:
+        stop = getattr(self.backend, "stop_orphaned_runs", None)
+        if self.task_timeout is None or stop is None:
+            return
+        self.task_timeout, timeout = None, self.task_timeout  # once per process
+        try:
+            for task_id in stop(timeout):
+                print(f"jupyter-track: task {task_id} was left in_progress by a process that is gone; "
+                      "marked stopped", file=sys.stderr)
+        except Exception as exc:  # noqa: BLE001 - a housekeeping check; the run itself goes on
+            print(f"jupyter-track: could not check the store for orphaned runs: {exc}", file=sys.stderr)
 
     def _replay_orphans(self) -> None:
         if self.spool_dir is None:

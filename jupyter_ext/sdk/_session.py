@@ -80,7 +80,8 @@ def reporter() -> Reporter:
             check_home(cfg.home, cfg.store_url, cfg.remote)  # at once, not after a run whose results are lost
             # reports that cannot reach the backend wait on disk, bounded, and are sent later
             _reporter = Reporter(backend(), flush_period=cfg.flush_period, spool_dir=os.path.join(cfg.home, "spool"),
-                                 spool_max_bytes=int(cfg.spool_max_mb * (1 << 20)))
+                                 spool_max_bytes=int(cfg.spool_max_mb * (1 << 20)),
+                                 task_timeout=None if cfg.remote else cfg.task_timeout)
             if _forked:
                 _flush_at_worker_exit()
         return _reporter

@@ -14,7 +14,7 @@ def load(server_app: Any) -> None:
     cfg = config.load()
     web_app = server_app.web_app
     base_url = web_app.settings.get("base_url", "/")
-    services = Services.open(cfg.store_url, cfg.blob_url)
+    services = Services.open(cfg.store_url, cfg.blob_url, task_timeout=cfg.task_timeout)
     web_app.settings["jupyter_track_services"] = services
     web_app.add_handlers(".*$", handlers(services, base_url, jupyter=True))
     from jupyter_ext.notebook import autoload

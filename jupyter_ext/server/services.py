@@ -65,6 +65,8 @@ class Services:
         with contextlib.suppress(Exception):  # the error surfaces on the first request instead
             self.backend.store  # noqa: B018
             self.store_ready = True
+        if self.store_ready:
+            self._stop_orphans()  # at once: runs killed while no server watched end now, not in a minute
 
     async def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         loop = asyncio.get_running_loop()
@@ -73,16 +75,18 @@ class Services:
     def _watch_orphans(self) -> None:
         """Every minute: runs whose process is gone end as stopped (core/orphans.py)."""
         while not self._closing.wait(ORPHAN_CHECK_EVERY):
-            if not self.store_ready:
-                continue
-            try:
-                stopped = orphans.stop_orphans(self.backend.store, task_timeout=self.task_timeout)
-            except Exception:  # noqa: BLE001 - logged; the next round tries again
-                log.exception("checking for orphaned runs failed")
-                continue
-            for task_id in stopped:
-                log.info("task %s: its process is gone; marked stopped", task_id)
-                self.changes.announce("task", task_id, ["status", "status_message"])
+            if self.store_ready:
+                self._stop_orphans()
+
+    def _stop_orphans(self) -> None:
+        try:
+            stopped = orphans.stop_orphans(self.backend.store, task_timeout=self.task_timeout)
+        except Exception:  # noqa: BLE001 - logged; the next round tries again
+            log.exception("checking for orphaned runs failed")
+            return
+        for task_id in stopped:
+            log.info("task %s: its process is gone; marked stopped", task_id)
+            self.changes.announce("task", task_id, ["status", "status_message"])
 
     def close(self) -> None:
         self._closing.set()
