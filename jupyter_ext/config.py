@@ -49,6 +49,8 @@ class Config:
     # Seconds without a heartbeat after which an in_progress run of another machine is stopped
     # as orphaned (a run on this machine whose process is gone is stopped at once).
     task_timeout: float = 600.0
+    # The exit code of a script that ended well but whose results were not all stored (0: keep its own).
+    exit_code_on_loss: int = 3
     log_environment: tuple[str, ...] = ()
     task_no_reuse: bool = False
     capture_console: bool = True
@@ -192,6 +194,11 @@ def _coerce(name: str, value: Any, kind: Any) -> Any:
         if text in ("0", "false", "no", "off", ""):
             return False
         raise InvalidArgument(f"setting {name} must be true or false, got {value!r}")
+    if kind in (int, "int"):
+        try:
+            return int(str(value).strip())
+        except (TypeError, ValueError) as exc:
+            raise InvalidArgument(f"setting {name} must be a whole number, got {value!r}") from exc
     if kind in (float, "float"):
         try:
             return float(value)

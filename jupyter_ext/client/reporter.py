@@ -93,6 +93,8 @@ class Reporter:
         self.events: list[tuple[str, Any]] = []
         self.ops: list[tuple[Callable[..., Any], tuple[Any, ...], dict[str, Any]]] = []
         self.errors: list[str] = []
+        self.failures = 0  # things not stored so far (a repeated message counts each time)
+        self._answered = 0  # failures a flush() already answered False for
         self.dropped: dict[str, str] = {}
         # live runs this process reports for: touched every HEARTBEAT_EVERY s (core/orphans.py)
         self.beating: set[str] = set()
@@ -130,10 +132,11 @@ class Reporter:
 
     def flush(self, timeout: float | None = None) -> bool:
         """Wait until everything handed over before this call is written (or spooled). False on
-        timeout, or when something could not be stored (``errors`` says what; it was printed)."""
-        errors_before = len(self.errors)
+        timeout, or when something could not be stored since the last flush answered (``errors``
+        says what; it was printed when it happened)."""
         done = self._wait_written(timeout)
-        return done and len(self.errors) == errors_before
+        failures, self._answered = self.failures - self._answered, self.failures
+        return done and failures == 0
 
     def _wait_written(self, timeout: float | None) -> bool:
         if self._thread is None:
@@ -476,7 +479,13 @@ class Reporter:
             except Exception:  # noqa: BLE001 - a missed beat loses no data; the next one (or going offline) follows
                 pass
 
+    def note_lost(self, message: str) -> None:
+        """Something handed over was not stored (an upload replayed from the spool was refused):
+        printed, and the next flush() and the exit say so."""
+        self._note_error(message)
+
     def _note_error(self, message: str) -> None:
+        self.failures += 1
         if message not in self.errors:
             self.errors.append(message)
             print(f"jupyter-track: could not store reported data: {message}", file=sys.stderr)
