@@ -48,7 +48,7 @@ class Call:
     services: Services
     path: dict[str, str]
     query: Mapping[str, list[bytes]]
-    body_bytes: bytes
+    body_bytes: bytes | bytearray
     user: Principal
     base_url: str = "/"
 
@@ -103,7 +103,7 @@ class Call:
 
         cached = self.__dict__.get("_body")
         if cached is None:
-            parsed = codec.loads(self.body_bytes) if self.body_bytes.strip() else {}
+            parsed = codec.loads(self.body_bytes) if self.body_bytes and not self.body_bytes.isspace() else {}
             if not isinstance(parsed, dict):
                 raise InvalidArgument("the request body must be a JSON object")
             self.__dict__["_body"] = cached = parsed

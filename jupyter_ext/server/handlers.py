@@ -49,13 +49,16 @@ class TrackMixin(_Handler):
     def initialize(self, services: Services, base_url: str = "/") -> None:
         self.services = services
         self.track_base_url = base_url
-        self._chunks: list[bytes] = []
-        self._size = 0
+        # one growing buffer, parsed as it is (json takes a bytearray): no joined copy of the body
+        self._body = bytearray()
         self._limit = services.limits.max_json_bytes
         self.via_key = False
 
     # -- authentication and limits --------------------------------------------------------------
     async def prepare(self) -> None:
+        route = getattr(self, "routes", {}).get(self.request.method)
+        if route is not None and route.max_body:
+            self._limit = route.max_body
         self._check_declared_size()
         header = self.request.headers.get("Authorization", "")
         scheme, _, value = header.partition(" ")
@@ -106,11 +109,10 @@ class TrackMixin(_Handler):
     def data_received(self, chunk: bytes) -> Any:
         if self._finished:
             return None  # refused already; the connection closes once the answer is out
-        self._size += len(chunk)
-        if self._size > self._limit:
+        if len(self._body) + len(chunk) > self._limit:
             self.refuse_too_large()
             return None
-        self._chunks.append(chunk)
+        self._body += chunk
         return None
 
     def refuse_too_large(self) -> None:
@@ -121,7 +123,7 @@ class TrackMixin(_Handler):
 
     def refuse_body(self, error: errors.TrackError) -> None:
         """Answer ``error`` while the body is still arriving, and close the connection after it."""
-        self._chunks = []
+        self._body = bytearray()
         self.set_header("Connection", "close")
         self.send_error(error.http_status, exc_info=(type(error), error, None))
         connection = getattr(self.request, "connection", None)
@@ -130,8 +132,7 @@ class TrackMixin(_Handler):
 
     # -- dispatch ---------------------------------------------------------------------------------
     def make_call(self, path: dict[str, str]) -> Call:
-        body = b"".join(self._chunks)
-        self._chunks = []
+        body, self._body = self._body, bytearray()
         return Call(self.services, path, self.request.query_arguments, body, self.current_user, self.track_base_url)
 
     async def dispatch(self, route: Route, path: dict[str, str]) -> None:

@@ -18,6 +18,7 @@ from jupyter_ext.core.orphans import DEFAULT_TASK_TIMEOUT
 from jupyter_ext.server.changes import ChangeFeed
 from jupyter_ext.server.chart_cache import ChartCache
 from jupyter_ext.server.read_cache import ReadCache
+from jupyter_ext.wire.routes import MAX_JSON_BYTES
 
 T = TypeVar("T")
 
@@ -30,7 +31,7 @@ log = logging.getLogger("jupyter_ext.server")
 class Limits:
     """Request size limits: a JSON body (an events batch is the biggest) and one uploaded blob."""
 
-    max_json_bytes: int = 64 * MiB
+    max_json_bytes: int = MAX_JSON_BYTES
     max_blob_bytes: int = 64 * 1024 * MiB
     max_points: int = 10_000_000  # per series, in a downsampled read
 

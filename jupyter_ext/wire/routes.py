@@ -83,6 +83,13 @@ from jupyter_ext.wire.shapes import (
 
 API_PREFIX = "track/api/v1/"
 
+MiB = 1 << 20
+MAX_JSON_BYTES = 16 * MiB
+"""The largest JSON request body: the server refuses more (413) before parsing, and the SDK splits
+an events batch to stay under it. Parsed, 16 MiB of JSON takes about ten times that in memory."""
+MAX_SYNC_RECORD_BYTES = 64 * MiB
+"""``sync/import`` takes one task's whole record (its console, plots, …): an administrator's bulk copy."""
+
 
 @dataclasses.dataclass(frozen=True)
 class Param:
@@ -110,6 +117,7 @@ class Route:
     websocket: bool = False
     request: Any = None  # the JSON body's type (wire/shapes.py, JSON: free-form); None: no fields
     response: Any = None  # a row of store/rows.py, a shape, or a container of them (Items, MapOf, ...)
+    max_body: int | None = None  # a JSON body's own cap, when not the server's (MAX_JSON_BYTES)
 
     @property
     def path_params(self) -> list[str]:
@@ -150,7 +158,7 @@ ROUTES: tuple[Route, ...] = (
           request=GcRequest, response=Collected),
     Route("POST", "sync/import", "sync_import", "Apply one record of `jupyter track sync` (ids kept; a second "
           "copy is a no-op)", tag="meta", body="json",
-          request=JSON, response=JSON),
+          request=JSON, response=JSON, max_body=MAX_SYNC_RECORD_BYTES),
     # -- projects --------------------------------------------------------------------------------
     Route("GET", "projects", "list_projects", "Every project as a flat list with path, parent and task count",
           tag="projects",
