@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from jupyter_ext.errors import TrackError, Unavailable
@@ -122,12 +122,12 @@ class LocalBackend(LocalDatasetCalls, Backend):
                     self._blobs = BlobStore(self.blob_url, self._storage_options(self.blob_url))
         return self._blobs
 
-    def stop_orphaned_runs(self, task_timeout: float) -> list[str]:
+    def stop_orphaned_runs(self, task_timeout: float, exclude: Collection[str] = ()) -> list[str]:
         """End as ``stopped`` the in_progress runs of this store whose process is gone (core/orphans.py):
         with no server watching an embedded store, the first process to open it does."""
         from jupyter_ext.core import orphans
 
-        return orphans.stop_orphans(self.store, task_timeout=task_timeout)
+        return orphans.stop_orphans(self.store, task_timeout=task_timeout, exclude=exclude)
 
     def close(self) -> None:
         if self._opened.is_set() and self._store is not None:

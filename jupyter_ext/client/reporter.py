@@ -392,7 +392,7 @@ class Reporter:
             return
         self.task_timeout, timeout = None, self.task_timeout  # once per process
         try:
-            for task_id in stop(timeout):
+            for task_id in stop(timeout, exclude=set(self.beating)):
                 print(f"jupyter-track: task {task_id} was left in_progress by a process that is gone; "
                       "marked stopped", file=sys.stderr)
         except Exception as exc:  # noqa: BLE001 - a housekeeping check; the run itself goes on

@@ -13,7 +13,7 @@ import os
 import platform
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any
 
 from jupyter_ext.core import tasks
@@ -66,12 +66,16 @@ def why_orphaned(row: TaskRow, *, host: str, now: float, task_timeout: float,
 
 
 def stop_orphans(store: MetaStore, *, task_timeout: float = DEFAULT_TASK_TIMEOUT, host: str | None = None,
-                 now: float | None = None, alive: Callable[[int], bool] = pid_alive) -> list[str]:
-    """Mark every orphaned ``in_progress`` task ``stopped``; the ids of those stopped."""
+                 now: float | None = None, alive: Callable[[int], bool] = pid_alive,
+                 exclude: Collection[str] = ()) -> list[str]:
+    """Mark every orphaned ``in_progress`` task ``stopped`` (but those in ``exclude``: the caller's
+    own runs); the ids of those stopped."""
     host = platform.node() if host is None else host
     now = time.time() if now is None else now
     stopped = []
     for row in tasks.query(store, statuses=[status.IN_PROGRESS]):
+        if row.id in exclude:
+            continue
         message = why_orphaned(row, host=host, now=now, task_timeout=task_timeout, alive=alive)
         if message is None:
             continue

@@ -47,11 +47,17 @@ def test_a_run_killed_with_sigkill_is_stopped_and_can_be_continued(run_py: Any, 
             proc.kill()
             proc.wait(30)
     again = run_py.run(f"""
+        import os
         from jupyter_ext import Task
+        from jupyter_ext.client.local import LocalBackend
+        from jupyter_ext.core import orphans
         task = Task.init(project_name="orphans", task_name="killed", continue_last_task="{task_id}")
+        watcher = LocalBackend(f"sqlite:///{{os.environ['JUPYTER_TRACK_HOME']}}/track.db", "unused")
+        print("STOPPED", orphans.stop_orphans(watcher.store))  # a server's watch: the continued run is alive
         print(task.id, task.get_status())
     """)
     assert again.returncode == 0, again.stderr
+    assert "STOPPED []" in again.stdout
     assert again.stdout.split()[-2:] == [task_id, "in_progress"]
 
 
