@@ -35,7 +35,7 @@ import numpy as np
 import requests
 url, access, secret, case, target = sys.argv[1:6]
 target = int(target)
-points = target // 27
+points = int(target / 28.6)  # about 28.6 bytes of JSON per point
 from jupyter_ext.client.http import HttpBackend
 backend = HttpBackend(url, access, secret, read_timeout=600)
 task = backend.create_task({"name": "bench", "project": "bench"})
@@ -84,9 +84,12 @@ def one(code: str, case: str, target: int, work: str) -> dict[str, float]:
         rss_before, _ = peak_mib(server.pid)
         done = subprocess.run([sys.executable, "-c", CLIENT, info["url"], *info["auth"], case, str(target)],
                               capture_output=True, text=True, env=env, timeout=900)
-        if done.returncode != 0:
-            raise SystemExit(done.stderr[-2000:])
-        got = json.loads(done.stdout.strip().splitlines()[-1])
+        if done.returncode != 0:  # the old code refused the SDK's own batch: report it, do not stop
+            last = done.stderr.strip().splitlines()[-1] if done.stderr.strip() else "failed"
+            print(f"  {case}: the client failed: {last[:200]}")
+            got = {"status": 413 if "at most" in last else -1, "seconds": float("nan"), "body_mib": 0}
+        else:
+            got = json.loads(done.stdout.strip().splitlines()[-1])
         _, hwm = peak_mib(server.pid)
         return {"status": got["status"], "seconds": got["seconds"], "body_mib": got["body_mib"],
                 "server_peak_mib": hwm, "server_growth_mib": hwm - rss_before}

@@ -7,6 +7,7 @@ writes metadata waits for it; blob transfers do not.
 """
 from __future__ import annotations
 
+import errno
 import functools
 import threading
 import time
@@ -390,7 +391,16 @@ class LocalBackend(LocalDatasetCalls, Backend):
         from jupyter_ext.core import gc, models
         held = models.remove(self.store, model_id, force=force)
         if delete_weights and held:
-            gc.collect_these(self.store, self.blobs, held, open_location=self.blobs_at)
+            try:
+                gc.collect_these(self.store, self.blobs, held, open_location=self.blobs_at)
+            except (FileNotFoundError, NotADirectoryError):
+                pass  # nothing is stored where the version said: nothing to delete
+            except (OSError, ImportError, ValueError) as exc:  # a remote store refusing (no credentials...)
+                if getattr(exc, "errno", None) == errno.ENAMETOOLONG:
+                    return  # no such file can exist: nothing to delete
+                raise Unavailable(f"model {model_id} was removed, but its stored weights could not be deleted "
+                                  f"({type(exc).__name__}: {exc}); `jupyter track gc` frees them once the store "
+                                  "where they are can be reached") from exc
 
     def query_models(self, **filters: Any) -> list[ModelRow]:
         from jupyter_ext.core import models

@@ -23,7 +23,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from jupyter_ext.core import projects, tasks
-from jupyter_ext.core.rules import status
+from jupyter_ext.core.rules import limits, status
 from jupyter_ext.core.rules.dataset_paths import check_dataset_path, check_folder
 from jupyter_ext.core.rules.names import check_artifact_name, check_tags
 from jupyter_ext.errors import Conflict, InvalidArgument, NotFound
@@ -108,7 +108,8 @@ def create(store: MetaStore, spec: Mapping[str, Any]) -> DatasetVersionRow:
             now = time.time()
             row: dict[str, Any] = {
                 "id": dataset_id, "project_id": proj.id, "name": name, "version": version,
-                "version_key": version_key(version), "status": DRAFT, "description": str(spec.get("description") or ""),
+                "version_key": version_key(version), "status": DRAFT,
+                "description": limits.check_free_text(spec.get("description") or "", "description", limits.DESCRIPTION),
                 "parents": parent_ids, "location": str(spec.get("location") or ""), "file_count": len(merged),
                 "total_size": sum(int(f.size) for f in merged.values()), "added": 0, "modified": 0, "removed": 0,
                 "metadata": {}, "archived": False, "created": now, "finalized": None, "tags": tag_list,
@@ -269,6 +270,8 @@ def update(store: MetaStore, dataset_id: str, fields: Mapping[str, Any]) -> Data
     values = dict(fields)
     if "tags" in values:
         values["tags"] = list(check_tags(values["tags"]))
+    if "description" in values:
+        values["description"] = limits.check_free_text(values["description"], "description", limits.DESCRIPTION)
     if "name" in values:
         values["name"] = check_artifact_name(values["name"], "a dataset")
     with store.write() as conn:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from jupyter_ext.core.rules import limits
 from jupyter_ext.errors import Conflict, InvalidArgument
 from jupyter_ext.store import params as param_rows
 from jupyter_ext.store.meta import MetaStore
@@ -58,6 +59,8 @@ def get_parameters(store: MetaStore, task_id: str) -> list[ParamRow]:
 def set_configuration(store: MetaStore, task_id: str, config: ConfigRow, *, force: bool = False) -> None:
     if not isinstance(config.name, str) or not config.name:
         raise InvalidArgument("a configuration object needs a non-empty name, e.g. name='model'")
+    limits.check_free_text(config.text, f"configuration {config.name[:60]!r}: text", limits.CONFIG_TEXT)
+    limits.check_free_text(config.description, f"configuration {config.name[:60]!r}: description", limits.DESCRIPTION)
     with store.write() as conn:
         _check_editable(conn, task_id, force)
         param_rows.upsert_config(conn, task_id, config)

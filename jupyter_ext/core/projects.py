@@ -83,7 +83,8 @@ def rename(store: MetaStore, project_id: str, *, name: str | None = None, parent
     """Give the project a new last name part (``name``) and/or a new parent (``parent``, a
     project path, created if missing; ``to_root`` moves it to the top level)."""
     if name is None and parent is None and not to_root:
-        raise InvalidArgument("give the project's new name, its new parent, or both")
+        with store.read() as conn:  # an edit that changes nothing (a PATCH of {}): the project as it is
+            return get(conn, project_id=project_id)
     if name is not None and "/" in name.strip().strip("/"):
         raise InvalidArgument(f"a project's name is one path part; to move it, give parent (got {name!r})")
     with store.write() as conn:

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy.engine import Connection
 
 from jupyter_ext.core import projects
-from jupyter_ext.core.rules import events, names, status
+from jupyter_ext.core.rules import events, limits, names, status
 from jupyter_ext.core.rules.task_types import DEFAULT_TASK_TYPE, check_task_type
 from jupyter_ext.core.rules.user_regex import NamePattern, compile_user_regex
 from jupyter_ext.errors import AlreadyExists, Conflict, InvalidArgument, NotFound
@@ -64,7 +64,8 @@ def create(store: MetaStore, spec: Mapping[str, Any]) -> TaskRow:
         project = projects.ensure(conn, projects.DEFAULT_PROJECT if project_name is None else project_name)
         row = TaskRow(
             id=task_id, project_id=project.id, project_name=project.name, name=name, type=task_type,
-            status=initial, status_message="", status_reason="", comment=str(spec.get("comment") or ""),
+            status=initial, status_message="", status_reason="",
+            comment=limits.check_free_text(spec.get("comment") or "", "comment", limits.COMMENT),
             parent_id=spec.get("parent_id"), user=str(spec.get("user") or ""), created=now,
             started=now if initial == status.IN_PROGRESS else None, completed=None, last_update=now,
             last_iteration=0, archived=False, tags=tags, system_tags=tuple(spec.get("system_tags") or ()),
@@ -250,9 +251,9 @@ def update(store: MetaStore, task_id: str, fields: Mapping[str, Any]) -> TaskRow
             values["last_iteration"] = events.check_iteration(values["last_iteration"], "last_iteration")
         except (TypeError, ValueError) as exc:
             raise InvalidArgument(str(exc)) from None
-    for text in ("comment", "status_message"):
-        if text in values and not isinstance(values[text], str):
-            raise InvalidArgument(f"{text} must be a string, got {type(values[text]).__name__}")
+    for text, limit in (("comment", limits.COMMENT), ("status_message", limits.STATUS_MESSAGE)):
+        if text in values:
+            values[text] = limits.check_free_text(values[text], text, limit)
     with store.write() as conn:
         _get(conn, task_id)
         task_rows.update_fields(conn, task_id, last_update=time.time(), **values)
@@ -269,6 +270,8 @@ def set_status(store: MetaStore, task_id: str, target: str, *, force: bool = Fal
             raise Conflict(f"task {task_id} is {row.status!r}, not {expected!r} as expected; reload it and retry")
         status.check_transition(task_id, row.status, target, force=force)
         now = time.time()
+        if len(message) > limits.STATUS_MESSAGE:  # an exception's text can be long: kept, cut to the limit
+            message = message[:limits.STATUS_MESSAGE - 1] + "…"
         fields: dict[str, Any] = {"status": target, "last_update": now, "status_message": message,
                                   "status_reason": reason}
         if target == status.IN_PROGRESS:

@@ -109,8 +109,15 @@ class Call:
             self.__dict__["_body"] = cached = parsed
         return cached
 
+    def edits(self, cleared_by_null: tuple[str, ...] = ()) -> dict[str, Any]:
+        """A PATCH body's fields to change: null keeps a field as it is (the route table's rule),
+        but for those in ``cleared_by_null``, which null clears."""
+        return {k: v for k, v in self.body.items() if v is not None or k in cleared_by_null}
+
     def b(self, name: str, default: Any = None, kind: type | tuple[type, ...] | None = None) -> Any:
-        value = self.body.get(name, default)
+        value = self.body.get(name)
+        if value is None:  # null is as if left out (the route table's rule, wire/validate.py)
+            value = default
         if kind is not None and value is not None and not isinstance(value, kind):
             names = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
             raise InvalidArgument(f"body field {name} must be {names}, got {type(value).__name__}")

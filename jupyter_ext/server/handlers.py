@@ -22,7 +22,7 @@ from jupyter_ext.server.services import Services
 from jupyter_ext.wire import codec
 from jupyter_ext.wire.errors import error_body
 from jupyter_ext.wire.routes import Route
-from jupyter_ext.wire.validate import check_body
+from jupyter_ext.wire.validate import check_body, check_query
 
 log = logging.getLogger("jupyter_ext.server")
 
@@ -142,6 +142,8 @@ class TrackMixin(_Handler):
         call = self.make_call(path)
 
         def work() -> Answer:
+            if route.query:
+                check_query(route.query, call.query)
             if route.body == "json":
                 check_body(route.request, call.body)
             result = operation(call)

@@ -18,7 +18,7 @@ from jupyter_ext.core.orphans import DEFAULT_TASK_TIMEOUT
 from jupyter_ext.server.changes import ChangeFeed
 from jupyter_ext.server.chart_cache import ChartCache
 from jupyter_ext.server.read_cache import ReadCache
-from jupyter_ext.wire.routes import MAX_JSON_BYTES
+from jupyter_ext.wire.routes import MAX_JSON_BYTES, MAX_POINTS
 
 T = TypeVar("T")
 
@@ -33,7 +33,7 @@ class Limits:
 
     max_json_bytes: int = MAX_JSON_BYTES
     max_blob_bytes: int = 64 * 1024 * MiB
-    max_points: int = 10_000_000  # per series, in a downsampled read
+    max_points: int = MAX_POINTS  # per series, in a downsampled read
 
 
 class Services:

@@ -11,7 +11,7 @@ import time
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from jupyter_ext.core.rules import names
+from jupyter_ext.core.rules import limits, names
 from jupyter_ext.core.rules import status as statuses
 from jupyter_ext.core.rules.task_types import check_task_type
 from jupyter_ext.errors import InvalidArgument, NotFound
@@ -222,8 +222,8 @@ class Task(TaskLookup, ParametersMixin, UserPropertiesMixin, RequirementsMixin, 
         self._update(name=names.check_task_name(name))
 
     def set_comment(self, comment: str) -> None:
-        """Replace the task's description (its comment)."""
-        self._update(comment=str(comment))
+        """Replace the task's description (its comment): at most ``limits.COMMENT`` characters."""
+        self._update(comment=limits.check_free_text(str(comment), "comment", limits.COMMENT))
 
     def set_task_type(self, task_type: str | _TaskType) -> None:
         """Change the task's type: a :class:`TaskTypes` member or its string, e.g. ``"testing"``.

@@ -1235,6 +1235,7 @@ export interface components {
         Archived: {
             archived?: boolean;
         };
+        /** @description An artifact's row: its stored bytes (``blob_sha256``, uploaded first) or a ``url`` it links to. */
         ArtifactPut: {
             name: string;
             type?: string;
@@ -1251,8 +1252,11 @@ export interface components {
                 [key: string]: string;
             };
             user?: string;
-            /** Format: date-time */
-            time?: string | null;
+            time?: number | null;
+        } | {
+            blob_sha256: string;
+        } | {
+            url: string;
         };
         /** @description A task's artifact: stored bytes (``blob_sha256`` at ``location``) or a registered ``url``. */
         ArtifactRow: {
@@ -1304,6 +1308,12 @@ export interface components {
             type?: string;
             description?: string;
             force?: boolean;
+        };
+        ConsoleIn: {
+            text: string;
+            level?: number | null;
+            task_id?: string | null;
+            time?: number | null;
         };
         DatasetCreate: {
             name: string;
@@ -1381,6 +1391,21 @@ export interface components {
             finalized: string | null;
             tags: string[];
         };
+        /** @description An image, audio, video or file shown under ``title``/``series``: stored bytes (``blob_sha256``) or a link (``url`` of a safe scheme). */
+        DebugSampleIn: {
+            title: string;
+            series: string;
+            iteration: number;
+            file_name: string;
+            task_id?: string | null;
+            kind?: string | null;
+            blob_sha256?: string | null;
+            size?: number | null;
+            url?: string | null;
+            content_type?: string | null;
+            max_history?: number | null;
+            time?: number | null;
+        };
         Deleted: {
             deleted: string;
         };
@@ -1394,6 +1419,14 @@ export interface components {
             position?: string | number;
             queue?: string | null;
         };
+        /** @description A batch of reported events. On ``events`` each names its ``task_id``; on a task's own ``tasks/{id}/events`` it may leave it out. A series' ``iter``, ``value`` and ``time`` have one length. */
+        EventsIn: {
+            scalars?: components["schemas"]["ScalarSeriesIn"][];
+            single_values?: components["schemas"]["SingleValueIn"][];
+            plots?: components["schemas"]["PlotIn"][];
+            debug_samples?: components["schemas"]["DebugSampleIn"][];
+            console?: components["schemas"]["ConsoleIn"][];
+        };
         FileCounts: {
             added: number;
             modified: number;
@@ -1406,6 +1439,10 @@ export interface components {
             url?: string | null;
             size?: number;
             source?: string | null;
+        } | {
+            sha256: string;
+        } | {
+            url: string;
         };
         FilesAdd: {
             entries: components["schemas"]["FileEntry"][];
@@ -1433,21 +1470,34 @@ export interface components {
             };
             replace?: boolean;
         };
+        MetricPlot: {
+            title: string;
+            series: string;
+            iteration: number;
+            figure: {
+                [key: string]: unknown;
+            };
+        };
+        MetricScalar: {
+            title: string;
+            series: string;
+            iteration: number;
+            value: number | null;
+        };
+        MetricValue: {
+            name: string;
+            value: number | null;
+        };
         MetricsReport: {
-            scalars?: {
-                [key: string]: unknown;
-            }[];
-            single_values?: {
-                [key: string]: unknown;
-            }[];
-            plots?: {
-                [key: string]: unknown;
-            }[];
+            scalars?: components["schemas"]["MetricScalar"][];
+            single_values?: components["schemas"]["MetricValue"][];
+            plots?: components["schemas"]["MetricPlot"][];
         };
         ModelCreate: {
             name: string;
             project?: string | null;
-            framework?: string | null;
+            /** @enum {string|null} */
+            framework?: "caffe" | "caffe2" | "catboost" | "cntk" | "darknet" | "keras" | "lightgbm" | "megengine" | "mknet" | "onnx" | "openvino" | "paddlepaddle" | "parquet" | "pytorch" | "scikitlearn" | "tensorflow" | "tensorflowjs" | "tensorflowlite" | "tensorrt" | "torch" | "torchscript" | "xgboost" | "custom" | "" | null;
             comment?: string;
             task_id?: string | null;
             parent_id?: string | null;
@@ -1466,7 +1516,8 @@ export interface components {
             name?: string | null;
             comment?: string | null;
             tags?: string[] | null;
-            framework?: string | null;
+            /** @enum {string|null} */
+            framework?: "caffe" | "caffe2" | "catboost" | "cntk" | "darknet" | "keras" | "lightgbm" | "megengine" | "mknet" | "onnx" | "openvino" | "paddlepaddle" | "parquet" | "pytorch" | "scikitlearn" | "tensorflow" | "tensorflowjs" | "tensorflowlite" | "tensorrt" | "torch" | "torchscript" | "xgboost" | "custom" | "" | null;
             labels?: {
                 [key: string]: number;
             } | null;
@@ -1496,9 +1547,10 @@ export interface components {
                 [key: string]: unknown;
             };
         };
-        /** @description Filters of ``Model.query_models``; ``model_name`` is a regular expression. */
+        /** @description Filters of ``Model.query_models``; ``model_name`` is a regular expression (RE2 syntax). */
         ModelQuery: {
             project_name?: string | null;
+            /** Format: regex */
             model_name?: string | null;
             tags?: string[] | null;
             only_published?: boolean;
@@ -1564,6 +1616,26 @@ export interface components {
             name: string;
             value: number | null;
         };
+        /** @description A column of numbers as base64 of little-endian items (``dtype``, float64 by default): how the SDK sends points, a quarter of JSON's size. */
+        Packed: {
+            b64: string;
+            /** @enum {string|null} */
+            dtype?: "<f8" | "<i8" | "<f4" | "<i4" | null;
+        };
+        /** @description A column of int64 as base64 of little-endian items. */
+        PackedInts: {
+            b64: string;
+            /** @enum {string|null} */
+            dtype?: "<i8" | null;
+        };
+        /** @description One hyperparameter: ``section/name`` = ``value`` of ``type`` (a Python type name, or empty). */
+        ParamIn: {
+            section: string;
+            name: string;
+            type: string;
+            value?: unknown;
+            description?: string;
+        };
         ParamRow: {
             section: string;
             name: string;
@@ -1572,7 +1644,7 @@ export interface components {
             description: string;
         };
         ParametersPut: {
-            parameters: unknown[];
+            parameters: components["schemas"]["ParamIn"][];
             replace?: boolean;
             force?: boolean;
         };
@@ -1589,6 +1661,15 @@ export interface components {
                 [key: string]: number;
             };
         };
+        PlotIn: {
+            title: string;
+            series: string;
+            iteration: number;
+            /** @description the figure as JSON text (plotly) */
+            figure: string;
+            task_id?: string | null;
+            time?: number | null;
+        };
         PopNext: {
             worker: string;
             queues?: string[];
@@ -1597,6 +1678,7 @@ export interface components {
             name: string;
             description?: string | null;
         };
+        /** @description ``name``: the project's own (last) name part; ``parent``: the path to move it under. Nothing: no change. */
         ProjectEdit: {
             name?: string | null;
             parent?: string | null;
@@ -1646,8 +1728,24 @@ export interface components {
         Reusable: {
             reusable: boolean;
         };
+        /** @description One series' points as equal-length lists (or packed columns, as the SDK sends them). ``time``: epoch seconds per point (now, if left out). */
+        ScalarSeriesIn: {
+            title: string;
+            series: string;
+            iter: number[] | components["schemas"]["PackedInts"];
+            value: (number | null)[] | components["schemas"]["Packed"];
+            task_id?: string | null;
+            time?: (number[] | components["schemas"]["Packed"]) | null;
+        };
+        SingleValueIn: {
+            name: string;
+            value: number | null;
+            task_id?: string | null;
+            time?: number | null;
+        };
         StatusChange: {
-            status: string;
+            /** @enum {string} */
+            status: "created" | "queued" | "in_progress" | "stopped" | "completed" | "failed" | "publishing" | "published" | "closed";
             force?: boolean;
             message?: string;
             reason?: string;
@@ -1675,7 +1773,8 @@ export interface components {
             name: string;
             project?: string | null;
             id?: string | null;
-            type?: string | null;
+            /** @enum {string|null} */
+            type?: "training" | "testing" | "inference" | "data_processing" | "application" | "monitor" | "controller" | "optimizer" | "service" | "qc" | "custom" | null;
             tags?: string[] | null;
             system_tags?: string[] | null;
             comment?: string | null;
@@ -1691,13 +1790,14 @@ export interface components {
             } | null;
             output_uri?: string | null;
         };
-        /** @description The fields to change; those left out keep their value. */
+        /** @description The fields to change; those left out (or null) keep their value, but ``parent_id`` and ``output_uri``, which null clears. */
         TaskEdit: {
             name?: string | null;
             comment?: string | null;
             tags?: string[] | null;
             system_tags?: string[] | null;
-            type?: string | null;
+            /** @enum {string|null} */
+            type?: "training" | "testing" | "inference" | "data_processing" | "application" | "monitor" | "controller" | "optimizer" | "service" | "qc" | "custom" | null;
             parent_id?: string | null;
             script?: {
                 [key: string]: unknown;
@@ -1761,6 +1861,10 @@ export interface components {
             size?: number;
             is_package?: boolean;
             iteration?: number | null;
+        } | {
+            blob_sha256: string;
+        } | {
+            url: string;
         };
         WorkerRegister: {
             id: string;
@@ -1945,7 +2049,7 @@ export interface operations {
                 /** @description a stamp (seconds since the epoch, the store's clock) */
                 since?: number;
                 /** @description only these kinds: task, model, queue, worker */
-                kind?: string[];
+                kind?: ("task" | "model" | "queue" | "worker")[];
             };
             header?: never;
             path?: never;
@@ -2212,7 +2316,7 @@ export interface operations {
                 /** @description ClearML tag filter: -tag excludes */
                 tag?: string[];
                 /** @description true (default: include), false (exclude) or only */
-                archived?: string;
+                archived?: "true" | "false" | "only" | "1" | "0";
                 /** @description a field or metric:<title>/<series>, '-' first for descending (default -created) */
                 order_by?: string;
                 /** @description task fields: return only these (and id); metric:<title>/<series> (last value) and param:<section>/<name> (typed value) add a "columns" object to each task */
@@ -3292,9 +3396,7 @@ export interface operations {
         };
         requestBody?: {
             content: {
-                "application/json": {
-                    [key: string]: unknown;
-                };
+                "application/json": components["schemas"]["EventsIn"];
             };
         };
         responses: {
@@ -3329,9 +3431,7 @@ export interface operations {
         };
         requestBody?: {
             content: {
-                "application/json": {
-                    [key: string]: unknown;
-                };
+                "application/json": components["schemas"]["EventsIn"];
             };
         };
         responses: {
@@ -4225,7 +4325,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
                 "application/json": components["schemas"]["VersionAdd"];
             };
@@ -4393,7 +4493,7 @@ export interface operations {
                 /** @description project name (subprojects included) */
                 project?: string;
                 /** @description status of the run */
-                status?: string;
+                status?: "created" | "queued" | "in_progress" | "stopped" | "completed" | "failed" | "publishing" | "published" | "closed";
                 /** @description at most this many items */
                 limit?: number;
                 /** @description skip this many items */
