@@ -76,6 +76,7 @@ class Reporter:
         self._offline = False
         self._next_probe = 0.0
         self._probe_gap = PROBE_FIRST
+        self._probes = 0  # tries of an unreachable backend so far
         self._orphans_checked = False
         # marker -> (kind, body) that could not be written to disk; markers name this reporter,
         # so a later process replaying the spool never runs a stranger's entry
@@ -174,6 +175,19 @@ class Reporter:
             self._ensure_started()
             self._wake.set()
 
+    def try_backend_now(self, timeout: float) -> bool:
+        """While offline, try the backend at once instead of at the next probe (a run about to end
+        delivers its spool, and its final status, to a server that came back); True when online."""
+        if not self._offline or self._thread is None:
+            return not self._offline
+        probes = self._probes
+        self._next_probe = 0.0
+        self._wake.set()
+        deadline = time.monotonic() + timeout
+        while self._probes == probes and self._thread.is_alive() and time.monotonic() < deadline:
+            time.sleep(0.02)
+        return not self._offline
+
     @property
     def offline(self) -> bool:
         """True while the backend is unreachable and work goes to the spool."""
@@ -221,6 +235,7 @@ class Reporter:
                     self._drain()
                 except BaseException as exc:  # noqa: BLE001 - keep the thread alive; the caller sees it on close
                     self._note_error(f"{type(exc).__name__}: {exc}")
+                self._probes += 1
 
     def _cycle(self) -> bool:
         """One round: take events, run operations, write the events. True if operations ran."""

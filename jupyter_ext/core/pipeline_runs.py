@@ -6,14 +6,14 @@ from typing import Any
 
 from jupyter_ext.core import params, tasks
 from jupyter_ext.core.rules import pipelines
-from jupyter_ext.errors import InvalidArgument, NotFound
+from jupyter_ext.errors import InvalidArgument
 from jupyter_ext.store.meta import MetaStore
 from jupyter_ext.store.rows import PipelineRunRow, TaskRow
 
 
 def _document(store: MetaStore, run: TaskRow) -> dict[str, Any]:
     if pipelines.RUN_TAG not in run.system_tags:
-        raise NotFound(f"task {run.id} ({run.name!r}) is not a pipeline run (no system tag "
+        raise InvalidArgument(f"task {run.id} ({run.name!r}) is not a pipeline run (no system tag "
                               f"{pipelines.RUN_TAG!r}); list runs with list_pipelines()")
     for cfg in params.get_configurations(store, run.id):
         if cfg.name == pipelines.DAG_CONFIG:

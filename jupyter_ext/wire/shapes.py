@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from jupyter_ext.core.rules import limits as L
 from jupyter_ext.core.rules.events import LATEST_TIME, MAX_TEXT, URL_SCHEMES
-from jupyter_ext.core.rules.names import FRAMEWORKS
+from jupyter_ext.core.rules.names import framework_pattern
 from jupyter_ext.core.rules.status import STATUSES
 from jupyter_ext.core.rules.task_types import TASK_TYPES
 
@@ -392,7 +392,7 @@ _MODEL_NAME = L.name_field(L.MODEL_NAME)
 class ModelCreate:
     name: str = dataclasses.field(metadata=_MODEL_NAME)
     project: str | None = dataclasses.field(default=None, metadata=_PROJECT)
-    framework: str | None = dataclasses.field(default=None, metadata={"enum": list(FRAMEWORKS)})
+    framework: str | None = dataclasses.field(default=None, metadata={"pattern": framework_pattern(), "maxLength": 64})
     comment: str = dataclasses.field(default="", metadata=L.text_field(L.COMMENT))
     task_id: str | None = dataclasses.field(default=None, metadata=_ID)
     parent_id: str | None = dataclasses.field(default=None, metadata=_ID)
@@ -409,7 +409,7 @@ class ModelEdit:
     name: str | None = dataclasses.field(default=None, metadata=_MODEL_NAME)
     comment: str | None = dataclasses.field(default=None, metadata=L.text_field(L.COMMENT))
     tags: list[str] | None = dataclasses.field(default=None, metadata=_TAGS)
-    framework: str | None = dataclasses.field(default=None, metadata={"enum": list(FRAMEWORKS)})
+    framework: str | None = dataclasses.field(default=None, metadata={"pattern": framework_pattern(), "maxLength": 64})
     labels: dict[str, int] | None = None
     design: str | None = dataclasses.field(default=None, metadata=L.text_field(L.CONFIG_TEXT))
     metadata: dict[str, Any] | None = None

@@ -1,6 +1,8 @@
 """Checks on names a user types (projects, tasks, tags), kept light for the caller's path."""
 from __future__ import annotations
 
+import re
+
 from jupyter_ext.core.rules import limits
 from jupyter_ext.errors import InvalidArgument
 
@@ -77,7 +79,7 @@ FRAMEWORKS = ("caffe", "caffe2", "catboost", "cntk", "darknet", "keras", "lightg
               "openvino", "paddlepaddle", "parquet", "pytorch", "scikitlearn", "tensorflow", "tensorflowjs",
               "tensorflowlite", "tensorrt", "torch", "torchscript", "xgboost", "custom", "")
 
-_FRAMEWORK_ALIASES = {"sklearn": "scikitlearn", "mxnet": "mknet", "paddle": "paddlepaddle", "tf": "tensorflow"}
+FRAMEWORK_ALIASES = {"sklearn": "scikitlearn", "mxnet": "mknet", "paddle": "paddlepaddle", "tf": "tensorflow"}
 
 
 def check_framework(framework: object) -> str:
@@ -86,7 +88,19 @@ def check_framework(framework: object) -> str:
     name = str(getattr(framework, "value", framework) or "").lower()
     for sep in ("-", "_", " ", "."):
         name = name.replace(sep, "")
-    name = _FRAMEWORK_ALIASES.get(name, name)
+    name = FRAMEWORK_ALIASES.get(name, name)
     if name not in FRAMEWORKS:
         raise InvalidArgument(f"unknown framework {framework!r}; use one of: {', '.join(f for f in FRAMEWORKS if f)}")
     return name
+
+
+def framework_pattern() -> str:
+    """What :func:`check_framework` accepts, as a regular expression (any case, '-', '_', ' ' or
+    '.' anywhere), for the REST API's schema."""
+    sep = "[-_ .]*"
+
+    def spelled(name: str) -> str:
+        return "".join(f"[{c}{c.upper()}]{sep}" if c.isalpha() else f"{re.escape(c)}{sep}" for c in name)
+
+    names = sorted({*(f for f in FRAMEWORKS if f), *FRAMEWORK_ALIASES}, key=len, reverse=True)
+    return f"^{sep}(|{'|'.join(spelled(n) for n in names)})$"

@@ -454,6 +454,8 @@ class Task(TaskLookup, ParametersMixin, UserPropertiesMixin, RequirementsMixin, 
         self._closed = True
         if session.main_task() is self:
             session.set_main_task(None)
+        if rep.offline:  # one try, bounded: a server back by now gets the spool and the status
+            rep.try_backend_now(max(0.0, deadline - time.monotonic()))
         if rep.offline:  # no round trip to a server known to be away: the status waits in the spool
             rep.submit(session.backend().set_task_status, self.id, target, reason=reason)
             stored = rep.flush(timeout=max(0.0, deadline - time.monotonic())) and stored

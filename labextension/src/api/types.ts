@@ -1496,8 +1496,7 @@ export interface components {
         ModelCreate: {
             name: string;
             project?: string | null;
-            /** @enum {string|null} */
-            framework?: "caffe" | "caffe2" | "catboost" | "cntk" | "darknet" | "keras" | "lightgbm" | "megengine" | "mknet" | "onnx" | "openvino" | "paddlepaddle" | "parquet" | "pytorch" | "scikitlearn" | "tensorflow" | "tensorflowjs" | "tensorflowlite" | "tensorrt" | "torch" | "torchscript" | "xgboost" | "custom" | "" | null;
+            framework?: string | null;
             comment?: string;
             task_id?: string | null;
             parent_id?: string | null;
@@ -1516,8 +1515,7 @@ export interface components {
             name?: string | null;
             comment?: string | null;
             tags?: string[] | null;
-            /** @enum {string|null} */
-            framework?: "caffe" | "caffe2" | "catboost" | "cntk" | "darknet" | "keras" | "lightgbm" | "megengine" | "mknet" | "onnx" | "openvino" | "paddlepaddle" | "parquet" | "pytorch" | "scikitlearn" | "tensorflow" | "tensorflowjs" | "tensorflowlite" | "tensorrt" | "torch" | "torchscript" | "xgboost" | "custom" | "" | null;
+            framework?: string | null;
             labels?: {
                 [key: string]: number;
             } | null;
