@@ -449,13 +449,13 @@ class MetricScalar:
     title: str = dataclasses.field(metadata=L.name_field(L.LABEL))
     series: str = dataclasses.field(metadata=L.name_field(L.LABEL))
     iteration: int = dataclasses.field(metadata=_INT64)
-    value: float | None
+    value: float
 
 
 @dataclasses.dataclass(frozen=True)
 class MetricValue:
     name: str = dataclasses.field(metadata=L.name_field(L.LABEL))
-    value: float | None
+    value: float
 
 
 @dataclasses.dataclass(frozen=True)
@@ -534,7 +534,7 @@ class FileEntry:
     path: str = dataclasses.field(metadata=_PATH)
     sha256: str | None = dataclasses.field(default=None, metadata=_SHA)
     url: str | None = dataclasses.field(default=None, metadata=L.text_field(L.URL))
-    size: int = dataclasses.field(default=0, metadata={"minimum": 0, "maximum": 2**63 - 1})
+    size: int = dataclasses.field(default=0, metadata={"minimum": 0, "maximum": L.FILE_SIZE})
     source: str | None = dataclasses.field(default=None, metadata=L.text_field(L.URL))
 
 
@@ -553,7 +553,7 @@ class FilesRemove:
 class StoredFile:
     path: str = dataclasses.field(metadata=_PATH)
     sha256: str = dataclasses.field(metadata=_SHA)
-    size: int = dataclasses.field(metadata={"minimum": 0, "maximum": 2**63 - 1})
+    size: int = dataclasses.field(metadata={"minimum": 0, "maximum": L.FILE_SIZE})
     location: str = dataclasses.field(default="", metadata=L.text_field(L.URL))
 
 

@@ -1482,11 +1482,11 @@ export interface components {
             title: string;
             series: string;
             iteration: number;
-            value: number | null;
+            value: number;
         };
         MetricValue: {
             name: string;
-            value: number | null;
+            value: number;
         };
         MetricsReport: {
             scalars?: components["schemas"]["MetricScalar"][];
