@@ -460,10 +460,12 @@ class MetricValue:
 
 @dataclasses.dataclass(frozen=True)
 class MetricPlot:
+    """A figure: a plotly object, or its JSON text."""
+
     title: str = dataclasses.field(metadata=L.name_field(L.LABEL))
-    series: str = dataclasses.field(metadata=L.name_field(L.LABEL))
-    iteration: int = dataclasses.field(metadata=_INT64)
-    figure: dict[str, Any]
+    figure: dict[str, Any] | str
+    series: str = dataclasses.field(default="", metadata=L.label_field())
+    iteration: int = dataclasses.field(default=0, metadata=_INT64)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -1470,13 +1470,14 @@ export interface components {
             };
             replace?: boolean;
         };
+        /** @description A figure: a plotly object, or its JSON text. */
         MetricPlot: {
             title: string;
-            series: string;
-            iteration: number;
             figure: {
                 [key: string]: unknown;
-            };
+            } | string;
+            series?: string;
+            iteration?: number;
         };
         MetricScalar: {
             title: string;
