@@ -12,6 +12,7 @@ from typing import Any
 
 from jupyter_ext.core.rules import limits
 from jupyter_ext.core.rules.status import STATUSES
+from jupyter_ext.core.rules.task_types import TASK_TYPES
 from jupyter_ext.store.rows import (
     ArtifactRow,
     ChangeRow,
@@ -199,7 +200,8 @@ ROUTES: tuple[Route, ...] = (
         _P("subprojects", "boolean", "include subprojects (default true)"),
         _P("name", "string", "regular expression on the task name"),
         _P("search", "string", "case-insensitive text in the name"),
-        _P("status", "array"), _P("type", "array"), _P("tag", "array", "ClearML tag filter: -tag excludes"),
+        _P("status", "array", enum=STATUSES), _P("type", "array", enum=TASK_TYPES),
+        _P("tag", "array", "ClearML tag filter: -tag excludes"),
         _P("archived", "string", "true (default: include), false (exclude) or only",
            enum=("true", "false", "only", "1", "0")),
         _P("order_by", "string", "a field or metric:<title>/<series>, '-' first for descending "

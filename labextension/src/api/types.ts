@@ -2310,8 +2310,8 @@ export interface operations {
                 name?: string;
                 /** @description case-insensitive text in the name */
                 search?: string;
-                status?: string[];
-                type?: string[];
+                status?: ("created" | "queued" | "in_progress" | "stopped" | "completed" | "failed" | "publishing" | "published" | "closed")[];
+                type?: ("training" | "testing" | "inference" | "data_processing" | "application" | "monitor" | "controller" | "optimizer" | "service" | "qc" | "custom")[];
                 /** @description ClearML tag filter: -tag excludes */
                 tag?: string[];
                 /** @description true (default: include), false (exclude) or only */
