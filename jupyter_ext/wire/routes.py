@@ -28,6 +28,7 @@ from jupyter_ext.store.rows import (
     TaskRow,
     WorkerRow,
 )
+from jupyter_ext.wire.event_shapes import EventsIn
 from jupyter_ext.wire.shapes import (
     BINARY,
     JSON,
@@ -43,7 +44,6 @@ from jupyter_ext.wire.shapes import (
     Deleted,
     Enqueue,
     EntryMove,
-    EventsIn,
     FileCounts,
     FilesAdd,
     FilesRemove,

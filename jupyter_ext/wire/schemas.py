@@ -157,7 +157,10 @@ def _with_items(schema: dict[str, Any], ranges: dict[str, Any]) -> dict[str, Any
 
 def _is_request(cls: type) -> bool:
     """Bodies a caller sends: a field with a default may be left out."""
-    return cls.__module__ == shapes.__name__ and cls.__name__ in _REQUESTS
+    return cls.__module__ in (shapes.__name__, _EVENT_SHAPES) and cls.__name__ in _REQUESTS
+
+
+_EVENT_SHAPES = "jupyter_ext.wire.event_shapes"
 
 
 _REQUESTS = frozenset({
