@@ -228,6 +228,8 @@ class Reporter:
                 self._done.notify_all()
             if self.beating and not self._offline and time.monotonic() >= self._next_beat:
                 self._beat()
+            if self.task_timeout is not None and self._orphans_checked and not self._offline:
+                self._stop_orphaned_runs()  # once, after the first flush is answered: after this run's own rows
             # After the flush is answered: what was handed over is on disk already, and a
             # probe of a dead server (a connect timeout) must not hold up close() or the exit.
             if self._offline and not self._stopping and time.monotonic() >= self._next_probe:
@@ -246,7 +248,6 @@ class Reporter:
         if not self._offline and not self._orphans_checked:
             self._orphans_checked = True
             self._replay_orphans()
-            self._stop_orphaned_runs()
         if self._offline:
             # to disk first, so a flush (and the exit hook) never waits for the network
             for op in ops:
