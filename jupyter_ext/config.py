@@ -46,6 +46,11 @@ class Config:
     default_output_uri: str = ""
     flush_period: float = 1.0
     exit_timeout: float = 5.0
+    # Seconds without a heartbeat after which an in_progress run of another machine is stopped
+    # as orphaned (a run on this machine whose process is gone is stopped at once).
+    task_timeout: float = 600.0
+    # The exit code of a script that ended well but whose results were not all stored (0: keep its own).
+    exit_code_on_loss: int = 3
     log_environment: tuple[str, ...] = ()
     task_no_reuse: bool = False
     capture_console: bool = True
@@ -193,6 +198,11 @@ def _coerce(name: str, value: Any, kind: Any) -> Any:
         if text in ("0", "false", "no", "off", ""):
             return False
         raise InvalidArgument(f"setting {name} must be true or false, got {value!r}")
+    if kind in (int, "int"):
+        try:
+            return int(str(value).strip())
+        except (TypeError, ValueError) as exc:
+            raise InvalidArgument(f"setting {name} must be a whole number, got {value!r}") from exc
     if kind in (float, "float"):
         try:
             return float(value)
@@ -237,4 +247,6 @@ def load(env: Mapping[str, str] | None = None) -> Config:
     values.setdefault("store_url", "sqlite:///" + os.path.join(home, "track.db"))
     values.setdefault("blob_url", os.path.join(home, "blobs"))
     coerced = {name: _coerce(name, v, known[name]) for name, v in values.items()}
+    if "task_timeout" in coerced and not coerced["task_timeout"] > 0:
+        raise InvalidArgument(f"setting task_timeout must be seconds above 0, got {values['task_timeout']!r}")
     return Config(**coerced)

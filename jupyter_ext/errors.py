@@ -57,6 +57,13 @@ class StorageFull(Unavailable):
     code = "storage_full"
 
 
+class NotStored(TrackError, OSError):
+    """Something a run handed over (an upload it waited for) could not be stored, not even on disk
+    to send later: the home or the store cannot be written."""
+
+    code = "not_stored"
+
+
 class Unauthenticated(TrackError):
     """No credentials, or credentials that are wrong, revoked or expired."""
 

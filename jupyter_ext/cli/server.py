@@ -22,6 +22,10 @@ def add_parser(sub: Any) -> None:
                    "default: JUPYTERHUB_API_URL when run as a Hub service)")
     p.add_argument("--workers", type=int, default=1, metavar="N",
                    help="serve from N forked processes sharing the port (default 1; POSIX only)")
+    p.add_argument("--task-timeout", type=float, default=None, metavar="SECONDS",
+                   help="stop an in_progress run of another machine as orphaned after this long without a "
+                        "heartbeat (default: the task_timeout setting, 600 s); a run on this machine whose "
+                        "process is gone is stopped at once")
     p.set_defaults(func=cmd_server)
 
 
@@ -41,5 +45,6 @@ def cmd_server(args: argparse.Namespace) -> int:
             blob_url = cfg.blob_url
     hub = args.jupyterhub or (os.environ.get("JUPYTERHUB_API_URL") if args.jupyterhub is None else None)
     serve(store_url, blob_url, args.ip, args.port, certfile=args.certfile, keyfile=args.keyfile,
-          workers=args.workers, jupyterhub=hub or None)
+          workers=args.workers, jupyterhub=hub or None,
+          task_timeout=cfg.task_timeout if args.task_timeout is None else args.task_timeout)
     return 0

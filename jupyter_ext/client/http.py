@@ -23,7 +23,7 @@ from jupyter_ext.client.http_queues import QueueCalls
 from jupyter_ext.errors import InvalidArgument, TrackError, Unauthenticated, Unavailable
 from jupyter_ext.wire import codec, event_codec
 from jupyter_ext.wire.errors import error_from_body
-from jupyter_ext.wire.routes import API_PREFIX, ROUTE
+from jupyter_ext.wire.routes import API_PREFIX, MAX_JSON_BYTES, ROUTE
 
 if TYPE_CHECKING:
     import requests
@@ -239,7 +239,27 @@ class HttpBackend(ModelCalls, QueueCalls, DatasetCalls, Backend):
 
     # -- events -----------------------------------------------------------------------------------
     def write_events(self, batch: EventBatch) -> BatchResult:
-        return event_codec.result_in(self._json("write_events", body=event_codec.batch_out(batch)))
+        """One request, or (a batch whose JSON would pass the server's MAX_JSON_BYTES) several in
+        turn. If one of them fails, ``batch`` is left holding only what was not sent, so a retry
+        or the spool never sends a point twice."""
+        from jupyter_ext.core.event_batch import BatchResult
+
+        pieces = _under_the_cap(batch)
+        result = BatchResult()
+        for i, (_piece, body) in enumerate(pieces):
+            try:
+                got = event_codec.result_in(self._request("write_events", data=body,
+                                                          headers={"Content-Type": "application/json"}))
+            except BaseException:
+                if i:
+                    left = pieces[i][0]
+                    for later, _ in pieces[i + 1:]:
+                        left = _joined(left, later)
+                    batch.replace_with(left)
+                raise
+            result.written += got.written
+            result.dropped.update(got.dropped)
+        return result
 
     def get_scalars(self, task_id: str, *, max_samples: int | None, x_axis: str = "iter",
                     as_numpy: bool = False) -> dict[str, Any]:
@@ -471,3 +491,23 @@ def _task_query(filters: Mapping[str, Any]) -> dict[str, Any]:
     if not filters.get("newest_first", True):
         params["order_by"] = "created"
     return params
+
+
+def _under_the_cap(batch: EventBatch) -> list[tuple[EventBatch, bytes]]:
+    """``batch`` as request bodies of at most MAX_JSON_BYTES each, cut in halves as needed."""
+    body = codec.dumps(event_codec.batch_out(batch))
+    if len(body) <= MAX_JSON_BYTES:
+        return [(batch, body)]
+    if len(batch) < 2:
+        raise InvalidArgument(f"one reported event is {len(body) / (1 << 20):.1f} MiB as JSON; the API takes at most "
+                              f"{MAX_JSON_BYTES >> 20} MiB per request: report a smaller plot or text, or upload it "
+                              "as an artifact")
+    first, second = batch.halves()
+    return _under_the_cap(first) + _under_the_cap(second)
+
+
+def _joined(a: EventBatch, b: EventBatch) -> EventBatch:
+    from jupyter_ext.core.event_batch import EventBatch
+
+    return EventBatch(*(getattr(a, f) + getattr(b, f) for f in ("scalars", "single_values", "plots", "debug_samples",
+                                                                 "console")))

@@ -65,8 +65,10 @@ PROBE_MAX = 30.0
 
 class Reporter:
     def __init__(self, backend: Backend, *, flush_period: float = 1.0, spool_dir: str | None = None,
-                 spool_max_bytes: int = 1 << 30) -> None:
+                 spool_max_bytes: int = 1 << 30, task_timeout: float | None = None) -> None:
         self.backend = backend
+        # an embedded store has no server to watch it: the reporter stops its orphaned runs once
+        self.task_timeout = task_timeout
         self.flush_period = flush_period
         self.spool_dir = spool_dir
         self.spool_max_bytes = spool_max_bytes
@@ -74,6 +76,7 @@ class Reporter:
         self._offline = False
         self._next_probe = 0.0
         self._probe_gap = PROBE_FIRST
+        self._probes = 0  # tries of an unreachable backend so far
         self._orphans_checked = False
         # marker -> (kind, body) that could not be written to disk; markers name this reporter,
         # so a later process replaying the spool never runs a stranger's entry
@@ -91,6 +94,8 @@ class Reporter:
         self.events: list[tuple[str, Any]] = []
         self.ops: list[tuple[Callable[..., Any], tuple[Any, ...], dict[str, Any]]] = []
         self.errors: list[str] = []
+        self.failures = 0  # things not stored so far (a repeated message counts each time)
+        self._answered = 0  # failures a flush() already answered False for
         self.dropped: dict[str, str] = {}
         # live runs this process reports for: touched every HEARTBEAT_EVERY s (core/orphans.py)
         self.beating: set[str] = set()
@@ -128,10 +133,11 @@ class Reporter:
 
     def flush(self, timeout: float | None = None) -> bool:
         """Wait until everything handed over before this call is written (or spooled). False on
-        timeout, or when something could not be stored (``errors`` says what; it was printed)."""
-        errors_before = len(self.errors)
+        timeout, or when something could not be stored since the last flush answered (``errors``
+        says what; it was printed when it happened)."""
         done = self._wait_written(timeout)
-        return done and len(self.errors) == errors_before
+        failures, self._answered = self.failures - self._answered, self.failures
+        return done and failures == 0
 
     def _wait_written(self, timeout: float | None) -> bool:
         if self._thread is None:
@@ -168,6 +174,19 @@ class Reporter:
         if self.pending():
             self._ensure_started()
             self._wake.set()
+
+    def try_backend_now(self, timeout: float) -> bool:
+        """While offline, try the backend at once instead of at the next probe (a run about to end
+        delivers its spool, and its final status, to a server that came back); True when online."""
+        if not self._offline or self._thread is None:
+            return not self._offline
+        probes = self._probes
+        self._next_probe = 0.0
+        self._wake.set()
+        deadline = time.monotonic() + timeout
+        while self._probes == probes and self._thread.is_alive() and time.monotonic() < deadline:
+            time.sleep(0.02)
+        return not self._offline
 
     @property
     def offline(self) -> bool:
@@ -209,6 +228,8 @@ class Reporter:
                 self._done.notify_all()
             if self.beating and not self._offline and time.monotonic() >= self._next_beat:
                 self._beat()
+            if self.task_timeout is not None and self._orphans_checked and not self._offline:
+                self._stop_orphaned_runs()  # once, after the first flush is answered: after this run's own rows
             # After the flush is answered: what was handed over is on disk already, and a
             # probe of a dead server (a connect timeout) must not hold up close() or the exit.
             if self._offline and not self._stopping and time.monotonic() >= self._next_probe:
@@ -216,6 +237,7 @@ class Reporter:
                     self._drain()
                 except BaseException as exc:  # noqa: BLE001 - keep the thread alive; the caller sees it on close
                     self._note_error(f"{type(exc).__name__}: {exc}")
+                self._probes += 1
 
     def _cycle(self) -> bool:
         """One round: take events, run operations, write the events. True if operations ran."""
@@ -382,6 +404,18 @@ class Reporter:
             print(f"jupyter-track: the backend is back; {self.replayed} spooled reports sent", file=sys.stderr)
             self._orphans_checked = False
 
+    def _stop_orphaned_runs(self) -> None:
+        stop = getattr(self.backend, "stop_orphaned_runs", None)
+        if self.task_timeout is None or stop is None:
+            return
+        self.task_timeout, timeout = None, self.task_timeout  # once per process
+        try:
+            for task_id in stop(timeout, exclude=set(self.beating)):
+                print(f"jupyter-track: task {task_id} was left in_progress by a process that is gone; "
+                      "marked stopped", file=sys.stderr)
+        except Exception as exc:  # noqa: BLE001 - a housekeeping check; the run itself goes on
+            print(f"jupyter-track: could not check the store for orphaned runs: {exc}", file=sys.stderr)
+
     def _replay_orphans(self) -> None:
         if self.spool_dir is None:
             return
@@ -464,7 +498,13 @@ class Reporter:
             except Exception:  # noqa: BLE001 - a missed beat loses no data; the next one (or going offline) follows
                 pass
 
+    def note_lost(self, message: str) -> None:
+        """Something handed over was not stored (an upload replayed from the spool was refused):
+        printed, and the next flush() and the exit say so."""
+        self._note_error(message)
+
     def _note_error(self, message: str) -> None:
+        self.failures += 1
         if message not in self.errors:
             self.errors.append(message)
             print(f"jupyter-track: could not store reported data: {message}", file=sys.stderr)

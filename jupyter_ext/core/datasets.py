@@ -23,7 +23,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from jupyter_ext.core import projects, tasks
-from jupyter_ext.core.rules import status
+from jupyter_ext.core.rules import limits, status
 from jupyter_ext.core.rules.dataset_paths import check_dataset_path, check_folder
 from jupyter_ext.core.rules.names import check_artifact_name, check_tags
 from jupyter_ext.errors import Conflict, InvalidArgument, NotFound
@@ -108,7 +108,8 @@ def create(store: MetaStore, spec: Mapping[str, Any]) -> DatasetVersionRow:
             now = time.time()
             row: dict[str, Any] = {
                 "id": dataset_id, "project_id": proj.id, "name": name, "version": version,
-                "version_key": version_key(version), "status": DRAFT, "description": str(spec.get("description") or ""),
+                "version_key": version_key(version), "status": DRAFT,
+                "description": limits.check_free_text(spec.get("description") or "", "description", limits.DESCRIPTION),
                 "parents": parent_ids, "location": str(spec.get("location") or ""), "file_count": len(merged),
                 "total_size": sum(int(f.size) for f in merged.values()), "added": 0, "modified": 0, "removed": 0,
                 "metadata": {}, "archived": False, "created": now, "finalized": None, "tags": tag_list,
@@ -186,9 +187,17 @@ def add_files(store: MetaStore, dataset_id: str, entries: Sequence[Mapping[str, 
         latest = {check_dataset_path(e.get("path")): e for e in entries}  # a path given twice: the last wins
         new_rows: list[dict[str, Any]] = []
         replaced: list[str] = []
+        total = sum(int(f.size or 0) for p, f in current.items() if p not in latest)
         for path, e in latest.items():
             if not e.get("sha256") and not e.get("url"):
                 raise InvalidArgument(f"dataset file {path!r} has neither a hash nor a link")
+            size = e.get("size") or 0
+            if not isinstance(size, int) or isinstance(size, bool) or not 0 <= size <= limits.FILE_SIZE:
+                raise InvalidArgument(f"dataset file {path!r}: size must be a whole number of bytes from 0 to "
+                                      f"{limits.FILE_SIZE:,}, got {size!r:.40}")
+            total += size
+            if total > limits.TOTAL_SIZE:
+                raise InvalidArgument(f"the dataset's files would add up to more than {limits.TOTAL_SIZE:,} bytes")
             old = current.get(path)
             if old is not None and old.sha256 == e.get("sha256") and old.url == e.get("url"):
                 counts["unchanged"] += 1
@@ -237,8 +246,9 @@ def mark_stored(store: MetaStore, dataset_id: str, stored: Sequence[Mapping[str,
     """Record that files' bytes are now stored (``path``, ``sha256``, ``size``, ``location``)."""
     for s in stored:
         check_sha256(s.get("sha256") or "")
-        if not isinstance(s.get("size"), int) or s["size"] < 0:
-            raise InvalidArgument(f"stored file {s.get('path')!r} needs its size in bytes (an int >= 0)")
+        if not isinstance(s.get("size"), int) or not 0 <= s["size"] <= limits.FILE_SIZE:
+            raise InvalidArgument(f"stored file {s.get('path')!r} needs its size in bytes (an int from 0 to "
+                                  f"{limits.FILE_SIZE:,})")
     with store.write() as conn:
         _check_draft(_get(conn, dataset_id))
         rows.record_blobs(conn, stored)
@@ -269,6 +279,8 @@ def update(store: MetaStore, dataset_id: str, fields: Mapping[str, Any]) -> Data
     values = dict(fields)
     if "tags" in values:
         values["tags"] = list(check_tags(values["tags"]))
+    if "description" in values:
+        values["description"] = limits.check_free_text(values["description"], "description", limits.DESCRIPTION)
     if "name" in values:
         values["name"] = check_artifact_name(values["name"], "a dataset")
     with store.write() as conn:

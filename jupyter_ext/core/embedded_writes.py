@@ -69,7 +69,7 @@ def create_task(db: EmbeddedDB, spec: Mapping[str, Any]) -> TaskRow:
         row = TaskRow(
             id=checked["id"], project_id=project.id, project_name=project.name, name=checked["name"],
             type=checked["type"], status=checked["status"], status_message="", status_reason="",
-            comment=str(spec.get("comment") or ""), parent_id=spec.get("parent_id"), user=str(spec.get("user") or ""),
+            comment=checked["comment"], parent_id=spec.get("parent_id"), user=str(spec.get("user") or ""),
             created=now, started=now if checked["status"] == status.IN_PROGRESS else None, completed=None,
             last_update=now, last_iteration=0, archived=False, tags=checked["tags"],
             system_tags=tuple(spec.get("system_tags") or ()), script=dict(spec.get("script") or {}),
@@ -153,10 +153,7 @@ def get_configurations(db: EmbeddedDB, task_id: str) -> list[ConfigRow]:
 
 
 def set_configuration(db: EmbeddedDB, task_id: str, config: ConfigRow, *, force: bool = False) -> None:
-    from jupyter_ext.errors import InvalidArgument
-
-    if not isinstance(config.name, str) or not config.name:
-        raise InvalidArgument("a configuration object needs a non-empty name, e.g. name='model'")
+    task_changes.check_configuration(config.name, config.text, config.description)
     with db.write() as cur:
         found = rows.task_status(cur, task_id)
         if found is None:

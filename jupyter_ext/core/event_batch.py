@@ -36,6 +36,34 @@ class EventBatch:
                 + len(self.debug_samples) + len(self.console))
 
 
+    def halves(self) -> tuple[EventBatch, EventBatch]:
+        """Two batches of about half the events each, in order (a long series may be cut in two):
+        what a client sends in turn when one request would be too big."""
+        quota = len(self) // 2
+        first, second = EventBatch(), EventBatch()
+        for task_id, title, series, its, values, times in self.scalars:
+            take = min(len(its), quota)
+            quota -= take
+            if take:
+                first.scalars.append((task_id, title, series, its[:take], values[:take],
+                                      None if times is None else times[:take]))
+            if take < len(its):
+                second.scalars.append((task_id, title, series, its[take:], values[take:],
+                                       None if times is None else times[take:]))
+        for kind in ("single_values", "plots", "debug_samples", "console"):
+            items = getattr(self, kind)
+            take = min(len(items), quota)
+            quota -= take
+            getattr(first, kind).extend(items[:take])
+            getattr(second, kind).extend(items[take:])
+        return first, second
+
+    def replace_with(self, other: EventBatch) -> None:
+        """Hold ``other``'s events instead of its own (what is left to send after a partial send)."""
+        for f in dataclasses.fields(self):
+            setattr(self, f.name, getattr(other, f.name))
+
+
 @dataclasses.dataclass
 class BatchResult:
     written: int = 0

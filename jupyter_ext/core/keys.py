@@ -33,6 +33,7 @@ import weakref
 from collections.abc import Mapping
 from typing import Any
 
+from jupyter_ext.core.rules import limits
 from jupyter_ext.errors import InvalidArgument, NotFound, Unauthenticated
 from jupyter_ext.store import key_file
 from jupyter_ext.store import keys as key_rows
@@ -41,7 +42,7 @@ from jupyter_ext.store.meta import MetaStore
 
 CACHE_SECONDS = 10.0
 DEFAULT_TOKEN_TTL = 3600.0
-MAX_TOKEN_TTL = 7 * 24 * 3600.0
+MAX_TOKEN_TTL = limits.TOKEN_TTL
 TOKEN_PREFIX = "jt1."
 # last_used is bookkeeping, not security: at most one write per key per minute.
 _LAST_USED_EVERY = 60.0

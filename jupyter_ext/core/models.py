@@ -17,34 +17,17 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from jupyter_ext.core import projects
+from jupyter_ext.core.rules import limits
 from jupyter_ext.core.rules import param_types as param_values
-from jupyter_ext.core.rules.names import check_artifact_name, check_tags
-from jupyter_ext.errors import Conflict, InvalidArgument, NotFound
+from jupyter_ext.core.rules.names import check_artifact_name, check_framework, check_tags
+from jupyter_ext.errors import AlreadyExists, Conflict, InvalidArgument, NotFound
 from jupyter_ext.store import blob_refs
 from jupyter_ext.store import models as model_rows
 from jupyter_ext.store.meta import MetaStore
 from jupyter_ext.store.rows import ModelRow, ModelVersionRow
 
-FRAMEWORKS = ("caffe", "caffe2", "catboost", "cntk", "darknet", "keras", "lightgbm", "megengine", "mknet", "onnx",
-              "openvino", "paddlepaddle", "parquet", "pytorch", "scikitlearn", "tensorflow", "tensorflowjs",
-              "tensorflowlite", "tensorrt", "torch", "torchscript", "xgboost", "custom", "")
 EDITABLE = ("name", "comment", "tags", "framework", "labels", "design", "metadata", "parent_id", "task_id")
 LINK_MODES = ("input", "output")
-
-
-_FRAMEWORK_ALIASES = {"sklearn": "scikitlearn", "mxnet": "mknet", "paddle": "paddlepaddle", "tf": "tensorflow"}
-
-
-def check_framework(framework: object) -> str:
-    """The stored name of a framework: ``"PyTorch"``, ``"scikit-learn"``, ``"TensorFlow Lite"``
-    and ClearML's ``Framework`` values are all accepted."""
-    name = str(getattr(framework, "value", framework) or "").lower()
-    for sep in ("-", "_", " ", "."):
-        name = name.replace(sep, "")
-    name = _FRAMEWORK_ALIASES.get(name, name)
-    if name not in FRAMEWORKS:
-        raise InvalidArgument(f"unknown framework {framework!r}; use one of: {', '.join(f for f in FRAMEWORKS if f)}")
-    return name
 
 
 def _get(conn: Any, model_id: str) -> ModelRow:
@@ -67,13 +50,17 @@ def create(store: MetaStore, spec: Mapping[str, Any]) -> ModelRow:
         project = projects.ensure(conn, spec.get("project") or projects.DEFAULT_PROJECT)
         row: dict[str, Any] = {
             "id": spec.get("id") or uuid.uuid4().hex, "project_id": project.id, "name": name,
-            "framework": check_framework(spec.get("framework")), "comment": str(spec.get("comment") or ""),
+            "framework": check_framework(spec.get("framework")),
+            "comment": limits.check_free_text(spec.get("comment") or "", "comment", limits.COMMENT),
             "task_id": spec.get("task_id"), "parent_id": spec.get("parent_id"),
-            "labels": dict(spec.get("labels") or {}), "design": str(spec.get("design") or ""),
+            "labels": dict(spec.get("labels") or {}),
+            "design": limits.check_free_text(spec.get("design") or "", "design", limits.CONFIG_TEXT),
             "metadata": dict(spec.get("metadata") or {}), "published": False, "archived": False,
             "latest_version": 0, "user": str(spec.get("user") or ""), "created": now, "last_update": now,
             "tags": list(check_tags(spec.get("tags"))),
         }
+        if model_rows.get(conn, row["id"]) is not None:
+            raise AlreadyExists(f"a model with id {row['id']} already exists")
         if row["parent_id"] is not None:
             _get(conn, row["parent_id"])
         if row["task_id"]:
@@ -102,6 +89,9 @@ def update(store: MetaStore, model_id: str, fields: Mapping[str, Any]) -> ModelR
         values["tags"] = list(check_tags(values["tags"]))
     if "framework" in values:
         values["framework"] = check_framework(values["framework"])
+    for text, limit in (("comment", limits.COMMENT), ("design", limits.CONFIG_TEXT)):
+        if values.get(text) is not None:
+            values[text] = limits.check_free_text(values[text], text, limit)
     with store.write() as conn:
         row = _get(conn, model_id)
         if set(values) - {"tags", "comment"}:

@@ -4,7 +4,6 @@ from __future__ import annotations
 from typing import Any
 
 from jupyter_ext.core.rules import task_changes
-from jupyter_ext.errors import InvalidArgument
 from jupyter_ext.store import params as param_rows
 from jupyter_ext.store.meta import MetaStore
 from jupyter_ext.store.rows import ConfigRow, ParamRow
@@ -41,8 +40,7 @@ def get_parameters(store: MetaStore, task_id: str) -> list[ParamRow]:
 
 
 def set_configuration(store: MetaStore, task_id: str, config: ConfigRow, *, force: bool = False) -> None:
-    if not isinstance(config.name, str) or not config.name:
-        raise InvalidArgument("a configuration object needs a non-empty name, e.g. name='model'")
+    task_changes.check_configuration(config.name, config.text, config.description)
     with store.write() as conn:
         _check_editable(conn, task_id, force)
         param_rows.upsert_config(conn, task_id, config)

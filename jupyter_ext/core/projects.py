@@ -12,7 +12,7 @@ import uuid
 
 from sqlalchemy.engine import Connection
 
-from jupyter_ext.core.rules import names
+from jupyter_ext.core.rules import limits, names
 from jupyter_ext.errors import AlreadyExists, Conflict, InvalidArgument, NotFound
 from jupyter_ext.store import models as model_rows
 from jupyter_ext.store import projects as project_rows
@@ -83,7 +83,8 @@ def rename(store: MetaStore, project_id: str, *, name: str | None = None, parent
     """Give the project a new last name part (``name``) and/or a new parent (``parent``, a
     project path, created if missing; ``to_root`` moves it to the top level)."""
     if name is None and parent is None and not to_root:
-        raise InvalidArgument("give the project's new name, its new parent, or both")
+        with store.read() as conn:  # an edit that changes nothing (a PATCH of {}): the project as it is
+            return get(conn, project_id=project_id)
     if name is not None and "/" in name.strip().strip("/"):
         raise InvalidArgument(f"a project's name is one path part; to move it, give parent (got {name!r})")
     with store.write() as conn:
@@ -115,8 +116,7 @@ def rename(store: MetaStore, project_id: str, *, name: str | None = None, parent
 
 def describe(store: MetaStore, project_id: str, description: str) -> ProjectRow:
     """Set the project's description (markdown, shown on its dashboard)."""
-    if len(description) > 100_000:
-        raise InvalidArgument(f"a project's description is at most 100,000 characters (got {len(description):,})")
+    description = limits.check_free_text(description, "description", limits.DESCRIPTION)
     with store.write() as conn:
         row = get(conn, project_id=project_id)
         project_rows.update_fields(conn, row.id, description=description, last_update=time.time())

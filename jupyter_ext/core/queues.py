@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from sqlalchemy.engine import Connection
 
-from jupyter_ext.core.rules import names, status
+from jupyter_ext.core.rules import limits, names, status
 from jupyter_ext.errors import AlreadyExists, Conflict, InvalidArgument, NotFound
 from jupyter_ext.store import queues as queue_rows
 from jupyter_ext.store import tasks as task_rows
@@ -24,7 +24,7 @@ from jupyter_ext.store.queues import EntryRow
 from jupyter_ext.store.rows import QueueRow, TaskRow
 
 DEFAULT_QUEUE = "default"
-MAX_QUEUE_NAME = 200
+MAX_QUEUE_NAME = limits.QUEUE_NAME
 RESERVED_NAME = "next"
 # Where enqueue may start from, and what to tell the user when it may not.
 ENQUEUE_FROM = frozenset({status.CREATED, status.STOPPED, status.FAILED})
@@ -43,7 +43,7 @@ def check_queue_name(name: object) -> str:
     name = name.strip()
     if len(name) > MAX_QUEUE_NAME:
         raise InvalidArgument(f"queue name is {len(name)} characters long; the limit is {MAX_QUEUE_NAME}")
-    if "/" in name or any(ord(c) < 32 or ord(c) == 127 for c in name):
+    if "/" in name or limits.first_control(name):
         raise InvalidArgument(f"queue name {name!r} may not contain '/' or control characters")
     if name == RESERVED_NAME:  # queues/next is where workers take tasks: such a queue's URL would be that
         raise InvalidArgument(f"the queue name {name!r} is reserved (the REST path queues/next); choose another")

@@ -51,7 +51,8 @@ def create(store: MetaStore, spec: Mapping[str, Any]) -> TaskRow:
         project = projects.ensure(conn, projects.DEFAULT_PROJECT if project_name is None else project_name)
         row = TaskRow(
             id=task_id, project_id=project.id, project_name=project.name, name=name, type=task_type,
-            status=initial, status_message="", status_reason="", comment=str(spec.get("comment") or ""),
+            status=initial, status_message="", status_reason="",
+            comment=checked["comment"],
             parent_id=spec.get("parent_id"), user=str(spec.get("user") or ""), created=now,
             started=now if initial == status.IN_PROGRESS else None, completed=None, last_update=now,
             last_iteration=0, archived=False, tags=tags, system_tags=tuple(spec.get("system_tags") or ()),

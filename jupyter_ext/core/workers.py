@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 
-from jupyter_ext.core.rules import status
+from jupyter_ext.core.rules import limits, status
 from jupyter_ext.errors import InvalidArgument, NotFound
 from jupyter_ext.store import tasks as task_rows
 from jupyter_ext.store import workers as worker_rows
@@ -20,14 +20,14 @@ from jupyter_ext.store.rows import WorkerRow, WorkerTaskRow
 LOST_AFTER = 60.0
 # … and after this long it leaves the listings altogether.
 DROPPED_AFTER = 600.0
-MAX_WORKER_ID = 256
+MAX_WORKER_ID = limits.WORKER_ID
 STOPPING = "stopping"
 
 
 def check_worker_id(worker_id: object) -> str:
     if not isinstance(worker_id, str) or not worker_id.strip():
         raise InvalidArgument("a worker needs a non-empty id, e.g. 'host:gpu0' (<hostname>:<name>)")
-    if len(worker_id) > MAX_WORKER_ID or any(ord(c) < 32 or ord(c) == 127 for c in worker_id) or "/" in worker_id:
+    if len(worker_id) > MAX_WORKER_ID or limits.first_control(worker_id) or "/" in worker_id:
         raise InvalidArgument(f"worker id {worker_id[:40]!r} must be at most {MAX_WORKER_ID} characters, "
                               f"without '/' or control characters")
     return worker_id.strip()

@@ -29,6 +29,7 @@ _hooks_installed = False
 # The process whose Task.init made the main task. In any other process (a forked worker, a
 # subprocess attached to its parent's task) the task is borrowed: reported to, never finished.
 _owner_pid: int | None = None
+_owned_task_id: str | None = None  # the last task this process ran as its own (the exit reports its losses)
 # A forked child's copies of the parent's backend and reporter: their threads and connections
 # belong to the parent, so they are set aside (never closed from here, never used again).
 _inherited: list[Any] = []
@@ -80,7 +81,8 @@ def reporter() -> Reporter:
             check_home(cfg.home, cfg.store_url, cfg.remote)  # at once, not after a run whose results are lost
             # reports that cannot reach the backend wait on disk, bounded, and are sent later
             _reporter = Reporter(backend(), flush_period=cfg.flush_period, spool_dir=os.path.join(cfg.home, "spool"),
-                                 spool_max_bytes=int(cfg.spool_max_mb * (1 << 20)))
+                                 spool_max_bytes=int(cfg.spool_max_mb * (1 << 20)),
+                                 task_timeout=None if cfg.remote else cfg.task_timeout)
             if _forked:
                 _flush_at_worker_exit()
         return _reporter
@@ -97,7 +99,7 @@ def main_task() -> Task | None:
 def set_main_task(task: Task | None, *, borrowed: bool = False) -> None:
     """Make ``task`` this process's task; ``borrowed=True`` when another process owns it (a
     subprocess reporting to its parent's task), so this one never finishes it."""
-    global _main_task, _owner_pid
+    global _main_task, _owner_pid, _owned_task_id
     if task is None and _main_task is not None and not is_borrowed(_main_task):
         os.environ.pop(MASTER_VARS[0], None)
     _main_task = task
@@ -107,6 +109,7 @@ def set_main_task(task: Task | None, *, borrowed: bool = False) -> None:
         _owner_pid = None
     else:
         _owner_pid = os.getpid()
+        _owned_task_id = task.id
         os.environ[MASTER_VARS[0]] = f"{os.getpid()}:{task.id}"
     install_exit_hooks()
 
@@ -161,8 +164,9 @@ def _after_fork_in_child() -> None:
     its own store connection and reporter, and leaves exit and SIGTERM to its own kind: its
     pool terminates it with SIGTERM, which must end it at once, not run the parent's exit work
     (that hung the parent at exit, waiting on workers)."""
-    global _lock, _backend, _reporter, _forked
+    global _lock, _backend, _reporter, _forked, _owned_task_id
     _lock = threading.RLock()  # another thread may have held it at the fork
+    _owned_task_id = None  # the parent reports its own run's losses
     _inherited.extend(part for part in (_backend, _reporter) if part is not None)
     _backend = _reporter = None
     _forked = True
@@ -202,8 +206,9 @@ def _watch_forks() -> None:
 
 def reset_for_tests() -> None:
     """Forget settings, backend and reporter (tests point JUPYTER_TRACK_HOME elsewhere)."""
-    global _config, _backend, _reporter, _main_task
+    global _config, _backend, _reporter, _main_task, _owned_task_id
     with _lock:
+        _owned_task_id = None
         if _reporter is not None:
             _reporter.close(timeout=10)
         if _backend is not None:
@@ -269,24 +274,56 @@ def _on_sigterm(signum: int, _frame: Any) -> None:
 
 def _at_exit() -> None:
     task = _main_task
-    if task is None or task._closed:
+    finished = True
+    if task is not None and not task._closed:
+        if is_borrowed(task):  # the owner finishes it; what this process reported is written now
+            if _reporter is not None:
+                _reporter.flush(config().exit_timeout)
+            return
+        timeout = config().exit_timeout
+        # The flush inside _finish is bounded, but the status write after it is not: with the store
+        # locked by another process (SQLite waits up to its busy timeout, then the reporter retries)
+        # it could keep the interpreter alive for minutes. Finish on a daemon thread and stop
+        # waiting for it shortly after the exit timeout, so the process always ends.
+        finisher = threading.Thread(target=_finish_at_exit, args=(task, timeout), name="jupyter-track-exit",
+                                    daemon=True)
+        finisher.start()
+        finisher.join(timeout + EXIT_STATUS_GRACE)
+        finished = not finisher.is_alive()
+        if not finished:
+            print(f"jupyter-track: task {task.id}: gave up finishing it after {timeout + EXIT_STATUS_GRACE:.0f} s "
+                  f"at exit (is the store locked by another process?)", file=sys.stderr)
+    rep = _reporter
+    lost = rep.failures if rep is not None else 0
+    if _owned_task_id is not None and (lost or not finished):
+        _report_loss(_owned_task_id, lost, rep.errors if rep is not None else [])
+
+
+def _report_loss(task_id: str, lost: int, errors: list[str]) -> None:
+    """A run whose results were not all stored must not look successful: say so last, and (a
+    script that would exit 0) exit with ``exit_code_on_loss``."""
+    what = f"{lost} report(s) were not stored" if lost else "its final state may not be stored"
+    detail = f": {'; '.join(errors[-3:])}" if errors else ""
+    code = config().exit_code_on_loss
+    ended_well = exit_state["exception"] is None and exit_state["signal"] is None and \
+        exit_state["code"] in (None, 0, "")
+    changed = f"; exit code {code} (setting exit_code_on_loss)" if ended_well and code else ""
+    print(f"jupyter-track: task {task_id}: THIS RUN'S RESULTS ARE INCOMPLETE, {what}{detail}{changed}",
+          file=sys.stderr, flush=True)
+    if not changed or "ipykernel" in sys.modules:
         return
-    if is_borrowed(task):  # the owner finishes it; what this process reported is written now
-        if _reporter is not None:
-            _reporter.flush(config().exit_timeout)
-        return
-    timeout = config().exit_timeout
-    # The flush inside _finish is bounded, but the status write after it is not: with the store
-    # locked by another process (SQLite waits up to its busy timeout, then the reporter retries)
-    # it could keep the interpreter alive for minutes. Finish on a daemon thread and stop
-    # waiting for it shortly after the exit timeout, so the process always ends.
-    finisher = threading.Thread(target=_finish_at_exit, args=(task, timeout), name="jupyter-track-exit",
-                                daemon=True)
-    finisher.start()
-    finisher.join(timeout + EXIT_STATUS_GRACE)
-    if finisher.is_alive():
-        print(f"jupyter-track: task {task.id}: gave up finishing it after {timeout + EXIT_STATUS_GRACE:.0f} s "
-              f"at exit (is the store locked by another process?)", file=sys.stderr)
+    # An exit hook cannot change the exit code but by ending the process: the other exit hooks
+    # (logging's, multiprocessing's…) run first, then the interpreter ends with the code.
+    atexit.unregister(_at_exit)
+    try:
+        atexit._run_exitfuncs()
+    finally:
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError, AttributeError):
+                pass
+        os._exit(code)
 
 
 # Extra time at exit, past the flush's exit_timeout, for writing the final status.

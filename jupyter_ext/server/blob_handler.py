@@ -29,6 +29,7 @@ class BlobMixin(TrackMixin):
     def initialize(self, services: Any, base_url: str = "/") -> None:
         super().initialize(services, base_url)
         self._limit = services.limits.max_blob_bytes
+        self._size = 0
         self._tmp: IO[bytes] | None = None
         self._tmp_path = ""
         self._tmp_in_store = False  # beside the blobs: kept by a rename, not a copy

@@ -62,7 +62,7 @@ class Call:
     services: Services
     path: dict[str, str]
     query: Mapping[str, list[bytes]]
-    body_bytes: bytes
+    body_bytes: bytes | bytearray
     user: Principal
     base_url: str = "/"
 
@@ -117,14 +117,21 @@ class Call:
 
         cached = self.__dict__.get("_body")
         if cached is None:
-            parsed = codec.loads(self.body_bytes) if self.body_bytes.strip() else {}
+            parsed = codec.loads(self.body_bytes) if self.body_bytes and not self.body_bytes.isspace() else {}
             if not isinstance(parsed, dict):
                 raise InvalidArgument("the request body must be a JSON object")
             self.__dict__["_body"] = cached = parsed
         return cached
 
+    def edits(self, cleared_by_null: tuple[str, ...] = ()) -> dict[str, Any]:
+        """A PATCH body's fields to change: null keeps a field as it is (the route table's rule),
+        but for those in ``cleared_by_null``, which null clears."""
+        return {k: v for k, v in self.body.items() if v is not None or k in cleared_by_null}
+
     def b(self, name: str, default: Any = None, kind: type | tuple[type, ...] | None = None) -> Any:
-        value = self.body.get(name, default)
+        value = self.body.get(name)
+        if value is None:  # null is as if left out (the route table's rule, wire/validate.py)
+            value = default
         if kind is not None and value is not None and not isinstance(value, kind):
             names = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
             raise InvalidArgument(f"body field {name} must be {names}, got {type(value).__name__}")

@@ -19,7 +19,7 @@ def load(server_app: Any) -> None:
     if cfg.api_host:
         _forward(server_app, cfg, base_url)
     else:
-        services = Services.open(cfg.store_url, cfg.blob_url)
+        services = Services.open(cfg.store_url, cfg.blob_url, task_timeout=cfg.task_timeout)
         # Under JupyterHub the Jupyter user is the Hub's word, not a claim: what it creates carries it.
         services.jupyter_identity = bool(os.environ.get("JUPYTERHUB_API_TOKEN"))
         web_app.settings["jupyter_track_services"] = services

@@ -23,7 +23,7 @@ from jupyter_ext.server.services import Services
 from jupyter_ext.wire import codec
 from jupyter_ext.wire.errors import error_body
 from jupyter_ext.wire.routes import Route
-from jupyter_ext.wire.validate import check_body
+from jupyter_ext.wire.validate import check_body, check_query
 
 log = logging.getLogger("jupyter_ext.server")
 
@@ -50,13 +50,16 @@ class TrackMixin(_Handler):
     def initialize(self, services: Services, base_url: str = "/") -> None:
         self.services = services
         self.track_base_url = base_url
-        self._chunks: list[bytes] = []
-        self._size = 0
+        # one growing buffer, parsed as it is (json takes a bytearray): no joined copy of the body
+        self._body = bytearray()
         self._limit = services.limits.max_json_bytes
         self.via_key = False
 
     # -- authentication and limits --------------------------------------------------------------
     async def prepare(self) -> None:
+        route = getattr(self, "routes", {}).get(self.request.method)
+        if route is not None and route.max_body:
+            self._limit = route.max_body
         self._check_declared_size()
         header = self.request.headers.get("Authorization", "")
         scheme, _, value = header.partition(" ")
@@ -116,11 +119,10 @@ class TrackMixin(_Handler):
     def data_received(self, chunk: bytes) -> Any:
         if self._finished:
             return None  # refused already; the connection closes once the answer is out
-        self._size += len(chunk)
-        if self._size > self._limit:
+        if len(self._body) + len(chunk) > self._limit:
             self.refuse_too_large()
             return None
-        self._chunks.append(chunk)
+        self._body += chunk
         return None
 
     def refuse_too_large(self) -> None:
@@ -131,7 +133,7 @@ class TrackMixin(_Handler):
 
     def refuse_body(self, error: errors.TrackError) -> None:
         """Answer ``error`` while the body is still arriving, and close the connection after it."""
-        self._chunks = []
+        self._body = bytearray()
         self.set_header("Connection", "close")
         self.send_error(error.http_status, exc_info=(type(error), error, None))
         connection = getattr(self.request, "connection", None)
@@ -140,8 +142,7 @@ class TrackMixin(_Handler):
 
     # -- dispatch ---------------------------------------------------------------------------------
     def make_call(self, path: dict[str, str]) -> Call:
-        body = b"".join(self._chunks)
-        self._chunks = []
+        body, self._body = self._body, bytearray()
         caller = as_principal(self.current_user, hub=bool(getattr(self.services, "jupyter_identity", False)))
         return Call(self.services, path, self.request.query_arguments, body, caller, self.track_base_url)
 
@@ -153,6 +154,8 @@ class TrackMixin(_Handler):
 
         def work() -> Answer:
             adopt = access.check(call, route)  # every route passes here: 403 naming the role needed
+            if route.query:
+                check_query(route.query, call.query)
             if route.body == "json":
                 check_body(route.request, call.body)
             stamp_user(call, route)

@@ -65,7 +65,7 @@ def get_dataset(call: Call) -> dict[str, Any]:
 
 
 def update_dataset(call: Call) -> dict[str, Any]:
-    row = call.backend.update_dataset(call.path["dataset_id"], call.body)
+    row = call.backend.update_dataset(call.path["dataset_id"], call.edits())
     _changed(call, row.id)
     return codec.row_out(row)
 

@@ -65,7 +65,8 @@ def get_model(call: Call) -> dict[str, Any]:
 
 
 def update_model(call: Call) -> dict[str, Any]:
-    return _changed(call, call.backend.update_model(call.path["model_id"], call.body), sorted(call.body))
+    fields = call.edits(cleared_by_null=("parent_id", "task_id"))
+    return _changed(call, call.backend.update_model(call.path["model_id"], fields), sorted(fields))
 
 
 def remove_model(call: Call) -> dict[str, Any]:

@@ -142,8 +142,9 @@ def get_task(call: Call) -> dict[str, Any]:
 
 
 def update_task(call: Call) -> dict[str, Any]:
-    row = call.backend.update_task(call.path["task_id"], call.body)
-    return _changed(call, row, sorted(call.body))
+    fields = call.edits(cleared_by_null=("parent_id", "output_uri"))
+    row = call.backend.update_task(call.path["task_id"], fields)
+    return _changed(call, row, sorted(fields))
 
 
 def delete_task(call: Call) -> Reply:

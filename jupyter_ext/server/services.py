@@ -18,6 +18,7 @@ from jupyter_ext.core.orphans import DEFAULT_TASK_TIMEOUT
 from jupyter_ext.server.changes import ChangeFeed
 from jupyter_ext.server.chart_cache import ChartCache
 from jupyter_ext.server.read_cache import ReadCache
+from jupyter_ext.wire.routes import MAX_JSON_BYTES, MAX_POINTS
 
 T = TypeVar("T")
 
@@ -30,9 +31,9 @@ log = logging.getLogger("jupyter_ext.server")
 class Limits:
     """Request size limits: a JSON body (an events batch is the biggest) and one uploaded blob."""
 
-    max_json_bytes: int = 64 * MiB
+    max_json_bytes: int = MAX_JSON_BYTES
     max_blob_bytes: int = 64 * 1024 * MiB
-    max_points: int = 10_000_000  # per series, in a downsampled read
+    max_points: int = MAX_POINTS  # per series, in a downsampled read
 
 
 class Services:
@@ -67,6 +68,8 @@ class Services:
         with contextlib.suppress(Exception):  # the error surfaces on the first request instead
             self.backend.store  # noqa: B018
             self.store_ready = True
+        if self.store_ready:
+            self._stop_orphans()  # at once: runs killed while no server watched end now, not in a minute
 
     async def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         loop = asyncio.get_running_loop()
@@ -75,16 +78,18 @@ class Services:
     def _watch_orphans(self) -> None:
         """Every minute: runs whose process is gone end as stopped (core/orphans.py)."""
         while not self._closing.wait(ORPHAN_CHECK_EVERY):
-            if not self.store_ready:
-                continue
-            try:
-                stopped = orphans.stop_orphans(self.backend.store, task_timeout=self.task_timeout)
-            except Exception:  # noqa: BLE001 - logged; the next round tries again
-                log.exception("checking for orphaned runs failed")
-                continue
-            for task_id in stopped:
-                log.info("task %s: its process is gone; marked stopped", task_id)
-                self.changes.announce("task", task_id, ["status", "status_message"])
+            if self.store_ready:
+                self._stop_orphans()
+
+    def _stop_orphans(self) -> None:
+        try:
+            stopped = orphans.stop_orphans(self.backend.store, task_timeout=self.task_timeout)
+        except Exception:  # noqa: BLE001 - logged; the next round tries again
+            log.exception("checking for orphaned runs failed")
+            return
+        for task_id in stopped:
+            log.info("task %s: its process is gone; marked stopped", task_id)
+            self.changes.announce("task", task_id, ["status", "status_message"])
 
     def close(self) -> None:
         self._closing.set()

@@ -9,6 +9,7 @@ from typing import Any
 import tornado.httpserver
 import tornado.netutil
 
+from jupyter_ext.core.orphans import DEFAULT_TASK_TIMEOUT
 from jupyter_ext.server.app import make_app
 from jupyter_ext.server.services import Services
 
@@ -44,12 +45,15 @@ def start(services: Services, ip: str, port: int, *, certfile: str | None = None
 
 
 def serve(store_url: str, blob_url: str, ip: str, port: int, *, certfile: str | None = None,
-          keyfile: str | None = None, ready: Any = None, workers: int = 1, jupyterhub: str | None = None) -> None:
+          keyfile: str | None = None, ready: Any = None, workers: int = 1, jupyterhub: str | None = None,
+          task_timeout: float = DEFAULT_TASK_TIMEOUT) -> None:
     """Run until interrupted; with ``workers`` > 1, in that many forked processes sharing the socket."""
     from jupyter_ext.errors import InvalidArgument
 
     if workers < 1:
         raise InvalidArgument(f"--workers must be at least 1, got {workers}")
+    if not task_timeout > 0:
+        raise InvalidArgument(f"--task-timeout must be a number of seconds above 0, got {task_timeout}")
     ssl_context(certfile, keyfile)  # a bad certificate is refused before anything starts
     sockets = tornado.netutil.bind_sockets(port, address=ip) if workers > 1 else None
     if sockets is not None:
@@ -59,7 +63,7 @@ def serve(store_url: str, blob_url: str, ip: str, port: int, *, certfile: str | 
         port = sockets[0].getsockname()[1]
 
     def run(_index: int = 0) -> None:
-        services = Services.open(store_url, blob_url)
+        services = Services.open(store_url, blob_url, task_timeout=task_timeout)
         if jupyterhub:
             from jupyter_ext.server.hub import HubIdentity
 

@@ -58,7 +58,7 @@ def _no_constant(name: str) -> Any:
                           "send null for a missing number")
 
 
-def loads(data: bytes | str) -> Any:
+def loads(data: bytes | bytearray | str) -> Any:
     """Strict JSON: no NaN or Infinity, no lone surrogate (it cannot be stored as UTF-8), bounded depth."""
     if not data:
         return None
@@ -70,7 +70,7 @@ def loads(data: bytes | str) -> Any:
         raise
     except ValueError as exc:
         raise InvalidArgument(f"the request body is not valid JSON: {exc}") from exc
-    escaped = b"\\u" in data if isinstance(data, bytes) else "\\u" in data
+    escaped = "\\u" in data if isinstance(data, str) else b"\\u" in data
     if escaped:  # an escape may spell a lone surrogate
         try:
             json.dumps(value, ensure_ascii=False).encode("utf-8")

@@ -43,7 +43,9 @@ def batch_in(data: Any, task_id: str | None = None) -> EventBatch:
     def owner(item: Any, kind: str) -> str:
         if not isinstance(item, dict):
             raise InvalidArgument(f"each of {kind} is an object")
-        tid = item.get("task_id", task_id)
+        tid = item.get("task_id")
+        if tid is None:  # left out, or null: the route's own task
+            tid = task_id
         if not isinstance(tid, str) or not tid:
             raise InvalidArgument(f"an event in {kind} names no task_id")
         if task_id is not None and tid != task_id:
@@ -92,6 +94,10 @@ def _sample(d: dict[str, Any], tid: str, time: float) -> dict[str, Any]:
                   iteration=_int(d, "iteration"), time=time,
                   file_name=events.check_label(d["file_name"], "a debug sample's file_name"),
                   url=events.check_url(d.get("url"), "a debug sample's url"))
+    if sample["content_type"] is None:
+        sample["content_type"] = "application/octet-stream"
+    if sample["kind"] is None:
+        sample["kind"] = "image"
     for key in ("kind", "content_type"):
         if sample[key] is not None:
             events.check_label(sample[key], f"a debug sample's {key}", limit=256)

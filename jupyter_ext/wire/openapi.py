@@ -20,12 +20,24 @@ _ERROR = {
 
 def _param(p: Param, where: str) -> dict[str, Any]:
     schema: dict[str, Any] = {"type": p.type}
-    if p.type == "array":
-        schema["items"] = {"type": "string"}
+    single: dict[str, Any] = {}  # what a value (an array's each item) must be
     if p.pattern:
-        schema["pattern"] = p.pattern
-    if p.type == "integer" and where == "query":
-        schema["minimum"] = 0  # no integer query parameter takes a negative value (Call.q_int)
+        single["pattern"] = p.pattern
+        if where == "query":
+            single["minLength"] = 1  # an empty value is as if the parameter were left out
+    if p.enum:
+        single["enum"] = list(p.enum)
+    if p.type == "array":
+        schema["items"] = {"type": "string", **single}
+        if p.min_items:
+            schema["minItems"] = p.min_items
+    else:
+        schema.update(single)
+    if p.type in ("integer", "number") and where == "query":
+        # no numeric query parameter takes a negative value (Call.q_int); the route may say more
+        schema["minimum"] = 0 if p.minimum is None else p.minimum
+        if p.maximum is not None:
+            schema["maximum"] = p.maximum
     out = {"name": p.name, "in": where, "required": where == "path" or p.required, "schema": schema}
     if p.description:
         out["description"] = p.description
@@ -53,8 +65,9 @@ def _operation(route: Route, schemas: Schemas) -> dict[str, Any]:
     }
     if route.body == "json":
         body = schemas.of(route.request, request=True)
+        named = schemas.named.get(getattr(route.request, "__name__", ""), {})
         needed = route.request is not None and route.request != "json" and bool(
-            schemas.named.get(getattr(route.request, "__name__", ""), {}).get("required"))
+            named.get("required") or named.get("anyOf"))
         op["requestBody"] = {"required": needed, "content": {"application/json": {"schema": body}}}
     elif route.body == "binary":
         op["requestBody"] = {"required": True, "content": {"application/octet-stream": {

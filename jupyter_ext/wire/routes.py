@@ -10,6 +10,9 @@ import dataclasses
 import re
 from typing import Any
 
+from jupyter_ext.core.rules import limits
+from jupyter_ext.core.rules.status import STATUSES
+from jupyter_ext.core.rules.task_types import TASK_TYPES
 from jupyter_ext.store.rows import (
     ArtifactRow,
     ChangeRow,
@@ -25,6 +28,7 @@ from jupyter_ext.store.rows import (
     TaskRow,
     WorkerRow,
 )
+from jupyter_ext.wire.event_shapes import EventsIn
 from jupyter_ext.wire.shapes import (
     BINARY,
     JSON,
@@ -91,6 +95,18 @@ from jupyter_ext.wire.table_shapes import SearchResults, StatusCounts, TableColu
 
 API_PREFIX = "track/api/v1/"
 
+MiB = 1 << 20
+TASK_ORDER_FIELDS = ("completed", "created", "id", "last_iteration", "last_update", "name", "project_name", "started",
+                     "status", "type", "user")
+"""What a task list may be ordered by (the store's own list; a test keeps the two equal)."""
+MAX_POINTS = 10_000_000
+"""The most points per series a downsampled read may ask for (``max_points``)."""
+MAX_JSON_BYTES = 16 * MiB
+"""The largest JSON request body: the server refuses more (413) before parsing, and the SDK splits
+an events batch to stay under it. Parsed, 16 MiB of JSON takes about ten times that in memory."""
+MAX_SYNC_RECORD_BYTES = 64 * MiB
+"""``sync/import`` takes one task's whole record (its console, plots, …): an administrator's bulk copy."""
+
 
 @dataclasses.dataclass(frozen=True)
 class Param:
@@ -99,10 +115,14 @@ class Param:
     description: str = ""
     required: bool = False
     pattern: str = ""  # what the server accepts, as a regular expression (documented in openapi.json)
+    minimum: float | None = None  # an integer's or number's range (checked before the operation runs)
+    maximum: float | None = None
+    enum: tuple[str, ...] = ()  # the values a string (or each item of an array) may take
+    min_items: int = 0  # an array's fewest items
 
 
 # Path parameters whose values the server checks by pattern (the rest are ids or names: any segment).
-PATH_PATTERNS = {"sha256": "^[0-9a-f]{64}$"}
+PATH_PATTERNS = {"sha256": "^[0-9a-f]{64}$", "worker_id": limits.PART, "queue": limits.PART}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -118,6 +138,7 @@ class Route:
     websocket: bool = False
     request: Any = None  # the JSON body's type (wire/shapes.py, JSON: free-form); None: no fields
     response: Any = None  # a row of store/rows.py, a shape, or a container of them (Items, MapOf, ...)
+    max_body: int | None = None  # a JSON body's own cap, when not the server's (MAX_JSON_BYTES)
 
     @property
     def path_params(self) -> list[str]:
@@ -131,21 +152,33 @@ class Route:
 
 
 _P = Param
-_PAGE = (_P("limit", "integer", "at most this many items"), _P("offset", "integer", "skip this many items"))
+def _page(most: int) -> tuple[Param, Param]:
+    return (_P("limit", "integer", "at most this many items", minimum=1, maximum=most),
+            _P("offset", "integer", "skip this many items", minimum=0, maximum=2**62))
+
+
+_PAGE = _page(10_000)
+_PAGE_MANY = _page(100_000)  # models and dataset versions
+_PROJECT_Q = _P("project", pattern=limits.PROJECT)
+_NUMBER = "(-?[0-9]+([.][0-9]*)?([eE][-+]?[0-9]+)?)?"
+_RANGE = (f"^(created|last_update|started|completed|last_iteration|(metric|metric_min|metric_max|param):[^/=]+/[^=]+)"
+          f"={_NUMBER}[.][.]{_NUMBER}$")
 _TASK_FILTER = (
-    _P("id", "array", "task ids"), _P("project", "array", "project names (subprojects included)"),
+    _P("id", "array", "task ids"), _P("project", "array", "project names (subprojects included)",
+                                      pattern=limits.PROJECT),
     _P("subprojects", "boolean", "include subprojects (default true)"),
     _P("name", "string", "regular expression on the task name"),
     _P("search", "string", "case-insensitive text in the name"),
-    _P("status", "array"), _P("type", "array"), _P("tag", "array", "ClearML tag filter: -tag excludes, __$all first "
-                                                   "requires every tag"),
+    _P("status", "array", enum=STATUSES), _P("type", "array", enum=TASK_TYPES),
+    _P("tag", "array", "ClearML tag filter: -tag excludes, __$all first requires every tag"),
     _P("user", "array", "only tasks of these users (their owner, stamped by the server); me: the caller's"),
     _P("range", "array", "<column>=<low>..<high>, either bound optional: created, last_update, started, "
        "completed, last_iteration (dates in seconds since the epoch), metric:<title>/<series> (metric_min:, "
-       "metric_max:) or param:<section>/<name>"),
+       "metric_max:) or param:<section>/<name>", pattern=_RANGE),
     _P("parts", "boolean", "include dataset versions' and pipeline steps' tasks and hidden projects' tasks "
        "(default true; a table of every project asks false)"),
-    _P("archived", "string", "true (default: include), false (exclude) or only"),
+    _P("archived", "string", "true (default: include), false (exclude) or only",
+       enum=("true", "false", "only", "1", "0")),
 )
 _FORCE = (_P("force", "boolean", "bypass the status rule (an administrator's override)"),)
 
@@ -168,14 +201,15 @@ ROUTES: tuple[Route, ...] = (
     Route("GET", "changes/since", "list_changes", "The change feed read once: tasks (dataset versions included), "
           "models, queues and workers stamped after `since`, oldest first (ask again with the newest stamp)",
           tag="meta", query=(_P("since", "number", "a stamp (seconds since the epoch, the store's clock)"),
-                             _P("kind", "array", "only these kinds: task, model, queue, worker")),
+                             _P("kind", "array", "only these kinds: task, model, queue, worker",
+                                enum=("task", "model", "queue", "worker"))),
           response=Items(ChangeRow)),
     Route("POST", "admin/gc", "collect_garbage", "Delete stored files nothing refers to any more", tag="meta",
           body="json",
           request=GcRequest, response=Collected),
     Route("POST", "sync/import", "sync_import", "Apply one record of `jupyter track sync` (ids kept; a second "
           "copy is a no-op)", tag="meta", body="json",
-          request=JSON, response=JSON),
+          request=JSON, response=JSON, max_body=MAX_SYNC_RECORD_BYTES),
     # -- teams: users, access, audit -------------------------------------------------------------
     Route("GET", "users", "list_users", "The users of this server (names, display names, groups)", tag="teams",
           response=Items(User)),
@@ -194,7 +228,7 @@ ROUTES: tuple[Route, ...] = (
     Route("GET", "audit", "get_audit", "The audit log, newest first: deletions, publications, moves, access "
           "and key changes", tag="teams", query=(
               _P("since", "number", "only entries from this time on (epoch seconds)"), _P("actor"), _P("action"),
-              _P("target"), _P("limit", "integer", "at most this many (default 100)")),
+              _P("target"), _P("limit", "integer", "at most this many (default 100)", minimum=1, maximum=10_000)),
           response=Items(AuditEntry)),
     # -- projects --------------------------------------------------------------------------------
     Route("GET", "projects", "list_projects", "Every project as a flat list with path, parent and task count",
@@ -214,7 +248,8 @@ ROUTES: tuple[Route, ...] = (
     Route("GET", "tasks", "list_tasks", "One page of the tasks matching the filters, and their total", query=(
         *_TASK_FILTER,
         _P("order_by", "string", "a field or metric:<title>/<series> (metric_min:, metric_max:, param:<section>/"
-           "<name>), '-' first for descending (default -created)"),
+           "<name>), '-' first for descending (default -created)",
+           pattern=f"^-?({'|'.join(TASK_ORDER_FIELDS)}|(metric|metric_min|metric_max|param):[^/]+/.+)$"),
         _P("columns", "array", "task fields: return only these (and id); metric:<title>/<series> (last value), "
            "metric_min:, metric_max: and param:<section>/<name> (typed value) add a \"columns\" object to each "
            "task"), *_PAGE),
@@ -228,7 +263,7 @@ ROUTES: tuple[Route, ...] = (
     Route("GET", "search", "search", "Projects, tasks, models and datasets whose name holds the text, whose id "
           "starts with it, or with it as a tag", tag="meta",
           query=(_P("q", "string", "the text", required=True), _P("limit", "integer", "at most this many of each "
-                 "kind (default 8)")),
+                 "kind (default 8)", minimum=1, maximum=100)),
           response=SearchResults),
     Route("POST", "tasks", "create_task", "Create a task from a spec", body="json", status=201,
           request=TaskCreate, response=TaskRow),
@@ -308,12 +343,13 @@ ROUTES: tuple[Route, ...] = (
     # -- results ---------------------------------------------------------------------------------
     Route("POST", "events", "write_events", "A batch of events for any number of tasks, in one transaction",
           tag="events", body="json",
-          request=JSON, response=Written),
+          request=EventsIn, response=Written),
     Route("POST", "tasks/{task_id}/events", "write_task_events", "A batch of events of one task",
           tag="events", body="json",
-          request=JSON, response=Written),
+          request=EventsIn, response=Written),
     Route("GET", "tasks/{task_id}/scalars", "get_scalars", "Scalar series, min/max-downsampled", tag="events",
-          query=(_P("max_points", "integer", "at most this many points per series (every point if absent)"),
+          query=(_P("max_points", "integer", "at most this many points per series (every point if absent)",
+                    minimum=2, maximum=MAX_POINTS),
                  _P("x_axis", "string", "iter, timestamp or iso_time"),
                  _P("series", "array", "only these title/series (or title) names"),
                  _P("x_min", "number", "only points from this x on (an iteration, or epoch seconds on the time "
@@ -322,7 +358,8 @@ ROUTES: tuple[Route, ...] = (
                  _P("encoding", "string", "json (default) or b64: arrays packed as base64 little-endian")),
           response=JSON),
     Route("GET", "scalars", "compare_scalars", "Scalar series of several tasks, for comparison", tag="events",
-          query=(_P("tasks", "array", "task ids", required=True), _P("max_points", "integer"), _P("x_axis"),
+          query=(_P("tasks", "array", "task ids", required=True, min_items=1, pattern=limits.ID_PATTERN),
+                 _P("max_points", "integer", minimum=2, maximum=MAX_POINTS), _P("x_axis"),
                  _P("metrics", "array", "only these titles (or title/series)")),
           response=JSON),
     Route("GET", "tasks/{task_id}/metrics/last", "get_last_metrics", "Last, min and max of every series",
@@ -336,7 +373,8 @@ ROUTES: tuple[Route, ...] = (
           query=(_P("title"), _P("series")),
           response=Items(JSON)),
     Route("GET", "tasks/{task_id}/console", "get_console", "Console output", tag="events",
-          query=(_P("tail", "integer", "only the last N entries"), _P("search", "string", "only lines containing")),
+          query=(_P("tail", "integer", "only the last N entries", minimum=1, maximum=1_000_000),
+                 _P("search", "string", "only lines containing")),
           response=Items(JSON)),
     # -- files -----------------------------------------------------------------------------------
     Route("HEAD", "blobs/{sha256}", "has_blob", "Whether the blob is stored (200) or not (404)", tag="files"),
@@ -360,21 +398,23 @@ ROUTES: tuple[Route, ...] = (
           tag="models", body="json",
           request=ModelLink, response=MapOf(list[ModelRow])),
     Route("GET", "models", "list_models", "Models newest first", tag="models", query=(
-        _P("project"), _P("name", "string", "regular expression"), _P("tag", "array"),
+        _PROJECT_Q, _P("name", "string", "regular expression"), _P("tag", "array"),
         _P("framework"), _P("task"), _P("published", "boolean", "only published"),
-        _P("archived", "boolean", "include archived"), *_PAGE),
+        _P("archived", "boolean", "include archived"), *_PAGE_MANY),
           response=Items(ModelRow)),
     Route("POST", "models/query", "query_models", "Models matching filters given as a JSON body", tag="models",
           body="json",
           request=ModelQuery, response=Items(ModelRow)),
     Route("GET", "models/find", "find_model", "One model by exact name, at a version", tag="models",
-          query=(_P("project"), _P("name", required=True), _P("version", "integer"), _P("tag", "array"),
+          query=(_PROJECT_Q, _P("name", required=True, pattern=limits.NAME),
+                 _P("version", "integer", minimum=1, maximum=2**62),
+                 _P("tag", "array"),
                  _P("only_published", "boolean")),
           response=ModelRow),
     Route("POST", "models", "create_model", "Register a model", tag="models", body="json", status=201,
           request=ModelCreate, response=ModelRow),
     Route("GET", "models/{model_id}", "get_model", "A model with the weights of one version", tag="models",
-          query=(_P("version", "integer", "the latest by default"),),
+          query=(_P("version", "integer", "the latest by default", minimum=1, maximum=2**62),),
           response=ModelRow),
     Route("PATCH", "models/{model_id}", "update_model", "Edit a model", tag="models", body="json",
           request=ModelEdit, response=ModelRow),
@@ -403,8 +443,9 @@ ROUTES: tuple[Route, ...] = (
           request=MetricsReport, response=StoredCount),
     # -- pipelines -------------------------------------------------------------------------------
     Route("GET", "pipelines", "list_pipelines", "Pipeline runs newest first, with step counts by status",
-          tag="pipelines", query=(_P("project", "string", "project name (subprojects included)"),
-                                  _P("status", "string", "status of the run"), *_PAGE),
+          tag="pipelines", query=(_P("project", "string", "project name (subprojects included)",
+                                     pattern=limits.PROJECT),
+                                  _P("status", "string", "status of the run", enum=STATUSES), *_PAGE),
           response=Items(PipelineRunRow)),
     Route("GET", "pipelines/{task_id}", "get_pipeline", "A run's DAG: nodes with live step statuses, and edges",
           tag="pipelines",
@@ -412,7 +453,7 @@ ROUTES: tuple[Route, ...] = (
     # -- datasets --------------------------------------------------------------------------------
     Route("GET", "datasets", "list_datasets", "Dataset versions", tag="datasets",
           query=(_P("project"), _P("name", "string", "text in the name"), _P("tag", "array"),
-                 _P("final", "boolean", "only finalized versions"), *_PAGE),
+                 _P("final", "boolean", "only finalized versions"), *_PAGE_MANY),
           response=Items(DatasetVersionRow)),
     Route("POST", "datasets/query", "query_datasets", "Dataset versions matching filters given as a JSON body",
           tag="datasets", body="json",

@@ -21,7 +21,8 @@ _FLATTENED = {"PipelineRunRow": "task"}
 _OMITTED_WHEN_NONE = {"ModelRow": frozenset({"version", "weights", "link_name"})}
 # A queue entry's ``added`` is a time; a dataset version's ``added`` is a count (an int).
 _WIRE_TIMES = TIME_FIELDS | {"added"}
-_RANGES = frozenset({"minimum", "maximum", "pattern", "minLength", "maxLength"})
+_RANGES = frozenset({"minimum", "maximum", "pattern", "minLength", "maxLength", "enum", "format", "minItems",
+                     "description"})
 
 
 class Schemas:
@@ -110,7 +111,12 @@ class Schemas:
         for f in dataclasses.fields(cls):
             if f.name == flat:
                 continue
-            schema = self.type_of(hints[f.name], field=f.name)
+            if f.metadata.get("epoch"):  # epoch seconds on the wire (a reported event's time), not ISO text
+                schema = {"type": "number", **({"nullable": True} if _optional(hints[f.name]) else {})}
+            else:
+                schema = self.type_of(hints[f.name], field=f.name)
+            if "items" in f.metadata:
+                schema = _with_items(schema, {k: v for k, v in f.metadata["items"].items() if k in _RANGES})
             ranges = {k: v for k, v in f.metadata.items() if k in _RANGES}
             if ranges:
                 schema = {**schema, **ranges} if "$ref" not in schema else {"allOf": [schema], **ranges}
@@ -121,6 +127,9 @@ class Schemas:
         out: dict[str, Any] = {"type": "object", "properties": props}
         if required:
             out["required"] = required
+        if request or _is_request(cls):
+            out["additionalProperties"] = False  # a body takes its own fields only
+            out.update(getattr(cls, "SCHEMA", {}))  # what fields cannot say alone (one of two required)
         doc = (cls.__doc__ or "").strip()
         if doc and not doc.startswith(cls.__name__ + "("):
             out["description"] = " ".join(doc.split())
@@ -133,9 +142,25 @@ class Schemas:
         return str(cls.__name__)
 
 
+def _optional(tp: Any) -> bool:
+    return typing.get_origin(tp) in (typing.Union, types.UnionType) and type(None) in typing.get_args(tp)
+
+
+def _with_items(schema: dict[str, Any], ranges: dict[str, Any]) -> dict[str, Any]:
+    """``schema`` with ``ranges`` on its array's items (the array may be one branch of a oneOf)."""
+    if schema.get("type") == "array":
+        return {**schema, "items": {**schema["items"], **ranges}}
+    if "oneOf" in schema:
+        return {**schema, "oneOf": [_with_items(branch, ranges) for branch in schema["oneOf"]]}
+    return schema
+
+
 def _is_request(cls: type) -> bool:
     """Bodies a caller sends: a field with a default may be left out."""
-    return cls.__module__ == shapes.__name__ and cls.__name__ in _REQUESTS
+    return cls.__module__ in (shapes.__name__, _EVENT_SHAPES) and cls.__name__ in _REQUESTS
+
+
+_EVENT_SHAPES = "jupyter_ext.wire.event_shapes"
 
 
 _REQUESTS = frozenset({
@@ -144,5 +169,7 @@ _REQUESTS = frozenset({
     "ProjectName", "ParametersPut", "ConfigurationPut", "Enqueue", "QueueCreate", "PopNext", "EntryMove",
     "WorkerRegister", "WorkerStatus", "ArtifactPut", "ModelLink", "ModelQuery", "ModelCreate", "ModelEdit",
     "MetadataPut", "VersionAdd", "Archived", "MetricsReport", "DatasetQuery", "DatasetCreate", "DatasetSquash",
-    "DatasetEdit", "FileEntry", "FilesAdd", "FilesRemove", "StoredFile", "FilesStored",
+    "DatasetEdit", "FileEntry", "FilesAdd", "FilesRemove", "StoredFile", "FilesStored", "ParamIn", "MetricScalar",
+    "MetricValue", "MetricPlot", "Packed", "PackedInts", "ScalarSeriesIn", "SingleValueIn", "PlotIn",
+    "DebugSampleIn", "ConsoleIn", "EventsIn",
 })

@@ -9,6 +9,12 @@ from __future__ import annotations
 import dataclasses
 from typing import Any, Literal
 
+from jupyter_ext.core.rules import limits as L
+from jupyter_ext.core.rules.events import LATEST_TIME, URL_SCHEMES
+from jupyter_ext.core.rules.names import framework_pattern
+from jupyter_ext.core.rules.status import STATUSES
+from jupyter_ext.core.rules.task_types import TASK_TYPES
+
 # -- containers of the route table (how a row or a shape travels) ---------------------------------
 
 
@@ -163,11 +169,22 @@ class ModelMetrics:
 
 
 # -- request bodies ---------------------------------------------------------------------------------
+# Each field's ranges come from core/rules/limits.py (the one table of limits): what this document
+# promises is what the core services check, for the SDK and the REST API alike. A request body
+# takes no fields but its own (additionalProperties false), and null is as if a field were left out.
+
+_ID = {"pattern": L.ID_PATTERN}
+_SHA = {"pattern": "^[0-9a-f]{64}$"}
+_INT64 = {"minimum": -(2**63), "maximum": 2**63 - 1}
+_EPOCH = {"minimum": 0, "maximum": LATEST_TIME, "epoch": True}
+_PROJECT = L.name_field(L.PROJECT_NAME, L.PROJECT)
+_TAGS = {"items": L.name_field(L.TAG)}
+_URL_SCHEMES = "|".join(URL_SCHEMES)
 
 
 @dataclasses.dataclass(frozen=True)
 class TokenRequest:
-    ttl: float | None = dataclasses.field(default=None, metadata={"minimum": 1})
+    ttl: float | None = dataclasses.field(default=None, metadata={"minimum": 1, "maximum": L.TOKEN_TTL})
 
 
 @dataclasses.dataclass(frozen=True)
@@ -178,20 +195,22 @@ class GcRequest:
 
 @dataclasses.dataclass(frozen=True)
 class ProjectCreate:
-    name: str
-    description: str | None = None
+    name: str = dataclasses.field(metadata=_PROJECT)
+    description: str | None = dataclasses.field(default=None, metadata=L.text_field(L.DESCRIPTION))
 
 
 @dataclasses.dataclass(frozen=True)
 class ProjectEdit:
-    name: str | None = None
-    parent: str | None = None
-    description: str | None = dataclasses.field(default=None, metadata={"maxLength": 100_000})
+    """``name``: the project's own (last) name part; ``parent``: the path to move it under;
+    ``description``: markdown shown on its dashboard. Nothing: no change."""
+
+    name: str | None = dataclasses.field(default=None, metadata=L.name_field(L.PROJECT_NAME, L.PART))
+    parent: str | None = dataclasses.field(default=None, metadata=_PROJECT)
+    description: str | None = dataclasses.field(default=None, metadata=L.text_field(L.DESCRIPTION))
 
 
-_TASK_NAME = {"minLength": 1, "maxLength": 1024, "pattern": "^[^\\x00-\\x1f\\x7f]*$"}
-_LABEL = {"maxLength": 1024, "pattern": "^[^\\x00-\\x1f\\x7f]*$"}
-_INT64 = {"minimum": -(2**63), "maximum": 2**63 - 1}
+_TASK_NAME = L.name_field(L.TASK_NAME)
+_TASK_TYPE = {"enum": list(TASK_TYPES)}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -199,43 +218,44 @@ class TaskCreate:
     """A new task: its ``name`` and ``project`` (a path, created if missing), and what else is known."""
 
     name: str = dataclasses.field(metadata=_TASK_NAME)
-    project: str | None = dataclasses.field(default=None, metadata=_LABEL)
-    id: str | None = dataclasses.field(default=None, metadata={"pattern": "^[0-9A-Za-z_-]{1,64}$"})
-    type: str | None = None
-    tags: list[str] | None = None
-    system_tags: list[str] | None = None
-    comment: str | None = None
-    parent_id: str | None = None
-    user: str | None = dataclasses.field(default=None, metadata=_LABEL)
+    project: str | None = dataclasses.field(default=None, metadata=_PROJECT)
+    id: str | None = dataclasses.field(default=None, metadata=_ID)
+    type: str | None = dataclasses.field(default=None, metadata=_TASK_TYPE)
+    tags: list[str] | None = dataclasses.field(default=None, metadata=_TAGS)
+    system_tags: list[str] | None = dataclasses.field(default=None, metadata=_TAGS)
+    comment: str | None = dataclasses.field(default=None, metadata=L.text_field(L.COMMENT))
+    parent_id: str | None = dataclasses.field(default=None, metadata=_ID)
+    user: str | None = dataclasses.field(default=None, metadata=L.label_field(L.USER))
     status: Literal["created", "in_progress"] | None = None
     script: dict[str, Any] | None = None
     runtime: dict[str, Any] | None = None
-    output_uri: str | None = None
+    output_uri: str | None = dataclasses.field(default=None, metadata=L.text_field(L.URL))
 
 
 @dataclasses.dataclass(frozen=True)
 class TaskEdit:
-    """The fields to change; those left out keep their value."""
+    """The fields to change; those left out (or null) keep their value, but ``parent_id`` and
+    ``output_uri``, which null clears."""
 
     name: str | None = dataclasses.field(default=None, metadata=_TASK_NAME)
-    comment: str | None = None
-    tags: list[str] | None = None
-    system_tags: list[str] | None = None
-    type: str | None = None
-    parent_id: str | None = None
+    comment: str | None = dataclasses.field(default=None, metadata=L.text_field(L.COMMENT))
+    tags: list[str] | None = dataclasses.field(default=None, metadata=_TAGS)
+    system_tags: list[str] | None = dataclasses.field(default=None, metadata=_TAGS)
+    type: str | None = dataclasses.field(default=None, metadata=_TASK_TYPE)
+    parent_id: str | None = dataclasses.field(default=None, metadata=_ID)
     script: dict[str, Any] | None = None
     runtime: dict[str, Any] | None = None
-    output_uri: str | None = None
+    output_uri: str | None = dataclasses.field(default=None, metadata=L.text_field(L.URL))
     last_iteration: int | None = dataclasses.field(default=None, metadata=_INT64)
-    status_message: str | None = None
+    status_message: str | None = dataclasses.field(default=None, metadata=L.text_field(L.STATUS_MESSAGE))
 
 
 @dataclasses.dataclass(frozen=True)
 class TaskClone:
-    name: str | None = None
-    comment: str | None = None
-    parent_id: str | None = None
-    project: str | None = None
+    name: str | None = dataclasses.field(default=None, metadata=_TASK_NAME)
+    comment: str | None = dataclasses.field(default=None, metadata=L.text_field(L.COMMENT))
+    parent_id: str | None = dataclasses.field(default=None, metadata=_ID)
+    project: str | None = dataclasses.field(default=None, metadata=_PROJECT)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -245,138 +265,166 @@ class Force:
 
 @dataclasses.dataclass(frozen=True)
 class StatusChange:
-    status: str
+    status: str = dataclasses.field(metadata={"enum": list(STATUSES)})
     force: bool = False
-    message: str = ""
-    reason: str = ""
+    message: str = dataclasses.field(default="", metadata=L.text_field(L.STATUS_MESSAGE))
+    reason: str = dataclasses.field(default="", metadata=L.text_field(L.STATUS_MESSAGE))
 
 
 @dataclasses.dataclass(frozen=True)
 class ProjectName:
-    project: str
+    project: str = dataclasses.field(metadata=_PROJECT)
+
+
+@dataclasses.dataclass(frozen=True)
+class ParamIn:
+    """One hyperparameter: ``section/name`` = ``value`` of ``type`` (a Python type name, or empty)."""
+
+    section: str = dataclasses.field(metadata=L.label_field(L.PARAM_NAME))
+    name: str = dataclasses.field(metadata=L.label_field(L.PARAM_NAME))
+    type: str = dataclasses.field(metadata=L.label_field(L.PARAM_NAME))
+    value: Any = None
+    description: str = dataclasses.field(default="", metadata=L.text_field(L.DESCRIPTION))
 
 
 @dataclasses.dataclass(frozen=True)
 class ParametersPut:
-    parameters: list[Any]  # ParamRow as JSON (section, name, value, type, description)
+    parameters: list[ParamIn]
     replace: bool = False
     force: bool = False
 
 
 @dataclasses.dataclass(frozen=True)
 class ConfigurationPut:
-    text: str
-    type: str = ""
-    description: str = ""
+    text: str = dataclasses.field(metadata=L.text_field(L.CONFIG_TEXT))
+    type: str = dataclasses.field(default="", metadata=L.label_field(L.PARAM_NAME))
+    description: str = dataclasses.field(default="", metadata=L.text_field(L.DESCRIPTION))
     force: bool = False
+
+
+_QUEUE = L.name_field(L.QUEUE_NAME, L.PART)
+_WORKER = L.name_field(L.WORKER_ID, L.PART)
 
 
 @dataclasses.dataclass(frozen=True)
 class Enqueue:
-    queue: str | None = None
+    queue: str | None = dataclasses.field(default=None, metadata=_QUEUE)
     force: bool = False
     create_queue: bool = False
 
 
 @dataclasses.dataclass(frozen=True)
 class QueueCreate:
-    name: str
-    tags: list[str] = dataclasses.field(default_factory=list)
+    name: str = dataclasses.field(metadata=_QUEUE)
+    tags: list[str] = dataclasses.field(default_factory=list, metadata=_TAGS)
 
 
 @dataclasses.dataclass(frozen=True)
 class PopNext:
-    worker: str
-    queues: list[str] = dataclasses.field(default_factory=list)
+    worker: str = dataclasses.field(metadata=_WORKER)
+    queues: list[str] = dataclasses.field(default_factory=list, metadata={"items": _QUEUE})
 
 
 @dataclasses.dataclass(frozen=True)
 class EntryMove:
     """``position``: ``top``, ``bottom``, an index (0 is the top), ``before:<id>`` or ``after:<id>``."""
 
-    position: str | int = "bottom"
-    queue: str | None = None
+    position: str | int = dataclasses.field(default="bottom", metadata={
+        "pattern": "^(top|bottom|(before|after):[0-9A-Za-z_-]{1,64})$", "minimum": 0})
+    queue: str | None = dataclasses.field(default=None, metadata=_QUEUE)
 
 
 @dataclasses.dataclass(frozen=True)
 class WorkerRegister:
-    id: str
-    queues: list[str] = dataclasses.field(default_factory=list)
+    id: str = dataclasses.field(metadata=_WORKER)
+    queues: list[str] = dataclasses.field(default_factory=list, metadata={"items": _QUEUE})
     info: dict[str, Any] = dataclasses.field(default_factory=dict)
 
 
 @dataclasses.dataclass(frozen=True)
 class WorkerStatus:
-    task: str | None = None
+    task: str | None = dataclasses.field(default=None, metadata=_ID)
     stats: dict[str, Any] = dataclasses.field(default_factory=dict)
+
+
+_ARTIFACT_NAME = L.name_field(L.ARTIFACT_NAME)
 
 
 @dataclasses.dataclass(frozen=True)
 class ArtifactPut:
-    name: str
-    type: str = "custom"
+    """An artifact's row: its stored bytes (``blob_sha256``, uploaded first) or a ``url`` it links to."""
+
+    SCHEMA = {"anyOf": [{"required": ["blob_sha256"], "properties": {"blob_sha256": {"type": "string"}}},
+                        {"required": ["url"], "properties": {"url": {"type": "string", "minLength": 1}}}]}
+
+    name: str = dataclasses.field(metadata=_ARTIFACT_NAME)
+    type: str = dataclasses.field(default="custom", metadata=L.label_field(L.LABEL))
     mode: Literal["output", "input"] = "output"
-    location: str = ""
-    blob_sha256: str | None = dataclasses.field(default=None, metadata={"pattern": "^[0-9a-f]{64}$"})
-    url: str | None = None
-    file_name: str = ""
-    content_type: str = "application/octet-stream"
-    size: int = dataclasses.field(default=0, metadata=_min0)
-    preview: str = ""
+    location: str = dataclasses.field(default="", metadata=L.text_field(L.URL))
+    blob_sha256: str | None = dataclasses.field(default=None, metadata=_SHA)
+    url: str | None = dataclasses.field(default=None, metadata=L.text_field(L.URL))
+    file_name: str = dataclasses.field(default="", metadata=L.label_field(L.LABEL))
+    content_type: str = dataclasses.field(default="application/octet-stream", metadata=L.label_field(L.LABEL))
+    size: int = dataclasses.field(default=0, metadata={"minimum": 0, "maximum": 2**63 - 1})
+    preview: str = dataclasses.field(default="", metadata=L.text_field(L.COMMENT))
     metadata: dict[str, str] = dataclasses.field(default_factory=dict)
-    user: str = ""
-    time: float | None = None
+    user: str = dataclasses.field(default="", metadata=L.label_field(L.USER))
+    time: float | None = dataclasses.field(default=None, metadata=_EPOCH)
 
 
 @dataclasses.dataclass(frozen=True)
 class ModelLink:
-    model_id: str
+    model_id: str = dataclasses.field(metadata=_ID)
     mode: Literal["input", "output"]
-    name: str | None = None
+    name: str | None = dataclasses.field(default=None, metadata=_ARTIFACT_NAME)
 
 
 @dataclasses.dataclass(frozen=True)
 class ModelQuery:
-    """Filters of ``Model.query_models``; ``model_name`` is a regular expression."""
+    """Filters of ``Model.query_models``; ``model_name`` is a regular expression (RE2 syntax)."""
 
-    project_name: str | None = None
-    model_name: str | None = None
-    tags: list[str] | None = None
+    project_name: str | None = dataclasses.field(default=None, metadata=_PROJECT)
+    model_name: str | None = dataclasses.field(default=None, metadata={"format": "regex",
+                                                                        "maxLength": L.REGEX})
+    tags: list[str] | None = dataclasses.field(default=None, metadata=_TAGS)
     only_published: bool = False
     include_archived: bool = False
-    max_results: int | None = dataclasses.field(default=None, metadata={"minimum": 1})
+    max_results: int | None = dataclasses.field(default=None, metadata={"minimum": 1, "maximum": 2**63 - 1})
     metadata: dict[str, Any] | None = None
-    task_id: str | None = None
-    weights_url: str | None = None
+    task_id: str | None = dataclasses.field(default=None, metadata=_ID)
+    weights_url: str | None = dataclasses.field(default=None, metadata=L.text_field(L.URL))
+
+
+_MODEL_NAME = L.name_field(L.MODEL_NAME)
 
 
 @dataclasses.dataclass(frozen=True)
 class ModelCreate:
-    name: str
-    project: str | None = None
-    framework: str | None = None
-    comment: str = ""
-    task_id: str | None = None
-    parent_id: str | None = None
+    name: str = dataclasses.field(metadata=_MODEL_NAME)
+    project: str | None = dataclasses.field(default=None, metadata=_PROJECT)
+    framework: str | None = dataclasses.field(default=None, metadata={"pattern": framework_pattern(), "maxLength": 64})
+    comment: str = dataclasses.field(default="", metadata=L.text_field(L.COMMENT))
+    task_id: str | None = dataclasses.field(default=None, metadata=_ID)
+    parent_id: str | None = dataclasses.field(default=None, metadata=_ID)
     labels: dict[str, int] = dataclasses.field(default_factory=dict)
-    design: str = ""
+    design: str = dataclasses.field(default="", metadata=L.text_field(L.CONFIG_TEXT))
     metadata: dict[str, Any] = dataclasses.field(default_factory=dict)
-    tags: list[str] = dataclasses.field(default_factory=list)
-    user: str = ""
-    id: str | None = None
+    tags: list[str] = dataclasses.field(default_factory=list, metadata=_TAGS)
+    user: str = dataclasses.field(default="", metadata=L.label_field(L.USER))
+    id: str | None = dataclasses.field(default=None, metadata=_ID)
 
 
 @dataclasses.dataclass(frozen=True)
 class ModelEdit:
-    name: str | None = None
-    comment: str | None = None
-    tags: list[str] | None = None
-    framework: str | None = None
+    name: str | None = dataclasses.field(default=None, metadata=_MODEL_NAME)
+    comment: str | None = dataclasses.field(default=None, metadata=L.text_field(L.COMMENT))
+    tags: list[str] | None = dataclasses.field(default=None, metadata=_TAGS)
+    framework: str | None = dataclasses.field(default=None, metadata={"pattern": framework_pattern(), "maxLength": 64})
     labels: dict[str, int] | None = None
-    design: str | None = None
+    design: str | None = dataclasses.field(default=None, metadata=L.text_field(L.CONFIG_TEXT))
     metadata: dict[str, Any] | None = None
-    parent_id: str | None = None
-    task_id: str | None = None
+    parent_id: str | None = dataclasses.field(default=None, metadata=_ID)
+    task_id: str | None = dataclasses.field(default=None, metadata=_ID)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -389,13 +437,16 @@ class MetadataPut:
 class VersionAdd:
     """New weights: stored bytes (``blob_sha256`` at ``location``) or a registered ``url``."""
 
-    blob_sha256: str | None = dataclasses.field(default=None, metadata={"pattern": "^[0-9a-f]{64}$"})
-    url: str | None = None
-    location: str = ""
-    file_name: str = ""
-    size: int = dataclasses.field(default=0, metadata=_min0)
+    SCHEMA = {"anyOf": [{"required": ["blob_sha256"], "properties": {"blob_sha256": {"type": "string"}}},
+                        {"required": ["url"], "properties": {"url": {"type": "string", "minLength": 1}}}]}
+
+    blob_sha256: str | None = dataclasses.field(default=None, metadata=_SHA)
+    url: str | None = dataclasses.field(default=None, metadata=L.text_field(L.URL))
+    location: str = dataclasses.field(default="", metadata=L.text_field(L.URL))
+    file_name: str = dataclasses.field(default="", metadata=L.label_field(L.LABEL))
+    size: int = dataclasses.field(default=0, metadata={"minimum": 0, "maximum": 2**63 - 1})
     is_package: bool = False
-    iteration: int | None = None
+    iteration: int | None = dataclasses.field(default=None, metadata=_INT64)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -404,66 +455,99 @@ class Archived:
 
 
 @dataclasses.dataclass(frozen=True)
+class MetricScalar:
+    title: str = dataclasses.field(metadata=L.name_field(L.LABEL))
+    series: str = dataclasses.field(metadata=L.name_field(L.LABEL))
+    iteration: int = dataclasses.field(metadata=_INT64)
+    value: float
+
+
+@dataclasses.dataclass(frozen=True)
+class MetricValue:
+    name: str = dataclasses.field(metadata=L.name_field(L.LABEL))
+    value: float
+
+
+@dataclasses.dataclass(frozen=True)
+class MetricPlot:
+    """A figure: a plotly object, or its JSON text."""
+
+    title: str = dataclasses.field(metadata=L.name_field(L.LABEL))
+    figure: dict[str, Any] | str
+    series: str = dataclasses.field(default="", metadata=L.label_field())
+    iteration: int = dataclasses.field(default=0, metadata=_INT64)
+
+
+@dataclasses.dataclass(frozen=True)
 class MetricsReport:
-    scalars: list[dict[str, Any]] = dataclasses.field(default_factory=list)  # {title, series, iteration, value}
-    single_values: list[dict[str, Any]] = dataclasses.field(default_factory=list)  # {name, value}
-    plots: list[dict[str, Any]] = dataclasses.field(default_factory=list)  # {title, series, iteration, figure}
+    scalars: list[MetricScalar] = dataclasses.field(default_factory=list)
+    single_values: list[MetricValue] = dataclasses.field(default_factory=list)
+    plots: list[MetricPlot] = dataclasses.field(default_factory=list)
 
 
 @dataclasses.dataclass(frozen=True)
 class DatasetQuery:
     """``name`` is text in the name unless ``exact_name``."""
 
-    project: str | None = None
-    name: str | None = None
-    tags: list[str] | None = None
-    ids: list[str] | None = None
+    project: str | None = dataclasses.field(default=None, metadata=_PROJECT)
+    name: str | None = dataclasses.field(default=None, metadata=L.label_field(L.DATASET_NAME))
+    tags: list[str] | None = dataclasses.field(default=None, metadata=_TAGS)
+    ids: list[str] | None = dataclasses.field(default=None, metadata={"items": _ID})
     only_final: bool = False
     include_archived: bool = True
     exact_name: bool = False
     recursive: bool = True
 
 
+_DATASET_NAME = L.name_field(L.DATASET_NAME)
+
+
 @dataclasses.dataclass(frozen=True)
 class DatasetCreate:
-    name: str
-    project: str | None = None
-    parents: list[str] = dataclasses.field(default_factory=list)
-    version: str | None = None
-    description: str | None = None
-    tags: list[str] = dataclasses.field(default_factory=list)
-    location: str = ""
-    user: str = ""
-    created_by: str | None = None
-    id: str | None = None
+    name: str = dataclasses.field(metadata=_DATASET_NAME)
+    project: str | None = dataclasses.field(default=None, metadata=_PROJECT)
+    parents: list[str] = dataclasses.field(default_factory=list, metadata={"items": _ID})
+    version: str | None = dataclasses.field(default=None, metadata=L.name_field(64, L.PART))
+    description: str | None = dataclasses.field(default=None, metadata=L.text_field(L.DESCRIPTION))
+    tags: list[str] = dataclasses.field(default_factory=list, metadata=_TAGS)
+    location: str = dataclasses.field(default="", metadata=L.text_field(L.URL))
+    user: str = dataclasses.field(default="", metadata=L.label_field(L.USER))
+    created_by: str | None = dataclasses.field(default=None, metadata=_ID)
+    id: str | None = dataclasses.field(default=None, metadata=_ID)
 
 
 @dataclasses.dataclass(frozen=True)
 class DatasetSquash:
-    name: str
-    dataset_ids: list[str]
-    project: str | None = None
-    location: str = ""
+    name: str = dataclasses.field(metadata=_DATASET_NAME)
+    dataset_ids: list[str] = dataclasses.field(metadata={"items": _ID, "minItems": 1})
+    project: str | None = dataclasses.field(default=None, metadata=_PROJECT)
+    location: str = dataclasses.field(default="", metadata=L.text_field(L.URL))
 
 
 @dataclasses.dataclass(frozen=True)
 class DatasetEdit:
-    name: str | None = None
-    description: str | None = None
-    tags: list[str] | None = None
+    name: str | None = dataclasses.field(default=None, metadata=_DATASET_NAME)
+    description: str | None = dataclasses.field(default=None, metadata=L.text_field(L.DESCRIPTION))
+    tags: list[str] | None = dataclasses.field(default=None, metadata=_TAGS)
     metadata: dict[str, Any] | None = None
     archived: bool | None = None
+
+
+_PATH = {"minLength": 1, "maxLength": 4096, "pattern": L.NO_CONTROL}
 
 
 @dataclasses.dataclass(frozen=True)
 class FileEntry:
     """A file by its dataset path: bytes to upload (``sha256``, ``size``, ``source``) or a link (``url``)."""
 
-    path: str
-    sha256: str | None = None
-    url: str | None = None
-    size: int = dataclasses.field(default=0, metadata=_min0)
-    source: str | None = None
+    SCHEMA = {"anyOf": [{"required": ["sha256"], "properties": {"sha256": {"type": "string"}}},
+                        {"required": ["url"], "properties": {"url": {"type": "string", "minLength": 1}}}]}
+
+    path: str = dataclasses.field(metadata=_PATH)
+    sha256: str | None = dataclasses.field(default=None, metadata=_SHA)
+    url: str | None = dataclasses.field(default=None, metadata=L.text_field(L.URL))
+    size: int = dataclasses.field(default=0, metadata={"minimum": 0, "maximum": L.FILE_SIZE})
+    source: str | None = dataclasses.field(default=None, metadata=L.text_field(L.URL))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -473,16 +557,16 @@ class FilesAdd:
 
 @dataclasses.dataclass(frozen=True)
 class FilesRemove:
-    pattern: str
+    pattern: str = dataclasses.field(metadata={"maxLength": 4096, "pattern": L.NO_CONTROL})
     recursive: bool = True
 
 
 @dataclasses.dataclass(frozen=True)
 class StoredFile:
-    path: str
-    sha256: str = dataclasses.field(metadata={"pattern": "^[0-9a-f]{64}$"})
-    size: int = dataclasses.field(metadata=_min0)
-    location: str = ""
+    path: str = dataclasses.field(metadata=_PATH)
+    sha256: str = dataclasses.field(metadata=_SHA)
+    size: int = dataclasses.field(metadata={"minimum": 0, "maximum": L.FILE_SIZE})
+    location: str = dataclasses.field(default="", metadata=L.text_field(L.URL))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -508,8 +592,8 @@ class User:
 @dataclasses.dataclass(frozen=True)
 class UserCreate:
     name: str = dataclasses.field(metadata=_PERSON)
-    display_name: str | None = dataclasses.field(default=None, metadata=_LABEL)
-    email: str | None = dataclasses.field(default=None, metadata=_LABEL)
+    display_name: str | None = dataclasses.field(default=None, metadata=L.label_field(L.USER))
+    email: str | None = dataclasses.field(default=None, metadata=L.label_field(L.USER))
     admin: bool | None = None
     groups: list[str] | None = None
 
@@ -518,8 +602,8 @@ class UserCreate:
 class UserEdit:
     """The fields to change; ``disabled: true`` refuses the user's keys and tokens at once."""
 
-    display_name: str | None = dataclasses.field(default=None, metadata=_LABEL)
-    email: str | None = dataclasses.field(default=None, metadata=_LABEL)
+    display_name: str | None = dataclasses.field(default=None, metadata=L.label_field(L.USER))
+    email: str | None = dataclasses.field(default=None, metadata=L.label_field(L.USER))
     admin: bool | None = None
     groups: list[str] | None = None
     disabled: bool | None = None

@@ -12,12 +12,36 @@ import math
 import re
 import types
 import typing
+from collections.abc import Mapping, Sequence
 from typing import Any
 
+from jupyter_ext.core.rules import limits
 from jupyter_ext.errors import InvalidArgument
 from jupyter_ext.wire import shapes
 
 MAX_DEPTH = 64  # of a declared field's value; free-form (Any) values are bounded by the JSON parser
+
+
+def check_query(params: Sequence[Any], query: Mapping[str, Sequence[bytes]]) -> None:
+    """Refuse a number outside the range its route declares (``routes.Param``), with the same words
+    as the operations' own reading of it."""
+    for p in params:
+        values = [v.decode("utf-8", "replace") for v in query.get(p.name, ())]
+        values = [v for v in values if v != ""]
+        if not values:
+            continue
+        if p.type in ("integer", "number") and (p.minimum is not None or p.maximum is not None):
+            try:
+                value = float(values[-1]) if p.type == "number" else int(values[-1])
+            except ValueError:
+                kind = "a number" if p.type == "number" else "an integer"
+                raise InvalidArgument(f"query parameter {p.name} must be {kind}, got {values[-1]!r}") from None
+            lo = -math.inf if p.minimum is None else p.minimum
+            hi = math.inf if p.maximum is None else p.maximum
+            if not lo <= value <= hi:
+                raise InvalidArgument(f"query parameter {p.name} must be between {lo:g} and {hi:g}, got {value}")
+        # a value outside an enum is refused by the operation, in its own words (the same an SDK
+        # call on the embedded store gets)
 
 
 def check_body(kind: Any, body: Any) -> None:
@@ -25,6 +49,8 @@ def check_body(kind: Any, body: Any) -> None:
     if kind is None or kind == shapes.JSON or kind == shapes.BINARY:
         return
     if dataclasses.is_dataclass(kind) and isinstance(kind, type):
+        if getattr(kind, "CHECKED_BY_CODEC", False):
+            return
         if not isinstance(body, dict):
             raise InvalidArgument("the request body must be a JSON object")
         _check_object(kind, body, "")
@@ -113,6 +139,16 @@ def _check(tp: Any, value: Any, field: str, depth: int) -> None:
 def _check_ranges(ranges: dict[str, Any], value: Any, field: str) -> None:
     if value is None:
         return
+    if "enum" in ranges and value not in ranges["enum"]:
+        raise InvalidArgument(f"body field {field} must be one of {', '.join(map(str, ranges['enum']))}, "
+                              f"got {value!r:.60}")
+    if isinstance(value, list):
+        if "minItems" in ranges and len(value) < ranges["minItems"]:
+            raise InvalidArgument(f"body field {field} needs at least {ranges['minItems']} item(s)")
+        if "items" in ranges:
+            for i, item in enumerate(value):
+                _check_ranges(ranges["items"], item, f"{field}[{i}]")
+        return
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         if "minimum" in ranges and value < ranges["minimum"]:
             raise InvalidArgument(f"body field {field} must be at least {ranges['minimum']}, got {value}")
@@ -125,7 +161,24 @@ def _check_ranges(ranges: dict[str, Any], value: Any, field: str) -> None:
             raise InvalidArgument(f"body field {field} is {len(value):,} characters long; the limit is "
                                   f"{ranges['maxLength']:,}")
         if "pattern" in ranges and not re.search(ranges["pattern"], value):
-            raise InvalidArgument(f"body field {field} {value[:60]!r} does not match {ranges['pattern']}")
+            raise InvalidArgument(_pattern_refusal(field, value, ranges["pattern"]))
+
+
+def _pattern_refusal(field: str, value: str, pattern: str) -> str:
+    """Why ``value`` does not fit ``pattern``, in words for the patterns of core/rules/limits.py."""
+    shown = f"{value[:60]!r}"
+    if "\x00" in value:
+        return f"body field {field} contains a NUL character"
+    if pattern in (limits.NAME, limits.PART, limits.PROJECT, limits.NO_CONTROL):
+        bad = limits.first_control(value)
+        if bad is not None:
+            return f"body field {field} {shown} contains the control character {bad!r}; names are plain text"
+        if pattern == limits.PART and "/" in value:
+            return f"body field {field} {shown} may not contain '/'"
+        if pattern == limits.PROJECT:
+            return f"body field {field} {shown} is not a project path: use 'Team/Project/Sub', no empty parts"
+        return f"body field {field} must not be blank"
+    return f"body field {field} {shown} does not match {pattern}"
 
 
 def _got(value: Any) -> str:

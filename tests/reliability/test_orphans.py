@@ -47,11 +47,17 @@ def test_a_run_killed_with_sigkill_is_stopped_and_can_be_continued(run_py: Any, 
             proc.kill()
             proc.wait(30)
     again = run_py.run(f"""
+        import os
         from jupyter_ext import Task
+        from jupyter_ext.client.local import LocalBackend
+        from jupyter_ext.core import orphans
         task = Task.init(project_name="orphans", task_name="killed", continue_last_task="{task_id}")
+        watcher = LocalBackend(f"sqlite:///{{os.environ['JUPYTER_TRACK_HOME']}}/track.db", "unused")
+        print("STOPPED", orphans.stop_orphans(watcher.store))  # a server's watch: the continued run is alive
         print(task.id, task.get_status())
     """)
     assert again.returncode == 0, again.stderr
+    assert "STOPPED []" in again.stdout
     assert again.stdout.split()[-2:] == [task_id, "in_progress"]
 
 
@@ -103,3 +109,92 @@ def test_the_reporter_beats_for_a_live_run(tmp_path: Path, monkeypatch: pytest.M
     finally:
         rep.close(5)
         backend.close()
+
+
+def _dead_pid() -> int:
+    import subprocess
+    import sys
+
+    ended = subprocess.Popen([sys.executable, "-c", "pass"])
+    ended.wait(30)
+    return ended.pid
+
+
+def _orphan_in(home: Path) -> tuple[str, int]:
+    """A task left in_progress by a process of this host that is gone, in the store at ``home``."""
+    import platform
+
+    from jupyter_ext.client.local import LocalBackend
+
+    pid = _dead_pid()
+    backend = LocalBackend(f"sqlite:///{home / 'track.db'}", str(home / "blobs"))
+    try:
+        row = backend.create_task({"name": "left behind", "project": "orphans", "status": "in_progress",
+                                   "runtime": {"process": {"host": platform.node(), "pid": pid}}})
+    finally:
+        backend.close()
+    return row.id, pid
+
+
+def test_the_embedded_store_stops_a_dead_run_when_a_new_run_opens_it(run_py: Any, track_home: Path) -> None:
+    track_home.mkdir(parents=True, exist_ok=True)
+    orphan, pid = _orphan_in(track_home)
+    done = run_py.run("""
+        from jupyter_ext import Task
+        task = Task.init(project_name="orphans", task_name="next run")
+        task.flush(wait_for_uploads=True)
+        print(Task.get_task(task_id=ORPHAN).get_status())
+    """.replace("ORPHAN", repr(orphan)))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split()[-1] == "stopped"
+    assert f"task {orphan} was left in_progress" in done.stderr
+    from jupyter_ext.client.local import LocalBackend
+
+    backend = LocalBackend(f"sqlite:///{track_home / 'track.db'}", str(track_home / "blobs"))
+    try:
+        row = backend.get_task(orphan)
+        assert f"process {pid}" in row.status_message and "is gone" in row.status_message
+    finally:
+        backend.close()
+
+
+def test_a_server_opening_the_store_stops_a_dead_run_at_once(tmp_path: Path) -> None:
+    from jupyter_ext.server.background import BackgroundServer
+
+    orphan, _ = _orphan_in(tmp_path)
+    with BackgroundServer(f"sqlite:///{tmp_path / 'track.db'}", str(tmp_path / "blobs")) as server:
+        backend = server.services.backend
+        deadline = time.monotonic() + 60  # the first check runs once the store is open, not a minute later
+        while backend.get_task(orphan).status != "stopped":
+            assert time.monotonic() < deadline, "the server never stopped the orphaned run"
+            time.sleep(0.05)
+        assert "is gone" in backend.get_task(orphan).status_message
+
+
+def test_task_timeout_is_a_setting(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import argparse
+
+    from jupyter_ext import config
+    from jupyter_ext.cli import server as server_cli
+    from jupyter_ext.errors import InvalidArgument
+
+    settings = tmp_path / "track.toml"
+    settings.write_text("task_timeout = 120\n")
+    env = {"JUPYTER_TRACK_CONFIG_FILE": str(settings), "JUPYTER_TRACK_HOME": str(tmp_path)}
+    assert config.load(env).task_timeout == 120
+    assert config.load({**env, "JUPYTER_TRACK_TASK_TIMEOUT": "7200"}).task_timeout == 7200
+    assert config.load({"JUPYTER_TRACK_HOME": str(tmp_path),
+                        "JUPYTER_TRACK_CONFIG_FILE": str(tmp_path / "none.toml")}).task_timeout == 600
+    with pytest.raises(InvalidArgument, match="task_timeout"):
+        config.load({**env, "JUPYTER_TRACK_TASK_TIMEOUT": "0"})
+    parser = argparse.ArgumentParser()
+    server_cli.add_parser(parser.add_subparsers())
+    assert parser.parse_args(["server", "--task-timeout", "90"]).task_timeout == 90
+    seen: dict[str, Any] = {}
+    monkeypatch.setattr("jupyter_ext.server.standalone.serve", lambda *a, **k: seen.update(k))
+    monkeypatch.setenv("JUPYTER_TRACK_CONFIG_FILE", str(settings))
+    monkeypatch.setenv("JUPYTER_TRACK_HOME", str(tmp_path))
+    server_cli.cmd_server(parser.parse_args(["server", "--task-timeout", "90"]))
+    assert seen["task_timeout"] == 90
+    server_cli.cmd_server(parser.parse_args(["server"]))
+    assert seen["task_timeout"] == 120

@@ -51,13 +51,13 @@ def test_unknown_model_is_404(api: Any) -> None:
 @pytest.mark.parametrize(("body", "message"), [
     ('{"scalars": [{"title": "t", "series": "s", "iteration": 1, "value": NaN}]}', "finite"),
     ('{"scalars": [{"title": "t", "series": "s", "iteration": 1, "value": Infinity}]}', "finite"),
-    ('{"scalars": [{"title": "t", "series": "s", "iteration": 1, "value": true}]}', "not a bool"),
+    ('{"scalars": [{"title": "t", "series": "s", "iteration": 1, "value": true}]}', "value must be a number, got bool"),
     ('{"scalars": [{"title": "t", "series": "s", "iteration": 1.5, "value": 1}]}', "iteration must be an int"),
-    ('{"scalars": [{"title": "", "series": "s", "iteration": 1, "value": 1}]}', "title must be a non-empty"),
-    ('{"scalars": [{"title": "t", "iteration": 1, "value": 1}]}', "lacks series"),
+    ('{"scalars": [{"title": "", "series": "s", "iteration": 1, "value": 1}]}', "title must have at least 1"),
+    ('{"scalars": [{"title": "t", "iteration": 1, "value": 1}]}', "series is required"),
     ('{"scalars": {"title": "t"}}', "scalars must be a list"),
     ('{"single_values": [{"name": "a", "value": "1"}]}', "must be a number"),
-    ('{"single_values": [{"name": 5, "value": 1}]}', "name must be a non-empty string"),
+    ('{"single_values": [{"name": 5, "value": 1}]}', "single_values[0].name must be a string"),
     ('{"points": []}', "unknown field"),
     ('[1, 2]', "JSON object"),
 ])

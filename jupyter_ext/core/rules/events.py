@@ -6,16 +6,17 @@ import math
 import re
 from typing import Any
 
+from jupyter_ext.core.rules import limits
 from jupyter_ext.errors import InvalidArgument
 
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 # 1970-01-01 .. 9999-12-31T23:59:59Z: every time in it has an ISO-8601 form and fits epoch milliseconds in int64.
 EARLIEST_TIME, LATEST_TIME = 0.0, 253402300799.0
-MAX_LABEL = 1024  # a title, series, single-value name
+MAX_LABEL = limits.LABEL  # a title, series, single-value name
 MAX_TEXT = 16 * 1024 * 1024  # one console line
 URL_SCHEMES = ("http", "https", "s3", "gs", "azure", "az", "file", "store")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_CONTROL_OR_NEWLINE = re.compile(r"[\x00-\x1f\x7f]")
+_CONTROL_OR_NEWLINE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 def check_iteration(value: Any, what: str = "iteration") -> int:

@@ -68,7 +68,7 @@ def check_iteration(iteration: object) -> int:
     if isinstance(iteration, bool) or not isinstance(iteration, numbers.Integral):
         raise InvalidArgument(f"iteration must be an int, got {type(iteration).__name__}: {iteration!r:.60}")
     number = int(iteration)
-    if not -_INT64 < number < _INT64:
+    if not -_INT64 <= number < _INT64:
         raise InvalidArgument(f"iteration {number} is out of range (a 64-bit integer)")
     if number == SINGLE_VALUE_ITERATION:
         raise InvalidArgument(f"iteration {number} is reserved for single values; use report_single_value(name, value)")

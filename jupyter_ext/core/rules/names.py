@@ -1,11 +1,14 @@
 """Checks on names a user types (projects, tasks, tags), kept light for the caller's path."""
 from __future__ import annotations
 
+import re
+
+from jupyter_ext.core.rules import limits
 from jupyter_ext.errors import InvalidArgument
 
-MAX_PROJECT_NAME = 512
-MAX_TASK_NAME = 1024
-MAX_TAG = 256
+MAX_PROJECT_NAME = limits.PROJECT_NAME
+MAX_TASK_NAME = limits.TASK_NAME
+MAX_TAG = limits.TAG
 DEFAULT_PROJECT = "Untitled"
 
 
@@ -35,7 +38,7 @@ def check_task_name(name: object) -> str:
 
 
 def _no_control(text: str, what: str) -> None:
-    bad = next((c for c in text if c < " " or c == "\x7f"), None)
+    bad = limits.first_control(text)
     if bad is not None:
         raise InvalidArgument(f"{what} {text[:40]!r} contains the control character {bad!r}; names are plain text")
 
@@ -58,7 +61,7 @@ def check_tags(tags: object) -> tuple[str, ...]:
     return tuple(dict.fromkeys(out))
 
 
-MAX_ARTIFACT_NAME = 256
+MAX_ARTIFACT_NAME = limits.ARTIFACT_NAME
 
 
 def check_artifact_name(name: object, what: str = "an artifact") -> str:
@@ -67,6 +70,37 @@ def check_artifact_name(name: object, what: str = "an artifact") -> str:
         raise InvalidArgument(f"{what} needs a non-empty name, e.g. name='data.raw'")
     if len(name) > MAX_ARTIFACT_NAME:
         raise InvalidArgument(f"name {name[:40]!r}… is longer than {MAX_ARTIFACT_NAME} characters")
-    if "\x00" in name:
-        raise InvalidArgument("names cannot contain NUL characters")
+    _no_control(name, "name")
     return name
+
+
+# A model's framework: ClearML's names, stored lower-case without separators.
+FRAMEWORKS = ("caffe", "caffe2", "catboost", "cntk", "darknet", "keras", "lightgbm", "megengine", "mknet", "onnx",
+              "openvino", "paddlepaddle", "parquet", "pytorch", "scikitlearn", "tensorflow", "tensorflowjs",
+              "tensorflowlite", "tensorrt", "torch", "torchscript", "xgboost", "custom", "")
+
+FRAMEWORK_ALIASES = {"sklearn": "scikitlearn", "mxnet": "mknet", "paddle": "paddlepaddle", "tf": "tensorflow"}
+
+
+def check_framework(framework: object) -> str:
+    """The stored name of a framework: ``"PyTorch"``, ``"scikit-learn"``, ``"TensorFlow Lite"``
+    and ClearML's ``Framework`` values are all accepted."""
+    name = str(getattr(framework, "value", framework) or "").lower()
+    for sep in ("-", "_", " ", "."):
+        name = name.replace(sep, "")
+    name = FRAMEWORK_ALIASES.get(name, name)
+    if name not in FRAMEWORKS:
+        raise InvalidArgument(f"unknown framework {framework!r}; use one of: {', '.join(f for f in FRAMEWORKS if f)}")
+    return name
+
+
+def framework_pattern() -> str:
+    """What :func:`check_framework` accepts, as a regular expression (any case, '-', '_', ' ' or
+    '.' anywhere), for the REST API's schema."""
+    sep = "[-_ .]*"
+
+    def spelled(name: str) -> str:
+        return "".join(f"[{c}{c.upper()}]{sep}" if c.isalpha() else f"{re.escape(c)}{sep}" for c in name)
+
+    names = sorted({*(f for f in FRAMEWORKS if f), *FRAMEWORK_ALIASES}, key=len, reverse=True)
+    return f"^{sep}(|{'|'.join(spelled(n) for n in names)})$"

@@ -10,7 +10,7 @@ import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from jupyter_ext.core.rules import events, names, status, task_script
+from jupyter_ext.core.rules import events, limits, names, status, task_script
 from jupyter_ext.core.rules.param_types import PROPERTIES_SECTION
 from jupyter_ext.core.rules.task_types import DEFAULT_TASK_TYPE, check_task_type
 from jupyter_ext.errors import Conflict, InvalidArgument
@@ -39,7 +39,8 @@ def check_new_task(spec: Mapping[str, Any]) -> dict[str, Any]:
     task_id = spec.get("id") or new_id()
     if not isinstance(task_id, str) or not _TASK_ID.fullmatch(task_id):
         raise InvalidArgument(f"task id {task_id!r} is not valid: use up to 64 letters, digits, '-' or '_'")
-    return {"id": task_id, "name": name, "type": task_type, "tags": tags, "status": initial,
+    comment = limits.check_free_text(spec.get("comment") or "", "comment", limits.COMMENT)
+    return {"id": task_id, "name": name, "type": task_type, "tags": tags, "status": initial, "comment": comment,
             "created": float(spec.get("created") or time.time())}
 
 
@@ -63,10 +64,18 @@ def check_edits(fields: Mapping[str, Any]) -> dict[str, Any]:
             values["last_iteration"] = events.check_iteration(values["last_iteration"], "last_iteration")
         except (TypeError, ValueError) as exc:
             raise InvalidArgument(str(exc)) from None
-    for text in ("comment", "status_message"):
-        if text in values and not isinstance(values[text], str):
-            raise InvalidArgument(f"{text} must be a string, got {type(values[text]).__name__}")
+    for text, limit in (("comment", limits.COMMENT), ("status_message", limits.STATUS_MESSAGE)):
+        if text in values:
+            values[text] = limits.check_free_text(values[text], text, limit)
     return values
+
+
+def check_configuration(name: Any, text: str, description: str) -> None:
+    """Refuse a configuration object without a name, or with a text or description past its limit."""
+    if not isinstance(name, str) or not name:
+        raise InvalidArgument("a configuration object needs a non-empty name, e.g. name='model'")
+    limits.check_free_text(text, f"configuration {name[:60]!r}: text", limits.CONFIG_TEXT)
+    limits.check_free_text(description, f"configuration {name[:60]!r}: description", limits.DESCRIPTION)
 
 
 def status_change(task_id: str, current: str, started: float | None, system_tags: Sequence[str], target: str, *,
@@ -79,6 +88,8 @@ def status_change(task_id: str, current: str, started: float | None, system_tags
         raise Conflict(f"task {task_id} is {current!r}, not {expected!r} as expected; reload it and retry")
     status.check_transition(task_id, current, target, force=force)
     now = time.time() if now is None else now
+    if len(message) > limits.STATUS_MESSAGE:  # an exception's text can be long: kept, cut to the limit
+        message = message[:limits.STATUS_MESSAGE - 1] + "…"
     fields: dict[str, Any] = {"status": target, "last_update": now, "status_message": message, "status_reason": reason}
     if target == status.IN_PROGRESS:
         fields["started"] = started or now

@@ -10,9 +10,10 @@ from typing import Protocol
 
 import re2  # type: ignore[import-untyped]  # google-re2 ships no type information
 
+from jupyter_ext.core.rules.limits import REGEX
 from jupyter_ext.errors import InvalidArgument
 
-MAX_PATTERN = 1000
+MAX_PATTERN = REGEX
 
 
 class NamePattern(Protocol):

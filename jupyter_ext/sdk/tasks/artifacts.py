@@ -25,7 +25,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from jupyter_ext.core.rules.names import check_artifact_name
-from jupyter_ext.errors import Conflict, InvalidArgument, NotFound, TrackError, Unavailable
+from jupyter_ext.errors import Conflict, InvalidArgument, NotFound, NotStored, TrackError, Unavailable
 from jupyter_ext.sdk import _session as session
 from jupyter_ext.sdk.artifacts.artifact import Artifact, ArtifactsView, PendingUpload
 from jupyter_ext.sdk.tasks._host import TaskPart
@@ -79,7 +79,8 @@ class ArtifactsMixin(TaskPart):
         The upload runs in the background unless ``wait_on_upload=True``; the artifact is in
         ``task.artifacts`` at once, and ``close()`` waits for it. ``delete_after_upload``
         removes your local file once stored; ``retries`` tries a failed upload again.
-        Returns True, or False if a waited-for upload failed.
+        Returns True. A waited-for upload that fails raises :class:`~jupyter_ext.errors.NotStored`
+        (saying why); a background one that fails is printed and makes ``flush()``/``close()`` answer False.
         """
         from jupyter_ext.sdk.artifacts import codec as artifact_codec
 
@@ -173,14 +174,14 @@ class ArtifactsMixin(TaskPart):
             # kept on disk by the reporter (or in memory if the spool cannot take it), sent later
             session.reporter().submit(upload)
             if not session.reporter().flush():
-                raise Unavailable(f"artifact {name!r} of task {self.id} was not stored, not even on disk to send "
+                raise NotStored(f"artifact {name!r} of task {self.id} was not stored, not even on disk to send "
                                   f"later: {'; '.join(session.reporter().errors[-2:])}") from None
             return True
         except (OSError, TrackError) as exc:
             if isinstance(exc, (InvalidArgument, Conflict, NotFound)):
                 raise
-            print(f"jupyter-track: artifact {name!r} of task {self.id} was not stored: {exc}", file=sys.stderr)
-            return False
+            # the caller waited for it: a lost upload is an error there, not a False nobody checks
+            raise NotStored(f"artifact {name!r} of task {self.id} was not stored: {exc}") from exc
         return True
 
     # -- registered DataFrames -------------------------------------------------------------------
@@ -296,9 +297,8 @@ class _Upload:
             self.run(keep_on_unavailable=True)
         except Unavailable:
             raise
-        except Exception as exc:  # noqa: BLE001 - the caller has moved on; say what was lost
-            print(f"jupyter-track: artifact {self.spec['name']!r} of task {self.task_id} was not stored: {exc}",
-                  file=sys.stderr)
+        except Exception as exc:  # noqa: BLE001 - the caller has moved on: the reporter says what was lost
+            raise NotStored(f"artifact {self.spec['name']!r} of task {self.task_id} was not stored: {exc}") from exc
 
     def run(self, *, keep_on_unavailable: bool = False) -> dict[str, Any]:
         try:
@@ -347,8 +347,8 @@ class _Upload:
 
     def _replayed(self, row: Any, error: BaseException | None) -> None:
         if error is not None:
-            print(f"jupyter-track: artifact {self.spec['name']!r} of task {self.task_id} was not stored: {error}",
-                  file=sys.stderr)
+            session.reporter().note_lost(f"artifact {self.spec['name']!r} of task {self.task_id} was not stored: "
+                                         f"{error}")
             if self.on_failure is not None:
                 self.on_failure()
         _unpend(self.task_id, self.artifact)

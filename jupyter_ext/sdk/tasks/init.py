@@ -152,6 +152,8 @@ def _attach_remote(cls: type[Task], task_id: str, streams: Any, arg_parser: Any,
                               f"unset it to run this script as a new task") from None
     if row.status != statuses.IN_PROGRESS:
         row = backend.set_task_status(task_id, statuses.IN_PROGRESS, force=True)
+    row = claim_run(backend, row)
+    rep.beating.add(task_id)
     values = remote.RemoteValues.load(backend, task_id)  # read once, before connect() writes
     task = cls(row.to_dict(), live=True)
     task._remote = values
@@ -282,9 +284,20 @@ def _take_over(backend: Any, row: Any, keep: bool) -> tuple[str, int, dict[str, 
         row = backend.set_task_status(row.id, statuses.IN_PROGRESS)
         offset = 0
         how = "reused"
-    data = row.to_dict()
+    data = claim_run(backend, row).to_dict()
     data["_how"] = how
     return row.id, offset, data
+
+
+def claim_run(backend: Any, row: Any) -> Any:
+    """Record this process as the one running ``row`` (see core/orphans.py): a continued or
+    reused task still names the process of its earlier run, which is gone, and the orphan
+    watch would stop it at once."""
+    import platform
+
+    runtime = dict(row.runtime or {})
+    runtime["process"] = {"host": platform.node(), "pid": os.getpid()}
+    return backend.update_task(row.id, {"runtime": runtime})
 
 
 # -- capture ------------------------------------------------------------------------------------

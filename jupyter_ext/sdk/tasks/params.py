@@ -7,6 +7,7 @@ import sys
 from collections.abc import Mapping, MutableMapping
 from typing import TYPE_CHECKING, Any
 
+from jupyter_ext.core.rules import limits
 from jupyter_ext.core.rules import param_types as param_values
 from jupyter_ext.errors import InvalidArgument
 from jupyter_ext.sdk import _session as session
@@ -202,6 +203,9 @@ class ParametersMixin(TaskPart):
             text, kind = str(config_text), config_type or "text"
         from jupyter_ext.store.rows import ConfigRow
 
+        # refused here, at the call, as the store and the REST API would (the write itself is queued)
+        limits.check_free_text(text, f"configuration {name[:60]!r}: text", limits.CONFIG_TEXT)
+        limits.check_free_text(description or "", f"configuration {name[:60]!r}: description", limits.DESCRIPTION)
         row = ConfigRow(name=name, type=kind, text=text, description=description or "")
         backend = session.backend()
         if self._live and not self._closed:

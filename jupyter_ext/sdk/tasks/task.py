@@ -11,7 +11,7 @@ import time
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from jupyter_ext.core.rules import names
+from jupyter_ext.core.rules import limits, names
 from jupyter_ext.core.rules import status as statuses
 from jupyter_ext.core.rules.task_types import check_task_type
 from jupyter_ext.errors import InvalidArgument, NotFound
@@ -222,8 +222,8 @@ class Task(TaskLookup, ParametersMixin, UserPropertiesMixin, RequirementsMixin, 
         self._update(name=names.check_task_name(name))
 
     def set_comment(self, comment: str) -> None:
-        """Replace the task's description (its comment)."""
-        self._update(comment=str(comment))
+        """Replace the task's description (its comment): at most ``limits.COMMENT`` characters."""
+        self._update(comment=limits.check_free_text(str(comment), "comment", limits.COMMENT))
 
     def set_task_type(self, task_type: str | _TaskType) -> None:
         """Change the task's type: a :class:`TaskTypes` member or its string, e.g. ``"testing"``.
@@ -423,40 +423,44 @@ class Task(TaskLookup, ParametersMixin, UserPropertiesMixin, RequirementsMixin, 
             return True
         return session.reporter().flush(None if wait_for_uploads else session.config().exit_timeout)
 
-    def close(self) -> None:
+    def close(self) -> bool:
         """Finish the run: write everything reported, and mark the task completed (or failed,
-        if an exception is on its way out). The process and kernel go on."""
+        if an exception is on its way out). The process and kernel go on. Returns False (after
+        saying on stderr what was not stored) when something reported or the final status could
+        not be stored; ClearML's returns None."""
         if self._closed:
-            return
+            return True
         exc = session.exit_state["exception"]
         target = statuses.FAILED if exc is not None else statuses.COMPLETED
         reason = f"Exception: {type(exc).__name__}: {exc}" if exc is not None else ""
-        self._finish(target, reason=reason, timeout=session.config().exit_timeout)
+        return self._finish(target, reason=reason, timeout=session.config().exit_timeout)
 
-    def _finish(self, target: str, *, reason: str = "", timeout: float = 5.0) -> None:
+    def _finish(self, target: str, *, reason: str = "", timeout: float = 5.0) -> bool:
+        """True when everything reported and the final status were stored."""
         if self._closed:
-            return
+            return True
         if session.is_borrowed(self):  # the process that owns it finishes it; this one writes what it reported
-            if session.has_reporter():
-                session.reporter().flush(timeout)
-            return
+            return not session.has_reporter() or session.reporter().flush(timeout)
         self._close_artifacts()  # last sync of registered artifacts; waits for uploads in flight
         deadline = time.monotonic() + timeout
         init_flow.stop_capture(self, timeout=max(0.0, deadline - time.monotonic()))
         _hand_over_model_metrics()
         rep = session.reporter()
         rep.beating.discard(self.id)
-        if not rep.flush(timeout=max(0.0, deadline - time.monotonic())):
-            print(f"jupyter-track: task {self.id}: not everything reported could be stored within {timeout:.0f} s",
-                  file=sys.stderr)
+        stored = rep.flush(timeout=max(0.0, deadline - time.monotonic()))
+        if not stored:
+            print(f"jupyter-track: task {self.id}: not everything reported could be stored within {timeout:.0f} s"
+                  + (f" ({'; '.join(rep.errors[-3:])})" if rep.errors else ""), file=sys.stderr)
         self._closed = True
         if session.main_task() is self:
             session.set_main_task(None)
+        if rep.offline:  # one try, bounded: a server back by now gets the spool and the status
+            rep.try_backend_now(max(0.0, deadline - time.monotonic()))
         if rep.offline:  # no round trip to a server known to be away: the status waits in the spool
             rep.submit(session.backend().set_task_status, self.id, target, reason=reason)
-            rep.flush(timeout=max(0.0, deadline - time.monotonic()))
+            stored = rep.flush(timeout=max(0.0, deadline - time.monotonic())) and stored
             self._data["status"] = target
-            return
+            return stored
         try:
             current = session.backend().get_task(self.id)
             if current.status == statuses.IN_PROGRESS:
@@ -464,7 +468,9 @@ class Task(TaskLookup, ParametersMixin, UserPropertiesMixin, RequirementsMixin, 
             self._data = current.to_dict()
             init_flow.remember_for_reuse(self)
         except Exception as exc:  # noqa: BLE001 - the process is ending or the store is gone: say so, do not hang
-            print(f"jupyter-track: task {self.id}: could not record status {target!r}: {exc}", file=sys.stderr)
+            rep.note_lost(f"task {self.id}: its status {target!r} was not recorded: {exc}")
+            return False
+        return stored
 
     # -- iterations ------------------------------------------------------------------------------
     def set_initial_iteration(self, offset: int = 0) -> int:

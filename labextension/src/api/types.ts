@@ -1379,6 +1379,7 @@ export interface components {
         Archived: {
             archived?: boolean;
         };
+        /** @description An artifact's row: its stored bytes (``blob_sha256``, uploaded first) or a ``url`` it links to. */
         ArtifactPut: {
             name: string;
             type?: string;
@@ -1395,8 +1396,11 @@ export interface components {
                 [key: string]: string;
             };
             user?: string;
-            /** Format: date-time */
-            time?: string | null;
+            time?: number | null;
+        } | {
+            blob_sha256: string;
+        } | {
+            url: string;
         };
         /** @description A task's artifact: stored bytes (``blob_sha256`` at ``location``) or a registered ``url``. */
         ArtifactRow: {
@@ -1458,6 +1462,12 @@ export interface components {
             type?: string;
             description?: string;
             force?: boolean;
+        };
+        ConsoleIn: {
+            text: string;
+            level?: number | null;
+            task_id?: string | null;
+            time?: number | null;
         };
         DatasetCreate: {
             name: string;
@@ -1535,6 +1545,21 @@ export interface components {
             finalized: string | null;
             tags: string[];
         };
+        /** @description An image, audio, video or file shown under ``title``/``series``: stored bytes (``blob_sha256``) or a link (``url`` of a safe scheme). */
+        DebugSampleIn: {
+            title: string;
+            series: string;
+            iteration: number;
+            file_name: string;
+            task_id?: string | null;
+            kind?: string | null;
+            blob_sha256?: string | null;
+            size?: number | null;
+            url?: string | null;
+            content_type?: string | null;
+            max_history?: number | null;
+            time?: number | null;
+        };
         Deleted: {
             deleted: string;
         };
@@ -1548,6 +1573,14 @@ export interface components {
             position?: string | number;
             queue?: string | null;
         };
+        /** @description A batch of reported events. On ``events`` each names its ``task_id``; on a task's own ``tasks/{id}/events`` it may leave it out. A series' ``iter``, ``value`` and ``time`` have one length. */
+        EventsIn: {
+            scalars?: components["schemas"]["ScalarSeriesIn"][];
+            single_values?: components["schemas"]["SingleValueIn"][];
+            plots?: components["schemas"]["PlotIn"][];
+            debug_samples?: components["schemas"]["DebugSampleIn"][];
+            console?: components["schemas"]["ConsoleIn"][];
+        };
         FileCounts: {
             added: number;
             modified: number;
@@ -1560,6 +1593,10 @@ export interface components {
             url?: string | null;
             size?: number;
             source?: string | null;
+        } | {
+            sha256: string;
+        } | {
+            url: string;
         };
         FilesAdd: {
             entries: components["schemas"]["FileEntry"][];
@@ -1619,16 +1656,29 @@ export interface components {
             };
             replace?: boolean;
         };
+        /** @description A figure: a plotly object, or its JSON text. */
+        MetricPlot: {
+            title: string;
+            figure: {
+                [key: string]: unknown;
+            } | string;
+            series?: string;
+            iteration?: number;
+        };
+        MetricScalar: {
+            title: string;
+            series: string;
+            iteration: number;
+            value: number;
+        };
+        MetricValue: {
+            name: string;
+            value: number;
+        };
         MetricsReport: {
-            scalars?: {
-                [key: string]: unknown;
-            }[];
-            single_values?: {
-                [key: string]: unknown;
-            }[];
-            plots?: {
-                [key: string]: unknown;
-            }[];
+            scalars?: components["schemas"]["MetricScalar"][];
+            single_values?: components["schemas"]["MetricValue"][];
+            plots?: components["schemas"]["MetricPlot"][];
         };
         ModelCreate: {
             name: string;
@@ -1682,9 +1732,10 @@ export interface components {
                 [key: string]: unknown;
             };
         };
-        /** @description Filters of ``Model.query_models``; ``model_name`` is a regular expression. */
+        /** @description Filters of ``Model.query_models``; ``model_name`` is a regular expression (RE2 syntax). */
         ModelQuery: {
             project_name?: string | null;
+            /** Format: regex */
             model_name?: string | null;
             tags?: string[] | null;
             only_published?: boolean;
@@ -1750,6 +1801,26 @@ export interface components {
             name: string;
             value: number | null;
         };
+        /** @description A column of numbers as base64 of little-endian items (``dtype``, float64 by default): how the SDK sends points, a quarter of JSON's size. */
+        Packed: {
+            b64: string;
+            /** @enum {string|null} */
+            dtype?: "<f8" | "<i8" | "<f4" | "<i4" | null;
+        };
+        /** @description A column of int64 as base64 of little-endian items. */
+        PackedInts: {
+            b64: string;
+            /** @enum {string|null} */
+            dtype?: "<i8" | null;
+        };
+        /** @description One hyperparameter: ``section/name`` = ``value`` of ``type`` (a Python type name, or empty). */
+        ParamIn: {
+            section: string;
+            name: string;
+            type: string;
+            value?: unknown;
+            description?: string;
+        };
         ParamRow: {
             section: string;
             name: string;
@@ -1758,7 +1829,7 @@ export interface components {
             description: string;
         };
         ParametersPut: {
-            parameters: unknown[];
+            parameters: components["schemas"]["ParamIn"][];
             replace?: boolean;
             force?: boolean;
         };
@@ -1775,6 +1846,15 @@ export interface components {
                 [key: string]: number;
             };
         };
+        PlotIn: {
+            title: string;
+            series: string;
+            iteration: number;
+            /** @description the figure as JSON text (plotly) */
+            figure: string;
+            task_id?: string | null;
+            time?: number | null;
+        };
         PopNext: {
             worker: string;
             queues?: string[];
@@ -1783,6 +1863,7 @@ export interface components {
             name: string;
             description?: string | null;
         };
+        /** @description ``name``: the project's own (last) name part; ``parent``: the path to move it under; ``description``: markdown shown on its dashboard. Nothing: no change. */
         ProjectEdit: {
             name?: string | null;
             parent?: string | null;
@@ -1833,14 +1914,30 @@ export interface components {
         Reusable: {
             reusable: boolean;
         };
+        /** @description One series' points as equal-length lists (or packed columns, as the SDK sends them). ``time``: epoch seconds per point (now, if left out). */
+        ScalarSeriesIn: {
+            title: string;
+            series: string;
+            iter: number[] | components["schemas"]["PackedInts"];
+            value: (number | null)[] | components["schemas"]["Packed"];
+            task_id?: string | null;
+            time?: (number[] | components["schemas"]["Packed"]) | null;
+        };
         SearchResults: {
             projects: components["schemas"]["FoundProject"][];
             tasks: components["schemas"]["FoundTask"][];
             models: components["schemas"]["FoundModel"][];
             datasets: components["schemas"]["FoundDataset"][];
         };
+        SingleValueIn: {
+            name: string;
+            value: number | null;
+            task_id?: string | null;
+            time?: number | null;
+        };
         StatusChange: {
-            status: string;
+            /** @enum {string} */
+            status: "created" | "queued" | "in_progress" | "stopped" | "completed" | "failed" | "publishing" | "published" | "closed";
             force?: boolean;
             message?: string;
             reason?: string;
@@ -1882,7 +1979,8 @@ export interface components {
             name: string;
             project?: string | null;
             id?: string | null;
-            type?: string | null;
+            /** @enum {string|null} */
+            type?: "training" | "testing" | "inference" | "data_processing" | "application" | "monitor" | "controller" | "optimizer" | "service" | "qc" | "custom" | null;
             tags?: string[] | null;
             system_tags?: string[] | null;
             comment?: string | null;
@@ -1898,13 +1996,14 @@ export interface components {
             } | null;
             output_uri?: string | null;
         };
-        /** @description The fields to change; those left out keep their value. */
+        /** @description The fields to change; those left out (or null) keep their value, but ``parent_id`` and ``output_uri``, which null clears. */
         TaskEdit: {
             name?: string | null;
             comment?: string | null;
             tags?: string[] | null;
             system_tags?: string[] | null;
-            type?: string | null;
+            /** @enum {string|null} */
+            type?: "training" | "testing" | "inference" | "data_processing" | "application" | "monitor" | "controller" | "optimizer" | "service" | "qc" | "custom" | null;
             parent_id?: string | null;
             script?: {
                 [key: string]: unknown;
@@ -1993,6 +2092,10 @@ export interface components {
             size?: number;
             is_package?: boolean;
             iteration?: number | null;
+        } | {
+            blob_sha256: string;
+        } | {
+            url: string;
         };
         /** @description Which store or server a JupyterLab (or this API) shows, and as whom. */
         Where: {
@@ -2215,7 +2318,7 @@ export interface operations {
                 /** @description a stamp (seconds since the epoch, the store's clock) */
                 since?: number;
                 /** @description only these kinds: task, model, queue, worker */
-                kind?: string[];
+                kind?: ("task" | "model" | "queue" | "worker")[];
             };
             header?: never;
             path?: never;
@@ -2689,8 +2792,8 @@ export interface operations {
                 name?: string;
                 /** @description case-insensitive text in the name */
                 search?: string;
-                status?: string[];
-                type?: string[];
+                status?: ("created" | "queued" | "in_progress" | "stopped" | "completed" | "failed" | "publishing" | "published" | "closed")[];
+                type?: ("training" | "testing" | "inference" | "data_processing" | "application" | "monitor" | "controller" | "optimizer" | "service" | "qc" | "custom")[];
                 /** @description ClearML tag filter: -tag excludes, __$all first requires every tag */
                 tag?: string[];
                 /** @description only tasks of these users (their owner, stamped by the server); me: the caller's */
@@ -2700,7 +2803,7 @@ export interface operations {
                 /** @description include dataset versions' and pipeline steps' tasks and hidden projects' tasks (default true; a table of every project asks false) */
                 parts?: boolean;
                 /** @description true (default: include), false (exclude) or only */
-                archived?: string;
+                archived?: "true" | "false" | "only" | "1" | "0";
                 /** @description a field or metric:<title>/<series> (metric_min:, metric_max:, param:<section>/<name>), '-' first for descending (default -created) */
                 order_by?: string;
                 /** @description task fields: return only these (and id); metric:<title>/<series> (last value), metric_min:, metric_max: and param:<section>/<name> (typed value) add a "columns" object to each task */
@@ -2822,8 +2925,8 @@ export interface operations {
                 name?: string;
                 /** @description case-insensitive text in the name */
                 search?: string;
-                status?: string[];
-                type?: string[];
+                status?: ("created" | "queued" | "in_progress" | "stopped" | "completed" | "failed" | "publishing" | "published" | "closed")[];
+                type?: ("training" | "testing" | "inference" | "data_processing" | "application" | "monitor" | "controller" | "optimizer" | "service" | "qc" | "custom")[];
                 /** @description ClearML tag filter: -tag excludes, __$all first requires every tag */
                 tag?: string[];
                 /** @description only tasks of these users (their owner, stamped by the server); me: the caller's */
@@ -2833,7 +2936,7 @@ export interface operations {
                 /** @description include dataset versions' and pipeline steps' tasks and hidden projects' tasks (default true; a table of every project asks false) */
                 parts?: boolean;
                 /** @description true (default: include), false (exclude) or only */
-                archived?: string;
+                archived?: "true" | "false" | "only" | "1" | "0";
             };
             header?: never;
             path?: never;
@@ -2874,8 +2977,8 @@ export interface operations {
                 name?: string;
                 /** @description case-insensitive text in the name */
                 search?: string;
-                status?: string[];
-                type?: string[];
+                status?: ("created" | "queued" | "in_progress" | "stopped" | "completed" | "failed" | "publishing" | "published" | "closed")[];
+                type?: ("training" | "testing" | "inference" | "data_processing" | "application" | "monitor" | "controller" | "optimizer" | "service" | "qc" | "custom")[];
                 /** @description ClearML tag filter: -tag excludes, __$all first requires every tag */
                 tag?: string[];
                 /** @description only tasks of these users (their owner, stamped by the server); me: the caller's */
@@ -2885,7 +2988,7 @@ export interface operations {
                 /** @description include dataset versions' and pipeline steps' tasks and hidden projects' tasks (default true; a table of every project asks false) */
                 parts?: boolean;
                 /** @description true (default: include), false (exclude) or only */
-                archived?: string;
+                archived?: "true" | "false" | "only" | "1" | "0";
             };
             header?: never;
             path?: never;
@@ -3918,9 +4021,7 @@ export interface operations {
         };
         requestBody?: {
             content: {
-                "application/json": {
-                    [key: string]: unknown;
-                };
+                "application/json": components["schemas"]["EventsIn"];
             };
         };
         responses: {
@@ -3955,9 +4056,7 @@ export interface operations {
         };
         requestBody?: {
             content: {
-                "application/json": {
-                    [key: string]: unknown;
-                };
+                "application/json": components["schemas"]["EventsIn"];
             };
         };
         responses: {
@@ -4851,7 +4950,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
                 "application/json": components["schemas"]["VersionAdd"];
             };
@@ -5019,7 +5118,7 @@ export interface operations {
                 /** @description project name (subprojects included) */
                 project?: string;
                 /** @description status of the run */
-                status?: string;
+                status?: "created" | "queued" | "in_progress" | "stopped" | "completed" | "failed" | "publishing" | "published" | "closed";
                 /** @description at most this many items */
                 limit?: number;
                 /** @description skip this many items */

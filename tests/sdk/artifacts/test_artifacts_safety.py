@@ -129,7 +129,15 @@ def test_the_store_refuses_a_sha256_that_is_not_one(task: Any, sdk_backend: Call
 
 
 # -- names ---------------------------------------------------------------------------------------
-NAMES = ["../../etc/x", "/etc/passwd_x", "..", "a/../../b", "..\\..\\win", "./.", "~/.bashrc_x", "x\n/../y"]
+NAMES = ["../../etc/x", "/etc/passwd_x", "..", "a/../../b", "..\\..\\win", "./.", "~/.bashrc_x", "x /../y"]
+
+
+def test_a_name_with_a_control_character_is_refused(task: Any) -> None:
+    from jupyter_ext.errors import InvalidArgument
+
+    for name in ("x\n/../y", "a\x00b", "esc\x1b[0m"):
+        with pytest.raises(InvalidArgument, match="control character"):
+            task.upload_artifact(name, {"a": 1}, wait_on_upload=True)
 
 
 def _tree(root: Path, skip: tuple[Path, ...]) -> set[str]:

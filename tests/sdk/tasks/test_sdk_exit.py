@@ -168,6 +168,7 @@ for i in range(1000):
             proc.kill()
     assert elapsed < 6.0, f"exit took {elapsed:.1f} s with exit_timeout=1"
     assert "not everything reported could be stored" in err
+    assert "THIS RUN'S RESULTS ARE INCOMPLETE" in err and proc.returncode == 3  # a lossy run never looks successful
 
 
 def test_exit_right_after_init_keeps_the_task_and_is_quick(run_py: Any, task_id_of: Any) -> None:
