@@ -5,14 +5,7 @@ from collections.abc import Callable, Collection
 
 from jupyter_ext.core import tasks
 from jupyter_ext.core.rules import status
-from jupyter_ext.core.rules.orphans import (  # noqa: F401 - the names callers of this module use
-    DEFAULT_TASK_TIMEOUT,
-    ORPHAN_REASON,
-    pid_alive,
-    process_of,
-    stop_all,
-    why_orphaned,
-)
+from jupyter_ext.core.rules.orphans import DEFAULT_TASK_TIMEOUT, ORPHAN_REASON, pid_alive, stop_all
 from jupyter_ext.store.meta import MetaStore
 
 

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 from jupyter_ext.client.local import LocalBackend
 from jupyter_ext.core import orphans
-from jupyter_ext.core.orphans import DEFAULT_TASK_TIMEOUT
+from jupyter_ext.core.rules.orphans import DEFAULT_TASK_TIMEOUT
 from jupyter_ext.server.changes import ChangeFeed
 from jupyter_ext.server.chart_cache import ChartCache
 from jupyter_ext.server.read_cache import ReadCache

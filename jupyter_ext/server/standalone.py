@@ -9,7 +9,7 @@ from typing import Any
 import tornado.httpserver
 import tornado.netutil
 
-from jupyter_ext.core.orphans import DEFAULT_TASK_TIMEOUT
+from jupyter_ext.core.rules.orphans import DEFAULT_TASK_TIMEOUT
 from jupyter_ext.server.app import make_app
 from jupyter_ext.server.services import Services
 
