@@ -7,9 +7,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from jupyter_ext.server import ops_datasets, ops_models, ops_pipelines, ops_queues, ops_results, ops_sync, ops_tasks
+from jupyter_ext.server import (
+    ops_datasets,
+    ops_models,
+    ops_notebooks,
+    ops_pipelines,
+    ops_queues,
+    ops_results,
+    ops_sync,
+    ops_tasks,
+)
 
 OPERATIONS: dict[str, Callable[..., Any]] = {**ops_tasks.OPERATIONS, **ops_results.OPERATIONS,
                                              **ops_models.OPERATIONS, **ops_datasets.OPERATIONS, **ops_sync.OPERATIONS,
-                                             **ops_pipelines.OPERATIONS, **ops_queues.OPERATIONS}
+                                             **ops_pipelines.OPERATIONS, **ops_queues.OPERATIONS,
+                                             **ops_notebooks.OPERATIONS}
 OWN_HANDLERS = frozenset({"has_blob", "get_blob", "put_blob", "changes"})
