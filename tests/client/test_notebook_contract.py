@@ -38,7 +38,8 @@ def test_history_versions_and_origins(any_backend: Any) -> None:
                                           "source_sha": source_sha("lr = 0.1\nname = 'base'")})
     any_backend.record_cell_run(task.id, {"seq": 1, "duration": 0.5})
     any_backend.record_cell_run(task.id, {"seq": 2, "cell_id": "train", "execution_count": 2, "started": 200.0,
-                                          "duration": 1.0, "raised": "ValueError: bad", "source_sha": source_sha(train)})
+                                          "duration": 1.0, "raised": "ValueError: bad",
+                                          "source_sha": source_sha(train)})
     runs = any_backend.get_cell_runs(task.id)
     assert [(r.seq, r.cell_id, r.duration, r.raised) for r in runs] == [
         (1, "params", 0.5, None), (2, "train", 1.0, "ValueError: bad")]
