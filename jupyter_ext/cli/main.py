@@ -218,6 +218,9 @@ def build_parser() -> argparse.ArgumentParser:
     from jupyter_ext.cli import schedules
 
     schedules.add_parser(sub)
+    from jupyter_ext.cli import notebook
+
+    notebook.add_parser(sub)
     return parser
 
 
