@@ -6,6 +6,7 @@ import { formatBytes } from '../model/format';
 import { groupByTitle } from '../model/scalars';
 import { ErrorLine, StatusBadge } from './common';
 import { useEnv } from './env';
+import { NotebookDiffView } from './notebookDiff';
 import { Plot } from './plot';
 import { chartLayout, ChartControls, IChartOptions, traces } from './task/scalarsTab';
 
@@ -50,6 +51,7 @@ export function CompareView(props: { ids: string[] }): JSX.Element {
   const [error, setError] = React.useState('');
   const [onlyDiff, setOnlyDiff] = React.useState(false);
   const [options, setOptions] = React.useState<IChartOptions>({ smoothing: 0, log: false, xAxis: 'iter' });
+  const [view, setView] = React.useState<'Overview' | 'Notebook'>('Overview');
 
   React.useEffect(() => {
     const c = env.client;
@@ -94,39 +96,59 @@ export function CompareView(props: { ids: string[] }): JSX.Element {
           </span>
         ))}
       </div>
-      <h3>Scalars</h3>
-      <ChartControls options={options} onChange={setOptions} />
-      <div className="je-charts">
-        {[...data.scalars.entries()].map(([title, series]) => (
-          <div className="je-chart" key={title} data-chart={title}>
-            <Plot data={traces(series, options)} layout={chartLayout(title, options)} />
-          </div>
+      <div className="je-tabs je-compare-views" role="tablist">
+        {(['Overview', 'Notebook'] as const).map(name => (
+          <button
+            key={name}
+            role="tab"
+            aria-selected={view === name}
+            className={`je-tab ${view === name ? 'je-active' : ''}`}
+            onClick={() => setView(name)}
+          >
+            {name}
+          </button>
         ))}
       </div>
-      <h3>
-        Hyperparameters{' '}
-        <label className="je-check">
-          <input type="checkbox" checked={onlyDiff} onChange={e => setOnlyDiff(e.target.checked)} /> only differences
-        </label>
-      </h3>
-      <DiffTable rows={diff} tasks={data.tasks} onlyDiff={onlyDiff} label="Parameter" />
-      <h3>Single values</h3>
-      <DiffTable rows={values} tasks={data.tasks} onlyDiff={false} label="Value" />
-      <h3>Artifacts</h3>
-      <div className="je-side-by-side">
-        {data.tasks.map((t, i) => (
-          <div key={t.id} className="je-side">
-            <h4>{t.name}</h4>
-            {data.artifacts[i].map(a => (
-              <div key={a.name} className="je-artifact">
-                <b>{a.name}</b> <span className="je-dim">{a.type}</span>{' '}
-                <span className="je-dim">{formatBytes(a.size)}</span>
-                {a.preview ? <pre className="je-code">{a.preview}</pre> : null}
+      {view === 'Notebook' ? (
+        <NotebookDiffView ids={data.tasks.map(t => t.id)} names={data.tasks.map(t => t.name)} />
+      ) : (
+        <>
+          <h3>Scalars</h3>
+          <ChartControls options={options} onChange={setOptions} />
+          <div className="je-charts">
+            {[...data.scalars.entries()].map(([title, series]) => (
+              <div className="je-chart" key={title} data-chart={title}>
+                <Plot data={traces(series, options)} layout={chartLayout(title, options)} />
               </div>
             ))}
           </div>
-        ))}
-      </div>
+          <h3>
+            Hyperparameters{' '}
+            <label className="je-check">
+              <input type="checkbox" checked={onlyDiff} onChange={e => setOnlyDiff(e.target.checked)} /> only
+              differences
+            </label>
+          </h3>
+          <DiffTable rows={diff} tasks={data.tasks} onlyDiff={onlyDiff} label="Parameter" />
+          <h3>Single values</h3>
+          <DiffTable rows={values} tasks={data.tasks} onlyDiff={false} label="Value" />
+          <h3>Artifacts</h3>
+          <div className="je-side-by-side">
+            {data.tasks.map((t, i) => (
+              <div key={t.id} className="je-side">
+                <h4>{t.name}</h4>
+                {data.artifacts[i].map(a => (
+                  <div key={a.name} className="je-artifact">
+                    <b>{a.name}</b> <span className="je-dim">{a.type}</span>{' '}
+                    <span className="je-dim">{formatBytes(a.size)}</span>
+                    {a.preview ? <pre className="je-code">{a.preview}</pre> : null}
+                  </div>
+                ))}
+              </div>
+            ))}
+          </div>
+        </>
+      )}
     </div>
   );
 }

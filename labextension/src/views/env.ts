@@ -12,6 +12,10 @@ export interface IEnv {
   openPipeline?: (id: string) => void;
   /** Open a registered model's details view (absent where the host has no area for it). */
   openModel?: (id: string) => void;
+  /** Write a run's notebook into the workspace and open it (notebookHost.ts). */
+  openNotebook?: (name: string, content: unknown) => Promise<string>;
+  /** Scroll an open notebook to a cell; false when none has it (notebookHost.ts). */
+  showLiveCell?: (cellId: string) => boolean;
 }
 
 export const EnvContext = React.createContext<IEnv | null>(null);

@@ -6,6 +6,7 @@ import { TaskModel } from '../../model/task';
 import { ErrorLine, useSignal } from '../common';
 import { useEnv } from '../env';
 import { Plot } from '../plot';
+import { ShowCell } from './notebookTab';
 
 function figureOf(p: IPlot): { data: unknown[]; layout: Record<string, unknown> } {
   const fig = p.figure ?? p.plot ?? {};
@@ -28,6 +29,7 @@ export function PlotsTab(props: { model: TaskModel }): JSX.Element {
         const fig = figureOf(p);
         return (
           <div className="je-chart" key={`${p.title}/${p.series}/${p.iteration}/${i}`} data-plot={p.title}>
+            <ShowCell model={model} kind="plot" itemKey={`${p.title}/${p.series}/${p.iteration}`} />
             <Plot data={fig.data} layout={fig.layout} height={340} />
           </div>
         );
@@ -90,6 +92,7 @@ export function DebugSamplesTab(props: { model: TaskModel }): JSX.Element {
             )}
             <figcaption>
               {key} · iter {s.iteration}
+              <ShowCell model={model} kind="debug" itemKey={`${s.title}/${s.series}`} />
             </figcaption>
           </figure>
         ))}
@@ -137,6 +140,7 @@ export function ConsoleTab(props: { model: TaskModel }): JSX.Element {
             </option>
           ))}
         </select>
+        <ShowCell model={model} kind="console" itemKey="last" />
       </div>
       <ErrorLine error={model.errors.console} />
       <pre className="je-console" ref={ref}>
@@ -231,6 +235,7 @@ export function ArtifactsTab(props: { model: TaskModel }): JSX.Element {
                 download
               </a>
             ) : null}
+            <ShowCell model={model} kind="artifact" itemKey={a.name} />
           </div>
           {open === a.name ? <ArtifactPreview artifact={a} /> : null}
         </div>
@@ -308,6 +313,9 @@ export function ModelsTab(props: { model: TaskModel }): JSX.Element {
               <td>{formatTime(m.created)}</td>
               <td className="je-dim">
                 <code>{m.weights?.url ?? ''}</code>
+              </td>
+              <td>
+                <ShowCell model={model} kind="model" itemKey={m.id} />
               </td>
             </tr>
           ))}

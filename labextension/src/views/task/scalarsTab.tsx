@@ -5,6 +5,7 @@ import { filterCharts, forLogAxis, IChartSpec, smooth } from '../../model/scalar
 import { TaskModel, XAxis } from '../../model/task';
 import { ErrorLine, useSignal } from '../common';
 import { Plot } from '../plot';
+import { ShowCell } from './notebookTab';
 
 export interface IChartOptions {
   smoothing: number;
@@ -183,6 +184,7 @@ function Chart(props: {
   return (
     <div className="je-chart" ref={ref} data-chart={chart.title}>
       <ErrorLine error={error} />
+      <ShowCell model={model} kind="scalar" itemKey={chart.title} />
       {series ? (
         <Plot
           data={data}
