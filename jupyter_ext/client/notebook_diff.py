@@ -16,6 +16,12 @@ BIG = 1024  # characters: a mime payload longer than this is compared by hash
 TEXT_LIMIT = 4000
 IMAGE_LIMIT = 256 * 1024
 PARAMETER_TAGS = ("parameters", "injected-parameters")
+# Cell metadata a run rewrites by itself (nbclient's and JupyterLab's timings, the view's state):
+# not a change of the notebook.
+VOLATILE_METADATA = ("execution", "collapsed", "scrolled", "ExecuteTime")
+# Cell fields that differ between two runs of the same notebook without it changing: the cell id
+# of a copy, the execution counter.
+NOT_A_CHANGE = frozenset({"id", "execution_count"})
 
 
 def _text(value: Any) -> str:
@@ -25,6 +31,9 @@ def _text(value: Any) -> str:
 def _hashed(nb: Mapping[str, Any]) -> dict[str, Any]:
     out = copy.deepcopy(dict(nb))
     for cell in out.get("cells") or []:
+        meta = cell.get("metadata") or {}
+        for key in VOLATILE_METADATA:
+            meta.pop(key, None)
         for output in cell.get("outputs") or []:
             data = output.get("data") or {}
             for mime, value in list(data.items()):
@@ -91,7 +100,7 @@ def diff(a: Mapping[str, Any], b: Mapping[str, Any]) -> dict[str, Any]:
                     adds[k] = adds.get(k, 0) + len(c["valuelist"])
                 elif c["op"] == "removerange":
                     removed.update(range(k, k + int(c["length"])))
-                elif c["op"] == "patch":
+                elif c["op"] == "patch" and {str(d["key"]) for d in c["diff"]} - NOT_A_CHANGE:
                     patched[k] = c["diff"]
         elif op["key"] == "metadata":
             meta_keys += [str(d["key"]) for d in op.get("diff") or []] if op["op"] == "patch" else ["metadata"]

@@ -113,7 +113,10 @@ def provenance(store: MetaStore, task_id: str, cells: list[dict[str, Any]] | Non
         doc["debug_samples"] = [{"id": d["id"], "title": d["title"], "series": d["series"],
                                  "iteration": d["iteration"], "origin": origin(d["time"])}
                                 for d in event_rows.get_debug_samples(conn, task_id)]
-        doc["artifacts"] = {a.name: origin(a.time) for a in artifact_rows.for_task(conn, task_id)}
+        # The snapshots' own files are stored by a thread, whatever cell runs then: no origin of theirs.
+        snapshot_files = {v.ipynb_sha256 for v in versions} | {v.html_sha256 for v in versions}
+        doc["artifacts"] = {a.name: origin(a.time) for a in artifact_rows.for_task(conn, task_id)
+                            if a.blob_sha256 not in snapshot_files}
         for link in model_rows.links_of_task(conn, task_id):
             if link["mode"] != "output":
                 continue

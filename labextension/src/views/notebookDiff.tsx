@@ -90,7 +90,12 @@ function Row(props: { row: IDiffRow; names: [string, string] }): JSX.Element {
                   {tag === '=' ? ' ' : tag} {text}
                 </pre>
               ))
-            : null}
+            : (row.source ?? '').split('\n').map((line, i) => (
+                <pre key={i} className="je-context">
+                  {'  '}
+                  {line}
+                </pre>
+              ))}
           {row.outputs_changed ? (
             <div className="je-nbdiff-outs" data-outputs="changed">
               <Outputs items={row.outputs_a ?? []} cls="je-del" />
