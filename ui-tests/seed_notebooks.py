@@ -25,7 +25,8 @@ CELLS = [
     "import math\nfor i in range(epochs):\n    logger.report_scalar('loss', 'train', math.exp(-i * lr), i)\n"
     "print(f'final loss {{math.exp(-(epochs - 1) * lr):.4f}}')",
     "import numpy as np\nlogger.report_plotly('ROC', 'validation', "
-    "{{'data': [{{'x': [0, 0.2, 1], 'y': [0, {lr} + 0.5, 1]}}]}}, iteration=0)\nlogger.report_image('samples', 'digits', iteration=0, image=(np.arange(1024).reshape(32, 32) % 255)"
+    "{{'data': [{{'x': [0, 0.2, 1], 'y': [0, {lr} + 0.5, 1]}}]}}, iteration=0)\n"
+    "logger.report_image('samples', 'digits', iteration=0, image=(np.arange(1024).reshape(32, 32) % 255)"
     ".astype('uint8'))",
     "task.upload_artifact('summary', {{'lr': lr, 'epochs': epochs}}, wait_on_upload=True)\nprint('stored summary')",
     "%track snapshot",
