@@ -16,6 +16,7 @@ def load(server_app: Any) -> None:
     base_url = web_app.settings.get("base_url", "/")
     services = Services.open(cfg.store_url, cfg.blob_url)
     web_app.settings["jupyter_track_services"] = services
+    services.workspace = str(getattr(server_app, "root_dir", "") or "") or None
     web_app.add_handlers(".*$", handlers(services, base_url, jupyter=True))
     from jupyter_ext.notebook import autoload
 

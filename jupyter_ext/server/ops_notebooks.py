@@ -60,6 +60,35 @@ def get_notebook_snapshot(call: Call) -> dict[str, Any]:
     raise errors.InvalidArgument(f"format is ipynb, html or open, not {fmt!r}")
 
 
+def open_notebook(call: Call) -> dict[str, Any]:
+    import os
+    import re
+
+    from jupyter_ext.client import notebooks
+
+    root = call.services.workspace
+    if not root:
+        raise errors.InvalidArgument("this server has no workspace to write to; GET "
+                                     ".../notebook/snapshots/latest?format=open and save the notebook yourself")
+    task_id, body = call.path["task_id"], call.body
+    folder = os.path.realpath(os.path.join(root, str(body.get("folder") or "")))
+    if os.path.commonpath([folder, os.path.realpath(root)]) != os.path.realpath(root) or not os.path.isdir(folder):
+        raise errors.InvalidArgument(f"folder {body.get('folder')!r} is not a folder of the workspace")
+    version = body.get("version")
+    nb = notebooks.notebook_to_open(call.backend, task_id, int(version) if version else None)
+    stem = re.sub(r"[^\w.-]+", "-", str(body.get("name") or call.backend.get_task(task_id).name)).strip("-.") or "run"
+    number = nb["metadata"]["jupyter_track"]["version"]
+    base = f"{stem}-{task_id[:8]}-v{number}"
+    for i in range(1000):
+        path = os.path.join(folder, f"{base}{f'-{i}' if i else ''}.ipynb")
+        if not os.path.exists(path):
+            break
+    else:
+        raise errors.Conflict(f"no free name for {base}.ipynb in {folder}")
+    notebooks.write_notebook(nb, path)
+    return {"path": os.path.relpath(path, os.path.realpath(root)).replace(os.sep, "/"), "version": number}
+
+
 def get_notebook_provenance(call: Call) -> dict[str, Any]:
     return codec.times_to_iso(call.backend.get_notebook_provenance(call.path["task_id"]))  # type: ignore[no-any-return]
 
@@ -90,5 +119,5 @@ def diff_notebooks(call: Call) -> dict[str, Any]:
 
 OPERATIONS = {f.__name__: f for f in (
     record_cell_run, get_cell_runs, add_notebook_snapshot, get_notebook_snapshots, get_notebook_snapshot,
-    get_notebook_provenance, rerun_notebook, diff_notebooks,
+    get_notebook_provenance, rerun_notebook, diff_notebooks, open_notebook,
 )}

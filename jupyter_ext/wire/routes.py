@@ -59,6 +59,7 @@ from jupyter_ext.wire.shapes import (
     ModelLink,
     ModelMetrics,
     ModelQuery,
+    NotebookOpen,
     NotebookRerun,
     ParametersPut,
     Partial,
@@ -320,6 +321,9 @@ ROUTES: tuple[Route, ...] = (
           "One version: the .ipynb, its HTML with each cell marked with what it reported, or the notebook to "
           "open again (outputs kept, parameters injected with the task's stored values)", tag="notebooks",
           query=(_P("format", "string", "ipynb (default), html or open"),), response=JSON),
+    Route("POST", "tasks/{task_id}/notebook/open", "open_notebook",
+          "Write the run's notebook (outputs kept, parameters injected) into the Jupyter workspace; its path",
+          tag="notebooks", body="json", status=201, request=NotebookOpen, response=JSON),
     Route("GET", "tasks/{task_id}/notebook/provenance", "get_notebook_provenance",
           "Which cell execution each result came from, the executions and the out-of-order warnings",
           tag="notebooks", response=JSON),

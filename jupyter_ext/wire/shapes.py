@@ -509,6 +509,13 @@ class SnapshotAdd:
 
 
 @dataclasses.dataclass(frozen=True)
+class NotebookOpen:
+    version: int | None = None
+    folder: str = ""  # relative to the workspace
+    name: str = ""  # a stem for the file name; the task's name when empty
+
+
+@dataclasses.dataclass(frozen=True)
 class NotebookRerun:
     queue: str | None = None
     parameters: dict[str, Any] = dataclasses.field(default_factory=dict)

@@ -6,11 +6,19 @@ import { INotebookTracker } from '@jupyterlab/notebook';
 export interface INotebookHost {
   /** Save `content` as a new notebook named after `name` (a free name is found) and open it; its path. */
   openNotebook: (name: string, content: unknown) => Promise<string>;
+  /** Open a notebook of the workspace. */
+  openPath: (path: string) => Promise<void>;
   /** Scroll an open notebook to the cell with this id; false when no open notebook has it. */
   showLiveCell: (cellId: string) => boolean;
+  /** The folder the file browser shows (where a run's notebook is written). */
+  currentFolder: () => string;
 }
 
-export function notebookHost(app: JupyterFrontEnd, notebooks: INotebookTracker | null): INotebookHost {
+export function notebookHost(
+  app: JupyterFrontEnd,
+  notebooks: INotebookTracker | null,
+  folder: () => string = () => ''
+): INotebookHost {
   const contents = app.serviceManager.contents;
 
   const freePath = async (name: string): Promise<string> => {
@@ -33,6 +41,10 @@ export function notebookHost(app: JupyterFrontEnd, notebooks: INotebookTracker |
       await app.commands.execute('docmanager:open', { path, factory: 'Notebook' });
       return path;
     },
+    openPath: async path => {
+      await app.commands.execute('docmanager:open', { path, factory: 'Notebook' });
+    },
+    currentFolder: folder,
     showLiveCell: cellId => {
       let found = false;
       notebooks?.forEach(panel => {

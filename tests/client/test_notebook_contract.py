@@ -71,7 +71,7 @@ def test_history_versions_and_origins(any_backend: Any) -> None:
     assert doc["warnings"]["messages"] == []
 
 
-def test_rest_routes_for_the_lab(any_backend: Any) -> None:
+def test_rest_routes_for_the_lab(any_backend: Any, tmp_path: Any) -> None:
     from jupyter_ext.client import notebooks
     from jupyter_ext.client.http import HttpBackend
 
@@ -93,6 +93,17 @@ def test_rest_routes_for_the_lab(any_backend: Any) -> None:
     opened = any_backend._json("get_notebook_snapshot", {"task_id": task.id, "version": "1"},
                                params={"format": "open"})["notebook"]
     assert [c["id"] for c in opened["cells"]] == ["params", "train"]  # nothing stored yet: nothing injected
+    with pytest.raises(InvalidArgument, match="no workspace"):  # a standalone server
+        any_backend._json("open_notebook", {"task_id": task.id}, body={})
+    any_backend.test_server.services.workspace = str(tmp_path)  # as inside Jupyter: its contents root
+    (tmp_path / "runs").mkdir()
+    written = any_backend._json("open_notebook", {"task_id": task.id}, body={"folder": "runs", "name": "my run"})
+    again = any_backend._json("open_notebook", {"task_id": task.id}, body={"folder": "runs", "name": "my run"})
+    assert (written["path"], again["path"]) == (f"runs/my-run-{task.id[:8]}-v1.ipynb",
+                                                f"runs/my-run-{task.id[:8]}-v1-1.ipynb")
+    assert json.loads((tmp_path / written["path"]).read_text())["cells"][1]["outputs"][0]["text"] == "0.1\n"
+    with pytest.raises(InvalidArgument, match="not a folder of the workspace"):
+        any_backend._json("open_notebook", {"task_id": task.id}, body={"folder": "../.."})
     diff = any_backend._json("diff_notebooks", params={"a": task.id, "b": other.id})
     assert [(r["status"], r["parameters"]) for r in diff["rows"]] == [("modified", True), ("modified", False)]
     assert diff["rows"][1]["outputs_changed"] and diff["rows"][1]["outputs_b"][0]["text"] == "0.3\n"

@@ -111,6 +111,14 @@ export class NotebookModel {
     });
   }
 
+  /** Write the notebook to open into the Jupyter workspace (server side); its path there. */
+  writeToWorkspace(version: number | null, folder: string, name: string): Promise<{ path: string; version: number }> {
+    return this.client.request(`tasks/${encodeURIComponent(this.taskId)}/notebook/open`, {
+      method: 'POST',
+      body: { version, folder, name }
+    });
+  }
+
   /** The run's notebook parameters (the `Notebook` section), to edit before a re-run. */
   async parameters(): Promise<Record<string, unknown>> {
     const out: Record<string, unknown> = {};

@@ -131,8 +131,18 @@ class RerunForm extends ReactWidget {
 }
 
 async function openNotebook(env: IEnv, nb: NotebookModel, name: string): Promise<string> {
-  if (!env.openNotebook) {
+  if (!env.openNotebook || !env.openPath) {
     throw new Error('this host cannot open notebooks; use `jupyter track notebook <id>`');
+  }
+  try {
+    // Written by the server into the workspace: the notebook never travels through the browser twice.
+    const written = await nb.writeToWorkspace(nb.version, env.currentFolder?.() ?? '', name);
+    await env.openPath(written.path);
+    return written.path;
+  } catch (e) {
+    if (!/no workspace/.test((e as Error).message)) {
+      throw e;
+    }
   }
   const answer = await nb.notebookToOpen(nb.version);
   const stem = name.replace(/[^\w.-]+/g, '-').replace(/^-+|-+$/g, '') || 'run';
