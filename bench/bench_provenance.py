@@ -100,7 +100,8 @@ def big_notebook(seed: int, changed: set[int]) -> dict[str, Any]:
                           {"output_type": "stream", "name": "stdout", "text": f"value {i}\n"},
                           {"output_type": "display_data", "metadata": {},
                            "data": {"image/png": picture, "text/plain": "<Figure>"}}]})
-    return {"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": cells}
+    kernel = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    return {"nbformat": 4, "nbformat_minor": 5, "metadata": {"kernelspec": kernel}, "cells": cells}
 
 
 def _server_runs() -> list[dict[str, float]]:
