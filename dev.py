@@ -70,6 +70,14 @@ def setup(*, frameworks: bool = True) -> None:
     if stamp[0] == digest and wanted <= installed:
         return
     run(PY, "-m", "pip", "install", "--quiet", "--upgrade", "pip")
+    # build_labextension links the installed extension to the build folder; an install through that
+    # link would write install.json into the build, and the next install would find it twice.
+    link = os.path.join(VENV, "share", "jupyter", "labextensions", "jupyter-ext")
+    if os.path.islink(link):
+        os.remove(link)
+    stray = os.path.join(ROOT, "jupyter_ext", "labextension", "install.json")
+    if os.path.exists(stray):
+        os.remove(stray)
     run(PY, "-m", "pip", "install", "--quiet", "-e", f".[{','.join(sorted(wanted))}]")
     _stamp(STAMP, digest + "\n" + ",".join(sorted(wanted)))
 

@@ -44,7 +44,7 @@ module.exports = {
     launchOptions
   },
   projects: [
-    { name: 'lab', testMatch: /(experiments|notebook|queues|models|glue|workbench|compare|pages)\.spec\.ts/, use: { baseURL: origin } },
+    { name: 'lab', testMatch: /(experiments|notebook|queues|models|glue|workbench|compare|pages|provenance)\.spec\.ts/, use: { baseURL: origin } },
     { name: 'hub', testMatch: /hub\.spec\.ts/, use: { baseURL: hubOrigin } },
     { name: 'notebook7', testMatch: /notebook7\.spec\.ts/, use: { baseURL: nbOrigin } }
   ],

@@ -235,6 +235,9 @@ def build_parser() -> argparse.ArgumentParser:
     from jupyter_ext.cli import glue
 
     glue.add_parser(sub)
+    from jupyter_ext.cli import notebook
+
+    notebook.add_parser(sub)
     return parser
 
 

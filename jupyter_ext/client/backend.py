@@ -14,12 +14,14 @@ if TYPE_CHECKING:  # at run time these load with the store, off the caller's pat
     from jupyter_ext.core.gc import Collected
     from jupyter_ext.store.rows import (
         ArtifactRow,
+        CellRunRow,
         ChangeRow,
         ConfigRow,
         DatasetFileRow,
         DatasetVersionRow,
         ModelRow,
         ModelVersionRow,
+        NotebookSnapshotRow,
         ParamRow,
         PipelineRunRow,
         ProjectRow,
@@ -325,6 +327,55 @@ class Backend(abc.ABC):
     @abc.abstractmethod
     def get_pipeline(self, task_id: str) -> dict[str, Any]:
         """``{"task": {...}, "nodes": [...], "edges": [[parent, child], ...]}`` with live step statuses."""
+
+    # -- notebooks (core/notebook_runs.py) -----------------------------------------------------
+    @abc.abstractmethod
+    def record_cell_run(self, task_id: str, run: Mapping[str, Any]) -> None:
+        """Record one cell execution (``seq`` and what is known of it), or complete it."""
+
+    @abc.abstractmethod
+    def get_cell_runs(self, task_id: str) -> list[CellRunRow]:
+        """The task's cell executions, in the order they ran."""
+
+    @abc.abstractmethod
+    def add_notebook_snapshot(self, task_id: str, fields: Mapping[str, Any]) -> NotebookSnapshotRow:
+        """Store the next version of the task's notebook (its blobs stored first)."""
+
+    @abc.abstractmethod
+    def get_notebook_snapshots(self, task_id: str) -> list[NotebookSnapshotRow]:
+        """Every stored version of the task's notebook, oldest first."""
+
+    @abc.abstractmethod
+    def get_notebook_provenance(self, task_id: str) -> dict[str, Any]:
+        """The executions, warnings and each result's origin (see core/notebook_runs.provenance)."""
+
+    def read_notebook_snapshot(self, task_id: str, version: int | None = None, what: str = "ipynb") -> bytes:
+        """The bytes of one version's ``ipynb`` or ``html`` (the newest version when None)."""
+        import os
+        import tempfile
+
+        from jupyter_ext.errors import InvalidArgument, NotFound
+
+        found = self.get_notebook_snapshots(task_id)
+        if not found:
+            raise NotFound(f"task {task_id} has no notebook snapshot")
+        from jupyter_ext.core.rules.notebook_history import default_version
+
+        row = default_version(found) if version is None else next((r for r in found if r.version == version), None)
+        if row is None:
+            raise NotFound(f"task {task_id} has no notebook snapshot version {version} "
+                           f"(it has 1..{found[-1].version})")
+        if what not in ("ipynb", "html"):
+            raise InvalidArgument(f"a snapshot is read as ipynb or html, not {what!r}")
+        sha = row.ipynb_sha256 if what == "ipynb" else row.html_sha256
+        if not sha:
+            raise NotFound(f"version {row.version} of task {task_id}'s notebook has no {what}")
+        if not row.location:
+            return self.get_blob(sha)
+        with tempfile.TemporaryDirectory(prefix="jupyter-track-nb-") as folder:
+            dest = self.download_blob(sha, os.path.join(folder, "snapshot"), row.location)
+            with open(dest, "rb") as fh:
+                return fh.read()
 
     # -- copying between stores (jupyter track sync; core/sync.py) ------------------------------
     def has_blob(self, sha256: str) -> bool:

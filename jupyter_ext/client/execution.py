@@ -123,6 +123,8 @@ class Execution:
         code = 1
         try:
             space = workspace.prepare(self.task_id, row.script, home, console.agent)
+            if space.entry.endswith(".ipynb"):
+                space = self._inject_parameters(space)
             if any(REDACTED in a for a in space.argv):
                 console.agent("warning: the recorded command line had secrets masked as " + REDACTED + "; give "
                               "them to the agent's environment or as the task's parameters instead")
@@ -148,6 +150,32 @@ class Execution:
             console.agent(f"cannot run the task: {type(exc).__name__}: {exc}")
             return self._set_final(statuses.FAILED, f"agent: {type(exc).__name__}: {exc}", 1)
         return self._finish(code, space)
+
+    def _inject_parameters(self, space: workspace.Workspace) -> workspace.Workspace:
+        """papermill's convention: the task's ``Notebook`` parameters go in a cell tagged
+        ``injected-parameters`` after the cell tagged ``parameters``; that cell's values the task
+        does not hold yet are recorded, so they can be edited for the next run. A notebook that is
+        not ours (a local file) is copied first."""
+        import dataclasses
+        import json
+
+        from jupyter_ext.client import notebooks
+        from jupyter_ext.core.rules import notebook_history
+
+        assert self.console is not None
+        with open(space.entry, encoding="utf-8") as fh:
+            nb = json.load(fh)
+        values = notebooks.record_defaults(self.backend, self.task_id, notebook_history.parameters_of(nb))
+        if not values:
+            return space
+        notebook_history.inject_parameters(nb, values)
+        folder = space.folder or workspace.agent_dir(self.home, "work", self.task_id)
+        target = space.entry if space.folder and space.entry.startswith(space.folder) else \
+            os.path.join(folder, os.path.basename(space.entry))
+        with open(target, "w", encoding="utf-8") as fh:
+            json.dump(nb, fh, indent=1)
+        self.console.agent("parameters injected: " + ", ".join(f"{k}={v!r}" for k, v in values.items()))
+        return dataclasses.replace(space, entry=target)
 
     # -- the child ---------------------------------------------------------------------------
     def _child_env(self, extra: Mapping[str, str] | None = None) -> dict[str, str]:

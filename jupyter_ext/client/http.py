@@ -31,7 +31,15 @@ if TYPE_CHECKING:
     from jupyter_ext.core.event_batch import BatchResult, EventBatch
     from jupyter_ext.core.gc import Collected
     from jupyter_ext.store.blobs import BlobStore
-    from jupyter_ext.store.rows import ArtifactRow, ConfigRow, ParamRow, ProjectRow, TaskRow
+    from jupyter_ext.store.rows import (
+        ArtifactRow,
+        CellRunRow,
+        ConfigRow,
+        NotebookSnapshotRow,
+        ParamRow,
+        ProjectRow,
+        TaskRow,
+    )
 
 _CHUNK = 1 << 20
 READ_TIMEOUT = 120.0
@@ -416,6 +424,29 @@ class HttpBackend(ModelCalls, QueueCalls, DatasetCalls, Backend):
 
     def remove_artifact(self, task_id: str, name: str) -> None:
         self._request("remove_artifact", {"task_id": task_id, "name": name})
+
+    # -- notebooks -------------------------------------------------------------------------------
+    def record_cell_run(self, task_id: str, run: Mapping[str, Any]) -> None:
+        self._post("record_cell_run", {"task_id": task_id}, run)
+
+    def get_cell_runs(self, task_id: str) -> list[CellRunRow]:
+        from jupyter_ext.store.rows import CellRunRow
+
+        return [CellRunRow.from_dict(d) for d in self._json("get_cell_runs", {"task_id": task_id})["items"]]
+
+    def add_notebook_snapshot(self, task_id: str, fields: Mapping[str, Any]) -> NotebookSnapshotRow:
+        from jupyter_ext.store.rows import NotebookSnapshotRow
+
+        return NotebookSnapshotRow.from_dict(self._json("add_notebook_snapshot", {"task_id": task_id}, dict(fields)))
+
+    def get_notebook_snapshots(self, task_id: str) -> list[NotebookSnapshotRow]:
+        from jupyter_ext.store.rows import NotebookSnapshotRow
+
+        items = self._json("get_notebook_snapshots", {"task_id": task_id})["items"]
+        return [NotebookSnapshotRow.from_dict(d) for d in items]
+
+    def get_notebook_provenance(self, task_id: str) -> dict[str, Any]:
+        return dict(self._json("get_notebook_provenance", {"task_id": task_id}))
 
     # -- copying between stores -------------------------------------------------------------------
     def sync_import(self, record: Mapping[str, Any]) -> dict[str, Any]:

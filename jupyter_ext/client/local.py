@@ -25,10 +25,12 @@ if TYPE_CHECKING:
     from jupyter_ext.store.meta import MetaStore
     from jupyter_ext.store.rows import (
         ArtifactRow,
+        CellRunRow,
         ChangeRow,
         ConfigRow,
         ModelRow,
         ModelVersionRow,
+        NotebookSnapshotRow,
         ParamRow,
         PipelineRunRow,
         ProjectRow,
@@ -476,6 +478,33 @@ class LocalBackend(LocalDatasetCalls, Backend):
     def remove_artifact(self, task_id: str, name: str) -> None:
         from jupyter_ext.core import artifacts
         artifacts.remove(self.store, task_id, name)
+
+    # -- notebooks -------------------------------------------------------------------------------
+    def record_cell_run(self, task_id: str, run: Mapping[str, Any]) -> None:
+        from jupyter_ext.core import notebook_runs
+        notebook_runs.record_cell_run(self.store, task_id, run)
+
+    def get_cell_runs(self, task_id: str) -> list[CellRunRow]:
+        from jupyter_ext.core import notebook_runs
+        return notebook_runs.cell_runs(self.store, task_id)
+
+    def add_notebook_snapshot(self, task_id: str, fields: Mapping[str, Any]) -> NotebookSnapshotRow:
+        from jupyter_ext.core import notebook_runs
+        return notebook_runs.add_snapshot(self.store, task_id, fields)
+
+    def get_notebook_snapshots(self, task_id: str) -> list[NotebookSnapshotRow]:
+        from jupyter_ext.core import notebook_runs
+        return notebook_runs.snapshots(self.store, task_id)
+
+    def get_notebook_provenance(self, task_id: str) -> dict[str, Any]:
+        from jupyter_ext.core import notebook_runs
+        from jupyter_ext.core.rules import notebook_history
+
+        cells = None
+        if notebook_runs.snapshots(self.store, task_id):
+            nb = notebook_runs.parse_notebook(self.read_notebook_snapshot(task_id))
+            cells = notebook_history.cells_of(nb)
+        return notebook_runs.provenance(self.store, task_id, cells)
 
     # -- models ----------------------------------------------------------------------------------
     def create_model(self, spec: Mapping[str, Any]) -> ModelRow:

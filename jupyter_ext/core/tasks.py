@@ -20,6 +20,7 @@ from jupyter_ext.errors import AlreadyExists, Conflict, InvalidArgument, NotFoun
 from jupyter_ext.store import artifacts as artifact_rows
 from jupyter_ext.store import events as event_rows
 from jupyter_ext.store import models as model_rows
+from jupyter_ext.store import notebook_runs as notebook_rows
 from jupyter_ext.store import params as param_rows
 from jupyter_ext.store import scalars as scalar_rows
 from jupyter_ext.store import tasks as task_rows
@@ -308,6 +309,7 @@ def clear_outputs(conn: Connection, task_id: str) -> None:
     """Results go (their files become garbage); models stay in the registry, unlinked."""
     scalar_rows.delete_for_task(conn, task_id)
     event_rows.delete_for_task(conn, task_id)
+    notebook_rows.delete_for_task(conn, task_id)
     artifact_rows.remove(conn, task_id, mode="output")
     model_rows.unlink_task(conn, task_id, mode="output")
 

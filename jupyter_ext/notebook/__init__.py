@@ -4,9 +4,10 @@
 with our server extension do it by themselves, see autoload.py). Loading registers the magic,
 the ``jupyter_ext.snapshot`` comm target and two cell hooks:
 
-- ``pre_run_cell``: remember the cell's parent header, for messages sent from our threads;
-- ``post_run_cell``: send the live plots' last points, redraw their static pictures, and ask for
-  a notebook snapshot (taken on a background thread, at most every 30 s, when changed).
+- ``pre_run_cell``: remember the cell's parent header, for messages sent from our threads, and
+  record the execution's start (cell_runs.py: the origin of what the cell reports);
+- ``post_run_cell``: record the execution's end, send the live plots' last points, redraw their
+  static pictures, and ask for a notebook snapshot (taken on a background thread, at most every 30 s, when changed).
 
 Loading twice (``%reload_ext``) replaces the hooks instead of adding a second set.
 """
@@ -25,16 +26,19 @@ def load_ipython_extension(shell: Any) -> None:
     magics.register(shell)
     live_document.register(shell)
 
-    def pre_run_cell(*_args: Any) -> None:
+    def pre_run_cell(info: Any = None, *_args: Any) -> None:
+        from jupyter_ext.notebook import cell_runs
         from jupyter_ext.notebook.live_plot import widget as live
 
         live.remember_parent(shell)
+        cell_runs.before_cell(info, getattr(shell, "execution_count", None))
 
-    def post_run_cell(*_args: Any) -> None:
-        from jupyter_ext.notebook import display, run
+    def post_run_cell(result: Any = None, *_args: Any) -> None:
+        from jupyter_ext.notebook import cell_runs, display, run
         from jupyter_ext.notebook.live_plot import widget as live
 
         live.remember_parent(shell)
+        cell_runs.after_cell(result)
         try:
             display.after_cell()
         except Exception as exc:  # noqa: BLE001 - a plot that cannot redraw must not break the user's cell
@@ -48,6 +52,9 @@ def load_ipython_extension(shell: Any) -> None:
     shell.events.register("pre_run_cell", pre_run_cell)
     shell.events.register("post_run_cell", post_run_cell)
     _hooks.update(pre_run_cell=pre_run_cell, post_run_cell=post_run_cell)
+    from jupyter_ext.notebook import cell_runs
+
+    cell_runs.loading_cell(shell)  # its pre_run_cell has passed: the cell %load_ext runs in starts now
 
 
 def unload_ipython_extension(shell: Any) -> None:

@@ -4,7 +4,8 @@ Shows, for the tasks given: parallel coordinates of the parameters that differ a
 parameter-vs-metric scatter (notebook/compare_overview.py), their scalar curves overlaid (one
 chart per title, one colour per task and one dash per series, as in the lab; live while a task of
 this kernel still reports), a parameter table that marks the rows whose values differ, single
-values side by side, and each task's artifacts and models.
+values side by side, each task's artifacts and models, and the diff of the first two tasks'
+notebooks (when both ran from one).
 """
 from __future__ import annotations
 
@@ -98,8 +99,32 @@ class Comparison:
         parts.append("<tr><td>artifacts</td>" + "".join(f"<td>{self._artifacts(t)}</td>" for t in self.tasks)
                      + "</tr>")
         parts.append("<tr><td>models</td>" + "".join(f"<td>{self._models(t)}</td>" for t in self.tasks) + "</tr>")
-        parts.append("</table></div>")
+        parts.append("</table>")
+        parts.append(self._notebook_section())
+        parts.append("</div>")
         return "".join(parts)
+
+    def notebook_diff(self) -> dict[str, Any] | None:
+        """The first two tasks' notebooks (their newest snapshots) compared cell by cell, or None
+        when one of them has no notebook: ``{"rows": [...], "counts": {...}}`` (client/notebook_diff.py)."""
+        from jupyter_ext.client import notebook_diff, notebooks
+        from jupyter_ext.errors import NotFound
+        from jupyter_ext.sdk import _session as session
+
+        backend = session.backend()
+        try:
+            a, b = (notebooks.snapshot_notebook(backend, t.id) for t in self.tasks[:2])
+        except NotFound:
+            return None
+        return notebook_diff.diff(a, b)
+
+    def _notebook_section(self) -> str:
+        from jupyter_ext.notebook.notebook_diff_view import render
+
+        found = self.notebook_diff()
+        if found is None:
+            return ""
+        return "<h4>Notebook</h4>" + render(found, (self.tasks[0].name, self.tasks[1].name))
 
     @staticmethod
     def _artifacts(task: Any) -> str:

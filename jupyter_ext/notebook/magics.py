@@ -110,6 +110,9 @@ def _status(run: Any) -> None:
         return
     print(f"jupyter-track: task {run.task.id} ({run.task.get_project_name()} / {run.task.name}), "
           f"notebook {run.current_path() or 'unknown'} [{run.found_by}], snapshots stored: {run.snapshots.stored}")
+    from jupyter_ext.notebook.cell_runs import describe
+
+    print(describe(run.task.get_notebook_history()))
     return
 
 

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 @dataclasses.dataclass(frozen=True)
 class Need:
     role: str  # any | viewer | editor | admin | server-admin | agent
-    on: str = "path"  # path | none | body_project | body_tasks | query_tasks | list | result | queues
+    on: str = "path"  # path | none | body_project | body_tasks | query_tasks | query_pair | list | result | queues
     audit: str = ""  # the audit action recorded when the route succeeds
 
 
@@ -61,6 +61,10 @@ NEEDS: dict[str, Need] = {
     "write_events": Need("agent", "body_tasks"), "write_task_events": Need("agent"), "get_scalars": _V,
     "compare_scalars": Need("viewer", "query_tasks"), "get_last_metrics": _V, "get_single_values": _V,
     "get_plots": _V, "get_debug_samples": _V, "get_console": _V,
+    # notebooks: execution history, snapshot versions, opening and re-running a run's notebook
+    "record_cell_run": Need("agent"), "get_cell_runs": _V, "add_notebook_snapshot": Need("agent"),
+    "get_notebook_snapshots": _V, "get_notebook_snapshot": _V, "get_notebook_provenance": _V,
+    "open_notebook": _V, "rerun_notebook": _E, "diff_notebooks": Need("viewer", "query_pair"),
     # blobs are named by their sha256: knowing it is the capability (nothing lists them)
     "has_blob": _ANY, "get_blob": _ANY, "put_blob": _AGENT,
     "get_artifacts": _V, "put_artifact": Need("agent"), "remove_artifact": Need("editor", audit="artifact.remove"),
@@ -159,6 +163,8 @@ def _projects(call: Call, route: Route) -> list[str | None]:
         return [access.project_of(meta, "task", t) for t in _tasks_in_batch(call.body)]
     if need.on == "query_tasks":
         return [access.project_of(meta, "task", t) for t in call.q_list("tasks") or []]
+    if need.on == "query_pair":  # notebooks/diff: both runs must be readable
+        return [access.project_of(meta, "task", t) for t in (call.q("a"), call.q("b")) if t]
     found: list[str | None] = []
     for param, kind in (("task_id", "task"), ("model_id", "model"), ("dataset_id", "dataset"),
                         ("other_id", "dataset"), ("project_id", "project")):

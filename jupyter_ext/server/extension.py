@@ -22,6 +22,7 @@ def load(server_app: Any) -> None:
         services = Services.open(cfg.store_url, cfg.blob_url, task_timeout=cfg.task_timeout)
         # Under JupyterHub the Jupyter user is the Hub's word, not a claim: what it creates carries it.
         services.jupyter_identity = bool(os.environ.get("JUPYTERHUB_API_TOKEN"))
+        services.workspace = str(getattr(server_app, "root_dir", "") or "") or None
         web_app.settings["jupyter_track_services"] = services
         web_app.add_handlers(".*$", handlers(services, base_url, jupyter=True))
         server_app.log.info("jupyter-ext: tracking API at %strack/api/v1/ (store %s)", base_url,

@@ -10,6 +10,7 @@ from typing import Any
 from jupyter_ext.server import (
     ops_datasets,
     ops_models,
+    ops_notebooks,
     ops_pipelines,
     ops_queues,
     ops_results,
@@ -21,5 +22,5 @@ from jupyter_ext.server import (
 OPERATIONS: dict[str, Callable[..., Any]] = {**ops_tasks.OPERATIONS, **ops_results.OPERATIONS,
                                              **ops_models.OPERATIONS, **ops_datasets.OPERATIONS, **ops_sync.OPERATIONS,
                                              **ops_pipelines.OPERATIONS, **ops_queues.OPERATIONS,
-                                             **ops_teams.OPERATIONS}
+                                             **ops_teams.OPERATIONS, **ops_notebooks.OPERATIONS}
 OWN_HANDLERS = frozenset({"has_blob", "get_blob", "put_blob", "changes"})

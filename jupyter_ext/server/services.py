@@ -62,6 +62,9 @@ class Services:
         made.executor.submit(made._note_open)
         return made
 
+    # The Jupyter server's contents root, where "Open notebook" writes a run's notebook (None when
+    # standalone: no workspace).
+    workspace: str | None = None
     store_ready = False  # until then nothing touches the store on the event loop (opening takes ~0.3 s)
 
     def _note_open(self) -> None:

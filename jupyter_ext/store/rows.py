@@ -410,3 +410,53 @@ class ChangeRow:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ChangeRow:
         return cls(kind=str(data["kind"]), id=str(data["id"]), stamp=float(data["stamp"]))
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class CellRunRow:
+    """One execution of a notebook cell in a task's run, in the order cells ran (``seq`` from 1).
+    Results reported while it ran have it as their origin."""
+
+    task_id: str
+    seq: int = dataclasses.field(metadata=_FROM_1)
+    cell_id: str
+    execution_count: int | None
+    source_sha: str
+    kernel: str
+    started: float
+    duration: float | None
+    raised: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {f: getattr(self, f) for f in self.__slots__}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> CellRunRow:
+        return cls(**_known(cls, data))
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class NotebookSnapshotRow:
+    """One stored version of a task's notebook: the redacted ``.ipynb`` and its HTML (blobs at
+    ``location``), when its content was read, and how many of its code cells had run."""
+
+    task_id: str
+    version: int = dataclasses.field(metadata=_FROM_1)
+    taken: float
+    source: str
+    path: str
+    digest: str
+    location: str
+    ipynb_sha256: str
+    ipynb_size: int = dataclasses.field(metadata=_FROM_0)
+    html_sha256: str | None
+    html_size: int = dataclasses.field(metadata=_FROM_0)
+    cells: int = dataclasses.field(metadata=_FROM_0)
+    executed: int = dataclasses.field(metadata=_FROM_0)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {f: getattr(self, f) for f in self.__slots__}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> NotebookSnapshotRow:
+        return cls(**_known(cls, data))

@@ -362,6 +362,44 @@ dataset_removed = Table(
     Column("path", Text, primary_key=True),
 )
 
+# A notebook run's cell executions, in the order they ran (``seq`` from 1 per task). Each is
+# also the origin of what was reported while it ran: results are attributed to the execution
+# that started last before their time (core/rules/notebook_history.py), so no event row carries
+# a column for it and the reporting path does no extra work.
+cell_runs = Table(
+    "cell_runs",
+    metadata,
+    Column("task_id", Text, ForeignKey("tasks.id", ondelete="CASCADE"), primary_key=True),
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("cell_id", Text, nullable=False, default=""),  # the notebook cell's id, when the frontend sent it
+    Column("execution_count", Integer, nullable=True),
+    Column("source_sha", Text, nullable=False, default=""),  # of the source as it ran: edited-after-run checks
+    Column("kernel", Text, nullable=False, default=""),  # the kernel session: counts restart with a kernel
+    Column("started", Float, nullable=False),
+    Column("duration", Float, nullable=True),  # null while the cell runs
+    Column("raised", Text, nullable=True),  # "Type: message" when the cell raised
+)
+
+# Every stored snapshot of a task's notebook, as a version: a later, poorer copy (a re-opened
+# notebook's near-empty document) never replaces an earlier one.
+notebook_snapshots = Table(
+    "notebook_snapshots",
+    metadata,
+    Column("task_id", Text, ForeignKey("tasks.id", ondelete="CASCADE"), primary_key=True),
+    Column("version", Integer, primary_key=True, autoincrement=False),
+    Column("taken", Float, nullable=False),  # when its content was read: cells ended before are in it
+    Column("source", Text, nullable=False, default=""),  # frontend | file
+    Column("path", Text, nullable=False, default=""),
+    Column("digest", Text, nullable=False, default=""),  # sha256 of the redacted JSON
+    Column("location", Text, nullable=False, default=""),
+    Column("ipynb_sha256", Text, nullable=False),
+    Column("ipynb_size", BigInteger, nullable=False, default=0),
+    Column("html_sha256", Text, nullable=True),
+    Column("html_size", BigInteger, nullable=False, default=0),
+    Column("cells", Integer, nullable=False, default=0),
+    Column("executed", Integer, nullable=False, default=0),  # code cells with an execution count
+)
+
 # API keys for SDKs and agents on other machines. Only a salted HMAC-SHA256 of the secret is
 # kept: secrets are 288 random bits, so a slow KDF would add latency to every request and no
 # safety (there is nothing to guess).
@@ -475,4 +513,6 @@ BLOB_REFERENCES: list[tuple[Table, str, str | None]] = [
     (artifacts, "blob_sha256", "location"),
     (model_versions, "blob_sha256", "location"),
     (dataset_files, "sha256", "location"),
+    (notebook_snapshots, "ipynb_sha256", "location"),
+    (notebook_snapshots, "html_sha256", "location"),
 ]

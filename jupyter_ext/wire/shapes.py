@@ -51,6 +51,7 @@ JSON = "json"  # a free-form JSON object (a user's figure, a sync record, an eve
 BINARY = "binary"  # streamed bytes
 
 _min0 = {"minimum": 0}
+_min1 = {"minimum": 1}
 
 # -- small answers --------------------------------------------------------------------------------
 
@@ -636,3 +637,44 @@ class AuditEntry:
     action: str
     target: str
     detail: dict[str, Any]
+# -- notebooks: execution history, snapshot versions, re-runs ------------------------------------
+@dataclasses.dataclass(frozen=True)
+class CellRunPut:
+    seq: int = dataclasses.field(metadata=_min1)
+    cell_id: str = ""
+    execution_count: int | None = None
+    source_sha: str = ""
+    kernel: str = ""
+    started: float | None = None
+    duration: float | None = None
+    raised: str | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class SnapshotAdd:
+    ipynb_sha256: str = dataclasses.field(metadata={"pattern": "^[0-9a-f]{64}$"})
+    taken: float
+    source: str = ""
+    path: str = ""
+    digest: str = ""
+    location: str = ""
+    ipynb_size: int = dataclasses.field(default=0, metadata=_min0)
+    html_sha256: str | None = dataclasses.field(default=None, metadata={"pattern": "^[0-9a-f]{64}$"})
+    html_size: int = dataclasses.field(default=0, metadata=_min0)
+    cells: int = dataclasses.field(default=0, metadata=_min0)
+    executed: int = dataclasses.field(default=0, metadata=_min0)
+
+
+@dataclasses.dataclass(frozen=True)
+class NotebookOpen:
+    version: int | None = None
+    folder: str = ""  # relative to the workspace
+    name: str = ""  # a stem for the file name; the task's name when empty
+
+
+@dataclasses.dataclass(frozen=True)
+class NotebookRerun:
+    queue: str | None = None
+    parameters: dict[str, Any] = dataclasses.field(default_factory=dict)
+    version: int | None = None
+    name: str | None = None

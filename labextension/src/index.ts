@@ -20,6 +20,7 @@ import { ITableState } from './model/tableState';
 import { LiveFeed } from './model/live';
 import { PipelinesModel } from './model/pipelines';
 import { QueuesModel } from './model/queues';
+import { notebookHost } from './notebookHost';
 import { linkNotebooks } from './snapshot';
 import { IEnv } from './views/env';
 import { modelWidget } from './views/modelWidget';
@@ -138,7 +139,8 @@ const plugin: JupyterFrontEndPlugin<void> = {
       openTask: id => void app.commands.execute(COMMANDS.openTask, { id }),
       compare: ids => void app.commands.execute(COMMANDS.compare, { ids }),
       openPipeline: id => void app.commands.execute(COMMANDS.openPipeline, { id }),
-      openModel: id => void app.commands.execute(COMMANDS.openModel, { id })
+      openModel: id => void app.commands.execute(COMMANDS.openModel, { id }),
+      ...notebookHost(app, notebooks)
     };
 
     const model = new ExperimentsModel(client);

@@ -13,7 +13,7 @@ from jupyter_ext.server.operations import OPERATIONS, OWN_HANDLERS
 from jupyter_ext.wire.routes import API_PREFIX, ROUTES, Route
 
 SAMPLE = {"project_id": "p1", "task_id": "t1", "model_id": "m1", "dataset_id": "d1", "other_id": "d2", "name": "cfg",
-          "sha256": "0" * 64, "queue": "q1", "worker_id": "w1"}
+          "sha256": "0" * 64, "queue": "q1", "worker_id": "w1", "version": "1"}
 
 
 def _url(base: str, route: Route) -> str:

@@ -79,8 +79,13 @@ def _snapshot(request: dict[str, Any], exporter: Any, nbformat: Any, rejoin_line
     with open(html_path, "w", encoding="utf-8") as fh:
         fh.write(body)
     phases["render"] = time.perf_counter() - mark
+    from jupyter_ext.core.rules.notebook_history import parameters_of
+
+    code = [c for c in clean.get("cells") or [] if c.get("cell_type") == "code"]
     return {"ok": True, "unchanged": False, "digest": digest, "ipynb": ipynb_path, "html": html_path,
-            "phases": phases}
+            "phases": phases, "cells": len(clean.get("cells") or []),
+            "executed": sum(1 for c in code if c.get("execution_count") is not None),
+            "parameters": parameters_of(clean)}
 
 
 def _set_images_aside(nb: Any) -> dict[str, str]:

@@ -119,6 +119,7 @@ class Snapshotter:
 
     def _take(self, *, always: bool, soft: bool) -> bool:
         started = time.perf_counter()
+        taken = time.time()  # before the content is read: every cell that ended before is in it
         path = self._path_fn()
         folder = tempfile.mkdtemp(prefix="jupyter-track-snapshot-")
         try:
@@ -140,6 +141,7 @@ class Snapshotter:
                     "sha256_redacted": digest}
             self._task.upload_artifact(NOTEBOOK_ARTIFACT, done["ipynb"], metadata=meta, wait_on_upload=True)
             self._task.upload_artifact(PREVIEW_ARTIFACT, done["html"], metadata=meta, wait_on_upload=True)
+            self._keep_version(done, taken, source, path or "")
             self.last_phases["store"] = time.perf_counter() - mark
         finally:
             shutil.rmtree(folder, ignore_errors=True)
@@ -148,6 +150,35 @@ class Snapshotter:
         self.stored += 1
         self.last_seconds = time.perf_counter() - started
         return True
+
+    def _keep_version(self, done: dict[str, Any], taken: float, source: str, path: str) -> None:
+        """Record the two artifacts just stored as the next version (on the reporter thread, after
+        them), and the notebook's parameters the task does not hold yet."""
+        from jupyter_ext.sdk import _session as session
+
+        task_id, digest = self._task.id, str(done["digest"])
+        counts = {"cells": int(done.get("cells") or 0), "executed": int(done.get("executed") or 0)}
+        defaults = dict(done.get("parameters") or {})
+
+        def record() -> None:
+            from jupyter_ext.client import notebooks
+
+            backend = session.backend()
+            stored = {a.name: a for a in backend.get_artifacts(task_id)
+                      if a.name in (NOTEBOOK_ARTIFACT, PREVIEW_ARTIFACT)
+                      and a.metadata.get("sha256_redacted") == digest}
+            ipynb, html = stored.get(NOTEBOOK_ARTIFACT), stored.get(PREVIEW_ARTIFACT)
+            if ipynb is None or not ipynb.blob_sha256:
+                return  # replaced by a newer snapshot before this ran: that one is recorded instead
+            backend.add_notebook_snapshot(task_id, {
+                "taken": taken, "source": source, "path": path, "digest": digest, "location": ipynb.location,
+                "ipynb_sha256": ipynb.blob_sha256, "ipynb_size": ipynb.size,
+                "html_sha256": html.blob_sha256 if html is not None and html.location == ipynb.location else None,
+                "html_size": html.size if html is not None else 0, **counts})
+            if defaults:
+                notebooks.record_defaults(backend, task_id, defaults)
+
+        session.reporter().submit(record)
 
     def _content(self, path: str | None, folder: str, *, soft: bool) -> tuple[str | None, str]:
         """A file with the newest copy of the notebook: the frontend's live document (written to

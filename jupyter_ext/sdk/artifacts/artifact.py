@@ -145,6 +145,15 @@ class Artifact:
         return str(self._row.get("task_id") or "")
 
     @property
+    def origin(self) -> dict[str, Any] | None:
+        """The notebook cell execution that stored it (``{"cell_id", "execution_count",
+        "snapshot_version", ...}``), or None (not stored from a tracked notebook)."""
+        from jupyter_ext.sdk.tasks import provenance
+
+        self._stored()
+        return provenance.artifact_origin(self.task_id, self.name)
+
+    @property
     def hash(self) -> str | None:
         """sha256 of the stored bytes (None for a registered URL). Waits for an upload in flight."""
         return self._stored().get("blob_sha256") or None

@@ -392,10 +392,11 @@ class _Sample:
 
     def __init__(self, rep: Any, data: bytes | None, event: dict[str, Any]) -> None:
         self.rep, self.data, self.event = rep, data, event
+        self.reported = _time()  # the call's time, not the store's: what a sample's origin is read from
 
     def __call__(self) -> None:
         sha, size = (None, 0) if self.data is None else self.rep.backend.put_blob(self.data)
-        self.rep.add_event("debug_sample", {**self.event, "blob_sha256": sha, "size": size, "time": _time()})
+        self.rep.add_event("debug_sample", {**self.event, "blob_sha256": sha, "size": size, "time": self.reported})
 
     def spool_as(self, writer: Any) -> str:
         """While offline: the bytes and a ``put_blob`` (or ``put_blob_file``), then the event."""
@@ -421,6 +422,6 @@ class _Sample:
                     os.unlink(tmp)
             writer.call("put_blob_file", path, "", known_sha256=sha)
         batch = EventBatch()
-        batch.debug_samples.append({**self.event, "blob_sha256": sha, "size": size, "time": _time()})
+        batch.debug_samples.append({**self.event, "blob_sha256": sha, "size": size, "time": self.reported})
         writer.events(batch)
         return f"debug sample {self.event['title']}/{self.event['series']}"

@@ -17,15 +17,37 @@ def _sync() -> None:
 
 class ResultsMixin(TaskPart):
     def get_reported_scalars(self, max_samples: int = 0, x_axis: str = "iter",
-                             as_numpy: bool = False) -> dict[str, Any]:
+                             as_numpy: bool = False, with_origin: bool = False) -> dict[str, Any]:
         """``{title: {series: {"x": [...], "y": [...]}}}``, downsampled to ``max_samples`` points per
         series (default 5000) keeping each bucket's min and max, so spikes stay visible.
-        ``as_numpy=True`` returns numpy arrays instead of lists."""
+        ``as_numpy=True`` returns numpy arrays instead of lists. ``with_origin=True`` (a notebook
+        run) adds ``"origin"``: for each point, the cell execution that reported it
+        (``{"cell_id", "execution_count", "snapshot_version", ...}``), or None.
+
+        >>> task.get_reported_scalars(with_origin=True)["loss"]["train"]["origin"][0]["cell_id"]
+        'f3a1c2d4'
+        """
         if not isinstance(max_samples, int) or max_samples < 0:
             raise InvalidArgument("max_samples must be 0 (the default, 5000) or a positive int")
         _sync()
-        return session.backend().get_scalars(self.id, max_samples=max_samples or DEFAULT_MAX_SAMPLES, x_axis=x_axis,
-                                          as_numpy=as_numpy)
+        found = session.backend().get_scalars(self.id, max_samples=max_samples or DEFAULT_MAX_SAMPLES, x_axis=x_axis,
+                                              as_numpy=as_numpy)
+        if with_origin:
+            from jupyter_ext.sdk.tasks import provenance
+
+            provenance.add_scalar_origins(self.id, found, x_axis)
+        return found
+
+    def get_notebook_history(self) -> dict[str, Any]:
+        """A notebook run's story: ``{"runs": [...], "snapshots": [...], "warnings": {...}}`` — every
+        cell execution in the order it ran (cell id, execution count, start, duration, what it
+        raised, the snapshot version it is in), every stored version of the notebook, and whether
+        cells ran out of order or were edited after they ran (``warnings["messages"]``)."""
+        from jupyter_ext.sdk.tasks import provenance
+
+        doc = provenance.document(self.id)
+        return {"runs": doc.get("runs") or [], "snapshots": doc.get("snapshots") or [],
+                "warnings": doc.get("warnings") or {}}
 
     def get_all_reported_scalars(self, x_axis: str = "iter", as_numpy: bool = False) -> dict[str, Any]:
         """Every reported point, ``{title: {series: {"x": [...], "y": [...]}}}`` (numpy arrays with

@@ -905,6 +905,127 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/tasks/{task_id}/notebook/cell-runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The cells' executions, in the order they ran */
+        get: operations["get_cell_runs"];
+        put?: never;
+        /** Record one cell execution of a notebook run (or complete it: duration, raised) */
+        post: operations["record_cell_run"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/tasks/{task_id}/notebook/snapshots": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every version of the notebook */
+        get: operations["get_notebook_snapshots"];
+        put?: never;
+        /** Store a new version of the task's notebook (its blobs uploaded first) */
+        post: operations["add_notebook_snapshot"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/tasks/{task_id}/notebook/snapshots/{version}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One version: the .ipynb, its HTML with each cell marked with what it reported, or the notebook to open again (outputs kept, parameters injected with the task's stored values) */
+        get: operations["get_notebook_snapshot"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/tasks/{task_id}/notebook/open": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Write the run's notebook (outputs kept, parameters injected) into the Jupyter workspace; its path */
+        post: operations["open_notebook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/tasks/{task_id}/notebook/provenance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Which cell execution each result came from, the executions and the out-of-order warnings */
+        get: operations["get_notebook_provenance"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/tasks/{task_id}/notebook/rerun": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Clone the run with its notebook and edited parameters, and enqueue the clone */
+        post: operations["rerun_notebook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/notebooks/diff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Cell-by-cell diff of two runs' notebooks (nbdime) */
+        get: operations["diff_notebooks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/tasks/{task_id}/models": {
         parameters: {
             query?: never;
@@ -1440,6 +1561,30 @@ export interface components {
             access_key: string | null;
             key_name: string | null;
         };
+        CellRunPut: {
+            seq: number;
+            cell_id?: string;
+            execution_count?: number | null;
+            source_sha?: string;
+            kernel?: string;
+            /** Format: date-time */
+            started?: string | null;
+            duration?: number | null;
+            raised?: string | null;
+        };
+        /** @description One execution of a notebook cell in a task's run, in the order cells ran (``seq`` from 1). Results reported while it ran have it as their origin. */
+        CellRunRow: {
+            task_id: string;
+            seq: number;
+            cell_id: string;
+            execution_count: number | null;
+            source_sha: string;
+            kernel: string;
+            /** Format: date-time */
+            started: string;
+            duration: number | null;
+            raised: string | null;
+        };
         /** @description A task (dataset versions are tasks), model, queue or worker stamped at ``stamp``, by the store's clock: one entry of the change feed. Readers ask again with the newest ``stamp`` they saw, so their own clock never matters. */
         ChangeRow: {
             kind: string;
@@ -1801,6 +1946,35 @@ export interface components {
             name: string;
             value: number | null;
         };
+        NotebookOpen: {
+            version?: number | null;
+            folder?: string;
+            name?: string;
+        };
+        NotebookRerun: {
+            queue?: string | null;
+            parameters?: {
+                [key: string]: unknown;
+            };
+            version?: number | null;
+            name?: string | null;
+        };
+        /** @description One stored version of a task's notebook: the redacted ``.ipynb`` and its HTML (blobs at ``location``), when its content was read, and how many of its code cells had run. */
+        NotebookSnapshotRow: {
+            task_id: string;
+            version: number;
+            taken: number;
+            source: string;
+            path: string;
+            digest: string;
+            location: string;
+            ipynb_sha256: string;
+            ipynb_size: number;
+            html_sha256: string | null;
+            html_size: number;
+            cells: number;
+            executed: number;
+        };
         /** @description A column of numbers as base64 of little-endian items (``dtype``, float64 by default): how the SDK sends points, a quarter of JSON's size. */
         Packed: {
             b64: string;
@@ -1934,6 +2108,19 @@ export interface components {
             value: number | null;
             task_id?: string | null;
             time?: number | null;
+        };
+        SnapshotAdd: {
+            ipynb_sha256: string;
+            taken: number;
+            source?: string;
+            path?: string;
+            digest?: string;
+            location?: string;
+            ipynb_size?: number;
+            html_sha256?: string | null;
+            html_size?: number;
+            cells?: number;
+            executed?: number;
         };
         StatusChange: {
             /** @enum {string} */
@@ -4532,6 +4719,326 @@ export interface operations {
                 content: {
                     "application/json": {
                         removed: string;
+                    };
+                };
+            };
+            /** @description an error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    get_cell_runs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                task_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["CellRunRow"][];
+                        total: number;
+                    };
+                };
+            };
+            /** @description an error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    record_cell_run: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                task_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CellRunPut"];
+            };
+        };
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description an error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    get_notebook_snapshots: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                task_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["NotebookSnapshotRow"][];
+                        total: number;
+                    };
+                };
+            };
+            /** @description an error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    add_notebook_snapshot: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                task_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SnapshotAdd"];
+            };
+        };
+        responses: {
+            /** @description success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotebookSnapshotRow"];
+                };
+            };
+            /** @description an error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    get_notebook_snapshot: {
+        parameters: {
+            query?: {
+                /** @description ipynb (default), html or open */
+                format?: string;
+            };
+            header?: never;
+            path: {
+                task_id: string;
+                version: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description an error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    open_notebook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                task_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["NotebookOpen"];
+            };
+        };
+        responses: {
+            /** @description success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description an error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    get_notebook_provenance: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                task_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description an error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    rerun_notebook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                task_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["NotebookRerun"];
+            };
+        };
+        responses: {
+            /** @description success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskRow"];
+                };
+            };
+            /** @description an error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    diff_notebooks: {
+        parameters: {
+            query: {
+                /** @description task id */
+                a: string;
+                /** @description task id */
+                b: string;
+                a_version?: number;
+                b_version?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
                     };
                 };
             };

@@ -12,6 +12,14 @@ export interface IEnv {
   openPipeline?: (id: string) => void;
   /** Open a registered model's details view (absent where the host has no area for it). */
   openModel?: (id: string) => void;
+  /** Write a run's notebook into the workspace and open it (notebookHost.ts). */
+  openNotebook?: (name: string, content: unknown) => Promise<string>;
+  /** Open a notebook of the workspace (notebookHost.ts). */
+  openPath?: (path: string) => Promise<void>;
+  /** Scroll an open notebook to a cell; false when none has it (notebookHost.ts). */
+  showLiveCell?: (cellId: string) => boolean;
+  /** The file browser's folder, where "Open notebook" writes (notebookHost.ts). */
+  currentFolder?: () => string;
 }
 
 export const EnvContext = React.createContext<IEnv | null>(null);

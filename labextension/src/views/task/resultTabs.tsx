@@ -10,6 +10,7 @@ import { ErrorLine, useSignal } from '../common';
 import { useEnv } from '../env';
 import { Plot } from '../plot';
 import { IterationSlider, SampleMedia, SampleViewer } from '../samples';
+import { ShowCell } from './notebookTab';
 
 export function figureOf(p: IPlot): { data: unknown[]; layout: Record<string, unknown> } {
   const fig = p.figure ?? p.plot ?? {};
@@ -32,6 +33,7 @@ export function PlotsTab(props: { model: TaskModel }): JSX.Element {
         const fig = figureOf(p);
         return (
           <div className="je-chart" key={`${p.title}/${p.series}/${p.iteration}/${i}`} data-plot={p.title}>
+            <ShowCell model={model} kind="plot" itemKey={`${p.title}/${p.series}/${p.iteration}`} />
             <Plot data={fig.data} layout={fig.layout} height={340} />
           </div>
         );
@@ -41,7 +43,11 @@ export function PlotsTab(props: { model: TaskModel }): JSX.Element {
 }
 
 /** One title/series of debug samples: its own iteration slider, and a click opens the viewer. */
-function SampleGroupCard(props: { group: ISampleGroup<IDebugSample>; onOpen: (iteration: number) => void }) {
+function SampleGroupCard(props: {
+  model: TaskModel;
+  group: ISampleGroup<IDebugSample>;
+  onOpen: (iteration: number) => void;
+}) {
   const env = useEnv();
   const { group } = props;
   const last = group.iterations[group.iterations.length - 1];
@@ -58,6 +64,7 @@ function SampleGroupCard(props: { group: ISampleGroup<IDebugSample>; onOpen: (it
           onChange={setIteration}
           label={`Iteration of ${group.key}`}
         />
+        <ShowCell model={props.model} kind="debug" itemKey={`${group.title}/${group.series}`} />
       </figcaption>
     </figure>
   );
@@ -78,7 +85,12 @@ export function DebugSamplesTab(props: { model: TaskModel }): JSX.Element {
       {groups.length ? null : <div className="je-empty">No debug samples reported.</div>}
       <div className="je-samples">
         {groups.map(g => (
-          <SampleGroupCard key={g.key} group={g} onOpen={iteration => setOpen({ key: g.key, iteration })} />
+          <SampleGroupCard
+            key={g.key}
+            model={model}
+            group={g}
+            onOpen={iteration => setOpen({ key: g.key, iteration })}
+          />
         ))}
       </div>
       {open && openGroup ? (
@@ -133,6 +145,7 @@ export function ConsoleTab(props: { model: TaskModel }): JSX.Element {
             </option>
           ))}
         </select>
+        <ShowCell model={model} kind="console" itemKey="last" />
       </div>
       <ErrorLine error={model.errors.console} />
       <pre className="je-console" ref={ref}>
@@ -224,6 +237,7 @@ export function ArtifactsTab(props: { model: TaskModel }): JSX.Element {
                 download
               </a>
             ) : null}
+            <ShowCell model={model} kind="artifact" itemKey={a.name} />
           </div>
           {open === a.name ? <ArtifactPreview artifact={a} /> : null}
         </div>
@@ -262,6 +276,9 @@ export function ModelsTab(props: { model: TaskModel }): JSX.Element {
               <td>{weightsSize(m.weights)}</td>
               <td className="je-dim">
                 <code>{m.weights?.url ?? ''}</code>
+              </td>
+              <td>
+                <ShowCell model={model} kind="model" itemKey={m.id} />
               </td>
             </tr>
           ))}

@@ -5,6 +5,7 @@ import { earliestX, filterCharts, forLogAxis, IChartSpec, smooth, xForAxis } fro
 import { TaskModel, XAxis } from '../../model/task';
 import { ErrorLine, useSignal } from '../common';
 import { Plot } from '../plot';
+import { ShowCell } from './notebookTab';
 
 export interface IChartOptions {
   smoothing: number;
@@ -224,6 +225,7 @@ function Chart(props: {
   return (
     <div className="je-chart" ref={ref} data-chart={chart.title}>
       <ErrorLine error={error} />
+      <ShowCell model={model} kind="scalar" itemKey={chart.title} />
       {series ? (
         <Plot
           data={data}

@@ -6,6 +6,7 @@ import { ErrorLine, StatusBadge, useAction, useSignal } from '../common';
 import { IEnv, useEnv } from '../env';
 import { ConfigTab, InfoTab } from './infoTabs';
 import { ExecutionTab } from './executionTab';
+import { NotebookActions, NotebookTab, useShowCell } from './notebookTab';
 import { ArtifactsTab, ConsoleTab, DebugSamplesTab, ModelsTab, PlotsTab } from './resultTabs';
 import { ScalarsTab } from './scalarsTab';
 
@@ -18,7 +19,8 @@ export const TABS = [
   'Console',
   'Artifacts',
   'Execution',
-  'Models'
+  'Models',
+  'Notebook'
 ] as const;
 export type TabName = (typeof TABS)[number];
 
@@ -42,6 +44,8 @@ function TabBody(props: { tab: TabName; model: TaskModel }): JSX.Element {
       return <ExecutionTab model={props.model} />;
     case 'Models':
       return <ModelsTab model={props.model} />;
+    case 'Notebook':
+      return <NotebookTab model={props.model} />;
   }
 }
 
@@ -69,6 +73,7 @@ export function TaskView(props: { model: TaskModel; initialTab?: TabName; onGone
   const [tab, setTab] = React.useState<TabName>(props.initialTab ?? 'Info');
   const [error, run, busy] = useAction();
   React.useEffect(() => void model.load('task'), [model]);
+  useShowCell(model, () => setTab('Notebook'));
   const t = model.task;
 
   const confirm = async (title: string, body: string, label: string) =>
@@ -147,6 +152,7 @@ export function TaskView(props: { model: TaskModel; initialTab?: TabName; onGone
         <div className="je-task-title">
           {t ? <StatusBadge status={t.status} /> : null} <span className="je-task-name">{t?.name ?? model.id}</span>
           <span className="je-dim"> {t?.project_name ?? ''}</span>
+          <NotebookActions model={model} />
         </div>
         <div className="je-toolbar">
           <button className="je-btn" data-action="clone" disabled={!t || busy} onClick={() => void actions.clone()}>
