@@ -224,6 +224,12 @@ class Kubernetes:
         finally:
             self._streams.pop(job_id, None)
 
+    def output_done(self, job_id: str, timeout: float) -> None:
+        """Wait (at most ``timeout`` s) until the ended Job's pod log is all in the console."""
+        thread = self._streams.get(job_id)
+        if thread is not None:
+            thread.join(timeout)
+
     def output_tail(self, job_id: str) -> list[str]:
         """The last lines of the pod's log, when it was not streamed (--no-logs)."""
         if self.stream_logs:

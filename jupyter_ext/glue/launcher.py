@@ -52,6 +52,9 @@ class JobRequest:
     overrides: Mapping[str, str]
 
 
+OUTPUT_DRAIN_S = 10.0  # at most this long for an ended job's streamed output to land
+
+
 class Scheduler(Protocol):
     """A cluster's scheduler, as a launcher uses it (glue/slurm.py, glue/k8s.py)."""
 
@@ -75,6 +78,8 @@ class Scheduler(Protocol):
     def follow_output(self, job_id: str, task_id: str, write: Any, resume: bool = False) -> None: ...
 
     def output_tail(self, job_id: str) -> list[str]: ...
+
+    def output_done(self, job_id: str, timeout: float) -> None: ...
 
 
 @dataclasses.dataclass
@@ -284,6 +289,8 @@ class Launcher:
 
     def _ended(self, row: Any, item: Tracked, job: jobs.JobState) -> None:
         del self.tracked[row.id]
+        # A short job can end before its streamed output reached the console: let it land first.
+        self.scheduler.output_done(item.job_id, OUTPUT_DRAIN_S)
         verdict = jobs.ending(self.scheduler.name, job, row.status, row.status_reason or "")
         if item.cancelling and row.status == statuses.IN_PROGRESS:  # a user's abort ends it stopped, as they asked
             verdict = jobs.Ending(statuses.STOPPED, item.cancelling)

@@ -199,6 +199,9 @@ class Slurm:
     def follow_output(self, job_id: str, task_id: str, write: Any, resume: bool = False) -> None:
         """Nothing to stream: the run inside the job records the task's console itself."""
 
+    def output_done(self, job_id: str, timeout: float) -> None:
+        """Nothing to wait for: a Slurm job's output is not streamed (the agent stores the console)."""
+
     def output_tail(self, job_id: str) -> list[str]:
         """The last lines of the job's output file, for a job that died before its task could say why."""
         path = ""

@@ -106,7 +106,7 @@ def test_tasks_run_as_jobs_once_with_the_pod_log_in_the_console(cluster: Cluster
         assert done.status == "completed", (done.status, done.status_reason, cluster.console(row.id))
         assert done.runtime["glue"]["job_id"] == f"track-{row.id}" and done.runtime["glue"]["phase"] == "succeeded"
         console = cluster.console(row.id)
-        assert console.count("preparing the environment") == 1  # from the pod's log
+        assert console.count("preparing the environment") == 1, console  # from the pod's log
         assert console.count("hello, template env yes") == 1  # from the agent: once, not echoed into the log
         job = cluster.api.jobs[f"track-{row.id}"]
         assert job["metadata"]["labels"]["jupyter-track/task-id"] == row.id

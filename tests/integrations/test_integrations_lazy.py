@@ -13,7 +13,7 @@ from .conftest import PRELUDE, result_of
 
 FRAMEWORKS = ["matplotlib", "torch", "tensorboardX", "catboost", "xgboost", "lightgbm", "joblib", "sklearn",
               "click", "seaborn", "lightning", "IPython", "matplotlib_inline", "fire", "hydra", "omegaconf",
-              "jsonargparse"]
+              "jsonargparse", "absl"]
 
 
 def test_task_init_with_everything_on_imports_no_framework(run_py: Any) -> None:
@@ -27,8 +27,8 @@ done(task, loaded=loaded, ours=ours)
     assert out["loaded"] == []
     # Only the switchboard is loaded; no module of a framework's integration.
     assert out["ours"] == ["jupyter_ext.integrations._imports", "jupyter_ext.integrations._state",
-                           "jupyter_ext.integrations._switches", "jupyter_ext.integrations.argparse_args",
-                           "jupyter_ext.integrations.click_args"]
+                           "jupyter_ext.integrations._switches", "jupyter_ext.integrations.absl_flags",
+                           "jupyter_ext.integrations.argparse_args", "jupyter_ext.integrations.click_args"]
 
 
 def test_frameworks_are_hooked_when_imported_before_or_after_init(run_py: Any) -> None:
