@@ -172,6 +172,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="jupyter track",
         description="Track experiments: tasks, parameters, metrics and results, from notebooks and scripts.",
     )
+    parser._jupyter_track_own_parser = True  # type: ignore[attr-defined]  # not a user's (integrations/argparse_args.py)
     parser.add_argument("--version", action="version", version=f"jupyter-ext {__version__}")
     sub = parser.add_subparsers(dest="verb", metavar="<verb>")
 

@@ -29,7 +29,7 @@ def install() -> None:
 
     def parse_known_args(self: argparse.ArgumentParser, args: Any = None, namespace: Any = None) -> Any:
         parsed, extra = original(self, args, namespace)
-        if _parsed_by_tooling():
+        if getattr(self, OWN_PARSER, False) or _parsed_by_tooling():
             return parsed, extra
         _state["last"] = parsed
         task = _state["task"]
@@ -47,6 +47,10 @@ def install() -> None:
 # Hydra's ``--multirun``) or are captured by their own hook (jsonargparse, LightningCLI).
 _TOOLING = ("jupyter_ext.", "IPython.", "ipykernel.", "matplotlib_inline.", "traitlets.", "fire.", "hydra.",
             "jsonargparse.")
+
+
+# Set on the `jupyter track` command's parser: whoever calls it, its options are no hyperparameters.
+OWN_PARSER = "_jupyter_track_own_parser"
 
 
 def _parsed_by_tooling() -> bool:

@@ -172,7 +172,6 @@ def test_a_server_opening_the_store_stops_a_dead_run_at_once(tmp_path: Path) -> 
 
 
 def test_task_timeout_is_a_setting(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import argparse
 
     from jupyter_ext import config
     from jupyter_ext.cli import server as server_cli
@@ -187,8 +186,9 @@ def test_task_timeout_is_a_setting(tmp_path: Path, monkeypatch: pytest.MonkeyPat
                         "JUPYTER_TRACK_CONFIG_FILE": str(tmp_path / "none.toml")}).task_timeout == 600
     with pytest.raises(InvalidArgument, match="task_timeout"):
         config.load({**env, "JUPYTER_TRACK_TASK_TIMEOUT": "0"})
-    parser = argparse.ArgumentParser()
-    server_cli.add_parser(parser.add_subparsers())
+    from jupyter_ext.cli.main import build_parser
+
+    parser = build_parser()  # the command's own parser: its options are never taken as a run's hyperparameters
     assert parser.parse_args(["server", "--task-timeout", "90"]).task_timeout == 90
     seen: dict[str, Any] = {}
     monkeypatch.setattr("jupyter_ext.server.standalone.serve", lambda *a, **k: seen.update(k))

@@ -88,7 +88,7 @@ def _fresh(team: dict[str, Any]) -> dict[str, str]:
     backend.blobs.put_bytes(data)
     return {"task_id": task.id, "model_id": model.id, "dataset_id": dataset.id, "other_id": dataset.id,
             "project_id": team["project"], "queue": "default", "worker_id": "w1", "name": "cfg",
-            "sha256": hashlib.sha256(data).hexdigest()}
+            "sha256": hashlib.sha256(data).hexdigest(), "version": "1"}
 
 
 def _body(route: Route, ids: dict[str, str]) -> bytes | None:
@@ -119,7 +119,8 @@ def _body(route: Route, ids: dict[str, str]) -> bytes | None:
 
 def _query(route: Route, ids: dict[str, str]) -> dict[str, str]:
     return {"compare_scalars": {"tasks": ids["task_id"]}, "find_model": {"name": "m"},
-            "find_dataset": {"name": "d"}}.get(route.name, {})
+            "find_dataset": {"name": "d"},
+            "diff_notebooks": {"a": ids["task_id"], "b": ids["task_id"]}}.get(route.name, {})
 
 
 MATRIX = [(r, c) for r in ROUTES if not r.websocket for c in CALLERS]
