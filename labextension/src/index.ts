@@ -24,6 +24,7 @@ import { notebookHost } from './notebookHost';
 import { linkNotebooks } from './snapshot';
 import { IEnv } from './views/env';
 import { modelWidget } from './views/modelWidget';
+import { registerNotebookCompareTab } from './views/compareView';
 import { preloadPlotly } from './views/plot';
 import { TABS, TabName } from './views/task/taskView';
 import { compareWidget, pipelineWidget, RunSidebarWidget, SidebarWidget, taskWidget } from './widgets';
@@ -164,6 +165,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
 
     // Charts are the views' main content: plotly.js loads once the page is idle, not on first use.
     void app.restored.then(preloadPlotly);
+    registerNotebookCompareTab();
 
     // The table's layout, filters, sort and project come back after a reload.
     const restoredState = savedTableState();

@@ -14,6 +14,8 @@ test('under a base URL the panel lists tasks and a task view opens', async ({ pa
   await page.waitForSelector('#jupyterlab-splash', { state: 'detached' });
   await page.locator('.jp-SideBar [data-id="jupyter-ext-experiments"]').click();
   const panel = page.locator('#jupyter-ext-experiments');
+  // The other specs add tasks to the shared store: find this one by name rather than by scrolling.
+  await panel.getByLabel('Search tasks').fill('baseline lr=0.01');
   const row = panel.locator('.je-task-row[data-task-name="baseline lr=0.01"]');
   await expect(row).toBeVisible({ timeout: 30000 });
   await row.dblclick();

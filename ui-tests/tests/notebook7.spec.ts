@@ -21,6 +21,8 @@ test('in Notebook 7 the panel lists tasks and a task opens beside the notebook',
   await page.locator('.lm-Menu-item', { hasText: 'Left Sidebar' }).first().hover();
   await page.locator('.lm-Menu-itemLabel', { hasText: 'Show Experiments' }).click();
   const panel = page.locator('#jupyter-ext-experiments');
+  // The other specs add tasks to the shared store: find this one by name rather than by scrolling.
+  await panel.getByLabel('Search tasks').fill('baseline lr=0.01');
   const row = panel.locator('.je-task-row[data-task-name="baseline lr=0.01"]');
   await expect(row).toBeVisible({ timeout: 30000 });
   await row.dblclick({ position: { x: 40, y: 10 } });

@@ -12,4 +12,7 @@ function NotebookCompareTab(props: ICompareTabProps): JSX.Element {
   return <NotebookDiffView ids={tasks.map(t => t.task.id)} names={tasks.map(t => t.task.name)} />;
 }
 
-registerCompareTab({ id: 'notebook', label: 'Notebook', render: props => <NotebookCompareTab {...props} /> });
+/** Adds the Notebook tab to compare views (called by the plugin: a bare import would be tree-shaken). */
+export function registerNotebookCompareTab(): void {
+  registerCompareTab({ id: 'notebook', label: 'Notebook', render: props => <NotebookCompareTab {...props} /> });
+}
