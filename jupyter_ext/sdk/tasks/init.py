@@ -365,8 +365,14 @@ def stop_capture(task: Task, timeout: float) -> None:
         task._console_capture = None
         capture.uninstall(flush=True)
     thread = task._capture_thread
-    if thread is not None and thread.is_alive():
-        thread.join(timeout=min(timeout, 3.0))
+    if thread is not None:
+        # A short script can close before the start thread has even started the capture; its
+        # repository and packages are part of the run, so wait for it (a slow git is capped).
+        deadline = time.monotonic() + min(timeout, 2.0)
+        while thread.ident is None and time.monotonic() < deadline:
+            time.sleep(0.005)
+        if thread.is_alive():
+            thread.join(timeout=min(timeout, 10.0))
 
 
 def remember_for_reuse(task: Task) -> None:
