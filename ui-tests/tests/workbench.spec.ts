@@ -247,7 +247,12 @@ test('bulk actions and the row menu on mixed statuses', async ({ page, baseURL }
   await dialog.locator('select, input').first().fill?.('default').catch(() => undefined);
   await ok(/ok|select/i);
   await expect.poll(() => status(made.created)).toBe('queued');
+  // The live table re-sorts as the change arrives: select only once both rows show it.
+  for (const id of [made.created, made.queued]) {
+    await expect(table(page).locator(`.je-task-row[data-task-id="${id}"] .je-status`)).toHaveText('Pending');
+  }
   await select('created', 'queued');
+  await expect(table(page).locator('.je-task-row.je-selected')).toHaveCount(2);
   await button('dequeue').click();
   await expect.poll(() => status(made.queued)).toBe('created');
   // Tag, untag, clone, archive, restore, move.
