@@ -10,7 +10,6 @@ the caller goes the SQLAlchemy way.
 from __future__ import annotations
 
 import time
-import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -38,23 +37,9 @@ def _get(cur: Cursor, task_id: str) -> TaskRow:
 def _ensure_project(cur: Cursor, name: str) -> ProjectRow:
     """As ``core.projects.ensure``: the project and every missing parent."""
     full = names.normalize_project_name(name)
-    found = rows.project_by_name(cur, full)
-    if found is not None:
-        return found
-    parent_id = None
-    parts = full.split("/")
-    row = None
-    for depth in range(1, len(parts) + 1):
-        path = "/".join(parts[:depth])
-        row = rows.project_by_name(cur, path)
-        if row is None:
-            now = time.time()
-            row = ProjectRow(id=uuid.uuid4().hex, name=path, parent_id=parent_id, description="",
-                             default_output_uri=None, created=now, last_update=now)
-            rows.insert_project(cur, row)
-        parent_id = row.id
-    assert row is not None
-    return row
+    from jupyter_ext.core.rules.project_path import ensure_path
+
+    return ensure_path(full, lambda path: rows.project_by_name(cur, path), lambda row: rows.insert_project(cur, row))
 
 
 # -- tasks ------------------------------------------------------------------------------------------

@@ -8,7 +8,6 @@ in it) can be deleted: results are never removed as a side effect of tidying the
 from __future__ import annotations
 
 import time
-import uuid
 
 from sqlalchemy.engine import Connection
 
@@ -27,23 +26,10 @@ normalize_name = names.normalize_project_name
 def ensure(conn: Connection, name: str) -> ProjectRow:
     """The project called ``name``, creating it and every missing parent."""
     full = normalize_name(name)
-    found = project_rows.get_by_name(conn, full)
-    if found is not None:
-        return found
-    parent_id = None
-    parts = full.split("/")
-    row = None
-    for depth in range(1, len(parts) + 1):
-        path = "/".join(parts[:depth])
-        row = project_rows.get_by_name(conn, path)
-        if row is None:
-            now = time.time()
-            row = ProjectRow(id=uuid.uuid4().hex, name=path, parent_id=parent_id, description="",
-                             default_output_uri=None, created=now, last_update=now)
-            project_rows.insert(conn, row)
-        parent_id = row.id
-    assert row is not None
-    return row
+    from jupyter_ext.core.rules.project_path import ensure_path
+
+    return ensure_path(full, lambda path: project_rows.get_by_name(conn, path),
+                       lambda row: project_rows.insert(conn, row))
 
 
 def list_with_counts(store: MetaStore) -> list[tuple[ProjectRow, int]]:
